@@ -1,0 +1,5 @@
+"""crawler: harvest papers from arXiv and Papers with Code."""
+
+from crawler.paper import Paper
+
+__all__ = ["Paper"]

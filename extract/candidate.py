@@ -1,0 +1,104 @@
+"""The Candidate: one extracted fact with its evidence, waiting for a person to confirm it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from extract.document import Evidence
+
+__all__ = ["Candidate", "KINDS", "STAGES", "KIND_FIELDS"]
+
+KINDS: tuple[str, ...] = ("hardware", "training_time", "result", "parameters")
+STAGES: tuple[str, ...] = ("pretraining", "training", "fine-tuning", "search", "inference")
+
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "hardware": ("accelerator", "count", "unit"),
+    "training_time": ("hours", "hours_low", "hours_high", "scope", "approx"),
+    "result": ("task", "dataset", "split", "metric", "value", "value_text", "own"),
+    "parameters": ("value", "value_text"),
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fact an extractor proposes.
+
+    ``fields`` holds the kind's fields (``KIND_FIELDS``); ``alternatives`` other readings an
+    annotator can pick with keys 1-9 (each a dict of fields); ``flags`` warnings such as
+    ``days_or_gpu_days`` or ``project_total``.
+    """
+
+    paper: str
+    kind: str
+    extractor: str
+    evidence: Evidence
+    confidence: float
+    fields: Mapping[str, Any]
+    model: str | None = None
+    stage: str | None = None
+    alternatives: tuple[Mapping[str, Any], ...] = ()
+    flags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence out of range: {self.confidence}")
+
+    @property
+    def candidate_id(self) -> str:
+        """A stable id: the same fact at the same place from the same extractor gets the same id."""
+        key = json.dumps(
+            [self.paper, self.kind, self.extractor, self.model, self.stage, dict(self.fields), self.evidence.page, self.evidence.start, self.evidence.bbox.as_list()],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+    def to_json(self) -> dict[str, Any]:
+        """The flat output contract of ``flopsdb extract --format jsonl``."""
+        out: dict[str, Any] = {
+            "id": self.candidate_id,
+            "paper": self.paper,
+            "kind": self.kind,
+            "model": self.model,
+            "stage": self.stage,
+            "page": self.evidence.page,
+            "bbox": self.evidence.bbox.as_list(),
+            "snippet": self.evidence.snippet,
+            "span": [self.evidence.start, self.evidence.end] if self.evidence.start is not None else None,
+            "confidence": round(self.confidence, 4),
+            "extractor": self.extractor,
+        }
+        for name in KIND_FIELDS[self.kind]:
+            out[name] = self.fields.get(name)
+        for name, value in self.fields.items():
+            out.setdefault(name, value)
+        if self.alternatives:
+            out["alternatives"] = [dict(a) for a in self.alternatives]
+        if self.flags:
+            out["flags"] = list(self.flags)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Candidate":
+        """Inverse of :meth:`to_json`."""
+        reserved = {"id", "paper", "kind", "model", "stage", "page", "bbox", "snippet", "span", "confidence", "extractor", "alternatives", "flags"}
+        fields = {k: v for k, v in data.items() if k not in reserved}
+        span = data.get("span") or [None, None]
+        evidence = Evidence.from_json({"page": data["page"], "bbox": data["bbox"], "snippet": data.get("snippet", ""), "span": span})
+        return cls(
+            paper=str(data["paper"]),
+            kind=str(data["kind"]),
+            extractor=str(data["extractor"]),
+            evidence=evidence,
+            confidence=float(data.get("confidence", 0.5)),
+            fields=fields,
+            model=data.get("model"),
+            stage=data.get("stage"),
+            alternatives=tuple(data.get("alternatives") or ()),
+            flags=tuple(data.get("flags") or ()),
+        )

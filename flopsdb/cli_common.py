@@ -1,0 +1,67 @@
+"""What every CLI module shares: the application context and output helpers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Sequence
+
+import click
+
+from db.store import Store
+from flopsdb.config import Config
+
+__all__ = ["App", "pass_app", "print_rows"]
+
+
+@dataclass
+class App:
+    """The CLI's context: configuration, quiet flag and the live store."""
+
+    config: Config
+    quiet: bool = False
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        """The live DuckDB store (opened per unit of work; see ``db.store``)."""
+        if self._store is None:
+            self._store = Store(self.config.db_path)
+        return self._store
+
+    def say(self, message: str) -> None:
+        """Print unless ``--quiet``."""
+        if not self.quiet:
+            click.echo(message)
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str = "table") -> None:
+    """Print rows as a rich table, CSV or JSON (one array of objects)."""
+    rows = list(rows)
+    if fmt == "json":
+        click.echo(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=1))
+    elif fmt == "jsonl":
+        for r in rows:
+            click.echo(json.dumps(dict(zip(columns, r)), default=str))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=False)
+        for c in columns:
+            table.add_column(str(c))
+        for r in rows:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        Console(file=sys.stdout, width=200).print(table)

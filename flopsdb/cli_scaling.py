@@ -1,0 +1,9 @@
+"""CLI verbs of the scaling stage."""
+
+from __future__ import annotations
+
+import click
+
+__all__ = ["COMMANDS"]
+
+COMMANDS: list[click.Command] = []

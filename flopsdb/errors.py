@@ -1,0 +1,172 @@
+"""One exception tree for all of flopsdb.
+
+Every error carries the context needed to act on it (``url``, ``paper``, ``page``);
+``str(error)`` is one line naming that context, which is what the CLI prints.
+
+::
+
+    FlopsdbError
+    ├── ConfigError
+    ├── StoreError
+    │   └── StoreLocked
+    ├── CrawlError
+    │   ├── HTTPError            (status, retry_after)
+    │   ├── FeedError            (malformed, truncated or error feeds)
+    │   └── DownloadError
+    │       └── NotAPDF
+    ├── ExtractError
+    │   └── PDFError             (corrupt, encrypted, no pages, no text, too slow)
+    ├── CurationError
+    │   ├── LeaseError
+    │   └── PermissionDenied
+    ├── ScalingError
+    │   ├── DataImportError
+    │   └── FitError
+    └── RunLocked
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "FlopsdbError",
+    "ConfigError",
+    "StoreError",
+    "StoreLocked",
+    "CrawlError",
+    "HTTPError",
+    "FeedError",
+    "DownloadError",
+    "NotAPDF",
+    "ExtractError",
+    "PDFError",
+    "CurationError",
+    "LeaseError",
+    "PermissionDenied",
+    "ScalingError",
+    "DataImportError",
+    "FitError",
+    "RunLocked",
+]
+
+
+class FlopsdbError(Exception):
+    """Base of every error flopsdb raises on purpose.
+
+    ``exit_code`` is the CLI's exit status for it; ``url``, ``paper`` and ``page``
+    say where it happened, when known.
+    """
+
+    exit_code: int = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        paper: str | None = None,
+        page: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.paper = paper
+        self.page = page
+
+    def context(self) -> dict[str, object]:
+        """The non-empty context fields, for logs and JSON reports."""
+        return {k: v for k, v in (("url", self.url), ("paper", self.paper), ("page", self.page)) if v is not None}
+
+    def __str__(self) -> str:
+        where = ", ".join(f"{k}={v}" for k, v in self.context().items())
+        return f"{self.message} ({where})" if where else self.message
+
+
+class ConfigError(FlopsdbError):
+    """The configuration file or an environment variable is invalid."""
+
+    exit_code = 2
+
+
+class StoreError(FlopsdbError):
+    """The DuckDB store could not be opened, migrated or written."""
+
+    exit_code = 2
+
+
+class StoreLocked(StoreError):
+    """Another process held the database file longer than we were willing to wait."""
+
+
+class CrawlError(FlopsdbError):
+    """Harvesting from arXiv or Papers with Code failed."""
+
+
+class HTTPError(CrawlError):
+    """An HTTP request failed for good (after retries, when retrying made sense)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+        url: str | None = None,
+        paper: str | None = None,
+    ) -> None:
+        super().__init__(message, url=url, paper=paper)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class FeedError(CrawlError):
+    """A feed (OAI-PMH XML, Atom, JSON) was malformed, truncated or an error report."""
+
+
+class DownloadError(CrawlError):
+    """A PDF or source download failed or was rejected."""
+
+
+class NotAPDF(DownloadError):
+    """The server answered with something that is not a PDF (often an HTML error page)."""
+
+
+class ExtractError(FlopsdbError):
+    """Extraction from a document failed."""
+
+
+class PDFError(ExtractError):
+    """A PDF could not be read: corrupt, truncated, encrypted, empty, scanned or too slow."""
+
+    def __init__(self, message: str, *, reason: str = "corrupt", paper: str | None = None, page: int | None = None, url: str | None = None) -> None:
+        super().__init__(message, paper=paper, page=page, url=url)
+        self.reason = reason
+
+
+class CurationError(FlopsdbError):
+    """A review action was invalid."""
+
+
+class LeaseError(CurationError):
+    """An item's lease expired or belongs to someone else."""
+
+
+class PermissionDenied(CurationError):
+    """The user's role does not allow the action."""
+
+
+class ScalingError(FlopsdbError):
+    """Compute estimation or fitting failed."""
+
+
+class DataImportError(ScalingError):
+    """An external dataset (Thompson et al., Epoch AI) could not be imported."""
+
+
+class FitError(ScalingError):
+    """A fit could not be computed (too few points, degenerate data)."""
+
+
+class RunLocked(FlopsdbError):
+    """Another nightly run holds the lock."""
+
+    exit_code = 2
