@@ -1,0 +1,34 @@
+"""Candidates go into DuckDB with their evidence and come back equal."""
+
+from __future__ import annotations
+
+from db.candidates import load_candidates, record_extraction, store_candidates
+from db.runs import start_run
+from extract.candidate import Candidate
+from extract.document import Box, Evidence
+
+
+def _candidate(hours: float = 12.0) -> Candidate:
+    ev = Evidence(page=7, bbox=Box(72.0, 100.5, 300.0, 112.0), snippet="trained the base models for a total of 12 hours", start=10, end=60)
+    return Candidate(
+        paper="1706.03762", kind="training_time", extractor="training_time.v1", evidence=ev, confidence=0.9,
+        fields={"hours": hours, "hours_low": hours, "hours_high": hours, "scope": "wall_clock", "approx": False},
+        model="Transformer (base)", stage="training", alternatives=({"hours": 288.0},), flags=("days_or_gpu_days",),
+    )
+
+
+def test_candidates_round_trip_and_are_stored_once(store) -> None:
+    with store.transaction() as con:
+        run = start_run(con, "test")
+        assert store_candidates(con, [_candidate(), _candidate(84.0)], run_id=run) == 2
+        assert store_candidates(con, [_candidate()], run_id=run) == 0
+        record_extraction(con, paper="1706.03762", sha256="ab" * 32, status="ok", run_id=run, pages=15, n_candidates=2)
+        record_extraction(con, paper="1706.03762", sha256="ab" * 32, status="ok", run_id=run, pages=15, n_candidates=2)
+    with store.connect() as con:
+        back = load_candidates(con, paper="1706.03762")
+        attempts = con.execute("SELECT attempts FROM extractions").fetchone()[0]
+    assert sorted(c.fields["hours"] for c in back) == [12.0, 84.0]
+    original = _candidate()
+    same = next(c for c in back if c.fields["hours"] == 12.0)
+    assert same == original and same.candidate_id == original.candidate_id
+    assert attempts == 2
