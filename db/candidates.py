@@ -9,12 +9,25 @@ from db.store import Connection
 from extract.candidate import Candidate
 from extract.document import Box, Evidence
 
-__all__ = ["store_candidates", "record_extraction", "load_candidates", "candidate_from_row"]
+__all__ = ["candidate_row", "store_candidates", "record_extraction", "load_candidates", "candidate_from_row", "pending_extractions"]
 
 _COLUMNS = (
     "candidate_id", "paper", "kind", "extractor", "model", "stage", "page", "x0", "top", "x1", "bottom",
     "span_start", "span_end", "snippet", "confidence", "fields", "alternatives", "flags", "pdf_sha256", "pdf_path",
 )
+
+
+def candidate_row(c: Candidate, *, pdf_sha256: str | None = None, pdf_path: str | None = None) -> dict[str, Any]:
+    """A candidate as a ``candidates`` row without its run id (also the schema of Parquet shards)."""
+    b = c.evidence.bbox
+    return {
+        "candidate_id": c.candidate_id, "paper": c.paper, "kind": c.kind, "extractor": c.extractor, "model": c.model,
+        "stage": c.stage, "page": c.evidence.page, "x0": b.x0, "top": b.top, "x1": b.x1, "bottom": b.bottom,
+        "span_start": c.evidence.start, "span_end": c.evidence.end, "snippet": c.evidence.snippet,
+        "confidence": c.confidence, "fields": json.dumps(dict(c.fields), default=str),
+        "alternatives": json.dumps([dict(a) for a in c.alternatives], default=str) if c.alternatives else None,
+        "flags": list(c.flags), "pdf_sha256": pdf_sha256, "pdf_path": pdf_path,
+    }
 
 
 def store_candidates(
@@ -26,15 +39,9 @@ def store_candidates(
     pdf_path: str | None = None,
 ) -> int:
     """Insert candidates; one already stored (same ``candidate_id``) is left as it is. Returns how many were new."""
-    rows = []
-    for c in candidates:
-        b = c.evidence.bbox
-        rows.append([
-            c.candidate_id, c.paper, c.kind, c.extractor, c.model, c.stage, c.evidence.page, b.x0, b.top, b.x1, b.bottom,
-            c.evidence.start, c.evidence.end, c.evidence.snippet, c.confidence, json.dumps(dict(c.fields), default=str),
-            json.dumps([dict(a) for a in c.alternatives], default=str) if c.alternatives else None, list(c.flags),
-            pdf_sha256, pdf_path, run_id,
-        ])
+    rows = [
+        [*candidate_row(c, pdf_sha256=pdf_sha256, pdf_path=pdf_path).values(), run_id] for c in candidates
+    ]
     if not rows:
         return 0
     before = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
@@ -104,3 +111,16 @@ def load_candidates(con: Connection, *, paper: str | None = None) -> list[Candid
     cur = con.execute(sql, [paper] if paper else [])
     cols = [d[0] for d in cur.description]
     return [candidate_from_row(dict(zip(cols, r))) for r in cur.fetchall()]
+
+
+def pending_extractions(con: Connection) -> list[tuple[str, int, str, str]]:
+    """``(arxiv_id, version, sha256, path)`` of downloaded PDFs not yet extracted successfully at that content hash."""
+    return [
+        (r[0], r[1], r[2], r[3])
+        for r in con.execute(
+            "SELECT d.arxiv_id, d.version, d.sha256, d.path FROM downloads d"
+            " WHERE d.kind = 'pdf' AND d.status = 'ok' AND NOT EXISTS"
+            " (SELECT 1 FROM extractions e WHERE e.sha256 = d.sha256 AND e.status = 'ok')"
+            " ORDER BY d.arxiv_id, d.version"
+        ).fetchall()
+    ]

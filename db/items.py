@@ -7,7 +7,7 @@ from typing import Any
 
 from db.store import Connection
 
-__all__ = ["record_failure", "clear_failure", "due_for_retry", "parked_items", "BACKOFF_BASE"]
+__all__ = ["record_failure", "clear_failure", "due_for_retry", "parked_items", "queue_counts", "BACKOFF_BASE"]
 
 BACKOFF_BASE = timedelta(hours=12)
 
@@ -68,3 +68,12 @@ def parked_items(con: Connection) -> list[dict[str, Any]]:
     )
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def queue_counts(con: Connection, run_id: str) -> dict[str, int]:
+    """Candidates this run added, and all candidates that still wait for a verdict."""
+    new = con.execute("SELECT count(*) FROM candidates WHERE run_id = ?", [run_id]).fetchone()[0]
+    waiting = con.execute(
+        "SELECT count(*) FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM review_events e WHERE e.candidate_id = c.candidate_id)"
+    ).fetchone()[0]
+    return {"queued": new, "awaiting_review": waiting}

@@ -1,9 +1,106 @@
-"""CLI verbs of the nightly stage."""
+"""CLI verbs of the nightly job: ``nightly``, ``publish``, ``backfill``."""
 
 from __future__ import annotations
 
+import dataclasses
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
 import click
+
+from flopsdb.cli_common import App, pass_app
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: list[click.Command] = []
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter("expected YYYY-MM-DD") from None
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing, fetch nothing.")
+@click.option("--max-papers", type=click.IntRange(min=1), default=None, help="Harvest, download and extract at most N papers.")
+@click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Harvest from this date instead of the stored cursor.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction (default: config workers).")
+@click.option("--offline-sample", is_flag=True,
+              help="Run the whole pipeline on the shipped sample, served from a local HTTP server (no network), "
+                   "in <home>/sample.")
+@pass_app
+def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None, workers: int | None, offline_sample: bool) -> None:
+    """Crawl, download, extract, enqueue and publish: the job cron runs every night.
+
+    Prints a concise summary and exits 0 (all well), 1 (finished with item failures) or
+    2 (could not run: configuration, lock, database). The full log is in <home>/logs/.
+
+    \b
+    Example:
+      flopsdb nightly --quiet                 # cron, see README for the crontab line
+      flopsdb nightly --offline-sample        # the whole pipeline on the shipped sample, no network
+      flopsdb nightly --dry-run
+    """
+    from flopsdb.nightly import run_nightly
+
+    config = app.config
+    if offline_sample:
+        from flopsdb.sample_server import SampleServer
+
+        with SampleServer() as server:
+            config = dataclasses.replace(config, home=config.home / "sample", **server.config_overrides())  # type: ignore[arg-type]
+            report = run_nightly(config, dry_run=dry_run, max_papers=max_papers, since=since or date(2026, 11, 1), workers=workers)
+    else:
+        report = run_nightly(config, dry_run=dry_run, max_papers=max_papers, since=since, workers=workers)
+    if report.exit_status == 2:
+        click.echo(f"flopsdb: error: {report.error}", err=True)
+    elif not app.quiet or report.exit_status:
+        click.echo(report.summary())
+    sys.exit(report.exit_status)
+
+
+@click.command()
+@pass_app
+def publish(app: App) -> None:
+    """Publish a snapshot of the live database for analysts (atomic swap).
+
+    \b
+    Example:
+      flopsdb publish && flopsdb sql "SELECT count(*) FROM papers"
+    """
+    from db.publish import publish as publish_snapshot
+
+    target = publish_snapshot(app.store, app.config.published_path)
+    app.say(f"published {target} ({target.stat().st_size:,} bytes)")
+
+
+@click.command()
+@click.argument("pdfs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler address (tcp://host:8786); default: a local cluster on this machine.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Workers of the local cluster.")
+@click.option("--shards", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the Parquet shards go (default <home>/shards/<run>). Must be reachable by every worker.")
+@click.option("--pending", is_flag=True, help="Extract every downloaded PDF not yet extracted (instead of PDFS).")
+@pass_app
+def backfill(app: App, pdfs: tuple[Path, ...], scheduler: str | None, workers: int, shards: Path | None, pending: bool) -> None:
+    """Extract many PDFs on a Dask cluster: each task writes a Parquet shard, then DuckDB loads them.
+
+    PDFS may be files or folders (searched for *.pdf).
+
+    \b
+    Example:
+      flopsdb backfill ~/arxiv-pdfs/ --workers 2
+      flopsdb backfill --pending --scheduler tcp://10.0.0.5:8786 --shards /shared/nfs/shards
+    """
+    from flopsdb.distributed import backfill as run_backfill
+
+    report = run_backfill(app.config, app.store, list(pdfs), scheduler=scheduler, workers=workers, shard_dir=shards, pending=pending)
+    app.say(report.summary())
+    sys.exit(1 if report.failures else 0)
+
+
+COMMANDS: list[click.Command] = [nightly, publish, backfill]

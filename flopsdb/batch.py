@@ -1,0 +1,107 @@
+"""Batch extraction: downloaded PDFs -> candidates in DuckDB, in one process or N, failures contained.
+
+:func:`extract_one` is the unit of work: a pure function of a file that returns a picklable
+:class:`extract.pipeline.ExtractionOutcome` (candidates, or the failure's reason) and never raises
+for a bad PDF. The same function runs inline, in a local process pool (``--workers N``) or on a Dask cluster
+(``flopsdb.distributed``). Only the parent process writes to the database, one short transaction
+per file.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from db.candidates import pending_extractions, record_extraction, store_candidates
+from db.store import Connection, Store
+from extract.pipeline import ExtractionOutcome, extract_file
+from flopsdb.config import Config
+
+__all__ = ["BatchOutcome", "extract_one", "store_result", "extract_pending", "extract_files"]
+
+
+@dataclass
+class BatchOutcome:
+    """What a batch did: files tried, candidates stored, failures as ``(item, reason)``."""
+
+    files: int = 0
+    candidates: int = 0
+    pages: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    succeeded: list[str] = field(default_factory=list)
+
+
+def extract_one(path: str | Path, paper: str | None = None, *, timeout: float = 120.0) -> ExtractionOutcome:
+    """Parse one PDF (within ``timeout`` seconds) and run every registered extractor on it.
+
+    Never raises for a bad file: the outcome is ``failed`` with the reason.
+    """
+    return extract_file(path, paper=paper)
+
+
+def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) -> int:
+    """Store one file's candidates and its outcome in the caller's transaction; return new candidates."""
+    new = 0
+    if outcome.ok:
+        new = store_candidates(con, outcome.candidates, run_id=run_id, pdf_sha256=outcome.sha256 or None, pdf_path=outcome.path)
+    record_extraction(
+        con, paper=outcome.paper, sha256=outcome.sha256 or f"missing:{outcome.path}", status=outcome.status, run_id=run_id,
+        pdf_path=outcome.path, reason=None if outcome.ok else f"{outcome.reason}: {outcome.error}", pages=outcome.pages,
+        seconds=round(outcome.seconds, 3), extractors=outcome.extractors, n_candidates=len(outcome.candidates),
+    )
+    return new
+
+
+def _run(jobs: list[tuple[str, str]], workers: int, timeout: float) -> Iterator[ExtractionOutcome]:
+    if workers <= 1 or len(jobs) <= 1:
+        for path, paper in jobs:
+            yield extract_one(path, paper, timeout=timeout)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(extract_one, path, paper, timeout=timeout) for path, paper in jobs]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def extract_files(
+    store: Store,
+    jobs: Iterable[tuple[str, str]],
+    *,
+    run_id: str,
+    workers: int = 1,
+    timeout: float = 120.0,
+    item_of: Callable[[ExtractionOutcome], str] = lambda r: r.paper,
+) -> BatchOutcome:
+    """Extract ``(path, paper)`` jobs with ``workers`` processes and store each outcome."""
+    outcome = BatchOutcome()
+    for result in _run(list(jobs), workers, timeout):
+        with store.transaction() as con:
+            outcome.candidates += store_result(con, result, run_id=run_id)
+        outcome.files += 1
+        outcome.pages += result.pages or 0
+        outcome.seconds += result.seconds
+        if result.ok:
+            outcome.succeeded.append(item_of(result))
+        else:
+            outcome.failures.append((item_of(result), f"{result.reason}: {result.error}"))
+    return outcome
+
+
+def extract_pending(
+    config: Config,
+    store: Store,
+    *,
+    run_id: str,
+    workers: int = 1,
+    is_due: Callable[[Connection, str], bool] = lambda con, item: True,
+) -> BatchOutcome:
+    """Extract every downloaded PDF not yet extracted at its hash (and due, for past failures)."""
+    with store.connect() as con:
+        pending = [(a, v, sha, path) for a, v, sha, path in pending_extractions(con) if is_due(con, f"{a}v{v}")]
+    versions = {a: v for a, v, _, _ in pending}
+    jobs = [(path, a) for a, _, _, path in pending]
+    return extract_files(store, jobs, run_id=run_id, workers=workers, timeout=config.extract_timeout,
+                         item_of=lambda r: f"{r.paper}v{versions.get(r.paper, 1)}")

@@ -1,0 +1,131 @@
+"""Distributed extraction on Dask: the same :func:`flopsdb.batch.extract_one` on a cluster.
+
+Each task extracts one PDF and writes two Parquet shards named by the file's sha256
+(``<sha>.candidates.parquet`` and ``<sha>.outcome.parquet``) into a folder every worker can reach;
+the client then loads all shards into DuckDB in one transaction (``db.shards``). Re-running is safe:
+shards are overwritten by identical content and candidates are keyed by content.
+
+With no scheduler address a ``LocalCluster`` of worker processes runs on this machine; with
+``tcp://host:8786`` the work goes to an existing cluster (``dask scheduler`` on one host,
+``dask worker tcp://host:8786`` on each of the others, all with flopsdb installed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from db.candidates import candidate_row, pending_extractions
+from db.runs import finish_run, start_run
+from db.shards import load_shards
+from db.store import Store
+from extract.pipeline import paper_id_for
+from flopsdb.batch import extract_one
+from flopsdb.config import Config
+
+__all__ = ["BackfillReport", "extract_to_shards", "backfill", "CANDIDATE_SCHEMA", "OUTCOME_SCHEMA"]
+
+_s, _f, _i = pa.string(), pa.float64(), pa.int64()
+CANDIDATE_SCHEMA = pa.schema([
+    ("candidate_id", _s), ("paper", _s), ("kind", _s), ("extractor", _s), ("model", _s), ("stage", _s), ("page", _i),
+    ("x0", _f), ("top", _f), ("x1", _f), ("bottom", _f), ("span_start", _i), ("span_end", _i), ("snippet", _s),
+    ("confidence", _f), ("fields", _s), ("alternatives", _s), ("flags", pa.list_(_s)), ("pdf_sha256", _s), ("pdf_path", _s),
+])
+"""The Parquet schema of candidate shards: the ``candidates`` table's columns without the run id."""
+OUTCOME_SCHEMA = pa.schema([
+    ("paper", _s), ("pdf_path", _s), ("sha256", _s), ("status", _s), ("reason", _s), ("pages", _i), ("seconds", _f),
+    ("extractors", pa.list_(_s)), ("n_candidates", _i),
+])
+"""The Parquet schema of outcome shards: one row per file, the ``extractions`` table's columns."""
+
+
+@dataclass
+class BackfillReport:
+    """What a backfill did."""
+
+    run_id: str
+    files: int = 0
+    candidates: int = 0
+    pages: int = 0
+    shard_dir: Path | None = None
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line per fact worth knowing."""
+        lines = [f"backfill {self.run_id}: {self.files} file(s), {self.pages} page(s), {self.candidates} new candidate(s), "
+                 f"{len(self.failures)} failure(s); shards in {self.shard_dir}"]
+        lines += [f"  FAILED {item}: {reason}" for item, reason in self.failures]
+        return "\n".join(lines)
+
+
+def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 120.0) -> dict[str, object]:
+    """The Dask task: extract one PDF and write its candidate and outcome shards; return a small summary."""
+    result = extract_one(path, paper, timeout=timeout)
+    out = Path(shard_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    key = result.sha256 or f"unreadable-{paper}"
+    rows = [candidate_row(c, pdf_sha256=result.sha256, pdf_path=result.path) for c in result.candidates]
+    cand_path = out / f"{key}.candidates.parquet"
+    if rows:
+        pq.write_table(pa.Table.from_pylist(rows, schema=CANDIDATE_SCHEMA), cand_path)
+    outcome = {
+        "paper": result.paper, "pdf_path": result.path, "sha256": result.sha256 or key, "status": result.status,
+        "reason": None if result.ok else f"{result.reason}: {result.error}", "pages": result.pages, "seconds": result.seconds, "extractors": list(result.extractors),
+        "n_candidates": len(rows),
+    }
+    pq.write_table(pa.Table.from_pylist([outcome], schema=OUTCOME_SCHEMA), out / f"{key}.outcome.parquet")
+    return {"paper": result.paper, "ok": result.ok, "reason": f"{result.reason}: {result.error}", "pages": result.pages or 0,
+            "candidates": str(cand_path) if rows else None, "outcome": str(out / f"{key}.outcome.parquet")}
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        files += sorted(p.rglob("*.pdf")) if p.is_dir() else [p]
+    return files
+
+
+def backfill(
+    config: Config,
+    store: Store,
+    paths: Sequence[Path] = (),
+    *,
+    scheduler: str | None = None,
+    workers: int = 2,
+    shard_dir: Path | None = None,
+    pending: bool = False,
+) -> BackfillReport:
+    """Extract ``paths`` (files or folders) or, with ``pending``, every downloaded PDF not yet extracted,
+    on a Dask cluster, and load the shards into the store."""
+    from dask.distributed import Client, LocalCluster
+
+    with store.transaction() as con:
+        run_id = start_run(con, "backfill")
+        jobs = [(path, a) for a, _, _, path in pending_extractions(con)] if pending else []
+    jobs += [(str(p.resolve()), paper_id_for(p)) for p in _expand(paths)]
+    shard_dir = (shard_dir or config.home / "shards" / run_id).resolve()
+    report = BackfillReport(run_id=run_id, shard_dir=shard_dir)
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        with Client(scheduler or cluster) as client:
+            futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout, pure=False)
+                       for path, paper in jobs]
+            results = client.gather(futures)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    report.files = len(results)
+    report.pages = sum(int(r["pages"]) for r in results)
+    report.failures = [(str(r["paper"]), str(r["reason"])) for r in results if not r["ok"]]
+    with store.transaction() as con:
+        report.candidates = load_shards(
+            con, [Path(str(r["candidates"])) for r in results if r["candidates"]], [Path(str(r["outcome"])) for r in results],
+            run_id=run_id,
+        )
+        finish_run(con, run_id, status="partial" if report.failures else "ok",
+                   counts={"files": report.files, "candidates": report.candidates, "failures": len(report.failures)})
+    return report

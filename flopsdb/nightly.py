@@ -1,0 +1,170 @@
+"""The nightly job: crawl -> download -> extract -> enqueue -> publish -> summary.
+
+Every step is idempotent and records the run id; a run killed at any point and started again ends
+with the same database as an uninterrupted run (see ``docs/architecture.md``). A failing item is
+recorded with its reason, retried on later nights with backoff and parked after
+``config.max_failures`` failures; it never aborts the run.
+
+Exit statuses (``NightlyReport.exit_status``): 0 all well, 1 finished with item failures,
+2 could not run (configuration, lock, database).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from db.items import parked_items
+from db.publish import publish
+from db.runs import finish_run, start_run
+from db.store import Store
+from flopsdb.config import Config
+from flopsdb.errors import FlopsdbError
+from flopsdb.lock import RunLock
+
+__all__ = ["StepReport", "NightlyReport", "run_nightly", "STEPS"]
+
+STEPS: tuple[str, ...] = ("crawl", "download", "extract", "enqueue", "publish")
+
+log = logging.getLogger("flopsdb.nightly")
+
+
+@dataclass
+class StepReport:
+    """What one step did: counts, item failures and time."""
+
+    name: str
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    skipped: str | None = None
+
+
+@dataclass
+class NightlyReport:
+    """The outcome of one nightly run."""
+
+    run_id: str | None
+    steps: list[StepReport] = field(default_factory=list)
+    error: str | None = None
+    took_over_from: dict[str, object] | None = None
+    parked: list[dict[str, Any]] = field(default_factory=list)
+    log_path: Path | None = None
+    dry_run: bool = False
+
+    @property
+    def failures(self) -> list[dict[str, Any]]:
+        """Every item failure of every step."""
+        return [f for s in self.steps for f in s.failures]
+
+    @property
+    def exit_status(self) -> int:
+        """0 all well, 1 item failures, 2 could not run."""
+        if self.error is not None:
+            return 2
+        return 1 if self.failures else 0
+
+    def summary(self) -> str:
+        """A concise, cron-friendly summary."""
+        if self.error is not None:
+            return f"flopsdb nightly: could not run: {self.error}"
+        head = "flopsdb nightly (dry run)" if self.dry_run else f"flopsdb nightly {self.run_id}"
+        lines = [f"{head}: {'ok' if not self.failures else f'finished with {len(self.failures)} item failure(s)'}"]
+        if self.took_over_from:
+            lines.append(f"  took over a stale lock from pid {self.took_over_from.get('pid')}")
+        for s in self.steps:
+            counts = ", ".join(f"{k} {v}" for k, v in s.counts.items()) or "-"
+            extra = f" (skipped: {s.skipped})" if s.skipped else ""
+            lines.append(f"  {s.name:<9} {s.seconds:7.1f}s  {counts}{extra}")
+        for f in self.failures:
+            lines.append(f"  FAILED {f.get('stage')} {f.get('item')}: {f.get('error')} (attempt {f.get('attempts')}{', parked' if f.get('parked') else ''})")
+        if self.parked:
+            lines.append(f"  parked items waiting for an operator: {len(self.parked)} (flopsdb status)")
+        if self.log_path:
+            lines.append(f"  log: {self.log_path}")
+        return "\n".join(lines)
+
+
+@contextmanager
+def _file_log(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("flopsdb")
+    root.addHandler(handler)
+    old = root.level
+    root.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(old)
+        handler.close()
+
+
+def run_nightly(
+    config: Config,
+    *,
+    dry_run: bool = False,
+    max_papers: int | None = None,
+    since: date | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+) -> NightlyReport:
+    """Run the whole nightly pipeline under the run lock and return its report (never raises for
+    item failures; a run that cannot start returns a report with ``error`` set)."""
+    from flopsdb import steps
+
+    store = Store(config.db_path)
+    report = NightlyReport(run_id=None, dry_run=dry_run)
+    try:
+        with RunLock(config.home / "nightly.lock") as lock:
+            report.took_over_from = lock.took_over_from
+            if dry_run:
+                with store.connect() as con:
+                    report.steps = steps.plan(con, config, since=since, max_papers=max_papers)
+                return report
+            with store.transaction() as con:
+                run_id = start_run(con, "nightly")
+            report.run_id = run_id
+            report.log_path = config.home / "logs" / f"nightly-{run_id}.log"
+            with _file_log(report.log_path):
+                if lock.took_over_from:
+                    log.warning("took over a stale lock from %s", lock.took_over_from)
+                log.info("nightly %s starts (since=%s, max_papers=%s)", run_id, since, max_papers)
+                runners: dict[str, Callable[[], StepReport]] = {
+                    "crawl": lambda: steps.crawl(config, store, run_id, since=since, max_papers=max_papers, progress=progress),
+                    "download": lambda: steps.download(config, store, run_id, max_papers=max_papers, progress=progress),
+                    "extract": lambda: steps.extract(config, store, run_id, workers=workers or config.workers, progress=progress),
+                    "enqueue": lambda: steps.enqueue(config, store, run_id),
+                    "publish": lambda: _publish(config, store),
+                }
+                for name in STEPS:
+                    t0 = time.monotonic()
+                    step = runners[name]()
+                    step.seconds = time.monotonic() - t0
+                    report.steps.append(step)
+                    log.info("step %s: %s in %.1fs; %d failure(s)", name, step.counts, step.seconds, len(step.failures))
+                    for f in step.failures:
+                        log.error("item failure: %s", f)
+                with store.transaction() as con:
+                    report.parked = parked_items(con)
+                    finish_run(
+                        con, run_id,
+                        status="partial" if report.failures else "ok",
+                        counts={s.name: s.counts for s in report.steps} | {"failures": len(report.failures)},
+                    )
+                log.info("nightly %s done: exit %d", run_id, report.exit_status)
+    except FlopsdbError as exc:
+        report.error = str(exc)
+    return report
+
+
+def _publish(config: Config, store: Store) -> StepReport:
+    target = publish(store, config.published_path)
+    return StepReport("publish", counts={"bytes": target.stat().st_size})

@@ -1,0 +1,125 @@
+"""The nightly job's steps, each a function of (config, store, run id) returning a StepReport.
+
+They wire the stages together through their public functions and record per-item failures
+(``db.items``) so that a failing item is retried on later nights with backoff, and parked after
+``config.max_failures`` failures.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from db.items import clear_failure, due_for_retry, queue_counts, record_failure
+from db.store import Connection, Store
+from flopsdb.config import Config
+from flopsdb.errors import FlopsdbError
+from flopsdb.nightly import StepReport
+
+__all__ = ["crawl", "download", "extract", "enqueue", "plan"]
+
+log = logging.getLogger("flopsdb.nightly")
+
+
+def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, error: str) -> dict[str, Any]:
+    with store.transaction() as con:
+        return record_failure(con, stage, item, error, run_id=run_id, max_failures=config.max_failures)
+
+
+def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None, progress: bool = False) -> StepReport:
+    """Harvest arXiv from the stored cursors (or ``since``); load the Papers-with-Code dump when configured."""
+    from flopsdb.crawl import crawl_arxiv, crawl_pwc
+
+    step = StepReport("crawl")
+    report = crawl_arxiv(config, store, since=since, max_papers=max_papers, run_id=run_id)
+    step.counts = {"papers": report.papers, "new": report.new, "updated": report.updated, "relevant": report.relevant}
+    for error in report.errors:
+        step.failures.append({"stage": "crawl", "item": error.split(":", 1)[0], "error": error, "attempts": 1})
+    if config.pwc_dump:
+        try:
+            pwc = crawl_pwc(config, store, dump=config.pwc_dump, run_id=run_id)
+        except FlopsdbError as exc:
+            step.failures.append({"stage": "crawl", "item": "pwc", "error": str(exc), "attempts": 1})
+        else:
+            step.counts["pwc_rows"] = pwc.rows
+            step.failures += [{"stage": "crawl", "item": "pwc", "error": e, "attempts": 1} for e in pwc.errors]
+    return step
+
+
+def _due(con: Connection, stage: str, items: list[str]) -> tuple[list[str], int]:
+    due = [i for i in items if due_for_retry(con, stage, i)]
+    return due, len(items) - len(due)
+
+
+def download(config: Config, store: Store, run_id: str, *, max_papers: int | None, progress: bool = False) -> StepReport:
+    """Fetch the PDFs of relevant papers not cached yet, skipping items inside their backoff window."""
+    from db.downloads import cached_download, papers_to_download
+    from flopsdb.crawl import download_pdfs
+
+    step = StepReport("download")
+    with store.connect() as con:
+        todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]
+        due, waiting = _due(con, "download", todo)
+    if max_papers is not None:
+        due = due[:max_papers]
+    step.counts = {"pending": len(todo), "waiting_backoff": waiting}
+    if not due:
+        step.counts |= {"fetched": 0, "failed": 0}
+        return step
+    report = download_pdfs(config, store, run_id=run_id, ids=[d.rsplit("v", 1)[0] for d in due])
+    failed = dict(report.failures)
+    for item in due:
+        arxiv_id, version = item.rsplit("v", 1)
+        with store.transaction() as con:
+            if cached_download(con, arxiv_id, int(version)) is not None:
+                clear_failure(con, "download", item)
+        if item in failed:
+            step.failures.append(_fail(store, config, run_id, "download", item, failed[item]) | {"error": failed[item]})
+    step.counts |= {"fetched": report.ok, "failed": report.failed, "bytes": report.bytes}
+    return step
+
+
+def extract(config: Config, store: Store, run_id: str, *, workers: int = 1, progress: bool = False) -> StepReport:
+    """Parse and extract every downloaded PDF not yet extracted at its content hash."""
+    from flopsdb.batch import extract_pending
+
+    step = StepReport("extract")
+    outcome = extract_pending(config, store, run_id=run_id, workers=workers, is_due=lambda con, item: due_for_retry(con, "extract", item))
+    step.counts = {"files": outcome.files, "candidates": outcome.candidates, "failed": len(outcome.failures)}
+    for item, error in outcome.failures:
+        step.failures.append(_fail(store, config, run_id, "extract", item, error) | {"error": error})
+    for item in outcome.succeeded:
+        with store.transaction() as con:
+            clear_failure(con, "extract", item)
+    return step
+
+
+def enqueue(config: Config, store: Store, run_id: str) -> StepReport:
+    """Report what this run added to the review queue (the queue is planned from the candidates table,
+    so a stored candidate is queued; see ``curation.queue``)."""
+    with store.connect() as con:
+        counts = queue_counts(con, run_id)
+    return StepReport("enqueue", counts=counts)
+
+
+def plan(con: Connection, config: Config, *, since: date | None, max_papers: int | None) -> list[StepReport]:
+    """What a run would do, read from the database without writing or touching the network."""
+    from db.downloads import papers_to_download
+    from db.papers import get_cursor
+
+    cursors = {s: (get_cursor(con, f"arxiv-oai:{s}") or {}).get("cursor") for s in config.sets}
+    todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]
+    due, waiting = _due(con, "download", todo)
+    pending = con.execute(
+        "SELECT count(*) FROM downloads d WHERE d.status = 'ok' AND d.kind = 'pdf' AND NOT EXISTS"
+        " (SELECT 1 FROM extractions e WHERE e.sha256 = d.sha256 AND e.status = 'ok')"
+    ).fetchone()[0]
+    crawl_from = {s: (str(since) if since else (c or "the beginning")) for s, c in cursors.items()}
+    return [
+        StepReport("crawl", counts={"sets": len(config.sets)}, skipped=f"would harvest from {crawl_from}"),
+        StepReport("download", counts={"would_fetch": len(due[:max_papers] if max_papers else due), "waiting_backoff": waiting}, skipped="dry run"),
+        StepReport("extract", counts={"would_extract": pending}, skipped="dry run"),
+        StepReport("enqueue", skipped="dry run"),
+        StepReport("publish", skipped="dry run"),
+    ]
