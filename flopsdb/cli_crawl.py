@@ -1,22 +1,177 @@
-"""CLI verbs of the crawl stage: ``crawl``, ``download``, ``status``."""
+"""CLI verbs of the crawl stage: ``crawl`` (arxiv, ids, pwc), ``download``, ``status``."""
 
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Iterator
 
 import click
 
 from db.status import status_report
 from flopsdb.cli_common import App, pass_app
+from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
+from flopsdb.errors import CrawlError
 
 __all__ = ["COMMANDS"]
+
+
+@contextmanager
+def _progress(app: App, label: str) -> Iterator[Progress | None]:
+    """A rich progress bar fed by the library's ``(done, total)`` callback; nothing with ``--quiet``."""
+    if app.quiet:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Bar(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+             transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _parse_date(_: click.Context, __: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def _fail_on(errors: list[str], what: str) -> None:
+    if errors:
+        raise CrawlError(f"{what}: {errors[0]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+
+
+@click.group()
+def crawl() -> None:
+    """Harvest papers from arXiv (OAI-PMH, API) and reference results from Papers with Code.
+
+    \b
+    Example:
+      flopsdb crawl arxiv --since 2026-11-01 --sets cs:cs:LG --max 500
+      flopsdb crawl pwc --dump evaluation-tables.json.gz
+    """
+
+
+@crawl.command("arxiv")
+@click.option("--since", callback=_parse_date, default=None, metavar="YYYY-MM-DD",
+              help="Harvest records changed since this date (default: each set's stored cursor).")
+@click.option("--sets", default=None, metavar="SET[,SET...]",
+              help="OAI-PMH sets, comma-separated (default: config 'sets', e.g. cs:cs:LG,cs:cs:CV,cs:cs:CL,stat:stat:ML).")
+@click.option("--max", "max_papers", type=click.IntRange(min=1), default=None,
+              help="Stop after the page on which N papers have been harvested (the cursor keeps the resumption token).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: int | None, fmt: str) -> None:
+    """Harvest arXiv metadata with OAI-PMH ListRecords (arXivRaw) into the papers table.
+
+    Each page is stored together with its cursor, so re-running after a crash neither skips nor
+    doubles papers; without --since each set continues from its stored cursor.
+
+    \b
+    Example:
+      flopsdb crawl arxiv --since 2026-11-01 --sets cs:cs:LG,cs:cs:CV --max 200
+      FLOPSDB_ARXIV_OAI_URL=http://127.0.0.1:8000/oai flopsdb crawl arxiv --since 2026-11-01
+    """
+    set_list = [s.strip() for s in sets.split(",") if s.strip()] if sets else None
+    with _progress(app, "harvesting arXiv") as progress:
+        report = crawl_arxiv(app.config, app.store, since=since, sets=set_list, max_papers=max_papers, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(report.counts(), default=str, indent=1))
+    else:
+        app.say(f"run {report.run_id}: {report.papers} papers on {report.pages} pages "
+                f"({report.new} new, {report.updated} updated, {report.relevant} relevant, {report.deleted} deleted)"
+                + ("" if report.complete else "; stopped at --max, next run continues"))
+        for source, cursor in report.cursors.items():
+            app.say(f"  cursor {source} = {cursor}")
+    _fail_on(report.errors, "harvest failed")
+
+
+@crawl.command("ids")
+@click.argument("ids", nargs=-1, required=True)
+@pass_app
+def crawl_ids_cmd(app: App, ids: tuple[str, ...]) -> None:
+    """Look papers up by arXiv id through the arXiv API and store them.
+
+    \b
+    Example:
+      flopsdb crawl ids 1706.03762 1512.03385
+    """
+    report = lookup_papers(app.config, app.store, ids)
+    app.say(f"run {report.run_id}: {report.papers} of {len(ids)} found ({report.new} new, {report.relevant} relevant)")
+    _fail_on(report.errors, "look-up failed")
+
+
+@crawl.command("pwc")
+@click.option("--dump", default=None, metavar="PATH_OR_URL",
+              help="evaluation-tables.json (plain or .gz, a path or a URL); default: config 'pwc_dump'.")
+@click.option("--api", "api_ids", multiple=True, metavar="ARXIV_ID",
+              help="Instead of a dump, ask the paperswithcode.co API for this paper's results (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str) -> None:
+    """Load Papers-with-Code reference results (the archived dump, or the API per paper).
+
+    \b
+    Example:
+      flopsdb crawl pwc --dump ./jul-28-evaluation-tables.json.gz
+      flopsdb crawl pwc --api 1706.03762
+    """
+    if api_ids:
+        report = crawl_pwc_api(app.config, app.store, api_ids)
+    else:
+        with _progress(app, "loading Papers with Code") as progress:
+            report = crawl_pwc(app.config, app.store, dump=dump, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(report.counts(), default=str, indent=1))
+    else:
+        app.say(f"run {report.run_id}: {report.rows} result rows read, {report.new} new, "
+                f"{report.with_arxiv_id} with an arXiv id; {report.papers_linked} stored papers newly linked")
+    _fail_on(report.errors, "Papers-with-Code load failed")
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N papers this time.")
+@click.option("--id", "ids", multiple=True, metavar="ARXIV_ID", help="Only these stored papers (repeatable; relevant or not).")
+@click.option("--sources", is_flag=True, help="Also fetch the e-print sources (/e-print/<id>v<n>).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_app
+def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, fmt: str) -> None:
+    """Download the version-pinned PDFs of relevant papers not cached yet.
+
+    Files go to <home>/pdfs/<sha[:2]>/<sha256>.pdf; each failure is recorded with its reason in
+    the downloads table and the pass goes on (exit status 1 if any item failed).
+
+    \b
+    Example:
+      flopsdb download --limit 50
+      flopsdb download --id 1706.03762 --sources
+    """
+    with _progress(app, "downloading") as progress:
+        report = download_pdfs(app.config, app.store, limit=limit, ids=list(ids) or None, sources=sources,
+                               progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(report.counts(), default=str, indent=1))
+    else:
+        app.say(f"run {report.run_id}: {report.ok} downloaded ({report.bytes:,} bytes), {report.failed} failed")
+        for item, reason in report.failures:
+            app.say(f"  failed {item}: {reason}")
+    if report.failed:
+        raise CrawlError(f"{report.failed} of {report.attempted} downloads failed (see flopsdb status)")
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def status(app: App, fmt: str) -> None:
-    """Counts, the last runs and the crawl cursors.
+    """Counts, the last runs, the crawl cursors and recent download failures.
 
     \b
     Example:
@@ -30,10 +185,16 @@ def status(app: App, fmt: str) -> None:
     click.echo(f"database: {app.config.db_path}")
     for table, n in report["counts"].items():
         click.echo(f"  {table:<24} {n:>10,}")
+    for key, n in report.get("papers", {}).items():
+        click.echo(f"  papers {key:<17} {n:>10,}")
+    for key, n in report.get("downloads", {}).items():
+        click.echo(f"  downloads {key:<14} {n:>10,}")
     for run in report["runs"][:1]:
         click.echo(f"last run: {run['command']} {run['status']} started {run['started_at']} ({run['run_id']})")
     for cur in report["cursors"]:
         click.echo(f"cursor: {cur['source']} = {cur['cursor']} (updated {cur['updated_at']})")
+    for fail in report.get("failed_downloads", []):
+        click.echo(f"download failed: {fail['item']} x{fail['attempts']}: {fail['error']}")
 
 
-COMMANDS: list[click.Command] = [status]
+COMMANDS: list[click.Command] = [crawl, download, status]

@@ -8,7 +8,7 @@ They wire the stages together through their public functions and record per-item
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from db.items import clear_failure, due_for_retry, queue_counts, record_failure
@@ -21,6 +21,9 @@ __all__ = ["crawl", "download", "extract", "enqueue", "plan"]
 
 log = logging.getLogger("flopsdb.nightly")
 
+FIRST_RUN_DAYS = 2
+"""A set never harvested before starts this many days back (pass ``--since`` for a longer backfill)."""
+
 
 def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, error: str) -> dict[str, Any]:
     with store.transaction() as con:
@@ -29,13 +32,26 @@ def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, erro
 
 def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None, progress: bool = False) -> StepReport:
     """Harvest arXiv from the stored cursors (or ``since``); load the Papers-with-Code dump when configured."""
+    from db.papers import get_cursor
     from flopsdb.crawl import crawl_arxiv, crawl_pwc
 
     step = StepReport("crawl")
-    report = crawl_arxiv(config, store, since=since, max_papers=max_papers, run_id=run_id)
-    step.counts = {"papers": report.papers, "new": report.new, "updated": report.updated, "relevant": report.relevant}
-    for error in report.errors:
-        step.failures.append({"stage": "crawl", "item": error.split(":", 1)[0], "error": error, "attempts": 1})
+    with store.connect() as con:
+        fresh = tuple(s for s in config.sets if get_cursor(con, f"arxiv-oai:{s}") is None)
+    resumed = tuple(s for s in config.sets if s not in fresh)
+    groups = [(config.sets, since)] if since else [(resumed, None), (fresh, date.today() - timedelta(days=FIRST_RUN_DAYS))]
+    totals = {"papers": 0, "new": 0, "updated": 0, "relevant": 0}
+    for sets, start in groups:
+        if not sets:
+            continue
+        if start is not None and since is None:
+            log.info("no cursor yet for %s: harvesting from %s", ", ".join(sets), start)
+        report = crawl_arxiv(config, store, since=start, sets=sets, max_papers=max_papers, run_id=run_id)
+        for key in totals:
+            totals[key] += getattr(report, key)
+        for error in report.errors:
+            step.failures.append({"stage": "crawl", "item": error.split(":", 1)[0], "error": error, "attempts": 1})
+    step.counts = dict(totals)
     if config.pwc_dump:
         try:
             pwc = crawl_pwc(config, store, dump=config.pwc_dump, run_id=run_id)

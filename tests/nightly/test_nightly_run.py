@@ -164,3 +164,16 @@ def test_offline_sample_command(config: Config) -> None:
     accelerators = {r[0] for r in con.execute("SELECT fields->>'accelerator' FROM candidates WHERE kind = 'hardware'").fetchall()}
     con.close()
     assert "NVIDIA V100" in accelerators
+
+
+def test_first_run_without_cursor_or_since_starts_a_few_days_back(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from flopsdb.steps import FIRST_RUN_DAYS
+
+    with FaultServer() as server:
+        report = run_nightly(_config(tmp_path / "home", server))
+        asked = [r for r in server.requests if "/oai" in r and "from=" in r]
+    assert report.error is None and not [f for f in report.failures if f["stage"] == "crawl"], report.summary()
+    assert f"from={date.today() - timedelta(days=FIRST_RUN_DAYS)}" in asked[0]
+    assert next(s for s in report.steps if s.name == "crawl").counts["papers"] == 5
