@@ -67,8 +67,8 @@ class _FaultHandler(_Handler):
             token = "sample-token-1" in path.query
             return (root / "oai" / ("page2.xml" if token else "page1.xml")).read_bytes()
         vid = path.path.rsplit("/", 1)[-1]
-        pdf = root / "pdf" / f"{vid}.pdf"
-        return pdf.read_bytes() if pdf.exists() else b"%PDF-1.4 missing"
+        pdf, html = root / "pdf" / f"{vid}.pdf", root / "pdf" / f"{vid}.html"
+        return pdf.read_bytes() if pdf.exists() else html.read_bytes() if html.exists() else b"not found"
 
 
 class FaultServer(SampleServer):
