@@ -7,7 +7,7 @@ from typing import Any
 
 from db.store import Connection
 
-__all__ = ["record_failure", "clear_failure", "due_for_retry", "parked_items", "queue_counts", "BACKOFF_BASE"]
+__all__ = ["record_failure", "clear_failure", "unpark", "due_for_retry", "parked_items", "queue_counts", "BACKOFF_BASE"]
 
 BACKOFF_BASE = timedelta(hours=12)
 
@@ -51,6 +51,17 @@ def record_failure(
 def clear_failure(con: Connection, stage: str, item: str) -> None:
     """Forget the failures of an item that has now succeeded (or that an operator unparks)."""
     con.execute("DELETE FROM item_failures WHERE stage = ? AND item = ?", [stage, item])
+
+
+def unpark(con: Connection, item: str) -> int:
+    """Forget every failure of ``item`` (e.g. ``2611.00004v1``) so the next nightly tries it again,
+    including the download attempts counted for it. Returns how many parked or failing rows were cleared."""
+    n = con.execute("SELECT count(*) FROM item_failures WHERE item = ?", [item]).fetchall()[0][0]
+    con.execute("DELETE FROM item_failures WHERE item = ?", [item])
+    arxiv_id, _, version = item.rpartition("v")
+    if arxiv_id and version.isdigit():
+        con.execute("UPDATE downloads SET attempts = 0 WHERE arxiv_id = ? AND version = ? AND status <> 'ok'", [arxiv_id, int(version)])
+    return n
 
 
 def due_for_retry(con: Connection, stage: str, item: str, *, now: datetime | None = None) -> bool:

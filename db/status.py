@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from db.items import parked_items
 from db.runs import last_runs
 from db.store import Connection
 
@@ -15,8 +16,8 @@ def _pairs(con: Connection, sql: str) -> dict[str, int]:
 
 
 def status_report(con: Connection) -> dict[str, Any]:
-    """Counts per table, paper and download breakdowns, recent download failures, the newest runs and
-    every crawl cursor, as one dict."""
+    """Counts per table, paper and download breakdowns, recent download failures, items the nightly
+    parked, the newest runs and every crawl cursor, as one dict."""
     tables = [r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
         " AND table_name <> 'schema_migrations' ORDER BY table_name"
@@ -37,4 +38,4 @@ def status_report(con: Connection) -> dict[str, Any]:
         ).fetchall()
     ]
     return {"counts": counts, "papers": papers, "downloads": downloads, "failed_downloads": failed,
-            "runs": last_runs(con, 5), "cursors": cursors}
+            "parked": parked_items(con), "runs": last_runs(con, 5), "cursors": cursors}

@@ -171,7 +171,10 @@ def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, f
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def status(app: App, fmt: str) -> None:
-    """Counts, the last runs, the crawl cursors and recent download failures.
+    """Counts, the last runs, the crawl cursors, recent download failures and parked items.
+
+    An item the nightly failed on max_failures times is parked: it is not retried until an operator
+    clears it (after fixing the cause) with `flopsdb nightly --unpark ITEM`.
 
     \b
     Example:
@@ -195,6 +198,8 @@ def status(app: App, fmt: str) -> None:
         click.echo(f"cursor: {cur['source']} = {cur['cursor']} (updated {cur['updated_at']})")
     for fail in report.get("failed_downloads", []):
         click.echo(f"download failed: {fail['item']} x{fail['attempts']}: {fail['error']}")
+    for item in report["parked"]:
+        click.echo(f"PARKED {item['stage']} {item['item']} after {item['attempts']} failures: {item['last_error']}")
 
 
 COMMANDS: list[click.Command] = [crawl, download, status]

@@ -28,11 +28,14 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
 @click.option("--max-papers", type=click.IntRange(min=1), default=None, help="Harvest, download and extract at most N papers.")
 @click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Harvest from this date instead of the stored cursor.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction (default: config workers).")
+@click.option("--unpark", "unpark_items", multiple=True, metavar="ITEM",
+              help="Clear the failures of a parked item (e.g. 2611.00004v1) so it is tried again, then exit.")
 @click.option("--offline-sample", is_flag=True,
               help="Run the whole pipeline on the shipped sample, served from a local HTTP server (no network), "
                    "in <home>/sample.")
 @pass_app
-def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None, workers: int | None, offline_sample: bool) -> None:
+def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None, workers: int | None,
+            unpark_items: tuple[str, ...], offline_sample: bool) -> None:
     """Crawl, download, extract, enqueue and publish: the job cron runs every night.
 
     Prints a concise summary and exits 0 (all well), 1 (finished with item failures) or
@@ -43,8 +46,17 @@ def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None,
       flopsdb nightly --quiet                 # cron, see README for the crontab line
       flopsdb nightly --offline-sample        # the whole pipeline on the shipped sample, no network
       flopsdb nightly --dry-run
+      flopsdb nightly --unpark 2611.00004v1
     """
     from flopsdb.nightly import run_nightly
+
+    if unpark_items:
+        from db.items import unpark
+
+        with app.store.transaction() as con:
+            for item in unpark_items:
+                app.say(f"{item}: cleared {unpark(con, item)} failure record(s)")
+        return
 
     config = app.config
     if offline_sample:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from db.items import BACKOFF_BASE, clear_failure, due_for_retry, parked_items, record_failure
+from db.items import BACKOFF_BASE, clear_failure, due_for_retry, parked_items, record_failure, unpark
 from db.publish import publish
 from db.runs import start_run
 from flopsdb.errors import RunLocked
@@ -70,6 +70,27 @@ def test_failures_back_off_then_park(store) -> None:
         assert [p["item"] for p in parked_items(con)] == ["2611.00004v1"]
         clear_failure(con, "download", "2611.00004v1")
         assert parked_items(con) == [] and due_for_retry(con, "download", "2611.00004v1")
+
+
+def test_status_lists_parked_items_and_unpark_clears_them(config) -> None:
+    from click.testing import CliRunner
+
+    from db.store import Store
+    from flopsdb.cli import main
+
+    store = Store(config.db_path)
+    with store.transaction() as con:
+        run = start_run(con, "test")
+        for _ in range(config.max_failures):
+            record_failure(con, "extract", "2611.00005v1", "truncated: no %%EOF", run_id=run, max_failures=config.max_failures)
+    status = CliRunner().invoke(main, ["status"])
+    assert status.exit_code == 0, status.output
+    assert f"PARKED extract 2611.00005v1 after {config.max_failures} failures: truncated" in status.output
+    result = CliRunner().invoke(main, ["nightly", "--unpark", "2611.00005v1"])
+    assert result.exit_code == 0 and "cleared 1 failure record" in result.output
+    with store.connect() as con:
+        assert parked_items(con) == [] and due_for_retry(con, "extract", "2611.00005v1")
+        assert unpark(con, "2611.00005v1") == 0
 
 
 def test_publish_swaps_in_a_consistent_snapshot(store, tmp_path: Path) -> None:
