@@ -1,9 +1,175 @@
-"""CLI verbs of the scaling stage."""
+"""CLI verbs of the scaling stage: ``import`` (thompson, epoch), ``estimate``, ``fit``, ``sql``, ``export``."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
+
+from db.export import export_tables
+from db.sql import query_database, run_query
+from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: list[click.Command] = []
+
+def _report(app: App, counts: dict) -> None:
+    app.say(f"run {counts['run_id']}: {counts['facts']} facts, {counts['estimates']} compute estimates, "
+            f"{counts['failures']} failures")
+    for reason in counts["failure_reasons"][:20]:
+        app.say(f"  failed: {reason}")
+    if len(counts["failure_reasons"]) > 20:
+        app.say(f"  ... and {len(counts['failure_reasons']) - 20} more (table import_failures)")
+
+
+@click.group("import")
+def import_cmd() -> None:
+    """Import published datasets as facts attributed to their source (never human-confirmed).
+
+    \b
+    Example:
+      flopsdb import thompson ../shared/datasets/thompson2022
+      flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
+    """
+
+
+@import_cmd.command("thompson")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@pass_app
+def import_thompson_cmd(app: App, directory: Path) -> None:
+    """Import the six CSVs of Thompson et al., "The Computational Limits of Deep Learning".
+
+    \b
+    Example:
+      flopsdb import thompson ../shared/datasets/thompson2022
+    """
+    _report(app, import_thompson(app.store, directory))
+
+
+@import_cmd.command("epoch")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_app
+def import_epoch_cmd(app: App, file: Path) -> None:
+    """Import Epoch AI's models table (hardware, quantity, time, compute, parameters, data, confidence).
+
+    \b
+    Example:
+      flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
+    """
+    _report(app, import_epoch(app.store, file))
+
+
+@click.command("fit")
+@click.option("--benchmark", default="imagenet", show_default=True,
+              help="imagenet, coco, squad1.1, conll2003, wmt14-en-de, wmt14-en-fr, or any benchmark name in the database.")
+@click.option("--x", "x", type=click.Choice(X_MEASURES), default="hardware_burden", show_default=True,
+              help="Compute measure: hardware method, operation counting, or any method (epoch convention).")
+@click.option("--form", type=click.Choice(["polynomial", "exponential"]), default="polynomial", show_default=True)
+@click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True,
+              help="Where the compute figures come from.")
+@click.option("--convention", type=click.Choice(["thompson", "epoch"]), default=None,
+              help="Peak/utilisation convention for the hardware method (default: thompson).")
+@click.option("--y-transform", type=click.Choice(["log10_error", "error", "log10_inv_error", "inv_error"]), default=None,
+              help="Override the paper's transform of the error.")
+@click.option("--target-error", type=float, default=None, help="Extrapolate the compute needed for this error (0-1).")
+@click.option("--hardware", default=None, help="Accelerator for cost and CO2 (default NVIDIA A100).")
+@click.option("--utilisation", type=float, default=None, help="Override the convention's utilisation.")
+@click.option("--price-per-hour", type=float, default=None, help="USD per chip-hour.")
+@click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Epoch's hardware price table (CSV); the median on-demand price of --hardware is used.")
+@click.option("--pue", type=float, default=None, help="Data-centre power usage effectiveness.")
+@click.option("--grid-intensity", type=float, default=None, help="kg CO2 per kWh.")
+@click.option("--bootstrap", type=int, default=200, show_default=True, help="Bootstrap resamples of the saturating fit.")
+@click.option("--no-variants", is_flag=True, help="Only the main OLS fit (no year control, frontier, saturating, coverage).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--plot", "plots", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a plot (.png or .svg); repeatable.")
+@pass_app
+def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention: str | None, y_transform: str | None,
+            target_error: float | None, hardware: str | None, utilisation: float | None, price_per_hour: float | None,
+            prices_file: str | None, pue: float | None, grid_intensity: float | None, bootstrap: int, no_variants: bool,
+            fmt: str, plots: tuple[Path, ...]) -> None:
+    """Fit error against training compute for a benchmark (the paper's models, and past them).
+
+    \b
+    Example:
+      flopsdb fit --benchmark imagenet --x hardware_burden --form polynomial --source thompson
+      flopsdb fit --benchmark squad1.1 --target-error 0.05 --format json --plot squad.png
+    """
+    from scaling.report import format_fit
+
+    result = run_fit(app.store, FitOptions(
+        benchmark=benchmark, x=x, form=form, source=source, convention=convention, y_transform=y_transform,
+        target_error=target_error, hardware=hardware, utilisation=utilisation, price_per_hour=price_per_hour,
+        prices_file=prices_file, pue=pue, grid_intensity=grid_intensity, bootstrap=bootstrap, variants=not no_variants))
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=1, default=str))
+    else:
+        click.echo(format_fit(result))
+    if plots:
+        from scaling.plot import plot_fit
+
+        for path in plots:
+            written = plot_fit(result, path)
+            if not app.quiet:
+                click.echo(f"wrote {written}", err=True)
+
+
+@click.command("estimate")
+@click.option("--utilisation", type=float, default=None, help="Override the epoch convention's utilisation.")
+@pass_app
+def estimate_cmd(app: App, utilisation: float | None) -> None:
+    """Store compute estimates of curated results (hardware method, both conventions) for SQL analysts.
+
+    \b
+    Example:
+      flopsdb estimate
+      flopsdb sql "SELECT * FROM compute_estimates WHERE source = 'curated'"
+    """
+    counts = estimate_curated(app.store, utilisation=utilisation)
+    app.say(f"run {counts['run_id']}: {counts['estimates']} compute estimates of curated results")
+    for note in counts["notes"][:20]:
+        app.say(f"  {note}")
+
+
+@click.command("sql")
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--max-rows", type=int, default=None, help="Row cap (default: config sql_max_rows).")
+@click.option("--timeout", type=float, default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
+@pass_app
+def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float | None) -> None:
+    """Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access).
+
+    \b
+    Views: curated_facts, compute_estimates, benchmark_results, fit_inputs (see README).
+    Example:
+      flopsdb sql "SELECT benchmark, count(*) FROM fit_inputs GROUP BY ALL" --format csv
+    """
+    cfg = app.config
+    res = run_query(query_database(cfg), query, timeout=timeout if timeout is not None else cfg.sql_timeout,
+                    max_rows=max_rows if max_rows is not None else cfg.sql_max_rows)
+    print_rows(res.columns, res.rows, fmt)
+    if res.truncated:
+        click.echo(f"flopsdb: only the first {res.max_rows} rows were returned (row cap; use --max-rows or LIMIT)", err=True)
+
+
+@click.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
+@pass_app
+def export_cmd(app: App, directory: Path, fmt: str) -> None:
+    """Export the dataset and the scaling views, one file per relation.
+
+    \b
+    Example:
+      flopsdb export --format parquet out/
+    """
+    counts = export_tables(query_database(app.config), directory, fmt=fmt)
+    for name, n in counts.items():
+        app.say(f"{directory / (name + '.' + fmt)}: {n} rows")
+
+
+COMMANDS: list[click.Command] = [import_cmd, estimate_cmd, fit_cmd, sql_cmd, export_cmd]

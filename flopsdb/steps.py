@@ -121,16 +121,14 @@ def enqueue(config: Config, store: Store, run_id: str) -> StepReport:
 
 def plan(con: Connection, config: Config, *, since: date | None, max_papers: int | None) -> list[StepReport]:
     """What a run would do, read from the database without writing or touching the network."""
+    from db.candidates import pending_extractions
     from db.downloads import papers_to_download
     from db.papers import get_cursor
 
     cursors = {s: (get_cursor(con, f"arxiv-oai:{s}") or {}).get("cursor") for s in config.sets}
     todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]
     due, waiting = _due(con, "download", todo)
-    pending = con.execute(
-        "SELECT count(*) FROM downloads d WHERE d.status = 'ok' AND d.kind = 'pdf' AND NOT EXISTS"
-        " (SELECT 1 FROM extractions e WHERE e.sha256 = d.sha256 AND e.status = 'ok')"
-    ).fetchone()[0]
+    pending = len(pending_extractions(con))
     crawl_from = {s: (str(since) if since else (c or "the beginning")) for s, c in cursors.items()}
     return [
         StepReport("crawl", counts={"sets": len(config.sets)}, skipped=f"would harvest from {crawl_from}"),

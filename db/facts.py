@@ -1,0 +1,192 @@
+"""Imported facts and compute estimates in DuckDB, and the inputs of fits.
+
+db sits left of scaling, so it takes the scaling stage's values by shape (the Protocols below).
+
+Imported facts (Thompson et al., Epoch AI) are stored with their source file and row and are never
+human-confirmed (a CHECK constraint enforces it). Re-importing a file replaces that file's rows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Mapping, Protocol, Sequence
+
+import pandas as pd
+
+from db.store import Connection
+
+__all__ = [
+    "store_import",
+    "store_estimates",
+    "read_fit_inputs",
+    "read_benchmark_results",
+    "read_curated_facts",
+    "estimate_id",
+    "FactRecord",
+    "EstimateRecord",
+    "EntryEstimate",
+    "BatchRecord",
+]
+
+class FactRecord(Protocol):
+    """An imported fact (``scaling.importers.ImportedFact`` has this shape; db does not import scaling)."""
+
+    fact_id: str
+    source: str
+    source_file: str
+    source_row: int
+    entry_id: str
+    kind: str
+    fields: Mapping[str, Any]
+    paper: str | None
+    model: str | None
+    year: int | None
+    benchmark: str | None
+    domain: str | None
+
+
+class EstimateRecord(Protocol):
+    """A compute estimate (``scaling.compute.ComputeEstimate``)."""
+
+    flop: float
+    flop_low: float
+    flop_high: float
+    method: str
+    convention: str
+    quantity: str
+    fact_ids: Sequence[str]
+    assumptions: Mapping[str, Any]
+
+
+class EntryEstimate(Protocol):
+    """An estimate tied to its entry (``scaling.importers.EstimateRow``)."""
+
+    entry_id: str
+    source: str
+    estimate: EstimateRecord
+
+
+class FailureRecord(Protocol):
+    """A row that could not be read (``scaling.importers.ImportFailure``)."""
+
+    source_file: str
+    source_row: int
+    reason: str
+
+
+class BatchRecord(Protocol):
+    """What an importer produced (``scaling.importers.ImportBatch``)."""
+
+    source: str
+    files: Sequence[str]
+    facts: Sequence[FactRecord]
+    estimates: Sequence[EntryEstimate]
+    failures: Sequence[FailureRecord]
+
+
+_FACT_COLS = ("fact_id", "source", "source_file", "source_row", "entry_id", "kind", "paper", "model", "year",
+              "benchmark", "domain", "fields", "run_id")
+_EST_COLS = ("estimate_id", "entry_id", "source", "paper", "model", "year", "domain", "quantity", "flop", "flop_low",
+             "flop_high", "method", "convention", "fact_ids", "assumptions", "run_id")
+
+
+def estimate_id(entry_id: str, est: EstimateRecord) -> str:
+    """The stable id of an estimate: entry, quantity, convention, method, and ``published`` for figures as published."""
+    base = f"{entry_id}:{est.quantity}:{est.convention}:{est.method}"
+    return base + ":published" if est.assumptions.get("as_published") else base
+
+
+def _fact_row(f: FactRecord, run_id: str) -> list[Any]:
+    return [f.fact_id, f.source, f.source_file, f.source_row, f.entry_id, f.kind, f.paper, f.model, f.year,
+            f.benchmark, f.domain, json.dumps(f.fields, default=str), run_id]
+
+
+def store_import(con: Connection, batch: BatchRecord, *, run_id: str) -> dict[str, int]:
+    """Store an import batch (facts, estimates, failures with reasons), replacing earlier imports of the same
+    source files. Returns counts."""
+    for name in batch.files:
+        con.execute("DELETE FROM compute_estimates WHERE entry_id IN "
+                    "(SELECT entry_id FROM imported_facts WHERE source = ? AND source_file = ?)", [batch.source, name])
+        con.execute("DELETE FROM imported_facts WHERE source = ? AND source_file = ?", [batch.source, name])
+    if batch.facts:
+        _insert(con, "imported_facts", _FACT_COLS, [_fact_row(f, run_id) for f in batch.facts])
+    if batch.failures:
+        _insert(con, "import_failures", ("source", "source_file", "source_row", "reason", "run_id"),
+                [[batch.source, x.source_file, x.source_row, x.reason, run_id] for x in batch.failures])
+    meta = {f.entry_id: f for f in batch.facts}
+    n_est = store_estimates(con, batch.estimates, run_id=run_id, meta=meta)
+    return {"facts": len(batch.facts), "estimates": n_est, "failures": len(batch.failures)}
+
+
+def store_estimates(con: Connection, rows: Iterable[EntryEstimate], *, run_id: str,
+                    meta: Mapping[str, FactRecord] | None = None, info: dict[str, dict[str, Any]] | None = None,
+                    replace_source: str | None = None) -> int:
+    """Insert or replace compute estimates; ``meta``/``info`` give each entry's paper, model, year and domain.
+    With ``replace_source``, that source's earlier estimates are dropped first (in the caller's transaction)."""
+    if replace_source is not None:
+        con.execute("DELETE FROM compute_estimates WHERE source = ?", [replace_source])
+    values = []
+    for row in rows:
+        f = (meta or {}).get(row.entry_id)
+        extra = (info or {}).get(row.entry_id, {})
+        e = row.estimate
+        values.append([estimate_id(row.entry_id, e), row.entry_id, row.source,
+                       f.paper if f else extra.get("paper"), f.model if f else extra.get("model"),
+                       f.year if f else extra.get("year"), f.domain if f else extra.get("domain"),
+                       e.quantity, e.flop, e.flop_low, e.flop_high, e.method, e.convention, list(e.fact_ids),
+                       json.dumps(e.assumptions, default=str), run_id])
+    if values:
+        _insert(con, "compute_estimates", _EST_COLS, values, replace=True)
+    return len(values)
+
+
+def _insert(con: Connection, table: str, columns: Sequence[str], values: list[list[Any]], *, replace: bool = False) -> None:
+    frame = pd.DataFrame(values, columns=list(columns))
+    con.register("_flopsdb_rows", frame)
+    try:
+        cols = ", ".join(columns)
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM _flopsdb_rows")
+    finally:
+        con.unregister("_flopsdb_rows")
+
+
+def _dicts(cur: Any) -> list[dict[str, Any]]:
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def read_fit_inputs(con: Connection, *, quantity: str, compute_sources: Sequence[str],
+                    conventions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Rows of the ``fit_inputs`` view for one compute quantity from the given compute sources.
+
+    Each row: benchmark, metric, value, result_source, compute_source, entry_id, paper, model, year,
+    domain, quantity, convention, method, flop, flop_low, flop_high, estimate_id, fact_ids, match.
+    """
+    sql = ("SELECT * FROM fit_inputs WHERE quantity = ? AND list_contains(?, compute_source)"
+           " AND value IS NOT NULL AND flop > 0")
+    params: list[Any] = [quantity, list(compute_sources)]
+    if conventions:
+        sql += " AND list_contains(?, convention)"
+        params.append(list(conventions))
+    return _dicts(con.execute(sql + " ORDER BY entry_id, match, estimate_id", params))
+
+
+def read_benchmark_results(con: Connection, *, sources: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Rows of the ``benchmark_results`` view (all sources, or those given)."""
+    if sources:
+        return _dicts(con.execute("SELECT * FROM benchmark_results WHERE list_contains(?, source) AND value IS NOT NULL",
+                                  [list(sources)]))
+    return _dicts(con.execute("SELECT * FROM benchmark_results WHERE value IS NOT NULL"))
+
+
+def read_curated_facts(con: Connection, kinds: Sequence[str] = ("hardware", "training_time", "parameters")) -> list[dict[str, Any]]:
+    """Curated facts of the given kinds (``curated_facts`` relation), with ``fields`` decoded and the paper's year."""
+    cur = con.execute(
+        "SELECT c.fact_id, c.paper, c.kind, c.model, c.stage, c.fields, CAST(year(p.first_version_date) AS INTEGER) AS year"
+        " FROM curated_facts c LEFT JOIN papers p ON p.arxiv_id = regexp_replace(c.paper, 'v[0-9]+$', '')"
+        " WHERE list_contains(?, c.kind) ORDER BY c.paper, c.fact_id", [list(kinds)])
+    rows = _dicts(cur)
+    for r in rows:
+        r["fields"] = json.loads(r["fields"]) if isinstance(r["fields"], str) else (r["fields"] or {})
+    return rows

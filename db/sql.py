@@ -1,0 +1,80 @@
+"""The analyst's read-only SQL: a locked-down DuckDB connection, a time limit and a row cap.
+
+The connection is read-only, has external access disabled (no COPY to files, ATTACH, read_csv of
+outside files, extension installs) and its configuration locked (no SET). A timer thread interrupts
+a query that runs past ``timeout`` seconds, and at most ``max_rows`` rows are returned (the result
+says when it was cut). The published snapshot (``config.published_path``) is queried when it exists,
+else the live file.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from db.store import Store
+from flopsdb.config import Config
+from flopsdb.errors import FlopsdbError
+
+__all__ = ["QueryError", "QueryTimeout", "QueryResult", "run_query", "query_database", "SAFE_CONFIG"]
+
+SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
+
+
+class QueryError(FlopsdbError):
+    """An analyst's query was refused or failed."""
+
+
+class QueryTimeout(QueryError):
+    """An analyst's query ran past the time limit and was interrupted."""
+
+
+@dataclass
+class QueryResult:
+    """Columns, rows (at most the cap), whether rows were cut off, and which database file answered."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: bool
+    max_rows: int
+    database: str
+
+
+def query_database(config: Config) -> Path:
+    """The file analysts query: the published snapshot when it exists, else the live database."""
+    return config.published_path if config.published_path.exists() else config.db_path
+
+
+def run_query(path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000,
+              lock_timeout: float = 10.0) -> QueryResult:
+    """Run ``sql`` read-only against ``path``; refuse writes, file access and SET; stop after ``timeout`` s."""
+    if not sql or not sql.strip():
+        raise QueryError("empty query")
+    if max_rows < 1:
+        raise QueryError("max_rows must be at least 1")
+    store = Store(path, read_only=True, lock_timeout=lock_timeout)
+    with store.connect(config=SAFE_CONFIG) as con:
+        timer = threading.Timer(timeout, con.interrupt)
+        timer.daemon = True
+        timer.start()
+        try:
+            cur = con.execute(sql)
+            if cur.description is None:
+                return QueryResult([], [], False, max_rows, str(path))
+            columns = [d[0] for d in cur.description]
+            rows = cur.fetchmany(max_rows + 1)
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(f"query interrupted after the {timeout:g} s time limit (sql_timeout)") from exc
+        except duckdb.Error as exc:
+            raise QueryError(f"query refused or failed: {_one_line(exc)}") from exc
+        finally:
+            timer.cancel()
+    return QueryResult(columns, [tuple(r) for r in rows[:max_rows]], len(rows) > max_rows, max_rows, str(path))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:400]

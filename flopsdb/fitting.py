@@ -1,0 +1,161 @@
+"""The wiring behind ``flopsdb import`` and ``flopsdb fit``: read the store, build points, fit, extrapolate, plot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from db.facts import read_benchmark_results, read_curated_facts, read_fit_inputs, store_estimates, store_import
+from db.runs import finish_run, start_run
+from db.store import Store
+from extract.catalog import Catalog, load_catalog
+from flopsdb.errors import FitError, ScalingError
+from scaling.benchmarks import TRANSFORMS, resolve_benchmark
+from scaling.compute import convention as make_convention
+from scaling.extrapolate import cost_assumptions, extrapolate
+from scaling.fit import FitResult, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from scaling.importers import ImportBatch, parse_epoch, parse_thompson
+from scaling.inputs import curated_estimates, fit_rows_from_estimates, matches_benchmark, points_from_rows, to_error
+
+__all__ = ["FitOptions", "import_thompson", "import_epoch", "estimate_curated", "run_fit", "X_MEASURES", "SOURCES"]
+
+X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute")
+SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "all")
+
+
+def _store_batch(store: Store, batch: ImportBatch, command: str) -> dict[str, Any]:
+    with store.transaction() as con:
+        run_id = start_run(con, command)
+        counts = store_import(con, batch, run_id=run_id)
+        finish_run(con, run_id, status="partial" if batch.failures else "ok", counts=counts)
+    return {"run_id": run_id, **counts, "failure_reasons": [f"{f.source_file}:{f.source_row}: {f.reason}" for f in batch.failures]}
+
+
+def import_thompson(store: Store, directory: str | Path) -> dict[str, Any]:
+    """Parse and store the Thompson et al. CSVs in ``directory``; returns counts, run id and failure reasons."""
+    return _store_batch(store, parse_thompson(directory), f"import thompson {directory}")
+
+
+def import_epoch(store: Store, file: str | Path, *, catalog: Catalog | None = None) -> dict[str, Any]:
+    """Parse and store Epoch AI's models table ``file`` (hardware method computed with ``catalog``)."""
+    return _store_batch(store, parse_epoch(file, catalog=catalog or load_catalog()), f"import epoch {file}")
+
+
+def estimate_curated(store: Store, *, conventions: Sequence[str] = ("thompson", "epoch"), utilisation: float | None = None,
+                     catalog: Catalog | None = None) -> dict[str, Any]:
+    """Compute (hardware method) for every curated result with curated hardware and training time, and store
+    the estimates in ``compute_estimates`` (source ``curated``) under a new run; returns counts and notes."""
+    catalog = catalog or load_catalog()
+    with store.connect() as con:
+        results = [r for r in read_benchmark_results(con, sources=["curated"])]
+        facts = read_curated_facts(con)
+    rows, info, notes = [], {}, []
+    for name in conventions:
+        est, inf, n = curated_estimates(facts, results, catalog=catalog, conv=make_convention(name, utilisation=utilisation))
+        rows += est
+        info.update(inf)
+        notes += n
+    with store.transaction() as con:
+        run_id = start_run(con, "estimate curated")
+        n = store_estimates(con, rows, run_id=run_id, info=info, replace_source="curated")
+        finish_run(con, run_id, counts={"estimates": n, "notes": len(notes)})
+    return {"run_id": run_id, "estimates": n, "notes": sorted(set(notes))}
+
+
+@dataclass
+class FitOptions:
+    """What to fit and how; the CLI's options one for one."""
+
+    benchmark: str = "imagenet"
+    x: str = "hardware_burden"
+    form: str = "polynomial"
+    source: str = "all"
+    convention: str | None = None
+    y_transform: str | None = None
+    target_error: float | None = None
+    hardware: str | None = None
+    utilisation: float | None = None
+    price_per_hour: float | None = None
+    prices_file: str | None = None
+    pue: float | None = None
+    grid_intensity: float | None = None
+    quantile: float = 0.1
+    bootstrap: int = 200
+    variants: bool = True
+
+
+def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None]:
+    if x == "hardware_burden":
+        conv = conv or "thompson"
+        return ("hardware_burden" if conv == "thompson" else "compute"), conv, (None if conv == "thompson" else ("hardware",))
+    if x == "network_operations":
+        return "network_operations", "operations", None
+    if x == "compute":
+        if conv not in (None, "epoch"):
+            raise ScalingError("--x compute uses the epoch convention; use --x hardware_burden for thompson")
+        return "compute", "epoch", None
+    raise ScalingError(f"unknown --x {x!r}; one of {', '.join(X_MEASURES)}")
+
+
+def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
+    """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
+    if opts.source not in SOURCES:
+        raise ScalingError(f"unknown source {opts.source!r}; one of {', '.join(SOURCES)}")
+    if opts.form not in ("polynomial", "exponential"):
+        raise FitError(f"unknown form {opts.form!r}; use polynomial or exponential")
+    bench = resolve_benchmark(opts.benchmark)
+    ytr = opts.y_transform or bench.transform(opts.form)
+    if ytr not in TRANSFORMS:
+        raise FitError(f"unknown y transform {ytr!r}; one of {', '.join(TRANSFORMS)}")
+    transform = TRANSFORMS[ytr]
+    quantity, conv_name, methods = _selection(opts.x, opts.convention)
+    sources = ("thompson", "epoch", "curated") if opts.source == "all" else (opts.source,)
+    catalog = catalog or load_catalog()
+    notes: list[str] = []
+    with store.connect() as con:
+        imported = [s for s in sources if s != "curated"]
+        rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
+        if methods:
+            rows = [r for r in rows if r["method"] in methods]
+        all_results = read_benchmark_results(con)
+        if "curated" in sources and quantity != "network_operations":
+            cur_results = [r for r in all_results if r["source"] == "curated" and matches_benchmark(bench, r["benchmark"], r["metric"])]
+            facts = read_curated_facts(con)
+            est, _, cnotes = curated_estimates(facts, cur_results, catalog=catalog,
+                                               conv=make_convention("thompson" if conv_name == "thompson" else "epoch",
+                                                                    utilisation=opts.utilisation))
+            notes += cnotes
+            rows += fit_rows_from_estimates(cur_results, est)
+    points, pnotes = points_from_rows(rows, bench)
+    notes += pnotes
+    if not points:
+        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}")
+    main = ols_fit(points, transform, method=f"ols {opts.form}")
+    result = FitResult(benchmark=bench.key, form=opts.form, x=opts.x, y_transform=ytr, convention=conv_name,
+                       source=opts.source, main=main, points=points, notes=notes)
+    if opts.variants:
+        for attr, fn in (("year_control", lambda: year_fit(points, transform)),
+                         ("quantile", lambda: quantile_fit(points, transform, q=opts.quantile)),
+                         ("saturating", lambda: saturating_fit(points, bootstrap=opts.bootstrap))):
+            try:
+                setattr(result, attr, fn())
+            except FitError as exc:
+                notes.append(f"{attr}: {exc}")
+        front = pareto_front(points)
+        result.pareto_ids = [p.fact_ids[0] for p in front]
+        try:
+            result.pareto = ols_fit(front, transform, method="ols pareto-best")
+        except FitError as exc:
+            notes.append(f"pareto: {exc}")
+        with_compute = {p.fact_ids[0] for p in points}
+        entries = [(r["fact_id"], to_error(float(r["value"]), bench), r["fact_id"] in with_compute)
+                   for r in all_results if r["source"] in ("thompson", "curated")
+                   and matches_benchmark(bench, r["benchmark"], r["metric"])]
+        result.coverage = coverage(entries)
+    if opts.target_error is not None:
+        costs = cost_assumptions(catalog, conv_name=conv_name, hardware=opts.hardware, utilisation=opts.utilisation,
+                                 price_per_hour=opts.price_per_hour, prices_file=opts.prices_file, pue=opts.pue,
+                                 grid_intensity=opts.grid_intensity)
+        result.extrapolation = extrapolate(main, transform, opts.target_error, costs)
+    return result

@@ -1,0 +1,105 @@
+"""Benchmarks known to the scaling stage and the paper's transforms of their scores.
+
+The vocabulary lives in ``scaling/data/benchmarks.json``: each benchmark's Thompson et al. file and
+metric column, its score scale (100 = percent), the y transform of the polynomial and exponential
+models, and the dataset/metric names that identify it in curated facts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from flopsdb.errors import FitError
+
+__all__ = ["Benchmark", "load_benchmarks", "resolve_benchmark", "Transform", "TRANSFORMS", "score_to_error"]
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark: its key (``imagenet``), title, metric, scale and default y transforms."""
+
+    key: str
+    title: str
+    thompson_file: str | None
+    metric: str
+    metrics: dict[str, str]
+    scale: float
+    polynomial: str
+    exponential: str
+    aliases: tuple[str, ...]
+    metric_aliases: tuple[str, ...]
+
+    def transform(self, form: str) -> str:
+        """The paper's y transform for ``form`` (``polynomial`` or ``exponential``)."""
+        if form == "polynomial":
+            return self.polynomial
+        if form == "exponential":
+            return self.exponential
+        raise FitError(f"unknown form {form!r}; use polynomial or exponential")
+
+
+@dataclass(frozen=True)
+class Transform:
+    """A y transform of the error: forward (error -> y), inverse (y -> error), and its label."""
+
+    name: str
+    label: str
+    forward: Callable[[float], float]
+    inverse: Callable[[float], float]
+    log_x: bool = True
+
+
+TRANSFORMS: dict[str, Transform] = {
+    "log10_error": Transform("log10_error", "log10(error)", lambda e: math.log10(e), lambda y: 10**y),
+    "error": Transform("error", "error", lambda e: e, lambda y: y),
+    "log10_inv_error": Transform("log10_inv_error", "log10(1/error)", lambda e: -math.log10(e), lambda y: 10 ** (-y)),
+    "inv_error": Transform("inv_error", "1/error", lambda e: 1.0 / e, lambda y: 1.0 / y),
+}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+@lru_cache(maxsize=1)
+def load_benchmarks() -> dict[str, Benchmark]:
+    """Every benchmark in ``scaling/data/benchmarks.json`` by key."""
+    raw = json.loads((DATA / "benchmarks.json").read_text(encoding="utf-8"))
+    return {
+        key: Benchmark(
+            key=key, title=v["title"], thompson_file=v.get("thompson_file"), metric=v["metric"],
+            metrics=dict(v.get("metrics", {})), scale=float(v.get("scale", 100)), polynomial=v["polynomial"],
+            exponential=v["exponential"], aliases=tuple(v.get("aliases", ())), metric_aliases=tuple(v.get("metric_aliases", ())),
+        )
+        for key, v in raw.items()
+    }
+
+
+def resolve_benchmark(name: str) -> Benchmark:
+    """The benchmark whose key or alias matches ``name``; a benchmark unknown to the vocabulary gets defaults.
+
+    Unknown names (any benchmark in the database) are treated as percentage scores with the
+    log10(error) / error transforms.
+    """
+    known = load_benchmarks()
+    key = _norm(name)
+    for bench in known.values():
+        if key == _norm(bench.key) or any(key == _norm(a) for a in bench.aliases):
+            return bench
+    if not key:
+        raise FitError("empty benchmark name")
+    return Benchmark(key=name, title=name, thompson_file=None, metric="", metrics={}, scale=100.0,
+                     polynomial="log10_error", exponential="error", aliases=(name,), metric_aliases=())
+
+
+def score_to_error(value: float, scale: float) -> float:
+    """The error of a score: ``1 - value/scale`` (scores on 0-100 or 0-1)."""
+    return 1.0 - value / scale

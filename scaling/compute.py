@@ -1,0 +1,178 @@
+"""Training compute: the hardware method and operation counting, under two conventions.
+
+- ``thompson``: the paper's "hardware burden": FP32 peaks for GPUs, per-board peaks for TPUs, no
+  utilisation factor.
+- ``epoch``: Epoch AI's practice: the peak of the precision used, times a utilisation of 0.3 for
+  language models and 0.4 otherwise (overridable).
+
+The defaults are data (``scaling/data/assumptions.json``); every :class:`ComputeEstimate` records
+its method, convention and assumptions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from extract.catalog import Accelerator, Catalog
+from flopsdb.errors import ScalingError
+
+__all__ = [
+    "CONVENTIONS",
+    "ComputeEstimate",
+    "Convention",
+    "assumptions",
+    "convention",
+    "find_accelerator",
+    "hardware_compute",
+    "operations_compute",
+    "tokens_compute",
+]
+
+CONVENTIONS: tuple[str, ...] = ("thompson", "epoch")
+
+
+@lru_cache(maxsize=1)
+def assumptions() -> dict[str, Any]:
+    """The default assumptions (``scaling/data/assumptions.json``)."""
+    return json.loads((Path(__file__).parent / "data" / "assumptions.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How peaks and utilisation are chosen: precision per accelerator kind, TPU unit, utilisation by domain."""
+
+    name: str
+    precision: Mapping[str, str]
+    tpu_per: str
+    utilisation: Mapping[str, float]
+
+    def utilisation_for(self, domain: str | None) -> float:
+        """Utilisation for a model of ``domain`` (language models get the ``language`` figure)."""
+        words = assumptions()["language_domains"]
+        is_language = bool(domain) and any(w in str(domain).lower() for w in words)
+        return float(self.utilisation["language" if is_language else "other"])
+
+
+def convention(name: str, *, utilisation: float | None = None, precision: str | None = None) -> Convention:
+    """The named convention, with an optional fixed utilisation or precision override."""
+    if name not in CONVENTIONS:
+        raise ScalingError(f"unknown convention {name!r}; use one of {', '.join(CONVENTIONS)}")
+    a = assumptions()
+    util = dict(a["utilisation"][name])
+    if utilisation is not None:
+        if not 0 < utilisation <= 1:
+            raise ScalingError(f"utilisation must be in (0, 1], not {utilisation}")
+        util = {"language": utilisation, "other": utilisation}
+    prec = dict(a["precision"][name])
+    if precision is not None:
+        prec = {k: precision for k in prec}
+    return Convention(name=name, precision=prec, tpu_per=a["tpu_per"][name], utilisation=util)
+
+
+@dataclass(frozen=True)
+class ComputeEstimate:
+    """A training-compute figure in FLOP with bounds, the method and convention behind it, and its facts."""
+
+    flop: float
+    flop_low: float
+    flop_high: float
+    method: str
+    convention: str
+    quantity: str
+    fact_ids: tuple[str, ...] = ()
+    assumptions: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+def _peak(acc: Accelerator, conv: Convention) -> tuple[float, str, str]:
+    precision = conv.precision.get(acc.kind, "fp32")
+    per = conv.tpu_per if acc.kind == "tpu" else "chip"
+    for candidate in dict.fromkeys((precision, "fp32", "bf16", "fp16")):
+        value = acc.peak(candidate, per=per)
+        if value is not None:
+            return value, candidate, per
+    raise ScalingError(f"no {precision} peak for {acc.name} in the hardware catalog")
+
+
+def find_accelerator(catalog: Catalog, name: str) -> Accelerator | None:
+    """The catalog entry for ``name``, dropping trailing variant words (``"NVIDIA A100 SXM4 80 GB"`` -> A100)."""
+    words = str(name).split()
+    while words:
+        text = " ".join(words)
+        acc = catalog.get(text) or catalog.match(text)
+        if acc is not None:
+            return acc
+        words = words[:-1]
+    return None
+
+
+def hardware_compute(
+    accelerator: str,
+    count: float,
+    hours: float,
+    *,
+    catalog: Catalog,
+    conv: Convention,
+    domain: str | None = None,
+    hours_low: float | None = None,
+    hours_high: float | None = None,
+    count_unit: str = "chip",
+    fact_ids: tuple[str, ...] = (),
+) -> ComputeEstimate:
+    """count x peak x seconds x utilisation (utilisation 1 under ``thompson``).
+
+    ``count_unit`` says what ``count`` counts for TPUs: ``chip``, ``board`` or ``core``; it is converted
+    to the convention's unit.
+    """
+    acc = find_accelerator(catalog, accelerator)
+    if acc is None:
+        raise ScalingError(f"accelerator {accelerator!r} is not in the hardware catalog")
+    if acc.generic:
+        raise ScalingError(f"accelerator {accelerator!r} is generic ({acc.name}): no peak FLOP/s")
+    if count <= 0 or hours <= 0:
+        raise ScalingError(f"count and hours must be positive (count={count}, hours={hours})")
+    peak, precision, per = _peak(acc, conv)
+    units = float(count)
+    if acc.kind == "tpu" and count_unit != per:
+        chips = units
+        if count_unit == "core":
+            chips = units / (acc.tpu_cores_per_chip or 1)
+        elif count_unit == "board":
+            chips = units * (acc.tpu_chips_per_board or 1)
+        units = chips / (acc.tpu_chips_per_board or 1) if per == "board" else chips
+    util = conv.utilisation_for(domain)
+    rate = units * peak * util * 3600.0
+    low_h = hours_low if hours_low is not None else hours
+    high_h = hours_high if hours_high is not None else hours
+    return ComputeEstimate(
+        flop=rate * hours, flop_low=rate * low_h, flop_high=rate * high_h, method="hardware", convention=conv.name,
+        quantity="hardware_burden" if conv.name == "thompson" else "compute", fact_ids=tuple(fact_ids),
+        assumptions={"accelerator": acc.name, "units": units, "unit": per if acc.kind == "tpu" else "chip",
+                     "precision": precision, "peak_flops": peak, "utilisation": util, "hours": hours},
+    )
+
+
+def operations_compute(
+    forward_flops: float, examples: float, epochs: float, *, fp_bp_ratio: float = 3.0, fact_ids: tuple[str, ...] = ()
+) -> ComputeEstimate:
+    """Operation counting: forward FLOPs per example x (forward + backward ratio, 3) x examples x epochs."""
+    if min(forward_flops, examples, epochs, fp_bp_ratio) <= 0:
+        raise ScalingError("forward FLOPs, examples, epochs and ratio must be positive")
+    flop = forward_flops * fp_bp_ratio * examples * epochs
+    return ComputeEstimate(flop=flop, flop_low=flop, flop_high=flop, method="operations", convention="operations",
+                           quantity="network_operations", fact_ids=tuple(fact_ids),
+                           assumptions={"forward_flops": forward_flops, "fp_bp_ratio": fp_bp_ratio,
+                                        "examples": examples, "epochs": epochs})
+
+
+def tokens_compute(parameters: float, tokens: float, *, fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
+    """Operation counting for dense transformers: 6 x parameters x tokens."""
+    if parameters <= 0 or tokens <= 0:
+        raise ScalingError("parameters and tokens must be positive")
+    flop = 6.0 * parameters * tokens
+    return ComputeEstimate(flop=flop, flop_low=flop, flop_high=flop, method="operations", convention="operations",
+                           quantity="network_operations", fact_ids=tuple(fact_ids),
+                           assumptions={"parameters": parameters, "tokens": tokens, "flop_per_param_token": 6})

@@ -1,0 +1,303 @@
+"""Pure parsing of published datasets into facts: Thompson et al. (2022) and Epoch AI's models table.
+
+Nothing here touches the database: :func:`parse_thompson` and :func:`parse_epoch` return an
+:class:`ImportBatch` of :class:`ImportedFact` values and :class:`ComputeEstimate` rows tied to them,
+plus the rows that could not be read and why. ``db.facts`` stores the batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extract.catalog import Catalog
+from flopsdb.errors import DataImportError, ScalingError
+from scaling.benchmarks import load_benchmarks
+from scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
+
+__all__ = ["ImportedFact", "ImportBatch", "ImportFailure", "arxiv_id", "parse_thompson", "parse_epoch", "EstimateRow"]
+
+_ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?")
+_BLOCKS = ("training", "pretraining", "finetuning")
+
+
+def arxiv_id(text: str | None) -> str | None:
+    """The new-style arXiv id in a URL or string (``https://arxiv.org/pdf/2205.01917v1.pdf`` -> ``2205.01917``)."""
+    if not text:
+        return None
+    m = _ARXIV.search(str(text))
+    return m.group(1) if m else None
+
+
+@dataclass(frozen=True)
+class ImportedFact:
+    """One value from an external dataset, attributed to its source file and row. Never human-confirmed."""
+
+    fact_id: str
+    source: str
+    source_file: str
+    source_row: int
+    entry_id: str
+    kind: str
+    fields: dict[str, Any]
+    paper: str | None = None
+    model: str | None = None
+    year: int | None = None
+    benchmark: str | None = None
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
+class EstimateRow:
+    """A compute estimate tied to the entry (source row) whose facts it was computed from."""
+
+    entry_id: str
+    source: str
+    estimate: ComputeEstimate
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """A row or value that could not be read, with the reason."""
+
+    source_file: str
+    source_row: int
+    reason: str
+
+
+@dataclass
+class ImportBatch:
+    """What an importer produced: facts, compute estimates and failures."""
+
+    source: str
+    files: list[str] = field(default_factory=list)
+    facts: list[ImportedFact] = field(default_factory=list)
+    estimates: list[EstimateRow] = field(default_factory=list)
+    failures: list[ImportFailure] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Counts for the run record."""
+        return {"facts": len(self.facts), "estimates": len(self.estimates), "failures": len(self.failures)}
+
+
+def _num(raw: str | None, *, what: str) -> float | None:
+    text = (raw or "").strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{what}: not a number: {raw!r}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{what}: not finite: {raw!r}")
+    return value
+
+
+def _read_thompson_file(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataImportError(f"cannot read {path.name}: {exc}") from None
+    if len(rows) < 4 or not rows[0] or rows[0][0].strip() != "name":
+        raise DataImportError(f"{path.name}: not a Thompson et al. CSV (expected a 4-line header starting with 'name')")
+    return [c.strip() for c in rows[0]], rows[4:]
+
+
+def parse_thompson(directory: str | Path) -> ImportBatch:
+    """Parse the authors' six CSVs in ``directory`` (files named in ``scaling/data/benchmarks.json``).
+
+    Each row (line 5 on; line numbers are kept) becomes facts sharing one ``entry_id``: a ``result``
+    per metric column, ``compute`` facts for network_operations / hardware_burden (as the authors
+    computed them, method and convention recorded), ``hardware`` and ``training_time`` per block
+    (training, pretraining, finetuning) and ``parameters``.
+    """
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise DataImportError(f"not a directory: {folder}")
+    batch = ImportBatch(source="thompson")
+    found = False
+    for bench in load_benchmarks().values():
+        if not bench.thompson_file or not (folder / bench.thompson_file).is_file():
+            continue
+        found = True
+        path = folder / bench.thompson_file
+        batch.files.append(path.name)
+        header, rows = _read_thompson_file(path)
+        for offset, row in enumerate(rows):
+            line = offset + 5
+            if not any(c.strip() for c in row):
+                continue
+            try:
+                _thompson_row(batch, bench.key, bench.metrics, path.name, line, dict(zip(header, row)))
+            except ValueError as exc:
+                batch.failures.append(ImportFailure(path.name, line, str(exc)))
+    if not found:
+        raise DataImportError(f"no Thompson et al. CSV found in {folder} (expected e.g. image-classification-on-imagenet.csv)")
+    return batch
+
+
+def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname: str, line: int, rec: dict[str, str]) -> None:
+    name = (rec.get("name") or "").strip()
+    if not name:
+        raise ValueError("row has no model name")
+    year_v = _num(rec.get("year"), what="year")
+    year = int(year_v) if year_v is not None else None
+    paper = arxiv_id(rec.get("paper_link")) or (rec.get("title") or "").strip() or None
+    entry = f"thompson:{bench}:{line}"
+    common = dict(source="thompson", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
+                  year=year, benchmark=bench)
+    staged: list[ImportedFact] = []
+    for column, metric in metrics.items():
+        value = _num(rec.get(column), what=column)
+        if value is None:
+            continue
+        staged.append(ImportedFact(fact_id=f"{entry}:result:{metric}", kind="result",
+                                   fields={"task": bench, "dataset": bench, "metric": metric, "value": value,
+                                           "value_text": rec.get(column, "").strip(), "scale": 100, "own": True},
+                                   **common))
+    params = _num(rec.get("parameters"), what="parameters")
+    if params is not None:
+        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind="parameters", fields={"value": params}, **common))
+    for block in _BLOCKS:
+        secs = _num(rec.get(f"{block}_time_total_sec"), what=f"{block}_time_total_sec")
+        if secs is not None:
+            staged.append(ImportedFact(fact_id=f"{entry}:training_time:{block}", kind="training_time",
+                                       fields={"hours": secs / 3600.0, "scope": block,
+                                               "text": (rec.get(f"{block}_time_total") or "").strip()}, **common))
+        for dev in ("gpu", "tpu", "cpu"):
+            model = (rec.get(f"{block}_{dev}_model") or "").strip()
+            amount = _num(rec.get(f"{block}_{dev}_amount"), what=f"{block}_{dev}_amount")
+            ptp = _num(rec.get(f"{block}_{dev}_ptp_gflops") or rec.get(f"{block}_{dev}_ptp_flops"), what=f"{block}_{dev}_ptp")
+            if model or amount is not None:
+                staged.append(ImportedFact(fact_id=f"{entry}:hardware:{block}:{dev}", kind="hardware",
+                                           fields={"accelerator": model or None, "count": amount,
+                                                   "unit": "board" if dev == "tpu" else "chip",
+                                                   "ptp_gflops": ptp, "scope": block}, **common))
+    support = tuple(f.fact_id for f in staged if f.kind in ("hardware", "training_time"))
+    for column, method in (("hardware_burden", "hardware"), ("network_operations", "operations")):
+        flop = _num(rec.get(column), what=column)
+        if flop is None:
+            continue
+        if flop <= 0:
+            raise ValueError(f"{column}: not positive: {flop}")
+        fid = f"{entry}:compute:{column}"
+        conv = "thompson" if method == "hardware" else "operations"
+        staged.append(ImportedFact(fact_id=fid, kind="compute", fields={"quantity": column, "flop": flop, "method": method,
+                                                                       "convention": conv}, **common))
+        ids = (fid, *support) if method == "hardware" else (fid,)
+        batch.estimates.append(EstimateRow(entry, "thompson", ComputeEstimate(
+            flop=flop, flop_low=flop, flop_high=flop, method=method, convention=conv, quantity=column, fact_ids=ids,
+            assumptions={"as_published": True, "file": fname, "row": line})))
+    batch.facts.extend(staged)
+
+
+_EPOCH_REQUIRED = ("Model", "Publication date", "Training compute (FLOP)", "Training hardware", "Hardware quantity",
+                   "Training time (hours)", "Parameters", "Training dataset size (datapoints)", "Confidence")
+
+
+def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBatch:
+    """Parse Epoch AI's models table (``All ML Systems - full view.csv``).
+
+    Per model: ``compute`` (the reported training compute, with Epoch's bounds, method and
+    confidence), ``hardware`` (first listed chip, quantity), ``training_time``, ``parameters`` and
+    ``dataset_size`` facts. For language models with parameters and a dataset size (tokens), operation
+    counting gives 6 x parameters x tokens. With a ``catalog``, the hardware method is also computed
+    under both conventions where chip, quantity and hours are known.
+    """
+    path = Path(file)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            missing = [c for c in _EPOCH_REQUIRED if c not in header]
+            if missing:
+                raise DataImportError(f"{path.name}: not an Epoch models table; missing columns: {', '.join(missing)}")
+            records = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataImportError(f"cannot read {path}: {exc}") from None
+    batch = ImportBatch(source="epoch", files=[path.name])
+    for offset, rec in enumerate(records):
+        line = offset + 2
+        try:
+            _epoch_row(batch, path.name, line, rec, catalog)
+        except ValueError as exc:
+            batch.failures.append(ImportFailure(path.name, line, str(exc)))
+    return batch
+
+
+def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], catalog: Catalog | None) -> None:
+    name = (rec.get("Model") or "").strip()
+    if not name:
+        raise ValueError("row has no model name")
+    date = (rec.get("Publication date") or "").strip()
+    year = int(date[:4]) if re.match(r"\d{4}", date) else None
+    paper = arxiv_id(rec.get("Link")) or arxiv_id(rec.get("Reference"))
+    domain = (rec.get("Domain") or "").strip() or None
+    entry = f"epoch:{line}"
+    common = dict(source="epoch", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
+                  year=year, domain=domain)
+    confidence = (rec.get("Confidence") or "").strip() or None
+    staged: list[ImportedFact] = []
+    flop = _num(rec.get("Training compute (FLOP)"), what="Training compute (FLOP)")
+    low = _num(rec.get("Training compute lower bound"), what="Training compute lower bound")
+    high = _num(rec.get("Training compute upper bound"), what="Training compute upper bound")
+    hardware = [h.strip() for h in (rec.get("Training hardware") or "").split(",") if h.strip()]
+    qty = _num(rec.get("Hardware quantity"), what="Hardware quantity")
+    hours = _num(rec.get("Training time (hours)"), what="Training time (hours)")
+    params = _num(rec.get("Parameters"), what="Parameters")
+    size = _num(rec.get("Training dataset size (datapoints)"), what="Training dataset size (datapoints)")
+    if params is not None:
+        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind="parameters", fields={"value": params}, **common))
+    if size is not None:
+        staged.append(ImportedFact(fact_id=f"{entry}:dataset_size", kind="dataset_size",
+                                   fields={"value": size, "dataset": (rec.get("Training dataset") or "").strip() or None}, **common))
+    if hardware or qty is not None:
+        staged.append(ImportedFact(fact_id=f"{entry}:hardware", kind="hardware",
+                                   fields={"accelerator": hardware[0] if hardware else None, "all": hardware, "count": qty,
+                                           "unit": "chip", "utilisation": _num(rec.get("Hardware utilization (MFU)"), what="utilisation")},
+                                   **common))
+    if hours is not None:
+        staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind="training_time",
+                                   fields={"hours": hours, "scope": "training"}, **common))
+    if flop is not None:
+        if flop <= 0:
+            raise ValueError(f"Training compute (FLOP): not positive: {flop}")
+        method = (rec.get("Training compute estimation method") or "").strip() or None
+        fid = f"{entry}:compute"
+        staged.append(ImportedFact(fact_id=fid, kind="compute",
+                                   fields={"quantity": "compute", "flop": flop, "flop_low": low, "flop_high": high,
+                                           "method": method, "confidence": confidence, "convention": "epoch"}, **common))
+        batch.estimates.append(EstimateRow(entry, "epoch", ComputeEstimate(
+            flop=flop, flop_low=low or flop, flop_high=high or flop, method=_epoch_method(method), convention="epoch",
+            quantity="compute", fact_ids=(fid,), assumptions={"as_published": True, "confidence": confidence,
+                                                              "epoch_method": method})))
+    if params and size and domain and domain.strip().lower() == "language":
+        ids = tuple(i for i in (f"{entry}:parameters", f"{entry}:dataset_size"))
+        batch.estimates.append(EstimateRow(entry, "epoch", tokens_compute(params, size, fact_ids=ids)))
+    if catalog is not None and hardware and qty and hours:
+        ids = (f"{entry}:hardware", f"{entry}:training_time")
+        for conv_name in ("thompson", "epoch"):
+            try:
+                est = hardware_compute(hardware[0], qty, hours, catalog=catalog, conv=convention(conv_name), domain=domain,
+                                       fact_ids=ids)
+            except ScalingError as exc:
+                batch.failures.append(ImportFailure(fname, line, f"hardware method ({conv_name}): {exc}"))
+                break
+            batch.estimates.append(EstimateRow(entry, "epoch", est))
+    batch.facts.extend(staged)
+
+
+def _epoch_method(text: str | None) -> str:
+    low = (text or "").lower()
+    if "hardware" in low and "operation" in low:
+        return "hardware+operations"
+    if "hardware" in low:
+        return "hardware"
+    if "operation" in low:
+        return "operations"
+    return "reported"

@@ -1,0 +1,45 @@
+"""Reproduction of the published regressions of Thompson et al. from the authors' CSVs (needs ../shared)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from flopsdb.cli import main
+from flopsdb.fitting import FitOptions, import_thompson, run_fit
+
+pytestmark = pytest.mark.shared
+
+
+@pytest.fixture
+def thompson_store(store, shared_dir):
+    path = shared_dir / "datasets" / "thompson2022"
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent")
+    counts = import_thompson(store, path)
+    assert counts["failures"] == 0
+    return store
+
+
+@pytest.mark.parametrize("bench, x, n, slope, r2", [
+    ("imagenet", "hardware_burden", 36, -0.0933, 0.766),
+    ("imagenet", "network_operations", 77, -0.0836, 0.720),
+    ("squad1.1", "hardware_burden", 12, 0.0956, 0.872),
+])
+def test_published_regressions(thompson_store, bench, x, n, slope, r2):
+    res = run_fit(thompson_store, FitOptions(benchmark=bench, x=x, source="thompson", variants=False))
+    assert res.main.n == n
+    assert float(f"{res.main.slope:.3g}") == slope
+    assert float(f"{res.main.r2:.3g}") == r2
+    assert len({f for f in res.main.fact_ids if ":result:" in f}) == n
+
+
+def test_the_cli_prints_them(thompson_store, config):
+    res = CliRunner().invoke(main, ["fit", "--benchmark", "squad1.1", "--x", "hardware_burden", "--source", "thompson",
+                                    "--no-variants", "--format", "json"], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert (doc["n"], round(doc["slope"], 4), round(doc["r2"], 3)) == (12, 0.0956, 0.872)
+    assert doc["y_transform"] == "log10(1/error)"
