@@ -1,9 +1,114 @@
-"""CLI verbs of the extract stage."""
+"""CLI verbs of the extract stage: ``extract`` (PDF -> candidates) and ``evaluate`` (score against the gold)."""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+
 import click
 
-__all__ = ["COMMANDS"]
+from flopsdb.cli_common import App, pass_app, print_rows
 
-COMMANDS: list[click.Command] = []
+__all__ = ["COMMANDS", "extract_cmd", "evaluate_cmd"]
+
+_TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snippet")
+
+
+def _summary(c: dict) -> str:
+    kind = c["kind"]
+    if kind == "hardware":
+        return f"{c.get('count')} x {c.get('accelerator')} ({c.get('unit')})"
+    if kind == "training_time":
+        return f"{c.get('hours')} h {c.get('scope')}{' ~' if c.get('approx') else ''}"
+    if kind == "result":
+        return f"{c.get('dataset')} {c.get('metric')} {c.get('value')}{'' if c.get('own') else ' (baseline)'}"
+    return f"{c.get('value'):,.0f}" if isinstance(c.get("value"), (int, float)) else str(c.get("value"))
+
+
+@click.command("extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
+              help="jsonl: one JSON object per candidate on stdout; table: a readable summary.")
+@click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
+@click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
+@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
+@pass_app
+def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, ...], to_store: bool, timeout: float) -> None:
+    """Extract hardware, training time, results and parameters from PDFs.
+
+    A file that cannot be read gets one line on stderr and the others go on; the exit status is 1 if any failed.
+
+    \b
+    Example:
+      flopsdb extract ../shared/corpus/pdfs/1706.03762.pdf --format table
+      flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
+    """
+    from extract.pipeline import extract_file
+
+    run_id = None
+    if to_store:
+        from db.runs import start_run
+
+        with app.store.transaction() as con:
+            run_id = start_run(con, "extract")
+    failed = 0
+    rows = []
+    for path in files:
+        if to_store:
+            from flopsdb.extraction import extract_and_store
+
+            outcome = extract_and_store(path, app.store, run_id, names=names or None, timeout=timeout or None)  # type: ignore[arg-type]
+        else:
+            outcome = extract_file(path, names=names or None, timeout=timeout or None)
+        if not outcome.ok:
+            failed += 1
+            click.echo(f"flopsdb: {path}: {outcome.error or outcome.reason}", err=True)
+            continue
+        for w in outcome.warnings:
+            if w.startswith(("result", "hardware", "training_time", "parameters")):
+                click.echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
+        for c in outcome.candidates:
+            data = c.to_json()
+            if fmt == "jsonl":
+                click.echo(json.dumps(data, ensure_ascii=False, default=str))
+            else:
+                rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data), data["snippet"][:70]))
+    if fmt == "table" and rows:
+        print_rows(_TABLE_COLUMNS, rows, "table")
+    if to_store:
+        from db.runs import finish_run
+
+        with app.store.transaction() as con:
+            finish_run(con, run_id, status="partial" if failed else "ok", counts={"files": len(files), "failed": failed})  # type: ignore[arg-type]
+    if failed:
+        sys.exit(1)
+
+
+@click.command("evaluate")
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, path_type=Path), default=Path("annotations/gold"), show_default=True,
+              help="Folder of <paper>.jsonl gold files.")
+@click.option("--pdfs", "pdf_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder holding <paper>.pdf for every gold paper.")
+@click.option("--min-confidence", type=float, default=0.35, show_default=True,
+              help="Score only candidates at or above this confidence (weaker ones still go to the review queue).")
+@click.option("-v", "--verbose", is_flag=True, help="List per paper the gold facts missed and the false candidates.")
+@pass_app
+def evaluate_cmd(app: App, gold_dir: Path, pdf_dir: Path, min_confidence: float, verbose: bool) -> None:
+    """Score the extractors against the gold: precision, recall and F1 per kind and micro.
+
+    Matching: hardware on accelerator and count; training time on hours within 10 %; results on dataset,
+    metric and value; parameters on value within 2 %. Inference-stage and baseline results are not scored.
+
+    \b
+    Example:
+      flopsdb evaluate --gold annotations/gold --pdfs ../shared/corpus/pdfs
+      flopsdb evaluate --pdfs ../shared/corpus/pdfs --verbose
+    """
+    from extract.evaluate import evaluate_dir, format_report
+
+    ev = evaluate_dir(gold_dir, pdf_dir, min_confidence=min_confidence)
+    click.echo(format_report(ev, verbose=verbose))
+
+
+COMMANDS: list[click.Command] = [extract_cmd, evaluate_cmd]

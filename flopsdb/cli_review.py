@@ -1,9 +1,173 @@
-"""CLI verbs of the review stage."""
+"""CLI verbs of the review stage: ``flopsdb review`` (terminal reviewer) and its subcommands, ``flopsdb users``."""
 
 from __future__ import annotations
 
+import getpass
+from pathlib import Path
+
 import click
+
+from curation.interchange import FORMATS
+from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.errors import CurationError
 
 __all__ = ["COMMANDS"]
 
-COMMANDS: list[click.Command] = []
+
+@click.group("review", invoke_without_command=True)
+@click.option("--user", "user", default=None, help="Annotator name (an existing user; default: your login name).")
+@click.option("--limit", type=int, default=None, help="Stop after this many verdicts.")
+@pass_app
+@click.pass_context
+def review(ctx: click.Context, app: App, user: str | None, limit: int | None) -> None:
+    """Review the queue in the terminal (one annotator), or run a subcommand.
+
+    Keys: a accept, x reject, e edit, space unsure, u undo, 1-9 alternative, q quit.
+
+    \b
+    Example:
+      flopsdb users add ada --role annotator
+      flopsdb review --user ada
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from curation.terminal import review_terminal
+    from flopsdb.review import review_store
+
+    name = user or getpass.getuser()
+    rs = review_store(app.config, app.store)
+    if name not in {u.name for u in rs.users()}:
+        raise CurationError(f"no user {name!r}; add one with: flopsdb users add {name} --role annotator")
+    counts = review_terminal(rs, name, read_key=click.getchar,
+                             ask=lambda k, v: click.prompt(k, default=v, show_default=True), limit=limit)
+    app.say("saved: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"))
+
+
+@review.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on.")
+@pass_app
+def review_serve(app: App, host: str, port: int) -> None:
+    """Run the review web server (sign in with a user made by `flopsdb users add`).
+
+    \b
+    Example:
+      flopsdb review serve --host 127.0.0.1 --port 8765
+    """
+    from flopsdb.review import serve
+
+    app.say(f"review server on http://{host}:{port}/ (Ctrl-C to stop)")
+    serve(app.config, host=host, port=port)
+
+
+@review.command("agreement")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="Output format.")
+@click.option("--people-only", is_flag=True, help="Leave the extractor out of the raters.")
+@pass_app
+def review_agreement(app: App, fmt: str, people_only: bool) -> None:
+    """Print agreement per kind and field: exact, tolerance, Cohen's kappa, Krippendorff's alpha.
+
+    \b
+    Example:
+      flopsdb review agreement
+      flopsdb review agreement --people-only --format csv
+    """
+    from flopsdb.review import agreement_report, review_store
+
+    report = agreement_report(review_store(app.config, app.store), include_extractor=not people_only)
+    print_rows(["kind", "field", "items", "pairs", "exact", "tolerance", "kappa", "alpha"],
+               [fa.row() for fa in report["fields"]], fmt)
+    if fmt == "table":
+        print_rows(["extractor", "judged", "kept", "precision"],
+                   [[k, v["judged"], v["kept"], round(float(v["precision"]), 3)] for k, v in report["precision"].items()])
+
+
+@review.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Interchange format.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder (annotations) or file (labelstudio .json, prodigy .jsonl).")
+@pass_app
+def review_export(app: App, fmt: str, out: Path) -> None:
+    """Export candidates with their verdicts in force.
+
+    \b
+    Example:
+      flopsdb review export --format labelstudio --out review.json
+      flopsdb review export --format annotations --out exported/
+    """
+    from flopsdb.review import export_records, review_store
+
+    paths = export_records(review_store(app.config, app.store), fmt, out)
+    app.say(f"wrote {len(paths)} file(s): {', '.join(str(p) for p in paths[:5])}{' ...' if len(paths) > 5 else ''}")
+
+
+@review.command("import")
+@click.argument("src", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Interchange format.")
+@click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of <paper>.pdf, to find the boxes of plain gold quotes.")
+@click.option("--as-candidates", is_flag=True, help="Import the facts as candidates to review, without verdicts.")
+@click.option("--annotator", default="gold", show_default=True, help="Who confirmed plain gold lines.")
+@pass_app
+def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str) -> None:
+    """Import candidates and verdicts (re-importing the same file adds nothing).
+
+    \b
+    Example:
+      flopsdb review import annotations/gold --format annotations --pdf-dir ../shared/corpus/pdfs --as-candidates
+      flopsdb review import review.json --format labelstudio
+    """
+    from flopsdb.review import import_file
+
+    counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates)
+    app.say(", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@click.group("users")
+def users() -> None:
+    """Local accounts for the review server.
+
+    \b
+    Example:
+      flopsdb users add ada --role annotator
+      flopsdb users list
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["annotator", "reviewer", "admin"]), required=True, help="The user's role.")
+@click.option("--password", default=None, help="Password (prompted, hidden, when omitted; env FLOPSDB_PASSWORD).",
+              envvar="FLOPSDB_PASSWORD")
+@pass_app
+def users_add(app: App, name: str, role: str, password: str | None) -> None:
+    """Add a user, or change an existing user's role and password.
+
+    \b
+    Example:
+      flopsdb users add ada --role reviewer
+    """
+    from flopsdb.review import review_store
+
+    if password is None:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    user = review_store(app.config, app.store).add_user(name, role, password)
+    app.say(f"user {user.name} ({user.role}) saved")
+
+
+@users.command("list")
+@pass_app
+def users_list(app: App) -> None:
+    """List users and roles.
+
+    \b
+    Example:
+      flopsdb users list
+    """
+    from flopsdb.review import review_store
+
+    print_rows(["name", "role"], [[u.name, u.role] for u in review_store(app.config, app.store).users()])
+
+
+COMMANDS: list[click.Command] = [review, users]

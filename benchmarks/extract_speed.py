@@ -1,0 +1,209 @@
+"""Speed and memory of PDF extraction over a folder of PDFs (default: ../shared/corpus/pdfs).
+
+Prints pages per second, by wall clock and by CPU time of this one process (the fairer figure on a
+shared machine), for:
+
+* ``flopsdb extract`` end to end: ``extract.pipeline.extract_file`` (parse + every extractor), when
+  that module is installed, parsing in this process (``timeout=None``: the one-core figure), and again
+  with the default guarded worker process (its CPU time is the worker's, so only wall clock counts);
+* ``parse_pdf`` alone (pypdfium2 text, layout, sentences, tables);
+* plain pdfplumber: ``extract_text`` and ``extract_tables`` on every page (the baseline);
+* pypdfium2 text only: ``get_textpage`` + ``get_text_range`` on every page (the floor);
+
+and the peak resident memory of extracting the largest PDF (bytes) and the longest (pages), each in a
+fresh subprocess (``ru_maxrss``).
+Targets: at least 25 pages/s end to end on one core, under 1 GB peak.
+
+Example:
+    python benchmarks/extract_speed.py                     # the whole corpus
+    python benchmarks/extract_speed.py ../shared/corpus/pdfs --plumber-pages 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+__all__ = ["main", "measure"]
+
+TARGET_PAGES_PER_S = 25.0
+TARGET_PEAK_MB = 1024.0
+
+
+def measure(label: str, files: list[Path], run: Callable[[Path], int]) -> dict[str, object]:
+    """Run ``run`` on every file (it returns the pages it handled) and time it."""
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    pages = 0
+    failures = 0
+    for f in files:
+        try:
+            pages += run(f)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports failures and goes on
+            failures += 1
+            print(f"  {label}: {f.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return {"label": label, "pages": pages, "files": len(files), "failures": failures, "wall_s": wall, "cpu_s": cpu, "pages_per_s_wall": pages / wall if wall else 0.0, "pages_per_s_cpu": pages / cpu if cpu else 0.0}
+
+
+def _end_to_end(in_process: bool) -> Callable[[Path], int] | None:
+    """``extract_file`` per file; ``in_process`` parses in this process (``timeout=None``) so that
+    this process's CPU time is the whole cost on one core."""
+    try:
+        from extract.pipeline import extract_file
+    except ImportError:
+        return None
+    import inspect
+
+    kwargs = {"timeout": None} if in_process and "timeout" in inspect.signature(extract_file).parameters else {}
+
+    def run(path: Path) -> int:
+        outcome = extract_file(path, **kwargs)
+        if outcome.status != "ok":
+            raise RuntimeError(outcome.error)
+        return int(outcome.pages)
+
+    return run
+
+
+def _parse_only(path: Path) -> int:
+    from extract.pdf import parse_pdf
+
+    return len(parse_pdf(path).pages)
+
+
+def _pdfplumber(limit: int | None) -> Callable[[Path], int]:
+    import pdfplumber
+
+    budget = [limit if limit is not None else 10**9]
+
+    def run(path: Path) -> int:
+        n = 0
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                if budget[0] <= 0:
+                    break
+                page.extract_text()
+                page.extract_tables()
+                page.close()
+                budget[0] -= 1
+                n += 1
+        return n
+
+    return run
+
+
+def _pdfium_text(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            tp.get_text_range()
+            tp.close()
+            page.close()
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+_PEAK = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+path = {path!r}
+try:
+    from extract.pipeline import extract_file
+    try:
+        outcome = extract_file(path, timeout=None)
+    except TypeError:
+        outcome = extract_file(path)
+    pages, mode = outcome.pages, "extract_file"
+except ImportError:
+    from extract.pdf import parse_pdf
+    pages, mode = len(parse_pdf(path).pages), "parse_pdf"
+print(json.dumps({{"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "pages": pages, "mode": mode}}))
+"""
+
+
+def peak_memory(path: Path) -> dict[str, object]:
+    """Peak RSS (MB) of extracting ``path`` in a fresh Python process."""
+    out = subprocess.run([sys.executable, "-c", _PEAK.format(root=str(ROOT), path=str(path))], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _line(r: dict[str, object], note: str = "") -> str:
+    return f"{r['label']:<34} {r['pages']:>5} pages {r['wall_s']:>7.1f} s wall {r['pages_per_s_wall']:>7.1f} pages/s wall {r['pages_per_s_cpu']:>7.1f} pages/s cpu  failures {r['failures']}{note}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement and print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "pdfs"), help="folder of PDFs (default ../shared/corpus/pdfs)")
+    ap.add_argument("--plumber-pages", type=int, default=None, help="time pdfplumber on at most this many pages (default: every page)")
+    ap.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
+    args = ap.parse_args(argv)
+    folder = Path(args.folder)
+    files = sorted(folder.glob("*.pdf"))
+    if not files:
+        print(f"no PDFs in {folder}", file=sys.stderr)
+        return 1
+    print(f"{len(files)} PDFs in {folder}; targets: >= {TARGET_PAGES_PER_S:g} pages/s end to end on one core, < {TARGET_PEAK_MB:g} MB peak")
+    from extract.pdf import parse_pdf
+    from extract.sentences import sentencizer
+
+    sentencizer()
+    parse_pdf(files[0])
+    results = []
+    e2e = _end_to_end(in_process=True)
+    if e2e is not None:
+        e2e(files[0])
+        results.append(measure("flopsdb extract (end to end)", files, e2e))
+        guarded = _end_to_end(in_process=False)
+        assert guarded is not None
+        guarded(files[0])
+        results.append(measure("  same, parse in worker (wall only)", files, guarded))
+    else:
+        print("flopsdb extract (end to end): extract.pipeline is not installed; parse only below")
+    results.append(measure("parse_pdf only", files, _parse_only))
+    results.append(measure("pypdfium2 text only", files, _pdfium_text))
+    results.append(measure("pdfplumber text+tables (baseline)", files, _pdfplumber(args.plumber_pages)))
+    for r in results:
+        note = ""
+        if r["label"].startswith("flopsdb extract"):
+            note = "  TARGET MET" if r["pages_per_s_cpu"] >= TARGET_PAGES_PER_S else "  below target"
+        print(_line(r, note))
+    import pypdfium2 as pdfium
+
+    def n_pages(p: Path) -> int:
+        doc = pdfium.PdfDocument(str(p))
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+
+    largest = max(files, key=lambda p: p.stat().st_size)
+    longest = max(files, key=n_pages)
+    peaks = []
+    for kind, path in (("largest", largest), ("longest", longest)):
+        if kind == "longest" and path == largest:
+            continue
+        peak = {**peak_memory(path), "file": path.name, "which": kind}
+        peaks.append(peak)
+        status = "TARGET MET" if peak["maxrss_mb"] < TARGET_PEAK_MB else "over target"
+        print(f"peak memory ({peak['mode']}) on the {kind} PDF {path.name} ({path.stat().st_size / 1e6:.1f} MB, {peak['pages']} pages): {peak['maxrss_mb']:.0f} MB  {status}")
+    if args.json:
+        print(json.dumps({"runs": results, "peaks": peaks}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

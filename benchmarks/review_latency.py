@@ -1,0 +1,137 @@
+"""Review latency: time from a verdict key to the next item painted, in a real browser (Debian's chromium).
+
+Builds a queue of ``--n`` candidates (default 1,000) in a fresh DuckDB file: real candidates from the
+extract stage on corpus PDFs when ``../shared`` is present (repeated under versioned extractor names
+to reach the size), else from the test fixture PDF. Starts the real review server, signs in, presses
+``a`` for ``--verdicts`` items and prints p50/p95 beside the 150 ms target. The page records each
+latency itself (keydown to the second animation frame after the next item is rendered, the verdict
+having been saved first). ``--screenshot PATH`` also saves the review page on the first item.
+
+An annotator reads each item before pressing a key; ``--think-ms`` (default 400 ms, faster than any
+real reader) models that, and ``--think-ms 0`` shows the worst case of keys pressed back to back
+(each verdict then queues behind the previous item's prefetch on the one database file).
+
+Run: python benchmarks/review_latency.py [--n 1000] [--verdicts 150] [--think-ms 400] [--screenshot docs/review.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "curation"))
+
+TARGET_MS = 150.0
+CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
+PAPERS = ["1706.03762", "1512.00567", "1611.05431", "1804.09541", "2004.10934", "1906.08237"]
+
+
+def build_queue(home: Path, n: int):
+    """A migrated store in ``home`` with ``n`` candidates; returns (config, store, source description)."""
+    os.environ["FLOPSDB_HOME"] = str(home)
+    from db.store import Store
+    from flopsdb.config import load_config
+    from flopsdb.review import review_store
+
+    config = load_config()
+    store = Store(config.db_path)
+    store.migrate()
+    if CORPUS.is_dir():
+        import csv
+
+        from crawler.paper import Paper
+        from db.papers import upsert_papers
+        from db.runs import start_run
+        from extract.pipeline import extract_file
+
+        manifest = {r["arxiv_id"]: r for r in csv.DictReader((CORPUS.parent / "MANIFEST.tsv").open(), delimiter="\t")}
+        with store.transaction() as con:
+            run = start_run(con, "benchmark")
+            upsert_papers(con, [Paper(arxiv_id=p, version=1, title=manifest[p]["title"], source="file") for p in PAPERS],
+                          [(True, "corpus")] * len(PAPERS), run)
+        base = []
+        for p in PAPERS:
+            out = extract_file(CORPUS / f"{p}.pdf")
+            base += [(c, out.path) for c in out.candidates]
+        source = f"{len(base)} real candidates from {len(PAPERS)} corpus papers (extract stage)"
+    else:
+        from conftest import fixture_candidates
+
+        base = fixture_candidates(copies=1)
+        source = f"{len(base)} fixture candidates (../shared absent)"
+    items = []
+    k = 0
+    while len(items) < n:
+        for c, path in base:
+            if len(items) >= n:
+                break
+            items.append((dataclasses.replace(c, extractor=f"{c.extractor}+rep{k}") if k else c, path))
+        k += 1
+    rs = review_store(config, store)
+    rs.add_candidates(items, command="benchmark")
+    rs.add_user("bench", "annotator", "bench-pw")
+    return config, store, source
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=1000, help="queue size")
+    ap.add_argument("--verdicts", type=int, default=150, help="verdicts to time")
+    ap.add_argument("--think-ms", type=int, default=400, help="pause between seeing an item and pressing the key")
+    ap.add_argument("--screenshot", type=Path, default=None, help="save a screenshot of the first item here")
+    args = ap.parse_args()
+    if not Path("/usr/bin/chromium").exists():
+        sys.exit("needs /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from conftest import CHROMIUM_ARGS, LiveServer
+    from flopsdb.review import build_app
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        config, store, source = build_queue(Path(tmp) / "home", args.n)
+        print(f"queue: {args.n} candidates built from {source} in {time.perf_counter() - t:.1f} s")
+        with LiveServer(build_app(config, store)) as live, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            page.goto(live.url + "/login")
+            page.fill("input[name=name]", "bench")
+            page.fill("input[name=password]", "bench-pw")
+            page.keyboard.press("Enter")
+            page.wait_for_function("window.__review && window.__review.ready === true")
+            page.wait_for_function("document.getElementById('crop').complete")
+            if args.screenshot:
+                page.wait_for_timeout(300)
+                page.screenshot(path=str(args.screenshot), full_page=True)
+                print(f"screenshot: {args.screenshot}")
+            for i in range(args.verdicts):
+                page.wait_for_timeout(args.think_ms)
+                page.keyboard.press("a")
+                page.wait_for_function(f"window.__review.verdicts > {i}")
+            page.wait_for_timeout(100)
+            paints = page.evaluate("window.__review.paints")
+            browser.close()
+        counts = None
+        from flopsdb.review import review_store
+
+        counts = review_store(config, store).queue_counts()
+    if len(paints) < 2:
+        print(f"{len(paints)} verdicts timed: nothing to summarise")
+        return
+    q = statistics.quantiles(paints, n=100)
+    p50, p95 = statistics.median(paints), q[94]
+    print(f"verdict key -> next item painted, {len(paints)} verdicts on a queue of {args.n}, {args.think_ms} ms think time:")
+    print(f"  p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   max {max(paints):6.1f} ms   target p95 <= {TARGET_MS:.0f} ms"
+          f"   {'OK' if p95 <= TARGET_MS else 'OVER TARGET'}")
+    print(f"  curated facts after the run: {counts['curated']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,165 @@
+// Keyboard-first review: a accept, x reject, e edit (Enter save, Esc cancel), space unsure, u undo, 1-9 alternative.
+// Every verdict is saved (awaited) before the next item shows; the next items are prefetched.
+// All paper text is set with textContent, never as HTML.
+(function () {
+  "use strict";
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const prefetch = parseInt(document.currentScript.dataset.prefetch || "3", 10);
+  const $ = (id) => document.getElementById(id);
+  let queue = [];
+  let current = null;
+  let shownAt = 0;
+  let editing = false;
+  let busy = false;
+  const judged = new Set();
+  window.__review = { paints: [], errors: [], verdicts: 0, current: () => (current ? current.candidate_id : null),
+    state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size }) };
+
+  function status(text) { $("status").textContent = text; }
+
+  async function api(method, url, body) {
+    const opts = { method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" };
+    if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+    const resp = await fetch(url, opts);
+    let data = null;
+    try { data = await resp.json(); } catch (e) { data = null; }
+    if (resp.status === 401) { window.location = "/login"; throw new Error("signed out"); }
+    if (!resp.ok) { const err = new Error((data && (data.error || data.detail)) || resp.statusText); err.status = resp.status; throw err; }
+    return data;
+  }
+
+  function preload(item) { if (item && item.crop && !item._img) { item._img = new Image(); item._img.src = item.crop; } }
+
+  let topUps = 0;
+  let topping = false;
+  async function topUp() {
+    const withCounts = topUps++ % 5 === 0 ? 1 : 0;
+    const data = await api("GET", "/api/queue?n=" + (prefetch + 1) + "&counts=" + withCounts);
+    const have = new Set(queue.map((i) => i.candidate_id));
+    if (current) have.add(current.candidate_id);
+    for (const item of data.items) { if (!have.has(item.candidate_id) && !judged.has(item.candidate_id)) { queue.push(item); preload(item); } }
+    const c = data.counts;
+    if (c) status(c.pending + " pending · " + c.curated + " curated · " + c.disputed + " disputed");
+  }
+
+  function cell(row, text, tag) { const el = document.createElement(tag || "td"); el.textContent = text; row.appendChild(el); return el; }
+  function show(value) { return value === null || value === undefined ? "—" : String(value); }
+
+  function render(item) {
+    current = item;
+    editing = false;
+    if (!item) { $("item").hidden = true; $("done").hidden = false; return; }
+    $("done").hidden = true;
+    $("item").hidden = false;
+    const link = $("paper-link");
+    link.textContent = item.title || item.paper;
+    if (item.arxiv_url && item.arxiv_url.startsWith("https://arxiv.org/")) link.href = item.arxiv_url; else link.removeAttribute("href");
+    $("paper-id").textContent = item.paper;
+    $("page").textContent = item.page;
+    $("why").textContent = item.why;
+    $("kind").textContent = item.kind;
+    $("confidence").textContent = item.confidence;
+    $("extractor").textContent = item.extractor;
+    const table = $("fields");
+    table.replaceChildren();
+    const rows = Object.entries(item.fields).concat([["model", item.model], ["stage", item.stage]]);
+    for (const [k, v] of rows) { const tr = document.createElement("tr"); cell(tr, k, "th"); const td = cell(tr, show(v)); td.dataset.field = k; table.appendChild(tr); }
+    const alts = $("alternatives");
+    alts.replaceChildren();
+    item.alternatives.forEach((alt) => { const li = document.createElement("li"); li.textContent = Object.entries(alt).map(([k, v]) => k + "=" + show(v)).join(", "); alts.appendChild(li); });
+    $("flags").textContent = item.flags.length ? "flags: " + item.flags.join(", ") : "";
+    $("snip-pre").textContent = item.snippet[0];
+    $("snip-value").textContent = item.snippet[1];
+    $("snip-post").textContent = item.snippet[2];
+    const img = $("crop");
+    if (item.crop) { img.hidden = false; img.src = item.crop; } else { img.hidden = true; img.removeAttribute("src"); }
+    const others = $("others");
+    others.replaceChildren();
+    for (const o of item.others) { const li = document.createElement("li"); li.textContent = "p" + o.page + " " + o.kind + ": " + o.summary; if (o.decided) li.className = "done"; others.appendChild(li); }
+    shownAt = performance.now();
+  }
+
+  function painted(t0) {
+    requestAnimationFrame(() => requestAnimationFrame(() => { if (t0) window.__review.paints.push(performance.now() - t0); }));
+  }
+
+  async function next(t0) {
+    if (!queue.length) { try { await topUp(); } catch (e) { status("could not load the queue: " + e.message); } }
+    render(queue.shift() || null);
+    painted(t0);
+    if (queue.length < Math.max(2, prefetch - 2) && !topping) {
+      topping = true;
+      topUp().catch((e) => status("could not load the queue: " + e.message)).finally(() => { topping = false; });
+    }
+  }
+
+  async function verdict(action, extra, t0) {
+    if (!current || busy) return;
+    busy = true;
+    const body = Object.assign({ event_id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(),
+      candidate_id: current.candidate_id, action: action, dwell_ms: Math.round(performance.now() - shownAt) }, extra || {});
+    try {
+      await api("POST", "/api/verdict", body);
+      judged.add(body.candidate_id);
+      await next(t0);
+      window.__review.verdicts += 1;
+    } catch (e) {
+      status("not saved: " + e.message);
+      window.__review.errors.push(e.message);
+      if (e.status === 409) await next(t0);
+    } finally { busy = false; }
+  }
+
+  function startEdit() {
+    if (!current) return;
+    editing = true;
+    for (const td of $("fields").querySelectorAll("td")) {
+      const input = document.createElement("input");
+      input.name = td.dataset.field;
+      const v = td.dataset.field in current.fields ? current.fields[td.dataset.field] : current[td.dataset.field];
+      input.value = v === null || v === undefined ? "" : String(v);
+      td.replaceChildren(input);
+    }
+    const first = $("fields").querySelector("input");
+    if (first) first.focus();
+  }
+
+  function saveEdit(t0) {
+    const fields = {};
+    let model = current.model, stage = current.stage;
+    for (const input of $("fields").querySelectorAll("input")) {
+      if (input.name === "model") model = input.value; else if (input.name === "stage") stage = input.value; else fields[input.name] = input.value;
+    }
+    editing = false;
+    verdict("correct", { fields: fields, model: model, stage: stage }, t0);
+  }
+
+  async function undo() {
+    if (busy) return;
+    busy = true;
+    try {
+      const data = await api("POST", "/api/undo");
+      if (data.item) { judged.delete(data.item.candidate_id); if (current) queue.unshift(current); render(data.item); status("undone; judge it again"); } else status("nothing to undo");
+    } catch (e) { status("undo failed: " + e.message); } finally { busy = false; }
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    const t0 = performance.now();
+    if (editing) {
+      if (ev.key === "Enter") { ev.preventDefault(); saveEdit(t0); }
+      else if (ev.key === "Escape") { ev.preventDefault(); render(current); }
+      return;
+    }
+    if (ev.target && ev.target.tagName === "INPUT") return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.key === "a") verdict("accept", null, t0);
+    else if (ev.key === "x") verdict("reject", null, t0);
+    else if (ev.key === " ") { ev.preventDefault(); verdict("unsure", null, t0); }
+    else if (ev.key === "e") { ev.preventDefault(); startEdit(); }
+    else if (ev.key === "u") undo();
+    else if (/^[1-9]$/.test(ev.key) && current && parseInt(ev.key, 10) <= current.alternatives.length) verdict("alternative", { n: parseInt(ev.key, 10) }, t0);
+  });
+
+  setInterval(() => { api("POST", "/api/heartbeat").catch(() => {}); }, 60000);
+  topUp().then(() => { render(queue.shift() || null); window.__review.ready = true; }).catch((e) => status("could not load the queue: " + e.message));
+})();

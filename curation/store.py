@@ -1,0 +1,83 @@
+"""The store protocol the review stage needs; ``db/curation.py`` implements it over DuckDB.
+
+curation/ never imports db/: the web app, the terminal reviewer and the interchange functions take
+any object with these methods.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Protocol, Sequence
+
+from extract.candidate import Candidate
+from curation.model import Disagreement, Event, Item, Rating, Session, User
+
+__all__ = ["ReviewStore"]
+
+
+class ReviewStore(Protocol):
+    """Everything the review stage reads and writes. Each call is one short unit of work."""
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user when the password matches, else None."""
+
+    def add_user(self, name: str, role: str, password: str) -> User:
+        """Create (or update the role and password of) a local user."""
+
+    def users(self) -> list[User]:
+        """All users."""
+
+    def open_session(self, user: User, *, hours: float = 12.0) -> Session:
+        """A new session with a random token and CSRF token."""
+
+    def session(self, token: str) -> Session | None:
+        """The live session with this token, or None."""
+
+    def close_session(self, token: str) -> None:
+        """Sign out."""
+
+    def lease_next(self, annotator: str, *, n: int = 1) -> list[Item]:
+        """Up to ``n`` items leased to ``annotator``: the ones already held first, then new leases in
+        queue order. Atomic: two callers never lease the same item beyond its required raters."""
+
+    def heartbeat(self, annotator: str) -> int:
+        """Extend the annotator's live leases; return how many."""
+
+    def release(self, annotator: str, candidate_ids: Sequence[str] | None = None) -> int:
+        """Give leases back to the queue (all of the annotator's when ``candidate_ids`` is None)."""
+
+    def record(self, event: Event, *, require_lease: bool = True) -> Event:
+        """Append a verdict event and drop its lease, atomically. Re-sending an event id is a no-op
+        that returns the stored event. Raises ``LeaseError`` when the lease is gone."""
+
+    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event]) -> Event:
+        """Build the event from the stored candidate and :meth:`record` it, in one unit of work."""
+
+    def undo_last(self, annotator: str) -> Event | None:
+        """Undo the annotator's most recent verdict still in force and lease its item back."""
+
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        """One stored candidate (a light lookup, for building a verdict)."""
+
+    def item(self, candidate_id: str, *, why: str = "") -> Item | None:
+        """One candidate as an item (title, other candidates, pdf path)."""
+
+    def events(self, *, candidate_id: str | None = None, annotator: str | None = None) -> list[Event]:
+        """Stored events, oldest first."""
+
+    def disagreements(self) -> list[Disagreement]:
+        """Candidates whose latest verdicts disagree and that no reviewer has adjudicated."""
+
+    def ratings(self, *, include_extractor: bool = True) -> list[Rating]:
+        """Every rater's latest decisive judgement per candidate (the extractor included)."""
+
+    def add_candidates(self, candidates: Iterable[tuple[Candidate, str | None]], *, command: str) -> int:
+        """Store candidates (with their PDF path) under a new run; return how many were new."""
+
+    def candidates(self, *, paper: str | None = None) -> list[tuple[Candidate, str | None]]:
+        """Stored candidates with their PDF paths."""
+
+    def queue_counts(self) -> dict[str, int]:
+        """Counts by state for the status line: total, pending, leased, decided, disputed, curated."""
+
+    def curated(self) -> list[dict[str, object]]:
+        """The ``curated_facts`` rows as dicts."""

@@ -1,0 +1,75 @@
+"""Local users and browser sessions (the SQL side; hashing and tokens come from ``curation.auth``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from curation.auth import hash_password, new_token, token_digest, verify_password
+from curation.model import ROLES, Session, User, utcnow
+from db.store import Connection
+from flopsdb.errors import CurationError
+
+__all__ = ["add_user", "get_user", "list_users", "check_password", "open_session", "get_session", "close_session"]
+
+
+def add_user(con: Connection, name: str, role: str, password: str) -> User:
+    """Create a user, or change an existing user's role and password."""
+    name = name.strip()
+    if not name or len(name) > 64 or any(ch.isspace() for ch in name):
+        raise CurationError(f"invalid user name {name!r} (1-64 characters, no spaces)")
+    if role not in ROLES:
+        raise CurationError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if len(password) < 4:
+        raise CurationError("password too short (at least 4 characters)")
+    con.execute(
+        "INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash",
+        [name, role, hash_password(password)],
+    )
+    return User(name, role)
+
+
+def get_user(con: Connection, name: str) -> User | None:
+    """The user called ``name``."""
+    row = con.execute("SELECT name, role FROM users WHERE name = ?", [name]).fetchone()
+    return User(*row) if row else None
+
+
+def list_users(con: Connection) -> list[User]:
+    """All users by name."""
+    return [User(*r) for r in con.execute("SELECT name, role FROM users ORDER BY name").fetchall()]
+
+
+def check_password(con: Connection, name: str, password: str) -> User | None:
+    """The user if the password matches, else None."""
+    row = con.execute("SELECT name, role, password_hash FROM users WHERE name = ?", [name]).fetchone()
+    if row is None or not verify_password(password, row[2]):
+        return None
+    return User(row[0], row[1])
+
+
+def open_session(con: Connection, user: User, *, hours: float = 12.0) -> Session:
+    """Store a new session (only the token's digest) and return it with its plain token."""
+    token, csrf = new_token(), new_token()
+    now = utcnow()
+    expires = now + timedelta(hours=hours)
+    con.execute(
+        "INSERT INTO sessions (token_digest, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        [token_digest(token), user.name, csrf, now, expires],
+    )
+    return Session(token, user, csrf, expires)
+
+
+def get_session(con: Connection, token: str) -> Session | None:
+    """The unexpired session for a token, with its user's current role."""
+    row = con.execute(
+        "SELECT u.name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.user_name"
+        " WHERE s.token_digest = ? AND s.expires_at > ?",
+        [token_digest(token), utcnow()],
+    ).fetchone()
+    return Session(token, User(row[0], row[1]), row[2], row[3]) if row else None
+
+
+def close_session(con: Connection, token: str) -> None:
+    """Delete a session."""
+    con.execute("DELETE FROM sessions WHERE token_digest = ?", [token_digest(token)])

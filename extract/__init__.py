@@ -1,0 +1,43 @@
+"""The extract stage: PDF -> Document -> Candidate facts with evidence.
+
+Public API: ``parse_pdf`` (``extract.pdf``), ``extract`` (a Document or a PDF path -> candidates),
+``extract_document``, ``extract_file``, ``EXTRACTORS`` (versioned name -> function), ``Candidate``, ``Document``.
+Heavier modules load on first use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from extract.candidate import Candidate
+from extract.document import Document, Evidence
+
+__all__ = ["parse_pdf", "extract", "extract_document", "extract_file", "EXTRACTORS", "Candidate", "Document", "Evidence"]
+
+
+def extract(source: "Document | str | Path") -> list[Candidate]:
+    """Candidates of a Document, or of a PDF path (raises ``PDFError`` if the file cannot be read)."""
+    from extract.pipeline import extract_document
+
+    if isinstance(source, Document):
+        return extract_document(source)
+    from extract.pdf import parse_pdf as _parse
+
+    return extract_document(_parse(source))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "parse_pdf":
+        from extract.pdf import parse_pdf
+
+        return parse_pdf
+    if name in ("extract_document", "extract_file"):
+        from extract import pipeline
+
+        return getattr(pipeline, name)
+    if name == "EXTRACTORS":
+        from extract.pipeline import extractors
+
+        return extractors()
+    raise AttributeError(name)

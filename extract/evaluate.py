@@ -1,0 +1,219 @@
+"""Score extracted candidates against the gold facts (``annotations/gold/<paper>.jsonl``).
+
+Matching rules (one gold fact matches at most one candidate; candidates are taken greedily in order of
+decreasing confidence, each matching the first unmatched gold fact of its paper and kind that it fits):
+
+- hardware: same canonical ``accelerator`` and same ``count`` (null equals null);
+- training_time: ``hours`` within 10 % of the gold hours;
+- result: same ``dataset``, same ``metric`` and the same ``value`` as printed (numeric equality after parsing);
+- parameters: ``value`` within 2 % of the gold value.
+
+Candidates whose stage is ``inference`` are not scored (the gold excludes inference hardware; the extractor
+decides the stage, so a misclassified stage costs recall). For results only candidates with ``own=true`` are
+scored. Candidates below ``min_confidence`` are left out. Precision, recall and F1 are given per kind and
+micro-averaged over all kinds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from extract.candidate import KINDS, Candidate
+from flopsdb.errors import ExtractError
+
+__all__ = ["GoldFact", "load_gold", "matches", "Score", "Evaluation", "score", "evaluate_dir", "format_report"]
+
+
+@dataclass(frozen=True)
+class GoldFact:
+    """One gold line: its paper, kind, fields, page and quote."""
+
+    paper: str
+    kind: str
+    fields: Mapping[str, Any]
+    page: int | None = None
+    quote: str = ""
+    model: str | None = None
+    stage: str | None = None
+
+
+def load_gold(path: str | Path) -> tuple[dict[str, list[GoldFact]], list[str]]:
+    """Gold facts by paper from a folder of ``<paper>.jsonl`` files (or one file), and the problems met.
+
+    A bad line is reported in the second value and skipped; the rest is kept.
+    """
+    root = Path(path)
+    files = sorted(root.glob("*.jsonl")) if root.is_dir() else [root]
+    if not files or not all(f.exists() for f in files):
+        raise ExtractError(f"no gold files at {root}")
+    gold: dict[str, list[GoldFact]] = {}
+    problems: list[str] = []
+    for f in files:
+        gold.setdefault(f.stem, [])
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+                kind = d["kind"]
+                if kind not in KINDS:
+                    raise ValueError(f"unknown kind {kind!r}")
+            except (ValueError, KeyError, TypeError) as exc:
+                problems.append(f"{f.name}:{n}: {exc}")
+                continue
+            reserved = {"paper", "kind", "model", "stage", "page", "quote", "note"}
+            gold[f.stem].append(GoldFact(str(d.get("paper") or f.stem), kind, {k: v for k, v in d.items() if k not in reserved},
+                                         d.get("page"), d.get("quote", ""), d.get("model"), d.get("stage")))
+    return gold, problems
+
+
+def _num(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _close(a: Any, b: Any, rel: float) -> bool:
+    x, y = _num(a), _num(b)
+    return x is not None and y is not None and abs(x - y) <= rel * abs(y) + 1e-9
+
+
+def matches(candidate: Candidate, gold: GoldFact) -> bool:
+    """Whether a candidate states the gold fact, by the module's matching rules."""
+    if candidate.kind != gold.kind:
+        return False
+    c, g = candidate.fields, gold.fields
+    if gold.kind == "hardware":
+        return c.get("accelerator") == g.get("accelerator") and c.get("count") == g.get("count")
+    if gold.kind == "training_time":
+        return _close(c.get("hours"), g.get("hours"), 0.10)
+    if gold.kind == "result":
+        return c.get("dataset") == g.get("dataset") and c.get("metric") == g.get("metric") and _close(c.get("value"), g.get("value"), 0.0)
+    return _close(c.get("value"), g.get("value"), 0.02)
+
+
+def scored(candidate: Candidate, min_confidence: float = 0.0) -> bool:
+    """Whether a candidate takes part in scoring (not inference; results own; above the threshold)."""
+    if candidate.stage == "inference" or candidate.confidence < min_confidence:
+        return False
+    return not (candidate.kind == "result" and not candidate.fields.get("own"))
+
+
+@dataclass
+class Score:
+    """True positives, false positives and false negatives of one kind (or all)."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        """tp / (tp + fp); 0 when nothing was proposed."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        """tp / (tp + fn); 0 when there is no gold."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        """The harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Evaluation:
+    """Scores per kind, the micro total, and per paper the gold facts missed and the false candidates."""
+
+    by_kind: dict[str, Score] = field(default_factory=lambda: {k: Score() for k in KINDS})
+    misses: dict[str, list[GoldFact]] = field(default_factory=dict)
+    false_positives: dict[str, list[Candidate]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    papers: int = 0
+    min_confidence: float = 0.0
+
+    @property
+    def micro(self) -> Score:
+        """All kinds pooled."""
+        return Score(sum(s.tp for s in self.by_kind.values()), sum(s.fp for s in self.by_kind.values()), sum(s.fn for s in self.by_kind.values()))
+
+
+def score(gold: Mapping[str, list[GoldFact]], candidates: Mapping[str, Iterable[Candidate]], *, min_confidence: float = 0.0,
+          evaluation: Evaluation | None = None) -> Evaluation:
+    """Match candidates to gold paper by paper (greedy by confidence) and count tp/fp/fn per kind."""
+    ev = evaluation or Evaluation()
+    ev.min_confidence = min_confidence
+    for paper, facts in gold.items():
+        ev.papers += 1
+        cands = sorted((c for c in candidates.get(paper, ()) if scored(c, min_confidence)), key=lambda c: -c.confidence)
+        free = list(facts)
+        for c in cands:
+            hit = next((g for g in free if matches(c, g)), None)
+            if hit is None:
+                ev.by_kind[c.kind].fp += 1
+                ev.false_positives.setdefault(paper, []).append(c)
+            else:
+                ev.by_kind[c.kind].tp += 1
+                free.remove(hit)
+        for g in free:
+            ev.by_kind[g.kind].fn += 1
+            ev.misses.setdefault(paper, []).append(g)
+    return ev
+
+
+def evaluate_dir(gold_dir: str | Path, pdf_dir: str | Path, *, min_confidence: float = 0.0,
+                 extract: Callable[[Path, str], Any] | None = None) -> Evaluation:
+    """Extract every PDF of ``pdf_dir`` that has a gold file (``<paper>.pdf``) and score it.
+
+    ``extract(path, paper)`` defaults to :func:`extract.pipeline.extract_file`; a PDF that is missing or
+    cannot be read counts all its gold facts as misses and is listed in ``failures``.
+    """
+    from extract.pipeline import extract_file
+
+    gold, problems = load_gold(gold_dir)
+    ev = Evaluation(problems=problems)
+    run = extract or (lambda path, paper: extract_file(path, paper=paper))
+    candidates: dict[str, list[Candidate]] = {}
+    for paper in gold:
+        pdf = Path(pdf_dir) / f"{paper}.pdf"
+        outcome = run(pdf, paper)
+        if not outcome.ok:
+            ev.failures[paper] = outcome.error or outcome.reason or "failed"
+        candidates[paper] = list(outcome.candidates)
+    return score(gold, candidates, min_confidence=min_confidence, evaluation=ev)
+
+
+def _describe(fields: Mapping[str, Any], kind: str) -> str:
+    keys = {"hardware": ("accelerator", "count", "unit"), "training_time": ("hours", "scope"), "result": ("dataset", "metric", "value"),
+            "parameters": ("value",)}[kind]
+    return ", ".join(f"{k}={fields.get(k)}" for k in keys)
+
+
+def format_report(ev: Evaluation, *, verbose: bool = False) -> str:
+    """The table of precision, recall and F1 per kind and micro; with ``verbose`` the misses and false positives per paper."""
+    lines = [f"papers: {ev.papers}   min confidence: {ev.min_confidence}", f"{'kind':<14} {'gold':>5} {'tp':>5} {'fp':>5} {'fn':>5} {'precision':>9} {'recall':>7} {'F1':>6}"]
+    rows = [(k, ev.by_kind[k]) for k in KINDS] + [("micro", ev.micro)]
+    for name, s in rows:
+        lines.append(f"{name:<14} {s.tp + s.fn:>5} {s.tp:>5} {s.fp:>5} {s.fn:>5} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f}")
+    for paper, reason in sorted(ev.failures.items()):
+        lines.append(f"failed: {paper}: {reason}")
+    for p in ev.problems:
+        lines.append(f"gold problem: {p}")
+    if verbose:
+        for paper in sorted(set(ev.misses) | set(ev.false_positives)):
+            lines.append(f"\n== {paper}")
+            for g in ev.misses.get(paper, []):
+                lines.append(f"  miss {g.kind:<13} {_describe(g.fields, g.kind)}  p{g.page}: {g.quote[:90]!r}")
+            for c in ev.false_positives.get(paper, []):
+                lines.append(f"  fp   {c.kind:<13} {_describe(c.fields, c.kind)}  conf={c.confidence} p{c.evidence.page}: {c.evidence.snippet[:90]!r}")
+    return "\n".join(lines)

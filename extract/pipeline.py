@@ -1,0 +1,182 @@
+"""The extraction pipeline: the registry of extractors, ``extract_document`` and ``extract_file``.
+
+Every extractor is a pure function ``Document -> list[Candidate]`` registered under its versioned name.
+``extract_document`` runs them all (one failing extractor is recorded and the others go on) and removes
+duplicates (the same fact stated twice, e.g. in the abstract and the results section, keeps its most
+confident statement). ``extract_file`` parses a PDF first and turns a :class:`~flopsdb.errors.PDFError`
+into a failed :class:`ExtractionOutcome` with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from extract.candidate import Candidate
+from extract.document import Document
+from flopsdb.errors import ExtractError, PDFError
+
+__all__ = ["REGISTRY", "OPTIONAL", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
+
+Extractor = Callable[[Document], list[Candidate]]
+
+REGISTRY: dict[str, str] = {
+    "hardware.v1": "extract.hardware:extract_hardware",
+    "training_time.v1": "extract.training_time:extract_training_time",
+    "parameters.v1": "extract.parameters:extract_parameters",
+    "result.v1": "extract.results:extract_results",
+    "result_table.v1": "extract.table_results:extract_table_results",
+}
+"""Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
+
+OPTIONAL: frozenset[str] = frozenset({"result_table.v1"})
+"""Entries whose module may not exist yet; they are skipped until it does."""
+
+
+def extractors(names: Iterable[str] | None = None) -> dict[str, Extractor]:
+    """The registered extractors (all, or the named ones), imported."""
+    out: dict[str, Extractor] = {}
+    for name in names or REGISTRY:
+        if name not in REGISTRY:
+            raise ExtractError(f"unknown extractor {name!r}; known: {', '.join(REGISTRY)}")
+        module, func = REGISTRY[name].split(":")
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if name in OPTIONAL and exc.name == module:
+                continue
+            raise
+        out[name] = getattr(mod, func)
+    return out
+
+
+_GENERIC = frozenset({"GPU", "Google TPU", "CPU"})
+
+
+def fact_key(c: Candidate) -> tuple[object, ...]:
+    """What makes two candidates the same fact (values, not places)."""
+    f = c.fields
+    if c.kind == "hardware":
+        return (c.kind, f.get("accelerator"), f.get("count"), f.get("unit"), c.stage)
+    if c.kind == "training_time":
+        return (c.kind, round(float(f.get("hours") or 0), 2), f.get("scope"), c.stage)
+    if c.kind == "result":
+        return (c.kind, f.get("dataset"), f.get("metric"), f.get("value"), f.get("split") if c.model else None, c.model, bool(f.get("own")))
+    return (c.kind, f.get("value"))
+
+
+def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per fact (:func:`fact_key`): the most confident, earliest statement; order kept.
+
+    A hardware mention without a count is dropped when the same accelerator is also stated with a count, and a
+    generic one ("8 GPUs") when a named accelerator is stated with the same count, unit and stage ("8 NVIDIA P100 GPUs")."""
+    best: dict[tuple[object, ...], Candidate] = {}
+    order: list[tuple[object, ...]] = []
+    for c in candidates:
+        key = fact_key(c)
+        if key not in best:
+            best[key] = c
+            order.append(key)
+        elif c.confidence > best[key].confidence or (c.confidence == best[key].confidence and c.model and not best[key].model):
+            best[key] = c
+    kept = [best[k] for k in order]
+    counted = {(c.fields.get("accelerator"), c.stage) for c in kept if c.kind == "hardware" and c.fields.get("count") is not None}
+    counted |= {(a, s) for a, s in list(counted) for s in ("training", "pretraining", "fine-tuning", "search")}
+    kept = [c for c in kept if not (c.kind == "hardware" and c.fields.get("count") is None and (c.fields.get("accelerator"), c.stage) in counted)]
+    specific = {(c.fields.get("unit"), c.fields.get("count"), c.stage) for c in kept
+                if c.kind == "hardware" and c.stage != "inference" and c.fields.get("accelerator") not in _GENERIC and c.fields.get("count") is not None}
+    return [c for c in kept if not (c.kind == "hardware" and c.fields.get("accelerator") in _GENERIC
+                                    and (c.fields.get("unit"), c.fields.get("count"), c.stage) in specific)]
+
+
+def extract_document(doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None) -> list[Candidate]:
+    """Run the extractors on a document and return deduplicated candidates.
+
+    An extractor that raises is recorded in ``failures`` (``"name: error"``) and the others go on.
+    """
+    out: list[Candidate] = []
+    for name, func in extractors(names).items():
+        try:
+            out.extend(func(doc))
+        except Exception as exc:  # one broken extractor must not lose the others' facts
+            if failures is None:
+                raise ExtractError(f"extractor {name} failed: {exc}", paper=doc.paper) from exc
+            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+    return dedup(out)
+
+
+@dataclass
+class ExtractionOutcome:
+    """What extracting one file gave: candidates, or the reason it failed."""
+
+    paper: str
+    path: str
+    sha256: str
+    status: str
+    candidates: list[Candidate] = field(default_factory=list)
+    reason: str | None = None
+    error: str | None = None
+    pages: int | None = None
+    seconds: float = 0.0
+    extractors: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was read."""
+        return self.status == "ok"
+
+
+def sha256_of(path: str | Path) -> str:
+    """The file's SHA-256 (hex); empty string when it cannot be read."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+_ARXIV = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?_\d{7})(?:v\d+)?$")
+
+
+def paper_id_for(path: str | Path) -> str:
+    """The paper id of a PDF: its arXiv id (version dropped) when the file is named after one, else its stem."""
+    stem = Path(path).stem
+    m = _ARXIV.match(stem)
+    return m.group("id").replace("_", "/") if m else stem
+
+
+def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[str] | None = None, timeout: float | None = 120.0) -> ExtractionOutcome:
+    """Parse one PDF and extract its candidates; a PDF that cannot be read gives a failed outcome, never an exception.
+
+    With ``timeout`` (seconds) the PDF is parsed in a guarded worker process (``extract.robust``): a file
+    that hangs or crashes the parser fails with reason ``timeout`` or ``corrupt``; None parses in this process.
+    """
+    from extract.robust import parse_pdf_safe
+
+    p = Path(path)
+    name = paper or paper_id_for(p)
+    started = time.perf_counter()
+    digest = sha256_of(p)
+    chosen = tuple(extractors(names))
+    try:
+        if not p.is_file():
+            raise PDFError(f"no such file: {p}", reason="missing", paper=name)
+        doc = parse_pdf_safe(p, timeout, paper=name)
+    except PDFError as exc:
+        return ExtractionOutcome(name, str(p), digest, "failed", reason=exc.reason, error=str(exc), seconds=time.perf_counter() - started, extractors=chosen)
+    except Exception as exc:  # a parser bug on one file must not stop a batch
+        return ExtractionOutcome(name, str(p), digest, "failed", reason=f"error: {type(exc).__name__}", error=f"{type(exc).__name__}: {exc} (paper={name})",
+                                 seconds=time.perf_counter() - started, extractors=chosen)
+    warnings: list[str] = []
+    candidates = extract_document(doc, names=chosen, failures=warnings)
+    return ExtractionOutcome(name, str(p), digest, "ok", candidates=candidates, pages=len(doc.pages), seconds=time.perf_counter() - started,
+                             extractors=chosen, warnings=warnings + list(doc.flags))

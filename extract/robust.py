@@ -1,0 +1,179 @@
+"""Failure containment for ``parse_pdf``: a time limit per file, a memory limit, a crash shield.
+
+pdfium is C code: a hostile file can hang it or crash the process. :class:`ParserPool` therefore
+parses in one long-lived worker process (started once, reused for every file, so the overhead per
+file is only pickling the Document back). When a file runs over its time limit the worker is killed
+and replaced; when the worker dies or runs out of memory the file fails and the next one gets a fresh
+worker. Every failure is a :class:`flopsdb.errors.PDFError` whose ``reason`` is one of
+``corrupt``, ``truncated``, ``encrypted``, ``no_pages``, ``no_text``, ``timeout``, ``too_large``.
+
+:func:`parse_many` runs a batch and yields a Document or a PDFError per file: the run goes on.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import resource
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from extract.document import Document
+from extract.pdf import parse_pdf
+from flopsdb.errors import PDFError
+
+__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "REASONS", "DEFAULT_MEMORY_LIMIT"]
+
+REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
+DEFAULT_MEMORY_LIMIT = 2 * 1024**3
+"""Address space a worker may add to what it maps at start, in bytes (a file needing more fails as
+``too_large``)."""
+
+
+def _virtual_size() -> int:
+    """This process's current address-space size in bytes (0 when /proc is unavailable)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _init_worker(memory_limit: int | None) -> None:
+    """Cap the worker's address space at what it already maps plus ``memory_limit`` bytes."""
+    if memory_limit:
+        try:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            want = _virtual_size() + memory_limit
+            soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _work(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> tuple[str, object]:
+    """Runs in the worker: a Document, or the fields of the PDFError (exceptions with keyword
+    arguments do not survive pickling)."""
+    try:
+        return "ok", parse_pdf(path, paper=paper, tables=tables, max_bytes=max_bytes)
+    except PDFError as exc:
+        return "error", (exc.message, exc.reason, exc.paper, exc.page)
+    except MemoryError:
+        return "error", ("PDF needs more memory than the worker's limit", "too_large", paper or Path(path).stem, None)
+    except RecursionError:
+        return "error", ("PDF structure is too deeply nested", "corrupt", paper or Path(path).stem, None)
+    except Exception as exc:  # noqa: BLE001 - any other failure inside pdfium or layout is this file's problem
+        return "error", (f"PDF could not be parsed: {type(exc).__name__}: {exc}", "corrupt", paper or Path(path).stem, None)
+
+
+class ParserPool:
+    """One reusable worker process that parses PDFs with a time and memory limit per file.
+
+    Use as a context manager or call :meth:`close`. ``parse`` is thread-safe (calls are serialised).
+    The worker is forked (cheap, and callers need no ``if __name__ == "__main__"`` guard); pass
+    ``start_method="forkserver"`` from a process that runs threads."""
+
+    def __init__(self, *, memory_limit: int | None = DEFAULT_MEMORY_LIMIT, max_bytes: int | None = None, start_method: str | None = None) -> None:
+        self.memory_limit = memory_limit
+        self.start_method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        self.max_bytes = max_bytes
+        self._executor: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            ctx = multiprocessing.get_context(self.start_method)
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit,))
+        return self._executor
+
+    def _kill(self) -> None:
+        ex = self._executor
+        self._executor = None
+        if ex is None:
+            return
+        for proc in list(getattr(ex, "_processes", {}).values()):
+            try:
+                proc.kill()
+            except (OSError, AttributeError):
+                pass
+        ex.shutdown(wait=False, cancel_futures=True)
+
+    def parse(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None) -> Document:
+        """Parse one file in the worker; raise :class:`PDFError` (``timeout`` when it takes longer than
+        ``timeout`` seconds, ``corrupt`` when the worker crashed, ``too_large`` over ``max_bytes``,
+        default the pool's)."""
+        name = paper or Path(path).stem
+        limit = max_bytes if max_bytes is not None else self.max_bytes
+        with self._lock:
+            try:
+                future = self._pool().submit(_work, str(path), paper, tables, limit)
+                status, value = future.result(timeout=timeout)
+            except FutureTimeout:
+                self._kill()
+                raise PDFError(f"parsing took longer than {timeout:g} s; worker stopped", reason="timeout", paper=name) from None
+            except BrokenProcessPool:
+                self._kill()
+                raise PDFError("the parser process died on this PDF (crash or memory limit)", reason="corrupt", paper=name) from None
+        if status == "ok":
+            return value  # type: ignore[return-value]
+        message, reason, err_paper, page = value  # type: ignore[misc]
+        raise PDFError(message, reason=reason, paper=err_paper or name, page=page)
+
+    def close(self) -> None:
+        """Stop the worker."""
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
+
+    def __enter__(self) -> "ParserPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_shared: ParserPool | None = None
+_shared_pid: int | None = None
+
+
+def _shared_pool() -> ParserPool:
+    global _shared, _shared_pid
+    if _shared is None or _shared_pid != os.getpid():
+        _shared = ParserPool()
+        _shared_pid = os.getpid()
+        atexit.register(_shared.close)
+    return _shared
+
+
+def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: str | None = None, tables: bool = True, pool: ParserPool | None = None, max_bytes: int | None = None) -> Document:
+    """``parse_pdf`` with containment: runs in ``pool`` (default: a shared worker kept for the
+    process's lifetime) and raises only :class:`PDFError`; ``timeout`` None parses in this process
+    (no time limit, still only PDFError); ``max_bytes`` refuses larger files (``too_large``)."""
+    if timeout is None and pool is None:
+        status, value = _work(str(path), paper, tables, max_bytes)
+        if status == "ok":
+            return value  # type: ignore[return-value]
+        message, reason, err_paper, page = value  # type: ignore[misc]
+        raise PDFError(message, reason=reason, paper=err_paper, page=page)
+    return (pool or _shared_pool()).parse(path, timeout=timeout, paper=paper, tables=tables, max_bytes=max_bytes)
+
+
+def parse_many(paths: Iterable[str | Path], timeout: float | None = 120.0, *, tables: bool = True, pool: ParserPool | None = None) -> Iterator[tuple[Path, Document | PDFError]]:
+    """Parse every file; yield ``(path, Document)`` or ``(path, PDFError)``. Never stops early."""
+    own = pool is None
+    p = pool or ParserPool()
+    try:
+        for path in paths:
+            try:
+                yield Path(path), p.parse(path, timeout=timeout, tables=tables)
+            except PDFError as exc:
+                yield Path(path), exc
+    finally:
+        if own:
+            p.close()

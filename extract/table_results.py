@@ -1,0 +1,842 @@
+"""result_table.v1: benchmark results read from the tables of a paper.
+
+A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
+(``extract/data/table_results.json``: ``table_cues``). Each such table is taken from ``Document.tables``
+(the PDF parser's reading) and also read here from ``Document.char_boxes`` next to the ``Table N``
+caption (rows by vertical centre, cells by horizontal gaps); the reading that yields more results wins.
+
+Interpretation works on positions, not on column indices, so both readings serve:
+
+- the body starts at the first row with a decimal or percent value; the rows above are the header;
+- numeric cells of the body are grouped into columns by horizontal overlap; each column's header is
+  the header text above it (spanning titles such as ``Dev``/``Test`` reach every column below, and a
+  title ``EM / F1`` over two columns is split between them);
+- dataset: the column header, else the caption, else a dataset the headers imply (``AP50`` -> COCO),
+  else the paper's main dataset (lower confidence); metric: the taxonomy's aliases plus the table
+  spellings of the data file; tables whose rows name datasets or tasks are read the other way round;
+- the model is the row label (the text left of the first result column);
+- own model or baseline: the paper's model names (title, "we call it X", "Name (ACRONYM)"), "ours",
+  citations ("[12]", "et al."), affiliations, well-known other models, other versions of the paper's
+  model family, and whether the table cites anything at all.
+
+Values are numbers as printed (``"41.2%"`` -> 41.2); a ``±`` part goes to the ``plus_minus`` field and flag.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from extract.candidate import Candidate
+from extract.document import Box, Caption, Cell, Document, Evidence, Table
+from extract.taxonomy import Benchmark, load_taxonomy, normalise_key
+
+__all__ = ["EXTRACTOR", "extract_table_results", "read_caption_tables", "table_results", "own_names", "vocabulary"]
+
+EXTRACTOR = "result_table.v1"
+_LOG = logging.getLogger(__name__)
+
+_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:[.·]\d+)?)\s*(?P<pct>%)?\s*(?P<pm>±\s*\d+(?:\.\d+)?)?\s*(?P<marks>[*†‡§¶#♯∗⋆]{0,3}|[a-d])$")
+_DECIMAL = re.compile(r"\d\.\d|\d%")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict:
+    """The vocabularies of ``extract/data/table_results.json``."""
+    return json.loads((Path(__file__).parent / "data" / "table_results.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _res() -> dict[str, re.Pattern[str]]:
+    v = vocabulary()
+    tax = load_taxonomy()
+    untracked = "|".join(re.escape(u) for u in sorted(v["untracked_datasets"], key=len, reverse=True))
+    return {
+        "cues": re.compile("|".join(v["table_cues"]), re.I),
+        "datasets": re.compile(rf"(?<![A-Za-z0-9])(?:{tax.dataset_pattern()})(?![A-Za-z0-9])", re.I),
+        "untracked": re.compile(rf"(?:{'|'.join(v['untracked_patterns'])})|(?<![A-Za-z0-9])(?:{untracked})(?![A-Za-z0-9])", re.I),
+        "untracked_col": re.compile("|".join(v["untracked_table_cues"]), re.I),
+        "citation": re.compile(v["citation"]),
+        "own": re.compile("|".join(v["own_cues"]), re.I),
+        "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
+        "affiliation": re.compile(v["affiliation"]),
+    }
+
+
+@lru_cache(maxsize=1)
+def _name_res() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in vocabulary()["name_patterns"])
+
+
+# --------------------------------------------------------------------------- reading table regions
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    bold: bool = False
+    size: float = field(init=False)
+    centre: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.size = max(1.0, self.bottom - self.top)
+        self.centre = (self.top + self.bottom) / 2
+
+
+def _is_value(text: str) -> bool:
+    return bool(_VALUE.match(text.strip()))
+
+
+def _rows_of(words: list[_Word]) -> list[list[_Word]]:
+    """Words grouped into visual rows by their vertical centres (tall glyphs do not merge two rows)."""
+    if not words:
+        return []
+    typical = sorted(w.size for w in words)[len(words) // 2]
+    rows: list[list[_Word]] = []
+    centres: list[float] = []
+    normal: list[float] = []
+    for w in sorted(words, key=lambda w: (w.centre, w.x0)):
+        tol = 0.4 * min(typical, w.size)
+        if rows and abs(w.centre - centres[-1]) <= tol:
+            rows[-1].append(w)
+            if w.size <= 1.4 * typical:
+                bisect.insort(normal, w.centre)
+                centres[-1] = normal[len(normal) // 2]
+        else:
+            rows.append([w])
+            centres.append(w.centre)
+            normal = [w.centre] if w.size <= 1.4 * typical else []
+    return [sorted(r, key=lambda w: w.x0) for r in rows]
+
+
+def _cells_of(row: list[_Word]) -> list[Cell]:
+    cells: list[Cell] = []
+    cur: list[_Word] = []
+
+    def flush() -> None:
+        if cur:
+            text = " ".join(w.text for w in cur)
+            box = Box(min(w.x0 for w in cur), min(w.top for w in cur), max(w.x1 for w in cur), max(w.bottom for w in cur))
+            cells.append(Cell(text=text, bbox=box, bold=all(w.bold for w in cur)))
+            cur.clear()
+
+    for w in row:
+        if cur:
+            prev = cur[-1]
+            gap = w.x0 - prev.x1
+            attach_pm = w.text.startswith("±") or prev.text.endswith("±")
+            numeric = _is_value(w.text) or _is_value(prev.text)
+            subscript = gap < 0.8 and (w.bottom - prev.bottom > 1.0 or w.size < 0.85 * prev.size)
+            if not (attach_pm or subscript or (not numeric and gap < 0.55 * max(prev.size, w.size))):
+                flush()
+        cur.append(w)
+    flush()
+    return cells
+
+
+def _prose(row: list[_Word], band: tuple[float, float], body: float) -> bool:
+    """A line of running text: a dense run of words (small gaps), wide or in the body font size."""
+    run: list[_Word] = [row[0]]
+    runs: list[list[_Word]] = []
+    for a, b in zip(row, row[1:]):
+        if b.x0 - a.x1 < 0.9 * max(a.size, b.size) and b.x0 - a.x1 < 9:
+            run.append(b)
+        else:
+            runs.append(run)
+            run = [b]
+    runs.append(run)
+    for r in runs:
+        if len(r) < 6 or sum(_is_value(w.text) for w in r) > 1:
+            continue
+        width = r[-1].x1 - r[0].x0
+        size = sorted(w.size for w in r)[len(r) // 2]
+        stops = sum(w.text.lower() in _STOPWORDS for w in r)
+        cells_outside = any(_is_value(w.text) or w.text in ("-", "–", "—", "/") for w in row if w not in r)
+        if (width > 0.6 * (band[1] - band[0]) and len(r) >= 8) or (size >= 0.95 * body and width > 0.3 * (band[1] - band[0]) and stops >= 2 and not cells_outside):
+            return True
+    return False
+
+
+_STOPWORDS = frozenset("the of and to in is we that for with a an are this on by as be it our which from".split())
+_CAPTION_START = re.compile(r"^(?:Table|Tab\.|Figure|Fig\.)\s*[0-9IVX]+\s*[:.|]", re.I)
+
+
+def _walk(rows: list[list[_Word]], band: tuple[float, float], upward: bool, body: float, edge: float,
+          barriers: Sequence[Box] = ()) -> list[list[_Word]]:
+    """Rows from the caption's edge outwards until a large gap, a prose line or another caption (``barriers``)."""
+    taken: list[list[_Word]] = []
+    seq = list(reversed(rows)) if upward else rows
+    for row in seq:
+        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+        size = sorted(w.size for w in row)[len(row) // 2]
+        gap = (edge - bottom) if upward else (top - edge)
+        if any((bottom <= b.top + 1 and b.bottom <= edge + 1) if upward else (top >= b.bottom - 1 and b.top >= edge - 1) for b in barriers):
+            break
+        if gap > (max(24.0, 2.5 * size) if not taken else max(14.0, 2.0 * size)):
+            break
+        text = " ".join(w.text for w in row)
+        if _CAPTION_START.match(text) or _prose(row, band, body):
+            break
+        taken.append(row)
+        edge = top if upward else bottom
+    return list(reversed(taken)) if upward else taken
+
+
+def _score(rows: list[list[_Word]]) -> float:
+    return sum(1 for r in rows if any(_is_value(w.text) and _DECIMAL.search(w.text) for w in r)) + 0.1 * len(rows)
+
+
+def _band(caption: Caption, width: float) -> tuple[float, float]:
+    centre = (caption.bbox.x0 + caption.bbox.x1) / 2
+    if caption.bbox.x1 - caption.bbox.x0 > 0.6 * width or abs(centre - width / 2) < 0.08 * width:
+        return (0.0, width)
+    if centre < width / 2:
+        return (0.0, width / 2 + 4)
+    return (width / 2 - 4, width)
+
+
+def _table_from_rows(page: int, caption: Caption, rows: list[list[_Word]]) -> Table:
+    cells = tuple(tuple(_cells_of(r)) for r in rows)
+    boxes = [c.bbox for r in cells for c in r]
+    box = boxes[0]
+    for b in boxes[1:]:
+        box = box.union(b)
+    return Table(page=page, bbox=box, caption=caption, rows=cells, header_rows=0)
+
+
+def _page_words(doc: Document, number: int) -> list[_Word]:
+    """The words of one page with the boxes of their characters (``Document.char_boxes``).
+
+    A word ends at whitespace, at a horizontal gap wider than a third of the character height, and
+    after a ``%`` followed by a digit (``77.2%94.0%`` is two cells).
+    """
+    page = doc.pages[number - 1]
+    text = doc.text[page.start : page.end]
+    if getattr(doc.char_boxes, "ndim", 0) != 2:
+        return []
+    boxes = doc.char_boxes[page.start : page.end]
+    if not len(text) or len(boxes) != len(text):
+        return []
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    space = np.isin(chars, np.frombuffer(" \t\n\r\f\v\u00a0".encode("utf-32-le"), dtype=np.uint32))
+    valid = (boxes[:, 0] == number) & ~space
+    if not valid.any():
+        return []
+    idx = np.flatnonzero(valid)
+    b = boxes[idx]
+    height = np.maximum(1.0, b[:, 4] - b[:, 2])
+    gap = np.empty(len(idx))
+    gap[0] = np.inf
+    gap[1:] = b[1:, 1] - b[:-1, 3]
+    adjacent = np.ones(len(idx), dtype=bool)
+    adjacent[1:] = idx[1:] == idx[:-1] + 1
+    pct = np.zeros(len(idx), dtype=bool)
+    digits = (chars >= 48) & (chars <= 57)
+    pct[1:] = (chars[idx[:-1]] == 37) & digits[idx[1:]]
+    start = ~adjacent | (gap > 0.3 * height) | pct
+    start[0] = True
+    starts = np.flatnonzero(start)
+    x0 = np.minimum.reduceat(b[:, 1], starts)
+    top = np.minimum.reduceat(b[:, 2], starts)
+    x1 = np.maximum.reduceat(b[:, 3], starts)
+    bottom = np.maximum.reduceat(b[:, 4], starts)
+    bold = np.zeros(len(text), dtype=bool)
+    for ln in doc.lines:
+        if ln.page == number and ln.bold:
+            bold[max(0, ln.start - page.start) : max(0, ln.end - page.start)] = True
+    ends = list(starts[1:]) + [len(idx)]
+    words: list[_Word] = []
+    for k, (s0, s1) in enumerate(zip(starts, ends)):
+        positions = idx[s0:s1]
+        word = text[positions[0] : positions[-1] + 1]
+        words.append(_Word(word, float(x0[k]), float(top[k]), float(x1[k]), float(bottom[k]), bool(bold[positions[0]])))
+    return words
+
+
+def read_caption_tables(doc: Document, captions: Sequence[Caption]) -> list[Table]:
+    """Read the tables of ``captions`` from the positions of the document's characters, next to each caption.
+
+    The region runs from the caption up or down until a prose line, another caption or a wide vertical
+    gap. The side is the one most of these captions' tables take (more rows with decimals there), unless
+    it holds no such row; rows taken by one table are not given to another. Cells carry boxes and bold
+    marks (from the parser's bold lines).
+    """
+    boxes = doc.char_boxes if getattr(doc.char_boxes, "ndim", 0) == 2 else np.zeros((0, 5))
+    real = boxes[boxes[:, 0] > 0]
+    body = float(np.median(real[:, 4] - real[:, 2])) if len(real) else 10.0
+    words_of: dict[int, list[_Word]] = {}
+    rows_of: dict[tuple[int, tuple[float, float]], list[list[_Word]]] = {}
+    cap_boxes = {p: [c.bbox for c in captions if c.page == p] for p in {c.page for c in captions}}
+    sides: list[tuple[Caption, list[list[_Word]], list[list[_Word]]]] = []
+    for cap in sorted(captions, key=lambda c: (c.page, c.bbox.top)):
+        if not 1 <= cap.page <= len(doc.pages):
+            continue
+        if cap.page not in words_of:
+            words_of[cap.page] = _page_words(doc, cap.page)
+        band = _band(cap, float(doc.pages[cap.page - 1].width))
+        key = (cap.page, band)
+        if key not in rows_of:
+            rows_of[key] = _rows_of([w for w in words_of[cap.page] if w.x0 >= band[0] - 1 and w.x1 <= band[1] + 1
+                                     and not any(w.top >= b.top - 1 and w.bottom <= b.bottom + 1 and w.x0 >= b.x0 - 1 and w.x1 <= b.x1 + 1 for b in cap_boxes[cap.page])])
+        rows = rows_of[key]
+        others = [b for b in cap_boxes[cap.page] if b != cap.bbox and min(b.x1, band[1]) - max(b.x0, band[0]) > 0]
+        above = _walk([r for r in rows if max(w.bottom for w in r) <= cap.bbox.top + 1], band, upward=True, body=body, edge=cap.bbox.top, barriers=others)
+        below = _walk([r for r in rows if min(w.top for w in r) >= cap.bbox.bottom - 1], band, upward=False, body=body, edge=cap.bbox.bottom, barriers=others)
+        sides.append((cap, above, below))
+    votes = sum(1 if _score(a) > _score(b) else -1 for _, a, b in sides if _score(a) != _score(b))
+    used: set[int] = set()
+    out: list[Table] = []
+    for cap, above, below in sides:
+        above = [r for r in above if not any(id(w) in used for w in r)]
+        below = [r for r in below if not any(id(w) in used for w in r)]
+        first, second = (above, below) if votes > 0 else (below, above)
+        rows = first if _score(first) >= 1 or _score(first) >= _score(second) else second
+        if rows:
+            used.update(id(w) for r in rows for w in r)
+            out.append(_table_from_rows(cap.page, cap, rows))
+    return out
+
+
+# --------------------------------------------------------------------------- own-model names
+
+
+def _title(doc: Document) -> str:
+    first = [ln for ln in doc.lines if ln.page == 1][:12]
+    if not first:
+        return doc.text[:200].split("\n", 1)[0]
+    big = max(ln.font_size for ln in first)
+    return " ".join(ln.text for ln in first if ln.font_size >= big - 0.5)
+
+
+def own_names(doc: Document) -> list[str]:
+    """The paper's names for its own models: from the title and from naming phrases near the start."""
+    v = vocabulary()
+    stop = {s.lower() for s in v["name_stoplist"]}
+    names: list[str] = []
+    title = _title(doc)
+    if ":" in title:
+        head = title.split(":", 1)[0].strip()
+        if 0 < len(head.split()) <= 3:
+            names.append(head)
+    for token in re.findall(r"[A-Za-z][\w\-]*[A-Za-z0-9]", title):
+        mixed = re.search(r"[a-z][A-Z]|[A-Z]{2}", token) and re.search(r"[a-z]", token)
+        short_caps = token.isupper() and "-" in token and len(token) <= 8
+        if mixed or re.search(r"\d", token) or short_caps:
+            names.append(token)
+    for pattern in _name_res():
+        acronym = pattern.pattern.startswith("[A-Z]")
+        text = doc.text[: v["acronym_window"] if acronym else v["name_window"]]
+        for m in pattern.finditer(text):
+            name = " ".join(m.group("name").strip(".-").split())
+            if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
+                continue
+            before = text[max(0, m.start() - 150) : m.start()]
+            if acronym and not re.search(r"\b(?:we|our|propose[sd]?|introduce[sd]?|present|novel|new|this paper|called|named|dubbed|termed)\b", before.split(".")[-1] + m.group(0), re.I):
+                continue
+            names.append(name)
+    out: list[str] = []
+    for n in names:
+        for variant in (n, n[:-1] if n.endswith("s") and len(n) > 4 else n):
+            if variant.lower() not in stop and len(normalise_key(variant)) >= 3 and variant not in out:
+                out.append(variant)
+    return out
+
+
+def _standalone_uses(text: str, word: str) -> int:
+    """How often a capitalised word stands alone mid-sentence (after a lower-case word, not before a capitalised one)."""
+    return len(re.findall(rf"(?<=[a-z,] ){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text))
+
+
+@lru_cache(maxsize=64)
+def _names_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    keys = sorted({k for k in (re.sub(r"[^a-z0-9]", "", n.lower()) for n in names) if len(k) >= 2}, key=len, reverse=True)
+    if not keys:
+        return None
+    return re.compile("(?<![a-z0-9])(?:" + "|".join(r"[\W_]*".join(re.escape(ch) for ch in k) for k in keys) + ")")
+
+
+def _mentions(label: str, names: Iterable[str]) -> bool:
+    """True when the label names one of ``names`` (case, spaces and hyphens ignored; starting at a word)."""
+    pattern = _names_re(tuple(names))
+    return bool(label and pattern is not None and pattern.search(label.lower()))
+
+
+# --------------------------------------------------------------------------- interpreting a table
+
+
+@dataclass
+class _Column:
+    x0: float
+    x1: float
+    cells: list[tuple[int, Cell]] = field(default_factory=list)
+    header: str = ""
+
+
+def _columns(body: list[tuple[int, tuple[Cell, ...]]]) -> list[_Column]:
+    cells = sorted(((i, c) for i, row in body for c in row if _is_value(c.text)), key=lambda t: t[1].bbox.x0)
+    cols: list[_Column] = []
+    for i, c in cells:
+        for col in cols:
+            if min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > 0:
+                col.cells.append((i, c))
+                col.x0, col.x1 = min(col.x0, c.bbox.x0), max(col.x1, c.bbox.x1)
+                break
+        else:
+            cols.append(_Column(c.bbox.x0, c.bbox.x1, [(i, c)]))
+    return sorted(cols, key=lambda c: c.x0)
+
+
+def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_right: float) -> None:
+    for row in header_rows:
+        cells = [c for c in row if c.text.strip() and c.bbox.x1 > label_right]
+        if not cells:
+            continue
+        assigned: dict[int, list[_Column]] = {}
+        for col in cols:
+            hits = [c for c in cells if min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5]
+            if not hits:
+                centre = (col.x0 + col.x1) / 2
+                near = min(cells, key=lambda c: abs((c.bbox.x0 + c.bbox.x1) / 2 - centre))
+                if abs((near.bbox.x0 + near.bbox.x1) / 2 - centre) < 60:
+                    hits = [near]
+            for h in hits:
+                assigned.setdefault(id(h), []).append(col)
+        for cell in cells:
+            targets = assigned.get(id(cell), [])
+            parts = [p.strip() for p in cell.text.split("/")] if "/" in cell.text else []
+            if len(targets) > 1 and len(parts) == len(targets) and all(parts):
+                for col, part in zip(sorted(targets, key=lambda c: c.x0), parts):
+                    col.header = f"{col.header} {part}".strip()
+            else:
+                for col in targets:
+                    col.header = f"{col.header} {cell.text}".strip()
+
+
+def _clean(text: str) -> str:
+    return _res()["untracked"].sub(" ", text)
+
+
+def _datasets_in(text: str) -> list[Benchmark]:
+    tax = load_taxonomy()
+    out: list[Benchmark] = []
+    for m in _res()["datasets"].finditer(_clean(text)):
+        bench = tax.get(m.group(0)) or tax.dataset(m.group(0))
+        if bench is not None and bench not in out:
+            out.append(bench)
+    return out
+
+
+def _alias_hit(alias: str, text: str) -> bool:
+    pattern = re.escape(alias).replace(r"\ ", r"\s*").replace(r"\-", r"[\-\s]?")
+    flags = 0 if len(alias) <= 3 and alias.isalpha() and alias not in ("AP", "EM") else re.I
+    return re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", text, flags) is not None
+
+
+def _bare_header(header: str, names: Sequence[str]) -> bool:
+    """True when a column title says nothing but a split, a dataset or a model name, so the caption may name the metric."""
+    v = vocabulary()
+    rest = _res()["datasets"].sub(" ", _clean(header))
+    rest = re.sub(v["bare_header_words"], " ", rest, flags=re.I)
+    if not re.sub(r"[\W_]+", "", rest):
+        return True
+    return _mentions(rest, [*names, *v["known_models"]])
+
+
+def _metric(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = True) -> tuple[str | None, float]:
+    """The metric a column reports, with a confidence factor (1.0: named by the header)."""
+    v = vocabulary()
+    header = re.sub(v["metric_infix"], "AP ", header)
+    if bench.dataset == "ImageNet":
+        h = header.lower()
+        both = f"{header} {caption}".lower()
+        k = "5" if re.search(r"top[\s\-]?5", h) else "1" if re.search(r"top[\s\-]?1", h) else None
+        conf = 1.0
+        if k is None:
+            cap = caption.lower()
+            one_metric = bool(re.search(r"top[\s\-]?1", cap)) != bool(re.search(r"top[\s\-]?5", cap)) and bool(re.search(r"\berr|\bacc", cap))
+            if not re.search(r"\berr|\bacc", h) and not one_metric:
+                return None, 0.0
+            k, conf = ("5" if re.search(r"top[\s\-]?5", cap) and not re.search(r"top[\s\-]?1", cap) else "1"), 0.7 if re.search(r"\berr|\bacc", h) else 0.6
+        if re.search(r"\berr", h):
+            kind = "error"
+        elif re.search(r"\bacc", h):
+            kind = "accuracy"
+        elif re.search(r"\berr", both):
+            kind = "error"
+        elif re.search(r"\bacc", both):
+            kind = "accuracy"
+        else:
+            kind, conf = "accuracy", conf * 0.7
+        return f"top-{k} {kind}", conf
+    context = v["metric_context"].get(bench.dataset)
+    if context and not re.search(context, f"{header} {caption}", re.I):
+        return None, 0.0
+    aliases = v["metric_aliases"].get(bench.dataset, {})
+    for text, conf in ((header, 1.0), (caption if caption_ok else "", 0.75)):
+        best: tuple[int, str] | None = None
+        for metric, names in aliases.items():
+            for name in (*names, metric):
+                if _alias_hit(name, text) and (best is None or len(name) > best[0]):
+                    best = (len(name), metric)
+        if best is not None:
+            return best[1], conf
+        m = bench.metric(text.strip())
+        if m is not None:
+            return m.name, conf
+    return None, 0.0
+
+
+def _implied_dataset(cols: Sequence[_Column]) -> Benchmark | None:
+    """A dataset that a column title implies on its own (``AP50`` -> COCO, ``top-5`` -> ImageNet)."""
+    v = vocabulary()
+    for col in cols:
+        header = re.sub(v["metric_infix"], "AP ", col.header)
+        for dataset, aliases in v["metric_implies"].items():
+            if any(_alias_hit(a, header) for a in aliases):
+                return load_taxonomy().get(dataset)
+    return None
+
+
+def _confidence(product: float) -> float:
+    """The product of the reading's factors (dataset source, metric source, own/baseline certainty) mapped
+    onto 0.3..1: on the corpus even the least certain table readings are right about two times in three."""
+    return round(0.3 + 0.7 * max(0.0, min(1.0, product)), 3)
+
+
+def _split(text: str, bench: Benchmark) -> str | None:
+    for name, pattern in vocabulary()["splits"]:
+        if re.search(pattern, text, re.I) and name in bench.splits:
+            return name
+    return None
+
+
+_PAIR = re.compile(r"^(?P<a>\S+?)\s*/\s*(?P<b>\S+)$")
+
+
+def _split_pair(cell: Cell) -> tuple[Cell, ...]:
+    """``"73.6 / 82.7"`` (two values in one cell, e.g. under ``EM / F1``) -> two cells, the box split by characters."""
+    m = _PAIR.match(cell.text.strip())
+    if not m or not (_is_value(m.group("a")) and _is_value(m.group("b"))):
+        return (cell,)
+    n = max(1, len(cell.text.strip()))
+    b = cell.bbox
+    cut = b.x0 + (b.x1 - b.x0) * m.end("a") / n
+    resume = b.x0 + (b.x1 - b.x0) * m.start("b") / n
+    return (Cell(m.group("a"), Box(b.x0, b.top, cut, b.bottom), cell.bold, cell.marks),
+            Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks))
+
+
+def _number(text: str) -> tuple[float, str, str | None] | None:
+    m = _VALUE.match(text.strip())
+    if not m:
+        return None
+    raw = m.group("num").replace(",", ".").replace("·", ".")
+    return float(raw), m.group("num"), (m.group("pm") or None)
+
+
+def _main_dataset(doc: Document) -> Benchmark | None:
+    counts: Counter[str] = Counter()
+    tax = load_taxonomy()
+    for m in _res()["datasets"].finditer(_clean(doc.text)):
+        bench = tax.get(m.group(0))
+        if bench is not None:
+            counts[bench.dataset] += 1
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common(2) + [("", 0)]
+    return tax.get(top) if n >= 3 and n >= 2 * rest[0][1] else None
+
+
+def _relevant(caption: Caption | None, table: Table | None = None, doc: Document | None = None) -> bool:
+    text = caption.text if caption else ""
+    if doc is not None and caption is not None:
+        text += " " + doc.text[max(0, caption.start - 1500) : caption.end + 1500]
+    if table is not None:
+        text += " " + " ".join(c.text for r in table.rows[:3] for c in r)
+    return bool(_res()["cues"].search(text))
+
+
+def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None) -> list[Candidate]:
+    """The result candidates of one table (see the module docstring for the rules)."""
+    res = _res()
+    caption = table.caption.text if table.caption else ""
+    rows = [tuple(c for c in r if c.text.strip()) for r in table.rows]
+    rows = [tuple(p for c in r for p in _split_pair(c)) for r in rows if r and not (len(r) == 1 and _is_value(r[0].text))]
+    start = next((i for i, r in enumerate(rows) if any(_is_value(c.text) and _DECIMAL.search(c.text) for c in r)), None)
+    if start is None:
+        return []
+    start = max(start, table.header_rows)
+    header_rows, body = rows[:start], list(enumerate(rows))[start:]
+    cols = _columns(body)
+    if not cols:
+        return []
+    label_right = cols[0].x0 - 0.5
+    while start > 1 and rows[start - 1] and all(c.bbox.x1 <= label_right for c in rows[start - 1]):
+        start -= 1
+    header_rows, body = rows[:start], list(enumerate(rows))[start:]
+    _headers(cols, header_rows, label_right)
+    transposed = _by_rows(doc, table, body, cols, caption, names)
+    if transposed is not None:
+        return transposed
+    cap_sets = _datasets_in(caption)
+    untracked_caption = bool(res["untracked"].search(caption)) and not cap_sets
+    header_all = " ".join(c.header for c in cols)
+    if untracked_caption and not _datasets_in(header_all):
+        return []
+    implied = _implied_dataset(cols)
+    group_sets = _datasets_in(" ; ".join(" ".join(c.text for c in r) for _, r in body if not any(_is_value(c.text) for c in r)))
+    plan: list[tuple[_Column, Benchmark, str, float, list[dict]]] = []
+    for col in cols:
+        if res["untracked_col"].search(col.header) or (res["untracked"].search(col.header) and not _datasets_in(col.header)):
+            continue
+        if not any(_DECIMAL.search(c.text) for _, c in col.cells):
+            continue
+        bare = _bare_header(col.header, names)
+        tiers = [(_datasets_in(col.header), 1.0), (cap_sets, 0.9 if len(cap_sets) == 1 else 0.72), (group_sets, 0.8),
+                 ([implied] if implied else [], 0.75), ([main] if main else [], 0.6)]
+        alts: list[dict] = []
+        chosen: tuple[Benchmark, str, float] | None = None
+        for found, conf in tiers:
+            for bench in found:
+                metric, mconf = _metric(bench, col.header, caption, caption_ok=bare)
+                if metric is None:
+                    continue
+                if chosen is None:
+                    chosen = (bench, metric, conf * mconf)
+                elif bench is not chosen[0] and len(alts) < 3:
+                    alts.append({"dataset": bench.dataset, "task": bench.task, "metric": metric})
+            if chosen is not None:
+                break
+        if chosen is not None:
+            plan.append((col, chosen[0], chosen[1], chosen[2], alts))
+    if not plan:
+        return []
+    first_x = min(p[0].x0 for p in plan)
+    labels: dict[int, str] = {}
+    groups: dict[int, str] = {}
+    last_label, group = "", ""
+    for i, row in body:
+        left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (_is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
+        label = " ".join(c.text for c in left).strip()
+        has_values = any(_is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
+        if not has_values:
+            group = " ".join(c.text for c in row)
+            continue
+        if not label:
+            label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
+            label = f"{last_label.split()[0]} {label}".strip() if label and last_label else label
+        labels[i] = label or last_label
+        groups[i] = group
+        last_label = labels[i]
+    cited = {i for i, lab in labels.items() if res["citation"].search(lab) or res["affiliation"].search(lab)}
+    table_cites = bool(cited)
+    known = vocabulary()["known_models"]
+    out: list[Candidate] = []
+    for col, bench, metric, conf, alts in plan:
+        split = _split(f"{col.header} {caption}", bench)
+        for i, cell in col.cells:
+            if i not in labels:
+                continue
+            parsed = _number(cell.text)
+            if parsed is None:
+                continue
+            value, text, pm = parsed
+            if value > 100 or (metric in ("top-1 error", "top-5 error") and value == 0):
+                continue
+            label = labels[i]
+            row_bench, row_metric, row_split = bench, metric, split
+            in_group = _datasets_in(groups.get(i, "")) if not _datasets_in(col.header) else []
+            if in_group and in_group[0] is not bench:
+                group_metric, _ = _metric(in_group[0], col.header, caption)
+                if group_metric is not None:
+                    row_bench, row_metric = in_group[0], group_metric
+                    row_split = _split(f"{groups.get(i, '')} {col.header}", row_bench) or _split(caption, row_bench)
+            own, oconf = _own(label, groups.get(i, ""), i in cited, table_cites, names, known)
+            snippet = f"{label} | {col.header or metric} | {cell.text}"
+            ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
+            flags = ("plus_minus",) if pm else ()
+            out.append(Candidate(
+                paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev,
+                confidence=_confidence(conf * oconf),
+                fields={"task": row_bench.task, "dataset": row_bench.dataset, "split": row_split, "metric": row_metric, "value": value,
+                        "value_text": text, "own": own, **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
+                        "table": table.caption.label if table.caption else None},
+                model=label or None, stage="training", alternatives=tuple(alts), flags=flags,
+            ))
+    return out
+
+
+def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]]], cols: list[_Column], caption: str,
+             names: Sequence[str]) -> list[Candidate] | None:
+    """A table whose rows are datasets or tasks (``SQuAD``, ``NER``, ``SNLI``) and whose columns are models.
+
+    None when fewer than two row labels name a dataset or task, or none of them a tracked one.
+    """
+    res = _res()
+    v = vocabulary()
+    tax = load_taxonomy()
+    tracked: dict[int, Benchmark] = {}
+    named = 0
+    for i, row in body:
+        label = " ".join(c.text for c in row if c.bbox.x1 <= cols[0].x0 + 1 and not _is_value(c.text)).strip()
+        if not label or not any(_is_value(c.text) for c in row):
+            continue
+        found = _datasets_in(label)
+        alias = v["row_datasets"].get(re.sub(r"[^A-Za-z0-9]", "", label.split()[0]).upper()) if label.split() else None
+        if found:
+            tracked[i] = found[0]
+        elif alias and not res["untracked"].search(label):
+            tracked[i] = tax.get(alias)  # type: ignore[assignment]
+        if found or alias or res["untracked"].search(label.split()[0] if label.split() else ""):
+            named += 1
+    if named < 2 or not tracked or named < len([1 for _, r in body if any(_is_value(c.text) for c in r)]) / 2:
+        return None
+    out: list[Candidate] = []
+    rows = dict(body)
+    for col in cols:
+        if res["untracked_col"].search(col.header):
+            continue
+        cited = bool(res["citation"].search(col.header))
+        if res["own"].search(col.header) or _mentions(col.header, names):
+            own, oconf = True, 0.8
+        elif cited or res["baseline"].search(col.header):
+            own, oconf = False, 0.7
+        else:
+            own, oconf = True, 0.45
+        for i, cell in col.cells:
+            bench = tracked.get(i)
+            parsed = _number(cell.text)
+            if bench is None or parsed is None or parsed[0] > 100:
+                continue
+            metric, mconf = _metric(bench, col.header, caption)
+            if metric is None:
+                metric, mconf = v["default_metric"].get(bench.dataset), 0.6
+            if metric is None:
+                continue
+            value, text, pm = parsed
+            label = " ".join(c.text for c in rows[i] if c.bbox.x1 <= cols[0].x0 + 1)
+            ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(f"{label} | {col.header} | {cell.text}".split()))
+            out.append(Candidate(
+                paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev, confidence=_confidence(0.85 * mconf * oconf),
+                fields={"task": bench.task, "dataset": bench.dataset, "split": _split(f"{col.header} {caption}", bench), "metric": metric,
+                        "value": value, "value_text": text, "own": own, **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
+                        "table": table.caption.label if table.caption else None},
+                model=col.header or None, stage="training", flags=("plus_minus",) if pm else (),
+            ))
+    return out
+
+
+def _name_parts(names: Sequence[str]) -> list[str]:
+    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``)."""
+    parts = [p for n in names for p in n.split("-")[1:] + n.split("-")[:1] if "-" in n and re.search(r"\d|[a-z][A-Z]", p) and len(p) >= 4]
+    return [p for p in parts if p not in names]
+
+
+_VERSION = re.compile(r"(?P<family>[A-Za-z][A-Za-z\-]*?)[\s\-]?[vV](?P<version>\d+)\b")
+
+
+def _other_version(label: str, names: Sequence[str]) -> bool:
+    """True when the label is another version of the paper's model family (``V2`` or ``YOLOv3`` beside ``YOLOv4``)."""
+    own = {(normalise_key(m.group("family")), m.group("version")) for n in names for m in _VERSION.finditer(n)}
+    if not own:
+        return False
+    families = {f for f, _ in own}
+    versions = {v for _, v in own}
+    for m in re.finditer(r"(?<![A-Za-z0-9])(?P<family>[A-Za-z][A-Za-z\-]*?)?[\s\-]?[vV](?P<version>\d+)\b", label):
+        family = normalise_key(m.group("family") or "")
+        if (not family or family in families) and m.group("version") not in versions:
+            return True
+    return False
+
+
+def _own(label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str]) -> tuple[bool, float]:
+    """Whether a row is the paper's own model, and how sure that is."""
+    res = _res()
+    ours = bool(res["own"].search(label) or res["own"].search(group))
+    named = _mentions(label, names) or (not label and _mentions(group, names))
+    weak = not named and _mentions(label, _name_parts(names))
+    if ours and not named and _mentions(label, known):
+        return False, 0.5
+    if _other_version(label, names) and not _mentions(label, [n for n in names if _VERSION.search(n)]):
+        return False, 0.6
+    if ours and not res["baseline"].search(label):
+        return True, 0.9
+    if named:
+        return True, 0.6 if cited else 0.85
+    if weak and not cited:
+        return True, 0.7
+    if res["baseline"].search(label):
+        return False, 0.5
+    if cited or (group and (res["citation"].search(group) or res["affiliation"].search(group))):
+        return False, 0.8
+    if _mentions(label, known):
+        return False, 0.6
+    if not table_cites:
+        return True, 0.6
+    return True, 0.45
+
+
+def _corner(table: Table) -> str:
+    """The top-left title of a table (``Fast R-CNN``, ``Method``): tables that share it repeat rows."""
+    for row in table.rows[:2]:
+        cells = [c for c in row if c.text.strip()]
+        if cells:
+            return normalise_key(cells[0].text)
+    return ""
+
+
+def extract_table_results(doc: Document) -> list[Candidate]:
+    """``Document -> list[Candidate]`` of kind ``result`` from the tables that mention a tracked benchmark.
+
+    Each relevant caption's table is taken from ``Document.tables`` and also read here from the
+    character positions; the reading that yields more results is kept (ties go to ``Document.tables``).
+    """
+    captions = [c for c in doc.captions if c.kind == "table" and _relevant(c, doc=doc)]
+    parsed = {(t.page, t.caption.label): t for t in doc.tables if t.caption is not None}
+    readings: list[list[Table]] = [[t] for t in doc.tables if t.caption is None and _relevant(None, t)]
+    mine = {(t.page, t.caption.label): t for t in read_caption_tables(doc, captions) if t.caption is not None}
+    for cap in captions:
+        options = [t for t in (parsed.get((cap.page, cap.label)), mine.get((cap.page, cap.label))) if t is not None]
+        if options:
+            readings.append(options)
+    if not readings:
+        return []
+    names = own_names(doc)
+    main = _main_dataset(doc)
+    out: list[Candidate] = []
+    seen: dict[tuple[object, ...], list[tuple[int, str]]] = {}
+    for n, options in enumerate(readings):
+        tried: list[tuple[list[Candidate], Table]] = []
+        for t in options:
+            try:
+                tried.append((table_results(doc, t, names=names, main=main), t))
+            except Exception as exc:  # one unreadable table must not lose the others
+                _LOG.warning("result_table.v1: table %s on page %d of %s skipped: %s: %s",
+                             t.caption.label if t.caption else "?", t.page, doc.paper, type(exc).__name__, exc)
+        if not tried:
+            continue
+        best, table = max(tried, key=lambda pair: len(pair[0]))
+        corner = _corner(table)
+        for c in best:
+            key = (c.fields["dataset"], c.fields["metric"], c.fields["value"], c.fields["own"], corner)
+            label = c.model or ""
+            earlier = seen.setdefault(key, [])
+            if any(m != n and (not label or not other or fuzz.token_set_ratio(label, other) >= 80) for m, other in earlier):
+                continue
+            earlier.append((n, label))
+            out.append(c)
+    return out

@@ -1,0 +1,39 @@
+"""Wiring of the extract stage into the store: extract one PDF and keep its candidates and outcome.
+
+The nightly pipeline and ``flopsdb extract --store`` call :func:`extract_and_store`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from db.candidates import record_extraction, store_candidates
+from db.store import Store
+from extract.pipeline import ExtractionOutcome, extract_file
+
+__all__ = ["extract_and_store", "extract_many"]
+
+
+def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str | None = None,
+                      names: Iterable[str] | None = None, timeout: float | None = 120.0) -> ExtractionOutcome:
+    """Extract one PDF and store its candidates (with evidence) and its outcome (ok, or failed with the reason).
+
+    A file that cannot be read (or takes longer than ``timeout`` seconds to parse) is recorded as ``failed``
+    with its reason; it never raises for bad input.
+    """
+    outcome = extract_file(path, paper=paper, names=names, timeout=timeout)
+    with store.transaction() as con:
+        new = store_candidates(con, outcome.candidates, run_id=run_id, pdf_sha256=outcome.sha256 or None, pdf_path=outcome.path) if outcome.ok else 0
+        record_extraction(
+            con, paper=outcome.paper, sha256=outcome.sha256 or f"missing:{outcome.path}", status=outcome.status, run_id=run_id,
+            pdf_path=outcome.path, reason=outcome.reason if not outcome.ok else None, pages=outcome.pages, seconds=round(outcome.seconds, 3),
+            extractors=outcome.extractors, n_candidates=len(outcome.candidates),
+        )
+    outcome.warnings.append(f"stored {new} new candidates")
+    return outcome
+
+
+def extract_many(paths: Iterable[str | Path], store: Store, run_id: str, *, names: Iterable[str] | None = None) -> list[ExtractionOutcome]:
+    """:func:`extract_and_store` over several files; each file's failure is recorded and the others go on."""
+    return [extract_and_store(p, store, run_id, names=names) for p in paths]

@@ -1,0 +1,67 @@
+"""Wiring of the review stage: the DuckDB-backed store, the web app, import/export and agreement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from curation.agreement import FieldAgreement, agreement, extractor_precision
+from curation.interchange import ReviewRecord, collect_records, read_import, write_export
+from curation.queue import QueuePolicy
+from curation.web import WebSettings, create_app
+from db.curation import DbReviewStore
+from db.store import Store
+from flopsdb.config import Config
+
+__all__ = ["review_store", "build_app", "serve", "import_records", "import_file", "export_records", "agreement_report"]
+
+
+def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
+    """The review store over the live database, with the configured lease time and samples."""
+    policy = QueuePolicy(audit_share=config.audit_share, overlap_share=config.overlap_share, overlap_k=config.overlap_k)
+    return DbReviewStore(store or Store(config.db_path), policy=policy, lease_minutes=config.lease_minutes)
+
+
+def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5):
+    """The FastAPI review app over the live database (crops cached under ``<home>/crops``)."""
+    return create_app(review_store(config, store), WebSettings(crop_dir=config.home / "crops", prefetch=prefetch))
+
+
+def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Run the review server with uvicorn until interrupted."""
+    import uvicorn
+
+    review_store(config).store.migrate()
+    uvicorn.run(build_app(config), host=host, port=port, log_level="warning")
+
+
+def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import") -> dict[str, int]:
+    """Store imported candidates, then their events (idempotent: known event ids are skipped)."""
+    new = rs.add_candidates(((r.candidate, r.pdf_path) for r in records), command=command)
+    known = {e.event_id for e in rs.events()}
+    events = 0
+    for r in records:
+        for e in r.events:
+            if e.event_id not in known:
+                rs.record(e, require_lease=False)
+                events += 1
+    return {"records": len(records), "new_candidates": new, "new_events": events}
+
+
+def export_records(rs: DbReviewStore, fmt: str, out: str | Path) -> list[Path]:
+    """Write every candidate with its verdicts in force in ``fmt`` (see ``curation.interchange``)."""
+    return write_export(collect_records(rs.candidates(), rs.events()), fmt, out)
+
+
+def agreement_report(rs: DbReviewStore, *, include_extractor: bool = True) -> dict[str, Any]:
+    """Agreement per kind and field, and extractor precision, from the stored verdicts."""
+    ratings = rs.ratings()
+    rows: list[FieldAgreement] = agreement(ratings, include_extractor=include_extractor)
+    return {"fields": rows, "precision": extractor_precision(ratings)}
+
+
+def import_file(config: Config, fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
+                annotator: str = "gold", with_verdicts: bool = True) -> dict[str, int]:
+    """Read ``src`` in ``fmt`` and import it into the live database."""
+    records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts)
+    return import_records(review_store(config), records)

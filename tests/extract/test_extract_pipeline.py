@@ -1,0 +1,178 @@
+"""The pipeline (registry, dedup, files), the evaluation, the CLI verbs and the store wiring, end to end on a generated PDF."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from db.candidates import load_candidates
+from extract.evaluate import GoldFact, load_gold, matches, score
+from extract.pipeline import REGISTRY, dedup, extract_document, extract_file, extractors, paper_id_for
+from flopsdb.cli import main
+from flopsdb.errors import ExtractError
+
+
+def test_registry_names_are_versioned_and_import() -> None:
+    loaded = extractors()
+    assert {"hardware.v1", "training_time.v1", "parameters.v1", "result.v1"} <= set(loaded)
+    assert all(name.rsplit(".", 1)[1].startswith("v") for name in REGISTRY)
+    with pytest.raises(ExtractError):
+        extractors(["nonsense.v9"])
+
+
+def test_the_same_fact_stated_twice_is_kept_once(doc_of) -> None:
+    doc = doc_of("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task. "
+                 "We trained on 8 NVIDIA P100 GPUs. In summary, our model reaches 28.4 BLEU on WMT 2014 English-to-German. "
+                 "Training used 8 NVIDIA P100 GPUs again.")
+    cands = extract_document(doc)
+    kinds = sorted(c.kind for c in cands)
+    assert kinds == ["hardware", "result"]
+    assert dedup(cands + cands) == cands
+
+
+def test_count_less_mention_is_dropped_when_a_counted_one_exists(doc_of) -> None:
+    doc = doc_of("We trained on 4 NVIDIA V100 GPUs. The V100 GPU implementation we used is fast.")
+    assert [(c.fields["accelerator"], c.fields["count"]) for c in extract_document(doc)] == [("NVIDIA V100", 4)]
+
+
+def test_paper_ids() -> None:
+    assert paper_id_for("x/1706.03762v5.pdf") == "1706.03762"
+    assert paper_id_for("x/gpt2-radford2019.pdf") == "gpt2-radford2019"
+
+
+def test_extract_file_on_a_generated_pdf(sample_pdf: Path) -> None:
+    outcome = extract_file(sample_pdf)
+    assert outcome.ok and outcome.pages == 2 and outcome.paper == "sample-paper" and len(outcome.sha256) == 64
+    facts = {(c.kind, c.stage, json.dumps(dict(c.fields), sort_keys=True)) for c in outcome.candidates}
+    assert ("hardware", "training", json.dumps({"accelerator": "NVIDIA P100", "count": 8, "unit": "gpu"}, sort_keys=True)) in facts
+    assert ("hardware", "inference", json.dumps({"accelerator": "NVIDIA T4", "count": 1, "unit": "gpu"}, sort_keys=True)) in facts
+    hw = next(c for c in outcome.candidates if c.fields.get("accelerator") == "NVIDIA P100")
+    assert hw.evidence.page == 2 and hw.evidence.bbox.x1 > hw.evidence.bbox.x0 and "8 NVIDIA P100" in hw.evidence.snippet
+
+
+@pytest.mark.parametrize("content, reason", [(b"", "truncated"), (b"<html>not found</html>", "corrupt"), (b"%PDF-1.4\n1 0 obj garbage", None)])
+def test_unreadable_files_fail_with_a_reason(tmp_path: Path, content: bytes, reason: str | None) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(content)
+    outcome = extract_file(bad)
+    assert not outcome.ok and outcome.candidates == [] and outcome.error
+    if reason:
+        assert outcome.reason == reason
+    missing = extract_file(tmp_path / "absent.pdf")
+    assert not missing.ok and missing.reason == "missing"
+
+
+def _gold(kind: str, **fields) -> GoldFact:
+    return GoldFact("p", kind, fields)
+
+
+def test_matching_rules(doc_of) -> None:
+    from extract.candidate import Candidate
+    from extract.document import Box, Evidence
+
+    ev = Evidence(1, Box(0, 0, 1, 1), "")
+
+    def cand(kind: str, conf: float = 0.9, stage: str = "training", **fields) -> Candidate:
+        return Candidate("p", kind, "test.v1", ev, conf, fields, stage=stage)
+
+    assert matches(cand("hardware", accelerator="NVIDIA P100", count=8), _gold("hardware", accelerator="NVIDIA P100", count=8))
+    assert not matches(cand("hardware", accelerator="NVIDIA P100", count=4), _gold("hardware", accelerator="NVIDIA P100", count=8))
+    assert matches(cand("training_time", hours=88), _gold("training_time", hours=84))
+    assert not matches(cand("training_time", hours=100), _gold("training_time", hours=84))
+    assert matches(cand("result", dataset="COCO", metric="box AP", value=43.5), _gold("result", dataset="COCO", metric="box AP", value=43.5))
+    assert not matches(cand("result", dataset="COCO", metric="AP50", value=43.5), _gold("result", dataset="COCO", metric="box AP", value=43.5))
+    assert matches(cand("parameters", value=25.4e6), _gold("parameters", value=25e6))
+    assert not matches(cand("parameters", value=26e6), _gold("parameters", value=25e6))
+
+    gold = {"p": [_gold("hardware", accelerator="GPU", count=8)]}
+    ev_ = score(gold, {"p": [cand("hardware", 0.5, accelerator="GPU", count=8), cand("hardware", 0.9, accelerator="GPU", count=8),
+                             cand("hardware", 0.9, "inference", accelerator="NVIDIA T4", count=1),
+                             cand("result", dataset="COCO", metric="AP50", value=1.0, own=False)]})
+    s = ev_.by_kind["hardware"]
+    assert (s.tp, s.fp, s.fn) == (1, 1, 0)
+    assert ev_.by_kind["result"].fp == 0
+    assert ev_.false_positives["p"][0].confidence == 0.5
+
+
+def test_load_gold_reports_bad_lines_and_keeps_the_rest(tmp_path: Path, gold_dir: Path) -> None:
+    text = (gold_dir / "sample-paper.jsonl").read_text()
+    (tmp_path / "sample-paper.jsonl").write_text(text + "{broken\n" + '{"kind": "nonsense"}\n')
+    gold, problems = load_gold(tmp_path)
+    assert len(gold["sample-paper"]) == 6 and len(problems) == 2
+
+
+def test_evaluate_cli_on_the_tiny_gold(sample_pdf: Path, gold_dir: Path, config) -> None:
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(gold_dir), "--pdfs", str(sample_pdf.parent), "--min-confidence", "0", "--verbose"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.split()}
+    assert rows["hardware"][1:5] == ["1", "1", "0", "0"]
+    assert rows["training_time"][1:5] == ["1", "1", "0", "0"]
+    assert rows["result"][1:5] == ["2", "2", "0", "0"]
+    assert rows["parameters"][1:5] == ["2", "1", "0", "1"]
+    assert "miss parameters" in result.output and "value=65000000" in result.output
+
+
+def test_extract_cli_jsonl_contract_and_failures(sample_pdf: Path, tmp_path: Path, config) -> None:
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4 truncated")
+    result = CliRunner().invoke(main, ["extract", str(bad), str(sample_pdf), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert "broken.pdf" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    objs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert objs and all(o["paper"] == "sample-paper" for o in objs)
+    for o in objs:
+        for key in ("paper", "kind", "model", "stage", "page", "bbox", "snippet", "confidence", "extractor"):
+            assert key in o
+        assert len(o["bbox"]) == 4 and 0 <= o["confidence"] <= 1
+    hw = next(o for o in objs if o["kind"] == "hardware" and o["stage"] == "training")
+    assert (hw["accelerator"], hw["count"], hw["unit"]) == ("NVIDIA P100", 8, "gpu")
+    tt = next(o for o in objs if o["kind"] == "training_time")
+    assert {k: tt[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")} == {"hours": 84.0, "hours_low": 84.0, "hours_high": 84.0, "scope": "wall_clock", "approx": False}
+    res = next(o for o in objs if o["kind"] == "result")
+    assert {"task", "dataset", "split", "metric", "value", "own"} <= set(res)
+    ok = CliRunner().invoke(main, ["extract", str(sample_pdf), "--format", "table"])
+    assert ok.exit_code == 0 and "NVIDIA P100" in ok.output
+
+
+def test_extract_and_store_keeps_candidates_and_outcomes(sample_pdf: Path, tmp_path: Path, store) -> None:
+    from db.runs import start_run
+    from flopsdb.extraction import extract_and_store
+
+    with store.transaction() as con:
+        run_id = start_run(con, "test")
+    outcome = extract_and_store(sample_pdf, store, run_id)
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"")
+    failed = extract_and_store(bad, store, run_id)
+    assert outcome.ok and not failed.ok
+    with store.connect() as con:
+        stored = load_candidates(con, paper="sample-paper")
+        rows = con.execute("SELECT paper, status, reason, n_candidates FROM extractions ORDER BY paper").fetchall()
+    assert sorted(c.candidate_id for c in stored) == sorted(c.candidate_id for c in outcome.candidates)
+    assert ("bad", "failed", "truncated", 0) in rows and ("sample-paper", "ok", None, len(outcome.candidates)) in rows
+    again = extract_and_store(sample_pdf, store, run_id)
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM candidates").fetchone()[0] == len(again.candidates)
+        assert con.execute("SELECT attempts FROM extractions WHERE paper = 'sample-paper'").fetchone()[0] == 2
+
+
+def test_extract_cli_store_records_one_run(sample_pdf: Path, tmp_path: Path, store) -> None:
+    bad = tmp_path / "gone.pdf"
+    result = CliRunner().invoke(main, ["extract", str(sample_pdf), str(bad), "--store"])
+    assert result.exit_code == 1 and "gone.pdf" in result.stderr
+    with store.connect() as con:
+        runs = con.execute("SELECT command, status FROM runs").fetchall()
+        n = con.execute("SELECT count(*) FROM candidates WHERE paper = 'sample-paper'").fetchone()[0]
+        statuses = dict(con.execute("SELECT paper, status FROM extractions").fetchall())
+    assert runs == [("extract", "partial")]
+    assert n == len([line for line in result.stdout.splitlines() if line.strip()])
+    assert statuses == {"sample-paper": "ok", "gone": "failed"}
+
+
+def test_generic_mention_is_dropped_when_the_named_accelerator_has_the_same_count(doc_of) -> None:
+    doc = doc_of("We trained our models on one machine with 8 NVIDIA P100 GPUs. Training took 12 hours on eight GPUs. "
+                 "Fine-tuning used 4 GPUs.")
+    assert sorted((c.fields["accelerator"], c.fields["count"]) for c in extract_document(doc) if c.kind == "hardware") == [("GPU", 4), ("NVIDIA P100", 8)]

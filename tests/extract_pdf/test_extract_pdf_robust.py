@@ -1,0 +1,112 @@
+"""Failure containment: every broken PDF fails with a PDFError and a reason; the run goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.pdf import parse_pdf
+from extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe
+from flopsdb.errors import ExtractError, PDFError
+
+BROKEN = {
+    "scanned.pdf": "no_text",
+    "zero_pages.pdf": "no_pages",
+    "encrypted.pdf": "encrypted",
+    "truncated.pdf": "truncated",
+    "garbage.pdf": "corrupt",
+    "not_a_pdf.pdf": "corrupt",
+}
+
+
+@pytest.mark.parametrize("name,reason", sorted(BROKEN.items()))
+def test_broken_file_gives_a_reason(pdf_fixtures: Path, name: str, reason: str) -> None:
+    with pytest.raises(PDFError) as info:
+        parse_pdf(pdf_fixtures / name)
+    assert info.value.reason == reason
+    assert info.value.paper == Path(name).stem
+    assert reason in REASONS
+    assert Path(name).stem in str(info.value)
+
+
+def test_missing_file_is_a_pdf_error(tmp_path: Path) -> None:
+    with pytest.raises(PDFError) as info:
+        parse_pdf(tmp_path / "absent.pdf")
+    assert info.value.reason == "corrupt"
+    assert isinstance(info.value, ExtractError)
+
+
+def test_empty_file_is_truncated(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(PDFError) as info:
+        parse_pdf(empty)
+    assert info.value.reason == "truncated"
+
+
+def test_too_large_file_is_refused(pdf_fixtures: Path) -> None:
+    with pytest.raises(PDFError) as info:
+        parse_pdf(pdf_fixtures / "two_column.pdf", max_bytes=1000)
+    assert info.value.reason == "too_large"
+
+
+def test_huge_page_is_flagged_and_the_rest_read(pdf_fixtures: Path) -> None:
+    doc = parse_pdf(pdf_fixtures / "huge_page.pdf")
+    assert doc.pages[0].flags == () and doc.pages[1].flags == ("huge",)
+    assert doc.page_text(1) == "A normal page comes first."
+    assert doc.page_text(2) == ""
+    assert doc.flags == ["huge_pages"]
+
+
+def test_safe_parse_in_worker_matches_in_process(pdf_fixtures: Path) -> None:
+    with ParserPool() as pool:
+        doc = parse_pdf_safe(pdf_fixtures / "two_column.pdf", 60, pool=pool)
+        again = pool.parse(pdf_fixtures / "minimal.pdf", timeout=60)
+    direct = parse_pdf(pdf_fixtures / "two_column.pdf")
+    assert doc.text == direct.text
+    assert (doc.char_boxes == direct.char_boxes).all()
+    assert [t.header for t in doc.tables] == [t.header for t in direct.tables]
+    assert again.text.startswith("Hello")
+
+
+def test_worker_errors_keep_their_reason(pdf_fixtures: Path) -> None:
+    with ParserPool() as pool:
+        with pytest.raises(PDFError) as info:
+            pool.parse(pdf_fixtures / "encrypted.pdf", timeout=60)
+    assert info.value.reason == "encrypted" and info.value.paper == "encrypted"
+
+
+def test_timeout_stops_the_worker_and_the_pool_recovers(pdf_fixtures: Path) -> None:
+    with ParserPool() as pool:
+        with pytest.raises(PDFError) as info:
+            pool.parse(pdf_fixtures / "two_column.pdf", timeout=0.0001)
+        assert info.value.reason == "timeout"
+        doc = pool.parse(pdf_fixtures / "two_column.pdf", timeout=60)
+    assert "NVIDIA P100" in doc.text
+
+
+def test_in_process_safe_parse_without_timeout(pdf_fixtures: Path) -> None:
+    with pytest.raises(PDFError) as info:
+        parse_pdf_safe(pdf_fixtures / "scanned.pdf", None)
+    assert info.value.reason == "no_text"
+    assert parse_pdf_safe(pdf_fixtures / "minimal.pdf", None).text.startswith("Hello")
+
+
+def test_parse_many_goes_on_after_failures(pdf_fixtures: Path) -> None:
+    names = ["garbage.pdf", "two_column.pdf", "encrypted.pdf", "scanned.pdf", "minimal.pdf"]
+    results = list(parse_many([pdf_fixtures / n for n in names], timeout=60))
+    assert [p.name for p, _ in results] == names
+    kinds = [(type(r).__name__, getattr(r, "reason", None)) for _, r in results]
+    assert kinds == [("PDFError", "corrupt"), ("Document", None), ("PDFError", "encrypted"), ("PDFError", "no_text"), ("Document", None)]
+
+
+def test_size_limit_through_the_worker(pdf_fixtures: Path) -> None:
+    with ParserPool(max_bytes=1000) as pool:
+        with pytest.raises(PDFError) as info:
+            pool.parse(pdf_fixtures / "two_column.pdf", timeout=60)
+        assert info.value.reason == "too_large"
+        assert pool.parse(pdf_fixtures / "minimal.pdf", timeout=60).text.startswith("Hello")
+    with pytest.raises(PDFError) as info:
+        parse_pdf_safe(pdf_fixtures / "two_column.pdf", None, max_bytes=1000)
+    assert info.value.reason == "too_large"
