@@ -382,7 +382,11 @@ def _parse_open(pdf: pdfium.PdfDocument, path: Path, name: str, tables: bool, st
     if tables:
         table_pages = {c.page for c in captions if c.kind == "table"}
         page_data = {number: PageData(raw, ordered, gutter) for number, raw, ordered, _, gutter in read if raw is not None and number in table_pages}
-        doc.tables = read_tables(doc, pdf, page_data)
+        try:
+            doc.tables = read_tables(doc, pdf, page_data)
+        except Exception as exc:  # noqa: BLE001 - a table-reading bug must not cost the text
+            doc.flags.append("tables_failed")
+            doc.metadata["tables_error"] = f"{type(exc).__name__}: {exc}"
     doc.metadata["parse_seconds"] = round(time.perf_counter() - started, 4)
     return doc
 

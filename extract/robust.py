@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util
 import os
 import resource
 import threading
@@ -147,7 +148,9 @@ def _shared_pool() -> ParserPool:
     if _shared is None or _shared_pid != os.getpid():
         _shared = ParserPool()
         _shared_pid = os.getpid()
-        atexit.register(_shared.close)
+        # A multiprocessing finalizer, not atexit: a worker process (e.g. of ``--workers N``) joins its
+        # children before atexit handlers would run, so the parser process must be stopped first.
+        multiprocessing.util.Finalize(_shared, _shared.close, exitpriority=100)
     return _shared
 
 
@@ -155,7 +158,9 @@ def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: st
     """``parse_pdf`` with containment: runs in ``pool`` (default: a shared worker kept for the
     process's lifetime) and raises only :class:`PDFError`; ``timeout`` None parses in this process
     (no time limit, still only PDFError); ``max_bytes`` refuses larger files (``too_large``)."""
-    if timeout is None and pool is None:
+    if pool is None and (timeout is None or multiprocessing.current_process().daemon):
+        # A daemonic process (e.g. a Dask worker started with daemon=True) may not have children:
+        # parse here, without the time limit, rather than fail every file.
         status, value = _work(str(path), paper, tables, max_bytes)
         if status == "ok":
             return value  # type: ignore[return-value]

@@ -69,13 +69,14 @@ def _res() -> dict[str, re.Pattern[str]]:
         "citation": re.compile(v["citation"]),
         "own": re.compile("|".join(v["own_cues"]), re.I),
         "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
-        "affiliation": re.compile(v["affiliation"]),
+        "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
     }
 
 
 @lru_cache(maxsize=1)
-def _name_res() -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in vocabulary()["name_patterns"])
+def _name_res() -> tuple[tuple[re.Pattern[str], bool, bool], ...]:
+    """(pattern, only near the start, needs a naming cue) for each naming pattern of the data file."""
+    return tuple((re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"])) for p in vocabulary()["name_patterns"])
 
 
 # --------------------------------------------------------------------------- reading table regions
@@ -322,12 +323,9 @@ def _title(doc: Document) -> str:
     return " ".join(ln.text for ln in first if ln.font_size >= big - 0.5)
 
 
-def own_names(doc: Document) -> list[str]:
-    """The paper's names for its own models: from the title and from naming phrases near the start."""
-    v = vocabulary()
-    stop = {s.lower() for s in v["name_stoplist"]}
-    names: list[str] = []
+def _title_names(doc: Document) -> list[str]:
     title = _title(doc)
+    names = []
     if ":" in title:
         head = title.split(":", 1)[0].strip()
         if 0 < len(head.split()) <= 3:
@@ -337,15 +335,25 @@ def own_names(doc: Document) -> list[str]:
         short_caps = token.isupper() and "-" in token and len(token) <= 8
         if mixed or re.search(r"\d", token) or short_caps:
             names.append(token)
-    for pattern in _name_res():
-        acronym = pattern.pattern.startswith("[A-Z]")
-        text = doc.text[: v["acronym_window"] if acronym else v["name_window"]]
+    return names
+
+
+def own_names(doc: Document) -> list[str]:
+    """The paper's names for its own models: from the title (``YOLOv4: ...``, mixed-case or versioned
+    words) and from the naming patterns of the data file ("we call it X", "Dense Convolutional Network
+    (DenseNet)" in the abstract)."""
+    v = vocabulary()
+    stop = {s.lower() for s in v["name_stoplist"]}
+    names: list[str] = _title_names(doc)
+    cue = re.compile(v["name_cue"], re.I)
+    for pattern, at_start, needs_cue in _name_res():
+        text = doc.text[: v["start_window"]] if at_start else doc.text
         for m in pattern.finditer(text):
             name = " ".join(m.group("name").strip(".-").split())
             if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
                 continue
             before = text[max(0, m.start() - 150) : m.start()]
-            if acronym and not re.search(r"\b(?:we|our|propose[sd]?|introduce[sd]?|present|novel|new|this paper|called|named|dubbed|termed)\b", before.split(".")[-1] + m.group(0), re.I):
+            if needs_cue and not cue.search(before.split(".")[-1] + m.group(0)):
                 continue
             names.append(name)
     out: list[str] = []
@@ -384,6 +392,7 @@ class _Column:
     x1: float
     cells: list[tuple[int, Cell]] = field(default_factory=list)
     header: str = ""
+    section: str = ""
 
 
 def _columns(body: list[tuple[int, tuple[Cell, ...]]]) -> list[_Column]:
@@ -401,7 +410,14 @@ def _columns(body: list[tuple[int, tuple[Cell, ...]]]) -> list[_Column]:
 
 
 def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_right: float) -> None:
+    """Give each column the header text above it (``header``) and the nearest header cell to its left that
+    stands above no column (``section``: ``SQuAD2.0`` over the second of two tables side by side)."""
     for row in header_rows:
+        free = [c for c in row if c.text.strip() and not any(min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5 for col in cols)]
+        for col in cols:
+            left = [c for c in free if c.bbox.x1 <= col.x0]
+            if left:
+                col.section = f"{col.section} {max(left, key=lambda c: c.bbox.x1).text}".strip()
         cells = [c for c in row if c.text.strip() and c.bbox.x1 > label_right]
         if not cells:
             continue
@@ -511,6 +527,14 @@ def _implied_dataset(cols: Sequence[_Column]) -> Benchmark | None:
     return None
 
 
+def _plausible(bench: Benchmark, metric: str, value: float) -> bool:
+    """A score a paper could report: 0-100, not zero, and not a tiny value of a higher-is-better metric
+    (a ``1.0`` in an accuracy column is a width multiplier or a count)."""
+    m = bench.metric(metric)
+    floor = vocabulary()["min_score"] if m is None or m.higher_is_better else 0.0
+    return floor < value <= 100 and value != 0
+
+
 def _confidence(product: float) -> float:
     """The product of the reading's factors (dataset source, metric source, own/baseline certainty) mapped
     onto 0.3..1: on the corpus even the least certain table readings are right about two times in three."""
@@ -570,8 +594,14 @@ def _relevant(caption: Caption | None, table: Table | None = None, doc: Document
     return bool(_res()["cues"].search(text))
 
 
-def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None) -> list[Candidate]:
-    """The result candidates of one table (see the module docstring for the rules)."""
+def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None,
+                  title_names: Sequence[str] | None = None) -> list[Candidate]:
+    """The result candidates of one table (see the module docstring for the rules).
+
+    ``names`` are the paper's model names (:func:`own_names`); a row that cites one of them counts as
+    own only when the name is also in ``title_names`` (default: all of ``names``).
+    """
+    cited_ok = list(names) if title_names is None else list(title_names)
     res = _res()
     caption = table.caption.text if table.caption else ""
     rows = [tuple(c for c in r if c.text.strip()) for r in table.rows]
@@ -579,13 +609,16 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     start = next((i for i, r in enumerate(rows) if any(_is_value(c.text) and _DECIMAL.search(c.text) for c in r)), None)
     if start is None:
         return []
-    start = max(start, table.header_rows)
+    start = max(start, min(table.header_rows, start + 1))
     header_rows, body = rows[:start], list(enumerate(rows))[start:]
     cols = _columns(body)
     if not cols:
         return []
     label_right = cols[0].x0 - 0.5
-    while start > 1 and rows[start - 1] and all(c.bbox.x1 <= label_right for c in rows[start - 1]):
+    last_titles = max((k for k in range(start) if len(rows[k]) >= 2), default=-1)
+    if last_titles >= 0:
+        start = last_titles + 1
+    while start > 1 and all(c.bbox.x1 <= label_right for c in rows[start - 1]):
         start -= 1
     header_rows, body = rows[:start], list(enumerate(rows))[start:]
     _headers(cols, header_rows, label_right)
@@ -606,7 +639,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
         if not any(_DECIMAL.search(c.text) for _, c in col.cells):
             continue
         bare = _bare_header(col.header, names)
-        tiers = [(_datasets_in(col.header), 1.0), (cap_sets, 0.9 if len(cap_sets) == 1 else 0.72), (group_sets, 0.8),
+        tiers = [(_datasets_in(col.header), 1.0), (_datasets_in(col.section), 0.95), (cap_sets, 0.9 if len(cap_sets) == 1 else 0.72), (group_sets, 0.8),
                  ([implied] if implied else [], 0.75), ([main] if main else [], 0.6)]
         alts: list[dict] = []
         chosen: tuple[Benchmark, str, float] | None = None
@@ -628,20 +661,24 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     first_x = min(p[0].x0 for p in plan)
     labels: dict[int, str] = {}
     groups: dict[int, str] = {}
-    last_label, group = "", ""
+    inner: dict[tuple[int, float], str] = {}
+    last_label, group, above = "", "", -2
     for i, row in body:
         left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (_is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
         label = " ".join(c.text for c in left).strip()
         has_values = any(_is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
         if not has_values:
             group = " ".join(c.text for c in row)
+            above = i
             continue
-        if not label:
+        if not re.search(r"[A-Za-z]", label):
             label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
-            label = f"{last_label.split()[0]} {label}".strip() if label and last_label else label
+        elif above == i - 1 and len(group.split()) <= 2 and group.lower() not in label.lower():
+            label = f"{group} {label}"
         labels[i] = label or last_label
         groups[i] = group
         last_label = labels[i]
+        inner.update(_inner_labels(i, row, first_x))
     cited = {i for i, lab in labels.items() if res["citation"].search(lab) or res["affiliation"].search(lab)}
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
@@ -655,9 +692,10 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             if parsed is None:
                 continue
             value, text, pm = parsed
-            if value > 100 or (metric in ("top-1 error", "top-5 error") and value == 0):
+            if not _plausible(bench, metric, value):
                 continue
-            label = labels[i]
+            label = inner.get((i, cell.bbox.x0), labels[i])
+            is_cited = i in cited if label == labels[i] else bool(res["citation"].search(label) or res["affiliation"].search(label))
             row_bench, row_metric, row_split = bench, metric, split
             in_group = _datasets_in(groups.get(i, "")) if not _datasets_in(col.header) else []
             if in_group and in_group[0] is not bench:
@@ -665,7 +703,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
                 if group_metric is not None:
                     row_bench, row_metric = in_group[0], group_metric
                     row_split = _split(f"{groups.get(i, '')} {col.header}", row_bench) or _split(caption, row_bench)
-            own, oconf = _own(label, groups.get(i, ""), i in cited, table_cites, names, known)
+            own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok)
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags = ("plus_minus",) if pm else ()
@@ -677,6 +715,25 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
                         "table": table.caption.label if table.caption else None},
                 model=label or None, stage="training", alternatives=tuple(alts), flags=flags,
             ))
+    return out
+
+
+def _inner_labels(i: int, row: Sequence[Cell], first_x: float) -> dict[tuple[int, float], str]:
+    """Labels inside a row, for two tables printed side by side under one caption: each value cell right
+    of a text cell that stands among the value columns takes that text as its label."""
+    if not any(c.bbox.x0 > first_x + 1 and not _is_value(c.text) and re.search(r"[A-Za-z]{2}", c.text) for c in row):
+        return {}
+    out: dict[tuple[int, float], str] = {}
+    run: list[Cell] = []
+    label: list[Cell] = []
+    for c in sorted(row, key=lambda c: c.bbox.x0):
+        if _is_value(c.text):
+            if run:
+                label, run = run, []
+            if label and label[0].bbox.x0 > first_x + 1:
+                out[(i, c.bbox.x0)] = " ".join(x.text for x in label)
+        elif re.search(r"[A-Za-z]{2}", c.text):
+            run.append(c)
     return out
 
 
@@ -720,12 +777,12 @@ def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]
         for i, cell in col.cells:
             bench = tracked.get(i)
             parsed = _number(cell.text)
-            if bench is None or parsed is None or parsed[0] > 100:
+            if bench is None or parsed is None:
                 continue
             metric, mconf = _metric(bench, col.header, caption)
             if metric is None:
                 metric, mconf = v["default_metric"].get(bench.dataset), 0.6
-            if metric is None:
+            if metric is None or not _plausible(bench, metric, parsed[0]):
                 continue
             value, text, pm = parsed
             label = " ".join(c.text for c in rows[i] if c.bbox.x1 <= cols[0].x0 + 1)
@@ -763,7 +820,8 @@ def _other_version(label: str, names: Sequence[str]) -> bool:
     return False
 
 
-def _own(label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str]) -> tuple[bool, float]:
+def _own(label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str],
+         cited_ok: Sequence[str] = ()) -> tuple[bool, float]:
     """Whether a row is the paper's own model, and how sure that is."""
     res = _res()
     ours = bool(res["own"].search(label) or res["own"].search(group))
@@ -776,7 +834,11 @@ def _own(label: str, group: str, cited: bool, table_cites: bool, names: Sequence
     if ours and not res["baseline"].search(label):
         return True, 0.9
     if named:
-        return True, 0.6 if cited else 0.85
+        if not cited:
+            return True, 0.85
+        if _mentions(label, cited_ok):
+            return True, 0.6
+        return False, 0.6
     if weak and not cited:
         return True, 0.7
     if res["baseline"].search(label):
@@ -816,6 +878,7 @@ def extract_table_results(doc: Document) -> list[Candidate]:
     if not readings:
         return []
     names = own_names(doc)
+    titled = [n for n in _title_names(doc) if n in names]
     main = _main_dataset(doc)
     out: list[Candidate] = []
     seen: dict[tuple[object, ...], list[tuple[int, str]]] = {}
@@ -823,7 +886,7 @@ def extract_table_results(doc: Document) -> list[Candidate]:
         tried: list[tuple[list[Candidate], Table]] = []
         for t in options:
             try:
-                tried.append((table_results(doc, t, names=names, main=main), t))
+                tried.append((table_results(doc, t, names=names, main=main, title_names=titled), t))
             except Exception as exc:  # one unreadable table must not lose the others
                 _LOG.warning("result_table.v1: table %s on page %d of %s skipped: %s: %s",
                              t.caption.label if t.caption else "?", t.page, doc.paper, type(exc).__name__, exc)
@@ -835,7 +898,7 @@ def extract_table_results(doc: Document) -> list[Candidate]:
             key = (c.fields["dataset"], c.fields["metric"], c.fields["value"], c.fields["own"], corner)
             label = c.model or ""
             earlier = seen.setdefault(key, [])
-            if any(m != n and (not label or not other or fuzz.token_set_ratio(label, other) >= 80) for m, other in earlier):
+            if any(m != n and (c.fields["own"] or not label or not other or fuzz.token_set_ratio(label, other) >= 80) for m, other in earlier):
                 continue
             earlier.append((n, label))
             out.append(c)

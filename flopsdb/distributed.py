@@ -7,7 +7,9 @@ shards are overwritten by identical content and candidates are keyed by content.
 
 With no scheduler address a ``LocalCluster`` of worker processes runs on this machine; with
 ``tcp://host:8786`` the work goes to an existing cluster (``dask scheduler`` on one host,
-``dask worker tcp://host:8786`` on each of the others, all with flopsdb installed).
+``dask worker tcp://host:8786`` on each of the others, all with flopsdb installed). Start the workers
+with ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` so that each can run the parser in a child process with
+a per-file time limit; on daemonic workers files are parsed in the worker itself, without that limit.
 """
 
 from __future__ import annotations
@@ -101,6 +103,7 @@ def backfill(
 ) -> BackfillReport:
     """Extract ``paths`` (files or folders) or, with ``pending``, every downloaded PDF not yet extracted,
     on a Dask cluster, and load the shards into the store."""
+    import dask
     from dask.distributed import Client, LocalCluster
 
     with store.transaction() as con:
@@ -109,7 +112,10 @@ def backfill(
     jobs += [(str(p.resolve()), paper_id_for(p)) for p in _expand(paths)]
     shard_dir = (shard_dir or config.home / "shards" / run_id).resolve()
     report = BackfillReport(run_id=run_id, shard_dir=shard_dir)
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = None
+    if not scheduler:
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     try:
         with Client(scheduler or cluster) as client:
             futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout, pure=False)

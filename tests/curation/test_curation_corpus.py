@@ -4,6 +4,8 @@ in the browser, each item with its PDF crop, verdicts landing as curated facts i
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,10 @@ pytestmark = [pytest.mark.shared, pytest.mark.browser]
 
 
 def load_corpus_queue(store, corpus_dir: Path, papers: list[str]) -> None:
-    """Run the extract stage on real corpus PDFs and store their titles from the corpus manifest."""
-    extraction = pytest.importorskip("flopsdb.extraction", reason="the extract stage is not in place yet")
+    """Run the extract stage on real corpus PDFs (``flopsdb extract --store`` in its own process: the
+    extractor forks parser workers, which must not happen in a process already driving a browser) and
+    store the papers' titles from the corpus manifest."""
+    pytest.importorskip("flopsdb.extraction", reason="the extract stage is not in place yet")
     from crawler.paper import Paper
     from db.papers import upsert_papers
 
@@ -26,8 +30,10 @@ def load_corpus_queue(store, corpus_dir: Path, papers: list[str]) -> None:
         run = start_run(con, "test corpus queue")
         upsert_papers(con, [Paper(arxiv_id=p, version=1, title=manifest[p]["title"], source="file") for p in papers],
                       [(True, "corpus")] * len(papers), run)
-    outcomes = extraction.extract_many([corpus_dir / f"{p}.pdf" for p in papers], store, run)
-    assert all(o.ok for o in outcomes)
+    done = subprocess.run([sys.executable, "-m", "flopsdb.cli", "--home", str(store.path.parent), "extract", "--store",
+                           "--format", "table", *[str(corpus_dir / f"{p}.pdf") for p in papers]],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
 
 
 def test_real_corpus_queue_reviewed_in_browser_becomes_curated_facts(browser, store, config, corpus_dir: Path) -> None:

@@ -145,3 +145,12 @@ def test_footnote_moves_after_the_running_text(two_column: Document) -> None:
 def test_hyphen_before_a_capital_is_kept_and_the_break_dropped(two_column: Document) -> None:
     assert "We used a single 8-GPU node for all runs." in [flat(s.text) for s in two_column.sentences]
     assert "single 8-GPU node" in two_column.text
+
+
+def test_pdfplumber_cross_check_reads_the_same_region(pdf_fixtures, two_column: Document) -> None:
+    from extract.tables import read_table_pdfplumber
+
+    (table,) = two_column.tables
+    rows = read_table_pdfplumber(pdf_fixtures / "two_column.pdf", table.page, table.bbox)
+    cells = {(c or "").strip() for row in rows for c in row}
+    assert {"Model", "28.4", "213M", "65M"} <= cells

@@ -20,7 +20,7 @@ def _candidates(corpus_dir: Path, paper: str) -> list[Candidate]:
         pdf = corpus_dir / f"{paper}.pdf"
         if not pdf.is_file():
             pytest.skip(f"{pdf} is absent")
-        _CACHE[paper] = extract_table_results(parse_pdf(pdf, paper=paper, tables=False))
+        _CACHE[paper] = extract_table_results(parse_pdf(pdf, paper=paper))
     return _CACHE[paper]
 
 

@@ -198,3 +198,39 @@ def test_group_rows_name_the_dataset_of_the_rows_below() -> None:
     facts = _facts(extract_table_results(doc))
     assert ("PASCAL VOC 2007", "mAP", 73.2, True) in facts
     assert ("PASCAL VOC 2012", "mAP", 70.4, True) in facts
+
+
+def test_side_by_side_tables_take_their_own_row_labels() -> None:
+    text = "FlipNet: Reading Faster\nWe propose FlipNet, a reader.\nTable 1: (a) Results on the SQuAD 1.1 test set. (b) Ablations on the dev set."
+    start = text.index("Table 1")
+    caption = Caption("table", "1", text[start:], 1, Box(72, 300, 540, 310), start, len(text))
+    grid = [
+        (_cell("Model", 80, 320, 100), _cell("EM", 190, 320), _cell("F1", 230, 320), _cell("EM", 400, 320), _cell("F1", 440, 320)),
+        (_cell("Match-LSTM [3]", 80, 335, 100), _cell("64.7", 190, 335), _cell("73.7", 230, 335), _cell("No char embedding", 280, 335, 100),
+         _cell("65.0", 400, 335), _cell("75.4", 440, 335)),
+        (_cell("FlipNet", 80, 347, 100), _cell("68.0", 190, 347), _cell("77.3", 230, 347), _cell("FlipNet (single)", 280, 347, 100),
+         _cell("67.7", 400, 347), _cell("77.4", 440, 347)),
+    ]
+    table = Table(page=1, bbox=Box(80, 320, 470, 360), caption=caption, rows=tuple(grid), header_rows=1)
+    cands = extract_table_results(_doc(text, [table], [caption]))
+    model = {c.fields["value"]: (c.model, c.fields["own"]) for c in cands}
+    assert model[64.7] == ("Match-LSTM [3]", False)
+    assert model[65.0] == ("No char embedding", True)
+    assert model[67.7] == ("FlipNet (single)", True)
+    assert model[68.0][1] is True
+
+
+def test_a_title_over_the_second_table_side_by_side_names_its_dataset() -> None:
+    text = "FlipNet: Reading Faster\nWe propose FlipNet, a reader.\nTable 2: Results on SQuAD 1.1 and SQuAD 2.0 dev sets."
+    start = text.index("Table 2")
+    caption = Caption("table", "2", text[start:], 1, Box(72, 300, 540, 310), start, len(text))
+    grid = [
+        (_cell("SQuAD 1.1", 80, 320, 100), _cell("EM", 190, 320), _cell("F1", 230, 320), _cell("SQuAD 2.0", 280, 320, 100),
+         _cell("EM", 400, 320), _cell("F1", 440, 320)),
+        (_cell("FlipNet", 80, 335, 100), _cell("88.9", 190, 335), _cell("94.5", 230, 335), _cell("FlipNet", 280, 335, 100),
+         _cell("86.1", 400, 335), _cell("88.7", 440, 335)),
+    ]
+    table = Table(page=1, bbox=Box(80, 320, 470, 350), caption=caption, rows=tuple(grid), header_rows=1)
+    facts = _facts(extract_table_results(_doc(text, [table], [caption])))
+    assert ("SQuAD 1.1", "F1", 94.5, True) in facts
+    assert ("SQuAD 2.0", "EM", 86.1, True) in facts and ("SQuAD 2.0", "F1", 88.7, True) in facts

@@ -54,3 +54,29 @@ def test_dask_local_cluster_backfill_loads_parquet_shards(config: Config, tmp_pa
     assert _rows(config.db_path) == _extract(tmp_path / "reference.duckdb", 1)
     again = backfill(config, store, [sample_dir() / "pdf"], workers=2, shard_dir=tmp_path / "shards")
     assert again.candidates == 0, "a re-run must not add candidates"
+
+
+def test_worker_processes_exit_when_the_parent_already_has_a_parser_pool(tmp_path: Path) -> None:
+    """A process that parsed before (and so owns the shared parser process) then forks --workers:
+    each worker gets a parser of its own and must stop it when it exits, or the batch hangs."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        from pathlib import Path
+        from db.runs import start_run
+        from db.store import Store
+        from extract.robust import parse_pdf_safe
+        from flopsdb.batch import extract_files
+        pdfs = {[str(p) for p in PDFS]!r}
+        parse_pdf_safe(pdfs[0])
+        store = Store(Path({str(tmp_path / "x.duckdb")!r}))
+        with store.transaction() as con:
+            run = start_run(con, "test")
+        out = extract_files(store, [(p, Path(p).stem) for p in pdfs], run_id=run, workers=2)
+        print(out.files, len(out.failures))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(len(PDFS)), "1"]
