@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from curation.crop import locate_quote
-from curation.model import Event, make_after, new_event_id
+from curation.model import Event, highlight_span, make_after, new_event_id, utcnow
 from curation.projection import in_force
 from extract.candidate import KIND_FIELDS, Candidate
 from extract.document import Box, Evidence
@@ -85,7 +85,7 @@ def _event_from(cid: str, data: Mapping[str, Any]) -> Event:
         event_id=str(data.get("event_id") or new_event_id()), candidate_id=cid, annotator=str(data["annotator"]),
         action=str(data["action"]), after=json.dumps(after, sort_keys=True, default=str) if after else None,
         dwell_ms=data.get("dwell_ms"), extractor=data.get("extractor"), source="import",
-        created_at=datetime.fromisoformat(data["created_at"]) if data.get("created_at") else datetime.utcnow(),
+        created_at=datetime.fromisoformat(data["created_at"]) if data.get("created_at") else utcnow(),
     )
 
 
@@ -214,8 +214,6 @@ def to_prodigy(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
         base = {"text": c.evidence.snippet, "meta": {"paper": c.paper, "page": c.evidence.page, "kind": c.kind,
                                                       "score": c.confidence, "extractor": c.extractor},
                 "candidate": _candidate_json(r)}
-        from curation.model import highlight_span
-
         lo, hi = highlight_span(c.evidence.snippet, c.fields)
         if hi > lo:
             base["spans"] = [{"start": lo, "end": hi, "label": c.kind.upper()}]

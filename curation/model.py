@@ -19,7 +19,7 @@ from flopsdb.errors import CurationError
 __all__ = [
     "ROLES", "ACTIONS", "VERDICT_ACTIONS", "OUTCOMES", "STATES",
     "User", "Session", "Event", "Item", "CuratedFact", "Disagreement", "Rating",
-    "new_event_id", "utcnow", "make_after", "outcome_of", "role_allows", "coerce_fields",
+    "new_event_id", "utcnow", "make_after", "outcome_of", "role_allows", "coerce_fields", "arxiv_url", "highlight_span",
 ]
 
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")

@@ -9,7 +9,6 @@ its digest); every request that changes data must carry the session's CSRF token
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path

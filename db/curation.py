@@ -16,7 +16,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from curation.model import Disagreement, Event, Item, Rating, Session, User, make_after, utcnow
+from curation.model import Disagreement, Event, Item, Rating, Session, User, make_after, new_event_id, utcnow
 from curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
 from db import users as _users
 from db.candidates import candidate_from_row, store_candidates
@@ -278,8 +278,6 @@ class DbReviewStore:
             if not last:
                 return None
             target = _event(last[0])
-            from curation.model import new_event_id
-
             undo = Event(new_event_id(), target.candidate_id, annotator, "undo", undoes=target.event_id,
                          extractor=target.extractor, source=target.source, created_at=now)
             self._record(con, undo, require_lease=False)

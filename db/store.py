@@ -23,7 +23,7 @@ __all__ = ["Store", "Connection", "migration_names"]
 
 Connection = duckdb.DuckDBPyConnection
 
-_LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file", "database is locked")
+_LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file", "database is locked", "unique file handle conflict")
 
 
 def _is_lock_error(exc: BaseException) -> bool:

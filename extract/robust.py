@@ -76,12 +76,14 @@ class ParserPool:
     """One reusable worker process that parses PDFs with a time and memory limit per file.
 
     Use as a context manager or call :meth:`close`. ``parse`` is thread-safe (calls are serialised).
-    The worker is forked (cheap, and callers need no ``if __name__ == "__main__"`` guard); pass
-    ``start_method="forkserver"`` from a process that runs threads."""
+    The worker comes from a fork server that has already imported the parser: cheap to start, and
+    safe in processes that run threads (a review server, Playwright, a Dask worker), where a plain
+    fork can inherit a held lock and hang."""
 
     def __init__(self, *, memory_limit: int | None = DEFAULT_MEMORY_LIMIT, max_bytes: int | None = None, start_method: str | None = None) -> None:
         self.memory_limit = memory_limit
-        self.start_method = start_method or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        methods = multiprocessing.get_all_start_methods()
+        self.start_method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         self.max_bytes = max_bytes
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -89,6 +91,8 @@ class ParserPool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             ctx = multiprocessing.get_context(self.start_method)
+            if self.start_method == "forkserver":
+                ctx.set_forkserver_preload(["extract.robust"])
             self._executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit,))
         return self._executor
 

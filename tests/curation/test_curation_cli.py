@@ -11,7 +11,6 @@ from rich.console import Console
 
 from conftest import FIX, PASSWORD, fixture_candidates
 from curation.terminal import review_terminal
-from db.curation import DbReviewStore
 from flopsdb.cli import main
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIX
-from curation.interchange import collect_records, read_import, write_export
+from curation.interchange import collect_records, read_import
 from curation.model import Event, make_after, new_event_id
 from db.curation import DbReviewStore
 from db.store import Store
