@@ -21,7 +21,7 @@ from extract.candidate import Candidate
 from extract.document import Document
 from flopsdb.errors import ExtractError, PDFError
 
-__all__ = ["REGISTRY", "OPTIONAL", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
+__all__ = ["REGISTRY", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
 
 Extractor = Callable[[Document], list[Candidate]]
 
@@ -34,10 +34,6 @@ REGISTRY: dict[str, str] = {
 }
 """Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
 
-OPTIONAL: frozenset[str] = frozenset({"result_table.v1"})
-"""Entries whose module may not exist yet; they are skipped until it does."""
-
-
 def extractors(names: Iterable[str] | None = None) -> dict[str, Extractor]:
     """The registered extractors (all, or the named ones), imported."""
     out: dict[str, Extractor] = {}
@@ -45,13 +41,7 @@ def extractors(names: Iterable[str] | None = None) -> dict[str, Extractor]:
         if name not in REGISTRY:
             raise ExtractError(f"unknown extractor {name!r}; known: {', '.join(REGISTRY)}")
         module, func = REGISTRY[name].split(":")
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if name in OPTIONAL and exc.name == module:
-                continue
-            raise
-        out[name] = getattr(mod, func)
+        out[name] = getattr(importlib.import_module(module), func)
     return out
 
 

@@ -12,12 +12,12 @@ worker. Every failure is a :class:`flopsdb.errors.PDFError` whose ``reason`` is 
 
 from __future__ import annotations
 
-import atexit
 import multiprocessing
 import multiprocessing.util
 import os
 import resource
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -45,8 +45,23 @@ def _virtual_size() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _init_worker(memory_limit: int | None) -> None:
-    """Cap the worker's address space at what it already maps plus ``memory_limit`` bytes."""
+def _exit_with(client: int) -> None:
+    """Exit this worker soon after ``client`` (the process that asked for it) is gone: a run killed with
+    ``kill -9`` must not leave its parser behind (nor, through it, the fork server)."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(client, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:
+            pass
+
+
+def _init_worker(memory_limit: int | None, client: int) -> None:
+    """Exit with the client process, and cap the worker's address space at what it already maps plus
+    ``memory_limit`` bytes."""
+    threading.Thread(target=_exit_with, args=(client,), daemon=True, name="exit-with-client").start()
     if memory_limit:
         try:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -93,7 +108,7 @@ class ParserPool:
             ctx = multiprocessing.get_context(self.start_method)
             if self.start_method == "forkserver":
                 ctx.set_forkserver_preload(["extract.robust"])
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit,))
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit, os.getpid()))
         return self._executor
 
     def _kill(self) -> None:

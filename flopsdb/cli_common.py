@@ -7,6 +7,7 @@ import io
 import json
 import sys
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
 import click
@@ -14,7 +15,7 @@ import click
 from db.store import Store
 from flopsdb.config import Config
 
-__all__ = ["App", "pass_app", "print_rows"]
+__all__ = ["App", "pass_app", "print_rows", "parse_date"]
 
 
 @dataclass
@@ -39,6 +40,16 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def parse_date(_: click.Context, __: click.Parameter, value: str | None) -> date | None:
+    """A click callback for ``YYYY-MM-DD`` options."""
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str = "table") -> None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from typing import Iterator
 
 import click
 
 from db.status import status_report
-from flopsdb.cli_common import App, pass_app
+from flopsdb.cli_common import App, parse_date, pass_app
 from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
 from flopsdb.errors import CrawlError
 
@@ -35,15 +35,6 @@ def _progress(app: App, label: str) -> Iterator[Progress | None]:
         yield update
 
 
-def _parse_date(_: click.Context, __: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD") from None
-
-
 def _fail_on(errors: list[str], what: str) -> None:
     if errors:
         raise CrawlError(f"{what}: {errors[0]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
@@ -61,7 +52,7 @@ def crawl() -> None:
 
 
 @crawl.command("arxiv")
-@click.option("--since", callback=_parse_date, default=None, metavar="YYYY-MM-DD",
+@click.option("--since", callback=parse_date, default=None, metavar="YYYY-MM-DD",
               help="Harvest records changed since this date (default: each set's stored cursor).")
 @click.option("--sets", default=None, metavar="SET[,SET...]",
               help="OAI-PMH sets, comma-separated (default: config 'sets', e.g. cs:cs:LG,cs:cs:CV,cs:cs:CL,stat:stat:ML).")

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
-from flopsdb.cli_common import App, pass_app
+from flopsdb.cli_common import App, parse_date, pass_app
 
 __all__ = ["COMMANDS"]
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise click.BadParameter("expected YYYY-MM-DD") from None
 
 
 @click.command()
 @click.option("--dry-run", is_flag=True, help="Say what would be done; write nothing, fetch nothing.")
 @click.option("--max-papers", type=click.IntRange(min=1), default=None, help="Harvest, download and extract at most N papers.")
-@click.option("--since", callback=_date, default=None, metavar="YYYY-MM-DD", help="Harvest from this date instead of the stored cursor.")
+@click.option("--since", callback=parse_date, default=None, metavar="YYYY-MM-DD", help="Harvest from this date instead of the stored cursor.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Processes for extraction (default: config workers).")
 @click.option("--unpark", "unpark_items", multiple=True, metavar="ITEM",
               help="Clear the failures of a parked item (e.g. 2611.00004v1) so it is tried again, then exit.")

@@ -108,3 +108,26 @@ def test_publish_swaps_in_a_consistent_snapshot(store, tmp_path: Path) -> None:
     assert fresh.execute("SELECT count(*) FROM runs").fetchone() == (2,)
     fresh.close()
     assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_a_killed_run_leaves_no_parser_process_behind() -> None:
+    """kill -9 of a process that parsed a PDF: its parser worker and the fork server must go too
+    (they would otherwise live on and hold the killed run's output pipes open)."""
+    import time
+
+    from flopsdb.sample_server import sample_dir
+
+    code = textwrap.dedent(f"""
+        import os, time
+        from extract.robust import parse_pdf_safe
+        parse_pdf_safe({str(sample_dir() / "pdf" / "2611.00002v1.pdf")!r})
+        print(os.getpid(), flush=True)
+        time.sleep(120)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert proc.stdout.readline().strip() == str(proc.pid)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    t0 = time.monotonic()
+    assert proc.stdout.read() == ""  # returns only once every process holding the pipe has exited
+    assert time.monotonic() - t0 < 30
