@@ -48,14 +48,18 @@ def _virtual_size() -> int:
 def _exit_with(client: int) -> None:
     """Exit this worker soon after ``client`` (the process that asked for it) is gone: a run killed with
     ``kill -9`` must not leave its parser behind (nor, through it, the fork server)."""
+    stat = Path(f"/proc/{client}/stat")
     while True:
         time.sleep(1.0)
         try:
             os.kill(client, 0)
+            state = stat.read_text().rsplit(")", 1)[1].split()[0] if stat.exists() else "R"
         except ProcessLookupError:
             os._exit(0)
-        except PermissionError:
-            pass
+        except (PermissionError, OSError, IndexError):
+            continue
+        if state in ("Z", "X"):  # killed, not yet reaped by its parent
+            os._exit(0)
 
 
 def _init_worker(memory_limit: int | None, client: int) -> None:

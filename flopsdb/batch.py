@@ -9,6 +9,7 @@ per file.
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +61,9 @@ def _run(jobs: list[tuple[str, str]], workers: int, timeout: float) -> Iterator[
         for path, paper in jobs:
             yield extract_one(path, paper, timeout=timeout)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = [pool.submit(extract_one, path, paper, timeout=timeout) for path, paper in jobs]
         for fut in as_completed(futures):
             yield fut.result()

@@ -339,6 +339,7 @@ def test_guidelines_benchmarks_agree_with_the_taxonomy() -> None:
         assert dataset in taxonomy, dataset
         assert bench["task"] == taxonomy[dataset]["task"], dataset
         assert bench["metrics"] <= {m["name"] for m in taxonomy[dataset]["metrics"]}, dataset
+        assert bench["splits"] <= set(taxonomy[dataset]["splits"]), dataset
 
 
 def _good(kind: str) -> dict[str, Any]:
