@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from flopsdb import __version__
-from flopsdb.cli_common import App, pass_app
+from flopsdb.cli_common import App
 from flopsdb.config import load_config
 from flopsdb.errors import FlopsdbError
 

@@ -47,8 +47,16 @@ Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""
 
 
+class _Report:
+    """What every report can do: become a plain dict (for ``runs.counts`` and JSON output)."""
+
+    def counts(self) -> dict[str, object]:
+        """The report as a plain dict."""
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass
-class CrawlReport:
+class CrawlReport(_Report):
     """What an arXiv harvest did. ``complete`` is False when ``--max`` stopped it before the end."""
 
     run_id: str
@@ -67,13 +75,9 @@ class CrawlReport:
         """``ok``, or ``failed`` when a set could not be harvested."""
         return "failed" if self.errors else "ok"
 
-    def counts(self) -> dict[str, object]:
-        """The report as a plain dict (for ``runs.counts`` and JSON output)."""
-        return dataclasses.asdict(self)
-
 
 @dataclass
-class PwcReport:
+class PwcReport(_Report):
     """What a Papers-with-Code load did: result rows read, new rows stored, papers newly marked relevant."""
 
     run_id: str
@@ -89,13 +93,9 @@ class PwcReport:
         """``ok`` or ``failed``."""
         return "failed" if self.errors else "ok"
 
-    def counts(self) -> dict[str, object]:
-        """The report as a plain dict."""
-        return dataclasses.asdict(self)
-
 
 @dataclass
-class DownloadReport:
+class DownloadReport(_Report):
     """What a download pass did. Failures are recorded per item (``downloads.status/error/attempts``)."""
 
     run_id: str
@@ -109,10 +109,6 @@ class DownloadReport:
     def status(self) -> str:
         """``ok``, or ``partial`` when some items failed."""
         return "partial" if self.failed else "ok"
-
-    def counts(self) -> dict[str, object]:
-        """The report as a plain dict."""
-        return dataclasses.asdict(self)
 
 
 def arxiv_http(config: Config) -> HttpClient:

@@ -114,7 +114,6 @@ def run_nightly(
     max_papers: int | None = None,
     since: date | None = None,
     workers: int | None = None,
-    progress: bool = False,
 ) -> NightlyReport:
     """Run the whole nightly pipeline under the run lock and return its report (never raises for
     item failures; a run that cannot start returns a report with ``error`` set)."""
@@ -138,9 +137,9 @@ def run_nightly(
                     log.warning("took over a stale lock from %s", lock.took_over_from)
                 log.info("nightly %s starts (since=%s, max_papers=%s)", run_id, since, max_papers)
                 runners: dict[str, Callable[[], StepReport]] = {
-                    "crawl": lambda: steps.crawl(config, store, run_id, since=since, max_papers=max_papers, progress=progress),
-                    "download": lambda: steps.download(config, store, run_id, max_papers=max_papers, progress=progress),
-                    "extract": lambda: steps.extract(config, store, run_id, workers=workers or config.workers, progress=progress),
+                    "crawl": lambda: steps.crawl(config, store, run_id, since=since, max_papers=max_papers),
+                    "download": lambda: steps.download(config, store, run_id, max_papers=max_papers),
+                    "extract": lambda: steps.extract(config, store, run_id, workers=workers or config.workers),
                     "enqueue": lambda: steps.enqueue(config, store, run_id),
                     "publish": lambda: _publish(config, store),
                 }

@@ -30,7 +30,7 @@ def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, erro
         return record_failure(con, stage, item, error, run_id=run_id, max_failures=config.max_failures)
 
 
-def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None, progress: bool = False) -> StepReport:
+def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None) -> StepReport:
     """Harvest arXiv from the stored cursors (or ``since``); load the Papers-with-Code dump when configured."""
     from db.papers import get_cursor
     from flopsdb.crawl import crawl_arxiv, crawl_pwc
@@ -68,7 +68,7 @@ def _due(con: Connection, stage: str, items: list[str]) -> tuple[list[str], int]
     return due, len(items) - len(due)
 
 
-def download(config: Config, store: Store, run_id: str, *, max_papers: int | None, progress: bool = False) -> StepReport:
+def download(config: Config, store: Store, run_id: str, *, max_papers: int | None) -> StepReport:
     """Fetch the PDFs of relevant papers not cached yet, skipping items inside their backoff window."""
     from db.downloads import cached_download, papers_to_download
     from flopsdb.crawl import download_pdfs
@@ -96,7 +96,7 @@ def download(config: Config, store: Store, run_id: str, *, max_papers: int | Non
     return step
 
 
-def extract(config: Config, store: Store, run_id: str, *, workers: int = 1, progress: bool = False) -> StepReport:
+def extract(config: Config, store: Store, run_id: str, *, workers: int = 1) -> StepReport:
     """Parse and extract every downloaded PDF not yet extracted at its content hash."""
     from flopsdb.batch import extract_pending
 

@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from urllib.parse import urlparse
 
-from flopsdb.sample_server import SampleServer, _Handler, _Server
+from flopsdb.sample_server import SampleServer, _Handler
 
 __all__ = ["FaultServer"]
 
