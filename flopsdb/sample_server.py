@@ -91,7 +91,8 @@ class SampleServer:
         return list(self._server.requests)
 
     def config_overrides(self) -> dict[str, object]:
-        """The settings that point flopsdb at this server."""
+        """The settings that point flopsdb at this server (one OAI set: the sample's single page chain
+        holds every sample paper, whatever set is asked for)."""
         return {
             "arxiv_oai_url": f"{self.url}/oai",
             "arxiv_pdf_url": f"{self.url}/pdf",
@@ -100,6 +101,7 @@ class SampleServer:
             "pwc_api_url": f"{self.url}/pwc-api/v1",
             "pwc_dump": f"{self.url}/pwc/evaluation-tables.json",
             "arxiv_delay": 0.0,
+            "sets": ("cs:cs:LG",),
         }
 
     def __enter__(self) -> "SampleServer":

@@ -59,7 +59,7 @@ def _seed(store: Store, n: int) -> None:
 def _env(config: Config, server: FaultServer | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLOPSDB_")}
     if server is not None:
-        env |= {f"FLOPSDB_{k.upper()}": str(v) for k, v in server.config_overrides().items()}
+        env |= {f"FLOPSDB_{k.upper()}": ",".join(v) if isinstance(v, tuple) else str(v) for k, v in server.config_overrides().items()}
     return env | {"FLOPSDB_HOME": str(config.home), "FLOPSDB_SETS": "cs:cs:LG"}
 
 

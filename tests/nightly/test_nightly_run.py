@@ -30,7 +30,7 @@ SINCE = date(2026, 11, 1)
 
 def _config(home: Path, server: FaultServer, **kw: object) -> Config:
     cfg = load_config(env={}, home=home)
-    return dataclasses.replace(cfg, **server.config_overrides(), sets=("cs:cs:LG",), max_retries=6, **kw)  # type: ignore[arg-type]
+    return dataclasses.replace(cfg, **server.config_overrides(), max_retries=6, **kw)  # type: ignore[arg-type]
 
 
 def state(db_path: Path) -> dict[str, object]:
@@ -104,7 +104,7 @@ def test_faults_are_survived_with_identical_results(baseline: dict[str, object],
 def _nightly_process(home: Path, server: FaultServer) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLOPSDB_")}
     for key, value in server.config_overrides().items():
-        env[f"FLOPSDB_{key.upper()}"] = str(value)
+        env[f"FLOPSDB_{key.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
     env |= {"FLOPSDB_HOME": str(home), "FLOPSDB_SETS": "cs:cs:LG", "FLOPSDB_MAX_RETRIES": "6"}
     return subprocess.Popen(
         [sys.executable, "-m", "flopsdb.cli", "--quiet", "nightly", "--since", str(SINCE)],
