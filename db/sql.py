@@ -44,9 +44,9 @@ class QueryResult:
     database: str
 
 
-def query_database(config: Config) -> Path:
-    """The file analysts query: the published snapshot when it exists, else the live database."""
-    return config.published_path if config.published_path.exists() else config.db_path
+def query_database(config: Config, *, live: bool = False) -> Path:
+    """The file analysts query: the published snapshot when it exists (unless ``live``), else the live database."""
+    return config.published_path if config.published_path.exists() and not live else config.db_path
 
 
 def run_query(path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000,

@@ -139,17 +139,23 @@ def estimate_cmd(app: App, utilisation: float | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--max-rows", type=int, default=None, help="Row cap (default: config sql_max_rows).")
 @click.option("--timeout", type=float, default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
+@click.option("--live", is_flag=True,
+              help="Query the live database instead of the published snapshot (waits its turn while another process writes).")
 @pass_app
-def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float | None) -> None:
+def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float | None, live: bool) -> None:
     """Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access).
+
+    The snapshot is as fresh as the last `flopsdb publish` (the nightly's last step); --live reads
+    what was written since.
 
     \b
     Views: curated_facts, compute_estimates, benchmark_results, fit_inputs (see README).
     Example:
       flopsdb sql "SELECT benchmark, count(*) FROM fit_inputs GROUP BY ALL" --format csv
+      flopsdb sql --live "SELECT count(*) FROM review_events"
     """
     cfg = app.config
-    res = run_query(query_database(cfg), query, timeout=timeout if timeout is not None else cfg.sql_timeout,
+    res = run_query(query_database(cfg, live=live), query, timeout=timeout if timeout is not None else cfg.sql_timeout,
                     max_rows=max_rows if max_rows is not None else cfg.sql_max_rows)
     print_rows(res.columns, res.rows, fmt)
     if res.truncated:
