@@ -40,7 +40,7 @@ def extract_one(path: str | Path, paper: str | None = None, *, timeout: float = 
 
     Never raises for a bad file: the outcome is ``failed`` with the reason.
     """
-    return extract_file(path, paper=paper)
+    return extract_file(path, paper=paper, timeout=timeout)
 
 
 def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) -> int:
@@ -50,7 +50,7 @@ def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) ->
         new = store_candidates(con, outcome.candidates, run_id=run_id, pdf_sha256=outcome.sha256 or None, pdf_path=outcome.path)
     record_extraction(
         con, paper=outcome.paper, sha256=outcome.sha256 or f"missing:{outcome.path}", status=outcome.status, run_id=run_id,
-        pdf_path=outcome.path, reason=None if outcome.ok else f"{outcome.reason}: {outcome.error}", pages=outcome.pages,
+        pdf_path=outcome.path, reason=None if outcome.ok else outcome.reason, pages=outcome.pages,
         seconds=round(outcome.seconds, 3), extractors=outcome.extractors, n_candidates=len(outcome.candidates),
     )
     return new

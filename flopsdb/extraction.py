@@ -1,6 +1,7 @@
 """Wiring of the extract stage into the store: extract one PDF and keep its candidates and outcome.
 
-The nightly pipeline and ``flopsdb extract --store`` call :func:`extract_and_store`.
+``flopsdb extract --store`` calls :func:`extract_and_store`; the nightly stores through the same
+:func:`flopsdb.batch.store_result`.
 """
 
 from __future__ import annotations
@@ -8,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from db.candidates import record_extraction, store_candidates
 from db.store import Store
 from extract.pipeline import ExtractionOutcome, extract_file
+from flopsdb.batch import store_result
 
 __all__ = ["extract_and_store", "extract_many"]
 
@@ -24,12 +25,7 @@ def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str
     """
     outcome = extract_file(path, paper=paper, names=names, timeout=timeout)
     with store.transaction() as con:
-        new = store_candidates(con, outcome.candidates, run_id=run_id, pdf_sha256=outcome.sha256 or None, pdf_path=outcome.path) if outcome.ok else 0
-        record_extraction(
-            con, paper=outcome.paper, sha256=outcome.sha256 or f"missing:{outcome.path}", status=outcome.status, run_id=run_id,
-            pdf_path=outcome.path, reason=outcome.reason if not outcome.ok else None, pages=outcome.pages, seconds=round(outcome.seconds, 3),
-            extractors=outcome.extractors, n_candidates=len(outcome.candidates),
-        )
+        new = store_result(con, outcome, run_id=run_id)
     outcome.warnings.append(f"stored {new} new candidates")
     return outcome
 
