@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from db.store import Store
-from flopsdb.config import Config, load_config
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -26,6 +26,15 @@ def shared_dir() -> Path:
 def corpus_dir(shared_dir: Path) -> Path:
     """The 27 real PDFs."""
     path = shared_dir / "corpus" / "pdfs"
+    if not path.is_dir():
+        pytest.skip(f"{path} is absent")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus2_dir(shared_dir: Path) -> Path:
+    """The 46 further real PDFs (corpus2)."""
+    path = shared_dir / "corpus2" / "pdfs"
     if not path.is_dir():
         pytest.skip(f"{path} is absent")
     return path

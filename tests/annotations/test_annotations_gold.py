@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from extract.document import Document
-from extract.pdf import parse_pdf
+from flopsdb.extract.document import Document
+from flopsdb.extract.pdf import parse_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "annotations" / "gold"
@@ -31,7 +31,7 @@ COMMON_FIELDS = {"paper", "kind", "model", "stage", "page", "quote"}
 KIND_FIELDS = {
     "hardware": {"accelerator", "count", "unit"},
     "training_time": {"hours", "hours_low", "hours_high", "scope", "approx"},
-    "result": {"task", "dataset", "split", "metric", "value", "value_text", "own"},
+    "result": {"task", "dataset", "split", "metric", "value", "value_text", "own", "headline"},
     "parameters": {"value", "value_text"},
 }
 UNIT_KIND = {"gpu": "gpu", "tpu_chip": "tpu", "tpu_core": "tpu", "tpu_board": "tpu", "cpu": "cpu"}
@@ -193,6 +193,8 @@ def _result_problems(d: dict[str, Any], v: dict[str, Any]) -> list[str]:
             out.append(f"value_text {text!r} is not a number")
     if d["own"] is not True:
         out.append("own must be true in the gold")
+    if not isinstance(d["headline"], bool):
+        out.append(f"headline {d['headline']!r} must be true or false (the headline policy)")
     return out
 
 
@@ -477,15 +479,20 @@ def test_every_corpus_pdf_has_a_gold_file(corpus_dir: Path) -> None:
     pdfs = {p.stem for p in corpus_dir.glob("*.pdf")}
     assert pdfs, f"no PDFs in {corpus_dir}"
     assert pdfs - set(GOLD_IDS) == set(), "corpus PDFs without a gold file"
-    assert set(GOLD_IDS) - pdfs == set(), "gold files without a corpus PDF"
+
+
+@pytest.mark.shared
+def test_every_gold_file_has_a_pdf(corpus_dir: Path, corpus2_dir: Path) -> None:
+    pdfs = {p.stem for d in (corpus_dir, corpus2_dir) for p in d.glob("*.pdf")}
+    assert set(GOLD_IDS) - pdfs == set(), "gold files without a PDF in corpus or corpus2"
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("paper", GOLD_IDS)
-def test_gold_quotes_stand_on_their_page(paper: str, corpus_dir: Path) -> None:
-    pdf = corpus_dir / f"{paper}.pdf"
-    if not pdf.exists():
-        pytest.skip(f"{pdf.name} is not in the corpus")
+def test_gold_quotes_stand_on_their_page(paper: str, corpus_dir: Path, corpus2_dir: Path) -> None:
+    pdf = next((d / f"{paper}.pdf" for d in (corpus_dir, corpus2_dir) if (d / f"{paper}.pdf").exists()), None)
+    if pdf is None:
+        pytest.skip(f"{paper}.pdf is in neither corpus")
     doc = _parsed(str(pdf))
     problems = []
     for n, d in enumerate(read_gold(GOLD_DIR / f"{paper}.jsonl"), 1):
