@@ -57,7 +57,7 @@ def _end_to_end(in_process: bool) -> Callable[[Path], int] | None:
     """``extract_file`` per file; ``in_process`` parses in this process (``timeout=None``) so that
     this process's CPU time is the whole cost on one core."""
     try:
-        from extract.pipeline import extract_file
+        from flopsdb.extract.pipeline import extract_file
     except ImportError:
         return None
     import inspect
@@ -74,7 +74,7 @@ def _end_to_end(in_process: bool) -> Callable[[Path], int] | None:
 
 
 def _parse_only(path: Path) -> int:
-    from extract.pdf import parse_pdf
+    from flopsdb.extract.pdf import parse_pdf
 
     return len(parse_pdf(path).pages)
 
@@ -121,14 +121,14 @@ import json, resource, sys, time
 sys.path.insert(0, {root!r})
 path = {path!r}
 try:
-    from extract.pipeline import extract_file
+    from flopsdb.extract.pipeline import extract_file
     try:
         outcome = extract_file(path, timeout=None)
     except TypeError:
         outcome = extract_file(path)
     pages, mode = outcome.pages, "extract_file"
 except ImportError:
-    from extract.pdf import parse_pdf
+    from flopsdb.extract.pdf import parse_pdf
     pages, mode = len(parse_pdf(path).pages), "parse_pdf"
 print(json.dumps({{"maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "pages": pages, "mode": mode}}))
 """
@@ -157,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no PDFs in {folder}", file=sys.stderr)
         return 1
     print(f"{len(files)} PDFs in {folder}; targets: >= {TARGET_PAGES_PER_S:g} pages/s end to end on one core, < {TARGET_PEAK_MB:g} MB peak")
-    from extract.pdf import parse_pdf
-    from extract.sentences import sentencizer
+    from flopsdb.extract.pdf import parse_pdf
+    from flopsdb.extract.sentences import sentencizer
 
     sentencizer()
     parse_pdf(files[0])

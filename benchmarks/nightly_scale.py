@@ -15,9 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from db.runs import start_run
-from db.store import Store
-from extract.pipeline import paper_id_for
+from flopsdb.db.runs import start_run
+from flopsdb.db.store import Store
+from flopsdb.extract.pipeline import paper_id_for
 from flopsdb.batch import extract_files
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -36,8 +36,8 @@ PAPERS = ["1706.03762", "1512.00567", "1611.05431", "1804.09541", "2004.10934", 
 def build_queue(home: Path, n: int):
     """A migrated store in ``home`` with ``n`` candidates; returns (config, store, source description)."""
     os.environ["FLOPSDB_HOME"] = str(home)
-    from db.store import Store
-    from flopsdb.config import load_config
+    from flopsdb.db.store import Store
+    from flopsdb.core.config import load_config
     from flopsdb.review import review_store
 
     config = load_config()
@@ -46,10 +46,10 @@ def build_queue(home: Path, n: int):
     if CORPUS.is_dir():
         import csv
 
-        from crawler.paper import Paper
-        from db.papers import upsert_papers
-        from db.runs import start_run
-        from extract.pipeline import extract_file
+        from flopsdb.crawler.paper import Paper
+        from flopsdb.db.papers import upsert_papers
+        from flopsdb.db.runs import start_run
+        from flopsdb.extract.pipeline import extract_file
 
         manifest = {r["arxiv_id"]: r for r in csv.DictReader((CORPUS.parent / "MANIFEST.tsv").open(), delimiter="\t")}
         with store.transaction() as con:

@@ -10,6 +10,6 @@ content-addressed cache), ``pwc`` (evaluation-tables dump and the paperswithcode
 ``relevance`` (which papers to download; vocabulary in ``data/relevance.json``).
 """
 
-from crawler.paper import Paper
+from flopsdb.crawler.paper import Paper
 
 __all__ = ["Paper"]

@@ -4,7 +4,7 @@ The package's client is given our :class:`~crawler.http.HttpClient` as its sessi
 shares the arXiv rate limiter, timeouts, ``Retry-After``-aware backoff and our User-Agent) and the
 configured API URL. On top: a strict XML check (truncated feeds are retried), arXiv's error feed
 (an entry titled "Error" with an id under ``arxiv.org/api/errors``) raised as
-:class:`flopsdb.errors.FeedError`, and a retry when a look-up comes back empty.
+:class:`flopsdb.core.errors.FeedError`, and a retry when a look-up comes back empty.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import arxiv
 import requests
 from lxml import etree
 
-from crawler.http import HttpClient, Retryable
-from crawler.paper import Paper
-from flopsdb.errors import FeedError
+from flopsdb.crawler.http import HttpClient, Retryable
+from flopsdb.crawler.paper import Paper
+from flopsdb.core.errors import FeedError
 
 __all__ = ["ArxivApi", "ArxivErrorFeed", "check_atom", "paper_from_result"]
 

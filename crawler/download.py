@@ -22,8 +22,8 @@ from typing import Callable, Iterator
 import requests
 import urllib3
 
-from crawler.http import HttpClient
-from flopsdb.errors import DownloadError, NotAPDF
+from flopsdb.crawler.http import HttpClient
+from flopsdb.core.errors import DownloadError, NotAPDF
 
 __all__ = ["Downloaded", "download_pdf", "download_source", "cache_path", "pdf_url", "eprint_url"]
 

@@ -3,7 +3,7 @@
 :class:`RateLimiter` spaces requests to one host (at most one request per ``delay`` seconds, one
 connection at a time: the slot is held until the body has been read). :class:`HttpClient` retries
 429/5xx answers (honouring ``Retry-After``), connection resets, timeouts and truncated bodies with
-exponential backoff, and turns what is left into :class:`flopsdb.errors.HTTPError`.
+exponential backoff, and turns what is left into :class:`flopsdb.core.errors.HTTPError`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Callable, ClassVar, Iterator, Mapping
 
 import requests
 
-from flopsdb.errors import FeedError, HTTPError
+from flopsdb.core.errors import FeedError, HTTPError
 
 __all__ = ["RateLimiter", "HttpClient", "Retryable", "RETRY_STATUSES", "parse_retry_after"]
 
@@ -173,7 +173,7 @@ class HttpClient:
         """GET ``url`` and read the whole body, retrying transient failures.
 
         ``validate(response)`` may raise :class:`Retryable` (the body is retried like a 503) or a
-        :class:`flopsdb.errors.FlopsdbError` (final). Statuses in ``accept`` are handed to
+        :class:`flopsdb.core.errors.FlopsdbError` (final). Statuses in ``accept`` are handed to
         ``validate`` instead of failing.
         """
         last: str = "no attempt"

@@ -17,9 +17,9 @@ from typing import Iterator
 import requests
 from lxml import etree
 
-from crawler.http import HttpClient, Retryable
-from crawler.paper import Paper
-from flopsdb.errors import FeedError
+from flopsdb.crawler.http import HttpClient, Retryable
+from flopsdb.crawler.paper import Paper
+from flopsdb.core.errors import FeedError
 
 __all__ = ["HarvestPage", "OAIError", "list_records", "parse_list_records", "check_oai_xml", "split_authors"]
 

@@ -26,8 +26,8 @@ import ijson
 import requests
 import urllib3
 
-from crawler.http import HttpClient
-from flopsdb.errors import FeedError, HTTPError
+from flopsdb.crawler.http import HttpClient
+from flopsdb.core.errors import FeedError, HTTPError
 
 __all__ = [
     "PwcResult",
@@ -107,7 +107,7 @@ def normalise_value(raw: Any) -> tuple[float | None, str | None]:
 
 @lru_cache(maxsize=1)
 def _missing_values() -> frozenset[str]:
-    data = json.loads((resources.files("crawler") / "data" / "pwc_values.json").read_text(encoding="utf-8"))
+    data = json.loads((resources.files("flopsdb.crawler") / "data" / "pwc_values.json").read_text(encoding="utf-8"))
     return frozenset(v.lower() for v in data["missing"])
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from crawler.paper import Paper
+from flopsdb.crawler.paper import Paper
 
 __all__ = ["RelevanceRules", "load_rules", "judge"]
 
@@ -29,7 +29,7 @@ class RelevanceRules:
 def load_rules(path: str | None = None) -> RelevanceRules:
     """Read the rules file (default: the shipped ``crawler/data/relevance.json``)."""
     if path is None:
-        text = (resources.files("crawler") / "data" / "relevance.json").read_text(encoding="utf-8")
+        text = (resources.files("flopsdb.crawler") / "data" / "relevance.json").read_text(encoding="utf-8")
     else:
         text = Path(path).read_text(encoding="utf-8")
     data = json.loads(text)

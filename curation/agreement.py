@@ -21,8 +21,8 @@ import krippendorff
 import numpy as np
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from curation.model import Rating
-from extract.candidate import KIND_FIELDS
+from flopsdb.curation.model import Rating
+from flopsdb.extract.candidate import KIND_FIELDS
 
 __all__ = ["FieldAgreement", "normalise", "cohen_kappa", "krippendorff_alpha", "agreement", "extractor_precision"]
 
@@ -31,7 +31,7 @@ RECORD = "(record)"
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    return json.loads((resources.files("curation") / "data" / "agreement.json").read_text(encoding="utf-8"))
+    return json.loads((resources.files("flopsdb.curation") / "data" / "agreement.json").read_text(encoding="utf-8"))
 
 
 def normalise(kind: str, field: str, value: Any) -> Any:

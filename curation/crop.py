@@ -14,8 +14,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import ImageDraw
 
-from extract.document import Box
-from flopsdb.errors import PDFError
+from flopsdb.extract.document import Box
+from flopsdb.core.errors import PDFError
 
 __all__ = ["render_crop", "crop_png", "locate_quote"]
 

@@ -14,12 +14,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from curation.crop import locate_quote
-from curation.model import Event, highlight_span, make_after, new_event_id, utcnow
-from curation.projection import in_force
-from extract.candidate import KIND_FIELDS, Candidate
-from extract.document import Box, Evidence
-from flopsdb.errors import CurationError
+from flopsdb.curation.crop import locate_quote
+from flopsdb.curation.model import Event, highlight_span, make_after, new_event_id, utcnow
+from flopsdb.curation.projection import in_force
+from flopsdb.extract.candidate import KIND_FIELDS, Candidate
+from flopsdb.extract.document import Box, Evidence
+from flopsdb.core.errors import CurationError
 
 __all__ = [
     "FORMATS", "ReviewRecord", "collect_records",

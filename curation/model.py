@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from extract.candidate import KIND_FIELDS, Candidate
-from flopsdb.errors import CurationError
+from flopsdb.extract.candidate import KIND_FIELDS, Candidate
+from flopsdb.core.errors import CurationError
 
 __all__ = [
     "ROLES", "ACTIONS", "VERDICT_ACTIONS", "OUTCOMES", "STATES",

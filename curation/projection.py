@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Iterable, Sequence
 
-from curation.model import CuratedFact, Event
-from extract.candidate import Candidate
+from flopsdb.curation.model import CuratedFact, Event
+from flopsdb.extract.candidate import Candidate
 
 __all__ = ["in_force", "latest_verdicts", "project"]
 

@@ -46,7 +46,7 @@ class QueueEntry:
 
 @dataclass(frozen=True)
 class QueuePolicy:
-    """Sampling settings (from :class:`flopsdb.config.Config`: audit_share, overlap_share, overlap_k)."""
+    """Sampling settings (from :class:`flopsdb.core.config.Config`: audit_share, overlap_share, overlap_k)."""
 
     audit_share: float = 0.05
     overlap_share: float = 0.0

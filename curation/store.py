@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Protocol, Sequence
 
-from extract.candidate import Candidate
-from curation.model import Disagreement, Event, Item, Rating, Session, User
+from flopsdb.extract.candidate import Candidate
+from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User
 
 __all__ = ["ReviewStore"]
 

@@ -13,10 +13,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from curation.model import Event, Item, coerce_fields, make_after, new_event_id
-from curation.store import ReviewStore
-from extract.candidate import KIND_FIELDS
-from flopsdb.errors import LeaseError
+from flopsdb.curation.model import Event, Item, coerce_fields, make_after, new_event_id
+from flopsdb.curation.store import ReviewStore
+from flopsdb.extract.candidate import KIND_FIELDS
+from flopsdb.core.errors import LeaseError
 
 __all__ = ["review_terminal", "KEYS_HELP"]
 

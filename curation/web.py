@@ -21,13 +21,13 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from curation.agreement import agreement, extractor_precision
-from curation.auth import new_token, same_token
-from curation.crop import crop_png
-from curation.model import ROLES, Event, Session, coerce_fields, make_after, new_event_id, role_allows
-from curation.store import ReviewStore
-from extract.candidate import Candidate
-from flopsdb.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
+from flopsdb.curation.agreement import agreement, extractor_precision
+from flopsdb.curation.auth import new_token, same_token
+from flopsdb.curation.crop import crop_png
+from flopsdb.curation.model import ROLES, Event, Session, coerce_fields, make_after, new_event_id, role_allows
+from flopsdb.curation.store import ReviewStore
+from flopsdb.extract.candidate import Candidate
+from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 
 __all__ = ["create_app", "WebSettings", "SESSION_COOKIE"]
 
@@ -50,7 +50,7 @@ class _NeedLogin(Exception):
 
 
 def _templates() -> Jinja2Templates:
-    folder = str(resources.files("curation") / "templates")
+    folder = str(resources.files("flopsdb.curation") / "templates")
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True, default_for_string=True))
     return Jinja2Templates(env=env)
 
@@ -59,7 +59,7 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
     """The review app over ``store``."""
     app = FastAPI(title="flopsdb review", docs_url=None, redoc_url=None, openapi_url=None)
     templates = _templates()
-    app.mount("/static", StaticFiles(directory=str(resources.files("curation") / "static")), name="static")
+    app.mount("/static", StaticFiles(directory=str(resources.files("flopsdb.curation") / "static")), name="static")
 
     def session_of(request: Request) -> Session | None:
         token = request.cookies.get(SESSION_COOKIE)

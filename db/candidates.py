@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
-from db.store import Connection
-from extract.candidate import Candidate
-from extract.document import Box, Evidence
+from flopsdb.db.store import Connection
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Box, Evidence
 
 __all__ = ["candidate_row", "store_candidates", "record_extraction", "load_candidates", "candidate_from_row", "pending_extractions"]
 

@@ -16,14 +16,14 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from curation.model import Disagreement, Event, Item, Rating, Session, User, make_after, new_event_id, utcnow
-from curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
-from db import users as _users
-from db.candidates import candidate_from_row, store_candidates
-from db.runs import finish_run, start_run
-from db.store import Connection, Store
-from extract.candidate import Candidate
-from flopsdb.errors import CurationError, LeaseError
+from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User, make_after, new_event_id, utcnow
+from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
+from flopsdb.db import users as _users
+from flopsdb.db.candidates import candidate_from_row, store_candidates
+from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.store import Connection, Store
+from flopsdb.extract.candidate import Candidate
+from flopsdb.core.errors import CurationError, LeaseError
 
 __all__ = ["DbReviewStore"]
 

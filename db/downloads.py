@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from crawler.download import Downloaded
-from db.store import Connection
+from flopsdb.crawler.download import Downloaded
+from flopsdb.db.store import Connection
 
 __all__ = ["papers_to_download", "record_download", "record_download_failure", "cached_download"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from db.store import Store
-from flopsdb.errors import StoreError
+from flopsdb.db.store import Store
+from flopsdb.core.errors import StoreError
 
 __all__ = ["EXPORT_RELATIONS", "export_tables"]
 

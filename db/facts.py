@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import pandas as pd
 
-from db.store import Connection
+from flopsdb.db.store import Connection
 
 __all__ = [
     "store_import",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from db.store import Connection
+from flopsdb.db.store import Connection
 
 __all__ = ["record_failure", "clear_failure", "unpark", "due_for_retry", "parked_items", "queue_counts", "BACKOFF_BASE"]
 

@@ -8,8 +8,8 @@ from typing import Any, Sequence
 
 import pandas as pd
 
-from crawler.paper import Paper
-from db.store import Connection
+from flopsdb.crawler.paper import Paper
+from flopsdb.db.store import Connection
 
 __all__ = ["upsert_papers", "get_cursor", "set_cursor", "get_papers", "paper_count"]
 

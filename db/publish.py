@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from db.store import Store
+from flopsdb.db.store import Store
 
 __all__ = ["publish"]
 

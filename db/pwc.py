@@ -6,8 +6,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from crawler.pwc import PwcResult
-from db.store import Connection
+from flopsdb.crawler.pwc import PwcResult
+from flopsdb.db.store import Connection
 
 __all__ = ["insert_pwc_results", "mark_pwc_linked", "pwc_result_count", "linked_ids"]
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from db.store import Connection
+from flopsdb.db.store import Connection
 
 __all__ = ["start_run", "finish_run", "last_runs"]
 

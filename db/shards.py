@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from db.candidates import _COLUMNS
-from db.store import Connection
+from flopsdb.db.candidates import _COLUMNS
+from flopsdb.db.store import Connection
 
 __all__ = ["load_shards", "OUTCOME_COLUMNS"]
 

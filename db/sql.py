@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
-from db.store import Store
-from flopsdb.config import Config
-from flopsdb.errors import FlopsdbError
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config
+from flopsdb.core.errors import FlopsdbError
 
 __all__ = ["QueryError", "QueryTimeout", "QueryResult", "run_query", "query_database", "SAFE_CONFIG"]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.items import parked_items
-from db.runs import last_runs
-from db.store import Connection
+from flopsdb.db.items import parked_items
+from flopsdb.db.runs import last_runs
+from flopsdb.db.store import Connection
 
 __all__ = ["status_report"]
 

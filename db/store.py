@@ -17,7 +17,7 @@ from typing import Iterator
 
 import duckdb
 
-from flopsdb.errors import StoreError, StoreLocked
+from flopsdb.core.errors import StoreError, StoreLocked
 
 __all__ = ["Store", "Connection", "migration_names"]
 
@@ -33,12 +33,12 @@ def _is_lock_error(exc: BaseException) -> bool:
 
 def migration_names() -> list[str]:
     """The names of the shipped migrations, in the order they apply (``0001_core`` ...)."""
-    folder = resources.files("db") / "migrations"
+    folder = resources.files("flopsdb.db") / "migrations"
     return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql"))
 
 
 def _migration_sql(name: str) -> str:
-    return (resources.files("db") / "migrations" / f"{name}.sql").read_text(encoding="utf-8")
+    return (resources.files("flopsdb.db") / "migrations" / f"{name}.sql").read_text(encoding="utf-8")
 
 
 class Store:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from curation.auth import hash_password, new_token, token_digest, verify_password
-from curation.model import ROLES, Session, User, utcnow
-from db.store import Connection
-from flopsdb.errors import CurationError
+from flopsdb.curation.auth import hash_password, new_token, token_digest, verify_password
+from flopsdb.curation.model import ROLES, Session, User, utcnow
+from flopsdb.db.store import Connection
+from flopsdb.core.errors import CurationError
 
 __all__ = ["add_user", "get_user", "list_users", "check_password", "open_session", "get_session", "close_session"]
 

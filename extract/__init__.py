@@ -10,34 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extract.candidate import Candidate
-from extract.document import Document, Evidence
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Document, Evidence
 
 __all__ = ["parse_pdf", "extract", "extract_document", "extract_file", "EXTRACTORS", "Candidate", "Document", "Evidence"]
 
 
 def extract(source: "Document | str | Path") -> list[Candidate]:
     """Candidates of a Document, or of a PDF path (raises ``PDFError`` if the file cannot be read)."""
-    from extract.pipeline import extract_document
+    from flopsdb.extract.pipeline import extract_document
 
     if isinstance(source, Document):
         return extract_document(source)
-    from extract.pdf import parse_pdf as _parse
+    from flopsdb.extract.pdf import parse_pdf as _parse
 
     return extract_document(_parse(source))
 
 
 def __getattr__(name: str) -> Any:
     if name == "parse_pdf":
-        from extract.pdf import parse_pdf
+        from flopsdb.extract.pdf import parse_pdf
 
         return parse_pdf
     if name in ("extract_document", "extract_file"):
-        from extract import pipeline
+        from flopsdb.extract import pipeline
 
         return getattr(pipeline, name)
     if name == "EXTRACTORS":
-        from extract.pipeline import extractors
+        from flopsdb.extract.pipeline import extractors
 
         return extractors()
     raise AttributeError(name)

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from extract.document import Evidence
+from flopsdb.extract.document import Evidence
 
 __all__ = ["Candidate", "KINDS", "STAGES", "KIND_FIELDS"]
 

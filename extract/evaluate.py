@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from extract.candidate import KINDS, Candidate
-from flopsdb.errors import ExtractError
+from flopsdb.extract.candidate import KINDS, Candidate
+from flopsdb.core.errors import ExtractError
 
 __all__ = ["GoldFact", "load_gold", "matches", "Score", "Evaluation", "score", "evaluate_dir", "format_report"]
 
@@ -178,7 +178,7 @@ def evaluate_dir(gold_dir: str | Path, pdf_dir: str | Path, *, min_confidence: f
     ``extract(path, paper)`` defaults to :func:`extract.pipeline.extract_file`; a PDF that is missing or
     cannot be read counts all its gold facts as misses and is listed in ``failures``.
     """
-    from extract.pipeline import extract_file
+    from flopsdb.extract.pipeline import extract_file
 
     gold, problems = load_gold(gold_dir)
     ev = Evaluation(problems=problems)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extract.candidate import Candidate
-from extract.catalog import Accelerator, load_catalog
-from extract.document import Document
-from extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, local_stage, iter_sentences, number_pattern, parse_number, vocab
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.catalog import Accelerator, load_catalog
+from flopsdb.extract.document import Document
+from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, local_stage, iter_sentences, number_pattern, parse_number, vocab
 
 __all__ = ["EXTRACTOR", "extract_hardware", "mentions_in"]
 

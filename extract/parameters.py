@@ -7,9 +7,9 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from extract.candidate import Candidate
-from extract.document import Document, Evidence, Table
-from extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, hedge_pattern, iter_sentences
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Document, Evidence, Table
+from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, hedge_pattern, iter_sentences
 
 __all__ = ["EXTRACTOR", "extract_parameters", "counts_in", "parse_count", "own_model_names", "row_confidence"]
 
@@ -91,7 +91,7 @@ def _param_column(table: Table) -> int | None:
 def own_model_names(doc: Document) -> list[str]:
     """The paper's names for its own models (``extract.table_results.own_names``; empty when unavailable)."""
     try:
-        from extract.table_results import own_names
+        from flopsdb.extract.table_results import own_names
     except ImportError:
         return []
     try:

@@ -7,7 +7,7 @@ character. Ligatures are expanded (every letter keeps the ligature's box), line-
 two lower-case letters are removed together with their line break, and inserted separators carry
 page 0. Sections, captions, sentences and (from their captions) tables are found afterwards.
 
-File-level failures raise :class:`flopsdb.errors.PDFError` with a ``reason``: ``corrupt``,
+File-level failures raise :class:`flopsdb.core.errors.PDFError` with a ``reason``: ``corrupt``,
 ``truncated``, ``encrypted``, ``no_pages``, ``no_text`` or ``too_large``. Page-level trouble
 becomes a page flag (``no_text``, ``huge``, ``failed``) and the rest of the file is still read.
 """
@@ -26,11 +26,11 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extract.document import Box, Caption, Document, Line, Page, Section, Sentence
-from extract.layout import FOOTNOTE, RawPage, VisualLine, caption_of, charmap, heading_of, layout_page
-from extract.sentences import split_sentences
-from extract.tables import PageData, read_tables
-from flopsdb.errors import PDFError
+from flopsdb.extract.document import Box, Caption, Document, Line, Page, Section, Sentence
+from flopsdb.extract.layout import FOOTNOTE, RawPage, VisualLine, caption_of, charmap, heading_of, layout_page
+from flopsdb.extract.sentences import split_sentences
+from flopsdb.extract.tables import PageData, read_tables
+from flopsdb.core.errors import PDFError
 
 __all__ = ["parse_pdf", "open_pdf", "MAX_PAGE_SIDE", "MAX_PAGE_CHARS"]
 

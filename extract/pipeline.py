@@ -3,7 +3,7 @@
 Every extractor is a pure function ``Document -> list[Candidate]`` registered under its versioned name.
 ``extract_document`` runs them all (one failing extractor is recorded and the others go on) and removes
 duplicates (the same fact stated twice, e.g. in the abstract and the results section, keeps its most
-confident statement). ``extract_file`` parses a PDF first and turns a :class:`~flopsdb.errors.PDFError`
+confident statement). ``extract_file`` parses a PDF first and turns a :class:`~flopsdb.core.errors.PDFError`
 into a failed :class:`ExtractionOutcome` with its reason.
 """
 
@@ -17,20 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from extract.candidate import Candidate
-from extract.document import Document
-from flopsdb.errors import ExtractError, PDFError
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Document
+from flopsdb.core.errors import ExtractError, PDFError
 
 __all__ = ["REGISTRY", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
 
 Extractor = Callable[[Document], list[Candidate]]
 
 REGISTRY: dict[str, str] = {
-    "hardware.v1": "extract.hardware:extract_hardware",
-    "training_time.v1": "extract.training_time:extract_training_time",
-    "parameters.v1": "extract.parameters:extract_parameters",
-    "result.v1": "extract.results:extract_results",
-    "result_table.v1": "extract.table_results:extract_table_results",
+    "hardware.v1": "flopsdb.extract.hardware:extract_hardware",
+    "training_time.v1": "flopsdb.extract.training_time:extract_training_time",
+    "parameters.v1": "flopsdb.extract.parameters:extract_parameters",
+    "result.v1": "flopsdb.extract.results:extract_results",
+    "result_table.v1": "flopsdb.extract.table_results:extract_table_results",
 }
 """Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
 
@@ -150,7 +150,7 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
     With ``timeout`` (seconds) the PDF is parsed in a guarded worker process (``extract.robust``): a file
     that hangs or crashes the parser fails with reason ``timeout`` or ``corrupt``; None parses in this process.
     """
-    from extract.robust import parse_pdf_safe
+    from flopsdb.extract.robust import parse_pdf_safe
 
     p = Path(path)
     name = paper or paper_id_for(p)

@@ -13,10 +13,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from extract.candidate import Candidate
-from extract.document import Document
-from extract.stage import SentenceSpan, has_cue, iter_sentences
-from extract.taxonomy import Benchmark, load_taxonomy
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Document
+from flopsdb.extract.stage import SentenceSpan, has_cue, iter_sentences
+from flopsdb.extract.taxonomy import Benchmark, load_taxonomy
 
 __all__ = ["EXTRACTOR", "extract_results", "results_in", "split_of"]
 

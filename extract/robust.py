@@ -4,7 +4,7 @@ pdfium is C code: a hostile file can hang it or crash the process. :class:`Parse
 parses in one long-lived worker process (started once, reused for every file, so the overhead per
 file is only pickling the Document back). When a file runs over its time limit the worker is killed
 and replaced; when the worker dies or runs out of memory the file fails and the next one gets a fresh
-worker. Every failure is a :class:`flopsdb.errors.PDFError` whose ``reason`` is one of
+worker. Every failure is a :class:`flopsdb.core.errors.PDFError` whose ``reason`` is one of
 ``corrupt``, ``truncated``, ``encrypted``, ``no_pages``, ``no_text``, ``timeout``, ``too_large``.
 
 :func:`parse_many` runs a batch and yields a Document or a PDFError per file: the run goes on.
@@ -24,9 +24,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from extract.document import Document
-from extract.pdf import parse_pdf
-from flopsdb.errors import PDFError
+from flopsdb.extract.document import Document
+from flopsdb.extract.pdf import parse_pdf
+from flopsdb.core.errors import PDFError
 
 __all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "REASONS", "DEFAULT_MEMORY_LIMIT"]
 
@@ -111,7 +111,7 @@ class ParserPool:
         if self._executor is None:
             ctx = multiprocessing.get_context(self.start_method)
             if self.start_method == "forkserver":
-                ctx.set_forkserver_preload(["extract.robust"])
+                ctx.set_forkserver_preload(["flopsdb.extract.robust"])
             self._executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit, os.getpid()))
         return self._executor
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from extract.document import Document
+from flopsdb.extract.document import Document
 
 __all__ = [
     "vocab", "classify_stage", "local_stage", "is_project_total", "has_cue", "parse_number", "number_pattern", "hedge_pattern",

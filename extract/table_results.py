@@ -37,9 +37,9 @@ from typing import Iterable, Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
-from extract.candidate import Candidate
-from extract.document import Box, Caption, Cell, Document, Evidence, Table
-from extract.taxonomy import Benchmark, load_taxonomy, normalise_key
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Table
+from flopsdb.extract.taxonomy import Benchmark, load_taxonomy, normalise_key
 
 __all__ = ["EXTRACTOR", "extract_table_results", "read_caption_tables", "table_results", "own_names", "vocabulary"]
 

@@ -29,8 +29,8 @@ from typing import Sequence
 
 import numpy as np
 
-from extract.document import Box, Caption, Cell, Document, Table
-from extract.layout import Fragment, RawPage, VisualLine, caption_of, charmap
+from flopsdb.extract.document import Box, Caption, Cell, Document, Table
+from flopsdb.extract.layout import Fragment, RawPage, VisualLine, caption_of, charmap
 
 __all__ = ["read_tables", "read_table_pdfplumber", "Word", "PageData", "table_rules"]
 

@@ -13,9 +13,9 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
-from extract.candidate import Candidate
-from extract.document import Document, Evidence, Table
-from extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Document, Evidence, Table
+from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
 
 __all__ = ["EXTRACTOR", "extract_training_time", "durations_in", "table_durations"]
 
@@ -126,7 +126,7 @@ def extract_training_time(doc: Document) -> list[Candidate]:
     for sent in iter_sentences(doc):
         out.extend(_from_sentence(doc, sent))
     if doc.tables:
-        from extract.parameters import own_model_names
+        from flopsdb.extract.parameters import own_model_names
 
         names = own_model_names(doc)
         for table in doc.tables:
@@ -143,7 +143,7 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
 
     The unit comes from the cell ("3 hours") or the header ("GPU days"); a GPU/TPU/core header makes the
     scope ``device_hours``. Rows of cited baselines get low confidence (see ``extract.parameters``)."""
-    from extract.parameters import row_confidence
+    from flopsdb.extract.parameters import row_confidence
 
     header = table.header
     cols = [i for i, h in enumerate(header) if _TIME_HEADER.search(h) and not re.search(r"infer|test|speed|per\s+(?:epoch|step|iter)", h, re.I)]

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from db.candidates import pending_extractions, record_extraction, store_candidates
-from db.store import Connection, Store
-from extract.pipeline import ExtractionOutcome, extract_file
-from flopsdb.config import Config
+from flopsdb.db.candidates import pending_extractions, record_extraction, store_candidates
+from flopsdb.db.store import Connection, Store
+from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
+from flopsdb.core.config import Config
 
 __all__ = ["BatchOutcome", "extract_one", "store_result", "extract_pending", "extract_files"]
 

@@ -1,6 +1,6 @@
 """The ``flopsdb`` command: one verb per stage. Thin: it parses arguments and calls library functions.
 
-Errors from the library (:class:`flopsdb.errors.FlopsdbError`) become one line on stderr,
+Errors from the library (:class:`flopsdb.core.errors.FlopsdbError`) become one line on stderr,
 ``flopsdb: error: ...``, and the error's exit status.
 """
 
@@ -13,8 +13,8 @@ import click
 
 from flopsdb import __version__
 from flopsdb.cli_common import App
-from flopsdb.config import load_config
-from flopsdb.errors import FlopsdbError
+from flopsdb.core.config import load_config
+from flopsdb.core.errors import FlopsdbError
 
 __all__ = ["main"]
 

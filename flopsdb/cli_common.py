@@ -12,8 +12,8 @@ from typing import Any, Iterable, Sequence
 
 import click
 
-from db.store import Store
-from flopsdb.config import Config
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config
 
 __all__ = ["App", "pass_app", "print_rows", "parse_date"]
 

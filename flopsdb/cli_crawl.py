@@ -9,10 +9,10 @@ from typing import Iterator
 
 import click
 
-from db.status import status_report
+from flopsdb.db.status import status_report
 from flopsdb.cli_common import App, parse_date, pass_app
 from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
-from flopsdb.errors import CrawlError
+from flopsdb.core.errors import CrawlError
 
 __all__ = ["COMMANDS"]
 

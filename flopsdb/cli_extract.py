@@ -44,11 +44,11 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
       flopsdb extract ../shared/corpus/pdfs/1706.03762.pdf --format table
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
     """
-    from extract.pipeline import extract_file
+    from flopsdb.extract.pipeline import extract_file
 
     run_id = None
     if to_store:
-        from db.runs import start_run
+        from flopsdb.db.runs import start_run
 
         with app.store.transaction() as con:
             run_id = start_run(con, "extract")
@@ -77,7 +77,7 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
     if fmt == "table" and rows:
         print_rows(_TABLE_COLUMNS, rows, "table")
     if to_store:
-        from db.runs import finish_run
+        from flopsdb.db.runs import finish_run
 
         with app.store.transaction() as con:
             finish_run(con, run_id, status="partial" if failed else "ok", counts={"files": len(files), "failed": failed})  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ def evaluate_cmd(app: App, gold_dir: Path, pdf_dir: Path, min_confidence: float,
       flopsdb evaluate --gold annotations/gold --pdfs ../shared/corpus/pdfs
       flopsdb evaluate --pdfs ../shared/corpus/pdfs --verbose
     """
-    from extract.evaluate import evaluate_dir, format_report
+    from flopsdb.extract.evaluate import evaluate_dir, format_report
 
     ev = evaluate_dir(gold_dir, pdf_dir, min_confidence=min_confidence)
     click.echo(format_report(ev, verbose=verbose))

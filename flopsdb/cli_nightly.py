@@ -42,7 +42,7 @@ def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None,
     from flopsdb.nightly import run_nightly
 
     if unpark_items:
-        from db.items import unpark
+        from flopsdb.db.items import unpark
 
         with app.store.transaction() as con:
             for item in unpark_items:
@@ -74,7 +74,7 @@ def publish(app: App) -> None:
     Example:
       flopsdb publish && flopsdb sql "SELECT count(*) FROM papers"
     """
-    from db.publish import publish as publish_snapshot
+    from flopsdb.db.publish import publish as publish_snapshot
 
     target = publish_snapshot(app.store, app.config.published_path)
     app.say(f"published {target} ({target.stat().st_size:,} bytes)")

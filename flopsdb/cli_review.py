@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from curation.interchange import FORMATS
+from flopsdb.curation.interchange import FORMATS
 from flopsdb.cli_common import App, pass_app, print_rows
-from flopsdb.errors import CurationError
+from flopsdb.core.errors import CurationError
 
 __all__ = ["COMMANDS"]
 
@@ -31,7 +31,7 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None) ->
     """
     if ctx.invoked_subcommand is not None:
         return
-    from curation.terminal import review_terminal
+    from flopsdb.curation.terminal import review_terminal
     from flopsdb.review import review_store
 
     name = user or getpass.getuser()

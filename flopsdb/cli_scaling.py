@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from db.export import export_tables
-from db.sql import query_database, run_query
+from flopsdb.db.export import export_tables
+from flopsdb.db.sql import query_database, run_query
 from flopsdb.cli_common import App, pass_app, print_rows
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
@@ -98,7 +98,7 @@ def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention
       flopsdb fit --benchmark imagenet --x hardware_burden --form polynomial --source thompson
       flopsdb fit --benchmark squad1.1 --target-error 0.05 --format json --plot squad.png
     """
-    from scaling.report import format_fit
+    from flopsdb.scaling.report import format_fit
 
     result = run_fit(app.store, FitOptions(
         benchmark=benchmark, x=x, form=form, source=source, convention=convention, y_transform=y_transform,
@@ -109,7 +109,7 @@ def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention
     else:
         click.echo(format_fit(result))
     if plots:
-        from scaling.plot import plot_fit
+        from flopsdb.scaling.plot import plot_fit
 
         for path in plots:
             written = plot_fit(result, path)

@@ -15,20 +15,20 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from crawler.arxiv_api import ArxivApi
-from crawler.download import download_pdf, download_source, pdf_url
-from crawler.http import HttpClient, RateLimiter
-from crawler.oai import OAIError, list_records
-from crawler.paper import Paper
-from crawler.pwc import PwcApi, PwcResult, iter_results
-from crawler.relevance import judge
-from db.downloads import papers_to_download, record_download, record_download_failure
-from db.papers import get_cursor, set_cursor, upsert_papers
-from db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
-from db.runs import finish_run, start_run
-from db.store import Store
-from flopsdb.config import Config
-from flopsdb.errors import CrawlError, FlopsdbError
+from flopsdb.crawler.arxiv_api import ArxivApi
+from flopsdb.crawler.download import download_pdf, download_source, pdf_url
+from flopsdb.crawler.http import HttpClient, RateLimiter
+from flopsdb.crawler.oai import OAIError, list_records
+from flopsdb.crawler.paper import Paper
+from flopsdb.crawler.pwc import PwcApi, PwcResult, iter_results
+from flopsdb.crawler.relevance import judge
+from flopsdb.db.downloads import papers_to_download, record_download, record_download_failure
+from flopsdb.db.papers import get_cursor, set_cursor, upsert_papers
+from flopsdb.db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
+from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config
+from flopsdb.core.errors import CrawlError, FlopsdbError
 
 __all__ = [
     "CrawlReport",

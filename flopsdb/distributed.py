@@ -21,13 +21,13 @@ from typing import Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from db.candidates import candidate_row, pending_extractions
-from db.runs import finish_run, start_run
-from db.shards import load_shards
-from db.store import Store
-from extract.pipeline import paper_id_for
+from flopsdb.db.candidates import candidate_row, pending_extractions
+from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.shards import load_shards
+from flopsdb.db.store import Store
+from flopsdb.extract.pipeline import paper_id_for
 from flopsdb.batch import extract_one
-from flopsdb.config import Config
+from flopsdb.core.config import Config
 
 __all__ = ["BackfillReport", "extract_to_shards", "backfill", "CANDIDATE_SCHEMA", "OUTCOME_SCHEMA"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from db.store import Store
-from extract.pipeline import ExtractionOutcome, extract_file
+from flopsdb.db.store import Store
+from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
 from flopsdb.batch import store_result
 
 __all__ = ["extract_and_store", "extract_many"]

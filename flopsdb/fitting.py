@@ -6,17 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from db.facts import read_benchmark_results, read_curated_facts, read_fit_inputs, store_estimates, store_import
-from db.runs import finish_run, start_run
-from db.store import Store
-from extract.catalog import Catalog, load_catalog
-from flopsdb.errors import FitError, ScalingError
-from scaling.benchmarks import TRANSFORMS, resolve_benchmark
-from scaling.compute import convention as make_convention
-from scaling.extrapolate import cost_assumptions, extrapolate
-from scaling.fit import FitResult, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
-from scaling.importers import ImportBatch, parse_epoch, parse_thompson
-from scaling.inputs import curated_estimates, fit_rows_from_estimates, matches_benchmark, points_from_rows, to_error
+from flopsdb.db.facts import read_benchmark_results, read_curated_facts, read_fit_inputs, store_estimates, store_import
+from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.store import Store
+from flopsdb.extract.catalog import Catalog, load_catalog
+from flopsdb.core.errors import FitError, ScalingError
+from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
+from flopsdb.scaling.compute import convention as make_convention
+from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
+from flopsdb.scaling.fit import FitResult, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
+from flopsdb.scaling.inputs import curated_estimates, fit_rows_from_estimates, matches_benchmark, points_from_rows, to_error
 
 __all__ = ["FitOptions", "import_thompson", "import_epoch", "estimate_curated", "run_fit", "X_MEASURES", "SOURCES"]
 

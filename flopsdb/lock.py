@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from flopsdb.errors import RunLocked
+from flopsdb.core.errors import RunLocked
 
 __all__ = ["RunLock"]
 

@@ -19,30 +19,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from db.items import parked_items
-from db.publish import publish
-from db.runs import finish_run, start_run
-from db.store import Store
-from flopsdb.config import Config
-from flopsdb.errors import FlopsdbError
+from flopsdb.db.items import parked_items
+from flopsdb.db.publish import publish
+from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config
+from flopsdb.core.errors import FlopsdbError
+from flopsdb import steps
 from flopsdb.lock import RunLock
+from flopsdb.steps import StepReport
 
 __all__ = ["StepReport", "NightlyReport", "run_nightly", "STEPS"]
 
 STEPS: tuple[str, ...] = ("crawl", "download", "extract", "enqueue", "publish")
 
 log = logging.getLogger("flopsdb.nightly")
-
-
-@dataclass
-class StepReport:
-    """What one step did: counts, item failures and time."""
-
-    name: str
-    seconds: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    skipped: str | None = None
 
 
 @dataclass
@@ -117,8 +108,6 @@ def run_nightly(
 ) -> NightlyReport:
     """Run the whole nightly pipeline under the run lock and return its report (never raises for
     item failures; a run that cannot start returns a report with ``error`` set)."""
-    from flopsdb import steps
-
     store = Store(config.db_path)
     report = NightlyReport(run_id=None, dry_run=dry_run)
     try:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from curation.agreement import FieldAgreement, agreement, extractor_precision
-from curation.interchange import ReviewRecord, collect_records, read_import, write_export
-from curation.queue import QueuePolicy
-from curation.web import WebSettings, create_app
-from db.curation import DbReviewStore
-from db.store import Store
-from flopsdb.config import Config
+from flopsdb.curation.agreement import FieldAgreement, agreement, extractor_precision
+from flopsdb.curation.interchange import ReviewRecord, collect_records, read_import, write_export
+from flopsdb.curation.queue import QueuePolicy
+from flopsdb.curation.web import WebSettings, create_app
+from flopsdb.db.curation import DbReviewStore
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config
 
 __all__ = ["review_store", "build_app", "serve", "import_records", "import_file", "export_records", "agreement_report"]
 

@@ -8,14 +8,14 @@ They wire the stages together through their public functions and record per-item
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from db.items import clear_failure, due_for_retry, queue_counts, record_failure
-from db.store import Connection, Store
-from flopsdb.config import Config
-from flopsdb.errors import FlopsdbError
-from flopsdb.nightly import StepReport
+from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
+from flopsdb.db.store import Connection, Store
+from flopsdb.core.config import Config
+from flopsdb.core.errors import FlopsdbError
 
 __all__ = ["crawl", "download", "extract", "enqueue", "plan"]
 
@@ -25,6 +25,17 @@ FIRST_RUN_DAYS = 2
 """A set never harvested before starts this many days back (pass ``--since`` for a longer backfill)."""
 
 
+@dataclass
+class StepReport:
+    """What one step did: counts, item failures and time."""
+
+    name: str
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    skipped: str | None = None
+
+
 def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, error: str) -> dict[str, Any]:
     with store.transaction() as con:
         return record_failure(con, stage, item, error, run_id=run_id, max_failures=config.max_failures)
@@ -32,7 +43,7 @@ def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, erro
 
 def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None) -> StepReport:
     """Harvest arXiv from the stored cursors (or ``since``); load the Papers-with-Code dump when configured."""
-    from db.papers import get_cursor
+    from flopsdb.db.papers import get_cursor
     from flopsdb.crawl import crawl_arxiv, crawl_pwc
 
     step = StepReport("crawl")
@@ -70,7 +81,7 @@ def _due(con: Connection, stage: str, items: list[str]) -> tuple[list[str], int]
 
 def download(config: Config, store: Store, run_id: str, *, max_papers: int | None) -> StepReport:
     """Fetch the PDFs of relevant papers not cached yet, skipping items inside their backoff window."""
-    from db.downloads import cached_download, papers_to_download
+    from flopsdb.db.downloads import cached_download, papers_to_download
     from flopsdb.crawl import download_pdfs
 
     step = StepReport("download")
@@ -121,9 +132,9 @@ def enqueue(config: Config, store: Store, run_id: str) -> StepReport:
 
 def plan(con: Connection, config: Config, *, since: date | None, max_papers: int | None) -> list[StepReport]:
     """What a run would do, read from the database without writing or touching the network."""
-    from db.candidates import pending_extractions
-    from db.downloads import papers_to_download
-    from db.papers import get_cursor
+    from flopsdb.db.candidates import pending_extractions
+    from flopsdb.db.downloads import papers_to_download
+    from flopsdb.db.papers import get_cursor
 
     cursors = {s: (get_cursor(con, f"arxiv-oai:{s}") or {}).get("cursor") for s in config.sets}
     todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from flopsdb.errors import FitError
+from flopsdb.core.errors import FitError
 
 __all__ = ["Benchmark", "load_benchmarks", "resolve_benchmark", "Transform", "TRANSFORMS", "score_to_error"]
 

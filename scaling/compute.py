@@ -17,8 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from extract.catalog import Accelerator, Catalog
-from flopsdb.errors import ScalingError
+from flopsdb.extract.catalog import Accelerator, Catalog
+from flopsdb.core.errors import ScalingError
 
 __all__ = [
     "CONVENTIONS",

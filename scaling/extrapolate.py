@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from extract.catalog import Catalog
-from flopsdb.errors import FitError, ScalingError
-from scaling.benchmarks import Transform
-from scaling.compute import assumptions, convention, find_accelerator
-from scaling.fit import LinearFit
+from flopsdb.extract.catalog import Catalog
+from flopsdb.core.errors import FitError, ScalingError
+from flopsdb.scaling.benchmarks import Transform
+from flopsdb.scaling.compute import assumptions, convention, find_accelerator
+from flopsdb.scaling.fit import LinearFit
 
 __all__ = ["CostAssumptions", "cost_assumptions", "extrapolate", "price_from_table"]
 

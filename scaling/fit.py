@@ -22,8 +22,8 @@ import numpy as np
 import statsmodels.api as sm
 from scipy.optimize import least_squares
 
-from flopsdb.errors import FitError
-from scaling.benchmarks import TRANSFORMS, Transform
+from flopsdb.core.errors import FitError
+from flopsdb.scaling.benchmarks import TRANSFORMS, Transform
 
 __all__ = [
     "FitPoint",

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.catalog import Catalog
-from flopsdb.errors import DataImportError, ScalingError
-from scaling.benchmarks import load_benchmarks
-from scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
+from flopsdb.extract.catalog import Catalog
+from flopsdb.core.errors import DataImportError, ScalingError
+from flopsdb.scaling.benchmarks import load_benchmarks
+from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
 
 __all__ = ["ImportedFact", "ImportBatch", "ImportFailure", "arxiv_id", "parse_thompson", "parse_epoch", "EstimateRow"]
 

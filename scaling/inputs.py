@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Sequence
 
-from extract.catalog import Catalog
-from flopsdb.errors import ScalingError
-from scaling.benchmarks import Benchmark
-from scaling.compute import ComputeEstimate, Convention, hardware_compute
-from scaling.fit import FitPoint
-from scaling.importers import EstimateRow
+from flopsdb.extract.catalog import Catalog
+from flopsdb.core.errors import ScalingError
+from flopsdb.scaling.benchmarks import Benchmark
+from flopsdb.scaling.compute import ComputeEstimate, Convention, hardware_compute
+from flopsdb.scaling.fit import FitPoint
+from flopsdb.scaling.importers import EstimateRow
 
 __all__ = ["matches_benchmark", "to_error", "points_from_rows", "curated_estimates", "fit_rows_from_estimates", "SOURCE_PREFERENCE"]
 

@@ -11,9 +11,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from flopsdb.errors import ScalingError  # noqa: E402
-from scaling.benchmarks import TRANSFORMS  # noqa: E402
-from scaling.fit import FitResult, LinearFit  # noqa: E402
+from flopsdb.core.errors import ScalingError  # noqa: E402
+from flopsdb.scaling.benchmarks import TRANSFORMS  # noqa: E402
+from flopsdb.scaling.fit import FitResult, LinearFit  # noqa: E402
 
 __all__ = ["plot_fit"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scaling.benchmarks import TRANSFORMS
-from scaling.fit import FitResult, LinearFit
+from flopsdb.scaling.benchmarks import TRANSFORMS
+from flopsdb.scaling.fit import FitResult, LinearFit
 
 __all__ = ["format_fit"]
 

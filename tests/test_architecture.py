@@ -1,57 +1,162 @@
-"""The design rules, checked: import arrows point one way, only db/ speaks SQL, nothing imports the CLI,
-every public module declares ``__all__``, and README documents every CLI verb."""
+"""The design rules, checked on the real import graph (module-level and function-local imports alike):
+
+- one installed name: every module is ``flopsdb`` or below it;
+- layers: the ground floor (``flopsdb``, ``flopsdb.core``), the stages (crawler < extract < curation < db <
+  scaling, each importing only those before it), the wiring (the other ``flopsdb.*`` modules) and the CLI
+  (``flopsdb.cli*``) on top; no import points from a lower layer to a higher one;
+- no import cycles between modules;
+- only ``flopsdb.db`` speaks SQL; nothing but the CLI imports the CLI.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["crawler", "extract", "curation", "db", "scaling"]
-LEAVES = {"flopsdb.errors", "flopsdb.config", "flopsdb"}
+STAGES = ["crawler", "extract", "curation", "db", "scaling"]
+"""Stage folders, lowest first; each is installed as ``flopsdb.<name>``."""
+FOLDERS = {"flopsdb": ROOT / "flopsdb", **{f"flopsdb.{s}": ROOT / s for s in STAGES}}
 
 
-def _modules(package: str) -> list[Path]:
-    return sorted(p for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts)
+def _module_name(package: str, folder: Path, path: Path) -> str:
+    parts = list(path.relative_to(folder).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join([package, *parts])
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+@lru_cache(maxsize=None)
+def modules() -> dict[str, Path]:
+    """Every module of the installed package, by dotted name."""
+    out: dict[str, Path] = {}
+    for package, folder in FOLDERS.items():
+        for path in sorted(folder.rglob("*.py")):
+            if "__pycache__" in path.parts or "sample" in path.relative_to(folder).parts:
+                continue
+            out[_module_name(package, folder, path)] = path
+    return out
 
 
-@pytest.mark.parametrize("package", ORDER)
-def test_imports_point_one_way(package: str) -> None:
-    allowed = set(ORDER[: ORDER.index(package) + 1])
-    bad = []
-    for path in _modules(package):
-        for name in _imports(path):
-            top = name.split(".")[0]
-            if top in ORDER and top not in allowed:
-                bad.append(f"{path.relative_to(ROOT)} imports {name}")
-            if top == "flopsdb" and name not in LEAVES:
-                bad.append(f"{path.relative_to(ROOT)} imports {name} (stages may import only flopsdb.errors/config)")
+def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
+    if node.level == 0:
+        return node.module or ""
+    base = importer.split(".") if is_package else importer.split(".")[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+@lru_cache(maxsize=None)
+def graph() -> dict[str, set[str]]:
+    """Importer -> the project modules it imports (anywhere in the file)."""
+    names = modules()
+    out: dict[str, set[str]] = {}
+    for name, path in names.items():
+        targets: set[str] = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                module = _resolve(name, path.name == "__init__.py", node)
+                found = [module] + [f"{module}.{a.name}" for a in node.names]
+            else:
+                continue
+            targets |= {t for t in found if t in names}
+        out[name] = targets - {name}
+    return out
+
+
+def layer(module: str) -> tuple[int, int]:
+    """(floor, rank within the floor): ground 0, stages 1 (ranked), wiring 2, CLI 3."""
+    parts = module.split(".")
+    if module == "flopsdb" or parts[1] == "core":
+        return (0, 0)
+    if parts[1] in STAGES:
+        return (1, STAGES.index(parts[1]))
+    if parts[1].startswith("cli"):
+        return (3, 0)
+    return (2, 0)
+
+
+def test_every_module_is_under_one_name() -> None:
+    assert modules(), "no modules found"
+    assert all(name == "flopsdb" or name.startswith("flopsdb.") for name in modules())
+    assert "flopsdb.core.errors" in modules() and "flopsdb.extract.pdf" in modules()
+
+
+def test_pyproject_installs_one_top_level_name() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    packages = re.search(r"^packages = \[(.*)\]$", text, re.M)
+    assert packages, "pyproject.toml lists no packages"
+    names = re.findall(r'"([^"]+)"', packages.group(1))
+    assert {n.split(".")[0] for n in names} == {"flopsdb"}, names
+
+
+@pytest.mark.parametrize("floor", ["ground", "stages", "wiring"])
+def test_imports_never_point_up(floor: str) -> None:
+    wanted = {"ground": 0, "stages": 1, "wiring": 2}[floor]
+    bad = [
+        f"{importer} ({layer(importer)}) imports {target} ({layer(target)})"
+        for importer, targets in graph().items()
+        if layer(importer)[0] == wanted
+        for target in sorted(targets)
+        if layer(target) > layer(importer)
+    ]
     assert not bad, "\n".join(bad)
 
 
-def test_nothing_imports_the_cli() -> None:
+def test_no_import_cycles() -> None:
+    g = graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in g[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in sorted(g):
+        if v not in index:
+            visit(v)
+    assert not cycles, f"import cycles: {cycles}"
+
+
+def test_nothing_but_the_cli_imports_the_cli() -> None:
     bad = [
-        f"{path.relative_to(ROOT)} imports {name}"
-        for package in ORDER + ["flopsdb", "benchmarks", "scripts"]
-        for path in _modules(package)
-        if not path.name.startswith("cli")
-        for name in _imports(path)
-        if name.startswith("flopsdb.cli")
+        f"{importer} imports {target}"
+        for importer, targets in graph().items()
+        if layer(importer)[0] != 3
+        for target in targets
+        if layer(target)[0] == 3
     ]
+    for folder in ("benchmarks", "scripts"):
+        for path in (ROOT / folder).glob("*.py"):
+            if "flopsdb.cli" in path.read_text(encoding="utf-8"):
+                bad.append(f"{folder}/{path.name} imports the CLI")
     assert not bad, "\n".join(bad)
 
 
@@ -60,22 +165,18 @@ SQL = re.compile(r"""["'](?:SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|A
 
 def test_only_db_speaks_sql() -> None:
     bad = [
-        str(path.relative_to(ROOT))
-        for package in ["crawler", "extract", "curation", "scaling", "flopsdb"]
-        for path in _modules(package)
-        if any(SQL.search(line) for line in path.read_text(encoding="utf-8").splitlines() if "flopsdb sql" not in line)
+        name
+        for name, path in modules().items()
+        if not name.startswith("flopsdb.db")
+        and any(SQL.search(line) for line in path.read_text(encoding="utf-8").splitlines() if "flopsdb sql" not in line)
     ]
-    assert not bad, f"SQL outside db/: {bad}"
+    assert not bad, f"SQL outside flopsdb.db: {bad}"
 
 
-def test_public_modules_declare_all() -> None:
-    missing = [
-        str(path.relative_to(ROOT))
-        for package in ORDER + ["flopsdb"]
-        for path in _modules(package)
-        if not path.name.startswith("_") and "__all__" not in path.read_text(encoding="utf-8")
-    ]
-    assert not missing, f"modules without __all__: {missing}"
+def test_layer_rules_catch_an_upward_import() -> None:
+    assert layer("flopsdb.extract.pdf") > layer("flopsdb.crawler.http")
+    assert layer("flopsdb.db.store") < layer("flopsdb.nightly") < layer("flopsdb.cli")
+    assert layer("flopsdb.core.errors") < layer("flopsdb.crawler.http")
 
 
 def test_readme_documents_every_verb() -> None:

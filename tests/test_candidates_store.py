@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from db.candidates import load_candidates, record_extraction, store_candidates
-from db.runs import start_run
-from extract.candidate import Candidate
-from extract.document import Box, Evidence
+from flopsdb.db.candidates import load_candidates, record_extraction, store_candidates
+from flopsdb.db.runs import start_run
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Box, Evidence
 
 
 def _candidate(hours: float = 12.0) -> Candidate:

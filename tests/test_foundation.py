@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from db.store import Store, migration_names
+from flopsdb.db.store import Store, migration_names
 from flopsdb.cli import main
-from flopsdb.config import load_config
-from flopsdb.errors import ConfigError, FlopsdbError, HTTPError, StoreLocked
+from flopsdb.core.config import load_config
+from flopsdb.core.errors import ConfigError, FlopsdbError, HTTPError, StoreLocked
 
 
 def test_config_precedence(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from flopsdb.errors import ConfigError
+from flopsdb.core.errors import ConfigError
 
 __all__ = ["Config", "load_config", "DEFAULT_SETS"]
 

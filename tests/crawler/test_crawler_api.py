@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.arxiv_api import ArxivApi, ArxivErrorFeed
-from crawler.http import HttpClient, RateLimiter
-from db.store import Store
-from flopsdb.config import Config, load_config
+from flopsdb.crawler.arxiv_api import ArxivApi, ArxivErrorFeed
+from flopsdb.crawler.http import HttpClient, RateLimiter
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config, load_config
 from flopsdb.crawl import lookup_papers
-from flopsdb.errors import HTTPError
+from flopsdb.core.errors import HTTPError
 
 from crawler_helpers import FIXTURES, Reply, ScriptedServer
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from flopsdb.cli import main
-from flopsdb.config import Config
+from flopsdb.core.config import Config
 
 from crawler_helpers import FIXTURES, Reply, ScriptedServer, pdf_bytes
 

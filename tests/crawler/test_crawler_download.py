@@ -10,14 +10,14 @@ from datetime import date
 
 import pytest
 
-from crawler.download import download_pdf, download_source
-from crawler.http import HttpClient
-from crawler.paper import Paper
-from db.papers import upsert_papers
-from db.store import Store
-from flopsdb.config import Config, load_config
+from flopsdb.crawler.download import download_pdf, download_source
+from flopsdb.crawler.http import HttpClient
+from flopsdb.crawler.paper import Paper
+from flopsdb.db.papers import upsert_papers
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config, load_config
 from flopsdb.crawl import download_pdfs
-from flopsdb.errors import DownloadError, HTTPError, NotAPDF
+from flopsdb.core.errors import DownloadError, HTTPError, NotAPDF
 
 from crawler_helpers import Reply, ScriptedServer, Seen, pdf_bytes
 

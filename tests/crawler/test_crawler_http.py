@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.http import HttpClient, RateLimiter, parse_retry_after
-from flopsdb.errors import HTTPError
+from flopsdb.crawler.http import HttpClient, RateLimiter, parse_retry_after
+from flopsdb.core.errors import HTTPError
 
 from crawler_helpers import Reply, ScriptedServer
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from crawler.oai import parse_list_records, split_authors
-from db.papers import get_cursor
-from db.store import Store
-from flopsdb.config import Config, load_config
+from flopsdb.crawler.oai import parse_list_records, split_authors
+from flopsdb.db.papers import get_cursor
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config, load_config
 from flopsdb.crawl import crawl_arxiv
-from flopsdb.errors import FeedError
+from flopsdb.core.errors import FeedError
 
 from crawler_helpers import FIXTURES, Reply, ScriptedServer
 

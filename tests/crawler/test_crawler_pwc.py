@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from crawler.http import HttpClient
-from crawler.paper import Paper
-from crawler.pwc import PwcApi, arxiv_id_from_url, iter_results, normalise_value
-from db.papers import upsert_papers
-from db.store import Store
-from flopsdb.config import Config, load_config
+from flopsdb.crawler.http import HttpClient
+from flopsdb.crawler.paper import Paper
+from flopsdb.crawler.pwc import PwcApi, arxiv_id_from_url, iter_results, normalise_value
+from flopsdb.db.papers import upsert_papers
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config, load_config
 from flopsdb.crawl import crawl_pwc, crawl_pwc_api
-from flopsdb.errors import FeedError
+from flopsdb.core.errors import FeedError
 
 from crawler_helpers import FIXTURES, Reply, ScriptedServer
 

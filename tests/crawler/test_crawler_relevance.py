@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from crawler.paper import Paper
-from crawler.relevance import judge, load_rules
+from flopsdb.crawler.paper import Paper
+from flopsdb.crawler.relevance import judge, load_rules
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ from typing import Iterator
 
 import pytest
 
-from curation.interchange import read_import
-from db.curation import DbReviewStore
-from db.store import Store
-from flopsdb.config import Config
+from flopsdb.curation.interchange import read_import
+from flopsdb.db.curation import DbReviewStore
+from flopsdb.db.store import Store
+from flopsdb.core.config import Config
 from flopsdb.review import build_app, import_records, review_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "curation"

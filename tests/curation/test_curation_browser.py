@@ -7,7 +7,7 @@ import json
 import pytest
 
 from conftest import sign_in
-from db.curation import DbReviewStore
+from flopsdb.db.curation import DbReviewStore
 
 pytestmark = pytest.mark.browser
 
@@ -161,8 +161,8 @@ def test_admin_adds_user_and_crop_is_served(browser, live, rs: DbReviewStore) ->
 
 
 def test_adjudication_and_agreement_pages_with_two_annotators(browser, live, rs: DbReviewStore) -> None:
-    from curation.model import Event, make_after, new_event_id
-    from curation.queue import QueuePolicy
+    from flopsdb.curation.model import Event, make_after, new_event_id
+    from flopsdb.curation.queue import QueuePolicy
 
     both = DbReviewStore(rs.store, policy=QueuePolicy(audit_share=0.0, overlap_share=1.0, overlap_k=2))
     for _ in range(4):

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from rich.console import Console
 
 from conftest import FIX, PASSWORD, fixture_candidates
-from curation.terminal import review_terminal
+from flopsdb.curation.terminal import review_terminal
 from flopsdb.cli import main
 
 

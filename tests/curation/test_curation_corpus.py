@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PASSWORD, LiveServer, sign_in
-from db.runs import start_run
+from flopsdb.db.runs import start_run
 from flopsdb.review import build_app, review_store
 
 pytestmark = [pytest.mark.shared, pytest.mark.browser]
@@ -22,8 +22,8 @@ def load_corpus_queue(store, corpus_dir: Path, papers: list[str]) -> None:
     extractor forks parser workers, which must not happen in a process already driving a browser) and
     store the papers' titles from the corpus manifest."""
     pytest.importorskip("flopsdb.extraction", reason="the extract stage is not in place yet")
-    from crawler.paper import Paper
-    from db.papers import upsert_papers
+    from flopsdb.crawler.paper import Paper
+    from flopsdb.db.papers import upsert_papers
 
     manifest = {r["arxiv_id"]: r for r in csv.DictReader((corpus_dir.parent / "MANIFEST.tsv").open(), delimiter="\t")}
     with store.transaction() as con:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIX
-from curation.interchange import collect_records, read_import
-from curation.model import Event, make_after, new_event_id
-from db.curation import DbReviewStore
-from db.store import Store
-from flopsdb.errors import CurationError
+from flopsdb.curation.interchange import collect_records, read_import
+from flopsdb.curation.model import Event, make_after, new_event_id
+from flopsdb.db.curation import DbReviewStore
+from flopsdb.db.store import Store
+from flopsdb.core.errors import CurationError
 from flopsdb.review import export_records, import_records, review_store
 
 

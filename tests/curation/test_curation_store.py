@@ -8,11 +8,11 @@ import time
 
 import pytest
 
-from curation.model import Event, make_after, new_event_id
-from curation.projection import project
-from curation.queue import QueuePolicy
-from db.curation import DbReviewStore
-from flopsdb.errors import CurationError, LeaseError
+from flopsdb.curation.model import Event, make_after, new_event_id
+from flopsdb.curation.projection import project
+from flopsdb.curation.queue import QueuePolicy
+from flopsdb.db.curation import DbReviewStore
+from flopsdb.core.errors import CurationError, LeaseError
 
 
 def accept(rs: DbReviewStore, who: str, item) -> Event:
@@ -157,7 +157,7 @@ def test_sql_projection_matches_pure_projection(rs: DbReviewStore) -> None:
 
 
 def test_audit_sample_is_drawn_from_high_confidence(rs: DbReviewStore) -> None:
-    from curation.model import Item
+    from flopsdb.curation.model import Item
 
     high = DbReviewStore(rs.store, policy=QueuePolicy(audit_share=0.5, high_confidence=0.6))
     items: list[Item] = high.lease_next("ann1", n=21)

@@ -7,10 +7,10 @@ import re
 from fastapi.testclient import TestClient
 
 from conftest import PASSWORD
-from curation.model import Event, make_after, new_event_id
-from curation.queue import QueuePolicy
-from curation.web import SESSION_COOKIE, WebSettings, create_app
-from db.curation import DbReviewStore
+from flopsdb.curation.model import Event, make_after, new_event_id
+from flopsdb.curation.queue import QueuePolicy
+from flopsdb.curation.web import SESSION_COOKIE, WebSettings, create_app
+from flopsdb.db.curation import DbReviewStore
 
 
 def client_for(rs: DbReviewStore, tmp_path, name: str | None = None) -> tuple[TestClient, str]:

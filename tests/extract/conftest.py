@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extract.document import Document, Page, Section, Sentence
+from flopsdb.extract.document import Document, Page, Section, Sentence
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
 
@@ -21,7 +21,7 @@ def make_doc(text: str, *, paper: str = "hand-built", sections: dict[str, str] |
     parts: list[tuple[str | None, str]] = [(None, text)] if sections is None else [(k, v) for k, v in sections.items()]
     full = ""
     secs: list[Section] = []
-    from extract.document import Box
+    from flopsdb.extract.document import Box
 
     for title, body in parts:
         if title:
@@ -71,7 +71,7 @@ _PARSED: dict[str, Document] = {}
 @pytest.fixture
 def corpus_doc(corpus_dir: Path):
     """``corpus_doc("1706.03762")`` parses a real corpus paper once per session (skips without ../shared)."""
-    from extract.pdf import parse_pdf
+    from flopsdb.extract.pdf import parse_pdf
 
     def load(paper: str) -> Document:
         if paper not in _PARSED:

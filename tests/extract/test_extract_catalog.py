@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.catalog import load_catalog
-from extract.taxonomy import load_taxonomy
+from flopsdb.extract.catalog import load_catalog
+from flopsdb.extract.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.hardware import extract_hardware, mentions_in
+from flopsdb.extract.hardware import extract_hardware, mentions_in
 from tests.extract.conftest import sentence_with
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.parameters import counts_in, extract_parameters
-from extract.results import extract_results, results_in, split_of
+from flopsdb.extract.parameters import counts_in, extract_parameters
+from flopsdb.extract.results import extract_results, results_in, split_of
 from tests.extract.conftest import sentence_with
 
 
@@ -77,7 +77,7 @@ def test_real_result_and_parameter_sentences(corpus_doc) -> None:
 
 
 def _table(rows: list[list[str]]):
-    from extract.document import Box, Cell, Table
+    from flopsdb.extract.document import Box, Cell, Table
 
     cells = tuple(tuple(Cell(text, Box(50 + 60 * i, 100 + 12 * r, 100 + 60 * i, 110 + 12 * r)) for i, text in enumerate(row)) for r, row in enumerate(rows))
     return Table(page=3, bbox=Box(50, 100, 400, 200), caption=None, rows=cells, header_rows=1)

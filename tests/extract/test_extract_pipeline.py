@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from db.candidates import load_candidates
-from extract.evaluate import GoldFact, load_gold, matches, score
-from extract.pipeline import REGISTRY, dedup, extract_document, extract_file, extractors, paper_id_for
+from flopsdb.db.candidates import load_candidates
+from flopsdb.extract.evaluate import GoldFact, load_gold, matches, score
+from flopsdb.extract.pipeline import REGISTRY, dedup, extract_document, extract_file, extractors, paper_id_for
 from flopsdb.cli import main
-from flopsdb.errors import ExtractError
+from flopsdb.core.errors import ExtractError
 
 
 def test_registry_names_are_versioned_and_import() -> None:
@@ -70,8 +70,8 @@ def _gold(kind: str, **fields) -> GoldFact:
 
 
 def test_matching_rules(doc_of) -> None:
-    from extract.candidate import Candidate
-    from extract.document import Box, Evidence
+    from flopsdb.extract.candidate import Candidate
+    from flopsdb.extract.document import Box, Evidence
 
     ev = Evidence(1, Box(0, 0, 1, 1), "")
 
@@ -138,7 +138,7 @@ def test_extract_cli_jsonl_contract_and_failures(sample_pdf: Path, tmp_path: Pat
 
 
 def test_extract_and_store_keeps_candidates_and_outcomes(sample_pdf: Path, tmp_path: Path, store) -> None:
-    from db.runs import start_run
+    from flopsdb.db.runs import start_run
     from flopsdb.extraction import extract_and_store
 
     with store.transaction() as con:

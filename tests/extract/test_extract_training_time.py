@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.training_time import durations_in, extract_training_time
+from flopsdb.extract.training_time import durations_in, extract_training_time
 from tests.extract.conftest import sentence_with
 
 
@@ -72,7 +72,7 @@ def test_real_sentences(corpus_doc, paper: str, needle: str, hours: float) -> No
 
 
 def test_time_column_of_a_table(doc_of) -> None:
-    from extract.document import Box, Caption, Cell, Table
+    from flopsdb.extract.document import Box, Caption, Cell, Table
 
     def row(texts: list[str], r: int) -> tuple[Cell, ...]:
         return tuple(Cell(t, Box(50 + 90 * i, 300 + 12 * r, 130 + 90 * i, 310 + 12 * r)) for i, t in enumerate(texts))

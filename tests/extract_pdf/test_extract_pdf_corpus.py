@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extract.document import Document, Table
-from extract.robust import parse_many
+from flopsdb.extract.document import Document, Table
+from flopsdb.extract.robust import parse_many
 
 pytestmark = pytest.mark.shared
 

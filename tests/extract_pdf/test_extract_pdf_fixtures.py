@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from extract.document import Document
+from flopsdb.extract.document import Document
 
 SENTENCE = "We trained our models on one machine with 8 NVIDIA P100 GPUs."
 
@@ -117,7 +117,7 @@ def test_booktabs_table_is_read_from_its_caption(two_column: Document) -> None:
 
 
 def test_hand_written_pdf(pdf_fixtures) -> None:
-    from extract.pdf import parse_pdf
+    from flopsdb.extract.pdf import parse_pdf
 
     doc = parse_pdf(pdf_fixtures / "minimal.pdf", paper="p1")
     assert doc.paper == "p1"
@@ -148,7 +148,7 @@ def test_hyphen_before_a_capital_is_kept_and_the_break_dropped(two_column: Docum
 
 
 def test_pdfplumber_cross_check_reads_the_same_region(pdf_fixtures, two_column: Document) -> None:
-    from extract.tables import read_table_pdfplumber
+    from flopsdb.extract.tables import read_table_pdfplumber
 
     (table,) = two_column.tables
     rows = read_table_pdfplumber(pdf_fixtures / "two_column.pdf", table.page, table.bbox)

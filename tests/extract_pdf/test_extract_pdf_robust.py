@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.pdf import parse_pdf
-from extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe
-from flopsdb.errors import ExtractError, PDFError
+from flopsdb.extract.pdf import parse_pdf
+from flopsdb.extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe
+from flopsdb.core.errors import ExtractError, PDFError
 
 BROKEN = {
     "scanned.pdf": "no_text",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.sentences import sentencizer, split_sentences
+from flopsdb.extract.sentences import sentencizer, split_sentences
 
 TEXT = (
     "We use e.g. the GPUs. Results (see Fig. 3) are good. Smith et al. trained it.\n"

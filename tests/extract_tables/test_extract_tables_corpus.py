@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.candidate import Candidate
-from extract.pdf import parse_pdf
-from extract.table_results import extract_table_results
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.pdf import parse_pdf
+from flopsdb.extract.table_results import extract_table_results
 
 GOLD = Path(__file__).resolve().parents[2] / "annotations" / "gold"
 _CACHE: dict[str, list[Candidate]] = {}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extract.candidate import Candidate
-from extract.document import Box, Caption, Cell, Document, Line, Page, Table
-from extract.pdf import parse_pdf
-from extract.table_results import EXTRACTOR, extract_table_results, own_names, table_results
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Box, Caption, Cell, Document, Line, Page, Table
+from flopsdb.extract.pdf import parse_pdf
+from flopsdb.extract.table_results import EXTRACTOR, extract_table_results, own_names, table_results
 
 
 def _facts(cands: list[Candidate]) -> set[tuple[object, ...]]:
@@ -181,7 +181,7 @@ def test_other_versions_of_the_model_family_are_baselines() -> None:
 
 
 def test_reading_next_to_the_caption_keeps_rows_and_cells(table_pdf) -> None:
-    from extract.table_results import read_caption_tables
+    from flopsdb.extract.table_results import read_caption_tables
 
     doc = parse_pdf(table_pdf, paper="foonet", tables=False)
     tables = {t.caption.label: t for t in read_caption_tables(doc, [c for c in doc.captions if c.kind == "table"])}

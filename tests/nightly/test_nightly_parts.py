@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from db.items import BACKOFF_BASE, clear_failure, due_for_retry, parked_items, record_failure, unpark
-from db.publish import publish
-from db.runs import start_run
-from flopsdb.errors import RunLocked
+from flopsdb.db.items import BACKOFF_BASE, clear_failure, due_for_retry, parked_items, record_failure, unpark
+from flopsdb.db.publish import publish
+from flopsdb.db.runs import start_run
+from flopsdb.core.errors import RunLocked
 from flopsdb.lock import RunLock
 
 
@@ -75,7 +75,7 @@ def test_failures_back_off_then_park(store) -> None:
 def test_status_lists_parked_items_and_unpark_clears_them(config) -> None:
     from click.testing import CliRunner
 
-    from db.store import Store
+    from flopsdb.db.store import Store
     from flopsdb.cli import main
 
     store = Store(config.db_path)
@@ -119,7 +119,7 @@ def test_a_killed_run_leaves_no_parser_process_behind() -> None:
 
     code = textwrap.dedent(f"""
         import os, time
-        from extract.robust import parse_pdf_safe
+        from flopsdb.extract.robust import parse_pdf_safe
         parse_pdf_safe({str(sample_dir() / "pdf" / "2611.00002v1.pdf")!r})
         print(os.getpid(), flush=True)
         time.sleep(120)

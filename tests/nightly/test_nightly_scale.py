@@ -6,11 +6,11 @@ from pathlib import Path
 
 import duckdb
 
-from db.runs import start_run
-from db.store import Store
-from extract.pipeline import paper_id_for
+from flopsdb.db.runs import start_run
+from flopsdb.db.store import Store
+from flopsdb.extract.pipeline import paper_id_for
 from flopsdb.batch import extract_files
-from flopsdb.config import Config
+from flopsdb.core.config import Config
 from flopsdb.distributed import backfill
 from flopsdb.sample_server import sample_dir
 
@@ -64,9 +64,9 @@ def test_worker_processes_exit_when_the_parent_already_has_a_parser_pool(tmp_pat
 
     code = textwrap.dedent(f"""
         from pathlib import Path
-        from db.runs import start_run
-        from db.store import Store
-        from extract.robust import parse_pdf_safe
+        from flopsdb.db.runs import start_run
+        from flopsdb.db.store import Store
+        from flopsdb.extract.robust import parse_pdf_safe
         from flopsdb.batch import extract_files
         pdfs = {[str(p) for p in PDFS]!r}
         parse_pdf_safe(pdfs[0])

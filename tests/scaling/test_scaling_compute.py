@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flopsdb.errors import ScalingError
-from scaling.compute import convention, find_accelerator, hardware_compute, operations_compute, tokens_compute
+from flopsdb.core.errors import ScalingError
+from flopsdb.scaling.compute import convention, find_accelerator, hardware_compute, operations_compute, tokens_compute
 
 
 def test_thompson_convention_uses_fp32_without_utilisation(fixture_catalog):

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from flopsdb.errors import FitError
-from scaling.benchmarks import TRANSFORMS
-from scaling.extrapolate import CostAssumptions, extrapolate
-from scaling.fit import FitPoint, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.core.errors import FitError
+from flopsdb.scaling.benchmarks import TRANSFORMS
+from flopsdb.scaling.extrapolate import CostAssumptions, extrapolate
+from flopsdb.scaling.fit import FitPoint, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 
 LOG = TRANSFORMS["log10_error"]
 
@@ -139,7 +139,7 @@ def test_extrapolation_interval_widens_with_noise():
 
 
 def test_tpu_board_peaks_are_priced_per_chip(fixture_catalog):
-    from scaling.extrapolate import cost_assumptions
+    from flopsdb.scaling.extrapolate import cost_assumptions
 
     a = cost_assumptions(fixture_catalog, conv_name="thompson", hardware="TPU v3", price_per_hour=1.0)
     assert a.peak_flops == pytest.approx(4 * 123e12) and a.chips_per_unit == 4
@@ -151,7 +151,7 @@ def test_tpu_board_peaks_are_priced_per_chip(fixture_catalog):
 
 
 def test_prices_come_from_an_epoch_style_table(fixture_catalog, fx):
-    from scaling.extrapolate import cost_assumptions, price_from_table
+    from flopsdb.scaling.extrapolate import cost_assumptions, price_from_table
 
     price, source = price_from_table(fx / "prices.csv", "V100", fixture_catalog)
     assert price == 3.0 and "3 NVIDIA V100 rows" in source

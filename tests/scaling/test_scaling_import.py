@@ -5,10 +5,10 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from db.facts import read_fit_inputs
-from flopsdb.errors import DataImportError
+from flopsdb.db.facts import read_fit_inputs
+from flopsdb.core.errors import DataImportError
 from flopsdb.fitting import import_thompson
-from scaling.importers import arxiv_id, parse_epoch, parse_thompson
+from flopsdb.scaling.importers import arxiv_id, parse_epoch, parse_thompson
 
 
 def test_parse_thompson_keeps_line_numbers_and_reports_bad_values(fx):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scaling.benchmarks import resolve_benchmark
-from scaling.inputs import matches_benchmark, points_from_rows, to_error
+from flopsdb.scaling.benchmarks import resolve_benchmark
+from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 
 
 def _row(fid, source, match="entry", value=80.0, flop=1e20, paper="2001.00001", model="M", estimate_id="e"):

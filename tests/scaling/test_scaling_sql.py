@@ -7,8 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from db.export import export_tables
-from db.sql import QueryError, QueryTimeout, query_database, run_query
+from flopsdb.db.export import export_tables
+from flopsdb.db.sql import QueryError, QueryTimeout, query_database, run_query
 
 
 @pytest.fixture

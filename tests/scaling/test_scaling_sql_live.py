@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from db.publish import publish
-from db.runs import start_run
+from flopsdb.db.publish import publish
+from flopsdb.db.runs import start_run
 from flopsdb.cli import main
 
 
