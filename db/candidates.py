@@ -14,6 +14,7 @@ __all__ = ["candidate_row", "store_candidates", "record_extraction", "load_candi
 _COLUMNS = (
     "candidate_id", "paper", "kind", "extractor", "model", "stage", "page", "x0", "top", "x1", "bottom",
     "span_start", "span_end", "snippet", "confidence", "fields", "alternatives", "flags", "pdf_sha256", "pdf_path",
+    "model_key", "scope", "headline", "headline_reason",
 )
 
 
@@ -27,6 +28,7 @@ def candidate_row(c: Candidate, *, pdf_sha256: str | None = None, pdf_path: str 
         "confidence": c.confidence, "fields": json.dumps(dict(c.fields), default=str),
         "alternatives": json.dumps([dict(a) for a in c.alternatives], default=str) if c.alternatives else None,
         "flags": list(c.flags), "pdf_sha256": pdf_sha256, "pdf_path": pdf_path,
+        "model_key": c.model_key, "scope": c.scope, "headline": c.headline, "headline_reason": c.headline_reason,
     }
 
 
@@ -102,6 +104,10 @@ def candidate_from_row(row: dict[str, Any]) -> Candidate:
         stage=row["stage"],
         alternatives=tuple(json.loads(alts)) if isinstance(alts, str) else tuple(alts or ()),
         flags=tuple(row.get("flags") or ()),
+        model_key=row.get("model_key"),
+        scope=row.get("scope"),
+        headline=bool(row.get("headline") or False),
+        headline_reason=row.get("headline_reason"),
     )
 
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from flopsdb.core.ids import model_key as normalise_model
 from flopsdb.extract.document import Evidence
 
 __all__ = ["Candidate", "KINDS", "STAGES", "KIND_FIELDS"]
@@ -29,6 +30,12 @@ class Candidate:
     ``fields`` holds the kind's fields (``KIND_FIELDS``); ``alternatives`` other readings an
     annotator can pick with keys 1-9 (each a dict of fields); ``flags`` warnings such as
     ``days_or_gpu_days`` or ``project_total``.
+
+    The model link: ``model`` is the paper's name for the model as printed, ``model_key`` its normalised key
+    (shared by all facts of one model; derived from ``model`` when not given) and ``scope`` how the link was made
+    (``model``: named with the fact; ``main_model``: the paper's main model; ``all_models``: the paper states it
+    for all its models). ``headline`` says whether a result is one of the paper's headline results (the headline
+    policy in annotations/GUIDELINES.md) and ``headline_reason`` why (``abstract``, ``main_table``, ...).
     """
 
     paper: str
@@ -41,8 +48,14 @@ class Candidate:
     stage: str | None = None
     alternatives: tuple[Mapping[str, Any], ...] = ()
     flags: tuple[str, ...] = ()
+    model_key: str | None = None
+    scope: str | None = None
+    headline: bool = False
+    headline_reason: str | None = None
 
     def __post_init__(self) -> None:
+        if self.model_key is None and self.model is not None:
+            object.__setattr__(self, "model_key", normalise_model(self.model))
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
         if not 0.0 <= self.confidence <= 1.0:
@@ -65,6 +78,8 @@ class Candidate:
             "paper": self.paper,
             "kind": self.kind,
             "model": self.model,
+            "model_key": self.model_key,
+            "scope": self.scope,
             "stage": self.stage,
             "page": self.evidence.page,
             "bbox": self.evidence.bbox.as_list(),
@@ -77,6 +92,9 @@ class Candidate:
             out[name] = self.fields.get(name)
         for name, value in self.fields.items():
             out.setdefault(name, value)
+        if self.kind == "result":
+            out["headline"] = self.headline
+            out["headline_reason"] = self.headline_reason
         if self.alternatives:
             out["alternatives"] = [dict(a) for a in self.alternatives]
         if self.flags:
@@ -86,7 +104,10 @@ class Candidate:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Candidate":
         """Inverse of :meth:`to_json`."""
-        reserved = {"id", "paper", "kind", "model", "stage", "page", "bbox", "snippet", "span", "confidence", "extractor", "alternatives", "flags"}
+        reserved = {
+            "id", "paper", "kind", "model", "model_key", "scope", "stage", "page", "bbox", "snippet", "span",
+            "confidence", "extractor", "alternatives", "flags", "headline", "headline_reason",
+        }
         fields = {k: v for k, v in data.items() if k not in reserved}
         span = data.get("span") or [None, None]
         evidence = Evidence.from_json({"page": data["page"], "bbox": data["bbox"], "snippet": data.get("snippet", ""), "span": span})
@@ -101,4 +122,8 @@ class Candidate:
             stage=data.get("stage"),
             alternatives=tuple(data.get("alternatives") or ()),
             flags=tuple(data.get("flags") or ()),
+            model_key=data.get("model_key"),
+            scope=data.get("scope"),
+            headline=bool(data.get("headline", False)),
+            headline_reason=data.get("headline_reason"),
         )

@@ -36,6 +36,7 @@ CANDIDATE_SCHEMA = pa.schema([
     ("candidate_id", _s), ("paper", _s), ("kind", _s), ("extractor", _s), ("model", _s), ("stage", _s), ("page", _i),
     ("x0", _f), ("top", _f), ("x1", _f), ("bottom", _f), ("span_start", _i), ("span_end", _i), ("snippet", _s),
     ("confidence", _f), ("fields", _s), ("alternatives", _s), ("flags", pa.list_(_s)), ("pdf_sha256", _s), ("pdf_path", _s),
+    ("model_key", _s), ("scope", _s), ("headline", pa.bool_()), ("headline_reason", _s),
 ])
 """The Parquet schema of candidate shards: the ``candidates`` table's columns without the run id."""
 OUTCOME_SCHEMA = pa.schema([

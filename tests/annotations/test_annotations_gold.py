@@ -350,7 +350,8 @@ def _good(kind: str) -> dict[str, Any]:
         "hardware": {"accelerator": "NVIDIA P100", "count": 8, "unit": "gpu"},
         "training_time": {"hours": 204, "hours_low": 168, "hours_high": 240, "scope": "wall_clock", "approx": False},
         "result": {"task": "machine translation", "dataset": "WMT14 EN-DE", "split": "dev", "metric": "BLEU",
-                   "value": 25.8, "value_text": "25.8", "own": True, "quote": "big 6 1024 4.33 25.8 213"},
+                   "value": 25.8, "value_text": "25.8", "own": True, "headline": False,
+                   "quote": "big 6 1024 4.33 25.8 213"},
         "parameters": {"value": 1542000000, "value_text": "1542M", "quote": "1542M 48 1600"},
     }[kind]
     return {**base, **extra}

@@ -1,0 +1,62 @@
+"""Identifiers: versioned arXiv ids and the normalised key of a model name.
+
+``VersionedId`` is the one place where ``2007.05558v2`` is parsed and formatted; ``model_key`` is the one
+normalisation of a model's printed name, shared by extraction (the model a fact belongs to), the model records
+and the matching of curated records with imported datasets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["VersionedId", "model_key"]
+
+_VERSIONED = re.compile(r"^(?P<id>.+?)v(?P<version>\d+)$")
+
+
+@dataclass(frozen=True, order=True)
+class VersionedId:
+    """An identifier with a version: an arXiv id (``1706.03762v5``) or a versioned component (``hardware.v2``)."""
+
+    id: str
+    version: int
+
+    @classmethod
+    def parse(cls, text: str) -> "VersionedId":
+        """Parse ``<id>v<N>`` or ``<name>.v<N>``; raises ``ValueError`` when there is no version."""
+        m = _VERSIONED.match(text.strip())
+        if not m:
+            raise ValueError(f"{text!r} has no version (expected <id>v<N>)")
+        return cls(m.group("id").rstrip("."), int(m.group("version")))
+
+    def arxiv(self) -> str:
+        """The arXiv form: ``1706.03762v5``."""
+        return f"{self.id}v{self.version}"
+
+    def component(self) -> str:
+        """The component form: ``hardware.v2``."""
+        return f"{self.id}.v{self.version}"
+
+
+_DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "×": "x", "∗": "*"})
+_NOISE = re.compile(r"[\s_\-/,;:()\[\]{}'\"`*†‡§¶⋆?]+")
+_ARCH_DIM = re.compile(r"(\d)\s*x\s*(\d+)\s*d\b")
+
+
+def model_key(name: str | None) -> str | None:
+    """The normalised key of a model name: case, dashes, spaces, brackets and footnote marks folded.
+
+    ``"ResNeXt-101 (64 × 4d)"``, ``"ResNeXt-101 64x4d"`` and ``"resnext101 64x4"`` share one key; sizes and
+    variants stay distinct (``"BERT-Base"`` vs ``"BERT-Large"``).
+
+    >>> model_key("ResNeXt-101 (64 × 4d)") == model_key("ResNeXt-101 64x4")
+    True
+    """
+    if name is None:
+        return None
+    text = unicodedata.normalize("NFKC", name).translate(_DASHES).lower()
+    text = _ARCH_DIM.sub(r"\1x\2", text)
+    key = _NOISE.sub("", text)
+    return key or None
