@@ -17,7 +17,7 @@ from typing import Iterator
 
 import numpy as np
 
-__all__ = ["Box", "Evidence", "Line", "Sentence", "Section", "Caption", "Cell", "Table", "Page", "Document"]
+__all__ = ["Box", "Evidence", "Line", "Sentence", "Section", "Caption", "Cell", "Table", "Page", "ModelName", "Document"]
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,22 @@ class Page:
     flags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ModelName:
+    """One of the paper's own models, as the paper prints its name.
+
+    ``key`` is :func:`flopsdb.core.ids.model_key` of the name (shared by all facts of that model); ``main`` marks
+    the paper's main model(s) (named in the title or abstract, or the last/bold own rows of the main table);
+    ``evidence`` where the name was found; ``source`` how (``title``, ``abstract``, ``main_table``, ``ours``...).
+    """
+
+    name: str
+    key: str
+    main: bool = False
+    source: str = ""
+    evidence: Evidence | None = None
+
+
 @dataclass
 class Document:
     """A parsed paper. See the module docstring for the coordinate and span conventions."""
@@ -182,6 +198,8 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     metadata: dict[str, object] = field(default_factory=dict)
+    models: tuple[ModelName, ...] = ()
+    """The paper's own models, found once per paper before the extractors run (``extract.models``)."""
 
     def page_of(self, offset: int) -> int:
         """The 1-based page holding ``text[offset]``."""

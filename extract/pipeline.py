@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
+from flopsdb.extract.models import find_models
 from flopsdb.core.errors import ExtractError, PDFError
 
 __all__ = ["REGISTRY", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
@@ -85,10 +86,13 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 
 def extract_document(doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None) -> list[Candidate]:
-    """Run the extractors on a document and return deduplicated candidates.
+    """Find the paper's own models (``Document.models``), run the extractors on the document and return
+    deduplicated candidates.
 
     An extractor that raises is recorded in ``failures`` (``"name: error"``) and the others go on.
     """
+    if not doc.models:
+        doc.models = find_models(doc)
     out: list[Candidate] = []
     for name, func in extractors(names).items():
         try:
