@@ -8,10 +8,17 @@ decreasing confidence, each matching the first unmatched gold fact of its paper 
 - result: same ``dataset``, same ``metric`` and the same ``value`` as printed (numeric equality after parsing);
 - parameters: ``value`` within 2 % of the gold value.
 
-Candidates whose stage is ``inference`` are not scored (the gold excludes inference hardware; the extractor
-decides the stage, so a misclassified stage costs recall). For results only candidates with ``own=true`` are
-scored. Candidates below ``min_confidence`` are left out. Precision, recall and F1 are given per kind and
-micro-averaged over all kinds.
+Two modes are scored:
+
+- ``facts`` (the default): what the extractor asserts as the paper's own facts (:func:`extract.facts.select_facts`:
+  headline own results, training-stage hardware and time, own parameters) against the gold's headline results
+  and its hardware, training time and parameters. A fact matching a non-headline gold result is a false positive
+  (it is true, but not a headline result); the report counts those apart.
+- ``candidates``: every candidate that is not inference-stage, own for results, at or above ``min_confidence``,
+  against every gold line.
+
+Papers fall in the develop or validate half by :func:`flopsdb.core.ids.half_of`; the report gives both.
+Precision, recall and F1 are given per kind and micro-averaged over all kinds.
 """
 
 from __future__ import annotations
@@ -22,10 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from flopsdb.extract.candidate import KINDS, Candidate
 from flopsdb.core.errors import ExtractError
+from flopsdb.core.ids import HALVES, half_of
+from flopsdb.extract.candidate import KINDS, Candidate
+from flopsdb.extract.facts import is_fact
 
-__all__ = ["GoldFact", "load_gold", "matches", "Score", "Evaluation", "score", "evaluate_dir", "format_report"]
+__all__ = ["GoldFact", "load_gold", "matches", "Score", "Evaluation", "score", "evaluate_dir", "format_report", "MODES"]
+
+MODES: tuple[str, ...] = ("facts", "candidates")
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,11 @@ class GoldFact:
     quote: str = ""
     model: str | None = None
     stage: str | None = None
+
+    @property
+    def headline(self) -> bool:
+        """A headline result (results only; the headline policy of annotations/GUIDELINES.md)."""
+        return self.kind == "result" and bool(self.fields.get("headline"))
 
 
 def load_gold(path: str | Path) -> tuple[dict[str, list[GoldFact]], list[str]]:
@@ -98,8 +114,11 @@ def matches(candidate: Candidate, gold: GoldFact) -> bool:
     return _close(c.get("value"), g.get("value"), 0.02)
 
 
-def scored(candidate: Candidate, min_confidence: float = 0.0) -> bool:
-    """Whether a candidate takes part in scoring (not inference; results own; above the threshold)."""
+def scored(candidate: Candidate, min_confidence: float = 0.0, mode: str = "candidates") -> bool:
+    """Whether a candidate takes part in scoring: in ``facts`` mode when it is asserted as a fact; in
+    ``candidates`` mode when it is not inference-stage, own for results, and above the threshold."""
+    if mode == "facts":
+        return is_fact(candidate, min_confidence)
     if candidate.stage == "inference" or candidate.confidence < min_confidence:
         return False
     return not (candidate.kind == "result" and not candidate.fields.get("own"))
@@ -141,6 +160,10 @@ class Evaluation:
     problems: list[str] = field(default_factory=list)
     papers: int = 0
     min_confidence: float = 0.0
+    mode: str = "candidates"
+    half: str = "all"
+    true_not_headline: int = 0
+    """Facts mode: results that match a non-headline gold line (counted as false positives)."""
 
     @property
     def micro(self) -> Score:
@@ -149,19 +172,22 @@ class Evaluation:
 
 
 def score(gold: Mapping[str, list[GoldFact]], candidates: Mapping[str, Iterable[Candidate]], *, min_confidence: float = 0.0,
-          evaluation: Evaluation | None = None) -> Evaluation:
+          mode: str = "candidates", evaluation: Evaluation | None = None) -> Evaluation:
     """Match candidates to gold paper by paper (greedy by confidence) and count tp/fp/fn per kind."""
     ev = evaluation or Evaluation()
-    ev.min_confidence = min_confidence
+    ev.min_confidence, ev.mode = min_confidence, mode
     for paper, facts in gold.items():
         ev.papers += 1
-        cands = sorted((c for c in candidates.get(paper, ()) if scored(c, min_confidence)), key=lambda c: -c.confidence)
-        free = list(facts)
+        cands = sorted((c for c in candidates.get(paper, ()) if scored(c, min_confidence, mode)), key=lambda c: -c.confidence)
+        aside = [g for g in facts if mode == "facts" and g.kind == "result" and not g.headline]
+        free = [g for g in facts if g not in aside]
         for c in cands:
             hit = next((g for g in free if matches(c, g)), None)
             if hit is None:
                 ev.by_kind[c.kind].fp += 1
                 ev.false_positives.setdefault(paper, []).append(c)
+                if any(matches(c, g) for g in aside):
+                    ev.true_not_headline += 1
             else:
                 ev.by_kind[c.kind].tp += 1
                 free.remove(hit)
@@ -171,26 +197,44 @@ def score(gold: Mapping[str, list[GoldFact]], candidates: Mapping[str, Iterable[
     return ev
 
 
-def evaluate_dir(gold_dir: str | Path, pdf_dir: str | Path, *, min_confidence: float = 0.0,
-                 extract: Callable[[Path, str], Any] | None = None) -> Evaluation:
-    """Extract every PDF of ``pdf_dir`` that has a gold file (``<paper>.pdf``) and score it.
+def find_pdf(paper: str, pdf_dirs: Iterable[str | Path]) -> Path:
+    """``<paper>.pdf`` in the first folder that has it (the first folder's path when none has it)."""
+    dirs = [Path(d) for d in pdf_dirs]
+    return next((d / f"{paper}.pdf" for d in dirs if (d / f"{paper}.pdf").exists()), dirs[0] / f"{paper}.pdf")
+
+
+def evaluate_dir(gold_dir: str | Path, pdf_dirs: str | Path | Iterable[str | Path], *, min_confidence: float = 0.0,
+                 modes: Iterable[str] = MODES, halves: Iterable[str] = HALVES, papers: Iterable[str] | None = None,
+                 extract: Callable[[Path, str], Any] | None = None) -> dict[tuple[str, str], Evaluation]:
+    """Extract the PDF of every gold paper (``<paper>.pdf`` in one of ``pdf_dirs``) once and score it in each
+    mode for each half: ``{(half, mode): Evaluation}``; half ``all`` pools both halves.
 
     ``extract(path, paper)`` defaults to :func:`extract.pipeline.extract_file`; a PDF that is missing or
-    cannot be read counts all its gold facts as misses and is listed in ``failures``.
+    cannot be read counts all its gold facts as misses and is listed in ``failures``. ``papers`` restricts the
+    run to those ids.
     """
     from flopsdb.extract.pipeline import extract_file
 
+    dirs = [pdf_dirs] if isinstance(pdf_dirs, (str, Path)) else list(pdf_dirs)
     gold, problems = load_gold(gold_dir)
-    ev = Evaluation(problems=problems)
+    wanted = set(papers) if papers is not None else None
+    halves = tuple(halves)
+    gold = {p: f for p, f in gold.items() if (wanted is None or p in wanted) and ("all" in halves or half_of(p) in halves)}
     run = extract or (lambda path, paper: extract_file(path, paper=paper))
     candidates: dict[str, list[Candidate]] = {}
+    failures: dict[str, str] = {}
     for paper in gold:
-        pdf = Path(pdf_dir) / f"{paper}.pdf"
-        outcome = run(pdf, paper)
+        outcome = run(find_pdf(paper, dirs), paper)
         if not outcome.ok:
-            ev.failures[paper] = outcome.error or outcome.reason or "failed"
+            failures[paper] = outcome.error or outcome.reason or "failed"
         candidates[paper] = list(outcome.candidates)
-    return score(gold, candidates, min_confidence=min_confidence, evaluation=ev)
+    out: dict[tuple[str, str], Evaluation] = {}
+    for half in halves:
+        part = {p: f for p, f in gold.items() if half == "all" or half_of(p) == half}
+        for mode in modes:
+            ev = Evaluation(problems=problems, half=half, failures={p: r for p, r in failures.items() if p in part})
+            out[(half, mode)] = score(part, candidates, min_confidence=min_confidence, mode=mode, evaluation=ev)
+    return out
 
 
 def _describe(fields: Mapping[str, Any], kind: str) -> str:
@@ -201,7 +245,10 @@ def _describe(fields: Mapping[str, Any], kind: str) -> str:
 
 def format_report(ev: Evaluation, *, verbose: bool = False) -> str:
     """The table of precision, recall and F1 per kind and micro; with ``verbose`` the misses and false positives per paper."""
-    lines = [f"papers: {ev.papers}   min confidence: {ev.min_confidence}", f"{'kind':<14} {'gold':>5} {'tp':>5} {'fp':>5} {'fn':>5} {'precision':>9} {'recall':>7} {'F1':>6}"]
+    head = f"{ev.half} half, {ev.mode}: papers: {ev.papers}   min confidence: {ev.min_confidence}"
+    if ev.mode == "facts":
+        head += f"   true but not headline: {ev.true_not_headline}"
+    lines = [head, f"{'kind':<14} {'gold':>5} {'tp':>5} {'fp':>5} {'fn':>5} {'precision':>9} {'recall':>7} {'F1':>6}"]
     rows = [(k, ev.by_kind[k]) for k in KINDS] + [("micro", ev.micro)]
     for name, s in rows:
         lines.append(f"{name:<14} {s.tp + s.fn:>5} {s.tp:>5} {s.fp:>5} {s.fn:>5} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f}")

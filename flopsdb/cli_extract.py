@@ -33,10 +33,15 @@ def _summary(c: dict) -> str:
 @click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
+@click.option("--facts", "facts_only", is_flag=True,
+              help="Print only the paper's own facts (headline own results, training hardware and time, own parameters; deduplicated).")
 @pass_app
-def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, ...], to_store: bool, timeout: float) -> None:
+def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, ...], to_store: bool, timeout: float,
+                facts_only: bool) -> None:
     """Extract hardware, training time, results and parameters from PDFs.
 
+    By default every candidate is printed (the review queue needs them all); with --facts only what the extractor
+    asserts as the paper's own facts, in the same JSONL contract. --store keeps every candidate either way.
     A file that cannot be read gets one line on stderr and the others go on; the exit status is 1 if any failed.
 
     \b
@@ -44,6 +49,7 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
       flopsdb extract ../shared/corpus/pdfs/1706.03762.pdf --format table
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
     """
+    from flopsdb.extract.facts import select_facts
     from flopsdb.extract.pipeline import extract_file
 
     run_id = None
@@ -68,7 +74,7 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
         for w in outcome.warnings:
             if w.startswith(("result", "hardware", "training_time", "parameters")):
                 click.echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
-        for c in outcome.candidates:
+        for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
             data = c.to_json()
             if fmt == "jsonl":
                 click.echo(json.dumps(data, ensure_ascii=False, default=str))
@@ -88,27 +94,35 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
 @click.command("evaluate")
 @click.option("--gold", "gold_dir", type=click.Path(exists=True, path_type=Path), default=Path("annotations/gold"), show_default=True,
               help="Folder of <paper>.jsonl gold files.")
-@click.option("--pdfs", "pdf_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
-              help="Folder holding <paper>.pdf for every gold paper.")
+@click.option("--pdfs", "pdf_dirs", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True, multiple=True,
+              help="Folder holding <paper>.pdf files (repeatable: each gold paper is looked up in every folder).")
+@click.option("--half", "halves", type=click.Choice(["develop", "validate", "all"]), multiple=True,
+              help="Score this half (repeatable); default: develop and validate.")
+@click.option("--mode", "modes", type=click.Choice(["facts", "candidates"]), multiple=True,
+              help="facts: what --facts asserts against headline gold; candidates: every candidate against all gold. Default: both.")
+@click.option("--paper", "papers", multiple=True, help="Score only this paper id (repeatable).")
 @click.option("--min-confidence", type=float, default=0.35, show_default=True,
               help="Score only candidates at or above this confidence (weaker ones still go to the review queue).")
 @click.option("-v", "--verbose", is_flag=True, help="List per paper the gold facts missed and the false candidates.")
 @pass_app
-def evaluate_cmd(app: App, gold_dir: Path, pdf_dir: Path, min_confidence: float, verbose: bool) -> None:
-    """Score the extractors against the gold: precision, recall and F1 per kind and micro.
+def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: tuple[str, ...], modes: tuple[str, ...],
+                 papers: tuple[str, ...], min_confidence: float, verbose: bool) -> None:
+    """Score the extractors against the gold: precision, recall and F1 per kind and micro, per half and mode.
 
+    Papers fall in the develop or validate half by a fixed rule on their id (annotations/GUIDELINES.md).
     Matching: hardware on accelerator and count; training time on hours within 10 %; results on dataset,
     metric and value; parameters on value within 2 %. Inference-stage and baseline results are not scored.
 
     \b
     Example:
-      flopsdb evaluate --gold annotations/gold --pdfs ../shared/corpus/pdfs
-      flopsdb evaluate --pdfs ../shared/corpus/pdfs --verbose
+      flopsdb evaluate --pdfs ../shared/corpus/pdfs --pdfs ../shared/corpus2/pdfs
+      flopsdb evaluate --pdfs ../shared/corpus2/pdfs --half develop --mode facts --verbose
     """
-    from flopsdb.extract.evaluate import evaluate_dir, format_report
+    from flopsdb.extract.evaluate import MODES, evaluate_dir, format_report
 
-    ev = evaluate_dir(gold_dir, pdf_dir, min_confidence=min_confidence)
-    click.echo(format_report(ev, verbose=verbose))
+    results = evaluate_dir(gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES,
+                           halves=halves or ("develop", "validate"), papers=papers or None)
+    click.echo("\n\n".join(format_report(ev, verbose=verbose) for ev in results.values()))
 
 
 COMMANDS: list[click.Command] = [extract_cmd, evaluate_cmd]

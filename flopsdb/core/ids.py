@@ -7,11 +7,12 @@ and the matching of curated records with imported datasets.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["VersionedId", "model_key"]
+__all__ = ["VersionedId", "model_key", "HALVES", "half_of"]
 
 _VERSIONED = re.compile(r"^(?P<id>.+?)v(?P<version>\d+)$")
 
@@ -60,3 +61,12 @@ def model_key(name: str | None) -> str | None:
     text = _ARCH_DIM.sub(r"\1x\2", text)
     key = _NOISE.sub("", text)
     return key or None
+
+
+HALVES: tuple[str, ...] = ("develop", "validate")
+
+
+def half_of(paper: str) -> str:
+    """The half a paper belongs to, by a fixed rule on its id (annotations/GUIDELINES.md): the first hex digit
+    of ``sha256(paper)`` is 0-7 for ``develop``, 8-f for ``validate``. Rules are tuned on the develop half only."""
+    return "develop" if hashlib.sha256(paper.encode("utf-8")).hexdigest()[0] in "01234567" else "validate"

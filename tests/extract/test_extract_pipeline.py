@@ -105,7 +105,8 @@ def test_load_gold_reports_bad_lines_and_keeps_the_rest(tmp_path: Path, gold_dir
 
 
 def test_evaluate_cli_on_the_tiny_gold(sample_pdf: Path, gold_dir: Path, config) -> None:
-    result = CliRunner().invoke(main, ["evaluate", "--gold", str(gold_dir), "--pdfs", str(sample_pdf.parent), "--min-confidence", "0", "--verbose"])
+    result = CliRunner().invoke(main, ["evaluate", "--gold", str(gold_dir), "--pdfs", str(sample_pdf.parent), "--min-confidence", "0", "--verbose",
+                                       "--half", "all", "--mode", "candidates"])
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.split()}
     assert rows["hardware"][1:5] == ["1", "1", "0", "0"]
