@@ -160,6 +160,56 @@ class HttpClient:
             return -1.0 if retry_after is None else retry_after
         raise HTTPError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(), status=resp.status_code, url=url, paper=paper)
 
+    @contextmanager
+    def _attempts(
+        self,
+        url: str,
+        *,
+        stream: bool,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        validate: Callable[[requests.Response], None] | None,
+        accept: frozenset[int],
+        paper: str | None,
+    ) -> Iterator[requests.Response]:
+        """The one request loop: up to ``max_retries + 1`` attempts, each in a rate-limit slot, yielding the
+        first good response (its body read unless ``stream``; the slot held while the caller uses it)."""
+        last, last_status, last_retry_after, invalid = "no attempt", None, None, False
+        for attempt in range(self.max_retries + 1):
+            retry_after: float | None = None
+            with self._slot():
+                try:
+                    resp = self.session.get(url, params=params, headers=dict(headers or {}), timeout=self.timeout, stream=stream)
+                    if not stream:
+                        _ = resp.content
+                except _TRANSIENT as exc:
+                    last, last_status, invalid = f"{type(exc).__name__}: {exc}", None, False
+                else:
+                    try:
+                        delay = self._check_status(resp, resp.url or url, paper, accept)
+                        if delay is None:
+                            try:
+                                if validate is not None:
+                                    validate(resp)
+                            except Retryable as exc:
+                                last, last_status, invalid = str(exc), resp.status_code, True
+                            else:
+                                yield resp
+                                return
+                        else:
+                            retry_after = None if delay < 0 else delay
+                            last, last_status, invalid = f"HTTP {resp.status_code}", resp.status_code, False
+                            last_retry_after = retry_after
+                    finally:
+                        if stream:
+                            resp.close()
+            if attempt < self.max_retries:
+                self._wait(attempt, retry_after)
+        message = f"{last} after {self.max_retries + 1} attempts"
+        if invalid:
+            raise FeedError(message, url=url, paper=paper)
+        raise HTTPError(message, status=last_status, retry_after=last_retry_after, url=url, paper=paper)
+
     def get(
         self,
         url: str,
@@ -176,38 +226,8 @@ class HttpClient:
         :class:`flopsdb.core.errors.FlopsdbError` (final). Statuses in ``accept`` are handed to
         ``validate`` instead of failing.
         """
-        last: str = "no attempt"
-        last_status: int | None = None
-        last_retry_after: float | None = None
-        for attempt in range(self.max_retries + 1):
-            retry_after: float | None = None
-            with self._slot():
-                try:
-                    resp = self.session.get(url, params=params, headers=dict(headers or {}), timeout=self.timeout)
-                    _ = resp.content
-                except _TRANSIENT as exc:
-                    last, last_status = f"{type(exc).__name__}: {exc}", None
-                else:
-                    delay = self._check_status(resp, resp.url or url, paper, accept)
-                    if delay is None:
-                        try:
-                            if validate is not None:
-                                validate(resp)
-                            return resp
-                        except Retryable as exc:
-                            last, last_status = str(exc), resp.status_code
-                    else:
-                        last, last_status = f"HTTP {resp.status_code}", resp.status_code
-                        retry_after = None if delay < 0 else delay
-                        last_retry_after = retry_after
-            if attempt < self.max_retries:
-                self._wait(attempt, retry_after)
-        if last_status is not None and last_status in RETRY_STATUSES:
-            raise HTTPError(f"{last} after {self.max_retries + 1} attempts", status=last_status,
-                            retry_after=last_retry_after, url=url, paper=paper)
-        if last_status is not None:
-            raise FeedError(f"{last} after {self.max_retries + 1} attempts", url=url, paper=paper)
-        raise HTTPError(f"{last} after {self.max_retries + 1} attempts", url=url, paper=paper)
+        with self._attempts(url, stream=False, params=params, headers=headers, validate=validate, accept=accept, paper=paper) as resp:
+            return resp
 
     @contextmanager
     def stream(
@@ -219,25 +239,5 @@ class HttpClient:
     ) -> Iterator[requests.Response]:
         """Open a streamed GET (retrying until the headers arrive) and hold the rate-limit slot while
         the caller reads the body. Errors while reading the body are the caller's to handle."""
-        last = "no attempt"
-        last_status: int | None = None
-        for attempt in range(self.max_retries + 1):
-            retry_after: float | None = None
-            with self._slot():
-                try:
-                    resp = self.session.get(url, headers=dict(headers or {}), timeout=self.timeout, stream=True)
-                except _TRANSIENT as exc:
-                    last, last_status = f"{type(exc).__name__}: {exc}", None
-                else:
-                    try:
-                        delay = self._check_status(resp, url, paper, frozenset({416}))
-                        if delay is None:
-                            yield resp
-                            return
-                        last, last_status = f"HTTP {resp.status_code}", resp.status_code
-                        retry_after = None if delay < 0 else delay
-                    finally:
-                        resp.close()
-            if attempt < self.max_retries:
-                self._wait(attempt, retry_after)
-        raise HTTPError(f"{last} after {self.max_retries + 1} attempts", status=last_status, url=url, paper=paper)
+        with self._attempts(url, stream=True, params=None, headers=headers, validate=None, accept=frozenset({416}), paper=paper) as resp:
+            yield resp
