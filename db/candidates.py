@@ -9,7 +9,7 @@ from flopsdb.db.store import Connection
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
 
-__all__ = ["candidate_row", "store_candidates", "record_extraction", "load_candidates", "candidate_from_row", "pending_extractions"]
+__all__ = ["candidate_row", "store_candidates", "record_extraction", "load_candidates", "candidate_from_row", "pending_extractions", "drop_superseded"]
 
 _COLUMNS = (
     "candidate_id", "paper", "kind", "extractor", "model", "stage", "page", "x0", "top", "x1", "bottom",
@@ -119,14 +119,32 @@ def load_candidates(con: Connection, *, paper: str | None = None) -> list[Candid
     return [candidate_from_row(dict(zip(cols, r))) for r in cur.fetchall()]
 
 
-def pending_extractions(con: Connection) -> list[tuple[str, int, str, str]]:
-    """``(arxiv_id, version, sha256, path)`` of downloaded PDFs not yet extracted successfully at that content hash."""
+def pending_extractions(con: Connection, extractors: Sequence[str] | None = None) -> list[tuple[str, int, str, str]]:
+    """``(arxiv_id, version, sha256, path)`` of downloaded PDFs not yet extracted successfully at that content hash;
+    with ``extractors`` (the current versioned names), also those last extracted by another set of versions."""
+    same_set = " AND list_sort(e.extractors) = list_sort(?::VARCHAR[])" if extractors is not None else ""
     return [
         (r[0], r[1], r[2], r[3])
         for r in con.execute(
             "SELECT d.arxiv_id, d.version, d.sha256, d.path FROM downloads d"
             " WHERE d.kind = 'pdf' AND d.status = 'ok' AND NOT EXISTS"
-            " (SELECT 1 FROM extractions e WHERE e.sha256 = d.sha256 AND e.status = 'ok')"
-            " ORDER BY d.arxiv_id, d.version"
+            f" (SELECT 1 FROM extractions e WHERE e.sha256 = d.sha256 AND e.status = 'ok'{same_set})"
+            " ORDER BY d.arxiv_id, d.version",
+            [list(extractors)] if extractors is not None else [],
         ).fetchall()
     ]
+
+
+def drop_superseded(con: Connection, paper: str, extractors: Sequence[str]) -> int:
+    """Remove the paper's candidates made by extractors outside ``extractors`` (older versions) that nobody has
+    reviewed or leased yet; reviewed ones stay for history. Returns how many were removed."""
+    where = (
+        "paper = ? AND NOT list_contains(?::VARCHAR[], extractor)"
+        " AND candidate_id NOT IN (SELECT candidate_id FROM review_events)"
+        " AND candidate_id NOT IN (SELECT candidate_id FROM review_leases)"
+    )
+    args = [paper, list(extractors)]
+    n = con.execute(f"SELECT count(*) FROM candidates WHERE {where}", args).fetchone()[0]
+    if n:
+        con.execute(f"DELETE FROM candidates WHERE {where}", args)
+    return int(n)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from flopsdb.db.candidates import pending_extractions, record_extraction, store_candidates
+from flopsdb.db.candidates import drop_superseded, pending_extractions, record_extraction, store_candidates
 from flopsdb.db.store import Connection, Store
-from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
+from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
 from flopsdb.core.config import Config
 
 __all__ = ["BatchOutcome", "extract_one", "store_result", "extract_pending", "extract_files"]
@@ -47,6 +47,7 @@ def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) ->
     """Store one file's candidates and its outcome in the caller's transaction; return new candidates."""
     new = 0
     if outcome.ok:
+        drop_superseded(con, outcome.paper, outcome.extractors)
         new = store_candidates(con, outcome.candidates, run_id=run_id, pdf_sha256=outcome.sha256 or None, pdf_path=outcome.path)
     record_extraction(
         con, paper=outcome.paper, sha256=outcome.sha256 or f"missing:{outcome.path}", status=outcome.status, run_id=run_id,
@@ -103,7 +104,7 @@ def extract_pending(
 ) -> BatchOutcome:
     """Extract every downloaded PDF not yet extracted at its hash (and due, for past failures)."""
     with store.connect() as con:
-        pending = [(a, v, sha, path) for a, v, sha, path in pending_extractions(con) if is_due(con, f"{a}v{v}")]
+        pending = [(a, v, sha, path) for a, v, sha, path in pending_extractions(con, tuple(REGISTRY)) if is_due(con, f"{a}v{v}")]
     versions = {a: v for a, v, _, _ in pending}
     jobs = [(path, a) for a, _, _, path in pending]
     return extract_files(store, jobs, run_id=run_id, workers=workers, timeout=config.extract_timeout,

@@ -25,7 +25,7 @@ from flopsdb.db.candidates import candidate_row, pending_extractions
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.shards import load_shards
 from flopsdb.db.store import Store
-from flopsdb.extract.pipeline import paper_id_for
+from flopsdb.extract.pipeline import REGISTRY, paper_id_for
 from flopsdb.batch import extract_one
 from flopsdb.core.config import Config
 
@@ -109,7 +109,7 @@ def backfill(
 
     with store.transaction() as con:
         run_id = start_run(con, "backfill")
-        jobs = [(path, a) for a, _, _, path in pending_extractions(con)] if pending else []
+        jobs = [(path, a) for a, _, _, path in pending_extractions(con, tuple(REGISTRY))] if pending else []
     jobs += [(str(p.resolve()), paper_id_for(p)) for p in _expand(paths)]
     shard_dir = (shard_dir or config.home / "shards" / run_id).resolve()
     report = BackfillReport(run_id=run_id, shard_dir=shard_dir)

@@ -139,7 +139,7 @@ def plan(con: Connection, config: Config, *, since: date | None, max_papers: int
     cursors = {s: (get_cursor(con, f"arxiv-oai:{s}") or {}).get("cursor") for s in config.sets}
     todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]
     due, waiting = _due(con, "download", todo)
-    pending = len(pending_extractions(con))
+    pending = len(pending_extractions(con, tuple(REGISTRY)))
     crawl_from = {s: (str(since) if since else (c or "the beginning")) for s, c in cursors.items()}
     return [
         StepReport("crawl", counts={"sets": len(config.sets)}, skipped=f"would harvest from {crawl_from}"),

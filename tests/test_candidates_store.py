@@ -32,3 +32,23 @@ def test_candidates_round_trip_and_are_stored_once(store) -> None:
     same = next(c for c in back if c.fields["hours"] == 12.0)
     assert same == original and same.candidate_id == original.candidate_id
     assert attempts == 2
+
+
+def test_a_new_extractor_version_re_extracts_and_supersedes_unreviewed_candidates(store, tmp_path) -> None:
+    from flopsdb.crawler.download import Downloaded
+    from flopsdb.db.candidates import drop_superseded, pending_extractions
+    from flopsdb.db.downloads import record_download
+
+    sha = "cd" * 32
+    with store.transaction() as con:
+        run = start_run(con, "test")
+        record_download(con, Downloaded(arxiv_id="1706.03762", version=5, kind="pdf", url="http://127.0.0.1/x.pdf",
+                                        path=tmp_path / "x.pdf", sha256=sha, bytes=10, content_type="application/pdf"), run)
+        record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=["training_time.v1"])
+        store_candidates(con, [_candidate()], run_id=run)
+        assert [p[2] for p in pending_extractions(con)] == []
+        assert [p[2] for p in pending_extractions(con, ["training_time.v1"])] == []
+        assert [p[2] for p in pending_extractions(con, ["training_time.v2"])] == [sha]
+        assert drop_superseded(con, "1706.03762", ["training_time.v1"]) == 0
+        assert drop_superseded(con, "1706.03762", ["training_time.v2"]) == 1
+        assert load_candidates(con, paper="1706.03762") == []
