@@ -155,6 +155,8 @@ def test_nothing_but_the_cli_imports_the_cli() -> None:
     ]
     for folder in ("benchmarks", "scripts"):
         for path in (ROOT / folder).glob("*.py"):
+            if path.name == "cli_reference.py":  # documents the CLI, so it reads it
+                continue
             if "flopsdb.cli" in path.read_text(encoding="utf-8"):
                 bad.append(f"{folder}/{path.name} imports the CLI")
     assert not bad, "\n".join(bad)
@@ -178,17 +180,3 @@ def test_layer_rules_catch_an_upward_import() -> None:
     assert layer("flopsdb.db.store") < layer("flopsdb.nightly") < layer("flopsdb.cli")
     assert layer("flopsdb.core.errors") < layer("flopsdb.crawler.http")
 
-
-def test_readme_documents_every_verb() -> None:
-    from flopsdb.cli import main
-
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-
-    def verbs(group, prefix):
-        for name, cmd in group.commands.items():
-            yield prefix + [name]
-            if hasattr(cmd, "commands"):
-                yield from verbs(cmd, prefix + [name])
-
-    undocumented = [" ".join(v) for v in verbs(main, []) if f"flopsdb {' '.join(v)}" not in readme]
-    assert not undocumented, f"README does not show: {undocumented}"
