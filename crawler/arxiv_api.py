@@ -18,16 +18,12 @@ from lxml import etree
 
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
-from flopsdb.core.errors import FeedError
+from flopsdb.core.errors import ArxivErrorFeed, FeedError
 
-__all__ = ["ArxivApi", "ArxivErrorFeed", "check_atom", "paper_from_result"]
+__all__ = ["ArxivApi", "check_atom", "paper_from_result"]
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(.+?)(?:v(\d+))?$")
-
-
-class ArxivErrorFeed(FeedError):
-    """arXiv answered with its error feed (e.g. ``incorrect id format``)."""
 
 
 def check_atom(resp: requests.Response) -> None:

@@ -19,22 +19,15 @@ from lxml import etree
 
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
-from flopsdb.core.errors import FeedError
+from flopsdb.core.errors import FeedError, OAIError
 
-__all__ = ["HarvestPage", "OAIError", "list_records", "parse_list_records", "check_oai_xml", "split_authors"]
+__all__ = ["HarvestPage", "list_records", "parse_list_records", "check_oai_xml", "split_authors"]
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
 _NS = {"oai": OAI_NS, "raw": RAW_NS}
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
-
-class OAIError(FeedError):
-    """The repository answered with an OAI-PMH ``<error>`` (``code`` is e.g. ``badResumptionToken``)."""
-
-    def __init__(self, message: str, *, code: str, url: str | None = None, page: int | None = None) -> None:
-        super().__init__(message, url=url, page=page)
-        self.code = code
 
 
 @dataclass(frozen=True)

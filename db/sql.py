@@ -18,19 +18,11 @@ import duckdb
 
 from flopsdb.db.store import Store
 from flopsdb.core.config import Config
-from flopsdb.core.errors import FlopsdbError
+from flopsdb.core.errors import QueryError, QueryTimeout
 
-__all__ = ["QueryError", "QueryTimeout", "QueryResult", "run_query", "query_database", "SAFE_CONFIG"]
+__all__ = ["QueryResult", "run_query", "query_database", "SAFE_CONFIG"]
 
 SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
-
-
-class QueryError(FlopsdbError):
-    """An analyst's query was refused or failed."""
-
-
-class QueryTimeout(QueryError):
-    """An analyst's query ran past the time limit and was interrupted."""
 
 
 @dataclass

@@ -18,7 +18,8 @@ from typing import Callable, Iterable, Sequence
 from flopsdb.crawler.arxiv_api import ArxivApi
 from flopsdb.crawler.download import download_pdf, download_source, pdf_url
 from flopsdb.crawler.http import HttpClient, RateLimiter
-from flopsdb.crawler.oai import OAIError, list_records
+from flopsdb.core.errors import OAIError
+from flopsdb.crawler.oai import list_records
 from flopsdb.crawler.paper import Paper
 from flopsdb.crawler.pwc import PwcApi, PwcResult, iter_results
 from flopsdb.crawler.relevance import judge

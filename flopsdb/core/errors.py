@@ -9,9 +9,13 @@ Every error carries the context needed to act on it (``url``, ``paper``, ``page`
     ├── ConfigError
     ├── StoreError
     │   └── StoreLocked
+    ├── QueryError               (an analyst's query refused or failed)
+    │   └── QueryTimeout
     ├── CrawlError
     │   ├── HTTPError            (status, retry_after)
     │   ├── FeedError            (malformed, truncated or error feeds)
+    │   │   ├── OAIError         (an OAI-PMH <error>: code)
+    │   │   └── ArxivErrorFeed   (the arXiv API's error feed)
     │   └── DownloadError
     │       └── NotAPDF
     ├── ExtractError
@@ -35,6 +39,10 @@ __all__ = [
     "CrawlError",
     "HTTPError",
     "FeedError",
+    "OAIError",
+    "ArxivErrorFeed",
+    "QueryError",
+    "QueryTimeout",
     "DownloadError",
     "NotAPDF",
     "ExtractError",
@@ -97,6 +105,14 @@ class StoreLocked(StoreError):
     """Another process held the database file longer than we were willing to wait."""
 
 
+class QueryError(FlopsdbError):
+    """An analyst's query was refused or failed."""
+
+
+class QueryTimeout(QueryError):
+    """An analyst's query ran past the time limit and was interrupted."""
+
+
 class CrawlError(FlopsdbError):
     """Harvesting from arXiv or Papers with Code failed."""
 
@@ -120,6 +136,18 @@ class HTTPError(CrawlError):
 
 class FeedError(CrawlError):
     """A feed (OAI-PMH XML, Atom, JSON) was malformed, truncated or an error report."""
+
+
+class OAIError(FeedError):
+    """The repository answered with an OAI-PMH ``<error>`` (``code`` is e.g. ``badResumptionToken``)."""
+
+    def __init__(self, message: str, *, code: str, url: str | None = None, page: int | None = None) -> None:
+        super().__init__(message, url=url, page=page)
+        self.code = code
+
+
+class ArxivErrorFeed(FeedError):
+    """arXiv answered with its error feed (e.g. ``incorrect id format``)."""
 
 
 class DownloadError(CrawlError):

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from flopsdb.crawler.arxiv_api import ArxivApi, ArxivErrorFeed
+from flopsdb.core.errors import ArxivErrorFeed
+from flopsdb.crawler.arxiv_api import ArxivApi
 from flopsdb.crawler.http import HttpClient, RateLimiter
 from flopsdb.db.store import Store
 from flopsdb.core.config import Config, load_config

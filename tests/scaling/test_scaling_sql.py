@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from flopsdb.db.export import export_tables
-from flopsdb.db.sql import QueryError, QueryTimeout, query_database, run_query
+from flopsdb.core.errors import QueryError, QueryTimeout
+from flopsdb.db.sql import query_database, run_query
 
 
 @pytest.fixture
