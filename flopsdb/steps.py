@@ -133,6 +133,7 @@ def enqueue(config: Config, store: Store, run_id: str) -> StepReport:
 def plan(con: Connection, config: Config, *, since: date | None, max_papers: int | None) -> list[StepReport]:
     """What a run would do, read from the database without writing or touching the network."""
     from flopsdb.db.candidates import pending_extractions
+    from flopsdb.extract.pipeline import REGISTRY
     from flopsdb.db.downloads import papers_to_download
     from flopsdb.db.papers import get_cursor
 
