@@ -10,11 +10,16 @@ import click
 from flopsdb.cli import main
 
 
-def _walk(command: click.Command, path: list[str]):
-    yield path, command
+def _walk(command: click.Command, path: list[str], parent: click.Context | None = None):
+    name = " ".join(["flopsdb", *path])
+    ctx = command.make_context(path[-1] if path else "flopsdb", [], parent=parent, resilient_parsing=True)
+    ctx.terminal_width = ctx.max_content_width = 100
+    yield name, command, ctx
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            yield from _walk(command.commands[name], path + [name])
+        for sub in command.list_commands(ctx):
+            found = command.get_command(ctx, sub)
+            if found is not None:
+                yield from _walk(found, path + [sub], ctx)
 
 
 def reference() -> str:
@@ -25,10 +30,8 @@ def reference() -> str:
         "Generated from `--help` by `scripts/cli_reference.py`; `tests/test_docs.py` checks that it is current.",
         "",
     ]
-    for path, command in _walk(main, []):
-        name = " ".join(["flopsdb", *path])
-        with click.Context(command, info_name=name, terminal_width=100, max_content_width=100) as ctx:
-            text = command.get_help(ctx)
+    for name, command, ctx in _walk(main, []):
+        text = command.get_help(ctx)
         out += [f"## `{name}`", "", "```", text.rstrip(), "```", ""]
     return "\n".join(out)
 
