@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
-from flopsdb.db.store import Connection
-
-__all__ = ["start_run", "finish_run", "last_runs"]
+from flopsdb.db.store import Connection, Store
 
 
 def _now() -> datetime:
@@ -39,6 +39,40 @@ def finish_run(
         "UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE run_id = ?",
         [_now(), status, json.dumps(dict(counts or {}), default=str), error, run_id],
     )
+
+
+@dataclass
+class Run:
+    """A run being recorded: its id, and the status, counts and error it will end with."""
+
+    run_id: str
+    status: str = "ok"
+    counts: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+@contextmanager
+def recording(store: Store, command: str, *, run_id: str | None = None) -> Iterator[Run]:
+    """Record a run of ``command`` around a block: started on entry, finished on exit with the status the block
+    set (``ok`` by default), or ``failed`` with the exception's message when the block raises.
+
+    Given the ``run_id`` of an enclosing run (a nightly step), nothing is recorded: the enclosing run owns it.
+    """
+    own = run_id is None
+    if run_id is None:
+        with store.transaction() as con:
+            run_id = start_run(con, command)
+    run = Run(run_id)
+    try:
+        yield run
+    except BaseException as exc:
+        if own:
+            with store.transaction() as con:
+                finish_run(con, run.run_id, status="failed", counts=run.counts, error=str(exc) or type(exc).__name__)
+        raise
+    if own:
+        with store.transaction() as con:
+            finish_run(con, run.run_id, status=run.status, counts=run.counts, error=run.error)
 
 
 def last_runs(con: Connection, limit: int = 5) -> list[dict[str, Any]]:

@@ -8,19 +8,13 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from flopsdb.core.ids import model_key as normalise_model
+from flopsdb.core.kinds import KIND_FIELDS, Kind, Stage
 from flopsdb.extract.document import Evidence
 
 __all__ = ["Candidate", "KINDS", "STAGES", "KIND_FIELDS"]
 
-KINDS: tuple[str, ...] = ("hardware", "training_time", "result", "parameters")
-STAGES: tuple[str, ...] = ("pretraining", "training", "fine-tuning", "search", "inference")
-
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "hardware": ("accelerator", "count", "unit"),
-    "training_time": ("hours", "hours_low", "hours_high", "scope", "approx"),
-    "result": ("task", "dataset", "split", "metric", "value", "value_text", "own"),
-    "parameters": ("value", "value_text"),
-}
+KINDS: tuple[str, ...] = tuple(Kind)
+STAGES: tuple[str, ...] = tuple(Stage)
 
 
 @dataclass(frozen=True)

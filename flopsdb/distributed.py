@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flopsdb.db.candidates import candidate_row, pending_extractions
-from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.runs import recording
 from flopsdb.db.shards import load_shards
 from flopsdb.db.store import Store
 from flopsdb.extract.pipeline import REGISTRY, paper_id_for
@@ -107,32 +107,33 @@ def backfill(
     import dask
     from dask.distributed import Client, LocalCluster
 
-    with store.transaction() as con:
-        run_id = start_run(con, "backfill")
-        jobs = [(path, a) for a, _, _, path in pending_extractions(con, tuple(REGISTRY))] if pending else []
-    jobs += [(str(p.resolve()), paper_id_for(p)) for p in _expand(paths)]
-    shard_dir = (shard_dir or config.home / "shards" / run_id).resolve()
-    report = BackfillReport(run_id=run_id, shard_dir=shard_dir)
-    cluster = None
-    if not scheduler:
-        with dask.config.set({"distributed.worker.daemon": False}):
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    try:
-        with Client(scheduler or cluster) as client:
-            futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout, pure=False)
-                       for path, paper in jobs]
-            results = client.gather(futures)
-    finally:
-        if cluster is not None:
-            cluster.close()
-    report.files = len(results)
-    report.pages = sum(int(r["pages"]) for r in results)
-    report.failures = [(str(r["paper"]), str(r["reason"])) for r in results if not r["ok"]]
-    with store.transaction() as con:
-        report.candidates = load_shards(
-            con, [Path(str(r["candidates"])) for r in results if r["candidates"]], [Path(str(r["outcome"])) for r in results],
-            run_id=run_id,
-        )
-        finish_run(con, run_id, status="partial" if report.failures else "ok",
-                   counts={"files": report.files, "candidates": report.candidates, "failures": len(report.failures)})
+    with recording(store, "backfill") as run:
+        run_id = run.run_id
+        with store.connect() as con:
+            jobs = [(path, a) for a, _, _, path in pending_extractions(con, tuple(REGISTRY))] if pending else []
+        jobs += [(str(p.resolve()), paper_id_for(p)) for p in _expand(paths)]
+        shard_dir = (shard_dir or config.home / "shards" / run_id).resolve()
+        report = BackfillReport(run_id=run_id, shard_dir=shard_dir)
+        cluster = None
+        if not scheduler:
+            with dask.config.set({"distributed.worker.daemon": False}):
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        try:
+            with Client(scheduler or cluster) as client:
+                futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout, pure=False)
+                           for path, paper in jobs]
+                results = client.gather(futures)
+        finally:
+            if cluster is not None:
+                cluster.close()
+        report.files = len(results)
+        report.pages = sum(int(r["pages"]) for r in results)
+        report.failures = [(str(r["paper"]), str(r["reason"])) for r in results if not r["ok"]]
+        with store.transaction() as con:
+            report.candidates = load_shards(
+                con, [Path(str(r["candidates"])) for r in results if r["candidates"]], [Path(str(r["outcome"])) for r in results],
+                run_id=run_id,
+            )
+        run.status = "partial" if report.failures else "ok"
+        run.counts = {"files": report.files, "candidates": report.candidates, "failures": len(report.failures)}
     return report
