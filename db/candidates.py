@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Sequence
 
-from flopsdb.db.store import Connection
+from flopsdb.db.store import Connection, scalar
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
 
@@ -46,13 +46,13 @@ def store_candidates(
     ]
     if not rows:
         return 0
-    before = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
+    before = scalar(con, "SELECT count(*) FROM candidates")
     placeholders = ", ".join("?" * (len(_COLUMNS) + 1))
     con.executemany(
         f"INSERT INTO candidates ({', '.join(_COLUMNS)}, run_id) VALUES ({placeholders}) ON CONFLICT DO NOTHING",
         rows,
     )
-    return con.execute("SELECT count(*) FROM candidates").fetchone()[0] - before
+    return scalar(con, "SELECT count(*) FROM candidates") - before
 
 
 def record_extraction(
@@ -144,7 +144,7 @@ def drop_superseded(con: Connection, paper: str, extractors: Sequence[str]) -> i
         " AND candidate_id NOT IN (SELECT candidate_id FROM review_leases)"
     )
     args = [paper, list(extractors)]
-    n = con.execute(f"SELECT count(*) FROM candidates WHERE {where}", args).fetchone()[0]
+    n = scalar(con, f"SELECT count(*) FROM candidates WHERE {where}", args)
     if n:
         con.execute(f"DELETE FROM candidates WHERE {where}", args)
     return int(n)

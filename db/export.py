@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from flopsdb.db.store import Store
+from flopsdb.db.store import scalar, Store
 from flopsdb.core.errors import StoreError
 
 __all__ = ["EXPORT_RELATIONS", "export_tables"]
@@ -42,5 +42,5 @@ def export_tables(db_path: str | Path, out_dir: str | Path, *, fmt: str = "parqu
                 tmp.unlink(missing_ok=True)
                 raise StoreError(f"cannot export {name}: {exc}") from exc
             tmp.replace(target)
-            counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            counts[name] = scalar(con, f"SELECT count(*) FROM {name}")
     return counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flopsdb.db.store import Connection
+from flopsdb.db.store import Connection, scalar
 
 __all__ = ["record_failure", "clear_failure", "unpark", "due_for_retry", "parked_items", "queue_counts", "BACKOFF_BASE"]
 
@@ -83,8 +83,8 @@ def parked_items(con: Connection) -> list[dict[str, Any]]:
 
 def queue_counts(con: Connection, run_id: str) -> dict[str, int]:
     """Candidates this run added, and all candidates that still wait for a verdict."""
-    new = con.execute("SELECT count(*) FROM candidates WHERE run_id = ?", [run_id]).fetchone()[0]
-    waiting = con.execute(
-        "SELECT count(*) FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM review_events e WHERE e.candidate_id = c.candidate_id)"
-    ).fetchone()[0]
+    new = scalar(con, "SELECT count(*) FROM candidates WHERE run_id = ?", [run_id])
+    waiting = scalar(
+        con, "SELECT count(*) FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM review_events e WHERE e.candidate_id = c.candidate_id)"
+    )
     return {"queued": new, "awaiting_review": waiting}

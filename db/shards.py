@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from flopsdb.db.candidates import _COLUMNS
-from flopsdb.db.store import Connection
+from flopsdb.db.store import Connection, scalar
 
 __all__ = ["load_shards", "OUTCOME_COLUMNS"]
 
@@ -17,7 +17,7 @@ OUTCOME_COLUMNS: tuple[str, ...] = (
 
 def load_shards(con: Connection, candidate_shards: Sequence[Path], outcome_shards: Sequence[Path], *, run_id: str) -> int:
     """Insert the shards' candidates (skipping ones already stored) and upsert their outcomes; return new candidates."""
-    before = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
+    before = scalar(con, "SELECT count(*) FROM candidates")
     cols = ", ".join(_COLUMNS)
     if candidate_shards:
         con.execute(
@@ -36,4 +36,4 @@ def load_shards(con: Connection, candidate_shards: Sequence[Path], outcome_shard
             """,
             [run_id, [str(p) for p in outcome_shards]],
         )
-    return con.execute("SELECT count(*) FROM candidates").fetchone()[0] - before
+    return scalar(con, "SELECT count(*) FROM candidates") - before

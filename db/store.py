@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping, Sequence
 
 import duckdb
 
@@ -24,6 +24,12 @@ __all__ = ["Store", "Connection", "migration_names"]
 Connection = duckdb.DuckDBPyConnection
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file", "database is locked", "unique file handle conflict")
+
+
+def scalar(con: Connection, sql: str, args: Sequence[Any] = ()) -> Any:
+    """The first column of the first row a query answers (``None`` when it answers no row)."""
+    row = con.execute(sql, list(args)).fetchone()
+    return None if row is None else row[0]
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -59,7 +65,7 @@ class Store:
         mode = "ro" if self.read_only else "rw"
         return f"Store({str(self.path)!r}, {mode})"
 
-    def _open(self, config: dict[str, str] | None = None) -> Connection:
+    def _open(self, config: Mapping[str, Any] | None = None) -> Connection:
         if not self.read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
@@ -68,7 +74,7 @@ class Store:
         delay = 0.02
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=self.read_only, config=config or {})
+                return duckdb.connect(str(self.path), read_only=self.read_only, config=dict(config or {}))
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):
                     raise StoreError(f"cannot open {self.path}: {exc}") from exc
@@ -80,7 +86,7 @@ class Store:
                 delay = min(delay * 1.6, 0.5)
 
     @contextmanager
-    def connect(self, *, config: dict[str, str] | None = None) -> Iterator[Connection]:
+    def connect(self, *, config: Mapping[str, Any] | None = None) -> Iterator[Connection]:
         """Open the file (waiting out other processes' locks), migrate it once, and close it after."""
         con = self._open(config)
         try:

@@ -13,7 +13,7 @@ maps back to boxes on pages: :meth:`Document.evidence` does that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -63,10 +63,10 @@ class Evidence:
         return {"page": self.page, "bbox": self.bbox.as_list(), "snippet": self.snippet, "span": [self.start, self.end] if self.start is not None else None}
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> "Evidence":
+    def from_json(cls, data: dict[str, Any]) -> "Evidence":
         """Inverse of :meth:`to_json` (``span`` optional)."""
         span = data.get("span") or [None, None]
-        return cls(page=int(data["page"]), bbox=Box.of(data["bbox"]), snippet=str(data.get("snippet", "")), start=span[0], end=span[1])  # type: ignore[index,arg-type]
+        return cls(page=int(data["page"]), bbox=Box.of(data["bbox"]), snippet=str(data.get("snippet", "")), start=span[0], end=span[1])
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class SampleServer:
     def url(self) -> str:
         """Base URL, e.g. ``http://127.0.0.1:41234``."""
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def requests(self) -> list[str]:

@@ -30,7 +30,7 @@ class Stage(StrEnum):
 TRAINING_STAGES: frozenset[Stage] = frozenset(s for s in Stage if s is not Stage.INFERENCE)
 """The stages whose compute counts towards a model's training compute."""
 
-KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
     Kind.HARDWARE: ("accelerator", "count", "unit"),
     Kind.TRAINING_TIME: ("hours", "hours_low", "hours_high", "scope", "approx"),
     Kind.RESULT: ("task", "dataset", "split", "metric", "value", "value_text", "own"),
