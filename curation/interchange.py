@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -49,8 +49,11 @@ def collect_records(candidates: Sequence[tuple[Candidate, str | None]], events: 
 
 
 def _candidate_json(record: ReviewRecord) -> dict[str, Any]:
-    data = record.candidate.to_json()
-    data["fields"] = dict(record.candidate.fields)
+    """The candidate with its fields nested under ``fields``: a kind's field may share a name with a
+    candidate attribute (``training_time.scope`` vs the model link's ``scope``), so they never mix."""
+    c = record.candidate
+    data = {k: v for k, v in c.to_json().items() if k not in c.fields}
+    data.update(scope=c.scope, fields=dict(c.fields))
     if record.pdf_path:
         data["pdf_path"] = record.pdf_path
     return data
@@ -61,12 +64,13 @@ def _candidate_from(data: Mapping[str, Any]) -> tuple[Candidate, str | None]:
     fields = data.pop("fields", None)
     pdf_path = data.pop("pdf_path", None)
     data.pop("id", None)
-    if fields is not None:
+    try:
+        if fields is None:
+            return Candidate.from_json(data), pdf_path
         for name in KIND_FIELDS.get(str(data.get("kind")), ()):
             data.pop(name, None)
-        data.update(fields)
-    try:
-        return Candidate.from_json(data), pdf_path
+        cand = Candidate.from_json({k: v for k, v in data.items() if k not in fields})
+        return replace(cand, fields=dict(fields), scope=data.get("scope")), pdf_path
     except (KeyError, ValueError, TypeError) as exc:
         raise CurationError(f"bad candidate record: {exc}", paper=data.get("paper")) from None
 
