@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
+from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_file, storable_name
 from flopsdb.extract.models import find_models
 from flopsdb.core.errors import ExtractError, PDFError
 
@@ -148,29 +149,31 @@ def paper_id_for(path: str | Path) -> str:
     return m.group("id").replace("_", "/") if m else stem
 
 
-def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[str] | None = None, timeout: float | None = 120.0) -> ExtractionOutcome:
+def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[str] | None = None, timeout: float | None = 120.0,
+                 max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExtractionOutcome:
     """Parse one PDF and extract its candidates; a PDF that cannot be read gives a failed outcome, never an exception.
 
+    Only a regular file of at most ``max_bytes`` whose name is valid UTF-8 is read (``extract.files``).
     With ``timeout`` (seconds) the PDF is parsed in a guarded worker process (``extract.robust``): a file
     that hangs or crashes the parser fails with reason ``timeout`` or ``corrupt``; None parses in this process.
     """
     from flopsdb.extract.robust import parse_pdf_safe
 
     p = Path(path)
-    name = paper or paper_id_for(p)
+    name = storable_name(paper or paper_id_for(p))
+    shown = storable_name(p)
     started = time.perf_counter()
-    digest = sha256_of(p)
+    digest = ""
     chosen = tuple(extractors(names))
     try:
-        if not p.is_file():
-            raise PDFError(f"no such file: {p}", reason="missing", paper=name)
-        doc = parse_pdf_safe(p, timeout, paper=name)
+        digest = check_pdf_file(p, paper=name, max_bytes=max_bytes)
+        doc = parse_pdf_safe(p, timeout, paper=name, max_bytes=max_bytes)
     except PDFError as exc:
-        return ExtractionOutcome(name, str(p), digest, "failed", reason=exc.reason, error=str(exc), seconds=time.perf_counter() - started, extractors=chosen)
+        return ExtractionOutcome(name, shown, digest, "failed", reason=exc.reason, error=str(exc), seconds=time.perf_counter() - started, extractors=chosen)
     except Exception as exc:  # a parser bug on one file must not stop a batch
-        return ExtractionOutcome(name, str(p), digest, "failed", reason=f"error: {type(exc).__name__}", error=f"{type(exc).__name__}: {exc} (paper={name})",
+        return ExtractionOutcome(name, shown, digest, "failed", reason=f"error: {type(exc).__name__}", error=f"{type(exc).__name__}: {exc} (paper={name})",
                                  seconds=time.perf_counter() - started, extractors=chosen)
     warnings: list[str] = []
     candidates = extract_document(doc, names=chosen, failures=warnings)
-    return ExtractionOutcome(name, str(p), digest, "ok", candidates=candidates, pages=len(doc.pages), seconds=time.perf_counter() - started,
+    return ExtractionOutcome(name, shown, digest, "ok", candidates=candidates, pages=len(doc.pages), seconds=time.perf_counter() - started,
                              extractors=chosen, warnings=warnings + list(doc.flags))

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator
 
 from flopsdb.db.candidates import drop_superseded, pending_extractions, record_extraction, store_candidates
 from flopsdb.db.store import Connection, Store
+from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
 from flopsdb.core.config import Config
 
@@ -35,12 +36,14 @@ class BatchOutcome:
     succeeded: list[str] = field(default_factory=list)
 
 
-def extract_one(path: str | Path, paper: str | None = None, *, timeout: float = 120.0) -> ExtractionOutcome:
-    """Parse one PDF (within ``timeout`` seconds) and run every registered extractor on it.
+def extract_one(path: str | Path, paper: str | None = None, *, timeout: float = 120.0,
+                max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExtractionOutcome:
+    """Parse one PDF (within ``timeout`` seconds, a regular file of at most ``max_bytes``) and run every
+    registered extractor on it.
 
     Never raises for a bad file: the outcome is ``failed`` with the reason.
     """
-    return extract_file(path, paper=paper, timeout=timeout)
+    return extract_file(path, paper=paper, timeout=timeout, max_bytes=max_bytes)
 
 
 def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) -> int:
@@ -57,15 +60,15 @@ def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) ->
     return new
 
 
-def _run(jobs: list[tuple[str, str]], workers: int, timeout: float) -> Iterator[ExtractionOutcome]:
+def _run(jobs: list[tuple[str, str]], workers: int, timeout: float, max_bytes: int | None) -> Iterator[ExtractionOutcome]:
     if workers <= 1 or len(jobs) <= 1:
         for path, paper in jobs:
-            yield extract_one(path, paper, timeout=timeout)
+            yield extract_one(path, paper, timeout=timeout, max_bytes=max_bytes)
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(extract_one, path, paper, timeout=timeout) for path, paper in jobs]
+        futures = [pool.submit(extract_one, path, paper, timeout=timeout, max_bytes=max_bytes) for path, paper in jobs]
         for fut in as_completed(futures):
             yield fut.result()
 
@@ -77,11 +80,13 @@ def extract_files(
     run_id: str,
     workers: int = 1,
     timeout: float = 120.0,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
     item_of: Callable[[ExtractionOutcome], str] = lambda r: r.paper,
 ) -> BatchOutcome:
-    """Extract ``(path, paper)`` jobs with ``workers`` processes and store each outcome."""
+    """Extract ``(path, paper)`` jobs with ``workers`` processes and store each outcome (only regular
+    files of at most ``max_bytes`` are read)."""
     outcome = BatchOutcome()
-    for result in _run(list(jobs), workers, timeout):
+    for result in _run(list(jobs), workers, timeout, max_bytes):
         with store.transaction() as con:
             outcome.candidates += store_result(con, result, run_id=run_id)
         outcome.files += 1
@@ -108,4 +113,5 @@ def extract_pending(
     versions = {a: v for a, v, _, _ in pending}
     jobs = [(path, a) for a, _, _, path in pending]
     return extract_files(store, jobs, run_id=run_id, workers=workers, timeout=config.extract_timeout,
+                         max_bytes=config.max_pdf_bytes,
                          item_of=lambda r: f"{r.paper}v{versions.get(r.paper, 1)}")

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from flopsdb import __version__
-from flopsdb.cli_common import App
+from flopsdb.cli_common import App, echo
 from flopsdb.core.config import load_config
 from flopsdb.core.errors import FlopsdbError
 
@@ -26,7 +26,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except FlopsdbError as exc:
-            click.echo(f"flopsdb: error: {exc}", err=True)
+            echo(f"flopsdb: error: {exc}", err=True)
             sys.exit(exc.exit_code)
 
 
@@ -50,7 +50,7 @@ def main(ctx: click.Context, config_path: Path | None, home: Path | None, quiet:
     try:
         config = load_config(config_path, home=home)
     except FlopsdbError as exc:
-        click.echo(f"flopsdb: error: {exc}", err=True)
+        echo(f"flopsdb: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     ctx.obj = App(config=config, quiet=quiet)
 

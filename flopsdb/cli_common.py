@@ -14,8 +14,14 @@ import click
 
 from flopsdb.db.store import Store
 from flopsdb.core.config import Config
+from flopsdb.core.text import printable
 
-__all__ = ["App", "pass_app", "print_rows", "parse_date"]
+__all__ = ["App", "pass_app", "print_rows", "parse_date", "echo"]
+
+
+def echo(message: Any = "", *, err: bool = False) -> None:
+    """Print one message with data in it as plain text: control characters and escape sequences removed."""
+    click.echo(printable(message), err=err)
 
 
 @dataclass
@@ -36,7 +42,7 @@ class App:
     def say(self, message: str) -> None:
         """Print unless ``--quiet``."""
         if not self.quiet:
-            click.echo(message)
+            echo(message)
 
 
 pass_app = click.make_pass_decorator(App)
@@ -53,7 +59,10 @@ def parse_date(_: click.Context, __: click.Parameter, value: str | None) -> date
 
 
 def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str = "table") -> None:
-    """Print rows as a rich table, CSV or JSON (one array of objects)."""
+    """Print rows as a table, CSV or JSON (one array of objects).
+
+    Data is printed as text, never as rich markup; table and CSV cells lose control characters and escape
+    sequences (JSON escapes them)."""
     rows = list(rows)
     if fmt == "json":
         click.echo(json.dumps([dict(zip(columns, r)) for r in rows], default=str, indent=1))
@@ -63,16 +72,17 @@ def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str =
     elif fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf)
-        writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerow([printable(c) for c in columns])
+        writer.writerows([[v if v is None or isinstance(v, (int, float)) else printable(v) for v in r] for r in rows])
         click.echo(buf.getvalue(), nl=False)
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(show_lines=False)
         for c in columns:
-            table.add_column(str(c))
+            table.add_column(Text(printable(c, one_line=True)))
         for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        Console(file=sys.stdout, width=200).print(table)
+            table.add_row(*(Text(printable(v, one_line=True)) for v in r))
+        Console(file=sys.stdout, width=200, markup=False, highlight=False, emoji=False).print(table)

@@ -10,7 +10,7 @@ from typing import Iterator
 import click
 
 from flopsdb.db.status import status_report
-from flopsdb.cli_common import App, parse_date, pass_app
+from flopsdb.cli_common import App, echo, parse_date, pass_app
 from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
 from flopsdb.core.errors import CrawlError
 
@@ -176,21 +176,21 @@ def status(app: App, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(report, default=str, indent=1))
         return
-    click.echo(f"database: {app.config.db_path}")
+    echo(f"database: {app.config.db_path}")
     for table, n in report["counts"].items():
-        click.echo(f"  {table:<24} {n:>10,}")
+        echo(f"  {table:<24} {n:>10,}")
     for key, n in report.get("papers", {}).items():
-        click.echo(f"  papers {key:<17} {n:>10,}")
+        echo(f"  papers {key:<17} {n:>10,}")
     for key, n in report.get("downloads", {}).items():
-        click.echo(f"  downloads {key:<14} {n:>10,}")
+        echo(f"  downloads {key:<14} {n:>10,}")
     for run in report["runs"][:1]:
-        click.echo(f"last run: {run['command']} {run['status']} started {run['started_at']} ({run['run_id']})")
+        echo(f"last run: {run['command']} {run['status']} started {run['started_at']} ({run['run_id']})")
     for cur in report["cursors"]:
-        click.echo(f"cursor: {cur['source']} = {cur['cursor']} (updated {cur['updated_at']})")
+        echo(f"cursor: {cur['source']} = {cur['cursor']} (updated {cur['updated_at']})")
     for fail in report.get("failed_downloads", []):
-        click.echo(f"download failed: {fail['item']} x{fail['attempts']}: {fail['error']}")
+        echo(f"download failed: {fail['item']} x{fail['attempts']}: {fail['error']}")
     for item in report["parked"]:
-        click.echo(f"PARKED {item['stage']} {item['item']} after {item['attempts']} failures: {item['last_error']}")
+        echo(f"PARKED {item['stage']} {item['item']} after {item['attempts']} failures: {item['last_error']}")
 
 
 COMMANDS: list[click.Command] = [crawl, download, status]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.cli_common import App, echo, pass_app, print_rows
 
 __all__ = ["COMMANDS", "extract_cmd", "evaluate_cmd"]
 
@@ -24,6 +24,13 @@ def _summary(c: dict) -> str:
     if kind == "result":
         return f"{c.get('dataset')} {c.get('metric')} {c.get('value')}{'' if c.get('own') else ' (baseline)'}"
     return f"{c.get('value'):,.0f}" if isinstance(c.get("value"), (int, float)) else str(c.get("value"))
+
+
+def _finish(app: App, run_id: str, status: str, files: int, failed: int, error: str | None) -> None:
+    from flopsdb.db.runs import finish_run
+
+    with app.store.transaction() as con:
+        finish_run(con, run_id, status=status, counts={"files": files, "failed": failed}, error=error)
 
 
 @click.command("extract")
@@ -60,33 +67,37 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
             run_id = start_run(con, "extract")
     failed = 0
     rows = []
-    for path in files:
-        if to_store:
-            from flopsdb.extraction import extract_and_store
+    limit = app.config.max_pdf_bytes
+    try:
+        for path in files:
+            if to_store:
+                from flopsdb.extraction import extract_and_store
 
-            outcome = extract_and_store(path, app.store, run_id, names=names or None, timeout=timeout or None)  # type: ignore[arg-type]
-        else:
-            outcome = extract_file(path, names=names or None, timeout=timeout or None)
-        if not outcome.ok:
-            failed += 1
-            click.echo(f"flopsdb: {path}: {outcome.error or outcome.reason}", err=True)
-            continue
-        for w in outcome.warnings:
-            if w.startswith(("result", "hardware", "training_time", "parameters")):
-                click.echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
-        for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
-            data = c.to_json()
-            if fmt == "jsonl":
-                click.echo(json.dumps(data, ensure_ascii=False, default=str))
+                outcome = extract_and_store(path, app.store, run_id, names=names or None, timeout=timeout or None,  # type: ignore[arg-type]
+                                            max_bytes=limit)
             else:
-                rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data), data["snippet"][:70]))
+                outcome = extract_file(path, names=names or None, timeout=timeout or None, max_bytes=limit)
+            if not outcome.ok:
+                failed += 1
+                echo(f"flopsdb: {outcome.path}: {outcome.error or outcome.reason}", err=True)
+                continue
+            for w in outcome.warnings:
+                if w.startswith(("result", "hardware", "training_time", "parameters")):
+                    echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
+            for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
+                data = c.to_json()
+                if fmt == "jsonl":
+                    click.echo(json.dumps(data, ensure_ascii=False, default=str))
+                else:
+                    rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data), data["snippet"][:70]))
+    except BaseException as exc:
+        if to_store:
+            _finish(app, run_id, "failed", len(files), failed, f"{type(exc).__name__}: {exc}")  # type: ignore[arg-type]
+        raise
     if fmt == "table" and rows:
         print_rows(_TABLE_COLUMNS, rows, "table")
     if to_store:
-        from flopsdb.db.runs import finish_run
-
-        with app.store.transaction() as con:
-            finish_run(con, run_id, status="partial" if failed else "ok", counts={"files": len(files), "failed": failed})  # type: ignore[arg-type]
+        _finish(app, run_id, "partial" if failed else "ok", len(files), failed, None)  # type: ignore[arg-type]
     if failed:
         sys.exit(1)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from flopsdb.cli_common import App, parse_date, pass_app
+from flopsdb.cli_common import App, echo, parse_date, pass_app
 
 __all__ = ["COMMANDS"]
 
@@ -59,9 +59,9 @@ def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None,
     else:
         report = run_nightly(config, dry_run=dry_run, max_papers=max_papers, since=since, workers=workers)
     if report.exit_status == 2:
-        click.echo(f"flopsdb: error: {report.error}", err=True)
+        echo(f"flopsdb: error: {report.error}", err=True)
     elif not app.quiet or report.exit_status:
-        click.echo(report.summary())
+        echo(report.summary())
     sys.exit(report.exit_status)
 
 

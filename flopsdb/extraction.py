@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from flopsdb.db.store import Store
+from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
 from flopsdb.batch import store_result
 
@@ -17,13 +18,14 @@ __all__ = ["extract_and_store", "extract_many"]
 
 
 def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str | None = None,
-                      names: Iterable[str] | None = None, timeout: float | None = 120.0) -> ExtractionOutcome:
+                      names: Iterable[str] | None = None, timeout: float | None = 120.0,
+                      max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExtractionOutcome:
     """Extract one PDF and store its candidates (with evidence) and its outcome (ok, or failed with the reason).
 
     A file that cannot be read (or takes longer than ``timeout`` seconds to parse) is recorded as ``failed``
-    with its reason; it never raises for bad input.
+    with its reason; it never raises for bad input. Only regular files of at most ``max_bytes`` are read.
     """
-    outcome = extract_file(path, paper=paper, names=names, timeout=timeout)
+    outcome = extract_file(path, paper=paper, names=names, timeout=timeout, max_bytes=max_bytes)
     with store.transaction() as con:
         new = store_result(con, outcome, run_id=run_id)
     outcome.warnings.append(f"stored {new} new candidates")

@@ -12,6 +12,8 @@ from flopsdb.core.config import Config, load_config
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LOCAL_ARXIV = {"arxiv_oai_url": "/oai", "arxiv_api_url": "/api/query", "arxiv_pdf_url": "/pdf", "arxiv_eprint_url": "/e-print"}
+"""Unreachable local stand-ins for arXiv's URLs; tests that talk to a server override them."""
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +48,8 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     home = tmp_path / "home"
     monkeypatch.setenv("FLOPSDB_HOME", str(home))
     monkeypatch.setenv("FLOPSDB_ARXIV_DELAY", "0")
+    for key, path in LOCAL_ARXIV.items():  # no delay is allowed only when no arXiv URL points at arXiv
+        monkeypatch.setenv(f"FLOPSDB_{key.upper()}", f"http://127.0.0.1:9{path}")
     monkeypatch.chdir(tmp_path)
     return load_config()
 

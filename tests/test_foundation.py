@@ -14,6 +14,7 @@ from flopsdb.db.store import Store, migration_names
 from flopsdb.cli import main
 from flopsdb.core.config import load_config
 from flopsdb.core.errors import ConfigError, FlopsdbError, HTTPError, StoreLocked
+from tests.conftest import LOCAL_ARXIV
 
 
 def test_config_precedence(tmp_path: Path) -> None:
@@ -21,7 +22,8 @@ def test_config_precedence(tmp_path: Path) -> None:
     toml.write_text('home = "/data/a"\narxiv_delay = 5\nsets = ["cs:cs:LG"]\n')
     cfg = load_config(toml, env={})
     assert cfg.home == Path("/data/a") and cfg.arxiv_delay == 5.0 and cfg.sets == ("cs:cs:LG",)
-    cfg = load_config(toml, env={"FLOPSDB_ARXIV_DELAY": "0", "FLOPSDB_SETS": "cs:cs:CV,stat:stat:ML"})
+    local = {f"FLOPSDB_{k.upper()}": f"http://127.0.0.1:9{p}" for k, p in LOCAL_ARXIV.items()}
+    cfg = load_config(toml, env={"FLOPSDB_ARXIV_DELAY": "0", "FLOPSDB_SETS": "cs:cs:CV,stat:stat:ML", **local})
     assert cfg.arxiv_delay == 0.0 and cfg.sets == ("cs:cs:CV", "stat:stat:ML")
     assert cfg.db_path == Path("/data/a/flopsdb.duckdb")
 

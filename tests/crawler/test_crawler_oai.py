@@ -19,6 +19,7 @@ from flopsdb.crawl import crawl_arxiv
 from flopsdb.core.errors import FeedError
 
 from crawler_helpers import FIXTURES, Reply, ScriptedServer
+from tests.conftest import LOCAL_ARXIV
 
 OAI = FIXTURES / "oai"
 ALL_IDS = {"2611.90001", "2611.90002", "2611.90003", "2611.90004", "2611.90005"}
@@ -175,7 +176,8 @@ def test_max_stops_after_the_page_and_the_next_run_continues(config: Config, sto
 
 
 def _run_cli(home: Path, oai: str, *extra: str) -> subprocess.Popen:
-    env = {**os.environ, "FLOPSDB_HOME": str(home), "FLOPSDB_ARXIV_DELAY": "0", "FLOPSDB_ARXIV_OAI_URL": oai,
+    local = {f"FLOPSDB_{k.upper()}": f"http://127.0.0.1:9{p}" for k, p in LOCAL_ARXIV.items()}
+    env = {**os.environ, **local, "FLOPSDB_HOME": str(home), "FLOPSDB_ARXIV_DELAY": "0", "FLOPSDB_ARXIV_OAI_URL": oai,
            "FLOPSDB_MAX_RETRIES": "1"}
     return subprocess.Popen([sys.executable, "-m", "flopsdb.cli", "--quiet", "crawl", "arxiv", "--since", "2026-11-01",
                              "--sets", "cs:cs:LG", *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
