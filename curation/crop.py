@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import threading
 from pathlib import Path
 
@@ -25,7 +26,8 @@ _PDFIUM = threading.Lock()
 def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0, margin: float = 60.0,
                 min_width: float = 420.0) -> bytes:
     """PNG bytes of the page region around ``box`` (widened to ``min_width`` points and padded by
-    ``margin``), with the box outlined in red. A zero box shows the page's top half."""
+    ``margin``), with the box outlined in red. The box is clipped to the page; a box that is empty, not
+    finite or off the page shows the page's top half without an outline."""
     path = Path(pdf_path)
     if not path.is_file():
         raise PDFError(f"PDF not found: {path}", reason="missing", page=page)
@@ -39,6 +41,7 @@ def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0
                 raise PDFError(f"page {page} out of range (1-{len(pdf)})", page=page)
             pg = pdf[page - 1]
             width, height = pg.get_size()
+            box = _clip(box, width, height)
             if box.x1 <= box.x0 or box.bottom <= box.top:
                 region = Box(0, 0, width, height / 2)
             else:
@@ -59,6 +62,16 @@ def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
     return buf.getvalue()
+
+
+def _clip(box: Box, width: float, height: float) -> Box:
+    """``box`` cut to the page ``[0, width] x [0, height]``; a zero box when a coordinate is not finite."""
+    values = box.as_list()
+    if not all(math.isfinite(v) for v in values):
+        return Box(0, 0, 0, 0)
+    x0, top, x1, bottom = values
+    return Box(min(max(x0, 0.0), width), min(max(top, 0.0), height), min(max(x1, 0.0), width),
+               min(max(bottom, 0.0), height))
 
 
 def crop_png(cache_dir: str | Path, pdf_path: str | Path, page: int, box: Box, **options: float) -> bytes:

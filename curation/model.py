@@ -8,18 +8,20 @@ events (the ``curated_facts`` view), so undo is one more event.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from flopsdb.extract.candidate import KIND_FIELDS, Candidate
+from flopsdb.extract.candidate import KIND_FIELDS, STAGES, Candidate
 from flopsdb.core.errors import CurationError
 
 __all__ = [
     "ROLES", "ACTIONS", "VERDICT_ACTIONS", "OUTCOMES", "STATES",
     "User", "Session", "Event", "Item", "CuratedFact", "Disagreement", "Rating",
-    "new_event_id", "utcnow", "make_after", "outcome_of", "role_allows", "coerce_fields", "arxiv_url", "highlight_span",
+    "new_event_id", "utcnow", "make_after", "outcome_of", "role_allows", "coerce_fields", "check_fields", "check_version",
+    "arxiv_url", "highlight_span",
 ]
 
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")
@@ -94,6 +96,45 @@ def coerce_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+NUMBER_FIELDS: frozenset[str] = frozenset({"count", "hours", "hours_low", "hours_high", "value"})
+FLAG_FIELDS: frozenset[str] = frozenset({"approx", "own"})
+MAX_TEXT = 300
+
+
+def check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """``fields`` (after :func:`coerce_fields`) checked the way extracted values are typed: numbers
+    finite (``count`` a whole number of at least 1, hours and parameter counts not negative), flags
+    booleans, text at most 300 characters. Raises :class:`CurationError` naming the field."""
+    allowed = KIND_FIELDS.get(kind, ())
+    for key, value in fields.items():
+        if key not in allowed:
+            raise CurationError(f"field {key!r} does not belong to kind {kind!r}")
+        if value is None:
+            continue
+        if key in NUMBER_FIELDS:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise CurationError(f"field {key!r} must be a finite number, not {value!r}")
+            if key == "count" and (value < 1 or value != int(value)):
+                raise CurationError(f"field 'count' must be a whole number of at least 1, not {value!r}")
+            if (key.startswith("hours") or kind == "parameters") and value < 0:
+                raise CurationError(f"field {key!r} must not be negative, not {value!r}")
+        elif key in FLAG_FIELDS:
+            if not isinstance(value, bool):
+                raise CurationError(f"field {key!r} must be true or false, not {value!r}")
+        elif not isinstance(value, str) or len(value) > MAX_TEXT:
+            raise CurationError(f"field {key!r} must be text of at most {MAX_TEXT} characters")
+    return dict(fields)
+
+
+def check_version(model: str | None, stage: str | None) -> tuple[str | None, str | None]:
+    """A corrected model name and stage: the model at most 300 characters, the stage one of ``STAGES``."""
+    if model is not None and (not isinstance(model, str) or len(model) > MAX_TEXT):
+        raise CurationError(f"model must be text of at most {MAX_TEXT} characters")
+    if stage is not None and stage not in STAGES:
+        raise CurationError(f"unknown stage {stage!r}; choose one of {', '.join(STAGES)}")
+    return model or None, stage or None
+
+
 def make_after(fields: Mapping[str, Any], model: str | None, stage: str | None) -> str:
     """The canonical JSON of a kept version: ``{"fields", "model", "stage"}`` with sorted keys, so
     two annotators who kept the same values produce the same text."""
@@ -110,7 +151,8 @@ class Event:
     """One verdict (or undo, or adjudication): append-only.
 
     ``after`` is the kept version (:func:`make_after`) for accept/correct/adjudicate-keep, else None;
-    ``before`` the candidate's proposed version; ``undoes`` the event an undo cancels.
+    ``before`` the candidate's proposed version; ``undoes`` the event an undo cancels; ``revises`` the
+    poster's own earlier verdict that an explicit revision replaces.
     """
 
     event_id: str
@@ -120,6 +162,7 @@ class Event:
     after: str | None = None
     before: str | None = None
     undoes: str | None = None
+    revises: str | None = None
     dwell_ms: int | None = None
     extractor: str | None = None
     source: str = "web"

@@ -9,40 +9,96 @@ its digest); every request that changes data must carry the session's CSRF token
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Awaitable, Callable, Literal, Optional, Union
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from flopsdb.curation.agreement import agreement, extractor_precision
-from flopsdb.curation.auth import new_token, same_token
+from flopsdb.curation.auth import Throttle, new_token, same_token
 from flopsdb.curation.crop import crop_png
-from flopsdb.curation.model import ROLES, Event, Session, coerce_fields, make_after, new_event_id, role_allows
+from flopsdb.curation.model import (
+    ROLES, Event, Session, check_fields, check_version, coerce_fields, make_after, new_event_id, role_allows,
+)
 from flopsdb.curation.store import ReviewStore
-from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.candidate import STAGES, Candidate
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 
-__all__ = ["create_app", "WebSettings", "SESSION_COOKIE"]
+__all__ = ["create_app", "WebSettings", "VerdictBody", "SESSION_COOKIE", "SECURITY_HEADERS"]
 
 SESSION_COOKIE = "flopsdb_session"
 LOGIN_COOKIE = "flopsdb_login_csrf"
 
 
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
+                               " form-action 'self'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+_LOGIN_ERRORS = {"wrong": "wrong name or password"}
+_VERDICTS = ("accept", "reject", "unsure", "correct", "alternative")
+_Value = Optional[Union[StrictBool, StrictInt, StrictFloat, StrictStr]]
+
+
 @dataclass(frozen=True)
 class WebSettings:
-    """Options of the web app: where crops are cached, how many items the page prefetches."""
+    """Options of the web app: where crops are cached, how many items the page prefetches, whether
+    cookies carry the Secure flag (behind TLS), and how many failed sign-ins a user name and an
+    address may make per window before the server answers 429."""
 
     crop_dir: Path
     prefetch: int = 5
     secure_cookies: bool = False
     session_hours: float = 12.0
+    login_user_limit: int = 10
+    login_address_limit: int = 30
+    login_window_s: float = 900.0
+
+
+class VerdictBody(BaseModel):
+    """The body of ``POST /api/verdict``: a verdict on a leased item (``mode="lease"``), a revision of
+    one's own verdict (``"revise"``) or a reviewer's adjudication (``"adjudicate"``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    candidate_id: StrictStr = Field(min_length=1, max_length=64)
+    action: StrictStr
+    event_id: Optional[StrictStr] = Field(None, pattern=r"^[A-Za-z0-9._:-]{1,64}$")
+    n: Optional[StrictInt] = Field(None, ge=1, le=9)
+    fields: Optional[dict[StrictStr, _Value]] = Field(None, max_length=16)
+    model: Optional[StrictStr] = Field(None, max_length=300)
+    stage: Optional[Literal[STAGES + ("",)]] = None  # type: ignore[valid-type]
+    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+    mode: Literal["lease", "revise", "adjudicate"] = "lease"
+
+    @field_validator("action")
+    @classmethod
+    def _known_action(cls, value: str) -> str:
+        if value not in _VERDICTS:
+            raise ValueError(f"unknown verdict {value[:40]!r}; choose one of {', '.join(_VERDICTS)}")
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _finite(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, v in (value or {}).items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"field {key[:40]!r} must be a finite number")
+        return value
 
 
 class _NeedLogin(Exception):
@@ -80,6 +136,26 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         if not same_token(token, sess.csrf):
             raise HTTPException(403, "missing or wrong CSRF token")
 
+    def api_session(request: Request) -> Session:
+        """The signed-in session of a JSON request carrying its CSRF header (checked before the body)."""
+        sess = need(request)
+        check_csrf(request, sess)
+        return sess
+
+    by_user = Throttle(settings.login_user_limit, settings.login_window_s)
+    by_address = Throttle(settings.login_address_limit, settings.login_window_s)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        resp = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(key, value)
+        if settings.secure_cookies:
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not request.url.path.startswith(("/static/", "/crop/")):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
     def page(request: Request, name: str, sess: Session | None, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"session": sess, "roles": ROLES, **context})
 
@@ -99,20 +175,45 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
     def _bad(request: Request, exc: FlopsdbError) -> Response:
         return JSONResponse({"error": str(exc)}, status_code=400)
 
-    @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request, error: str = "") -> Response:
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [{"field": (".".join(str(p) for p in e["loc"] if p != "body") or "body")[:80], "problem": e["msg"]}
+                    for e in exc.errors()[:10]]
+        text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=400)
+
+    def login_page(request: Request, error: str = "", status: int = 200, headers: dict[str, str] | None = None) -> Response:
         token = new_token()
         resp = page(request, "login.html", None, login_csrf=token, error=error)
+        resp.status_code = status
+        resp.headers.update(headers or {})
         resp.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=settings.secure_cookies)
         return resp
 
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request, error: str = "") -> Response:
+        return login_page(request, _LOGIN_ERRORS.get(error, ""))
+
     @app.post("/login")
-    def login(request: Request, name: str = Form(...), password: str = Form(...), csrf: str = Form("")) -> Response:
+    def login(request: Request, name: str = Form(..., max_length=64), password: str = Form(..., max_length=1024),
+              csrf: str = Form("")) -> Response:
         if not same_token(csrf, request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "missing or wrong CSRF token")
+        user_key, address_key = f"user:{name.strip()}", f"address:{request.client.host if request.client else '-'}"
+        wait = by_user.take(user_key)
+        if not wait:
+            wait = by_address.take(address_key)
+            if wait:
+                by_user.forgive(user_key)
+        if wait:
+            seconds = max(1, math.ceil(wait))
+            return login_page(request, f"too many failed sign-ins for this name or address; try again in {seconds} s",
+                              429, {"Retry-After": str(seconds)})
         user = store.authenticate(name, password)
         if user is None:
-            return RedirectResponse("/login?error=wrong+name+or+password", status_code=303)
+            return RedirectResponse("/login?error=wrong", status_code=303)
+        by_user.forgive(user_key)
+        by_address.forgive(address_key)
         sess = store.open_session(user, hours=settings.session_hours)
         resp = RedirectResponse("/", status_code=303)
         resp.set_cookie(SESSION_COOKIE, sess.token, httponly=True, samesite="strict", secure=settings.secure_cookies,
@@ -142,21 +243,15 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
 
     @app.post("/api/verdict")
-    async def verdict(request: Request) -> dict[str, Any]:
-        sess = need(request)
-        check_csrf(request, sess)
-        try:
-            body = await request.json()
-        except ValueError:
-            raise CurationError("request body is not JSON") from None
-        cid = str(body.get("candidate_id", ""))
-        stored = await run_in_threadpool(store.decide, cid, lambda c: _verdict_event(c, cid, sess.user.name, body))
-        return {"ok": True, "event_id": stored.event_id, "action": stored.action}
+    async def verdict(body: VerdictBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
+        if body.mode == "adjudicate" and not role_allows(sess.user.role, "reviewer"):
+            raise PermissionDenied(f"{sess.user.name} is {sess.user.role}; adjudication needs reviewer")
+        stored = await run_in_threadpool(store.decide, body.candidate_id,
+                                         lambda c: _verdict_event(c, sess.user.name, body), mode=body.mode)
+        return {"ok": True, "event_id": stored.event_id, "action": stored.action, "revises": stored.revises}
 
     @app.post("/api/undo")
-    def undo(request: Request) -> dict[str, Any]:
-        sess = need(request)
-        check_csrf(request, sess)
+    def undo(sess: Session = Depends(api_session)) -> dict[str, Any]:
         target = store.undo_last(sess.user.name)
         if target is None:
             return {"ok": False, "item": None}
@@ -164,9 +259,7 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         return {"ok": True, "undone": target.event_id, "item": item.to_json() if item else None}
 
     @app.post("/api/heartbeat")
-    def heartbeat(request: Request) -> dict[str, Any]:
-        sess = need(request)
-        check_csrf(request, sess)
+    def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:
         return {"leases": store.heartbeat(sess.user.name)}
 
     @app.get("/crop/{candidate_id}.png")
@@ -223,30 +316,27 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
     return app
 
 
-def _verdict_event(c: Candidate, cid: str, annotator: str, body: dict[str, Any]) -> Event:
+def _verdict_event(c: Candidate, annotator: str, body: VerdictBody) -> Event:
     """An event from the page's verdict request (``accept``, ``reject``, ``unsure``, ``correct``
-    with ``fields``/``model``/``stage``, or ``alternative`` n picked with keys 1-9)."""
-    action = str(body.get("action", ""))
-    if action not in ("accept", "reject", "unsure", "correct", "alternative"):
-        raise CurationError(f"unknown verdict {action!r}")
-    after = None
+    with ``fields``/``model``/``stage``, or ``alternative`` n picked with keys 1-9). Corrected values
+    are checked like extracted ones (``curation.model.check_fields``)."""
+    action, after = body.action, None
     if action == "alternative":
-        n = int(body.get("n", 0))
+        n = body.n or 0
         if not 1 <= n <= len(c.alternatives):
             raise CurationError(f"no alternative {n}", paper=c.paper)
         after = make_after({**c.fields, **coerce_fields(c.kind, c.alternatives[n - 1])}, c.model, c.stage)
         action = "correct"
     elif action == "correct":
-        fields = {**c.fields, **coerce_fields(c.kind, body.get("fields") or {})}
-        model = body.get("model", c.model) or None
-        stage = body.get("stage", c.stage) or None
+        fields = {**c.fields, **check_fields(c.kind, coerce_fields(c.kind, body.fields or {}))}
+        sent = body.model_fields_set
+        model, stage = check_version(body.model if "model" in sent else c.model, body.stage if "stage" in sent else c.stage)
         after = make_after(fields, model, stage)
         if after == make_after(c.fields, c.model, c.stage):
             action = "accept"
     elif action == "accept":
         after = make_after(c.fields, c.model, c.stage)
-    dwell = body.get("dwell_ms")
     return Event(
-        event_id=str(body.get("event_id") or new_event_id())[:64], candidate_id=cid, annotator=annotator, action=action,
-        after=after, dwell_ms=int(dwell) if isinstance(dwell, (int, float)) else None, extractor=c.extractor, source="web",
+        event_id=body.event_id or new_event_id(), candidate_id=body.candidate_id, annotator=annotator, action=action,
+        after=after, dwell_ms=body.dwell_ms, extractor=c.extractor, source="web",
     )

@@ -16,20 +16,25 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User, make_after, new_event_id, utcnow
+from flopsdb.curation.model import (
+    VERDICT_ACTIONS, Disagreement, Event, Item, Rating, Session, User, make_after, new_event_id, role_allows, utcnow,
+)
 from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.candidate import Candidate
-from flopsdb.core.errors import CurationError, LeaseError
+from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 
 __all__ = ["DbReviewStore"]
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
 
-_EVENT_COLS = "event_id, candidate_id, annotator, action, after, before, undoes, dwell_ms, extractor, source, created_at"
+_EVENT_COLS = ("event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source,"
+               " created_at")
+
+MODES: tuple[str, ...] = ("lease", "revise", "adjudicate")
 
 _QUEUE_SQL = """
 SELECT c.candidate_id, c.paper, c.kind, c.confidence,
@@ -61,7 +66,8 @@ def _event(row: dict[str, Any]) -> Event:
 
     return Event(
         event_id=row["event_id"], candidate_id=row["candidate_id"], annotator=row["annotator"], action=row["action"],
-        after=text(row["after"]), before=text(row["before"]), undoes=row["undoes"], dwell_ms=row["dwell_ms"],
+        after=text(row["after"]), before=text(row["before"]), undoes=row["undoes"], revises=row["revises"],
+        dwell_ms=row["dwell_ms"],
         extractor=row["extractor"], source=row["source"], created_at=row["created_at"],
     )
 
@@ -220,23 +226,62 @@ class DbReviewStore:
                 "DELETE FROM review_leases WHERE annotator = ? AND candidate_id IN (SELECT unnest(?)) RETURNING 1",
                 [annotator, list(candidate_ids)]).fetchall())
 
-    def record(self, event: Event, *, require_lease: bool = True) -> Event:
-        """Append an event and drop its lease, atomically (idempotent by event id)."""
-        with self._tx() as con:
-            return self._record(con, event, require_lease=require_lease)
+    def record(self, event: Event, *, require_lease: bool = True, mode: str = "lease") -> Event:
+        """Append an event and drop its lease, atomically (idempotent by event id, per user and candidate).
 
-    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event]) -> Event:
-        """Build the event from the stored candidate and record it, in one transaction."""
+        A verdict needs the poster's live lease (``mode="lease"``); ``mode="revise"`` replaces the
+        poster's own verdict in force (logged: the event names the verdict it revises);
+        ``mode="adjudicate"`` lets a reviewer or admin decide an item others have decided. Only trusted
+        callers (imports, the adjudication form) pass ``require_lease=False``."""
+        with self._tx() as con:
+            return self._record(con, event, require_lease=require_lease, mode=mode)
+
+    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = "lease") -> Event:
+        """Build the event from the stored candidate and record it, in one transaction (see :meth:`record`)."""
         with self._tx() as con:
             rows = _rows(con, "SELECT * FROM candidates WHERE candidate_id = ?", [candidate_id])
             if not rows:
                 raise CurationError(f"unknown candidate {candidate_id!r}")
             cand = candidate_from_row(rows[0])
-            return self._record(con, make_event(cand), require_lease=True, candidate=cand)
+            return self._record(con, make_event(cand), require_lease=True, candidate=cand, mode=mode)
 
-    def _record(self, con: Connection, event: Event, *, require_lease: bool, candidate: Candidate | None = None) -> Event:
+    def _check_right(self, con: Connection, event: Event, mode: str, paper: str) -> Event:
+        """The event as it may be stored under ``mode``, or the error saying why it may not."""
+        cid, me = event.candidate_id, event.annotator
+        mine = con.execute("SELECT event_id FROM review_latest WHERE candidate_id = ? AND annotator = ?"
+                           " AND outcome IS NOT NULL", [cid, me]).fetchone()
+        if mode == "revise":
+            if mine is None:
+                raise LeaseError(f"you have no verdict in force on {cid} to revise", paper=paper)
+            return dataclasses.replace(event, revises=mine[0])
+        if mode == "adjudicate":
+            user = _users.get_user(con, me)
+            if user is None or not role_allows(user.role, "reviewer"):
+                raise PermissionDenied(f"{me} may not adjudicate: that needs the reviewer role")
+            if event.action == "unsure":
+                raise CurationError("an adjudication keeps or rejects; unsure is not a decision", paper=paper)
+            decided = con.execute("SELECT 1 FROM review_latest WHERE candidate_id = ? AND outcome IS NOT NULL",
+                                  [cid]).fetchone()
+            if decided is None:
+                raise LeaseError(f"nobody has decided {cid} yet: lease it from the queue instead", paper=paper)
+            return dataclasses.replace(event, action="adjudicate",
+                                       after=event.after if event.action in ("accept", "correct") else None)
+        if mode != "lease":
+            raise CurationError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        live = con.execute("SELECT 1 FROM review_leases WHERE candidate_id = ? AND annotator = ? AND expires_at > ?",
+                           [cid, me, utcnow()]).fetchone()
+        if live is None:
+            if mine is not None:
+                raise LeaseError(f"you already decided {cid}; send it as a revision to change your verdict", paper=paper)
+            raise LeaseError(f"you hold no live lease on {cid}: take it from the queue first", paper=paper)
+        return event
+
+    def _record(self, con: Connection, event: Event, *, require_lease: bool, candidate: Candidate | None = None,
+                mode: str = "lease") -> Event:
         old = _rows(con, f"SELECT {_EVENT_COLS} FROM review_events WHERE event_id = ?", [event.event_id])
         if old:
+            if (old[0]["annotator"], old[0]["candidate_id"]) != (event.annotator, event.candidate_id):
+                raise CurationError(f"event id {event.event_id!r} belongs to another verdict; send a new id")
             return _event(old[0])
         c = candidate
         if c is None:
@@ -244,24 +289,16 @@ class DbReviewStore:
             if not cand:
                 raise CurationError(f"unknown candidate {event.candidate_id}")
             c = candidate_from_row(cand[0])
-        if event.action in ("accept", "correct", "reject", "unsure") and require_lease:
-            mine = con.execute("SELECT 1 FROM review_leases WHERE candidate_id = ? AND annotator = ?",
-                               [event.candidate_id, event.annotator]).fetchone()
-            if not mine:
-                other = con.execute(
-                    "SELECT annotator FROM review_leases WHERE candidate_id = ? AND annotator <> ? AND expires_at > ?",
-                    [event.candidate_id, event.annotator, utcnow()]).fetchone()
-                need = required_raters(event.candidate_id, self.policy)
-                if other and need <= 1:
-                    raise LeaseError(f"item {event.candidate_id} is leased to someone else now", paper=c.paper)
+        if event.action in VERDICT_ACTIONS and require_lease:
+            event = self._check_right(con, event, mode, c.paper)
         before = event.before or make_after(c.fields, c.model, c.stage)
         after = event.after
         if event.action == "accept" and after is None:
             after = before
         con.execute(
-            f"INSERT INTO review_events ({_EVENT_COLS}, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO review_events ({_EVENT_COLS}, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [event.event_id, event.candidate_id, event.annotator, event.action, after, before, event.undoes,
-             event.dwell_ms, event.extractor or c.extractor, event.source, event.created_at, event.outcome],
+             event.revises, event.dwell_ms, event.extractor or c.extractor, event.source, event.created_at, event.outcome],
         )
         if event.action != "undo":
             con.execute("DELETE FROM review_leases WHERE candidate_id = ? AND annotator = ?",

@@ -9,18 +9,25 @@ from flopsdb.curation.model import ROLES, Session, User, utcnow
 from flopsdb.db.store import Connection
 from flopsdb.core.errors import CurationError
 
-__all__ = ["add_user", "get_user", "list_users", "check_password", "open_session", "get_session", "close_session"]
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+_DUMMY: list[str] = []
+
+__all__ = ["MIN_PASSWORD", "MAX_PASSWORD", "add_user", "get_user", "list_users", "check_password", "open_session", "get_session", "close_session"]
 
 
 def add_user(con: Connection, name: str, role: str, password: str) -> User:
-    """Create a user, or change an existing user's role and password."""
+    """Create a user, or change an existing user's role and password (which signs out all of its sessions)."""
     name = name.strip()
     if not name or len(name) > 64 or any(ch.isspace() for ch in name):
         raise CurationError(f"invalid user name {name!r} (1-64 characters, no spaces)")
     if role not in ROLES:
         raise CurationError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
-    if len(password) < 4:
-        raise CurationError("password too short (at least 4 characters)")
+    if len(password) < MIN_PASSWORD:
+        raise CurationError(f"password too short (at least {MIN_PASSWORD} characters)")
+    if len(password) > MAX_PASSWORD:
+        raise CurationError(f"password too long (at most {MAX_PASSWORD} characters)")
+    con.execute("DELETE FROM sessions WHERE user_name = ?", [name])
     con.execute(
         "INSERT INTO users (name, role, password_hash) VALUES (?, ?, ?)"
         " ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash",
@@ -41,11 +48,15 @@ def list_users(con: Connection) -> list[User]:
 
 
 def check_password(con: Connection, name: str, password: str) -> User | None:
-    """The user if the password matches, else None."""
+    """The user if the password matches, else None. An unknown name costs the same hash work as a
+    known one (a dummy hash is checked), so timing does not tell which names exist."""
     row = con.execute("SELECT name, role, password_hash FROM users WHERE name = ?", [name]).fetchone()
-    if row is None or not verify_password(password, row[2]):
+    if row is None:
+        if not _DUMMY:
+            _DUMMY.append(hash_password(new_token()))
+        verify_password(password, _DUMMY[0])
         return None
-    return User(row[0], row[1])
+    return User(row[0], row[1]) if verify_password(password, row[2]) else None
 
 
 def open_session(con: Connection, user: User, *, hours: float = 12.0) -> Session:

@@ -46,18 +46,24 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None) ->
 @review.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on.")
+@click.option("--secure-cookies", is_flag=True,
+              help="Mark cookies Secure and send HSTS: use when users reach the server over HTTPS (a TLS proxy).")
 @pass_app
-def review_serve(app: App, host: str, port: int) -> None:
+def review_serve(app: App, host: str, port: int, secure_cookies: bool) -> None:
     """Run the review web server (sign in with a user made by `flopsdb users add`).
+
+    The server speaks plain HTTP; anywhere but localhost put it behind a TLS proxy and pass
+    --secure-cookies (docs/security.md).
 
     \b
     Example:
       flopsdb review serve --host 127.0.0.1 --port 8765
+      flopsdb review serve --secure-cookies   # behind an HTTPS proxy
     """
     from flopsdb.review import serve
 
     app.say(f"review server on http://{host}:{port}/ (Ctrl-C to stop)")
-    serve(app.config, host=host, port=port)
+    serve(app.config, host=host, port=port, secure_cookies=secure_cookies)
 
 
 @review.command("agreement")

@@ -22,17 +22,19 @@ def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
     return DbReviewStore(store or Store(config.db_path), policy=policy, lease_minutes=config.lease_minutes)
 
 
-def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5):
-    """The FastAPI review app over the live database (crops cached under ``<home>/crops``)."""
-    return create_app(review_store(config, store), WebSettings(crop_dir=config.home / "crops", prefetch=prefetch))
+def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False):
+    """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
+    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS."""
+    settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies)
+    return create_app(review_store(config, store), settings)
 
 
-def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765) -> None:
+def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False) -> None:
     """Run the review server with uvicorn until interrupted."""
     import uvicorn
 
     review_store(config).store.migrate()
-    uvicorn.run(build_app(config), host=host, port=port, log_level="warning")
+    uvicorn.run(build_app(config, secure_cookies=secure_cookies), host=host, port=port, log_level="warning")
 
 
 def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import") -> dict[str, int]:

@@ -21,7 +21,7 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "curation"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-PASSWORD = "s3cret-pw"
+PASSWORD = "s3cret-pw-long"
 
 
 def fixture_candidates(copies: int = 3):

@@ -152,7 +152,7 @@ def test_admin_adds_user_and_crop_is_served(browser, live, rs: DbReviewStore) ->
     page.goto(live.url + "/admin/users")
     page.fill("input[name=name]", "newbie")
     page.select_option("select[name=role]", "annotator")
-    page.fill("input[name=password]", "pw-newbie")
+    page.fill("input[name=password]", "pw-newbie-long")
     page.click("form[action='/admin/users'] button")
     page.wait_for_selector("#users >> text=newbie")
     assert ("newbie", "annotator") in {(u.name, u.role) for u in rs.users()}

@@ -19,10 +19,10 @@ def run(*args: str, input: str | None = None, env: dict | None = None):
 
 
 def test_users_add_and_list(config) -> None:
-    r = run("users", "add", "ada", "--role", "reviewer", input="pw-ada1\npw-ada1\n")
+    r = run("users", "add", "ada", "--role", "reviewer", input="pw-ada1-long\npw-ada1-long\n")
     assert r.exit_code == 0, r.output
     assert "ada (reviewer)" in r.output
-    r = run("users", "add", "bob", "--role", "annotator", env={"FLOPSDB_PASSWORD": "pw-bob1"})
+    r = run("users", "add", "bob", "--role", "annotator", env={"FLOPSDB_PASSWORD": "pw-bob1-long"})
     assert r.exit_code == 0
     listed = run("users", "list", "-h")
     assert "Example" in listed.output
