@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
+from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models
 from flopsdb.core.errors import ExtractError, PDFError
 
@@ -87,7 +88,7 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 def extract_document(doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None) -> list[Candidate]:
     """Find the paper's own models (``Document.models``), run the extractors on the document and return
-    deduplicated candidates.
+    deduplicated candidates, the headline results marked (``extract.headline``).
 
     An extractor that raises is recorded in ``failures`` (``"name: error"``) and the others go on.
     """
@@ -101,7 +102,7 @@ def extract_document(doc: Document, *, names: Iterable[str] | None = None, failu
             if failures is None:
                 raise ExtractError(f"extractor {name} failed: {exc}", paper=doc.paper) from exc
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
-    return dedup(out)
+    return mark_headlines(doc, dedup(out))
 
 
 @dataclass
