@@ -9,9 +9,10 @@ A pure function of the Document and its candidates; the policy's words and weigh
   results is scored by its caption (comparison cues such as "state of the art", "test set" for; ablation and
   analysis cues against), by whether it also holds baseline rows and by whether it reports test numbers; per
   dataset the best-scoring table(s) are the main ones;
-- ``best_own_row``: when the main tables have more own cells than the policy allows, the row that is best on
-  the dataset's primary metric (and, when that row is an ensemble, the best single-model row), every tracked
-  metric of that row.
+- ``abstract_row``: the other tracked metrics of a table row that repeats a number of the abstract;
+- ``best_own_row``: when the main tables have more own cells than the policy allows, per own model the paper
+  names (``Document.models``) the row that is best on the dataset's primary metric (and, when that row is an
+  ensemble, the best single-model row), every tracked metric of that row.
 
 Rows of ablated variants ("+ X", "w/o X") are never headline. When a model's result on a dataset and metric
 is reported on the test split, its val/dev numbers are not headline. One value per dataset and metric is kept,
@@ -29,12 +30,13 @@ from typing import Any, Iterable, Sequence
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
+from flopsdb.extract.models import link_model
 from flopsdb.extract.taxonomy import load_taxonomy
 
 __all__ = ["POLICY", "policy", "mark_headlines", "abstract_end", "table_score"]
 
 POLICY = "headline.v1"
-_REASONS = ("abstract", "main_table", "best_own_row")
+_REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 
 @lru_cache(maxsize=1)
@@ -46,6 +48,7 @@ def policy() -> dict[str, Any]:
     data["_variant"] = re.compile(data["variant_label"], re.I)
     data["_ensemble"] = re.compile(data["ensemble_label"], re.I)
     data["_heading"] = re.compile(data["abstract_headings"], re.I)
+    data["_own"] = re.compile(data["own_label"], re.I)
     return data
 
 
@@ -123,6 +126,12 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     for c in pool:
         if _table_key(c) is None and c.evidence.start is not None and c.evidence.start < end:
             reasons[id(c)] = "abstract"
+    stated = {(c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) for c in pool if reasons.get(id(c)) == "abstract"}
+    anchors = {_row(c) for c in pool if _table_key(c) is not None
+               and (c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) in stated}
+    for c in pool:
+        if _table_key(c) is not None and _row(c) in anchors:
+            reasons[id(c)] = "abstract_row"
     tables: dict[tuple[int, str], list[Candidate]] = {}
     for c in candidates:
         key = _table_key(c)
@@ -130,17 +139,26 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             tables.setdefault(key, []).append(c)
     scores = {k: table_score(_caption(doc, k), cells) for k, cells in tables.items()}
     own_cells = [c for c in pool if _table_key(c) is not None]
+    anchored = {c.fields.get("dataset") for c in pool if reasons.get(id(c)) == "abstract_row"}
     for dataset in sorted({str(c.fields.get("dataset")) for c in own_cells}):
         cells = [c for c in own_cells if c.fields.get("dataset") == dataset]
+        if dataset in anchored:
+            continue
         best = max(scores[_table_key(c)] for c in cells)  # type: ignore[index]
         if best < p["main_threshold"]:
             continue
         main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
+        named = [c for c in main if p["_own"].search(c.model or "") or link_model(c.model, doc.models) is not None]
+        main = named or main
         if len(main) <= p["max_per_paper"]:
             for c in main:
                 reasons.setdefault(id(c), "main_table")
             continue
-        rows = set(_best_rows(dataset, main))
+        families: dict[str | None, list[Candidate]] = {}
+        for c in main:
+            linked = link_model(c.model, doc.models)
+            families.setdefault(linked.key if linked else None, []).append(c)
+        rows = {r for group in families.values() for r in _best_rows(dataset, group)}
         for c in main:
             if _row(c) in rows:
                 reasons.setdefault(id(c), "best_own_row")
