@@ -14,7 +14,8 @@ A pure function of the Document and its candidates; the policy's words and weigh
   names (``Document.models``) the row that is best on the dataset's primary metric (and, when that row is an
   ensemble, the best single-model row), every tracked metric of that row.
 
-Rows of ablated variants ("+ X", "w/o X") are never headline. When a model's result on a dataset and metric
+Rows of ablated variants ("+ X", "w/o X") and rows that cite another paper ("XLM (2019)", "[12]") are never
+headline. When a model's result on a dataset and metric
 is reported on the test split, its val/dev numbers are not headline. One value per dataset and metric is kept,
 and at most ``max_per_paper`` (the abstract first, then the main tables).
 """
@@ -49,6 +50,7 @@ def policy() -> dict[str, Any]:
     data["_ensemble"] = re.compile(data["ensemble_label"], re.I)
     data["_heading"] = re.compile(data["abstract_headings"], re.I)
     data["_own"] = re.compile(data["own_label"], re.I)
+    data["_cited"] = re.compile(data["cited_label"])
     return data
 
 
@@ -120,7 +122,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
     p = policy()
     pool = [c for c in candidates if c.kind == "result" and c.fields.get("own") and c.confidence >= p["min_confidence"]
-            and not p["_variant"].search(c.model or "")]
+            and not p["_variant"].search(c.model or "") and not p["_cited"].search(c.model or "")]
     reasons: dict[int, str] = {}
     end = abstract_end(doc)
     for c in pool:
@@ -148,7 +150,8 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
         if best < p["main_threshold"]:
             continue
         main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
-        named = [c for c in main if p["_own"].search(c.model or "") or link_model(c.model, doc.models) is not None]
+        named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
+                 or link_model(c.model, doc.models) is not None]
         main = named or main
         if len(main) <= p["max_per_paper"]:
             for c in main:
