@@ -1,41 +1,174 @@
-"""The paper's own models, found once per paper and stored on the Document (``Document.models``).
+"""models.v1: the paper's own models, found once per paper and stored on the Document (``Document.models``).
 
-Every extractor links its facts to one of these (``Candidate.model`` / ``model_key``). This first pass reads the
-title: the name before a colon ("GhostNet: More Features from Cheap Operations") or a capitalised name with a
-size ("Mistral 7B"). Further sources (the abstract, "ours" rows, the main table's own rows) extend it.
+Every extractor links its facts to one of these (``Candidate.model`` / ``model_key``). Names come from:
+
+- the title: the name before a colon ("GhostNet: More Features from Cheap Operations"), mixed-case or versioned
+  words ("YOLOv4", "Inception-v4"), a capitalised name with a size ("Mistral 7B");
+- naming phrases of the data file ``extract/data/models.v1.json`` ("we propose X", "we call it X", "our model X",
+  "Dense Convolutional Network (DenseNet)" in the abstract);
+- own-model marks: "X (ours)", "Ours (X)", "X (this work)", in the text or in table rows.
+
+Names from the title and the abstract are the paper's main models (``ModelName.main``). :func:`link_model`
+maps a row label or a sentence to the own model it names; :func:`link_results` gives every result candidate its
+``model`` / ``model_key`` / ``scope``.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
 
 from flopsdb.core.ids import model_key
+from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, ModelName
 
-_TITLE_NAME = re.compile(r"^\s*(?P<name>[A-Z][\w.+\-]*(?:[ -][\w.+\-]+){0,2}?)\s*:\s")
+__all__ = ["VERSION", "vocabulary", "find_models", "title_names", "link_model", "main_model", "link_results"]
+
+VERSION = "models.v1"
+
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")
 
 
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The naming vocabulary (``extract/data/models.v1.json``) with its patterns compiled."""
+    data = json.loads((Path(__file__).parent / "data" / f"{VERSION}.json").read_text(encoding="utf-8"))
+    data["_patterns"] = tuple((re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"])) for p in data["name_patterns"])
+    data["_ours"] = tuple(re.compile(p) for p in data["ours_patterns"])
+    data["_cue"] = re.compile(data["name_cue"], re.I)
+    data["_stop"] = frozenset(s.lower() for s in data["name_stoplist"])
+    return data
+
+
 def _title(doc: Document) -> tuple[str, int]:
-    """The first line of the first page with the largest font: the title, and its offset."""
+    """The lines of the first page in the largest font among its first twelve: the title, and its offset."""
     first = [line for line in doc.lines if line.page == 1][:12]
     if not first:
-        return "", 0
+        return doc.text[:200].split("\n", 1)[0], 0
     size = max(line.font_size for line in first)
-    lines = [line for line in first if abs(line.font_size - size) < 0.5]
+    lines = [line for line in first if line.font_size >= size - 0.5]
     return " ".join(line.text.strip() for line in lines), lines[0].start
 
 
+def title_names(doc: Document) -> list[str]:
+    """Model names in the title: the head before a colon, mixed-case, versioned or short hyphenated capitals."""
+    title, _ = _title(doc)
+    names = []
+    if ":" in title:
+        head = title.split(":", 1)[0].strip()
+        if 0 < len(head.split()) <= vocabulary()["title_name_words"]:
+            names.append(head)
+    for token in re.findall(r"[A-Za-z][\w\-]*[A-Za-z0-9]", title):
+        mixed = re.search(r"[a-z][A-Z]|[A-Z]{2}", token) and re.search(r"[a-z]", token)
+        short_caps = token.isupper() and "-" in token and len(token) <= 8
+        if mixed or re.search(r"\d", token) or short_caps:
+            names.append(token)
+    m = _NAME_WITH_SIZE.search(title)
+    if m:
+        names.append(m.group("name"))
+    return names
+
+
+def _standalone_uses(text: str, word: str) -> int:
+    """How often a capitalised word stands alone mid-sentence (after a lower-case word, not before a capitalised one)."""
+    return len(re.findall(rf"(?<=[a-z,] ){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text))
+
+
+def _phrase_names(doc: Document) -> list[tuple[str, int, str]]:
+    """(name, offset, source) from the naming phrases and own-model marks of the vocabulary."""
+    v = vocabulary()
+    found: list[tuple[str, int, str]] = []
+    for pattern, at_start, needs_cue in v["_patterns"]:
+        text = doc.text[: v["start_window"]] if at_start else doc.text
+        for m in pattern.finditer(text):
+            name = " ".join(m.group("name").strip(".-").split())
+            if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
+                continue
+            before = text[max(0, m.start() - 150) : m.start()]
+            if needs_cue and not v["_cue"].search(before.split(".")[-1] + m.group(0)):
+                continue
+            found.append((name, m.start("name"), "phrase"))
+    for pattern in v["_ours"]:
+        for m in pattern.finditer(doc.text):
+            found.append((" ".join(m.group("name").split()), m.start("name"), "ours"))
+    return found
+
+
 def find_models(doc: Document) -> tuple[ModelName, ...]:
-    """The paper's own model names found in its title (main models), in order, one per key."""
-    title, start = _title(doc)
-    found: list[ModelName] = []
-    for pattern in (_TITLE_NAME, _NAME_WITH_SIZE):
-        m = pattern.search(title)
-        if m:
-            name = m.group("name").strip()
-            key = model_key(name)
-            if key and all(f.key != key for f in found):
-                evidence = doc.evidence(start + m.start("name"), start + m.end("name")) if doc.text else None
-                found.append(ModelName(name=name, key=key, main=True, source="title", evidence=evidence))
-    return tuple(found)
+    """The paper's own model names, title first, then in order of appearance; one per key."""
+    v = vocabulary()
+    _, title_start = _title(doc)
+    raw: list[tuple[str, int, str]] = [(n, title_start, "title") for n in title_names(doc)]
+    raw += sorted(_phrase_names(doc), key=lambda t: t[1])
+    out: list[ModelName] = []
+    for name, offset, source in raw:
+        for variant in (name, name[:-1] if name.endswith("s") and len(name) > 4 else name):
+            key = model_key(variant)
+            if variant.lower() in v["_stop"] or key is None or len(key) < 3 or any(m.key == key for m in out):
+                continue
+            main = source == "title" or offset < v["start_window"]
+            if source == "title":
+                at = doc.text.find(variant)
+                evidence = doc.evidence(at, at + len(variant)) if at >= 0 and doc.text else None
+            else:
+                evidence = doc.evidence(offset, offset + len(variant)) if doc.text else None
+            out.append(ModelName(name=variant, key=key, main=main, source=source, evidence=evidence))
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _names_re(keys: tuple[str, ...]) -> re.Pattern[str] | None:
+    alts = sorted({k for k in keys if len(k) >= 2}, key=len, reverse=True)
+    if not alts:
+        return None
+    return re.compile("(?<![a-z0-9])(" + "|".join(r"[\W_]*".join(re.escape(ch) for ch in k) for k in alts) + ")")
+
+
+def link_model(text: str | None, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model a label or sentence names (the longest name it mentions; case, spaces and hyphens ignored)."""
+    models = tuple(models)
+    if not text or not models:
+        return None
+    pattern = _names_re(tuple(m.key for m in models))
+    if pattern is None:
+        return None
+    hits = [re.sub(r"[\W_]", "", m.group(1)) for m in pattern.finditer(text.lower())]
+    if not hits:
+        return None
+    best = max(hits, key=len)
+    return next((m for m in models if m.key == best), None)
+
+
+_CITATION = re.compile(r"\s*\[[\d,\s–\-]+\]|\s*\((?:ours|our model|this work)\)", re.I)
+_GENERIC = re.compile(r"^[\W\dxX✓✗]*$|^(?:ours|our model|this work|single|ensemble|single model)$", re.I)
+
+
+def main_model(models: Iterable[ModelName]) -> ModelName | None:
+    """The paper's first main model (the title's name when it has one)."""
+    return next((m for m in models if m.main), None)
+
+
+def link_results(doc: Document, candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Result candidates linked to a model: a table row's label, else an own model the sentence names, else the
+    paper's main model (``scope`` ``model`` or ``main_model``); other kinds unchanged."""
+    main = main_model(doc.models)
+    out: list[Candidate] = []
+    for c in candidates:
+        if c.kind != "result" or c.scope is not None:
+            out.append(c)
+            continue
+        label = _CITATION.sub("", c.model or "").strip()
+        if label and not _GENERIC.match(label):
+            out.append(replace(c, model=c.model, model_key=model_key(label), scope="model"))
+            continue
+        named = None if c.fields.get("table") is not None else link_model(c.evidence.snippet, doc.models)
+        target = named or main
+        if target is None:
+            out.append(c)
+        else:
+            out.append(replace(c, model=c.model or target.name, model_key=target.key, scope="model" if named else "main_model"))
+    return out

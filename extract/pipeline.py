@@ -20,7 +20,8 @@ from typing import Callable, Iterable
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_file, storable_name
-from flopsdb.extract.models import find_models
+from flopsdb.extract.headline import mark_headlines
+from flopsdb.extract.models import find_models, link_results
 from flopsdb.core.errors import ExtractError, PDFError
 
 __all__ = ["REGISTRY", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
@@ -88,7 +89,8 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
 
 def extract_document(doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None) -> list[Candidate]:
     """Find the paper's own models (``Document.models``), run the extractors on the document and return
-    deduplicated candidates.
+    deduplicated candidates, results linked to their model (``extract.models``) and the headline results marked
+    (``extract.headline``).
 
     An extractor that raises is recorded in ``failures`` (``"name: error"``) and the others go on.
     """
@@ -102,7 +104,7 @@ def extract_document(doc: Document, *, names: Iterable[str] | None = None, failu
             if failures is None:
                 raise ExtractError(f"extractor {name} failed: {exc}", paper=doc.paper) from exc
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
-    return dedup(out)
+    return mark_headlines(doc, link_results(doc, dedup(out)))
 
 
 @dataclass

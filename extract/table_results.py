@@ -15,7 +15,7 @@ Interpretation works on positions, not on column indices, so both readings serve
   else the paper's main dataset (lower confidence); metric: the taxonomy's aliases plus the table
   spellings of the data file; tables whose rows name datasets or tasks are read the other way round;
 - the model is the row label (the text left of the first result column);
-- own model or baseline: the paper's model names (title, "we call it X", "Name (ACRONYM)"), "ours",
+- own model or baseline: the paper's model names (``Document.models``, ``extract.models``), "ours",
   citations ("[12]", "et al."), affiliations, well-known other models, other versions of the paper's
   model family, and whether the table cites anything at all.
 
@@ -39,6 +39,7 @@ from rapidfuzz import fuzz
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Table
+from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.taxonomy import Benchmark, load_taxonomy, normalise_key
 
 __all__ = ["EXTRACTOR", "extract_table_results", "read_caption_tables", "table_results", "own_names", "vocabulary"]
@@ -71,12 +72,6 @@ def _res() -> dict[str, re.Pattern[str]]:
         "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
     }
-
-
-@lru_cache(maxsize=1)
-def _name_res() -> tuple[tuple[re.Pattern[str], bool, bool], ...]:
-    """(pattern, only near the start, needs a naming cue) for each naming pattern of the data file."""
-    return tuple((re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"])) for p in vocabulary()["name_patterns"])
 
 
 # --------------------------------------------------------------------------- reading table regions
@@ -315,58 +310,9 @@ def read_caption_tables(doc: Document, captions: Sequence[Caption]) -> list[Tabl
 # --------------------------------------------------------------------------- own-model names
 
 
-def _title(doc: Document) -> str:
-    first = [ln for ln in doc.lines if ln.page == 1][:12]
-    if not first:
-        return doc.text[:200].split("\n", 1)[0]
-    big = max(ln.font_size for ln in first)
-    return " ".join(ln.text for ln in first if ln.font_size >= big - 0.5)
-
-
-def _title_names(doc: Document) -> list[str]:
-    title = _title(doc)
-    names = []
-    if ":" in title:
-        head = title.split(":", 1)[0].strip()
-        if 0 < len(head.split()) <= 3:
-            names.append(head)
-    for token in re.findall(r"[A-Za-z][\w\-]*[A-Za-z0-9]", title):
-        mixed = re.search(r"[a-z][A-Z]|[A-Z]{2}", token) and re.search(r"[a-z]", token)
-        short_caps = token.isupper() and "-" in token and len(token) <= 8
-        if mixed or re.search(r"\d", token) or short_caps:
-            names.append(token)
-    return names
-
-
 def own_names(doc: Document) -> list[str]:
-    """The paper's names for its own models: from the title (``YOLOv4: ...``, mixed-case or versioned
-    words) and from the naming patterns of the data file ("we call it X", "Dense Convolutional Network
-    (DenseNet)" in the abstract)."""
-    v = vocabulary()
-    stop = {s.lower() for s in v["name_stoplist"]}
-    names: list[str] = _title_names(doc)
-    cue = re.compile(v["name_cue"], re.I)
-    for pattern, at_start, needs_cue in _name_res():
-        text = doc.text[: v["start_window"]] if at_start else doc.text
-        for m in pattern.finditer(text):
-            name = " ".join(m.group("name").strip(".-").split())
-            if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
-                continue
-            before = text[max(0, m.start() - 150) : m.start()]
-            if needs_cue and not cue.search(before.split(".")[-1] + m.group(0)):
-                continue
-            names.append(name)
-    out: list[str] = []
-    for n in names:
-        for variant in (n, n[:-1] if n.endswith("s") and len(n) > 4 else n):
-            if variant.lower() not in stop and len(normalise_key(variant)) >= 3 and variant not in out:
-                out.append(variant)
-    return out
-
-
-def _standalone_uses(text: str, word: str) -> int:
-    """How often a capitalised word stands alone mid-sentence (after a lower-case word, not before a capitalised one)."""
-    return len(re.findall(rf"(?<=[a-z,] ){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text))
+    """The paper's names for its own models: ``Document.models`` (``extract.models``), found now when not yet set."""
+    return [m.name for m in (doc.models or find_models(doc))]
 
 
 @lru_cache(maxsize=64)
@@ -878,7 +824,7 @@ def extract_table_results(doc: Document) -> list[Candidate]:
     if not readings:
         return []
     names = own_names(doc)
-    titled = [n for n in _title_names(doc) if n in names]
+    titled = [n for n in title_names(doc) if n in names]
     main = _main_dataset(doc)
     out: list[Candidate] = []
     seen: dict[tuple[object, ...], list[tuple[int, str]]] = {}

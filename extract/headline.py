@@ -1,0 +1,180 @@
+"""headline.v1: which result candidates are the paper's headline results (the headline policy of
+annotations/GUIDELINES.md), with the reason for each.
+
+A pure function of the Document and its candidates; the policy's words and weights are the data file
+``extract/data/headline.v1.json``. Among the own results at or above the operating confidence:
+
+- ``abstract``: results stated in the abstract (before the first section such as "Introduction");
+- ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
+  results is scored by its caption (comparison cues such as "state of the art", "test set" for; ablation and
+  analysis cues against), by whether it also holds baseline rows and by whether it reports test numbers; per
+  dataset the best-scoring table(s) are the main ones;
+- ``abstract_row``: the other tracked metrics of a table row that repeats a number of the abstract;
+- ``best_own_row``: when the main tables have more own cells than the policy allows, per own model the paper
+  names (``Document.models``) the row that is best on the dataset's primary metric (and, when that row is an
+  ensemble, the best single-model row), every tracked metric of that row.
+
+Rows of ablated variants ("+ X", "w/o X") and rows that cite another paper ("XLM (2019)", "[12]") are never
+headline. When a model's result on a dataset and metric
+is reported on the test split, its val/dev numbers are not headline. One value per dataset and metric is kept,
+and at most ``max_per_paper`` (the abstract first, then the main tables).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Document
+from flopsdb.extract.models import link_model
+from flopsdb.extract.taxonomy import load_taxonomy
+
+__all__ = ["POLICY", "policy", "mark_headlines", "abstract_end", "table_score"]
+
+POLICY = "headline.v1"
+_REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
+
+
+@lru_cache(maxsize=1)
+def policy() -> dict[str, Any]:
+    """The policy data (``extract/data/headline.v1.json``) with its regexes compiled."""
+    data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
+    data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
+    data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
+    data["_variant"] = re.compile(data["variant_label"], re.I)
+    data["_ensemble"] = re.compile(data["ensemble_label"], re.I)
+    data["_heading"] = re.compile(data["abstract_headings"], re.I)
+    data["_own"] = re.compile(data["own_label"], re.I)
+    data["_cited"] = re.compile(data["cited_label"])
+    return data
+
+
+def abstract_end(doc: Document) -> int:
+    """Where the abstract ends in ``doc.text``: the first heading such as "1 Introduction", else a fixed window."""
+    p = policy()
+    starts = [s.start for s in doc.sections if p["_heading"].match(s.title.strip())]
+    return min(starts) if starts else min(len(doc.text), int(p["abstract_window"]))
+
+
+def _table_key(c: Candidate) -> tuple[int, str] | None:
+    label = c.fields.get("table")
+    return (c.evidence.page, str(label)) if label is not None else None
+
+
+def _caption(doc: Document, key: tuple[int, str]) -> str:
+    page, label = key
+    return next((c.text for c in doc.captions if c.kind == "table" and c.label == label and c.page == page),
+                next((c.text for c in doc.captions if c.kind == "table" and c.label == label), ""))
+
+
+def table_score(caption: str, cells: Sequence[Candidate]) -> float:
+    """How much a table looks like a main comparison table: caption cues, baseline rows beside own rows, test numbers."""
+    p = policy()
+    score = 0.0
+    if p["_main"].search(caption):
+        score += p["table_cue_weight"]
+    if p["_ablation"].search(caption):
+        score -= p["table_cue_weight"]
+    if any(not c.fields.get("own") for c in cells):
+        score += p["baseline_weight"]
+    if any(c.fields.get("split") in ("test", "test-dev") for c in cells):
+        score += p["test_weight"]
+    return score
+
+
+def _better(dataset: str, metric: str) -> int:
+    bench = load_taxonomy().get(dataset)
+    m = bench.metric(metric) if bench is not None else None
+    return 1 if m is None or m.higher_is_better else -1
+
+
+def _row(c: Candidate) -> tuple[object, ...]:
+    return (_table_key(c), round(c.evidence.bbox.top / 3.0), c.model)
+
+
+def _primary(dataset: str, cells: Iterable[Candidate]) -> str | None:
+    present = {c.fields.get("metric") for c in cells}
+    return next((m for m in policy()["primary_metric"].get(dataset, ()) if m in present), None)
+
+
+def _best_rows(dataset: str, cells: Sequence[Candidate]) -> list[tuple[object, ...]]:
+    """The row best on the dataset's primary metric and, when it is an ensemble, the best single-model row."""
+    metric = _primary(dataset, cells) or str(cells[0].fields.get("metric"))
+    sign = _better(dataset, metric)
+    ranked = sorted((c for c in cells if c.fields.get("metric") == metric), key=lambda c: -sign * float(c.fields["value"]))
+    if not ranked:
+        return []
+    rows = [_row(ranked[0])]
+    ens = policy()["_ensemble"]
+    if ens.search(ranked[0].model or ""):
+        single = next((c for c in ranked if not ens.search(c.model or "")), None)
+        if single is not None:
+            rows.append(_row(single))
+    return rows
+
+
+def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
+    p = policy()
+    pool = [c for c in candidates if c.kind == "result" and c.fields.get("own") and c.confidence >= p["min_confidence"]
+            and not p["_variant"].search(c.model or "") and not p["_cited"].search(c.model or "")]
+    reasons: dict[int, str] = {}
+    end = abstract_end(doc)
+    for c in pool:
+        if _table_key(c) is None and c.evidence.start is not None and c.evidence.start < end:
+            reasons[id(c)] = "abstract"
+    stated = {(c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) for c in pool if reasons.get(id(c)) == "abstract"}
+    anchors = {_row(c) for c in pool if _table_key(c) is not None
+               and (c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) in stated}
+    for c in pool:
+        if _table_key(c) is not None and _row(c) in anchors:
+            reasons[id(c)] = "abstract_row"
+    tables: dict[tuple[int, str], list[Candidate]] = {}
+    for c in candidates:
+        key = _table_key(c)
+        if c.kind == "result" and key is not None:
+            tables.setdefault(key, []).append(c)
+    scores = {k: table_score(_caption(doc, k), cells) for k, cells in tables.items()}
+    own_cells = [c for c in pool if _table_key(c) is not None]
+    anchored = {c.fields.get("dataset") for c in pool if reasons.get(id(c)) == "abstract_row"}
+    for dataset in sorted({str(c.fields.get("dataset")) for c in own_cells}):
+        cells = [c for c in own_cells if c.fields.get("dataset") == dataset]
+        if dataset in anchored:
+            continue
+        best = max(scores[_table_key(c)] for c in cells)  # type: ignore[index]
+        if best < p["main_threshold"]:
+            continue
+        main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
+        named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
+                 or link_model(c.model, doc.models) is not None]
+        main = named or main
+        if len(main) <= p["max_per_paper"]:
+            for c in main:
+                reasons.setdefault(id(c), "main_table")
+            continue
+        families: dict[str | None, list[Candidate]] = {}
+        for c in main:
+            linked = link_model(c.model, doc.models)
+            families.setdefault(linked.key if linked else None, []).append(c)
+        rows = {r for group in families.values() for r in _best_rows(dataset, group)}
+        for c in main:
+            if _row(c) in rows:
+                reasons.setdefault(id(c), "best_own_row")
+    chosen = [c for c in pool if id(c) in reasons]
+    tested = {(c.model_key, c.fields.get("dataset"), c.fields.get("metric")) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
+    chosen = [c for c in chosen if c.fields.get("split") not in ("val", "dev") or (c.model_key, c.fields.get("dataset"), c.fields.get("metric")) not in tested]
+    chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), -c.confidence))
+    kept: dict[int, str] = {}
+    seen: set[tuple[object, ...]] = set()
+    for c in chosen:
+        fact = (c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value"))
+        if fact in seen or len(kept) >= p["max_per_paper"]:
+            continue
+        seen.add(fact)
+        kept[id(c)] = reasons[id(c)]
+    return [replace(c, headline=True, headline_reason=kept[id(c)]) if id(c) in kept else c for c in candidates]
