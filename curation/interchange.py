@@ -245,7 +245,7 @@ def to_label_studio(records: Iterable[ReviewRecord], *, users: Mapping[str, int]
             if e.annotator in users:
                 ann["completed_by"] = int(users[e.annotator])
             anns.append(ann)
-        shown = "; ".join(f"{k}: {_text(v)}" for k, v in [("model", c.model), ("stage", c.stage), *proposed["fields"].items()])
+        shown = "; ".join(f"{k}: {_text(v) or '-'}" for k, v in [("model", c.model), ("stage", c.stage), *proposed["fields"].items()])
         data = {"image": page[0] if page else blank, "paper": c.paper, "page": c.evidence.page, "kind": c.kind,
                 "extractor": c.extractor, "confidence": round(c.confidence, 3), "snippet": c.evidence.snippet,
                 "proposed": f"proposed: {shown}", "candidate_id": c.candidate_id,

@@ -38,6 +38,7 @@ class LabelStudio:
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Token {TOKEN}"
         self.proc: subprocess.Popen[bytes] | None = None
+        self.email, self.password = "ls@example.com", "ls-pass-12345"
 
     def start(self) -> "LabelStudio":
         env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir), "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
@@ -45,7 +46,7 @@ class LabelStudio:
         log = (self.data_dir / "server.log").open("wb")
         self.proc = subprocess.Popen(
             [str(LS_BIN), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--username", "ls@example.com", "--password", "ls-pass-12345",
+             "--data-dir", str(self.data_dir), "--username", self.email, "--password", self.password,
              "--user-token", TOKEN, "--log-level", "WARNING"],
             env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + START_SECONDS
@@ -144,3 +145,29 @@ def test_round_trip_through_a_real_label_studio(label_studio: LabelStudio, rs: D
     fix = next(e for e in new if e[3] == "correct")
     assert fix[1] == hw["data"]["candidate_id"] and json.loads(fix[4])["fields"]["count"] == 16 and fix[5] == 4500
     assert import_records(other_store, read_import("labelstudio", back, users={"ann1": me}, problems=[]))["new_events"] == 0
+
+
+def test_label_studio_shows_the_page_with_the_evidence_region(label_studio: LabelStudio, browser, rs: DbReviewStore,
+                                                             tmp_path: Path) -> None:
+    ls = label_studio
+    out = tmp_path / "to-ls.json"
+    export_records(rs, "labelstudio", out)
+    project = ls.call("POST", "/api/projects/", json={"title": "flopsdb view", "label_config": LABEL_CONFIG.read_text()})
+    ls.call("POST", f"/api/projects/{project['id']}/import", json=json.loads(out.read_text()))
+    listed = ls.call("GET", f"/api/tasks/?project={project['id']}&page_size=100&fields=all")
+    task = next(t for t in (listed["tasks"] if isinstance(listed, dict) else listed) if t["data"]["kind"] == "hardware")
+    page = browser.new_context(viewport={"width": 1500, "height": 1100}).new_page()
+    page.goto(ls.url + "/user/login/")
+    page.fill("input[name=email]", ls.email)
+    page.fill("input[name=password]", ls.password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{ls.url}/projects/{project['id']}/data?task={task['id']}")
+    width = next(r for r in task["predictions"][0]["result"] if r["type"] == "rectanglelabels")["original_width"]
+    page.wait_for_function("w => [...document.images].some(i => i.src.startsWith('data:image/jpeg') && i.naturalWidth === w)",
+                           arg=width, timeout=60000)
+    page.get_by_text("evidence", exact=True).first.wait_for(timeout=30000)
+    assert page.get_by_text(task["data"]["snippet"]).count() >= 1
+    accelerator = task["data"]["flopsdb"]["candidate"]["fields"]["accelerator"]
+    page.get_by_text(accelerator, exact=True).first.wait_for(timeout=30000)  # the proposal, pre-filled in its text box
+    page.screenshot(path=str(tmp_path / "labelstudio.png"))
