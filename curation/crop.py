@@ -25,7 +25,7 @@ _PDFIUM = threading.Lock()
 
 
 @contextmanager
-def _open_page(pdf_path: str | Path, page: int) -> Iterator["pdfium.PdfPage"]:
+def _open_page(pdf_path: str | Path, page: int) -> Iterator[pdfium.PdfPage]:
     """Page ``page`` (1-based) of a PDF, under the pdfium lock; PDFError when the file or page is missing."""
     path = Path(pdf_path)
     if not path.is_file():

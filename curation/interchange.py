@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -104,7 +104,7 @@ def to_annotations(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
     for r in records:
         c = r.candidate
         for e in r.events:
-            kept = json.loads(e.after) if e.after else {"fields": dict(c.fields), "model": c.model, "stage": c.stage}
+            kept: dict[str, Any] = json.loads(e.after) if e.after else _proposed(c)
             line: dict[str, Any] = {"paper": c.paper, "kind": c.kind, "model": kept.get("model"), "stage": kept.get("stage"),
                                     "page": c.evidence.page, "quote": c.evidence.snippet}
             line.update({k: kept.get("fields", {}).get(k) for k in KIND_FIELDS[c.kind]})
@@ -144,7 +144,8 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     page = int(line["page"])
     quote = " ".join(str(line.get("quote", "")).split())
     path = Path(pdf_dir) / f"{line['paper']}.pdf" if pdf_dir else None
-    box, flags = None, ()
+    box: Box | None = None
+    flags: tuple[str, ...] = ()
     if line.get("bbox"):
         box = Box.of(line["bbox"])
     elif path is not None and path.is_file():
@@ -173,7 +174,8 @@ def _text(value: Any) -> str:
 
 
 def _proposed(c: Candidate) -> dict[str, Any]:
-    return {"fields": {k: c.fields.get(k) for k in KIND_FIELDS[c.kind]} | dict(c.fields), "model": c.model, "stage": c.stage}
+    """The proposal as kept values (what accepting it on the web page keeps, see ``make_after``)."""
+    return {"fields": dict(c.fields), "model": c.model, "stage": c.stage}
 
 
 class _PageImages:
@@ -265,20 +267,23 @@ def _ls_kept(c: Candidate, results: Sequence[Mapping[str, Any]]) -> dict[str, An
     stray = sorted(set(texts) - {"model", "stage", *KIND_FIELDS[c.kind]})
     if stray:
         raise CurationError(f"fields {', '.join(stray)} do not belong to kind {c.kind!r}", paper=c.paper)
-    fields = {}
+    fields = dict(c.fields)
     for name in KIND_FIELDS[c.kind]:
         text, old = texts.get(name, "").strip(), c.fields.get(name)
-        fields[name] = old if text == _text(old) else coerce_fields(c.kind, {name: text})[name]
-    return {"fields": {**{k: v for k, v in c.fields.items() if k not in fields}, **fields},
+        if text != _text(old):
+            fields[name] = coerce_fields(c.kind, {name: text})[name]
+    return {"fields": fields,
             "model": texts.get("model", "").strip() or None, "stage": texts.get("stage", "").strip() or None}
 
 
 def _ls_user(completed_by: Any, names: Mapping[int, str]) -> str:
+    """The annotator of ``completed_by``: a user id (named by ``names``), a user object, or (older exports) a name."""
     if isinstance(completed_by, Mapping):
-        return str(completed_by.get("email") or names.get(completed_by.get("id"), f"labelstudio:{completed_by.get('id')}"))
-    if completed_by is None:
-        return "labelstudio"
-    return names.get(int(completed_by), f"labelstudio:{completed_by}")
+        uid = completed_by.get("id")
+        return str(completed_by.get("email") or (names.get(uid) if isinstance(uid, int) else None) or f"labelstudio:{uid}")
+    if isinstance(completed_by, int):
+        return names.get(completed_by, f"labelstudio:{completed_by}")
+    return str(completed_by or "labelstudio")
 
 
 def _ls_event(c: Candidate, ann: Mapping[str, Any], known: list[dict[str, Any]], names: Mapping[int, str]) -> Event:
@@ -330,7 +335,7 @@ def from_label_studio(tasks: Iterable[Mapping[str, Any]], *, users: Mapping[str,
         label = f"task {task.get('id', n)}" if isinstance(task, Mapping) else f"task #{n}"
         try:
             data = task.get("data") or {}
-            saved = data.get("flopsdb") if isinstance(data.get("flopsdb"), Mapping) else data
+            saved: Mapping[str, Any] = data["flopsdb"] if isinstance(data.get("flopsdb"), Mapping) else data
             found = saved.get("candidate", saved)
             if not isinstance(found, Mapping) or "kind" not in found or "paper" not in found:
                 raise CurationError("no flopsdb candidate in its data (export it with flopsdb first)")
@@ -361,7 +366,7 @@ def _utc(value: Any) -> str | None:
     if not value:
         return None
     t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return (t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t).isoformat()
+    return (t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t).isoformat()
 
 
 def _hash(value: Any) -> int:

@@ -40,7 +40,7 @@ class LabelStudio:
         self.proc: subprocess.Popen[bytes] | None = None
         self.email, self.password = "ls@example.com", "ls-pass-12345"
 
-    def start(self) -> "LabelStudio":
+    def start(self) -> LabelStudio:
         env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir), "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
                "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "DJANGO_DB": "sqlite", "HOST": ""}
         log = (self.data_dir / "server.log").open("wb")
