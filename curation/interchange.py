@@ -264,6 +264,8 @@ def _ls_kept(c: Candidate, results: Sequence[Mapping[str, Any]]) -> dict[str, An
              for res in results if res.get("type") == "textarea"}
     if not texts:
         return None
+    if set(texts) == {"fields"}:  # written by flopsdb before the labeling config: the kept values as JSON
+        return dict(json.loads(texts["fields"]))
     stray = sorted(set(texts) - {"model", "stage", *KIND_FIELDS[c.kind]})
     if stray:
         raise CurationError(f"fields {', '.join(stray)} do not belong to kind {c.kind!r}", paper=c.paper)
@@ -319,7 +321,8 @@ def _ls_event(c: Candidate, ann: Mapping[str, Any], known: list[dict[str, Any]],
     made = ann.get("updated_at") or ann.get("created_at")
     key = json.dumps([c.candidate_id, ann.get("id"), made, results, who], sort_keys=True, default=str)
     return _event_from(c.candidate_id, {
-        "event_id": "ls-" + hashlib.sha256(key.encode()).hexdigest()[:30], "annotator": _ls_user(who, names),
+        "event_id": (ann.get("meta") or {}).get("event_id") or "ls-" + hashlib.sha256(key.encode()).hexdigest()[:30],
+        "annotator": _ls_user(who, names),
         "action": action, "after": after, "dwell_ms": int(round(float(ann.get("lead_time") or 0) * 1000)),
         "extractor": c.extractor, "created_at": _utc(made)})
 

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from conftest import FIX
+from conftest import FIX, fixture_candidates
 from flopsdb.cli import main
 from flopsdb.curation.interchange import LABEL_CONFIG, LS_TEXT_FIELDS, collect_records, read_import
 from flopsdb.curation.model import VERDICT_ACTIONS, Event, make_after, new_event_id
@@ -152,6 +152,21 @@ def test_label_studio_annotations_become_typed_verdicts(rs: DbReviewStore, tmp_p
     assert got[3] == ("labelstudio:9", "accept", proposed)
     again = read_import("labelstudio", path, users={"ada": 3, "bo": 4})
     assert [e.event_id for e in again[0].events] == [e.event_id for e in rec.events]
+
+
+def test_label_studio_files_of_the_earlier_format_still_import() -> None:
+    """``labelstudio-v1.json`` was written by the exporter before the labeling config (names in ``completed_by``,
+    the kept values as JSON in one text box, the event id in ``meta``)."""
+    problems: list[str] = []
+    records = read_import("labelstudio", FIX / "labelstudio-v1.json", problems=problems)
+    assert problems == []
+    got = [(e.event_id, e.annotator, e.action, e.after, e.dwell_ms) for r in records for e in r.events]
+    kept = [make_after(r.candidate.fields, r.candidate.model, r.candidate.stage) for r in records]
+    assert [g[:3] + g[4:] for g in got] == [("ev0", "ada", "accept", 1500), ("ev1", "ada", "accept", 1500), ("ev1b", "bo", "correct", 900),
+                                             ("ev2", "ada", "accept", 1500), ("ev2b", "bo", "correct", 900), ("ev2c", "cy", "reject", 0)]
+    assert [got[0][3], got[1][3], got[3][3]] == kept and json.loads(got[2][3])["model"] == "m9" and got[5][3] is None
+    assert [r.candidate.candidate_id for r in records] == [c.candidate_id for c, _ in fixture_candidates(1)[:3]]
+    assert records[1].candidate.scope is None and records[1].candidate.fields["scope"] == "wall_clock"
 
 
 def test_label_studio_bad_tasks_are_named_and_the_rest_imported(rs: DbReviewStore, tmp_path: Path) -> None:
