@@ -10,7 +10,9 @@ import hashlib
 import io
 import math
 import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pypdfium2 as pdfium
 from PIL import ImageDraw
@@ -18,16 +20,14 @@ from PIL import ImageDraw
 from flopsdb.extract.document import Box
 from flopsdb.core.errors import PDFError
 
-__all__ = ["render_crop", "crop_png", "locate_quote"]
+__all__ = ["render_crop", "render_page", "crop_png", "locate_quote"]
 
 _PDFIUM = threading.Lock()
 
 
-def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0, margin: float = 60.0,
-                min_width: float = 420.0) -> bytes:
-    """PNG bytes of the page region around ``box`` (widened to ``min_width`` points and padded by
-    ``margin``), with the box outlined in red. The box is clipped to the page; a box that is empty, not
-    finite or off the page shows the page's top half without an outline."""
+@contextmanager
+def _open_page(pdf_path: str | Path, page: int) -> Iterator[pdfium.PdfPage]:
+    """Page ``page`` (1-based) of a PDF, under the pdfium lock; PDFError when the file or page is missing."""
     path = Path(pdf_path)
     if not path.is_file():
         raise PDFError(f"PDF not found: {path}", reason="missing", page=page)
@@ -40,20 +40,31 @@ def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0
             if not 1 <= page <= len(pdf):
                 raise PDFError(f"page {page} out of range (1-{len(pdf)})", page=page)
             pg = pdf[page - 1]
-            width, height = pg.get_size()
-            box = _clip(box, width, height)
-            if box.x1 <= box.x0 or box.bottom <= box.top:
-                region = Box(0, 0, width, height / 2)
-            else:
-                cx = (box.x0 + box.x1) / 2
-                half = max(box.x1 - box.x0 + 2 * margin, min_width) / 2
-                region = Box(max(0.0, cx - half), max(0.0, box.top - margin), min(width, cx + half),
-                             min(height, box.bottom + margin))
-            crop = (region.x0, height - region.bottom, width - region.x1, region.top)
-            image = pg.render(scale=scale, crop=crop).to_pil().convert("RGB")
-            pg.close()
+            try:
+                yield pg
+            finally:
+                pg.close()
         finally:
             pdf.close()
+
+
+def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0, margin: float = 60.0,
+                min_width: float = 420.0) -> bytes:
+    """PNG bytes of the page region around ``box`` (widened to ``min_width`` points and padded by
+    ``margin``), with the box outlined in red. The box is clipped to the page; a box that is empty, not
+    finite or off the page shows the page's top half without an outline."""
+    with _open_page(pdf_path, page) as pg:
+        width, height = pg.get_size()
+        box = _clip(box, width, height)
+        if box.x1 <= box.x0 or box.bottom <= box.top:
+            region = Box(0, 0, width, height / 2)
+        else:
+            cx = (box.x0 + box.x1) / 2
+            half = max(box.x1 - box.x0 + 2 * margin, min_width) / 2
+            region = Box(max(0.0, cx - half), max(0.0, box.top - margin), min(width, cx + half),
+                         min(height, box.bottom + margin))
+        crop = (region.x0, height - region.bottom, width - region.x1, region.top)
+        image = pg.render(scale=scale, crop=crop).to_pil().convert("RGB")
     if box.x1 > box.x0 and box.bottom > box.top:
         draw = ImageDraw.Draw(image)
         rect = [(box.x0 - region.x0 - 2) * scale, (box.top - region.top - 2) * scale,
@@ -72,6 +83,16 @@ def _clip(box: Box, width: float, height: float) -> Box:
     x0, top, x1, bottom = values
     return Box(min(max(x0, 0.0), width), min(max(top, 0.0), height), min(max(x1, 0.0), width),
                min(max(bottom, 0.0), height))
+
+
+def render_page(pdf_path: str | Path, page: int, *, scale: float = 1.5, quality: int = 80) -> tuple[bytes, float, float]:
+    """JPEG bytes of the whole of ``page`` rendered at ``scale``, and the page's width and height in points."""
+    with _open_page(pdf_path, page) as pg:
+        width, height = pg.get_size()
+        image = pg.render(scale=scale).to_pil().convert("RGB")
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG", quality=quality)
+    return buf.getvalue(), width, height
 
 
 def crop_png(cache_dir: str | Path, pdf_path: str | Path, page: int, box: Box, **options: float) -> bytes:

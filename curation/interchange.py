@@ -7,19 +7,23 @@ the candidate (fields as proposed, evidence page, box, span, snippet, extractor)
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from flopsdb.curation.crop import locate_quote
-from flopsdb.curation.model import Event, highlight_span, make_after, new_event_id, utcnow
+from PIL import Image
+
+from flopsdb.curation.crop import locate_quote, render_page
+from flopsdb.curation.model import VERDICT_ACTIONS, Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
 from flopsdb.curation.projection import in_force
 from flopsdb.extract.candidate import KIND_FIELDS, Candidate
 from flopsdb.extract.document import Box, Evidence
-from flopsdb.core.errors import CurationError
+from flopsdb.core.errors import CurationError, PDFError
 
 __all__ = [
     "FORMATS", "ReviewRecord", "collect_records",
@@ -100,7 +104,7 @@ def to_annotations(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
     for r in records:
         c = r.candidate
         for e in r.events:
-            kept = json.loads(e.after) if e.after else {"fields": dict(c.fields), "model": c.model, "stage": c.stage}
+            kept: dict[str, Any] = json.loads(e.after) if e.after else _proposed(c)
             line: dict[str, Any] = {"paper": c.paper, "kind": c.kind, "model": kept.get("model"), "stage": kept.get("stage"),
                                     "page": c.evidence.page, "quote": c.evidence.snippet}
             line.update({k: kept.get("fields", {}).get(k) for k in KIND_FIELDS[c.kind]})
@@ -140,7 +144,8 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     page = int(line["page"])
     quote = " ".join(str(line.get("quote", "")).split())
     path = Path(pdf_dir) / f"{line['paper']}.pdf" if pdf_dir else None
-    box, flags = None, ()
+    box: Box | None = None
+    flags: tuple[str, ...] = ()
     if line.get("bbox"):
         box = Box.of(line["bbox"])
     elif path is not None and path.is_file():
@@ -154,54 +159,217 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     return cand, str(path) if path is not None and path.is_file() else None
 
 
-def _ls_results(action: str, after: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    results = [{"from_name": "verdict", "to_name": "snippet", "type": "choices", "value": {"choices": [action]}}]
-    if after is not None:
-        results.append({"from_name": "fields", "to_name": "snippet", "type": "textarea",
-                        "value": {"text": [json.dumps(after, sort_keys=True)]}})
+LABEL_CONFIG = Path(__file__).resolve().parent / "labelstudio" / "config.xml"
+LS_TEXT_FIELDS: tuple[str, ...] = ("model", "stage", *dict.fromkeys(f for fs in KIND_FIELDS.values() for f in fs))
+_LS_SCALE = 1.5
+
+
+def _text(value: Any) -> str:
+    """A value as an annotator reads and edits it in a text box."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _proposed(c: Candidate) -> dict[str, Any]:
+    """The proposal as kept values (what accepting it on the web page keeps, see ``make_after``)."""
+    return {"fields": dict(c.fields), "model": c.model, "stage": c.stage}
+
+
+class _PageImages:
+    """Page images for Label Studio tasks as data URIs, rendered once per PDF page; a blank page
+    (with no evidence region) where the PDF is missing."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple[str, int], tuple[str, float, float] | None] = {}
+
+    def get(self, pdf_path: str | None, page: int) -> tuple[str, float, float] | None:
+        if not pdf_path:
+            return None
+        key = (pdf_path, page)
+        if key not in self._done:
+            try:
+                data, width, height = render_page(pdf_path, page, scale=_LS_SCALE)
+                self._done[key] = ("data:image/jpeg;base64," + base64.b64encode(data).decode("ascii"), width, height)
+            except PDFError:
+                self._done[key] = None
+        return self._done[key]
+
+
+def _blank_page() -> str:
+    buf = io.BytesIO()
+    Image.new("L", (306, 396), 255).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _ls_region(box: Box, width: float, height: float) -> dict[str, Any]:
+    """The evidence box as a Label Studio rectangle region (percent of the page image)."""
+    return {"id": "evidence", "from_name": "evidence", "to_name": "page", "type": "rectanglelabels",
+            "original_width": round(width * _LS_SCALE), "original_height": round(height * _LS_SCALE), "image_rotation": 0,
+            "value": {"x": 100 * box.x0 / width, "y": 100 * box.top / height, "width": 100 * (box.x1 - box.x0) / width,
+                      "height": 100 * (box.bottom - box.top) / height, "rotation": 0, "rectanglelabels": ["evidence"]}}
+
+
+def _ls_results(kind: str, action: str, kept: Mapping[str, Any] | None, region: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """An annotation's results: the evidence region, the ``verdict`` choice and one text box per kept value."""
+    results = [region] if region else []
+    results.append({"id": "verdict", "from_name": "verdict", "to_name": "page", "type": "choices", "value": {"choices": [action]}})
+    if kept is not None:
+        values = {"model": kept.get("model"), "stage": kept.get("stage"),
+                  **{k: (kept.get("fields") or {}).get(k) for k in KIND_FIELDS[kind]}}
+        results.extend({"id": f"text-{name}", "from_name": name, "to_name": "page", "type": "textarea",
+                        "value": {"text": [_text(value)]}} for name, value in values.items() if _text(value))
     return results
 
 
-def to_label_studio(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
-    """Label Studio tasks: ``data`` holds the candidate, ``predictions`` the extractor's proposal
-    (pre-filled, with its score), ``annotations`` one per verdict (choices ``verdict`` + textarea ``fields``)."""
+def to_label_studio(records: Iterable[ReviewRecord], *, users: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+    """Label Studio tasks for the labeling config ``curation/labelstudio/config.xml``: ``data`` holds the
+    page image (a data URI), the snippet, the proposal and, under ``flopsdb``, the candidate and its verdicts;
+    ``predictions`` the extractor's proposal (evidence region, ``accept``, fields; pre-filled, with its score);
+    ``annotations`` one per verdict. ``completed_by`` is the Label Studio user id from ``users`` (flopsdb name
+    -> id); annotators without one are left out, so Label Studio credits the user who imports the file."""
+    users = users or {}
+    pages = _PageImages()
+    blank = _blank_page()
     tasks = []
     for n, r in enumerate(records, 1):
         c = r.candidate
-        proposed = {"fields": dict(c.fields), "model": c.model, "stage": c.stage}
+        page = pages.get(r.pdf_path, c.evidence.page)
+        box = c.evidence.bbox
+        region = _ls_region(box, page[1], page[2]) if page and box.x1 > box.x0 and box.bottom > box.top else None
+        proposed = _proposed(c)
         anns = []
         for e in r.events:
-            anns.append({"completed_by": e.annotator, "created_at": e.created_at.isoformat(),
-                         "lead_time": (e.dwell_ms or 0) / 1000, "result": _ls_results(e.action, json.loads(e.after) if e.after else None),
-                         "meta": {"event_id": e.event_id, "extractor": e.extractor, "source": e.source}})
-        tasks.append({"id": n, "data": {**_candidate_json(r), "snippet": c.evidence.snippet},
-                      "predictions": [{"model_version": c.extractor, "score": c.confidence, "result": _ls_results("accept", proposed)}],
-                      "annotations": anns})
+            ann: dict[str, Any] = {"created_at": e.created_at.isoformat(), "lead_time": (e.dwell_ms or 0) / 1000,
+                                   "result": _ls_results(c.kind, e.action, json.loads(e.after) if e.after else None, region)}
+            if e.annotator in users:
+                ann["completed_by"] = int(users[e.annotator])
+            anns.append(ann)
+        shown = "; ".join(f"{k}: {_text(v) or '-'}" for k, v in [("model", c.model), ("stage", c.stage), *proposed["fields"].items()])
+        data = {"image": page[0] if page else blank, "paper": c.paper, "page": c.evidence.page, "kind": c.kind,
+                "extractor": c.extractor, "confidence": round(c.confidence, 3), "snippet": c.evidence.snippet,
+                "proposed": f"proposed: {shown}", "candidate_id": c.candidate_id,
+                "flopsdb": {"candidate": _candidate_json(r), "events": [_event_json(e) for e in r.events]}}
+        tasks.append({"id": n, "data": data, "annotations": anns,
+                      "predictions": [{"model_version": c.extractor, "score": c.confidence,
+                                       "result": _ls_results(c.kind, "accept", proposed, region)}]})
     return tasks
 
 
-def from_label_studio(tasks: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
-    """Inverse of :func:`to_label_studio`."""
+def _ls_kept(c: Candidate, results: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The values kept in an annotation's text boxes, typed as the candidate's (None when it has no text box)."""
+    texts = {str(res.get("from_name")): "\n".join(res.get("value", {}).get("text") or [])
+             for res in results if res.get("type") == "textarea"}
+    if not texts:
+        return None
+    if set(texts) == {"fields"}:  # written by flopsdb before the labeling config: the kept values as JSON
+        return dict(json.loads(texts["fields"]))
+    stray = sorted(set(texts) - {"model", "stage", *KIND_FIELDS[c.kind]})
+    if stray:
+        raise CurationError(f"fields {', '.join(stray)} do not belong to kind {c.kind!r}", paper=c.paper)
+    fields = dict(c.fields)
+    for name in KIND_FIELDS[c.kind]:
+        text, old = texts.get(name, "").strip(), c.fields.get(name)
+        if text != _text(old):
+            fields[name] = coerce_fields(c.kind, {name: text})[name]
+    return {"fields": fields,
+            "model": texts.get("model", "").strip() or None, "stage": texts.get("stage", "").strip() or None}
+
+
+def _ls_user(completed_by: Any, names: Mapping[int, str]) -> str:
+    """The annotator of ``completed_by``: a user id (named by ``names``), a user object, or (older exports) a name."""
+    if isinstance(completed_by, Mapping):
+        uid = completed_by.get("id")
+        return str(completed_by.get("email") or (names.get(uid) if isinstance(uid, int) else None) or f"labelstudio:{uid}")
+    if isinstance(completed_by, int):
+        return names.get(completed_by, f"labelstudio:{completed_by}")
+    return str(completed_by or "labelstudio")
+
+
+def _ls_event(c: Candidate, ann: Mapping[str, Any], known: list[dict[str, Any]], names: Mapping[int, str]) -> Event:
+    """The event of one Label Studio annotation: the flopsdb verdict it came from when the annotator, verdict and
+    kept values are unchanged, else a new ``import`` event whose id is made from the annotation (so re-importing
+    adds nothing)."""
+    results = ann.get("result") or []
+    choices = [ch for res in results if res.get("from_name") == "verdict" for ch in (res.get("value") or {}).get("choices") or []]
+    after: dict[str, Any] | None = None
+    if ann.get("was_cancelled"):
+        action = "unsure"
+    elif not choices:
+        raise CurationError("no verdict chosen", paper=c.paper)
+    elif choices[0] not in (*VERDICT_ACTIONS, "adjudicate"):
+        raise CurationError(f"unknown verdict {choices[0]!r}", paper=c.paper)
+    else:
+        action = choices[0]
+        if action != "reject" and action != "unsure":
+            after = _ls_kept(c, results)
+        if action == "correct" and after is None:
+            raise CurationError("correct without the kept values", paper=c.paper)
+        if action in ("accept", "correct"):
+            after = after or _proposed(c)
+            action = "accept" if make_after(**after) == make_after(**_proposed(c)) else "correct"
+    who = ann.get("completed_by")
+    for old in known:
+        same = old["action"] == action and (old.get("after") and make_after(**old["after"])) == (after and make_after(**after))
+        if same and (not isinstance(who, int) or who not in names or names[who] == old["annotator"]):
+            known.remove(old)
+            return _event_from(c.candidate_id, old)
+    if action == "adjudicate":
+        raise CurationError("an adjudication not made in flopsdb (adjudicate on its /adjudicate page)", paper=c.paper)
+    made = ann.get("updated_at") or ann.get("created_at")
+    key = json.dumps([c.candidate_id, ann.get("id"), made, results, who], sort_keys=True, default=str)
+    return _event_from(c.candidate_id, {
+        "event_id": (ann.get("meta") or {}).get("event_id") or "ls-" + hashlib.sha256(key.encode()).hexdigest()[:30],
+        "annotator": _ls_user(who, names),
+        "action": action, "after": after, "dwell_ms": int(round(float(ann.get("lead_time") or 0) * 1000)),
+        "extractor": c.extractor, "created_at": _utc(made)})
+
+
+def from_label_studio(tasks: Iterable[Mapping[str, Any]], *, users: Mapping[str, int] | None = None,
+                      problems: list[str] | None = None) -> list[ReviewRecord]:
+    """Records from Label Studio's JSON export of tasks made by :func:`to_label_studio`. A task or annotation
+    that cannot be read (no flopsdb candidate, no verdict chosen, a correction without values, ...) is named
+    in ``problems`` and left out, the rest imported; without ``problems`` the first one raises CurationError."""
+    names = {int(v): k for k, v in (users or {}).items()}
     out = []
-    for task in tasks:
-        cand, path = _candidate_from(task["data"])
+    for n, task in enumerate(tasks, 1):
+        label = f"task {task.get('id', n)}" if isinstance(task, Mapping) else f"task #{n}"
+        try:
+            data = task.get("data") or {}
+            saved: Mapping[str, Any] = data["flopsdb"] if isinstance(data.get("flopsdb"), Mapping) else data
+            found = saved.get("candidate", saved)
+            if not isinstance(found, Mapping) or "kind" not in found or "paper" not in found:
+                raise CurationError("no flopsdb candidate in its data (export it with flopsdb first)")
+            cand, path = _candidate_from(found)
+            label += f" ({cand.paper} p.{cand.evidence.page} {cand.kind})"
+        except (CurationError, AttributeError, TypeError) as exc:
+            _problem(problems, f"{label}: {exc}")
+            continue
+        known = [dict(e) for e in saved.get("events") or []]
         rec = ReviewRecord(cand, path)
-        for ann in task.get("annotations") or []:
-            action, after = None, None
-            for res in ann.get("result", []):
-                if res.get("from_name") == "verdict":
-                    action = res["value"]["choices"][0]
-                elif res.get("from_name") == "fields":
-                    after = json.loads(res["value"]["text"][0])
-            if action is None:
-                raise CurationError("Label Studio annotation without a verdict choice", paper=cand.paper)
-            meta = ann.get("meta") or {}
-            rec.events.append(_event_from(cand.candidate_id, {
-                "event_id": meta.get("event_id"), "annotator": ann.get("completed_by") or "labelstudio", "action": action,
-                "after": after, "dwell_ms": int(round(float(ann.get("lead_time") or 0) * 1000)),
-                "extractor": meta.get("extractor"), "created_at": ann.get("created_at")}))
+        for k, ann in enumerate(task.get("annotations") or [], 1):
+            try:
+                rec.events.append(_ls_event(cand, ann, known, names))
+            except (CurationError, KeyError, TypeError, ValueError) as exc:
+                _problem(problems, f"{label}, annotation {ann.get('id', k) if isinstance(ann, Mapping) else k}: {exc}")
         out.append(rec)
     return out
+
+
+def _problem(problems: list[str] | None, message: str) -> None:
+    if problems is None:
+        raise CurationError(message)
+    problems.append(message)
+
+
+def _utc(value: Any) -> str | None:
+    """An ISO time as naive UTC (Label Studio writes ``...Z``)."""
+    if not value:
+        return None
+    t = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return (t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t).isoformat()
 
 
 def _hash(value: Any) -> int:
@@ -210,29 +378,37 @@ def _hash(value: Any) -> int:
 
 
 def to_prodigy(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
-    """Prodigy JSONL: one task per verdict (``answer`` accept/reject/ignore, ``_annotator_id``), or one
-    unanswered task per unreviewed candidate; the value highlighted as a span of ``text``."""
+    """Prodigy JSONL in the ``choice`` convention: the verdicts as ``options``; one task per verdict with
+    Prodigy's ``answer`` (accept/reject/ignore), the verdict itself as the selected option (``accept``:
+    ``["correct"]`` for a correction), ``kept`` (the kept values) and ``_annotator_id``; one unanswered task
+    per unreviewed candidate. The value is highlighted as a span of ``text``."""
     lines = []
     for r in records:
         c = r.candidate
-        base = {"text": c.evidence.snippet, "meta": {"paper": c.paper, "page": c.evidence.page, "kind": c.kind,
-                                                      "score": c.confidence, "extractor": c.extractor},
-                "candidate": _candidate_json(r)}
-        lo, hi = highlight_span(c.evidence.snippet, c.fields)
-        if hi > lo:
-            base["spans"] = [{"start": lo, "end": hi, "label": c.kind.upper()}]
+        base: dict[str, Any] = {"text": c.evidence.snippet, "meta": {"paper": c.paper, "page": c.evidence.page, "kind": c.kind,
+                                                                     "score": c.confidence, "extractor": c.extractor},
+                                "options": [{"id": a, "text": a} for a in _PRODIGY_ANSWER], "candidate": _candidate_json(r)}
         base["_input_hash"] = _hash(c.evidence.snippet)
         base["_task_hash"] = _hash(c.candidate_id)
         if not r.events:
-            lines.append(base)
+            lines.append({**base, **_prodigy_spans(c.evidence.snippet, c.kind, c.fields)})
         for e in r.events:
-            lines.append({**base, "answer": _PRODIGY_ANSWER[e.action], "_annotator_id": e.annotator,
-                          "flopsdb_event": _event_json(e)})
+            kept = json.loads(e.after) if e.after else None
+            lines.append({**base, **_prodigy_spans(c.evidence.snippet, c.kind, (kept or {}).get("fields") or c.fields),
+                          "answer": _PRODIGY_ANSWER[e.action], "accept": [e.action], "kept": kept,
+                          "_annotator_id": e.annotator, "flopsdb_event": _event_json(e)})
     return lines
 
 
+def _prodigy_spans(text: str, kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    lo, hi = highlight_span(text, fields)
+    return {"spans": [{"start": lo, "end": hi, "label": kind.upper()}]} if hi > lo else {}
+
+
 def from_prodigy(lines: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
-    """Inverse of :func:`to_prodigy`; plain Prodigy answers map accept/reject/ignore to accept/reject/unsure."""
+    """Inverse of :func:`to_prodigy`. Lines answered in Prodigy take the verdict from the selected option
+    (``accept``) and the kept values from ``kept``; without them ``answer`` accept/reject/ignore maps to
+    accept (the proposal kept), reject and unsure."""
     records: dict[str, ReviewRecord] = {}
     for n, line in enumerate(lines, 1):
         if "candidate" not in line:
@@ -241,11 +417,20 @@ def from_prodigy(lines: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
         rec = records.setdefault(cand.candidate_id, ReviewRecord(cand, path))
         if "answer" not in line:
             continue
-        ev = line.get("flopsdb_event") or {
-            "annotator": line.get("_annotator_id") or "prodigy",
-            "action": {"accept": "accept", "reject": "reject", "ignore": "unsure"}[line["answer"]],
-            "after": {"fields": dict(cand.fields), "model": cand.model, "stage": cand.stage} if line["answer"] == "accept" else None,
-        }
+        if line["answer"] not in ("accept", "reject", "ignore"):
+            raise CurationError(f"line {n}: unknown Prodigy answer {line['answer']!r}", paper=cand.paper)
+        chosen = [a for a in line.get("accept") or [] if a in _PRODIGY_ANSWER]
+        action = chosen[0] if chosen and line["answer"] == "accept" else {"accept": "accept", "reject": "reject", "ignore": "unsure"}[line["answer"]]
+        kept = line.get("kept") if action in ("accept", "correct", "adjudicate") else None
+        if action in ("accept", "correct"):
+            kept = kept or _proposed(cand)
+            action = "accept" if make_after(**kept) == make_after(**_proposed(cand)) else "correct"
+        ev = dict(line.get("flopsdb_event") or {})
+        if (ev.get("action"), ev.get("after")) != (action, kept):
+            who = str(line.get("_annotator_id") or ev.get("annotator") or "prodigy")
+            key = json.dumps([cand.candidate_id, who, action, kept, line.get("_session_id")], sort_keys=True, default=str)
+            ev = {"event_id": "pg-" + hashlib.sha256(key.encode()).hexdigest()[:30], "annotator": who,
+                  "action": action, "after": kept, "extractor": cand.extractor}
         rec.events.append(_event_from(cand.candidate_id, ev))
     return list(records.values())
 
@@ -260,9 +445,11 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
                     raise CurationError(f"{path}:{n}: not JSON ({exc.msg})") from None
 
 
-def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path) -> list[Path]:
+def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path, *,
+                 users: Mapping[str, int] | None = None) -> list[Path]:
     """Write records in ``fmt``: ``annotations`` -> one ``<paper>.jsonl`` per paper in folder ``out``;
-    ``labelstudio`` -> one JSON file; ``prodigy`` -> one JSONL file. Returns the files written."""
+    ``labelstudio`` -> one JSON file (``users``: Label Studio user ids by annotator); ``prodigy`` -> one
+    JSONL file. Returns the files written."""
     out = Path(out)
     if fmt == "annotations":
         out.mkdir(parents=True, exist_ok=True)
@@ -277,7 +464,7 @@ def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path) -> 
         return paths
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "labelstudio":
-        out.write_text(json.dumps(to_label_studio(records), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        out.write_text(json.dumps(to_label_studio(records, users=users), ensure_ascii=False, default=str), encoding="utf-8")
     elif fmt == "prodigy":
         out.write_text("".join(json.dumps(l, ensure_ascii=False, default=str) + "\n" for l in to_prodigy(records)), encoding="utf-8")
     else:
@@ -286,8 +473,11 @@ def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path) -> 
 
 
 def read_import(fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None, annotator: str = "gold",
-                with_verdicts: bool = True) -> list[ReviewRecord]:
-    """Read records in ``fmt`` from a file (or, for ``annotations``, a folder of ``*.jsonl``)."""
+                with_verdicts: bool = True, users: Mapping[str, int] | None = None,
+                problems: list[str] | None = None) -> list[ReviewRecord]:
+    """Read records in ``fmt`` from a file (or, for ``annotations``, a folder of ``*.jsonl``). For
+    ``labelstudio``, ``users`` maps annotators to Label Studio user ids and bad tasks go to ``problems``
+    (see :func:`from_label_studio`)."""
     src = Path(src)
     if not src.exists():
         raise CurationError(f"not found: {src}")
@@ -300,7 +490,9 @@ def read_import(fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
             tasks = json.loads(src.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise CurationError(f"{src}: not JSON ({exc.msg})") from None
-        return from_label_studio(tasks)
+        if not isinstance(tasks, list):
+            raise CurationError(f"{src}: not a Label Studio JSON export (a list of tasks)")
+        return from_label_studio(tasks, users=users, problems=problems)
     if fmt == "prodigy":
         return from_prodigy(_jsonl(src))
     raise CurationError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

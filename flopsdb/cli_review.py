@@ -89,22 +89,38 @@ def review_agreement(app: App, fmt: str, people_only: bool) -> None:
                    [[k, v["judged"], v["kept"], round(float(v["precision"]), 3)] for k, v in report["precision"].items()])
 
 
+def _ls_users(_: click.Context, __: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
+    """``NAME=ID`` pairs: flopsdb annotator -> Label Studio user id."""
+    out = {}
+    for value in values:
+        name, _sep, uid = value.partition("=")
+        if not name or not uid.strip().isdigit():
+            raise click.BadParameter(f"{value!r} is not NAME=ID (a Label Studio user id, a number)")
+        out[name] = int(uid)
+    return out
+
+
+_LS_USER = click.option("--ls-user", "users", multiple=True, callback=_ls_users, metavar="NAME=ID",
+                        help="Label Studio: the user id of annotator NAME (repeatable).")
+
+
 @review.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Interchange format.")
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="Folder (annotations) or file (labelstudio .json, prodigy .jsonl).")
+@_LS_USER
 @pass_app
-def review_export(app: App, fmt: str, out: Path) -> None:
+def review_export(app: App, fmt: str, out: Path, users: dict[str, int]) -> None:
     """Export candidates with their verdicts in force.
 
     \b
     Example:
-      flopsdb review export --format labelstudio --out review.json
+      flopsdb review export --format labelstudio --out review.json --ls-user ada=1
       flopsdb review export --format annotations --out exported/
     """
     from flopsdb.review import export_records, review_store
 
-    paths = export_records(review_store(app.config, app.store), fmt, out)
+    paths = export_records(review_store(app.config, app.store), fmt, out, users=users)
     app.say(f"wrote {len(paths)} file(s): {', '.join(str(p) for p in paths[:5])}{' ...' if len(paths) > 5 else ''}")
 
 
@@ -115,19 +131,27 @@ def review_export(app: App, fmt: str, out: Path) -> None:
               help="Folder of <paper>.pdf, to find the boxes of plain gold quotes.")
 @click.option("--as-candidates", is_flag=True, help="Import the facts as candidates to review, without verdicts.")
 @click.option("--annotator", default="gold", show_default=True, help="Who confirmed plain gold lines.")
+@_LS_USER
 @pass_app
-def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str) -> None:
+def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str,
+                  users: dict[str, int]) -> None:
     """Import candidates and verdicts (re-importing the same file adds nothing).
+
+    Label Studio tasks that cannot be read are named one by one on stderr; the others are imported.
 
     \b
     Example:
       flopsdb review import annotations/gold --format annotations --pdf-dir ../shared/corpus/pdfs --as-candidates
-      flopsdb review import review.json --format labelstudio
+      flopsdb review import ls-export.json --format labelstudio --ls-user ada=1
     """
     from flopsdb.review import import_file
 
-    counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates)
-    app.say(", ".join(f"{k} {v}" for k, v in counts.items()))
+    problems: list[str] = []
+    counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates,
+                         users=users, problems=problems)
+    for problem in problems:
+        click.echo(f"skipped {problem}", err=True)
+    app.say(", ".join(f"{k} {v}" for k, v in {**counts, "skipped": len(problems)}.items()))
 
 
 @click.group("users")

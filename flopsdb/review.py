@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from flopsdb.curation.agreement import FieldAgreement, agreement, extractor_precision
 from flopsdb.curation.interchange import ReviewRecord, collect_records, read_import, write_export
@@ -50,9 +50,10 @@ def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: s
     return {"records": len(records), "new_candidates": new, "new_events": events}
 
 
-def export_records(rs: DbReviewStore, fmt: str, out: str | Path) -> list[Path]:
-    """Write every candidate with its verdicts in force in ``fmt`` (see ``curation.interchange``)."""
-    return write_export(collect_records(rs.candidates(), rs.events()), fmt, out)
+def export_records(rs: DbReviewStore, fmt: str, out: str | Path, *, users: Mapping[str, int] | None = None) -> list[Path]:
+    """Write every candidate with its verdicts in force in ``fmt`` (see ``curation.interchange``; ``users``:
+    Label Studio user ids by annotator)."""
+    return write_export(collect_records(rs.candidates(), rs.events()), fmt, out, users=users)
 
 
 def agreement_report(rs: DbReviewStore, *, include_extractor: bool = True) -> dict[str, Any]:
@@ -63,7 +64,10 @@ def agreement_report(rs: DbReviewStore, *, include_extractor: bool = True) -> di
 
 
 def import_file(config: Config, fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
-                annotator: str = "gold", with_verdicts: bool = True) -> dict[str, int]:
-    """Read ``src`` in ``fmt`` and import it into the live database."""
-    records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts)
+                annotator: str = "gold", with_verdicts: bool = True, users: Mapping[str, int] | None = None,
+                problems: list[str] | None = None) -> dict[str, int]:
+    """Read ``src`` in ``fmt`` and import it into the live database (Label Studio tasks that cannot be read
+    go to ``problems``, the others are imported)."""
+    records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts,
+                          users=users, problems=problems)
     return import_records(review_store(config), records)

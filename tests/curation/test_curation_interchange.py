@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from PIL import Image
 
-from conftest import FIX
-from flopsdb.curation.interchange import collect_records, read_import
-from flopsdb.curation.model import Event, make_after, new_event_id
+from conftest import FIX, fixture_candidates
+from flopsdb.cli import main
+from flopsdb.curation.interchange import LABEL_CONFIG, LS_TEXT_FIELDS, collect_records, read_import
+from flopsdb.curation.model import VERDICT_ACTIONS, Event, make_after, new_event_id
+from flopsdb.extract.candidate import KIND_FIELDS
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
 from flopsdb.core.errors import CurationError
@@ -68,16 +76,156 @@ def test_plain_gold_lines_import_as_accepted_facts_with_located_boxes(store: Sto
     assert hw["x1"] > hw["x0"] > 0 and hw["bottom"] > hw["top"] > 0
 
 
-def test_label_studio_export_has_predictions_prefilled(rs: DbReviewStore, tmp_path: Path) -> None:
+def test_label_studio_tasks_fit_the_shipped_config(rs: DbReviewStore, tmp_path: Path) -> None:
     review_some(rs)
     out = tmp_path / "ls.json"
-    export_records(rs, "labelstudio", out)
-    tasks = json.loads(out.read_text())
-    assert len(tasks) == 21
-    t = tasks[0]
-    assert t["predictions"][0]["model_version"].startswith("fixture.v") and 0 < t["predictions"][0]["score"] <= 1
+    export_records(rs, "labelstudio", out, users={"ann1": 7})
+    text = out.read_text()
+    tasks = json.loads(text)
+    assert len(tasks) == 21 and [t["id"] for t in tasks] == list(range(1, 22))
+    assert str(FIX) not in json.dumps([{k: v for k, v in t["data"].items() if k != "flopsdb"} for t in tasks])
+    config = ET.parse(LABEL_CONFIG).getroot()
+    variables = set(re.findall(r"\$(\w+)", LABEL_CONFIG.read_text()))
+    assert variables <= set(tasks[0]["data"])
+    boxes = {e.get("name") for e in config.iter("TextArea")}
+    assert boxes == set(LS_TEXT_FIELDS) == {"model", "stage", *(f for fs in KIND_FIELDS.values() for f in fs)}
+    assert [c.get("value") for c in config.iter("Choice")] == list(VERDICT_ACTIONS)
+    controls = {e.get("name"): e for e in config.iter() if e.get("toName")}
+    for t in tasks:
+        image = t["data"]["image"]
+        assert image.startswith("data:image/jpeg;base64,")
+        picture = Image.open(io.BytesIO(base64.b64decode(image.split(",", 1)[1])))
+        p = t["predictions"][0]
+        assert p["model_version"].startswith("fixture.v") and 0 < p["score"] <= 1
+        for res in p["result"] + [r for a in t["annotations"] for r in a["result"]]:
+            assert res["id"] and res["from_name"] in controls and res["to_name"] == "page"
+            assert res["type"] == controls[res["from_name"]].tag.lower()
+        region = p["result"][0]
+        assert region["type"] == "rectanglelabels" and (region["original_width"], region["original_height"]) == picture.size
+        c = json.loads(json.dumps(t["data"]["flopsdb"]["candidate"]))
+        x0, top, x1, bottom = c["bbox"]
+        assert abs(region["value"]["x"] / 100 * picture.size[0] - x0 * 1.5) < 1
+        assert abs((region["value"]["y"] + region["value"]["height"]) / 100 * picture.size[1] - bottom * 1.5) < 1
+        for a in t["annotations"]:
+            assert a["completed_by"] == 7
     judged = [t for t in tasks if t["annotations"]]
-    assert judged and all(a["result"][0]["from_name"] == "verdict" for t in judged for a in t["annotations"])
+    assert judged and {r["value"]["choices"][0] for t in judged for a in t["annotations"] for r in a["result"]
+                       if r["from_name"] == "verdict"} == {e.action for r in collect_records(rs.candidates(), rs.events())
+                                                              for e in r.events} == {"accept", "reject", "correct"}
+    export_records(rs, "labelstudio", out)
+    assert all("completed_by" not in a for t in json.loads(out.read_text()) for a in t["annotations"])
+
+
+def ls_task(rs: DbReviewStore, tmp_path: Path, kind: str) -> dict:
+    out = tmp_path / "ls.json"
+    export_records(rs, "labelstudio", out)
+    return next(t for t in json.loads(out.read_text()) if t["data"]["kind"] == kind)
+
+
+def verdict(choice: str, **texts: str) -> list[dict]:
+    res = [{"id": "v", "from_name": "verdict", "to_name": "page", "type": "choices", "value": {"choices": [choice]}}]
+    return res + [{"id": k, "from_name": k, "to_name": "page", "type": "textarea", "value": {"text": [v]}} for k, v in texts.items()]
+
+
+def test_label_studio_annotations_become_typed_verdicts(rs: DbReviewStore, tmp_path: Path) -> None:
+    task = ls_task(rs, tmp_path, "result")
+    task["data"]["flopsdb"]["candidate"]["fields"].pop("split")  # a proposal without one of its kind's fields
+    shown = {r["from_name"]: r["value"]["text"][0] for r in task["predictions"][0]["result"]
+             if r["type"] == "textarea" and r["from_name"] != "split"}
+    task["annotations"] = [
+        {"id": 11, "completed_by": 3, "lead_time": 2.5, "created_at": "2026-12-01T10:00:00.5Z", "result": verdict("accept")},
+        {"id": 12, "completed_by": 4, "result": verdict("accept", **{**shown, "value": "29.1", "value_text": "29.10"})},
+        {"id": 13, "completed_by": 3, "was_cancelled": True, "result": []},
+        {"id": 14, "completed_by": 9, "result": verdict("correct", **shown)},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task]))
+    (rec,) = read_import("labelstudio", path, users={"ada": 3, "bo": 4})
+    c = rec.candidate
+    got = [(e.annotator, e.action, json.loads(e.after) if e.after else None) for e in rec.events]
+    proposed = {"fields": {**c.fields}, "model": c.model, "stage": c.stage}
+    assert got[0] == ("ada", "accept", proposed) and rec.events[0].dwell_ms == 2500
+    assert rec.events[0].after == rec.events[3].after == make_after(c.fields, c.model, c.stage)  # as the web page keeps it
+    assert rec.events[0].created_at.isoformat() == "2026-12-01T10:00:00.500000"
+    assert got[1] == ("bo", "correct", {**proposed, "fields": {**c.fields, "value": 29.1, "value_text": "29.10"}})
+    assert got[2] == ("ada", "unsure", None)
+    assert got[3] == ("labelstudio:9", "accept", proposed)
+    again = read_import("labelstudio", path, users={"ada": 3, "bo": 4})
+    assert [e.event_id for e in again[0].events] == [e.event_id for e in rec.events]
+
+
+def test_label_studio_files_of_the_earlier_format_still_import() -> None:
+    """``labelstudio-v1.json`` was written by the exporter before the labeling config (names in ``completed_by``,
+    the kept values as JSON in one text box, the event id in ``meta``)."""
+    problems: list[str] = []
+    records = read_import("labelstudio", FIX / "labelstudio-v1.json", problems=problems)
+    assert problems == []
+    got = [(e.event_id, e.annotator, e.action, e.after, e.dwell_ms) for r in records for e in r.events]
+    kept = [make_after(r.candidate.fields, r.candidate.model, r.candidate.stage) for r in records]
+    assert [g[:3] + g[4:] for g in got] == [("ev0", "ada", "accept", 1500), ("ev1", "ada", "accept", 1500), ("ev1b", "bo", "correct", 900),
+                                             ("ev2", "ada", "accept", 1500), ("ev2b", "bo", "correct", 900), ("ev2c", "cy", "reject", 0)]
+    assert [got[0][3], got[1][3], got[3][3]] == kept and json.loads(got[2][3])["model"] == "m9" and got[5][3] is None
+    assert [r.candidate.candidate_id for r in records] == [c.candidate_id for c, _ in fixture_candidates(1)[:3]]
+    assert records[1].candidate.scope is None and records[1].candidate.fields["scope"] == "wall_clock"
+
+
+def test_label_studio_bad_tasks_are_named_and_the_rest_imported(rs: DbReviewStore, tmp_path: Path) -> None:
+    good = ls_task(rs, tmp_path, "hardware")
+    good["annotations"] = [{"id": 1, "result": verdict("reject")}]
+    tasks = [
+        {**good, "id": 101},
+        {**good, "id": 102, "annotations": [{"id": 5, "result": verdict("correct")}, {"id": 6, "result": verdict("accept")}]},
+        {**good, "id": 103, "annotations": [{"id": 7, "result": []}]},
+        {**good, "id": 104, "annotations": [{"id": 8, "result": verdict("accept", hours="3")}]},
+        {"id": 105, "data": {"image": "x.png"}},
+        {**good, "id": 106, "annotations": [{"id": 9, "result": verdict("maybe")}]},
+    ]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks))
+    problems: list[str] = []
+    records = read_import("labelstudio", path, problems=problems)
+    assert [len(r.events) for r in records] == [1, 1, 0, 0, 0]
+    assert [e.action for r in records for e in r.events] == ["reject", "accept"]
+    assert len(problems) == 5
+    assert problems[0].startswith("task 102 (fixture-paper p.1 hardware), annotation 5: ") and "correct without the kept values" in problems[0]
+    assert problems[1].startswith("task 103 (") and "no verdict chosen" in problems[1]
+    assert problems[2].startswith("task 104 (") and "hours do not belong to kind 'hardware'" in problems[2]
+    assert problems[3].startswith("task 105: ") and "no flopsdb candidate" in problems[3]
+    assert problems[4].startswith("task 106 (") and "unknown verdict 'maybe'" in problems[4]
+    with pytest.raises(CurationError, match="task 102 .*correct without the kept values"):
+        read_import("labelstudio", path)
+
+
+def test_label_studio_import_cli_names_bad_tasks(rs: DbReviewStore, tmp_path: Path, config) -> None:
+    good = ls_task(rs, tmp_path, "hardware")
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([{**good, "id": 201, "annotations": [{"id": 1, "result": verdict("accept")}]},
+                                {**good, "id": 202, "annotations": [{"id": 2, "result": []}]}]))
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--format", "labelstudio",
+                                       "--ls-user", "ann1=1"])
+    assert result.exit_code == 0, result.output
+    assert "skipped task 202 (fixture-paper p.1 hardware), annotation 2: no verdict chosen" in result.stderr
+    assert "new_events 1" in result.stdout and "skipped 1" in result.stdout
+    bad = CliRunner().invoke(main, ["review", "export", "--format", "labelstudio",
+                                    "--out", str(tmp_path / "x.json"), "--ls-user", "ann1"])
+    assert bad.exit_code == 2 and "NAME=ID" in bad.output
+
+
+def test_prodigy_corrections_keep_their_own_verdict(rs: DbReviewStore, tmp_path: Path) -> None:
+    review_some(rs)
+    out = tmp_path / "p.jsonl"
+    export_records(rs, "prodigy", out)
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    answered = [line for line in lines if "answer" in line]
+    fix = next(line for line in answered if line["flopsdb_event"]["action"] == "correct")
+    assert fix["answer"] == "accept" and fix["accept"] == ["correct"] and {o["id"] for o in fix["options"]} >= {"accept", "correct", "reject"}
+    assert fix["kept"] == fix["flopsdb_event"]["after"] and fix["kept"]["model"] == "m2"
+    plain = [{k: v for k, v in line.items() if k != "flopsdb_event"} for line in answered]
+    out.write_text("".join(json.dumps(line) + "\n" for line in plain))
+    recs = read_import("prodigy", out)
+    assert sorted((e.action, e.after and json.loads(e.after)["model"]) for r in recs for e in r.events) == \
+        sorted((line["accept"][0], line["kept"] and line["kept"]["model"]) for line in answered)
+    assert [e.event_id for r in read_import("prodigy", out) for e in r.events] == [e.event_id for r in recs for e in r.events]
 
 
 def test_prodigy_plain_answers_map_to_verdicts(tmp_path: Path, rs: DbReviewStore) -> None:
