@@ -21,7 +21,8 @@ from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
 from flopsdb.core.errors import FeedError, OAIError
 
-__all__ = ["HarvestPage", "list_records", "parse_list_records", "check_oai_xml", "split_authors"]
+__all__ = ["HarvestPage", "list_records", "parse_list_records", "check_oai_xml", "split_authors", "identify",
+           "parse_identify"]
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
@@ -161,6 +162,26 @@ def parse_list_records(body: bytes, *, url: str = "", page: int = 1, pdf_base: s
         size_text = token_elem.get("completeListSize")
         size = int(size_text) if size_text and size_text.isdigit() else None
     return HarvestPage(tuple(papers), tuple(deleted), response_date, token, size, url, page)
+
+
+def parse_identify(body: bytes, *, url: str = "") -> date:
+    """The ``earliestDatestamp`` of an OAI-PMH ``Identify`` answer, as a date."""
+    root = _root(body, url)
+    error = root.find("oai:error", _NS)
+    if error is not None:
+        code = error.get("code") or "unknown"
+        raise OAIError(f"OAI-PMH error {code}: {' '.join((error.text or '').split())}", code=code, url=url)
+    stamp = _text(root, "oai:Identify/oai:earliestDatestamp")
+    try:
+        return date.fromisoformat((stamp or "")[:10])
+    except ValueError:
+        raise FeedError(f"Identify answer without a valid earliestDatestamp ({stamp!r})", url=url) from None
+
+
+def identify(client: HttpClient, base_url: str) -> date:
+    """Ask the repository for its ``earliestDatestamp`` (OAI-PMH ``Identify``)."""
+    resp = client.get(base_url, params={"verb": "Identify"}, validate=check_oai_xml)
+    return parse_identify(resp.content, url=resp.url)
 
 
 def list_records(

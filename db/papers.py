@@ -11,7 +11,7 @@ import pandas as pd
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
 
-__all__ = ["upsert_papers", "get_cursor", "set_cursor", "get_papers", "paper_count"]
+__all__ = ["upsert_papers", "mark_deleted", "get_cursor", "set_cursor", "get_papers", "paper_count"]
 
 _COLUMNS = [
     "arxiv_id", "version", "title", "abstract", "authors", "categories", "first_version_date", "updated_date",
@@ -70,13 +70,25 @@ def upsert_papers(
             " doi = excluded.doi, source = excluded.source,"
             " relevant = excluded.relevant OR coalesce(papers.relevance_reason = 'pwc', false),"
             " relevance_reason = CASE WHEN papers.relevance_reason = 'pwc' THEN 'pwc' ELSE excluded.relevance_reason END,"
-            " run_id = excluded.run_id, updated_at = excluded.updated_at"
+            " run_id = excluded.run_id, updated_at = excluded.updated_at, deleted_at = NULL, deleted_run_id = NULL"
             " WHERE excluded.version >= papers.version",
             [_now(), _now()],
         )
     finally:
         con.unregister("incoming_papers")
     return len(rows) - known, updated
+
+
+def mark_deleted(con: Connection, ids: Sequence[str], run_id: str) -> int:
+    """Mark the stored papers with these ids deleted by the repository (kept, with the run that saw the
+    deletion; out of the review queue, the downloads and the analyst views). Return how many were newly marked."""
+    if not ids:
+        return 0
+    return con.execute(
+        "UPDATE papers SET deleted_at = ?, deleted_run_id = ? WHERE arxiv_id IN (SELECT unnest(?)) AND deleted_at IS NULL"
+        " RETURNING arxiv_id",
+        [_now(), run_id, list(ids)],
+    ).fetchall().__len__()
 
 
 def get_cursor(con: Connection, source: str) -> dict[str, Any] | None:
