@@ -126,3 +126,5 @@ def test_deleted_records_mark_the_paper_deleted(crawl, config: Config, store: St
     assert facts == {"2611.90001v2"} and history == {"2611.90001v2", "2611.90002v1"}
     assert "2611.90002" not in todo
     assert rs.lease_next("ann", n=5) == []
+    status = json.loads(CliRunner().invoke(main, ["status", "--format", "json"]).output)
+    assert status["papers"]["deleted"] == 1 and status["counts"]["papers"] == 5
