@@ -8,7 +8,6 @@ comes from the ``<version>`` history of each arXivRaw record.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -17,16 +16,17 @@ from typing import Iterator
 import requests
 from lxml import etree
 
+from flopsdb.crawler.authors import parse_authors
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
 from flopsdb.core.errors import FeedError, OAIError
 
-__all__ = ["HarvestPage", "list_records", "parse_list_records", "check_oai_xml", "split_authors"]
+__all__ = ["HarvestPage", "list_records", "parse_list_records", "check_oai_xml", "split_authors", "identify",
+           "parse_identify"]
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
 _NS = {"oai": OAI_NS, "raw": RAW_NS}
-_AUTHOR_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 
 
 
@@ -44,17 +44,8 @@ class HarvestPage:
 
 
 def split_authors(raw: str | None) -> tuple[str, ...]:
-    """arXivRaw's one-string author list (``"A, B and C"``) as a tuple of names."""
-    if not raw:
-        return ()
-    text = " ".join(raw.split())
-    depth, cleaned = 0, []
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        cleaned.append("\x00" if depth and ch == "," else ch)
-    names = _AUTHOR_SPLIT.split("".join(cleaned))
-    return tuple(n.replace("\x00", ",").strip() for n in names if n and n.strip())
+    """arXivRaw's one-string author list (``"A, B and C"``) as a tuple of names (see :func:`parse_authors`)."""
+    return tuple(a.name for a in parse_authors(raw))
 
 
 def _text(elem: etree._Element, path: str) -> str | None:
@@ -89,12 +80,14 @@ def _paper(raw: etree._Element, pdf_base: str) -> Paper:
     versions.sort()
     version = versions[-1][0] if versions else 1
     categories = tuple((_text(raw, "raw:categories") or "").split())
+    authors = parse_authors(_text(raw, "raw:authors"))
     return Paper(
         arxiv_id=arxiv_id,
         version=version,
         title=_text(raw, "raw:title") or "",
         abstract=_text(raw, "raw:abstract") or "",
-        authors=split_authors(_text(raw, "raw:authors")),
+        authors=tuple(a.name for a in authors),
+        affiliations=tuple(a.affiliations for a in authors),
         categories=categories,
         first_version_date=versions[0][1] if versions else None,
         updated_date=versions[-1][1] if versions else None,
@@ -161,6 +154,26 @@ def parse_list_records(body: bytes, *, url: str = "", page: int = 1, pdf_base: s
         size_text = token_elem.get("completeListSize")
         size = int(size_text) if size_text and size_text.isdigit() else None
     return HarvestPage(tuple(papers), tuple(deleted), response_date, token, size, url, page)
+
+
+def parse_identify(body: bytes, *, url: str = "") -> date:
+    """The ``earliestDatestamp`` of an OAI-PMH ``Identify`` answer, as a date."""
+    root = _root(body, url)
+    error = root.find("oai:error", _NS)
+    if error is not None:
+        code = error.get("code") or "unknown"
+        raise OAIError(f"OAI-PMH error {code}: {' '.join((error.text or '').split())}", code=code, url=url)
+    stamp = _text(root, "oai:Identify/oai:earliestDatestamp")
+    try:
+        return date.fromisoformat((stamp or "")[:10])
+    except ValueError:
+        raise FeedError(f"Identify answer without a valid earliestDatestamp ({stamp!r})", url=url) from None
+
+
+def identify(client: HttpClient, base_url: str) -> date:
+    """Ask the repository for its ``earliestDatestamp`` (OAI-PMH ``Identify``)."""
+    resp = client.get(base_url, params={"verb": "Identify"}, validate=check_oai_xml)
+    return parse_identify(resp.content, url=resp.url)
 
 
 def list_records(

@@ -13,7 +13,8 @@ class Paper:
     """An arXiv paper at its latest known version.
 
     ``first_version_date`` is the date of v1 (from the version history), ``updated_date``
-    the date of ``version``.
+    the date of ``version``. ``affiliations`` holds one tuple per author, in author order (empty when
+    the source gives none).
     """
 
     arxiv_id: str
@@ -30,6 +31,7 @@ class Paper:
     journal_ref: str | None = None
     doi: str | None = None
     source: str = "oai"
+    affiliations: tuple[tuple[str, ...], ...] = ()
 
     @property
     def versioned_id(self) -> str:

@@ -51,6 +51,7 @@ LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator
 LEFT JOIN (SELECT DISTINCT candidate_id FROM review_latest WHERE annotator = $me) me ON me.candidate_id = c.candidate_id
 LEFT JOIN (SELECT candidate_id, leased_at FROM review_leases WHERE annotator = $me) ml ON ml.candidate_id = c.candidate_id
 LEFT JOIN adjudications a ON a.candidate_id = c.candidate_id
+WHERE c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
 """
 
 

@@ -22,7 +22,7 @@ def papers_to_download(con: Connection, *, kind: str = "pdf", max_attempts: int 
     sql = (
         "SELECT p.arxiv_id, p.version FROM papers p"
         " LEFT JOIN downloads d ON d.arxiv_id = p.arxiv_id AND d.version = p.version AND d.kind = ?"
-        " WHERE (d.status IS NULL OR (d.status <> 'ok' AND d.attempts < ?))"
+        " WHERE (d.status IS NULL OR (d.status <> 'ok' AND d.attempts < ?)) AND p.deleted_at IS NULL"
     )
     params: list[object] = [kind, max_attempts]
     if ids is not None:

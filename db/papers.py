@@ -11,11 +11,12 @@ import pandas as pd
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
 
-__all__ = ["upsert_papers", "get_cursor", "set_cursor", "get_papers", "paper_count"]
+__all__ = ["upsert_papers", "mark_deleted", "get_cursor", "set_cursor", "get_papers", "paper_count"]
 
 _COLUMNS = [
     "arxiv_id", "version", "title", "abstract", "authors", "categories", "first_version_date", "updated_date",
     "license", "pdf_url", "comments", "journal_ref", "doi", "source", "relevant", "relevance_reason", "run_id",
+    "affiliations",
 ]
 
 
@@ -42,7 +43,8 @@ def upsert_papers(
         latest[paper.arxiv_id] = (paper, rel)
     rows = [
         [p.arxiv_id, p.version, p.title, p.abstract, list(p.authors), list(p.categories), p.first_version_date,
-         p.updated_date, p.license, p.pdf_url, p.comments, p.journal_ref, p.doi, p.source, rel[0], rel[1], run_id]
+         p.updated_date, p.license, p.pdf_url, p.comments, p.journal_ref, p.doi, p.source, rel[0], rel[1], run_id,
+         json.dumps([list(a) for a in p.affiliations]) if any(p.affiliations) else None]
         for p, rel in latest.values()
     ]
     frame = pd.DataFrame(rows, columns=_COLUMNS)
@@ -57,10 +59,10 @@ def upsert_papers(
         con.execute(
             "INSERT INTO papers (arxiv_id, version, title, abstract, authors, categories, first_version_date,"
             " updated_date, license, pdf_url, comments, journal_ref, doi, source, relevant, relevance_reason, run_id,"
-            " first_seen_at, updated_at)"
+            " first_seen_at, updated_at, affiliations)"
             " SELECT arxiv_id, version, title, abstract, CAST(authors AS VARCHAR[]), CAST(categories AS VARCHAR[]),"
             " CAST(first_version_date AS DATE), CAST(updated_date AS DATE), license, pdf_url, comments, journal_ref, doi,"
-            " source, relevant, relevance_reason, run_id, ?, ? FROM incoming_papers"
+            " source, relevant, relevance_reason, run_id, ?, ?, CAST(affiliations AS JSON) FROM incoming_papers"
             " ON CONFLICT (arxiv_id) DO UPDATE SET"
             " version = excluded.version, title = excluded.title, abstract = excluded.abstract,"
             " authors = excluded.authors, categories = excluded.categories,"
@@ -70,13 +72,26 @@ def upsert_papers(
             " doi = excluded.doi, source = excluded.source,"
             " relevant = excluded.relevant OR coalesce(papers.relevance_reason = 'pwc', false),"
             " relevance_reason = CASE WHEN papers.relevance_reason = 'pwc' THEN 'pwc' ELSE excluded.relevance_reason END,"
-            " run_id = excluded.run_id, updated_at = excluded.updated_at"
+            " run_id = excluded.run_id, updated_at = excluded.updated_at, deleted_at = NULL, deleted_run_id = NULL,"
+            " affiliations = coalesce(excluded.affiliations, papers.affiliations)"
             " WHERE excluded.version >= papers.version",
             [_now(), _now()],
         )
     finally:
         con.unregister("incoming_papers")
     return len(rows) - known, updated
+
+
+def mark_deleted(con: Connection, ids: Sequence[str], run_id: str) -> int:
+    """Mark the stored papers with these ids deleted by the repository (kept, with the run that saw the
+    deletion; out of the review queue, the downloads and the analyst views). Return how many were newly marked."""
+    if not ids:
+        return 0
+    return con.execute(
+        "UPDATE papers SET deleted_at = ?, deleted_run_id = ? WHERE arxiv_id IN (SELECT unnest(?)) AND deleted_at IS NULL"
+        " RETURNING arxiv_id",
+        [_now(), run_id, list(ids)],
+    ).fetchall().__len__()
 
 
 def get_cursor(con: Connection, source: str) -> dict[str, Any] | None:
@@ -105,13 +120,14 @@ def get_papers(con: Connection, ids: Sequence[str]) -> list[Paper]:
         return []
     cur = con.execute(
         "SELECT arxiv_id, version, title, abstract, authors, categories, first_version_date, updated_date, license,"
-        " pdf_url, comments, journal_ref, doi, source FROM papers WHERE arxiv_id IN (SELECT unnest(?))",
+        " pdf_url, comments, journal_ref, doi, source, affiliations FROM papers WHERE arxiv_id IN (SELECT unnest(?))",
         [list(ids)],
     )
     out = []
     for r in cur.fetchall():
         out.append(Paper(r[0], r[1], r[2] or "", r[3] or "", tuple(r[4] or ()), tuple(r[5] or ()), r[6], r[7], r[8],
-                         r[9], r[10], r[11], r[12], r[13] or "oai"))
+                         r[9], r[10], r[11], r[12], r[13] or "oai",
+                         tuple(tuple(a) for a in json.loads(r[14])) if r[14] else ()))
     return out
 
 

@@ -28,6 +28,7 @@ def status_report(con: Connection) -> dict[str, Any]:
         for s, c, u in con.execute("SELECT source, cursor, updated_at FROM crawl_cursors ORDER BY source").fetchall()
     ]
     papers = _pairs(con, "SELECT 'relevant', count(*) FILTER (WHERE relevant) FROM papers"
+                         " UNION ALL SELECT 'deleted', count(*) FILTER (WHERE deleted_at IS NOT NULL) FROM papers"
                          " UNION ALL SELECT 'source ' || coalesce(source, '?'), count(*) FROM papers GROUP BY source")
     downloads = _pairs(con, "SELECT kind || ' ' || status, count(*) FROM downloads GROUP BY ALL ORDER BY 1")
     failed = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +17,7 @@ from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.text import printable
 
-__all__ = ["App", "pass_app", "print_rows", "parse_date", "echo"]
+__all__ = ["App", "pass_app", "print_rows", "parse_date", "echo", "Seconds"]
 
 
 def echo(message: Any = "", *, err: bool = False) -> None:
@@ -46,6 +47,25 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+class Seconds(click.ParamType):
+    """A click type for durations: a finite number of seconds > 0 (or >= 0 with ``zero_ok``, where 0 means no limit)."""
+
+    name = "float"
+
+    def __init__(self, *, zero_ok: bool = False) -> None:
+        self.zero_ok = zero_ok
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        """``value`` as seconds, or a usage error naming the allowed range."""
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.zero_ok):
+            self.fail(f"{value!r} is not a finite number of seconds {'>= 0' if self.zero_ok else '> 0'}", param, ctx)
+        return seconds
 
 
 def parse_date(_: click.Context, __: click.Parameter, value: str | None) -> date | None:

@@ -79,7 +79,9 @@ def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: 
     else:
         app.say(f"run {report.run_id}: {report.papers} papers on {report.pages} pages "
                 f"({report.new} new, {report.updated} updated, {report.relevant} relevant, {report.deleted} deleted)"
-                + ("" if report.complete else "; stopped at --max, next run continues"))
+                + ("" if report.complete or report.errors else "; stopped at --max, next run continues"))
+        for note in report.notes:
+            app.say(f"  note: {note}")
         for source, cursor in report.cursors.items():
             app.say(f"  cursor {source} = {cursor}")
     _fail_on(report.errors, "harvest failed")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from flopsdb.cli_common import App, echo, pass_app, print_rows
+from flopsdb.cli_common import App, Seconds, echo, pass_app, print_rows
 
 __all__ = ["COMMANDS", "extract_cmd", "evaluate_cmd"]
 
@@ -39,7 +39,7 @@ def _finish(app: App, run_id: str, status: str, files: int, failed: int, error: 
               help="jsonl: one JSON object per candidate on stdout; table: a readable summary.")
 @click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
-@click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
+@click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
 @click.option("--facts", "facts_only", is_flag=True,
               help="Print only the paper's own facts (headline own results, training hardware and time, own parameters; deduplicated).")
 @pass_app

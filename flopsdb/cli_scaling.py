@@ -9,7 +9,7 @@ import click
 
 from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query
-from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.cli_common import App, Seconds, pass_app, print_rows
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
 __all__ = ["COMMANDS"]
@@ -138,7 +138,7 @@ def estimate_cmd(app: App, utilisation: float | None) -> None:
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--max-rows", type=int, default=None, help="Row cap (default: config sql_max_rows).")
-@click.option("--timeout", type=float, default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
+@click.option("--timeout", type=Seconds(), default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
 @click.option("--live", is_flag=True,
               help="Query the live database instead of the published snapshot (waits its turn while another process writes).")
 @pass_app

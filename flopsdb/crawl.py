@@ -19,12 +19,12 @@ from flopsdb.crawler.arxiv_api import ArxivApi
 from flopsdb.crawler.download import download_pdf, download_source, pdf_url
 from flopsdb.crawler.http import HttpClient, RateLimiter
 from flopsdb.core.errors import OAIError
-from flopsdb.crawler.oai import list_records
+from flopsdb.crawler.oai import identify, list_records
 from flopsdb.crawler.paper import Paper
 from flopsdb.crawler.pwc import PwcApi, PwcResult, iter_results
 from flopsdb.crawler.relevance import judge
 from flopsdb.db.downloads import papers_to_download, record_download, record_download_failure
-from flopsdb.db.papers import get_cursor, set_cursor, upsert_papers
+from flopsdb.db.papers import get_cursor, mark_deleted, set_cursor, upsert_papers
 from flopsdb.db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Store
@@ -58,7 +58,8 @@ class _Report:
 
 @dataclass
 class CrawlReport(_Report):
-    """What an arXiv harvest did. ``complete`` is False when ``--max`` stopped it before the end."""
+    """What an arXiv harvest did. ``complete`` is False when ``--max`` stopped it before the end or a set
+    failed; ``notes`` says what was adjusted on the way (a clamped from-date, a restarted set)."""
 
     run_id: str
     pages: int = 0
@@ -70,6 +71,7 @@ class CrawlReport(_Report):
     complete: bool = True
     cursors: dict[str, str | None] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -138,9 +140,12 @@ def _end(store: Store, run_id: str, own: bool, status: str, counts: dict[str, ob
 
 
 def _store_papers(store: Store, papers: Sequence[Paper], run_id: str,
-                  cursor: tuple[str, str | None, dict[str, object]] | None = None) -> tuple[int, int, int]:
-    """Upsert papers (with their relevance) and, in the same transaction, the cursor covering them."""
+                  cursor: tuple[str, str | None, dict[str, object]] | None = None,
+                  deleted: Sequence[str] = ()) -> tuple[int, int, int]:
+    """Upsert papers (with their relevance), mark ``deleted`` ids deleted and, in the same transaction, store the
+    cursor covering them."""
     with store.transaction() as con:
+        mark_deleted(con, deleted, run_id)
         linked = linked_ids(con, [p.arxiv_id for p in papers])
         relevance = [judge(p, pwc_linked=p.arxiv_id in linked) for p in papers]
         new, updated = upsert_papers(con, papers, relevance, run_id)
@@ -180,7 +185,7 @@ def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str
         _mark_pending(store, source, set_spec, harvest_from, report.run_id)
     first_response = str(state.get("response_date") or "") if token else ""
 
-    restarted = False
+    restarted = clamped = False
     while True:
         pages = list_records(
             client, config.arxiv_oai_url, set_spec=set_spec,
@@ -196,7 +201,7 @@ def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str
                 else:
                     done_cursor = (first_response or "")[:10] or harvest_from
                     cursor = (source, done_cursor, {**base, "complete": True})
-                new, updated, relevant = _store_papers(store, page.papers, report.run_id, cursor)
+                new, updated, relevant = _store_papers(store, page.papers, report.run_id, cursor, deleted=page.deleted)
                 report.pages += 1
                 report.papers += len(page.papers)
                 report.new += new
@@ -211,9 +216,30 @@ def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str
                     return
             return
         except OAIError as exc:
-            if exc.code != "badResumptionToken" or token is None or restarted:
+            if exc.code == "badResumptionToken" and harvest_from and not restarted:
+                report.notes.append(f"{set_spec}: resumption token rejected ({exc.code}); harvest restarted from {harvest_from}")
+                token, first_response, restarted = None, "", True
+                continue
+            earliest = _earliest_if_later(client, config, harvest_from) if not clamped and not token else None
+            if earliest is None:
                 raise
-            token, first_response, restarted = None, "", True
+            report.notes.append(f"{set_spec}: from-date {harvest_from} is before the repository's earliestDatestamp "
+                                f"{earliest}; harvesting from {earliest}")
+            harvest_from, clamped = earliest, True
+            with store.transaction() as con:
+                if (get_cursor(con, source) or {}).get("state", {}).get("pending"):
+                    set_cursor(con, source, None, {"set": set_spec, "harvest_from": harvest_from, "pending": True}, report.run_id)
+
+
+def _earliest_if_later(client: HttpClient, config: Config, harvest_from: str | None) -> str | None:
+    """The repository's ``earliestDatestamp`` when it is later than ``harvest_from`` (a from-date it may refuse)."""
+    if not harvest_from:
+        return None
+    try:
+        earliest = identify(client, config.arxiv_oai_url)
+    except FlopsdbError:
+        return None
+    return earliest.isoformat() if earliest > date.fromisoformat(harvest_from) else None
 
 
 def crawl_arxiv(
@@ -229,8 +255,11 @@ def crawl_arxiv(
 ) -> CrawlReport:
     """Harvest OAI-PMH ``ListRecords`` (arXivRaw) for each set, from ``since`` or the stored cursor.
 
-    Each page is stored with its cursor in one transaction. An interrupted harvest resumes from
-    the stored resumption token (restarting from its ``from`` date if the token has expired).
+    Each page is stored with its cursor in one transaction, and its deleted records mark their papers
+    deleted. An interrupted harvest resumes from the stored resumption token; a token the repository
+    rejects (expired, or mid-run) restarts the set from its ``from`` date in the same run, once. A
+    from-date the repository refuses that lies before its ``earliestDatestamp`` (Identify) is clamped to
+    it, with a note.
     ``max_papers`` stops after the page on which the count is reached (the cursor keeps the
     token, so the next run continues). A set that fails is reported in ``errors``; the others
     are still harvested.
@@ -248,6 +277,7 @@ def crawl_arxiv(
             _harvest_set(config, store, client, set_spec, since, max_papers, report, progress)
         except FlopsdbError as exc:
             report.errors.append(f"{set_spec}: {exc}")
+            report.complete = False
     _end(store, run_id, own, report.status, report.counts(), "; ".join(report.errors) or None)
     return report
 

@@ -25,6 +25,7 @@ from flopsdb.db.candidates import candidate_row, pending_extractions
 from flopsdb.db.runs import recording
 from flopsdb.db.shards import load_shards
 from flopsdb.db.store import Store
+from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, paper_id_for
 from flopsdb.batch import extract_one
 from flopsdb.core.config import Config
@@ -65,9 +66,11 @@ class BackfillReport:
         return "\n".join(lines)
 
 
-def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 120.0) -> dict[str, object]:
-    """The Dask task: extract one PDF and write its candidate and outcome shards; return a small summary."""
-    result = extract_one(path, paper, timeout=timeout)
+def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 120.0,
+                      max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict[str, object]:
+    """The Dask task: extract one PDF (a regular file of at most ``max_bytes``) and write its candidate and
+    outcome shards; return a small summary."""
+    result = extract_one(path, paper, timeout=timeout, max_bytes=max_bytes)
     out = Path(shard_dir)
     out.mkdir(parents=True, exist_ok=True)
     key = result.sha256 or f"unreadable-{paper}"
@@ -120,7 +123,8 @@ def backfill(
                 cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         try:
             with Client(scheduler or cluster) as client:
-                futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout, pure=False)
+                futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout,
+                                         config.max_pdf_bytes, pure=False)
                            for path, paper in jobs]
                 results = client.gather(futures)
         finally:

@@ -72,3 +72,12 @@ def test_valid_values_and_local_servers_are_accepted(tmp_path: Path, monkeypatch
 
     cfg = load_config(toml, env={})
     assert (cfg.workers, cfg.audit_share, cfg.arxiv_delay, cfg.max_retries, cfg.home) == (4, 1.0, 0.0, 0, Path("data"))
+
+
+@pytest.mark.parametrize("args", [["sql", "--timeout", "0", "SELECT 1"], ["sql", "--timeout", "-1", "SELECT 1"],
+                                  ["sql", "--timeout", "nan", "SELECT 1"], ["extract", "--timeout", "nan", "x.pdf"],
+                                  ["extract", "--timeout", "-5", "x.pdf"]])
+def test_time_limits_on_the_command_line_are_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2 and "is not a finite number of seconds" in res.output

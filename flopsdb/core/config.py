@@ -104,7 +104,7 @@ class Config:
     sql_max_rows: Annotated[Count, Field(ge=1)] = 10_000
 
     @model_validator(mode="after")
-    def _polite_to_arxiv(self) -> "Config":
+    def _polite_to_arxiv(self) -> Config:
         hosts = [urlsplit(getattr(self, k)).hostname or "" for k in ARXIV_URL_KEYS]
         on_arxiv = [k for k, h in zip(ARXIV_URL_KEYS, hosts) if h == "arxiv.org" or h.endswith(".arxiv.org")]
         if self.arxiv_delay < ARXIV_MIN_DELAY and on_arxiv:

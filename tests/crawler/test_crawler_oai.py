@@ -58,7 +58,7 @@ def test_parse_arxivraw_page() -> None:
     assert first.doi == "10.1234/tiny.2026" and first.journal_ref == "Proc. Tiny 2026" and first.comments == "12 pages, 3 figures"
     assert first.license == "http://creativecommons.org/licenses/by/4.0/"
     assert first.abstract.startswith("We train transformers") and not first.abstract.endswith("\n")
-    assert second.authors == ("Dana Dummy (Univ. A, B)", "Eve Instance")
+    assert second.authors == ("Dana Dummy", "Eve Instance") and second.affiliations == (("Univ. A, B",), ())
 
 
 def test_deleted_records_and_last_page() -> None:
