@@ -13,8 +13,11 @@ from flopsdb.cli import main
 def _walk(command: click.Command, path: list[str]):
     yield path, command
     if isinstance(command, click.Group):
-        for name in sorted(command.commands):
-            yield from _walk(command.commands[name], path + [name])
+        ctx = click.Context(command)
+        for name in sorted(command.list_commands(ctx)):
+            sub = command.get_command(ctx, name)
+            if sub is not None:
+                yield from _walk(sub, path + [name])
 
 
 def reference() -> str:
