@@ -2,9 +2,11 @@
 
 pdfium is C code: a hostile file can hang it or crash the process. :class:`ParserPool` therefore
 parses in one long-lived worker process (started once, reused for every file, so the overhead per
-file is only pickling the Document back). When a file runs over its time limit the worker is killed
-and replaced; when the worker dies or runs out of memory the file fails and the next one gets a fresh
-worker. Every failure is a :class:`flopsdb.core.errors.PDFError` whose ``reason`` is one of
+file is only pickling the Document back). The worker is forked from a fork server that has already
+imported the parsing stack and filled its caches (:mod:`flopsdb.extract.preload`), and a worker is
+ready before a file's clock starts: its start-up is never charged to a file's time limit. When a file
+runs over its time limit the worker is killed and replaced; when the worker dies or runs out of memory
+the file fails and the next one gets a fresh worker. Every failure is a :class:`flopsdb.core.errors.PDFError` whose ``reason`` is one of
 ``corrupt``, ``truncated``, ``encrypted``, ``no_pages``, ``no_text``, ``timeout``, ``too_large``.
 
 :func:`parse_many` runs a batch and yields a Document or a PDFError per file: the run goes on.
@@ -25,12 +27,17 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from flopsdb.extract.document import Document
+from flopsdb.extract.layout import charmap, patterns
 from flopsdb.extract.pdf import parse_pdf
+from flopsdb.extract.sentences import split_sentences
+from flopsdb.extract.tables import table_rules
 from flopsdb.core.errors import PDFError
 
-__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "REASONS", "DEFAULT_MEMORY_LIMIT"]
+__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
 
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
+START_TIMEOUT = 300.0
+"""Seconds a new worker may take to start (apart from any file's time limit)."""
 DEFAULT_MEMORY_LIMIT = 2 * 1024**3
 """Address space a worker may add to what it maps at start, in bytes (a file needing more fails as
 ``too_large``)."""
@@ -76,6 +83,16 @@ def _init_worker(memory_limit: int | None, client: int) -> None:
             pass
 
 
+def warm() -> int:
+    """Fill the parser's caches (sentence pipeline, character map, layout and table rules) and return
+    this process's id; idempotent and cheap after the first call."""
+    charmap()
+    patterns()
+    table_rules()
+    split_sentences("Warm up the pipeline. It is cached.")
+    return os.getpid()
+
+
 def _work(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> tuple[str, object]:
     """Runs in the worker: a Document, or the fields of the PDFError (exceptions with keyword
     arguments do not survive pickling)."""
@@ -108,12 +125,26 @@ class ParserPool:
         self._lock = threading.Lock()
 
     def _pool(self) -> ProcessPoolExecutor:
+        """The executor, with a worker that is up and warm (started here when there is none)."""
         if self._executor is None:
             ctx = multiprocessing.get_context(self.start_method)
             if self.start_method == "forkserver":
-                ctx.set_forkserver_preload(["flopsdb.extract.robust"])
-            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit, os.getpid()))
+                ctx.set_forkserver_preload(["flopsdb.extract.preload"])
+            executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit, os.getpid()))
+            try:
+                executor.submit(warm).result(timeout=START_TIMEOUT)
+            except (FutureTimeout, BrokenProcessPool) as exc:
+                self._executor = executor
+                self._kill()
+                raise PDFError(f"the parser process did not start ({type(exc).__name__})", reason="corrupt") from None
+            self._executor = executor
         return self._executor
+
+    def start(self) -> "ParserPool":
+        """Start the worker now (otherwise the first :meth:`parse` does, before that file's clock starts)."""
+        with self._lock:
+            self._pool()
+        return self
 
     def _kill(self) -> None:
         ex = self._executor
@@ -135,7 +166,11 @@ class ParserPool:
         limit = max_bytes if max_bytes is not None else self.max_bytes
         with self._lock:
             try:
-                future = self._pool().submit(_work, str(path), paper, tables, limit)
+                pool = self._pool()  # a worker up and warm before this file's clock starts
+            except PDFError as exc:
+                raise PDFError(exc.message, reason=exc.reason, paper=name) from None
+            try:
+                future = pool.submit(_work, str(path), paper, tables, limit)
                 status, value = future.result(timeout=timeout)
             except FutureTimeout:
                 self._kill()

@@ -2,25 +2,78 @@
 
 Errors from the library (:class:`flopsdb.core.errors.FlopsdbError`) become one line on stderr,
 ``flopsdb: error: ...``, and the error's exit status.
+
+Commands are registered by import path (:data:`COMMANDS`) and imported only when invoked, so that
+``flopsdb --help`` and a command's ``--help`` do not import the stack of every other stage
+(statsmodels, FastAPI, Dask, ...). ``tests/test_startup.py`` checks the paths and summaries.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
+from click.utils import make_default_short_help
 
 from flopsdb import __version__
 from flopsdb.cli_common import App, echo
 from flopsdb.core.config import load_config
 from flopsdb.core.errors import FlopsdbError
 
-__all__ = ["main"]
+__all__ = ["main", "COMMANDS"]
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "crawl": ("flopsdb.cli_crawl:crawl", "Harvest papers from arXiv (OAI-PMH, API) and reference results from Papers with Code."),
+    "download": ("flopsdb.cli_crawl:download", "Download the version-pinned PDFs of relevant papers not cached yet."),
+    "status": ("flopsdb.cli_crawl:status", "Counts, the last runs, the crawl cursors, recent download failures and parked items."),
+    "extract": ("flopsdb.cli_extract:extract_cmd", "Extract hardware, training time, results and parameters from PDFs."),
+    "evaluate": ("flopsdb.cli_extract:evaluate_cmd", "Score the extractors against the gold: precision, recall and F1 per kind and micro, per half and mode."),
+    "review": ("flopsdb.cli_review:review", "Review the queue in the terminal (one annotator), or run a subcommand."),
+    "users": ("flopsdb.cli_review:users", "Local accounts for the review server."),
+    "import": ("flopsdb.cli_scaling:import_cmd", "Import published datasets as facts attributed to their source (never human-confirmed)."),
+    "estimate": ("flopsdb.cli_scaling:estimate_cmd", "Store compute estimates of curated results (hardware method, both conventions) for SQL analysts."),
+    "fit": ("flopsdb.cli_scaling:fit_cmd", "Fit error against training compute for a benchmark (the paper's models, and past them)."),
+    "sql": ("flopsdb.cli_scaling:sql_cmd", "Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access)."),
+    "export": ("flopsdb.cli_scaling:export_cmd", "Export the dataset and the scaling views, one file per relation."),
+    "nightly": ("flopsdb.cli_nightly:nightly", "Crawl, download, extract, enqueue and publish: the job cron runs every night."),
+    "publish": ("flopsdb.cli_nightly:publish", "Publish a snapshot of the live database for analysts (atomic swap)."),
+    "backfill": ("flopsdb.cli_nightly:backfill", "Extract many PDFs on a Dask cluster: each task writes a Parquet shard, then DuckDB loads them."),
+}
+"""Every top-level command: name -> (``module:attribute``, the summary ``flopsdb --help`` prints)."""
+
+
+def load_command(name: str) -> click.Command:
+    """Import and return the command registered as ``name`` in :data:`COMMANDS`."""
+    module, attr = COMMANDS[name][0].split(":")
+    command = getattr(importlib.import_module(module), attr)
+    if not isinstance(command, click.Command):
+        raise TypeError(f"{COMMANDS[name][0]} is not a click command")
+    return command
 
 
 class _Group(click.Group):
-    """A group that turns library errors into one line and an exit status."""
+    """A group whose commands are imported when invoked (listed from :data:`COMMANDS` without importing),
+    and that turns library errors into one line and an exit status."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(n, self.commands[n].get_short_help_str(limit) if n in self.commands else make_default_short_help(COMMANDS[n][1], limit))
+                for n in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -54,16 +107,6 @@ def main(ctx: click.Context, config_path: Path | None, home: Path | None, quiet:
         sys.exit(exc.exit_code)
     ctx.obj = App(config=config, quiet=quiet)
 
-
-def _register() -> None:
-    from flopsdb import cli_crawl, cli_extract, cli_nightly, cli_review, cli_scaling
-
-    for module in (cli_crawl, cli_extract, cli_review, cli_scaling, cli_nightly):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

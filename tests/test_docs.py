@@ -37,7 +37,10 @@ def test_every_command_is_in_the_reference_with_help() -> None:
     def walk(command: click.Command, path: list[str]):
         yield path, command
         if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None, f"{name} is listed but does not load"
                 yield from walk(sub, path + [name])
 
     missing = [" ".join(p) for p, c in walk(main, []) if f"## `{' '.join(['flopsdb', *p])}`" not in reference]

@@ -86,6 +86,29 @@ def test_timeout_stops_the_worker_and_the_pool_recovers(pdf_fixtures: Path) -> N
     assert "NVIDIA P100" in doc.text
 
 
+def test_worker_restart_is_not_charged_to_the_next_file(pdf_fixtures: Path) -> None:
+    # A spawned worker re-imports the whole parsing stack (seconds): far more than the next file's
+    # one-second budget, which must count only that file's parse.
+    with ParserPool(start_method="spawn") as pool:
+        with pytest.raises(PDFError) as info:
+            pool.parse(pdf_fixtures / "two_column.pdf", timeout=0.0001)
+        assert info.value.reason == "timeout"
+        doc = pool.parse(pdf_fixtures / "minimal.pdf", timeout=1.0)
+    assert doc.text.startswith("Hello")
+
+
+def test_the_worker_is_reused_across_files(pdf_fixtures: Path) -> None:
+    with ParserPool() as pool:
+        pool.start()
+        first = set(pool._executor._processes)  # type: ignore[union-attr]
+        for name in ("minimal.pdf", "two_column.pdf", "encrypted.pdf", "minimal.pdf"):
+            try:
+                pool.parse(pdf_fixtures / name, timeout=60)
+            except PDFError:
+                pass
+        assert set(pool._executor._processes) == first and len(first) == 1  # type: ignore[union-attr]
+
+
 def test_in_process_safe_parse_without_timeout(pdf_fixtures: Path) -> None:
     with pytest.raises(PDFError) as info:
         parse_pdf_safe(pdf_fixtures / "scanned.pdf", None)

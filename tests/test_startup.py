@@ -1,0 +1,107 @@
+"""Start-up: a command imports only what it uses (issue 12).
+
+The top-level group lists its commands from ``flopsdb.cli.COMMANDS`` (import path and summary) and
+imports a command's module only when that command is invoked; these tests check, in a fresh Python
+process, that ``--help`` does not pull in the heavy stacks, and that the registry is complete and
+truthful.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("statsmodels", "scipy", "matplotlib", "fastapi", "uvicorn", "dask")
+CLI_MODULES = ("cli_crawl", "cli_extract", "cli_nightly", "cli_review", "cli_scaling")
+
+_PROBE = """
+import json, sys
+sys.argv = ["flopsdb", *{args!r}]
+from flopsdb.cli import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})
+clis = sorted(m for m in sys.modules if m.startswith("flopsdb.cli_"))
+print(json.dumps({{"code": code, "heavy": sorted({{m.split(".")[0] for m in heavy}}), "cli": clis}}))
+"""
+
+
+def _probe(*args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _PROBE.format(args=list(args), heavy=HEAVY)], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [("--help",), ("extract", "--help"), ("status", "--help")])
+def test_help_does_not_import_the_heavy_stacks(args: tuple[str, ...]) -> None:
+    result = _probe(*args)
+    assert result["code"] == 0
+    assert result["heavy"] == [], f"flopsdb {' '.join(args)} imported {result['heavy']}"
+
+
+def test_group_help_imports_no_command_module() -> None:
+    result = _probe("--help")
+    assert result["cli"] == ["flopsdb.cli_common"], result["cli"]
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    result = _probe("extract", "--help")
+    assert result["cli"] == ["flopsdb.cli_common", "flopsdb.cli_extract"], result["cli"]
+
+
+_EVERY_HELP = """
+import json, click
+from click.testing import CliRunner
+from flopsdb.cli import main
+
+def walk(command, path):
+    yield path, command
+    if isinstance(command, click.Group):
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, f"{' '.join(path + [name])} is listed but does not load"
+            yield from walk(sub, path + [name])
+
+runner = CliRunner()
+out = []
+for path, _ in walk(main, []):
+    result = runner.invoke(main, [*path, "--help"], prog_name="flopsdb")
+    out.append({"path": path, "code": result.exit_code, "output": result.output, "error": repr(result.exception)})
+print(json.dumps(out))
+"""
+
+
+def test_every_command_help_works() -> None:
+    # In a fresh process: click caches each command's help option, which would leak into other tests.
+    out = subprocess.run([sys.executable, "-c", _EVERY_HELP], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout.strip().splitlines()[-1])
+    assert len(results) > 15
+    for r in results:
+        name = " ".join(["flopsdb", *r["path"]])
+        assert r["code"] == 0, f"{name} --help: {r['output']}{r['error']}"
+        assert r["output"].startswith(f"Usage: {name} "), r["output"][:200]
+
+
+def test_registry_names_every_command_with_its_own_summary() -> None:
+    from flopsdb.cli import COMMANDS, load_command
+
+    declared = {}
+    for name in CLI_MODULES:
+        for command in importlib.import_module(f"flopsdb.{name}").COMMANDS:
+            declared[command.name] = command
+    assert set(COMMANDS) == set(declared), "flopsdb.cli.COMMANDS differs from the cli_* modules' COMMANDS lists"
+    for name, (_, summary) in COMMANDS.items():
+        assert load_command(name) is declared[name]
+        assert summary == declared[name].get_short_help_str(limit=1000), f"summary of {name} differs from its docstring"
+
