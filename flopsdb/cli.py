@@ -56,9 +56,9 @@ def main(ctx: click.Context, config_path: Path | None, home: Path | None, quiet:
 
 
 def _register() -> None:
-    from flopsdb import cli_crawl, cli_extract, cli_nightly, cli_review, cli_scaling
+    from flopsdb import cli_crawl, cli_extract, cli_nightly, cli_records, cli_review, cli_scaling
 
-    for module in (cli_crawl, cli_extract, cli_review, cli_scaling, cli_nightly):
+    for module in (cli_crawl, cli_extract, cli_review, cli_records, cli_scaling, cli_nightly):
         for command in module.COMMANDS:
             main.add_command(command)
 
