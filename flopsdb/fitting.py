@@ -104,10 +104,11 @@ def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None
 
 
 def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Transform, form: str) -> list[str]:
-    """A warning per source whose points change the fit: the slope without them is outside the full fit's 95% CI."""
+    """A warning per source whose points change the fit: the slope with them is outside the 95% CI of the fit
+    of the other sources' points."""
     out: list[str] = []
     sources = {p.source for p in points}
-    if len(sources) < 2 or not main.ci:
+    if len(sources) < 2:
         return out
     for src in sorted(s for s in sources if s):
         rest = [p for p in points if p.source != src]
@@ -115,7 +116,7 @@ def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Tra
             without = ols_fit(rest, transform, method=f"ols {form}")
         except FitError:
             continue
-        if not main.ci[0] <= without.slope <= main.ci[1]:
+        if without.ci and not without.ci[0] <= main.slope <= without.ci[1]:
             out.append(f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
                        f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without")
     return out
