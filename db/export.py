@@ -13,6 +13,7 @@ __all__ = ["EXPORT_RELATIONS", "export_tables"]
 
 EXPORT_RELATIONS: tuple[str, ...] = (
     "papers", "curated_facts", "imported_facts", "compute_estimates", "benchmark_results", "fit_inputs", "pwc_results",
+    "model_records",
 )
 
 

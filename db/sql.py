@@ -20,7 +20,7 @@ from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import QueryError, QueryTimeout
 
-__all__ = ["QueryResult", "run_query", "query_database", "SAFE_CONFIG"]
+__all__ = ["QueryResult", "run_query", "query_database", "snapshot_staleness", "SAFE_CONFIG"]
 
 SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
 
@@ -39,6 +39,24 @@ class QueryResult:
 def query_database(config: Config, *, live: bool = False) -> Path:
     """The file analysts query: the published snapshot when it exists (unless ``live``), else the live database."""
     return config.published_path if config.published_path.exists() and not live else config.db_path
+
+
+def _modified(path: Path) -> float:
+    wal = path.with_name(path.name + ".wal")
+    return max(p.stat().st_mtime for p in (path, wal) if p.exists())
+
+
+def snapshot_staleness(config: Config, *, live: bool = False) -> str | None:
+    """A note when the file analysts query is the published snapshot and the live file was written after it
+    (how much older the snapshot is); None when the live file is queried or the snapshot is current."""
+    if query_database(config, live=live) != config.published_path or not config.db_path.exists():
+        return None
+    age = _modified(config.db_path) - config.published_path.stat().st_mtime
+    if age <= 1.0:
+        return None
+    hours, rest = divmod(int(age), 3600)
+    return (f"the published snapshot {config.published_path} is {hours} h {rest // 60} min older than the live "
+            f"database (written since the last `flopsdb publish`); use --live to read the live file")
 
 
 def run_query(path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000,

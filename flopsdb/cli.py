@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("flopsdb.cli_review:users", "Local accounts for the review server."),
     "import": ("flopsdb.cli_scaling:import_cmd", "Import published datasets as facts attributed to their source (never human-confirmed)."),
     "estimate": ("flopsdb.cli_scaling:estimate_cmd", "Store compute estimates of curated results (hardware method, both conventions) for SQL analysts."),
+    "records": ("flopsdb.cli_records:records_cmd", "Build and list model records (one per model of a paper) from the curated facts."),
     "fit": ("flopsdb.cli_scaling:fit_cmd", "Fit error against training compute for a benchmark (the paper's models, and past them)."),
     "sql": ("flopsdb.cli_scaling:sql_cmd", "Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access)."),
     "export": ("flopsdb.cli_scaling:export_cmd", "Export the dataset and the scaling views, one file per relation."),

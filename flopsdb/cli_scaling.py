@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from flopsdb.db.export import export_tables
-from flopsdb.db.sql import query_database, run_query
+from flopsdb.db.sql import query_database, run_query, snapshot_staleness
 from flopsdb.cli_common import App, Seconds, pass_app, print_rows
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
@@ -134,6 +134,12 @@ def estimate_cmd(app: App, utilisation: float | None) -> None:
         app.say(f"  {note}")
 
 
+def _warn_stale(app: App, live: bool) -> None:
+    note = snapshot_staleness(app.config, live=live)
+    if note:
+        click.echo(f"flopsdb: note: {note}", err=True)
+
+
 @click.command("sql")
 @click.argument("query")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -158,6 +164,7 @@ def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float
     res = run_query(query_database(cfg, live=live), query, timeout=timeout if timeout is not None else cfg.sql_timeout,
                     max_rows=max_rows if max_rows is not None else cfg.sql_max_rows)
     print_rows(res.columns, res.rows, fmt)
+    _warn_stale(app, live)
     if res.truncated:
         click.echo(f"flopsdb: only the first {res.max_rows} rows were returned (row cap; use --max-rows or LIMIT)", err=True)
 
@@ -165,15 +172,19 @@ def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float
 @click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet", show_default=True)
+@click.option("--live", is_flag=True, help="Export the live database instead of the published snapshot.")
 @pass_app
-def export_cmd(app: App, directory: Path, fmt: str) -> None:
-    """Export the dataset and the scaling views, one file per relation.
+def export_cmd(app: App, directory: Path, fmt: str, live: bool) -> None:
+    """Export the dataset and the scaling views, one file per relation (published snapshot if any).
+
+    Says so when the snapshot is older than the live file; --live exports the live file.
 
     \b
     Example:
       flopsdb export --format parquet out/
     """
-    counts = export_tables(query_database(app.config), directory, fmt=fmt)
+    _warn_stale(app, live)
+    counts = export_tables(query_database(app.config, live=live), directory, fmt=fmt)
     for name, n in counts.items():
         app.say(f"{directory / (name + '.' + fmt)}: {n} rows")
 

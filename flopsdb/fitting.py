@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -16,7 +17,11 @@ from flopsdb.scaling.compute import convention as make_convention
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
 from flopsdb.scaling.fit import FitResult, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
-from flopsdb.scaling.inputs import curated_estimates, fit_rows_from_estimates, matches_benchmark, points_from_rows, to_error
+from flopsdb.records import records_from
+from flopsdb.scaling.fit import FitPoint, LinearFit
+from flopsdb.scaling.benchmarks import Transform
+from flopsdb.scaling.inputs import curated_estimates, matches_benchmark, points_from_rows, to_error
+from flopsdb.scaling.records import record_fit_rows
 
 __all__ = ["FitOptions", "import_thompson", "import_epoch", "estimate_curated", "run_fit", "X_MEASURES", "SOURCES"]
 
@@ -98,6 +103,25 @@ def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None
     raise ScalingError(f"unknown --x {x!r}; one of {', '.join(X_MEASURES)}")
 
 
+def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Transform, form: str) -> list[str]:
+    """A warning per source whose points change the fit: the slope with them is outside the 95% CI of the fit
+    of the other sources' points."""
+    out: list[str] = []
+    sources = {p.source for p in points}
+    if len(sources) < 2:
+        return out
+    for src in sorted(s for s in sources if s):
+        rest = [p for p in points if p.source != src]
+        try:
+            without = ols_fit(rest, transform, method=f"ols {form}")
+        except FitError:
+            continue
+        if without.ci and not without.ci[0] <= main.slope <= without.ci[1]:
+            out.append(f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
+                       f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without")
+    return out
+
+
 def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
     """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
     if opts.source not in SOURCES:
@@ -120,18 +144,19 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
             rows = [r for r in rows if r["method"] in methods]
         all_results = read_benchmark_results(con)
         if "curated" in sources and quantity != "network_operations":
-            cur_results = [r for r in all_results if r["source"] == "curated" and matches_benchmark(bench, r["benchmark"], r["metric"])]
-            facts = read_curated_facts(con)
-            est, _, cnotes = curated_estimates(facts, cur_results, catalog=catalog,
-                                               conv=make_convention("thompson" if conv_name == "thompson" else "epoch",
-                                                                    utilisation=opts.utilisation))
-            notes += cnotes
-            rows += fit_rows_from_estimates(cur_results, est)
+            records = [rec for rec in records_from(con, catalog=catalog, utilisation=opts.utilisation)
+                       if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)]
+            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch")
+            rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
+            notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
     if not points:
         raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}")
+    by_source = Counter(p.source for p in points)
+    notes.append("points by source: " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())))
     main = ols_fit(points, transform, method=f"ols {opts.form}")
+    notes += _mixing_warnings(points, main, transform, opts.form)
     result = FitResult(benchmark=bench.key, form=opts.form, x=opts.x, y_transform=ytr, convention=conv_name,
                        source=opts.source, main=main, points=points, notes=notes)
     if opts.variants:
@@ -149,7 +174,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         except FitError as exc:
             notes.append(f"pareto: {exc}")
         with_compute = {p.fact_ids[0] for p in points}
-        entries = [(r["fact_id"], to_error(float(r["value"]), bench), r["fact_id"] in with_compute)
+        entries = [(r["fact_id"], to_error(float(r["value"]), bench, r["metric"], r["benchmark"]), r["fact_id"] in with_compute)
                    for r in all_results if r["source"] in ("thompson", "curated")
                    and matches_benchmark(bench, r["benchmark"], r["metric"])]
         result.coverage = coverage(entries)

@@ -121,11 +121,14 @@ def hardware_compute(
     hours_high: float | None = None,
     count_unit: str = "chip",
     fact_ids: tuple[str, ...] = (),
+    utilisation: float | None = None,
+    precision: str | None = None,
 ) -> ComputeEstimate:
     """count x peak x seconds x utilisation (utilisation 1 under ``thompson``).
 
     ``count_unit`` says what ``count`` counts for TPUs: ``chip``, ``board`` or ``core``; it is converted
-    to the convention's unit.
+    to the convention's unit. Under ``epoch``, a ``utilisation`` (MFU) and ``precision`` the source gives
+    replace the convention's defaults; the assumptions say which were given and which fell back.
     """
     acc = find_accelerator(catalog, accelerator)
     if acc is None:
@@ -134,7 +137,10 @@ def hardware_compute(
         raise ScalingError(f"accelerator {accelerator!r} is generic ({acc.name}): no peak FLOP/s")
     if count <= 0 or hours <= 0:
         raise ScalingError(f"count and hours must be positive (count={count}, hours={hours})")
-    peak, precision, per = _peak(acc, conv)
+    given_precision = precision if conv.name == "epoch" and precision else None
+    if given_precision:
+        conv = Convention(conv.name, {k: given_precision for k in ("gpu", "tpu", "cpu")}, conv.tpu_per, conv.utilisation)
+    peak, used_precision, per = _peak(acc, conv)
     units = float(count)
     if acc.kind == "tpu" and count_unit != per:
         chips = units
@@ -143,7 +149,8 @@ def hardware_compute(
         elif count_unit == "board":
             chips = units * (acc.tpu_chips_per_board or 1)
         units = chips / (acc.tpu_chips_per_board or 1) if per == "board" else chips
-    util = conv.utilisation_for(domain)
+    given_util = utilisation if conv.name == "epoch" and utilisation is not None and 0 < utilisation <= 1 else None
+    util = given_util if given_util is not None else conv.utilisation_for(domain)
     rate = units * peak * util * 3600.0
     low_h = hours_low if hours_low is not None else hours
     high_h = hours_high if hours_high is not None else hours
@@ -151,7 +158,9 @@ def hardware_compute(
         flop=rate * hours, flop_low=rate * low_h, flop_high=rate * high_h, method="hardware", convention=conv.name,
         quantity="hardware_burden" if conv.name == "thompson" else "compute", fact_ids=tuple(fact_ids),
         assumptions={"accelerator": acc.name, "units": units, "unit": per if acc.kind == "tpu" else "chip",
-                     "precision": precision, "peak_flops": peak, "utilisation": util, "hours": hours},
+                     "precision": used_precision, "peak_flops": peak, "utilisation": util, "hours": hours,
+                     "utilisation_from": "source" if given_util is not None else "default",
+                     "precision_from": "source" if given_precision else "default"},
     )
 
 
@@ -168,11 +177,14 @@ def operations_compute(
                                         "examples": examples, "epochs": epochs})
 
 
-def tokens_compute(parameters: float, tokens: float, *, fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
-    """Operation counting for dense transformers: 6 x parameters x tokens."""
-    if parameters <= 0 or tokens <= 0:
-        raise ScalingError("parameters and tokens must be positive")
-    flop = 6.0 * parameters * tokens
+def tokens_compute(parameters: float, tokens: float, *, epochs: float | None = None,
+                   fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
+    """Operation counting for dense transformers: 6 x parameters x tokens (x epochs over the dataset when given)."""
+    if parameters <= 0 or tokens <= 0 or (epochs is not None and epochs <= 0):
+        raise ScalingError("parameters, tokens and epochs must be positive")
+    flop = 6.0 * parameters * tokens * (epochs if epochs is not None else 1.0)
     return ComputeEstimate(flop=flop, flop_low=flop, flop_high=flop, method="operations", convention="operations",
                            quantity="network_operations", fact_ids=tuple(fact_ids),
-                           assumptions={"parameters": parameters, "tokens": tokens, "flop_per_param_token": 6})
+                           assumptions={"parameters": parameters, "tokens": tokens, "flop_per_param_token": 6,
+                                        "epochs": epochs if epochs is not None else 1.0,
+                                        "epochs_from": "source" if epochs is not None else "default"})

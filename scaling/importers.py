@@ -251,6 +251,8 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     hours = _num(rec.get("Training time (hours)"), what="Training time (hours)")
     params = _num(rec.get("Parameters"), what="Parameters")
     size = _num(rec.get("Training dataset size (datapoints)"), what="Training dataset size (datapoints)")
+    mfu = _num(rec.get("Hardware utilization (MFU)"), what="Hardware utilization (MFU)")
+    precision = _precision(rec.get("Numerical format"))
     if params is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind="parameters", fields={"value": params}, **common))
     if size is not None:
@@ -259,7 +261,7 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     if hardware or qty is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:hardware", kind="hardware",
                                    fields={"accelerator": hardware[0] if hardware else None, "all": hardware, "count": qty,
-                                           "unit": "chip", "utilisation": _num(rec.get("Hardware utilization (MFU)"), what="utilisation")},
+                                           "unit": "chip", "utilisation": mfu, "precision": precision},
                                    **common))
     if hours is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind="training_time",
@@ -276,20 +278,33 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
             flop=flop, flop_low=low or flop, flop_high=high or flop, method=_epoch_method(method), convention="epoch",
             quantity="compute", fact_ids=(fid,), assumptions={"as_published": True, "confidence": confidence,
                                                               "epoch_method": method})))
+    epochs = _num(rec.get("Epochs"), what="Epochs")
     if params and size and domain and domain.strip().lower() == "language":
         ids = tuple(i for i in (f"{entry}:parameters", f"{entry}:dataset_size"))
-        batch.estimates.append(EstimateRow(entry, "epoch", tokens_compute(params, size, fact_ids=ids)))
+        batch.estimates.append(EstimateRow(entry, "epoch", tokens_compute(params, size, epochs=epochs or None, fact_ids=ids)))
     if catalog is not None and hardware and qty and hours:
         ids = (f"{entry}:hardware", f"{entry}:training_time")
         for conv_name in ("thompson", "epoch"):
             try:
                 est = hardware_compute(hardware[0], qty, hours, catalog=catalog, conv=convention(conv_name), domain=domain,
-                                       fact_ids=ids)
+                                       fact_ids=ids, utilisation=mfu, precision=precision)
             except ScalingError as exc:
                 batch.failures.append(ImportFailure(fname, line, f"hardware method ({conv_name}): {exc}"))
                 break
             batch.estimates.append(EstimateRow(entry, "epoch", est))
     batch.facts.extend(staged)
+
+
+_PRECISIONS = {"fp32": "fp32", "float32": "fp32", "tf32": "tf32", "fp16": "fp16", "float16": "fp16", "bf16": "bf16",
+               "bfloat16": "bf16", "int8": "int8"}
+
+
+def _precision(text: str | None) -> str | None:
+    """Epoch's ``Numerical format`` (``"BF16"``, ``"FP16, FP32"``) as a catalog precision; the first one known."""
+    for part in re.split(r"[,;/\s]+", (text or "").lower()):
+        if part in _PRECISIONS:
+            return _PRECISIONS[part]
+    return None
 
 
 def _epoch_method(text: str | None) -> str:

@@ -8,14 +8,16 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Sequence
 
+from flopsdb.core.ids import model_key
 from flopsdb.extract.catalog import Catalog
+from flopsdb.extract.taxonomy import load_taxonomy
 from flopsdb.core.errors import ScalingError
 from flopsdb.scaling.benchmarks import Benchmark
 from flopsdb.scaling.compute import ComputeEstimate, Convention, hardware_compute
 from flopsdb.scaling.fit import FitPoint
 from flopsdb.scaling.importers import EstimateRow
 
-__all__ = ["matches_benchmark", "to_error", "points_from_rows", "curated_estimates", "fit_rows_from_estimates", "SOURCE_PREFERENCE"]
+__all__ = ["matches_benchmark", "to_error", "is_error_metric", "point_key", "points_from_rows", "curated_estimates", "fit_rows_from_estimates", "SOURCE_PREFERENCE"]
 
 SOURCE_PREFERENCE: tuple[str, ...] = ("curated", "thompson", "epoch")
 
@@ -40,12 +42,40 @@ def matches_benchmark(bench: Benchmark, name: str | None, metric: str | None) ->
     return m == _norm(primary) or m in {_norm(a) for a in bench.metric_aliases}
 
 
-def to_error(value: float, bench: Benchmark) -> float:
-    """A score's error: 1 - value/scale; a score of at most 1 on a percentage benchmark is read as a fraction."""
+def is_error_metric(bench: Benchmark, metric: str | None, dataset: str | None = None) -> bool:
+    """True when ``metric`` is an error (lower is better) by the benchmark taxonomy (``extract/data/benchmarks.jsonl``).
+
+    The metric is looked up among the metrics of ``dataset`` (or of ``bench``'s names); a metric the
+    taxonomy does not know is a score (higher is better).
+    """
+    if not metric:
+        return False
+    tax = load_taxonomy()
+    for name in (dataset, bench.key, bench.title, *bench.aliases):
+        ds = tax.dataset(name) if name else None
+        found = ds.metric(metric) if ds is not None else None
+        if found is not None:
+            return not found.higher_is_better
+    return False
+
+
+def to_error(value: float, bench: Benchmark, metric: str | None = None, dataset: str | None = None) -> float:
+    """The error of a result: an error metric (``top-1 error``) is kept, a score becomes 1 - value/scale.
+
+    Values on a percentage benchmark of at most 1 are read as fractions.
+    """
     scale = bench.scale
     if scale == 100 and 0 < value <= 1:
         scale = 1.0
+    if is_error_metric(bench, metric, dataset):
+        return value / scale
     return 1.0 - value / scale
+
+
+def point_key(paper: str | None, model: str | None) -> tuple[str, str]:
+    """The identity of a model across sources: the paper without its arXiv version and the normalised model name."""
+    base = re.sub(r"v\d+$", "", str(paper or "").strip())
+    return _norm(base), model_key(model) or ""
 
 
 def _rank(row: dict[str, Any], order: dict[str, int]) -> tuple[int, int]:
@@ -57,8 +87,9 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
     """Fit points from ``fit_inputs`` rows of one benchmark; returns the points and notes on what was dropped.
 
     One point per result fact (the best match: same entry, then same model name; a figure as published
-    before one flopsdb computed); when a model has
-    compute from several sources, the preferred source (curated, thompson, epoch) is kept.
+    before one flopsdb computed). Points of one model (:func:`point_key`: paper without version, normalised
+    model name) from several sources are one point: the preferred source (curated, thompson, epoch) is kept,
+    and a curated model record gives one point per benchmark (its headline result first).
     """
     notes: list[str] = []
     seen: dict[str, dict[str, Any]] = {}
@@ -72,17 +103,18 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
             seen[rid] = r
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in seen.values():
-        groups.setdefault((_norm(r.get("paper")), _norm(r.get("model"))), []).append(r)
+        groups.setdefault(point_key(r.get("paper"), r.get("model")), []).append(r)
     points: list[FitPoint] = []
     dropped = 0
     for members in groups.values():
         srcs = {m["compute_source"] for m in members}
         keep = next((s for s in SOURCE_PREFERENCE if s in srcs), None)
-        for r in members:
-            if keep is not None and r["compute_source"] != keep:
-                dropped += 1
-                continue
-            err = to_error(float(r["value"]), bench)
+        kept = [r for r in members if keep is None or r["compute_source"] == keep]
+        if keep == "curated":
+            kept = kept[:1]
+        dropped += len(members) - len(kept)
+        for r in kept:
+            err = to_error(float(r["value"]), bench, r.get("metric"), r.get("benchmark"))
             if not 0 < err < 1:
                 notes.append(f"{r['fact_ids'][0]}: score {r['value']} gives error {err:.3g} outside (0, 1); left out")
                 continue

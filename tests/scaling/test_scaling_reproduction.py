@@ -27,6 +27,8 @@ def thompson_store(store, shared_dir):
     ("imagenet", "hardware_burden", 36, -0.0933, 0.766),
     ("imagenet", "network_operations", 77, -0.0836, 0.720),
     ("squad1.1", "hardware_burden", 12, 0.0956, 0.872),
+    ("coco", "hardware_burden", 13, 0.0599, 0.776),
+    ("coco", "network_operations", 7, 0.0584, 0.860),
 ])
 def test_published_regressions(thompson_store, bench, x, n, slope, r2):
     res = run_fit(thompson_store, FitOptions(benchmark=bench, x=x, source="thompson", variants=False))

@@ -1,0 +1,219 @@
+"""Model records: the unit of the compute database, one per (paper, model).
+
+A :class:`ModelRecord` gathers the curated facts of one model of a paper by its ``model_key``
+(``flopsdb.core.ids.model_key``): the names it is printed under, its own results (headline first), the
+training hardware, training time and parameters, the compute estimate under both conventions with its
+inputs and assumptions, and the paper's year and venue. Facts are assigned by their model link:
+
+- a fact with a model belongs to that model;
+- a fact with scope ``all_models`` belongs to every model of the paper;
+- a fact with scope ``main_model``, or with no model at all, belongs to the paper's main model: its only
+  model, else the one model with headline results; otherwise it is left unassigned and every record of
+  the paper says so (a paper's single training time no longer goes to every ablation row).
+
+Pure functions over the dict rows that ``db.records`` reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from flopsdb.core.errors import ScalingError
+from flopsdb.core.ids import model_key
+from flopsdb.extract.catalog import Catalog
+from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
+
+__all__ = ["ModelRecord", "build_records", "record_fit_rows"]
+
+_PER_MODEL = ("hardware", "training_time", "parameters")
+
+
+@dataclass
+class ModelRecord:
+    """One model of one paper and what is known about it; ``missing`` lists what a compute estimate lacks."""
+
+    paper: str
+    model_key: str
+    names: list[str]
+    results: list[dict[str, Any]] = field(default_factory=list)
+    hardware: dict[str, Any] | None = None
+    training_time: dict[str, Any] | None = None
+    parameters: float | None = None
+    compute: dict[str, dict[str, Any]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    year: int | None = None
+    year_source: str | None = None
+    year_reason: str | None = None
+    venue: str | None = None
+    fact_ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def record_id(self) -> str:
+        """``paper:model_key``."""
+        return f"{self.paper}:{self.model_key}"
+
+    @property
+    def complete(self) -> bool:
+        """True when the record has a compute estimate under every convention and at least one result."""
+        return not self.missing
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form (``flopsdb records --format jsonl`` and the ``record`` column of ``model_records``)."""
+        return {"record_id": self.record_id, **asdict(self)}
+
+
+def _key(fact: Mapping[str, Any]) -> str | None:
+    if fact.get("model"):
+        return model_key(str(fact["model"]))
+    return fact.get("model_key") or None
+
+
+def _base(paper: str) -> str:
+    return re.sub(r"v\d+$", "", paper.strip())
+
+
+def _own(fact: Mapping[str, Any]) -> bool:
+    return (fact.get("fields") or {}).get("own") is not False
+
+
+def _compact(fact: Mapping[str, Any]) -> dict[str, Any]:
+    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "scope": fact.get("scope"),
+            **(fact.get("fields") or {})}
+
+
+def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | None,
+              utilisation: float | None) -> ComputeEstimate:
+    h, t = rec.hardware or {}, rec.training_time or {}
+    hours = t.get("hours")
+    if hours is None:
+        raise ScalingError("training time has no hours")
+    util = utilisation if utilisation is not None else h.get("utilisation")
+    return hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), float(hours), catalog=catalog,
+                            conv=convention(conv_name), domain=domain, hours_low=t.get("hours_low"),
+                            hours_high=t.get("hours_high"), count_unit=str(h.get("unit") or "chip"),
+                            fact_ids=(h["fact_id"], t["fact_id"]), utilisation=util, precision=h.get("precision"))
+
+
+def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None, catalog: Catalog,
+                   conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
+    records: dict[str, ModelRecord] = {}
+    for f in facts:
+        key = _key(f)
+        if key and f.get("scope") != "all_models" and (f["kind"] != "result" or _own(f)):
+            rec = records.setdefault(key, ModelRecord(paper=paper, model_key=key, names=[]))
+            if f.get("model") and f["model"] not in rec.names:
+                rec.names.append(str(f["model"]))
+    if not records:
+        return []
+    headliners = {k for f in facts if f["kind"] == "result" and f.get("headline") and (k := _key(f)) in records}
+    main = next(iter(records)) if len(records) == 1 else (next(iter(headliners)) if len(headliners) == 1 else None)
+    unassigned: list[str] = []
+    shared: dict[str, list[Mapping[str, Any]]] = {k: [] for k in records}
+    for f in facts:
+        key, scope = _key(f), f.get("scope")
+        if f["kind"] == "result":
+            if key in records and _own(f):
+                records[key].results.append({"fact_id": f["fact_id"], "benchmark": (f.get("fields") or {}).get("dataset")
+                                             or (f.get("fields") or {}).get("task"), **(f.get("fields") or {}),
+                                             "headline": bool(f.get("headline"))})
+            continue
+        if scope == "all_models":
+            for k in records:
+                shared[k].append(f)
+        elif key in records and scope != "main_model":
+            shared[key].insert(0, f)
+        elif main is not None:
+            shared[main].append(f)
+        else:
+            unassigned.append(f"{f['kind']} {f['fact_id']}")
+    out = []
+    for key, rec in records.items():
+        picked: dict[str, Mapping[str, Any]] = {}
+        for f in shared[key]:
+            if f["kind"] in _PER_MODEL and f["kind"] not in picked:
+                picked[f["kind"]] = f
+            elif f["kind"] in _PER_MODEL:
+                rec.notes.append(f"{f['kind']} {f['fact_id']} not used: {picked[f['kind']]['fact_id']} comes first")
+        rec.hardware = _compact(picked["hardware"]) if "hardware" in picked else None
+        rec.training_time = _compact(picked["training_time"]) if "training_time" in picked else None
+        if "parameters" in picked:
+            value = (picked["parameters"].get("fields") or {}).get("value")
+            rec.parameters = float(value) if value is not None else None
+        if unassigned:
+            rec.notes.append(f"not linked to a model of the paper ({len(records)} models, no single main model): "
+                             + ", ".join(unassigned))
+        rec.results.sort(key=lambda r: (not r["headline"], r["fact_id"]))
+        if not rec.results:
+            rec.missing.append("results")
+        if rec.hardware is None:
+            rec.missing.append("hardware")
+        if rec.training_time is None:
+            rec.missing.append("training_time")
+        if rec.hardware is not None and rec.training_time is not None:
+            for name in conventions:
+                try:
+                    est = _estimate(rec, name, catalog, (meta or {}).get("domain"), utilisation)
+                except (ScalingError, TypeError, ValueError) as exc:
+                    rec.missing.append(f"compute ({name}): {exc}")
+                    continue
+                rec.compute[name] = {"flop": est.flop, "flop_low": est.flop_low, "flop_high": est.flop_high,
+                                     "method": est.method, "quantity": est.quantity, "fact_ids": list(est.fact_ids),
+                                     "assumptions": est.assumptions}
+        if meta and meta.get("year") is not None:
+            rec.year, rec.year_source, rec.venue = int(meta["year"]), meta.get("year_source"), meta.get("venue")
+        else:
+            rec.year_reason = (meta or {}).get("reason") or f"no metadata for paper {paper} (no papers row, no PDF date)"
+        rec.fact_ids = sorted({r["fact_id"] for r in rec.results}
+                              | {x["fact_id"] for x in (rec.hardware, rec.training_time) if x}
+                              | ({picked["parameters"]["fact_id"]} if "parameters" in picked else set()))
+        out.append(rec)
+    return out
+
+
+def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping[str, Any]], *, catalog: Catalog,
+                  conventions: Sequence[str] = ("thompson", "epoch"), utilisation: float | None = None) -> list[ModelRecord]:
+    """Model records from curated fact rows (``fact_id, paper, kind, model, model_key, scope, headline, fields``).
+
+    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf``), ``venue``
+    or a ``reason`` why there is no year. ``utilisation`` overrides every utilisation (the CLI's option).
+    """
+    by_paper: dict[str, list[Mapping[str, Any]]] = {}
+    for f in facts:
+        by_paper.setdefault(str(f["paper"]), []).append(f)
+    out: list[ModelRecord] = []
+    for paper, items in sorted(by_paper.items()):
+        out += _paper_records(paper, items, meta.get(_base(paper)), catalog, conventions, utilisation)
+    return out
+
+
+def record_fit_rows(records: Sequence[ModelRecord], conv_name: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """``fit_inputs``-shaped rows: one per (record, benchmark, metric), the headline result first; and notes on
+    the records left out (no compute under ``conv_name``, and why)."""
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    for rec in records:
+        est = rec.compute.get(conv_name)
+        if est is None:
+            if rec.results:
+                lacks = [m for m in rec.missing if m != "results"] or ["compute"]
+                notes.append(f"record {rec.record_id} left out: lacks {', '.join(lacks)}")
+            continue
+        seen: set[tuple[str, str]] = set()
+        for r in rec.results:
+            if r.get("value") is None:
+                continue
+            pair = (str(r.get("benchmark") or ""), str(r.get("metric") or ""))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            rows.append({"benchmark": r.get("benchmark"), "metric": r.get("metric"), "value": r["value"],
+                         "source": "curated", "result_source": "curated", "compute_source": "curated",
+                         "entry_id": f"record:{rec.record_id}", "paper": rec.paper,
+                         "model": rec.names[0] if rec.names else rec.model_key, "year": rec.year,
+                         "quantity": est["quantity"], "convention": conv_name, "method": est["method"],
+                         "flop": est["flop"], "flop_low": est["flop_low"], "flop_high": est["flop_high"],
+                         "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry"})
+    return rows, notes
