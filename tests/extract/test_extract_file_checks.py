@@ -68,6 +68,8 @@ def test_markup_in_a_pdf_is_printed_as_text(tmp_path: Path) -> None:
 def test_a_fifo_fails_within_the_time_limit(sample_pdf: Path, tmp_path: Path) -> None:
     shutil.copy(sample_pdf, tmp_path / "good.pdf")
     os.mkfifo(tmp_path / "f.pdf")
-    res = _cli(["extract", "--timeout", "5", "f.pdf", "good.pdf"], tmp_path / "home", tmp_path, timeout=60)
-    assert res.returncode == 1 and "not a regular file" in res.stderr.decode()
+    (tmp_path / "z.pdf").symlink_to("/dev/zero")
+    res = _cli(["extract", "--timeout", "5", "f.pdf", "z.pdf", "good.pdf"], tmp_path / "home", tmp_path, timeout=60)
+    err = res.stderr.decode()
+    assert res.returncode == 1 and "f.pdf is a FIFO" in err and "z.pdf is a character device" in err
     assert b'"paper": "good"' in res.stdout
