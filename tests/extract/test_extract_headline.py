@@ -113,3 +113,11 @@ def test_at_most_eight_per_paper_and_facts_keep_only_headline_results() -> None:
 def test_a_paper_without_own_tracked_results_has_no_headline() -> None:
     doc = _doc({"1": "Comparison on COCO."})
     assert not any(c.headline for c in mark_headlines(doc, [_cell("SSD [3]", "box AP", 30.0, own=False)]))
+
+
+def test_the_bottom_row_of_a_step_by_step_table_is_the_final_model() -> None:
+    doc = _doc({"1": "Final results on COCO test-dev."})
+    cands = [_cell("FlipNet base", "box AP", 40.0, row=0), _cell("+ multi-scale", "box AP", 41.0, row=1),
+             _cell("+ longer schedule", "box AP", 42.5, row=2)]
+    marked = _headline(mark_headlines(doc, cands))
+    assert ("+ longer schedule", "box AP", 42.5) in marked and ("+ multi-scale", "box AP", 41.0) not in marked
