@@ -117,7 +117,7 @@ def test_a_paper_without_own_tracked_results_has_no_headline() -> None:
 
 def test_the_bottom_row_of_a_step_by_step_table_is_the_final_model() -> None:
     doc = _doc({"1": "Final results on COCO test-dev."})
-    cands = [_cell("FlipNet base", "box AP", 40.0, row=0), _cell("+ multi-scale", "box AP", 41.0, row=1),
+    cands = [_cell("Basic detector", "box AP", 40.0, row=0), _cell("+ multi-scale", "box AP", 41.0, row=1),
              _cell("+ longer schedule", "box AP", 42.5, row=2)]
     marked = _headline(mark_headlines(doc, cands))
     assert ("+ longer schedule", "box AP", 42.5) in marked and ("+ multi-scale", "box AP", 41.0) not in marked
