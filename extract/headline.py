@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
@@ -51,6 +52,7 @@ def policy() -> dict[str, Any]:
     data["_heading"] = re.compile(data["abstract_headings"], re.I)
     data["_own"] = re.compile(data["own_label"], re.I)
     data["_cited"] = re.compile(data["cited_label"])
+    data["_additive"] = re.compile(data["additive_label"])
     return data
 
 
@@ -118,11 +120,23 @@ def _best_rows(dataset: str, cells: Sequence[Candidate]) -> list[tuple[object, .
     return rows
 
 
+def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
+    """The bottom row of each table column (dataset and metric): where a table that adds one step per row ends."""
+    last: dict[tuple[object, ...], Candidate] = {}
+    for c in candidates:
+        key = (_table_key(c), c.fields.get("dataset"), c.fields.get("metric"), round(c.evidence.bbox.x0))
+        if c.kind == "result" and key[0] is not None and (key not in last or c.evidence.bbox.top > last[key].evidence.bbox.top):
+            last[key] = c
+    return {_row(c) for c in last.values()}
+
+
 def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
     p = policy()
+    last = _last_rows(candidates)
     pool = [c for c in candidates if c.kind == "result" and c.fields.get("own") and c.confidence >= p["min_confidence"]
-            and not p["_variant"].search(c.model or "") and not p["_cited"].search(c.model or "")]
+            and not (p["_variant"].search(c.model or "") and not (p["_additive"].match(c.model or "") and _row(c) in last))
+            and not p["_cited"].search(c.model or "")]
     reasons: dict[int, str] = {}
     end = abstract_end(doc)
     for c in pool:

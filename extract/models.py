@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, ModelName
+
+from flopsdb.core.ids import model_key
 
 __all__ = ["VERSION", "vocabulary", "find_models", "title_names", "link_model", "main_model", "link_results"]
 
