@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from flopsdb.db.facts import _dicts, _insert
 from flopsdb.db.store import Connection
@@ -26,7 +26,7 @@ class RecordLike(Protocol):
     year_reason: str | None
     venue: str | None
     parameters: float | None
-    compute: Mapping[str, Mapping[str, Any]]
+    compute: dict[str, dict[str, Any]]
     missing: list[str]
     fact_ids: list[str]
 

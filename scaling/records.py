@@ -24,8 +24,9 @@ from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key
 from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
+from flopsdb.scaling.importers import EstimateRow
 
-__all__ = ["ModelRecord", "build_records", "record_fit_rows"]
+__all__ = ["ModelRecord", "build_records", "record_fit_rows", "record_estimates"]
 
 _PER_MODEL = ("hardware", "training_time", "parameters")
 
@@ -116,7 +117,8 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
         key, scope = _key(f), f.get("scope")
         if f["kind"] == "result":
             if key in records and _own(f):
-                records[key].results.append({"fact_id": f["fact_id"], "benchmark": (f.get("fields") or {}).get("dataset")
+                records[key].results.append({"fact_id": f["fact_id"], "model": f.get("model"),
+                                             "benchmark": (f.get("fields") or {}).get("dataset")
                                              or (f.get("fields") or {}).get("task"), **(f.get("fields") or {}),
                                              "headline": bool(f.get("headline"))})
             continue
@@ -217,3 +219,20 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str) -> tuple[lis
                          "flop": est["flop"], "flop_low": est["flop_low"], "flop_high": est["flop_high"],
                          "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry"})
     return rows, notes
+
+
+def record_estimates(records: Sequence[ModelRecord]) -> tuple[list[EstimateRow], dict[str, dict[str, Any]]]:
+    """The records' compute as ``compute_estimates`` rows keyed by the curated results' entries
+    (``curated:<paper>:<model as reviewed>``, as the ``benchmark_results`` view names them), and each entry's info."""
+    rows: list[EstimateRow] = []
+    info: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        for name in dict.fromkeys(str(r.get("model") or "") for r in rec.results):
+            entry = f"curated:{rec.paper}:{name}"
+            for conv_name, est in rec.compute.items():
+                rows.append(EstimateRow(entry, "curated", ComputeEstimate(
+                    flop=est["flop"], flop_low=est["flop_low"], flop_high=est["flop_high"], method=est["method"],
+                    convention=conv_name, quantity=est["quantity"], fact_ids=tuple(est["fact_ids"]),
+                    assumptions=dict(est["assumptions"]))))
+            info[entry] = {"paper": rec.paper, "model": name or None, "year": rec.year}
+    return rows, info
