@@ -20,7 +20,6 @@ __all__ = [
     "store_estimates",
     "read_fit_inputs",
     "read_benchmark_results",
-    "read_curated_facts",
     "estimate_id",
     "FactRecord",
     "EstimateRecord",
@@ -178,15 +177,3 @@ def read_benchmark_results(con: Connection, *, sources: Sequence[str] | None = N
         return _dicts(con.execute("SELECT * FROM benchmark_results WHERE list_contains(?, source) AND value IS NOT NULL",
                                   [list(sources)]))
     return _dicts(con.execute("SELECT * FROM benchmark_results WHERE value IS NOT NULL"))
-
-
-def read_curated_facts(con: Connection, kinds: Sequence[str] = ("hardware", "training_time", "parameters")) -> list[dict[str, Any]]:
-    """Curated facts of the given kinds (``curated_facts`` relation), with ``fields`` decoded and the paper's year."""
-    cur = con.execute(
-        "SELECT c.fact_id, c.paper, c.kind, c.model, c.stage, c.fields, CAST(year(p.first_version_date) AS INTEGER) AS year"
-        " FROM curated_facts c LEFT JOIN papers p ON p.arxiv_id = regexp_replace(c.paper, 'v[0-9]+$', '')"
-        " WHERE list_contains(?, c.kind) ORDER BY c.paper, c.fact_id", [list(kinds)])
-    rows = _dicts(cur)
-    for r in rows:
-        r["fields"] = json.loads(r["fields"]) if isinstance(r["fields"], str) else (r["fields"] or {})
-    return rows

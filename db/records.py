@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from flopsdb.db.facts import _dicts, _insert
 from flopsdb.db.store import Connection
 
-__all__ = ["RecordLike", "read_record_facts", "read_paper_meta", "store_records", "read_records"]
+__all__ = ["RecordLike", "read_record_facts", "read_paper_meta", "read_pdf_paths", "store_records", "read_records"]
 
 
 class RecordLike(Protocol):
@@ -26,7 +26,7 @@ class RecordLike(Protocol):
     year_reason: str | None
     venue: str | None
     parameters: float | None
-    compute: Mapping[str, Mapping[str, Any]]
+    compute: dict[str, dict[str, Any]]
     missing: list[str]
     fact_ids: list[str]
 
@@ -67,9 +67,17 @@ def read_paper_meta(con: Connection, papers: Sequence[str]) -> dict[str, dict[st
         else:
             out[r["arxiv_id"]] = {"reason": f"papers row of {r['arxiv_id']} has no first version date"}
     for p in ids:
-        out.setdefault(p, {"reason": f"no arXiv metadata for {p} (not crawled; run `flopsdb crawl` or "
-                                     "`review import` with metadata) and no PDF date"})
+        out.setdefault(p, {"reason": f"no arXiv metadata for {p} (the paper was not crawled)"})
     return out
+
+
+def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
+    """The PDF each paper's candidates were extracted from (paper id without version -> path), where recorded."""
+    ids = sorted({re.sub(r"v\d+$", "", p.strip()) for p in papers})
+    rows = con.execute("SELECT regexp_replace(paper, 'v[0-9]+$', '') AS paper, max(pdf_path) FROM candidates"
+                       " WHERE pdf_path IS NOT NULL AND list_contains(?, regexp_replace(paper, 'v[0-9]+$', ''))"
+                       " GROUP BY 1", [ids]).fetchall()
+    return {r[0]: r[1] for r in rows}
 
 
 def store_records(con: Connection, records: Sequence[RecordLike], *, run_id: str, paper: str | None = None) -> int:

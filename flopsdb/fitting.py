@@ -7,21 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from flopsdb.db.facts import read_benchmark_results, read_curated_facts, read_fit_inputs, store_estimates, store_import
+from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, store_estimates, store_import
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Store
 from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
-from flopsdb.scaling.compute import convention as make_convention
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
 from flopsdb.scaling.fit import FitResult, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.records import records_from
 from flopsdb.scaling.fit import FitPoint, LinearFit
 from flopsdb.scaling.benchmarks import Transform
-from flopsdb.scaling.inputs import curated_estimates, matches_benchmark, points_from_rows, to_error
-from flopsdb.scaling.records import record_fit_rows
+from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
+from flopsdb.scaling.records import record_estimates, record_fit_rows
 
 __all__ = ["FitOptions", "import_thompson", "import_epoch", "estimate_curated", "run_fit", "X_MEASURES", "SOURCES"]
 
@@ -47,20 +46,16 @@ def import_epoch(store: Store, file: str | Path, *, catalog: Catalog | None = No
     return _store_batch(store, parse_epoch(file, catalog=catalog or load_catalog()), f"import epoch {file}")
 
 
-def estimate_curated(store: Store, *, conventions: Sequence[str] = ("thompson", "epoch"), utilisation: float | None = None,
-                     catalog: Catalog | None = None) -> dict[str, Any]:
-    """Compute (hardware method) for every curated result with curated hardware and training time, and store
-    the estimates in ``compute_estimates`` (source ``curated``) under a new run; returns counts and notes."""
+def estimate_curated(store: Store, *, utilisation: float | None = None, catalog: Catalog | None = None) -> dict[str, Any]:
+    """Compute (hardware method, both conventions) of every curated model record, stored in ``compute_estimates``
+    (source ``curated``, one row per curated result entry and convention) under a new run; returns counts and
+    notes (the records without an estimate and what they lack)."""
     catalog = catalog or load_catalog()
     with store.connect() as con:
-        results = [r for r in read_benchmark_results(con, sources=["curated"])]
-        facts = read_curated_facts(con)
-    rows, info, notes = [], {}, []
-    for name in conventions:
-        est, inf, n = curated_estimates(facts, results, catalog=catalog, conv=make_convention(name, utilisation=utilisation))
-        rows += est
-        info.update(inf)
-        notes += n
+        records = records_from(con, catalog=catalog, utilisation=utilisation)
+    rows, info = record_estimates(records)
+    notes = [f"record {r.record_id}: no compute estimate: lacks {', '.join(r.missing)}" for r in records
+             if r.results and not r.compute]
     with store.transaction() as con:
         run_id = start_run(con, "estimate curated")
         n = store_estimates(con, rows, run_id=run_id, info=info, replace_source="curated")

@@ -2,22 +2,55 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
-from flopsdb.db.records import read_paper_meta, read_record_facts, read_records, store_records
+import pypdfium2 as pdfium
+
+from flopsdb.db.records import read_paper_meta, read_pdf_paths, read_record_facts, read_records, store_records
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.scaling.records import ModelRecord, build_records
 
-__all__ = ["records_from", "rebuild_records", "list_records"]
+__all__ = ["records_from", "rebuild_records", "list_records", "pdf_year"]
+
+
+def pdf_year(path: str | Path) -> int | None:
+    """The year of a PDF's ``CreationDate`` (``D:20170412...``), else of its ``ModDate``; None when neither is set
+    or the file cannot be read. It dates the version the PDF is, not the paper's first version."""
+    try:
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            meta = doc.get_metadata_dict()
+        finally:
+            doc.close()
+    except (pdfium.PdfiumError, OSError):
+        return None
+    for key in ("CreationDate", "ModDate"):
+        m = re.match(r"D:(\d{4})", meta.get(key) or "")
+        if m and 1980 <= int(m.group(1)) <= 2100:
+            return int(m.group(1))
+    return None
 
 
 def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None,
                  utilisation: float | None = None) -> list[ModelRecord]:
     """Model records built from the curated facts in ``con`` (one paper's, or all)."""
     facts = read_record_facts(con, paper=paper)
-    meta = read_paper_meta(con, [str(f["paper"]) for f in facts])
+    papers = [str(f["paper"]) for f in facts]
+    meta = read_paper_meta(con, papers)
+    undated = [p for p, m in meta.items() if m.get("year") is None]
+    pdfs = read_pdf_paths(con, undated)
+    for pid in undated:
+        pdf = pdfs.get(pid)
+        year = pdf_year(pdf) if pdf and Path(pdf).is_file() else None
+        if year is not None:
+            meta[pid] = {"year": year, "year_source": "pdf"}
+        else:
+            meta[pid] = {"reason": meta[pid]["reason"] + (f"; the PDF {pdf} has no readable date" if pdf
+                                                          else "; no PDF recorded for it")}
     return build_records(facts, meta, catalog=catalog, utilisation=utilisation)
 
 

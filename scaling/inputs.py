@@ -6,18 +6,14 @@ Pure functions over the dict rows that ``db.facts`` returns, so they are testabl
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 from flopsdb.core.ids import model_key
-from flopsdb.extract.catalog import Catalog
 from flopsdb.extract.taxonomy import load_taxonomy
-from flopsdb.core.errors import ScalingError
 from flopsdb.scaling.benchmarks import Benchmark
-from flopsdb.scaling.compute import ComputeEstimate, Convention, hardware_compute
 from flopsdb.scaling.fit import FitPoint
-from flopsdb.scaling.importers import EstimateRow
 
-__all__ = ["matches_benchmark", "to_error", "is_error_metric", "point_key", "points_from_rows", "curated_estimates", "fit_rows_from_estimates", "SOURCE_PREFERENCE"]
+__all__ = ["matches_benchmark", "to_error", "is_error_metric", "point_key", "points_from_rows", "SOURCE_PREFERENCE"]
 
 SOURCE_PREFERENCE: tuple[str, ...] = ("curated", "thompson", "epoch")
 
@@ -124,62 +120,3 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
     if dropped:
         notes.append(f"{dropped} point(s) left out because the same model has compute from a preferred source")
     return points, notes
-
-
-def curated_estimates(facts: Sequence[dict[str, Any]], results: Sequence[dict[str, Any]], *, catalog: Catalog,
-                      conv: Convention) -> tuple[list[EstimateRow], dict[str, dict[str, Any]], list[str]]:
-    """Compute estimates for curated results by the hardware method.
-
-    ``facts`` are curated hardware / training_time facts; ``results`` are curated ``benchmark_results``
-    rows. For each result's entry (paper, model) the hardware and training time of the same model, or
-    of the paper when only one is given, are combined. Returns estimate rows keyed by the results'
-    entry ids, entry info (paper, model, year) and the reasons some entries have no estimate.
-    """
-    by_paper: dict[str, list[dict[str, Any]]] = {}
-    for f in facts:
-        by_paper.setdefault(_norm(f["paper"]), []).append(f)
-    rows: list[EstimateRow] = []
-    info: dict[str, dict[str, Any]] = {}
-    notes: list[str] = []
-    for r in results:
-        entry = r["entry_id"]
-        if entry in info:
-            continue
-        paper_facts = by_paper.get(_norm(r["paper"]), [])
-
-        def pick(kind: str) -> dict[str, Any] | None:
-            same = [f for f in paper_facts if f["kind"] == kind and _norm(f.get("model")) == _norm(r.get("model"))]
-            anyf = [f for f in paper_facts if f["kind"] == kind]
-            if same:
-                return same[0]
-            return anyf[0] if len(anyf) == 1 else None
-
-        hw, tt = pick("hardware"), pick("training_time")
-        if hw is None or tt is None:
-            continue
-        h, t = hw["fields"], tt["fields"]
-        try:
-            hours = float(t.get("hours") or 0)
-            est = hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), hours, catalog=catalog,
-                                   conv=conv, hours_low=t.get("hours_low"), hours_high=t.get("hours_high"),
-                                   count_unit=str(h.get("unit") or "chip"), fact_ids=(hw["fact_id"], tt["fact_id"]))
-        except (ScalingError, TypeError, ValueError) as exc:
-            notes.append(f"{entry}: no compute estimate: {exc}")
-            continue
-        rows.append(EstimateRow(entry, "curated", est))
-        info[entry] = {"paper": r["paper"], "model": r.get("model"), "year": r.get("year")}
-    return rows, info, notes
-
-
-def fit_rows_from_estimates(results: Sequence[dict[str, Any]], rows: Sequence[EstimateRow]) -> list[dict[str, Any]]:
-    """``fit_inputs``-shaped rows joining curated results with in-memory estimates (same entry)."""
-    by_entry = {r.entry_id: r.estimate for r in rows}
-    out = []
-    for r in results:
-        est: ComputeEstimate | None = by_entry.get(r["entry_id"])
-        if est is None:
-            continue
-        out.append({**r, "result_source": r["source"], "compute_source": "curated", "quantity": est.quantity,
-                    "convention": est.convention, "method": est.method, "flop": est.flop, "flop_low": est.flop_low,
-                    "flop_high": est.flop_high, "fact_ids": [r["fact_id"], *est.fact_ids], "match": "entry"})
-    return out

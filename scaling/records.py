@@ -7,7 +7,8 @@ inputs and assumptions, and the paper's year and venue. Facts are assigned by th
 
 - a fact with a model belongs to that model;
 - a fact with scope ``all_models`` belongs to every model of the paper;
-- a fact with scope ``main_model``, or with no model at all, belongs to the paper's main model: its only
+- a paper's only hardware statement without a model is its training setup: it belongs to every model;
+- any other fact with scope ``main_model``, or with no model, belongs to the paper's main model: its only
   model, else the one model with headline results; otherwise it is left unassigned and every record of
   the paper says so (a paper's single training time no longer goes to every ablation row).
 
@@ -24,8 +25,9 @@ from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key
 from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
+from flopsdb.scaling.importers import EstimateRow
 
-__all__ = ["ModelRecord", "build_records", "record_fit_rows"]
+__all__ = ["ModelRecord", "build_records", "record_fit_rows", "record_estimates"]
 
 _PER_MODEL = ("hardware", "training_time", "parameters")
 
@@ -112,11 +114,15 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
     main = next(iter(records)) if len(records) == 1 else (next(iter(headliners)) if len(headliners) == 1 else None)
     unassigned: list[str] = []
     shared: dict[str, list[Mapping[str, Any]]] = {k: [] for k in records}
+    unlinked_hw = [f for f in facts if f["kind"] == "hardware" and not _key(f) and f.get("scope") != "main_model"]
     for f in facts:
         key, scope = _key(f), f.get("scope")
+        if len(unlinked_hw) == 1 and f is unlinked_hw[0]:
+            scope = "all_models"
         if f["kind"] == "result":
             if key in records and _own(f):
-                records[key].results.append({"fact_id": f["fact_id"], "benchmark": (f.get("fields") or {}).get("dataset")
+                records[key].results.append({"fact_id": f["fact_id"], "model": f.get("model"),
+                                             "benchmark": (f.get("fields") or {}).get("dataset")
                                              or (f.get("fields") or {}).get("task"), **(f.get("fields") or {}),
                                              "headline": bool(f.get("headline"))})
             continue
@@ -191,15 +197,15 @@ def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping
 
 def record_fit_rows(records: Sequence[ModelRecord], conv_name: str) -> tuple[list[dict[str, Any]], list[str]]:
     """``fit_inputs``-shaped rows: one per (record, benchmark, metric), the headline result first; and notes on
-    the records left out (no compute under ``conv_name``, and why)."""
+    the records left out (no compute under ``conv_name``), counted by what they lack."""
     rows: list[dict[str, Any]] = []
-    notes: list[str] = []
+    left: dict[str, list[str]] = {}
     for rec in records:
         est = rec.compute.get(conv_name)
         if est is None:
             if rec.results:
-                lacks = [m for m in rec.missing if m != "results"] or ["compute"]
-                notes.append(f"record {rec.record_id} left out: lacks {', '.join(lacks)}")
+                lacks = [m.split(":")[0] for m in rec.missing if m != "results"] or ["compute"]
+                left.setdefault(", ".join(lacks), []).append(rec.record_id)
             continue
         seen: set[tuple[str, str]] = set()
         for r in rec.results:
@@ -216,4 +222,23 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str) -> tuple[lis
                          "quantity": est["quantity"], "convention": conv_name, "method": est["method"],
                          "flop": est["flop"], "flop_low": est["flop_low"], "flop_high": est["flop_high"],
                          "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry"})
+    notes = [f"{len(ids)} record(s) left out: lacks {lacks} (e.g. {', '.join(ids[:3])}; `flopsdb records --incomplete`)"
+             for lacks, ids in sorted(left.items(), key=lambda kv: -len(kv[1]))]
     return rows, notes
+
+
+def record_estimates(records: Sequence[ModelRecord]) -> tuple[list[EstimateRow], dict[str, dict[str, Any]]]:
+    """The records' compute as ``compute_estimates`` rows keyed by the curated results' entries
+    (``curated:<paper>:<model as reviewed>``, as the ``benchmark_results`` view names them), and each entry's info."""
+    rows: list[EstimateRow] = []
+    info: dict[str, dict[str, Any]] = {}
+    for rec in records:
+        for name in dict.fromkeys(str(r.get("model") or "") for r in rec.results):
+            entry = f"curated:{rec.paper}:{name}"
+            for conv_name, est in rec.compute.items():
+                rows.append(EstimateRow(entry, "curated", ComputeEstimate(
+                    flop=est["flop"], flop_low=est["flop_low"], flop_high=est["flop_high"], method=est["method"],
+                    convention=conv_name, quantity=est["quantity"], fact_ids=tuple(est["fact_ids"]),
+                    assumptions=dict(est["assumptions"]))))
+            info[entry] = {"paper": rec.paper, "model": name or None, "year": rec.year}
+    return rows, info

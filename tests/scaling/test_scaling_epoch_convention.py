@@ -1,0 +1,59 @@
+"""The epoch convention uses what Epoch's table gives: MFU, numerical format and epochs."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from flopsdb.extract.catalog import load_catalog
+from flopsdb.scaling.importers import _EPOCH_REQUIRED, parse_epoch
+
+COLUMNS = [*_EPOCH_REQUIRED, "Domain", "Link", "Epochs", "Hardware utilization (MFU)", "Numerical format"]
+
+
+def _table(path, rows):
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=COLUMNS)
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in COLUMNS})
+    return path
+
+
+def _estimates(batch, method, convention):
+    return {e.entry_id: e.estimate for e in batch.estimates
+            if e.estimate.method == method and e.estimate.convention == convention and not e.estimate.assumptions.get("as_published")}
+
+
+def test_mfu_precision_and_epochs_from_the_row(tmp_path, fixture_catalog):
+    base = {"Publication date": "2020-01-01", "Confidence": "Confident", "Domain": "Language", "Training hardware": "NVIDIA V100",
+            "Hardware quantity": "100", "Training time (hours)": "10", "Parameters": "1e9",
+            "Training dataset size (datapoints)": "1e10"}
+    path = _table(tmp_path / "epoch.csv", [
+        {**base, "Model": "Given", "Epochs": "3", "Hardware utilization (MFU)": "0.25", "Numerical format": "FP32"},
+        {**base, "Model": "Defaults"},
+    ])
+    batch = parse_epoch(path, catalog=fixture_catalog)
+    hw, ops = _estimates(batch, "hardware", "epoch"), _estimates(batch, "operations", "operations")
+    given, default = "epoch:2", "epoch:3"
+    assert hw[given].flop == pytest.approx(100 * 15.7e12 * 0.25 * 10 * 3600)
+    assert hw[given].assumptions["utilisation_from"] == "source" and hw[given].assumptions["precision"] == "fp32"
+    assert hw[default].flop == pytest.approx(100 * 125e12 * 0.3 * 10 * 3600)
+    assert hw[default].assumptions["utilisation_from"] == "default"
+    assert ops[given].flop == pytest.approx(6 * 1e9 * 1e10 * 3)
+    assert ops[default].flop == pytest.approx(6 * 1e9 * 1e10) and ops[default].assumptions["epochs_from"] == "default"
+
+
+@pytest.mark.shared
+def test_epochs_own_models_come_out_near_epochs_figures(shared_dir):
+    path = shared_dir / "datasets" / "epoch" / "epoch_all_ml_systems_full_view.csv"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    batch = parse_epoch(path, catalog=load_catalog())
+    names = {f.entry_id: f.model for f in batch.facts}
+    hw = {names[k]: v.flop for k, v in _estimates(batch, "hardware", "epoch").items()}
+    ops = {names[k]: v.flop for k, v in _estimates(batch, "operations", "operations").items()}
+    assert hw["GPT-3 175B (davinci)"] == pytest.approx(3.14e23, rel=0.05)
+    assert hw["Llama 2-70B"] == pytest.approx(8.1e23, rel=0.05)
+    assert ops["BERT-Large"] == pytest.approx(2.85e20, rel=0.10)
