@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.cli_common import App, pass_app, print_rows, progress_bar
 
 __all__ = ["COMMANDS", "extract_cmd", "evaluate_cmd"]
 
@@ -40,6 +41,9 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
                 facts_only: bool) -> None:
     """Extract hardware, training time, results and parameters from PDFs.
 
+    FILES may be PDFs, folders (every *.pdf below them) or quoted glob patterns ('pdfs/17*.pdf').
+    On a terminal a progress bar (files, rate, ETA) is drawn on stderr; not with --quiet.
+
     By default every candidate is printed (the review queue needs them all); with --facts only what the extractor
     asserts as the paper's own facts, in the same JSONL contract. --store keeps every candidate either way.
     A file that cannot be read gets one line on stderr and the others go on; the exit status is 1 if any failed.
@@ -48,9 +52,13 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
     Example:
       flopsdb extract ../shared/corpus/pdfs/1706.03762.pdf --format table
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
+      flopsdb extract ../shared/corpus/pdfs/ --store --quiet
     """
     from flopsdb.extract.facts import select_facts
     from flopsdb.extract.pipeline import extract_file
+    from flopsdb.extraction import extract_and_store, pdf_files
+
+    paths = pdf_files(files)
 
     run_id = None
     if to_store:
@@ -60,35 +68,41 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
             run_id = start_run(con, "extract")
     failed = 0
     rows = []
-    for path in files:
-        if to_store:
-            from flopsdb.extraction import extract_and_store
-
-            outcome = extract_and_store(path, app.store, run_id, names=names or None, timeout=timeout or None)  # type: ignore[arg-type]
-        else:
-            outcome = extract_file(path, names=names or None, timeout=timeout or None)
-        if not outcome.ok:
-            failed += 1
-            click.echo(f"flopsdb: {path}: {outcome.error or outcome.reason}", err=True)
-            continue
-        for w in outcome.warnings:
-            if w.startswith(("result", "hardware", "training_time", "parameters")):
-                click.echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
-        for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
-            data = c.to_json()
-            if fmt == "jsonl":
-                click.echo(json.dumps(data, ensure_ascii=False, default=str))
+    with progress_bar(app, "extract", total=len(paths)) as bar:
+        for path in paths:
+            if to_store:
+                outcome = extract_and_store(path, app.store, run_id, names=names or None, timeout=timeout or None)  # type: ignore[arg-type]
             else:
-                rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data), data["snippet"][:70]))
+                outcome = extract_file(path, names=names or None, timeout=timeout or None)
+            bar.advance()
+            failed += _emit(path, outcome, fmt, facts_only, rows, select_facts)
     if fmt == "table" and rows:
         print_rows(_TABLE_COLUMNS, rows, "table")
     if to_store:
         from flopsdb.db.runs import finish_run
 
         with app.store.transaction() as con:
-            finish_run(con, run_id, status="partial" if failed else "ok", counts={"files": len(files), "failed": failed})  # type: ignore[arg-type]
+            finish_run(con, run_id, status="partial" if failed else "ok", counts={"files": len(paths), "failed": failed})  # type: ignore[arg-type]
     if failed:
         sys.exit(1)
+
+
+def _emit(path: Path, outcome: Any, fmt: str, facts_only: bool, rows: list, select_facts: Any) -> int:
+    """Print one file's candidates (JSONL now, or table rows into ``rows``); 1 when the file failed."""
+    if not outcome.ok:
+        click.echo(f"flopsdb: {path}: {outcome.error or outcome.reason}", err=True)
+        return 1
+    for w in outcome.warnings:
+        if w.startswith(("result", "hardware", "training_time", "parameters")):
+            click.echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
+    for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
+        data = c.to_json()
+        if fmt == "jsonl":
+            click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        else:
+            rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data),
+                         data["snippet"][:70]))
+    return 0
 
 
 @click.command("evaluate")
@@ -119,9 +133,23 @@ def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: t
       flopsdb evaluate --pdfs ../shared/corpus2/pdfs --half develop --mode facts --verbose
     """
     from flopsdb.extract.evaluate import MODES, evaluate_dir, format_report
+    from flopsdb.extract.pipeline import extract_file
 
-    results = evaluate_dir(gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES,
-                           halves=halves or ("develop", "validate"), papers=papers or None)
+    from flopsdb.core.ids import half_of
+
+    halves = halves or ("develop", "validate")
+    wanted = [p.stem for p in gold_dir.glob("*.jsonl")
+              if (not papers or p.stem in papers) and ("all" in halves or half_of(p.stem) in halves)]
+    with progress_bar(app, "evaluate", total=len(wanted) or None, unit="papers") as bar:
+        def run(path: Path, paper: str) -> Any:
+            bar.describe(f"evaluate {paper}")
+            try:
+                return extract_file(path, paper=paper)
+            finally:
+                bar.advance()
+
+        results = evaluate_dir(gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES,
+                               halves=halves, papers=papers or None, extract=run)
     click.echo("\n\n".join(format_report(ev, verbose=verbose) for ev in results.values()))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from flopsdb.curation.interchange import FORMATS
-from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.cli_common import App, pass_app, print_rows, progress_bar
 from flopsdb.core.errors import CurationError
 
 __all__ = ["COMMANDS"]
@@ -120,7 +120,9 @@ def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candid
     """
     from flopsdb.review import import_file
 
-    counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates)
+    with progress_bar(app, "review import", unit="records") as bar:
+        counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates,
+                             progress=bar.update)
     app.say(", ".join(f"{k} {v}" for k, v in counts.items()))
 
 

@@ -9,7 +9,7 @@ import click
 
 from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query
-from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.cli_common import App, pass_app, print_rows, progress_bar
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
 __all__ = ["COMMANDS"]
@@ -45,7 +45,9 @@ def import_thompson_cmd(app: App, directory: Path) -> None:
     Example:
       flopsdb import thompson ../shared/datasets/thompson2022
     """
-    _report(app, import_thompson(app.store, directory))
+    with progress_bar(app, f"import thompson {directory}", unit="files"):
+        counts = import_thompson(app.store, directory)
+    _report(app, counts)
 
 
 @import_cmd.command("epoch")
@@ -58,7 +60,9 @@ def import_epoch_cmd(app: App, file: Path) -> None:
     Example:
       flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
     """
-    _report(app, import_epoch(app.store, file))
+    with progress_bar(app, f"import epoch {file}", unit="files"):
+        counts = import_epoch(app.store, file)
+    _report(app, counts)
 
 
 @click.command("fit")
