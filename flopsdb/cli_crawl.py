@@ -10,7 +10,7 @@ from typing import Iterator
 import click
 
 from flopsdb.db.status import status_report
-from flopsdb.cli_common import App, parse_date, pass_app, progress_bar
+from flopsdb.cli_common import NOTHING_YET, App, parse_date, pass_app, progress_bar
 from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
 from flopsdb.core.errors import CrawlError
 
@@ -160,6 +160,9 @@ def status(app: App, fmt: str) -> None:
     Example:
       flopsdb status --format json
     """
+    if not app.config.db_path.exists():
+        click.echo(NOTHING_YET.format(home=app.config.home))
+        return
     with app.store.connect() as con:
         report = status_report(con)
     if fmt == "json":

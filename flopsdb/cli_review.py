@@ -35,7 +35,7 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None) ->
     from flopsdb.review import review_store
 
     name = user or getpass.getuser()
-    rs = review_store(app.config, app.store)
+    rs = review_store(app.config, app.existing_store)
     if name not in {u.name for u in rs.users()}:
         raise CurationError(f"no user {name!r}; add one with: flopsdb users add {name} --role annotator")
     counts = review_terminal(rs, name, read_key=click.getchar,
@@ -75,7 +75,7 @@ def review_agreement(app: App, fmt: str, people_only: bool) -> None:
     """
     from flopsdb.review import agreement_report, review_store
 
-    report = agreement_report(review_store(app.config, app.store), include_extractor=not people_only)
+    report = agreement_report(review_store(app.config, app.existing_store), include_extractor=not people_only)
     print_rows(["kind", "field", "items", "pairs", "exact", "tolerance", "kappa", "alpha"],
                [fa.row() for fa in report["fields"]], fmt)
     if fmt == "table":
@@ -98,7 +98,7 @@ def review_export(app: App, fmt: str, out: Path) -> None:
     """
     from flopsdb.review import export_records, review_store
 
-    paths = export_records(review_store(app.config, app.store), fmt, out)
+    paths = export_records(review_store(app.config, app.existing_store), fmt, out)
     app.say(f"wrote {len(paths)} file(s): {', '.join(str(p) for p in paths[:5])}{' ...' if len(paths) > 5 else ''}")
 
 
@@ -169,7 +169,7 @@ def users_list(app: App) -> None:
     """
     from flopsdb.review import review_store
 
-    print_rows(["name", "role"], [[u.name, u.role] for u in review_store(app.config, app.store).users()])
+    print_rows(["name", "role"], [[u.name, u.role] for u in review_store(app.config, app.existing_store).users()])
 
 
 COMMANDS: list[click.Command] = [review, users]
