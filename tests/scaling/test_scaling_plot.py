@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from flopsdb.cli import main
 from flopsdb.db.store import Store
+from flopsdb.db.store import Store
 
 
 def test_fit_json_points(config, fx):
