@@ -12,6 +12,12 @@ from flopsdb.db.store import Store
 from flopsdb.db.store import Store
 
 
+def _imported(config, fx):
+    res = CliRunner().invoke(main, ["import", "thompson", str(fx / "thompson")], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return Store(config.db_path)
+
+
 def test_fit_json_points(config, fx):
     _imported(config, fx)
     res = CliRunner().invoke(main, ["fit", "--benchmark", "imagenet", "--source", "thompson", "--no-variants", "--format", "json"],
