@@ -7,17 +7,22 @@ import io
 import json
 import math
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import click
 
 from flopsdb.db.store import Store
 from flopsdb.core.config import Config
+from flopsdb.core.errors import StoreError
 from flopsdb.core.text import printable
 
-__all__ = ["App", "pass_app", "print_rows", "parse_date", "echo", "Seconds"]
+__all__ = ["App", "pass_app", "print_rows", "parse_date", "echo", "Seconds", "Tracker", "progress_bar", "NOTHING_YET"]
+
+NOTHING_YET = ("nothing here yet: no database in {home}. Start with `flopsdb nightly --offline-sample` (the shipped sample, "
+               "no network) or `flopsdb nightly` (crawl arXiv).")
 
 
 def echo(message: Any = "", *, err: bool = False) -> None:
@@ -39,6 +44,14 @@ class App:
         if self._store is None:
             self._store = Store(self.config.db_path)
         return self._store
+
+    @property
+    def existing_store(self) -> Store:
+        """The live store for read commands: a ``StoreError`` saying how to start when there is no database yet
+        (looking never creates one)."""
+        if not self.config.db_path.exists():
+            raise StoreError(NOTHING_YET.format(home=self.config.home))
+        return self.store
 
     def say(self, message: str) -> None:
         """Print unless ``--quiet``."""
@@ -106,3 +119,63 @@ def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str =
         for r in rows:
             table.add_row(*(Text(printable(v, one_line=True)) for v in r))
         Console(file=sys.stdout, width=200, markup=False, highlight=False, emoji=False).print(table)
+
+
+# --- progress bars (a TTY only; nothing with --quiet or when stderr is not a terminal) ---------------------------
+
+
+class Tracker:
+    """What a long loop reports to: ``advance()`` after each unit, ``update(done, total)``, ``describe(text)``.
+
+    A disabled tracker (``--quiet``, stderr not a TTY) accepts the same calls and draws nothing.
+    """
+
+    def __init__(self, bar: Any = None, task: Any = None) -> None:
+        self._bar, self._task = bar, task
+
+    @property
+    def enabled(self) -> bool:
+        """True when a bar is drawn."""
+        return self._bar is not None
+
+    def advance(self, n: int = 1) -> None:
+        """One (or ``n``) more unit done."""
+        if self._bar is not None:
+            self._bar.advance(self._task, n)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        """Set the count done (and the total when known); fits the library's ``(done, total)`` callbacks."""
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done, **({"total": total} if total is not None else {}))
+
+    def describe(self, text: str) -> None:
+        """Change the label (e.g. the nightly's current step)."""
+        if self._bar is not None:
+            self._bar.update(self._task, description=text)
+
+
+def progress_enabled(app: App) -> bool:
+    """Bars are drawn on a terminal only: not with ``--quiet``, not when stderr is a pipe or a file."""
+    return not app.quiet and sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(app: App, label: str, total: int | None = None, unit: str = "files") -> Iterator[Tracker]:
+    """A rich progress bar on stderr (label, bar, done/total, rate per second, ETA, elapsed); transient."""
+    if not progress_enabled(app):
+        yield Tracker()
+        return
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.text import Text
+
+    class _Rate(ProgressColumn):
+        def render(self, task: Any) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("" if speed is None else f"{speed:.2f} {unit}/s", style="progress.data.speed")
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+               _Rate(), TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        yield Tracker(bar, bar.add_task(label, total=total))

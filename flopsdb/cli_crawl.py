@@ -10,7 +10,7 @@ from typing import Iterator
 import click
 
 from flopsdb.db.status import status_report
-from flopsdb.cli_common import App, echo, parse_date, pass_app
+from flopsdb.cli_common import NOTHING_YET, App, echo, parse_date, pass_app, progress_bar
 from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
 from flopsdb.core.errors import CrawlError
 
@@ -19,20 +19,9 @@ __all__ = ["COMMANDS"]
 
 @contextmanager
 def _progress(app: App, label: str) -> Iterator[Progress | None]:
-    """A rich progress bar fed by the library's ``(done, total)`` callback; nothing with ``--quiet``."""
-    if app.quiet:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Bar(SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-             transient=True) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int | None) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
+    """A progress bar fed by the library's ``(done, total)`` callback (terminal only; nothing with ``--quiet``)."""
+    with progress_bar(app, label, unit="items") as bar:
+        yield bar.update if bar.enabled else None
 
 
 def _fail_on(errors: list[str], what: str) -> None:
@@ -173,6 +162,9 @@ def status(app: App, fmt: str) -> None:
     Example:
       flopsdb status --format json
     """
+    if not app.config.db_path.exists():
+        click.echo(NOTHING_YET.format(home=app.config.home))
+        return
     with app.store.connect() as con:
         report = status_report(con)
     if fmt == "json":

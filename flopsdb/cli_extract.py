@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from flopsdb.cli_common import App, Seconds, echo, pass_app, print_rows
+from flopsdb.cli_common import App, Seconds, echo, pass_app, print_rows, progress_bar
 
 __all__ = ["COMMANDS", "extract_cmd", "evaluate_cmd"]
 
@@ -26,13 +28,6 @@ def _summary(c: dict) -> str:
     return f"{c.get('value'):,.0f}" if isinstance(c.get("value"), (int, float)) else str(c.get("value"))
 
 
-def _finish(app: App, run_id: str, status: str, files: int, failed: int, error: str | None) -> None:
-    from flopsdb.db.runs import finish_run
-
-    with app.store.transaction() as con:
-        finish_run(con, run_id, status=status, counts={"files": files, "failed": failed}, error=error)
-
-
 @click.command("extract")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
@@ -47,6 +42,9 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
                 facts_only: bool) -> None:
     """Extract hardware, training time, results and parameters from PDFs.
 
+    FILES may be PDFs, folders (every *.pdf below them) or quoted glob patterns ('pdfs/17*.pdf').
+    On a terminal a progress bar (files, rate, ETA) is drawn on stderr; not with --quiet.
+
     By default every candidate is printed (the review queue needs them all); with --facts only what the extractor
     asserts as the paper's own facts, in the same JSONL contract. --store keeps every candidate either way.
     A file that cannot be read gets one line on stderr and the others go on; the exit status is 1 if any failed.
@@ -55,51 +53,53 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
     Example:
       flopsdb extract ../shared/corpus/pdfs/1706.03762.pdf --format table
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
+      flopsdb extract ../shared/corpus/pdfs/ --store --quiet
     """
     from flopsdb.extract.facts import select_facts
     from flopsdb.extract.pipeline import extract_file
+    from flopsdb.db.runs import recording
+    from flopsdb.extraction import extract_and_store, pdf_files
 
-    run_id = None
-    if to_store:
-        from flopsdb.db.runs import start_run
+    paths = pdf_files(files)
 
-        with app.store.transaction() as con:
-            run_id = start_run(con, "extract")
-    failed = 0
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     limit = app.config.max_pdf_bytes
-    try:
-        for path in files:
-            if to_store:
-                from flopsdb.extraction import extract_and_store
-
-                outcome = extract_and_store(path, app.store, run_id, names=names or None, timeout=timeout or None,  # type: ignore[arg-type]
-                                            max_bytes=limit)
-            else:
-                outcome = extract_file(path, names=names or None, timeout=timeout or None, max_bytes=limit)
-            if not outcome.ok:
-                failed += 1
-                echo(f"flopsdb: {outcome.path}: {outcome.error or outcome.reason}", err=True)
-                continue
-            for w in outcome.warnings:
-                if w.startswith(("result", "hardware", "training_time", "parameters")):
-                    echo(f"flopsdb: {path}: extractor failed: {w}", err=True)
-            for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
-                data = c.to_json()
-                if fmt == "jsonl":
-                    click.echo(json.dumps(data, ensure_ascii=False, default=str))
+    with contextlib.ExitStack() as stack:
+        run = stack.enter_context(recording(app.store, "extract")) if to_store else None
+        failed = 0
+        with progress_bar(app, "extract", total=len(paths)) as bar:
+            for path in paths:
+                if run is not None:
+                    outcome = extract_and_store(path, app.store, run.run_id, names=names or None, timeout=timeout or None,
+                                                max_bytes=limit)
                 else:
-                    rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data), data["snippet"][:70]))
-    except BaseException as exc:
-        if to_store:
-            _finish(app, run_id, "failed", len(files), failed, f"{type(exc).__name__}: {exc}")  # type: ignore[arg-type]
-        raise
-    if fmt == "table" and rows:
-        print_rows(_TABLE_COLUMNS, rows, "table")
-    if to_store:
-        _finish(app, run_id, "partial" if failed else "ok", len(files), failed, None)  # type: ignore[arg-type]
+                    outcome = extract_file(path, names=names or None, timeout=timeout or None, max_bytes=limit)
+                bar.advance()
+                failed += _emit(outcome, fmt, facts_only, rows, select_facts)
+                if run is not None:
+                    run.status, run.counts = ("partial" if failed else "ok"), {"files": len(paths), "failed": failed}
+        if fmt == "table" and rows:
+            print_rows(_TABLE_COLUMNS, rows, "table")
     if failed:
         sys.exit(1)
+
+
+def _emit(outcome: Any, fmt: str, facts_only: bool, rows: list, select_facts: Any) -> int:
+    """Print one file's candidates (JSONL now, or table rows into ``rows``); 1 when the file failed."""
+    if not outcome.ok:
+        echo(f"flopsdb: {outcome.path}: {outcome.error or outcome.reason}", err=True)
+        return 1
+    for w in outcome.warnings:
+        if w.startswith(("result", "hardware", "training_time", "parameters")):
+            echo(f"flopsdb: {outcome.path}: extractor failed: {w}", err=True)
+    for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
+        data = c.to_json()
+        if fmt == "jsonl":
+            click.echo(json.dumps(data, ensure_ascii=False, default=str))
+        else:
+            rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data),
+                         data["snippet"][:70]))
+    return 0
 
 
 @click.command("evaluate")
@@ -130,9 +130,23 @@ def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: t
       flopsdb evaluate --pdfs ../shared/corpus2/pdfs --half develop --mode facts --verbose
     """
     from flopsdb.extract.evaluate import MODES, evaluate_dir, format_report
+    from flopsdb.extract.pipeline import extract_file
 
-    results = evaluate_dir(gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES,
-                           halves=halves or ("develop", "validate"), papers=papers or None)
+    from flopsdb.core.ids import half_of
+
+    halves = halves or ("develop", "validate")
+    wanted = [p.stem for p in gold_dir.glob("*.jsonl")
+              if (not papers or p.stem in papers) and ("all" in halves or half_of(p.stem) in halves)]
+    with progress_bar(app, "evaluate", total=len(wanted) or None, unit="papers") as bar:
+        def run(path: Path, paper: str) -> Any:
+            bar.describe(f"evaluate {paper}")
+            try:
+                return extract_file(path, paper=paper)
+            finally:
+                bar.advance()
+
+        results = evaluate_dir(gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES,
+                               halves=halves, papers=papers or None, extract=run)
     click.echo("\n\n".join(format_report(ev, verbose=verbose) for ev in results.values()))
 
 

@@ -6,12 +6,36 @@ import dataclasses
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
-from flopsdb.cli_common import App, echo, parse_date, pass_app
+from flopsdb.cli_common import App, echo, parse_date, pass_app, progress_bar
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "run_with_progress", "run_offline_sample"]
+
+
+def run_with_progress(app: App, config: Any, **kwargs: Any) -> Any:
+    """``run_nightly`` with a bar over its steps (on a terminal, not with --quiet)."""
+    from flopsdb.nightly import STEPS, run_nightly
+
+    with progress_bar(app, "nightly", total=len(STEPS), unit="steps") as bar:
+        def step(name: str, done: int, total: int) -> None:
+            bar.describe(f"nightly: {name}")
+            bar.update(done, total)
+
+        return run_nightly(config, progress=step, **kwargs)
+
+
+def run_offline_sample(app: App, **kwargs: Any) -> tuple[Any, Any]:
+    """Run the real nightly on the shipped sample served from loopback, in ``<home>/sample``;
+    returns the sample's configuration and the report."""
+    from flopsdb.sample_server import SampleServer
+
+    kwargs.setdefault("since", date(2026, 11, 1))
+    with SampleServer() as server:
+        config = dataclasses.replace(app.config, home=app.config.home / "sample", **server.config_overrides())  # type: ignore[arg-type]
+        return config, run_with_progress(app, config, **kwargs)
 
 
 @click.command()
@@ -39,8 +63,6 @@ def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None,
       flopsdb nightly --dry-run
       flopsdb nightly --unpark 2611.00004v1
     """
-    from flopsdb.nightly import run_nightly
-
     if unpark_items:
         from flopsdb.db.items import unpark
 
@@ -49,15 +71,11 @@ def nightly(app: App, dry_run: bool, max_papers: int | None, since: date | None,
                 app.say(f"{item}: cleared {unpark(con, item)} failure record(s)")
         return
 
-    config = app.config
     if offline_sample:
-        from flopsdb.sample_server import SampleServer
-
-        with SampleServer() as server:
-            config = dataclasses.replace(config, home=config.home / "sample", **server.config_overrides())  # type: ignore[arg-type]
-            report = run_nightly(config, dry_run=dry_run, max_papers=max_papers, since=since or date(2026, 11, 1), workers=workers)
+        _, report = run_offline_sample(app, dry_run=dry_run, max_papers=max_papers, workers=workers,
+                                       **({"since": since} if since else {}))
     else:
-        report = run_nightly(config, dry_run=dry_run, max_papers=max_papers, since=since, workers=workers)
+        report = run_with_progress(app, app.config, dry_run=dry_run, max_papers=max_papers, since=since, workers=workers)
     if report.exit_status == 2:
         echo(f"flopsdb: error: {report.error}", err=True)
     elif not app.quiet or report.exit_status:
@@ -81,7 +99,7 @@ def publish(app: App) -> None:
 
 
 @click.command()
-@click.argument("pdfs", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("pdfs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler address (tcp://host:8786); default: a local cluster on this machine.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Workers of the local cluster.")
@@ -92,7 +110,7 @@ def publish(app: App) -> None:
 def backfill(app: App, pdfs: tuple[Path, ...], scheduler: str | None, workers: int, shards: Path | None, pending: bool) -> None:
     """Extract many PDFs on a Dask cluster: each task writes a Parquet shard, then DuckDB loads them.
 
-    PDFS may be files or folders (searched for *.pdf).
+    PDFS may be files, folders (searched for *.pdf) or quoted glob patterns ('papers/**/*.pdf').
 
     \b
     Example:
@@ -101,7 +119,9 @@ def backfill(app: App, pdfs: tuple[Path, ...], scheduler: str | None, workers: i
     """
     from flopsdb.distributed import backfill as run_backfill
 
-    report = run_backfill(app.config, app.store, list(pdfs), scheduler=scheduler, workers=workers, shard_dir=shards, pending=pending)
+    with progress_bar(app, "backfill") as bar:
+        report = run_backfill(app.config, app.store, list(pdfs), scheduler=scheduler, workers=workers, shard_dir=shards,
+                              pending=pending, progress=bar.update)
     app.say(report.summary())
     sys.exit(1 if report.failures else 0)
 

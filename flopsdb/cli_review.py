@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from flopsdb.curation.interchange import FORMATS
-from flopsdb.cli_common import App, pass_app, print_rows
+from flopsdb.cli_common import App, echo, pass_app, print_rows, progress_bar
 from flopsdb.core.errors import CurationError
 
 __all__ = ["COMMANDS"]
@@ -35,7 +35,7 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None) ->
     from flopsdb.review import review_store
 
     name = user or getpass.getuser()
-    rs = review_store(app.config, app.store)
+    rs = review_store(app.config, app.existing_store)
     if name not in {u.name for u in rs.users()}:
         raise CurationError(f"no user {name!r}; add one with: flopsdb users add {name} --role annotator")
     counts = review_terminal(rs, name, read_key=click.getchar,
@@ -81,7 +81,7 @@ def review_agreement(app: App, fmt: str, people_only: bool) -> None:
     """
     from flopsdb.review import agreement_report, review_store
 
-    report = agreement_report(review_store(app.config, app.store), include_extractor=not people_only)
+    report = agreement_report(review_store(app.config, app.existing_store), include_extractor=not people_only)
     print_rows(["kind", "field", "items", "pairs", "exact", "tolerance", "kappa", "alpha"],
                [fa.row() for fa in report["fields"]], fmt)
     if fmt == "table":
@@ -120,7 +120,7 @@ def review_export(app: App, fmt: str, out: Path, users: dict[str, int]) -> None:
     """
     from flopsdb.review import export_records, review_store
 
-    paths = export_records(review_store(app.config, app.store), fmt, out, users=users)
+    paths = export_records(review_store(app.config, app.existing_store), fmt, out, users=users)
     app.say(f"wrote {len(paths)} file(s): {', '.join(str(p) for p in paths[:5])}{' ...' if len(paths) > 5 else ''}")
 
 
@@ -147,10 +147,11 @@ def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candid
     from flopsdb.review import import_file
 
     problems: list[str] = []
-    counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates,
-                         users=users, problems=problems)
+    with progress_bar(app, "review import", unit="records") as bar:
+        counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates,
+                             users=users, problems=problems, progress=bar.update)
     for problem in problems:
-        click.echo(f"skipped {problem}", err=True)
+        echo(f"skipped {problem}", err=True)
     app.say(", ".join(f"{k} {v}" for k, v in {**counts, "skipped": len(problems)}.items()))
 
 
@@ -197,7 +198,7 @@ def users_list(app: App) -> None:
     """
     from flopsdb.review import review_store
 
-    print_rows(["name", "role"], [[u.name, u.role] for u in review_store(app.config, app.store).users()])
+    print_rows(["name", "role"], [[u.name, u.role] for u in review_store(app.config, app.existing_store).users()])
 
 
 COMMANDS: list[click.Command] = [review, users]

@@ -9,7 +9,8 @@ import click
 
 from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query, snapshot_staleness
-from flopsdb.cli_common import App, Seconds, pass_app, print_rows
+from flopsdb.cli_common import NOTHING_YET, App, Seconds, pass_app, print_rows, progress_bar
+from flopsdb.core.errors import StoreError
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
 __all__ = ["COMMANDS"]
@@ -45,7 +46,9 @@ def import_thompson_cmd(app: App, directory: Path) -> None:
     Example:
       flopsdb import thompson ../shared/datasets/thompson2022
     """
-    _report(app, import_thompson(app.store, directory))
+    with progress_bar(app, f"import thompson {directory}", unit="files"):
+        counts = import_thompson(app.store, directory)
+    _report(app, counts)
 
 
 @import_cmd.command("epoch")
@@ -58,7 +61,9 @@ def import_epoch_cmd(app: App, file: Path) -> None:
     Example:
       flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
     """
-    _report(app, import_epoch(app.store, file))
+    with progress_bar(app, f"import epoch {file}", unit="files"):
+        counts = import_epoch(app.store, file)
+    _report(app, counts)
 
 
 @click.command("fit")
@@ -100,7 +105,7 @@ def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention
     """
     from flopsdb.scaling.report import format_fit
 
-    result = run_fit(app.store, FitOptions(
+    result = run_fit(app.existing_store, FitOptions(
         benchmark=benchmark, x=x, form=form, source=source, convention=convention, y_transform=y_transform,
         target_error=target_error, hardware=hardware, utilisation=utilisation, price_per_hour=price_per_hour,
         prices_file=prices_file, pue=pue, grid_intensity=grid_intensity, bootstrap=bootstrap, variants=not no_variants))
@@ -161,7 +166,10 @@ def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float
       flopsdb sql --live "SELECT count(*) FROM review_events"
     """
     cfg = app.config
-    res = run_query(query_database(cfg, live=live), query, timeout=timeout if timeout is not None else cfg.sql_timeout,
+    path = query_database(cfg, live=live)
+    if not path.exists():
+        raise StoreError(NOTHING_YET.format(home=cfg.home))
+    res = run_query(path, query, timeout=timeout if timeout is not None else cfg.sql_timeout,
                     max_rows=max_rows if max_rows is not None else cfg.sql_max_rows)
     print_rows(res.columns, res.rows, fmt)
     _warn_stale(app, live)
@@ -183,8 +191,11 @@ def export_cmd(app: App, directory: Path, fmt: str, live: bool) -> None:
     Example:
       flopsdb export --format parquet out/
     """
+    path = query_database(app.config, live=live)
+    if not path.exists():
+        raise StoreError(NOTHING_YET.format(home=app.config.home))
     _warn_stale(app, live)
-    counts = export_tables(query_database(app.config, live=live), directory, fmt=fmt)
+    counts = export_tables(path, directory, fmt=fmt)
     for name, n in counts.items():
         app.say(f"{directory / (name + '.' + fmt)}: {n} rows")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,6 +28,7 @@ from flopsdb.db.store import Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, paper_id_for
 from flopsdb.batch import extract_one
+from flopsdb.extraction import pdf_files
 from flopsdb.core.config import Config
 
 __all__ = ["BackfillReport", "extract_to_shards", "backfill", "CANDIDATE_SCHEMA", "OUTCOME_SCHEMA"]
@@ -88,13 +89,6 @@ def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 12
             "candidates": str(cand_path) if rows else None, "outcome": str(out / f"{key}.outcome.parquet")}
 
 
-def _expand(paths: Sequence[Path]) -> list[Path]:
-    files: list[Path] = []
-    for p in paths:
-        files += sorted(p.rglob("*.pdf")) if p.is_dir() else [p]
-    return files
-
-
 def backfill(
     config: Config,
     store: Store,
@@ -104,17 +98,19 @@ def backfill(
     workers: int = 2,
     shard_dir: Path | None = None,
     pending: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BackfillReport:
-    """Extract ``paths`` (files or folders) or, with ``pending``, every downloaded PDF not yet extracted,
-    on a Dask cluster, and load the shards into the store."""
+    """Extract ``paths`` (files, folders or glob patterns) or, with ``pending``, every downloaded PDF not yet
+    extracted, on a Dask cluster, and load the shards into the store. ``progress(done, total)`` is called as
+    files finish."""
     import dask
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, LocalCluster, as_completed
 
     with recording(store, "backfill") as run:
         run_id = run.run_id
         with store.connect() as con:
             jobs = [(path, a) for a, _, _, path in pending_extractions(con, tuple(REGISTRY))] if pending else []
-        jobs += [(str(p.resolve()), paper_id_for(p)) for p in _expand(paths)]
+        jobs += [(str(p.resolve()), paper_id_for(p)) for p in pdf_files(paths)]
         shard_dir = (shard_dir or config.home / "shards" / run_id).resolve()
         report = BackfillReport(run_id=run_id, shard_dir=shard_dir)
         cluster = None
@@ -126,6 +122,10 @@ def backfill(
                 futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout,
                                          config.max_pdf_bytes, pure=False)
                            for path, paper in jobs]
+                if progress is not None:
+                    progress(0, len(futures))
+                    for done, _ in enumerate(as_completed(futures), 1):
+                        progress(done, len(futures))
                 results = client.gather(futures)
         finally:
             if cluster is not None:

@@ -6,15 +6,17 @@
 
 from __future__ import annotations
 
+import glob
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from flopsdb.db.store import Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
 from flopsdb.batch import store_result
+from flopsdb.core.errors import ExtractError
 
-__all__ = ["extract_and_store", "extract_many"]
+__all__ = ["extract_and_store", "extract_many", "pdf_files"]
 
 
 def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str | None = None,
@@ -35,3 +37,20 @@ def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str
 def extract_many(paths: Iterable[str | Path], store: Store, run_id: str, *, names: Iterable[str] | None = None) -> list[ExtractionOutcome]:
     """:func:`extract_and_store` over several files; each file's failure is recorded and the others go on."""
     return [extract_and_store(p, store, run_id, names=names) for p in paths]
+
+
+def pdf_files(paths: Sequence[str | Path]) -> list[Path]:
+    """Files named by ``paths``: a folder stands for its ``*.pdf`` (recursively), a pattern with ``*``, ``?`` or
+    ``[`` for what it matches (``papers/*.pdf``, ``**/*.pdf``); other paths are kept as given (a missing file is
+    then reported by the extractor). A pattern that matches nothing is an ``ExtractError``."""
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists() and glob.has_magic(str(raw)):
+            matches = [Path(m) for m in sorted(glob.glob(str(raw), recursive=True))]
+            if not matches:
+                raise ExtractError(f"no file matches {raw}")
+            files += [f for m in matches for f in (sorted(m.rglob("*.pdf")) if m.is_dir() else [m])]
+        else:
+            files += sorted(p.rglob("*.pdf")) if p.is_dir() else [p]
+    return list(dict.fromkeys(files))

@@ -105,9 +105,11 @@ def run_nightly(
     max_papers: int | None = None,
     since: date | None = None,
     workers: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> NightlyReport:
     """Run the whole nightly pipeline under the run lock and return its report (never raises for
-    item failures; a run that cannot start returns a report with ``error`` set)."""
+    item failures; a run that cannot start returns a report with ``error`` set). ``progress(step, done, total)``
+    is called as each step starts and once more when all are done (step ``done``)."""
     store = Store(config.db_path)
     report = NightlyReport(run_id=None, dry_run=dry_run)
     try:
@@ -132,7 +134,9 @@ def run_nightly(
                     "enqueue": lambda: steps.enqueue(config, store, run_id),
                     "publish": lambda: _publish(config, store),
                 }
-                for name in STEPS:
+                for i, name in enumerate(STEPS):
+                    if progress is not None:
+                        progress(name, i, len(STEPS))
                     t0 = time.monotonic()
                     step = runners[name]()
                     step.seconds = time.monotonic() - t0
@@ -140,6 +144,8 @@ def run_nightly(
                     log.info("step %s: %s in %.1fs; %d failure(s)", name, step.counts, step.seconds, len(step.failures))
                     for f in step.failures:
                         log.error("item failure: %s", f)
+                if progress is not None:
+                    progress("done", len(STEPS), len(STEPS))
                 with store.transaction() as con:
                     report.parked = parked_items(con)
                     finish_run(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from flopsdb.curation.agreement import FieldAgreement, agreement, extractor_precision
 from flopsdb.curation.interchange import ReviewRecord, collect_records, read_import, write_export
@@ -37,16 +37,20 @@ def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_c
     uvicorn.run(build_app(config, secure_cookies=secure_cookies), host=host, port=port, log_level="warning")
 
 
-def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import") -> dict[str, int]:
-    """Store imported candidates, then their events (idempotent: known event ids are skipped)."""
+def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import",
+                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Store imported candidates, then their events (idempotent: known event ids are skipped);
+    ``progress(done, total)`` counts records as their events are stored."""
     new = rs.add_candidates(((r.candidate, r.pdf_path) for r in records), command=command)
     known = {e.event_id for e in rs.events()}
     events = 0
-    for r in records:
+    for done, r in enumerate(records, 1):
         for e in r.events:
             if e.event_id not in known:
                 rs.record(e, require_lease=False)
                 events += 1
+        if progress is not None:
+            progress(done, len(records))
     return {"records": len(records), "new_candidates": new, "new_events": events}
 
 
@@ -65,9 +69,9 @@ def agreement_report(rs: DbReviewStore, *, include_extractor: bool = True) -> di
 
 def import_file(config: Config, fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
                 annotator: str = "gold", with_verdicts: bool = True, users: Mapping[str, int] | None = None,
-                problems: list[str] | None = None) -> dict[str, int]:
+                problems: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Read ``src`` in ``fmt`` and import it into the live database (Label Studio tasks that cannot be read
-    go to ``problems``, the others are imported)."""
+    go to ``problems``, the others are imported; ``progress`` as in :func:`import_records`)."""
     records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts,
                           users=users, problems=problems)
-    return import_records(review_store(config), records)
+    return import_records(review_store(config), records, progress=progress)

@@ -55,6 +55,12 @@ class FitPoint:
     source: str | None = None
     flop_low: float | None = None
     flop_high: float | None = None
+    result_source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: compute (FLOP), error, model, year, paper, where the result and the compute come from."""
+        return {"compute": self.flop, "error": self.error, "model": self.model, "year": self.year, "paper": self.paper,
+                "result_source": self.result_source, "compute_source": self.source, "fact_ids": list(self.fact_ids)}
 
 
 @dataclass
@@ -143,6 +149,7 @@ class FitResult:
                          "pareto": self.pareto.to_dict() if self.pareto else None, "pareto_fact_ids": self.pareto_ids},
             "saturating": self.saturating.to_dict() if self.saturating else None,
             "coverage": self.coverage,
+            "points": [p.to_dict() for p in self.points],
             "notes": self.notes,
         }
         if self.extrapolation is not None:

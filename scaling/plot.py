@@ -10,14 +10,30 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from flopsdb.core.errors import ScalingError  # noqa: E402
-from flopsdb.scaling.benchmarks import TRANSFORMS  # noqa: E402
+from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark  # noqa: E402
 from flopsdb.scaling.fit import FitResult, LinearFit  # noqa: E402
 
-__all__ = ["plot_fit"]
+__all__ = ["plot_fit", "SOURCE_NAMES"]
 
 _SOURCE_COLOURS = {"thompson": "tab:blue", "epoch": "tab:green", "curated": "tab:purple"}
+_SOURCE_MARKERS = {"thompson": "o", "epoch": "s", "curated": "D"}
+SOURCE_NAMES: dict[str, str] = {"thompson": "Thompson et al. (2022)", "epoch": "Epoch AI", "curated": "curated (flopsdb review)"}
+_CONVENTIONS = {"thompson": "hardware burden: chips x peak FLOP/s x time, no utilisation (Thompson et al.)",
+                "epoch": "chips x peak FLOP/s x time x utilisation (Epoch AI)",
+                "operations": "operation counting: forward FLOP x 3 x epochs x examples"}
+
+
+def _plain(value: float, _: object = None) -> str:
+    """A log tick in the metric's own terms: 0.05, 0.1, 0.2 (never 4x10^-1)."""
+    return f"{value:.4g}" if value >= 1e-4 else f"{value:.0e}"
+
+
+def _metric(result: FitResult) -> tuple[str, str]:
+    bench = resolve_benchmark(result.benchmark)
+    return bench.title, (bench.title.split(" ", 1)[1] if " " in bench.title else "score")
 
 
 def _line(fit: LinearFit, transform_name: str, lc: np.ndarray) -> np.ndarray:
@@ -35,15 +51,30 @@ def plot_fit(result: FitResult, path: str | Path) -> Path:
     err = np.array([p.error for p in pts])
     hi = max(lc.max(), result.extrapolation["log10_flop"] if result.extrapolation else lc.max())
     grid = np.linspace(lc.min() - 0.3, hi + 0.3, 200)
-    fig, ax = plt.subplots(figsize=(7.5, 5.0), dpi=120)
-    for src in sorted({p.source or "" for p in pts}):
-        mask = np.array([(p.source or "") == src for p in pts])
-        ax.scatter(10 ** lc[mask], err[mask], s=18, alpha=0.7, color=_SOURCE_COLOURS.get(src, "tab:gray"),
-                   label=f"{src or 'points'} (n={int(mask.sum())})")
+    fig, ax = plt.subplots(figsize=(10.0, 5.5), dpi=120)
+    years = [p.year for p in pts]
+    by_year = result.year_control is not None and any(y is not None for y in years)
+    scatter = None
+    for src in sorted({p.result_source or p.source or "" for p in pts}):
+        mask = np.array([(p.result_source or p.source or "") == src for p in pts])
+        label = f"{SOURCE_NAMES.get(src, src or 'points')} (n={int(mask.sum())})"
+        if by_year:
+            yr = np.array([np.nan if p.year is None else p.year for p in pts], dtype=float)
+            scatter = ax.scatter(10 ** lc[mask], err[mask], s=22, c=yr[mask], cmap="viridis", marker=_SOURCE_MARKERS.get(src, "o"),
+                                 vmin=np.nanmin(yr), vmax=np.nanmax(yr), label=label, edgecolors="none")
+        else:
+            ax.scatter(10 ** lc[mask], err[mask], s=18, alpha=0.75, color=_SOURCE_COLOURS.get(src, "tab:gray"),
+                       marker=_SOURCE_MARKERS.get(src, "o"), label=label)
+    if scatter is not None:
+        fig.colorbar(scatter, ax=ax, pad=0.01).set_label("publication year")
     pareto = set(result.pareto_ids)
     pm = np.array([p.fact_ids[0] in pareto for p in pts])
     if pm.any():
-        ax.scatter(10 ** lc[pm], err[pm], s=60, facecolors="none", edgecolors="black", label="Pareto-best")
+        ax.scatter(10 ** lc[pm], err[pm], s=60, facecolors="none", edgecolors="black", label="Pareto-best (frontier)")
+        for p in pts:
+            if p.fact_ids[0] in pareto and p.model:
+                ax.annotate(f"{p.model} ({p.year})" if p.year else p.model, (p.flop, p.error), fontsize=6,
+                            xytext=(4, -8), textcoords="offset points")
     m = result.main
     ax.plot(10 ** grid, _line(m, result.y_transform, grid), color="tab:red",
             label=f"{result.form} OLS on {TRANSFORMS[result.y_transform].label}: slope {m.slope:.4f}, R² {m.r2:.3f}")
@@ -54,27 +85,37 @@ def plot_fit(result: FitResult, path: str | Path) -> Path:
         s = result.saturating
         ax.plot(10 ** grid, s.predict(grid), color="tab:brown", ls=":", label=f"saturating: E={s.E:.3f}, α={s.alpha:.3f}")
     ex = result.extrapolation
-    if ex is not None and ex.get("log10_flop_ci") and m.cov is not None:
+    if m.cov is not None:
         rng = np.random.default_rng(0)
         theta = rng.multivariate_normal([m.intercept, m.slope], np.array(m.cov), size=2000)
         tr = TRANSFORMS[result.y_transform]
         ys = theta[:, :1] + theta[:, 1:] * grid[None, :]
-        curves = np.vectorize(tr.inverse)(ys)
+        curves = np.clip(np.vectorize(tr.inverse)(ys), 1e-6, 1.0)
         ax.fill_between(10 ** grid, np.percentile(curves, 2.5, axis=0), np.percentile(curves, 97.5, axis=0),
                         color="tab:red", alpha=0.15, label="95% band of the fit")
+    ylo, yhi = float(err.min()), float(err.max())
+    if ex is not None:
         ax.axhline(ex["target_error"], color="gray", lw=0.8)
-        lo, hi_ci = ex["log10_flop_ci"]
-        ax.axvspan(10 ** lo, 10 ** hi_ci, color="gray", alpha=0.12)
+        if ex.get("log10_flop_ci"):
+            lo, hi_ci = ex["log10_flop_ci"]
+            ax.axvspan(10 ** lo, 10 ** hi_ci, color="gray", alpha=0.12, label="95% interval of the compute needed")
         ax.axvline(10 ** ex["log10_flop"], color="gray", ls="--", lw=0.8,
-                   label=f"target {ex['target_error']:.3g}: 10^{ex['log10_flop']:.1f} FLOP")
+                   label=f"target error {ex['target_error']:.3g}: 10^{ex['log10_flop']:.1f} FLOP")
+        ylo = min(ylo, float(ex["target_error"]))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(f"training compute: {result.x} [FLOP] ({result.convention} convention)")
-    ax.set_ylabel("error (1 - score)")
-    ax.set_title(f"{result.benchmark}: error vs compute (source: {result.source})")
+    ax.set_xlim(10 ** grid[0], 10 ** grid[-1])
+    ax.set_ylim(ylo / 1.3, min(1.0, yhi * 1.3))
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(_plain))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    title, metric = _metric(result)
+    ax.set_xlabel(f"training compute [FLOP]\n{_CONVENTIONS.get(result.convention, result.convention + ' convention')}")
+    ax.set_ylabel(f"error (1 − {metric})")
+    ax.set_title(f"{title}: error vs training compute")
     ax.grid(True, which="both", alpha=0.25)
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.18 if scatter is not None else 1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
-    fig.savefig(out)
+    fig.savefig(out, bbox_inches="tight")
     plt.close(fig)
     return out
