@@ -33,6 +33,7 @@ import argparse
 import json
 import os
 import subprocess
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -163,7 +164,10 @@ def batch_files(folder: Path, n: int = BATCH) -> list[Path]:
 def _flopsdb() -> list[str]:
     """The ``flopsdb`` console script beside this interpreter (the installed command a user runs)."""
     script = Path(sys.executable).parent / "flopsdb"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from flopsdb.cli import main; main()"]
+    found = script if script.exists() else shutil.which("flopsdb")
+    if found is None:
+        raise SystemExit("extract_speed: the flopsdb command is not installed (pip install -e .)")
+    return [str(found)]
 
 
 def whole_process(label: str, files: list[Path], pages: int, extra: list[str]) -> dict[str, object]:

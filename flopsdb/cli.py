@@ -37,7 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "records": ("flopsdb.cli_records:records_cmd", "Build and list model records (one per model of a paper) from the curated facts."),
     "fit": ("flopsdb.cli_scaling:fit_cmd", "Fit error against training compute for a benchmark (the paper's models, and past them)."),
     "sql": ("flopsdb.cli_scaling:sql_cmd", "Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access)."),
-    "export": ("flopsdb.cli_scaling:export_cmd", "Export the dataset and the scaling views, one file per relation."),
+    "export": ("flopsdb.cli_scaling:export_cmd", "Export the dataset and the scaling views, one file per relation (published snapshot if any)."),
     "nightly": ("flopsdb.cli_nightly:nightly", "Crawl, download, extract, enqueue and publish: the job cron runs every night."),
     "publish": ("flopsdb.cli_nightly:publish", "Publish a snapshot of the live database for analysts (atomic swap)."),
     "backfill": ("flopsdb.cli_nightly:backfill", "Extract many PDFs on a Dask cluster: each task writes a Parquet shard, then DuckDB loads them."),

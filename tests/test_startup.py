@@ -16,7 +16,7 @@ import sys
 import pytest
 
 HEAVY = ("statsmodels", "scipy", "matplotlib", "fastapi", "uvicorn", "dask")
-CLI_MODULES = ("cli_crawl", "cli_extract", "cli_nightly", "cli_review", "cli_scaling")
+CLI_MODULES = ("cli_crawl", "cli_extract", "cli_nightly", "cli_records", "cli_review", "cli_scaling")
 
 _PROBE = """
 import json, sys

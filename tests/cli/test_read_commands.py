@@ -26,7 +26,7 @@ def test_read_command_on_fresh_home_creates_nothing(tmp_path: Path, args: list[s
     assert not (home / "flopsdb.duckdb").exists()
     assert not any(home.rglob("*.duckdb")) if home.exists() else True
     assert "nothing here yet" in result.output
-    assert "flopsdb demo" in result.output
+    assert "flopsdb nightly --offline-sample" in result.output
     if args[0] == "status":
         assert result.exit_code == 0
     else:
