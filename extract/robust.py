@@ -20,17 +20,18 @@ import os
 import resource
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from flopsdb.extract.document import Document
 from flopsdb.extract.layout import charmap, patterns
 from flopsdb.extract.pdf import parse_pdf
 from flopsdb.extract.sentences import split_sentences
 from flopsdb.extract.tables import table_rules
+
 from flopsdb.core.errors import PDFError
 
 __all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
@@ -140,7 +141,7 @@ class ParserPool:
             self._executor = executor
         return self._executor
 
-    def start(self) -> "ParserPool":
+    def start(self) -> ParserPool:
         """Start the worker now (otherwise the first :meth:`parse` does, before that file's clock starts)."""
         with self._lock:
             self._pool()
@@ -190,7 +191,7 @@ class ParserPool:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
 
-    def __enter__(self) -> "ParserPool":
+    def __enter__(self) -> ParserPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
