@@ -163,7 +163,9 @@ def batch_files(folder: Path, n: int = BATCH) -> list[Path]:
 def _flopsdb() -> list[str]:
     """The ``flopsdb`` console script beside this interpreter (the installed command a user runs)."""
     script = Path(sys.executable).parent / "flopsdb"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from flopsdb.cli import main; main()"]
+    if not script.exists():
+        raise SystemExit(f"no flopsdb command beside {sys.executable}: install the project (pip install -e .)")
+    return [str(script)]
 
 
 def whole_process(label: str, files: list[Path], pages: int, extra: list[str]) -> dict[str, object]:

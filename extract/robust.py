@@ -34,7 +34,7 @@ from flopsdb.extract.tables import table_rules
 
 from flopsdb.core.errors import PDFError
 
-__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
+__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "prestart", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
 
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
 START_TIMEOUT = 300.0
@@ -211,6 +211,24 @@ def _shared_pool() -> ParserPool:
         # children before atexit handlers would run, so the parser process must be stopped first.
         multiprocessing.util.Finalize(_shared, _shared.close, exitpriority=100)
     return _shared
+
+
+def prestart() -> None:
+    """Start the shared worker in the background, so that the fork server imports the parsing stack
+    while this process gets on with its own start-up (a no-op once started, and in a daemonic process,
+    which parses in process)."""
+    if multiprocessing.current_process().daemon:
+        return
+    pool = _shared_pool()
+    if pool._executor is None and not pool._lock.locked():
+        threading.Thread(target=_start_quietly, args=(pool,), daemon=True, name="parser-prestart").start()
+
+
+def _start_quietly(pool: ParserPool) -> None:
+    try:
+        pool.start()
+    except PDFError:
+        pass  # the next parse starts it again and reports the failure for its file
 
 
 def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: str | None = None, tables: bool = True, pool: ParserPool | None = None, max_bytes: int | None = None) -> Document:
