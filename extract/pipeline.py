@@ -13,9 +13,9 @@ import hashlib
 import importlib
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
@@ -159,8 +159,10 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
     With ``timeout`` (seconds) the PDF is parsed in a guarded worker process (``extract.robust``): a file
     that hangs or crashes the parser fails with reason ``timeout`` or ``corrupt``; None parses in this process.
     """
-    from flopsdb.extract.robust import parse_pdf_safe
+    from flopsdb.extract.robust import parse_pdf_safe, prestart
 
+    if timeout is not None:
+        prestart()  # the parser's fork server starts while this process hashes the file and loads the extractors
     p = Path(path)
     name = storable_name(paper or paper_id_for(p))
     shown = storable_name(p)

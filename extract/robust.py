@@ -20,20 +20,21 @@ import os
 import resource
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from flopsdb.extract.document import Document
 from flopsdb.extract.layout import charmap, patterns
 from flopsdb.extract.pdf import parse_pdf
 from flopsdb.extract.sentences import split_sentences
 from flopsdb.extract.tables import table_rules
+
 from flopsdb.core.errors import PDFError
 
-__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
+__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "prestart", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
 
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
 START_TIMEOUT = 300.0
@@ -140,7 +141,7 @@ class ParserPool:
             self._executor = executor
         return self._executor
 
-    def start(self) -> "ParserPool":
+    def start(self) -> ParserPool:
         """Start the worker now (otherwise the first :meth:`parse` does, before that file's clock starts)."""
         with self._lock:
             self._pool()
@@ -190,7 +191,7 @@ class ParserPool:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
 
-    def __enter__(self) -> "ParserPool":
+    def __enter__(self) -> ParserPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -210,6 +211,24 @@ def _shared_pool() -> ParserPool:
         # children before atexit handlers would run, so the parser process must be stopped first.
         multiprocessing.util.Finalize(_shared, _shared.close, exitpriority=100)
     return _shared
+
+
+def prestart() -> None:
+    """Start the shared worker in the background, so that the fork server imports the parsing stack
+    while this process gets on with its own start-up (a no-op once started, and in a daemonic process,
+    which parses in process)."""
+    if multiprocessing.current_process().daemon:
+        return
+    pool = _shared_pool()
+    if pool._executor is None and not pool._lock.locked():
+        threading.Thread(target=_start_quietly, args=(pool,), daemon=True, name="parser-prestart").start()
+
+
+def _start_quietly(pool: ParserPool) -> None:
+    try:
+        pool.start()
+    except PDFError:
+        pass  # the next parse starts it again and reports the failure for its file
 
 
 def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: str | None = None, tables: bool = True, pool: ParserPool | None = None, max_bytes: int | None = None) -> Document:

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 import spacy
@@ -51,61 +51,88 @@ class FastTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for m in _CHUNK.finditer(text):
-            chunk = m.group(0)
-            if chunk[0].isspace():
-                if chunk == " " and words and not spaces[-1] and not words[-1].isspace():
-                    spaces[-1] = True
-                else:
-                    if words and spaces[-1]:
-                        spaces[-1] = False
-                        chunk = " " + chunk
-                    words.append(chunk)
-                    spaces.append(False)
-                continue
-            last = chunk[-1]
-            if last in ".!?)]\"'”’" and (e := _END.match(chunk)) and e.group(1):
-                words.append(e.group(1))
-                spaces.append(False)
-                words.append(e.group(2))
-                spaces.append(False)
-                if e.group(3):
-                    words.append(e.group(3))
-                    spaces.append(False)
+        words, spaces = _words(text)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+def _words(text: str) -> tuple[list[str], list[bool]]:
+    """The tokens of :class:`FastTokenizer`, as words and their trailing-space flags."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    for m in _CHUNK.finditer(text):
+        chunk = m.group(0)
+        if chunk[0].isspace():
+            if chunk == " " and words and not spaces[-1] and not words[-1].isspace():
+                spaces[-1] = True
             else:
+                if words and spaces[-1]:
+                    spaces[-1] = False
+                    chunk = " " + chunk
                 words.append(chunk)
                 spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+            continue
+        last = chunk[-1]
+        if last in ".!?)]\"'”’" and (e := _END.match(chunk)) and e.group(1):
+            words.append(e.group(1))
+            spaces.append(False)
+            words.append(e.group(2))
+            spaces.append(False)
+            if e.group(3):
+                words.append(e.group(3))
+                spaces.append(False)
+        else:
+            words.append(chunk)
+            spaces.append(False)
+    return words, spaces
+
+
+def _undo_starts(words: list[str], spaces: list[bool], starts: list[int]) -> None:
+    """Undo sentence starts (set -1) after abbreviations, initials and inside numbers, and before a
+    lower-case word or closing punctuation."""
+    abbreviations = _rules()["abbreviations"]
+    for i in [k for k, v in enumerate(starts) if v == 1]:
+        if i == 0:
+            continue
+        at = i
+        prev = words[i - 1]
+        if prev.isspace() and i >= 2:
+            prev = words[i - 2]
+            i -= 1
+        if prev in (".", "!", "?") and i >= 2:
+            word = words[i - 2]
+            if not spaces[i - 2] and ((word.lower() + ".") in abbreviations or (len(word) == 1 and word.isupper())):
+                starts[at] = -1
+                continue
+        elif prev.lower() in abbreviations:
+            starts[at] = -1
+            continue
+        first = words[at][:1]
+        if first.islower() or (first and first in ",;:)]"):
+            starts[at] = -1
+
+
+def _force_starts(idx: np.ndarray, starts: list[int], breaks: Iterable[int]) -> None:
+    """Force sentence starts (set 1) at the tokens that begin at the character offsets ``breaks``."""
+    for off in breaks:
+        k = int(np.searchsorted(idx, off))
+        if 0 < k < len(starts) and idx[k] == off:
+            starts[k] = 1
+
+
+def _write_starts(doc: Doc, starts: list[int]) -> Doc:
+    for tok, old, new in zip(doc, doc.to_array(SENT_START).tolist(), starts):
+        if new != old:
+            tok.is_sent_start = new == 1
+    return doc
 
 
 @Language.component("flopsdb_no_split")
 def _no_split(doc: Doc) -> Doc:
     """Undo sentence starts after abbreviations, initials and inside numbers, and before a
     lower-case word or closing punctuation."""
-    abbreviations = _rules()["abbreviations"]
-    starts = np.flatnonzero(doc.to_array(SENT_START) == 1)
-    for i in starts.tolist():
-        if i == 0:
-            continue
-        tok = doc[i]
-        prev = doc[i - 1]
-        if prev.is_space and i >= 2:
-            prev = doc[i - 2]
-            i -= 1
-        if prev.text in (".", "!", "?") and i >= 2:
-            word = doc[i - 2]
-            if not word.whitespace_ and ((word.text.lower() + ".") in abbreviations or (len(word.text) == 1 and word.text.isupper())):
-                tok.is_sent_start = False
-                continue
-        elif prev.text.lower() in abbreviations:
-            tok.is_sent_start = False
-            continue
-        first = tok.text[:1]
-        if first.islower() or (first and first in ",;:)]"):
-            tok.is_sent_start = False
-    return doc
+    starts = doc.to_array(SENT_START).tolist()
+    _undo_starts([t.text for t in doc], [bool(t.whitespace_) for t in doc], starts)
+    return _write_starts(doc, starts)
 
 
 @Language.component("flopsdb_breaks")
@@ -114,12 +141,9 @@ def _breaks(doc: Doc) -> Doc:
     breaks = doc.user_data.get("breaks") or ()
     if not breaks:
         return doc
-    idx = doc.to_array(IDX)
-    for off in breaks:
-        k = int(np.searchsorted(idx, off))
-        if 0 < k < len(doc) and idx[k] == off:
-            doc[k].is_sent_start = True
-    return doc
+    starts = doc.to_array(SENT_START).tolist()
+    _force_starts(doc.to_array(IDX), starts, breaks)
+    return _write_starts(doc, starts)
 
 
 @lru_cache(maxsize=1)
@@ -137,16 +161,23 @@ def sentencizer() -> Language:
 def split_sentences(text: str, breaks: Iterable[int] = ()) -> list[tuple[int, int]]:
     """``(start, end)`` character spans of the sentences of ``text``, whitespace trimmed.
 
-    ``breaks`` are offsets where a sentence must start (line starts of headings and captions)."""
+    ``breaks`` are offsets where a sentence must start (line starts of headings and captions).
+    The pipeline's ``flopsdb_no_split`` and ``flopsdb_breaks`` rules, applied to plain lists (setting
+    ``Token.is_sent_start`` costs time linear in the document, once per token changed)."""
+    words, spaces = _words(text)
+    if not words:
+        return []
     nlp = sentencizer()
-    doc = nlp.make_doc(text)
-    doc.user_data["breaks"] = sorted(set(breaks))
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
+    doc = nlp.get_pipe("sentencizer")(Doc(nlp.vocab, words=words, spaces=spaces))
+    starts = doc.to_array(SENT_START).tolist()
+    _undo_starts(words, spaces, starts)
+    idx = np.cumsum([0] + [len(w) + sp for w, sp in zip(words, spaces)])[:-1]
+    _force_starts(idx, starts, sorted(set(breaks)))
+    bounds = [k for k in range(1, len(words)) if starts[k] == 1]
     spans: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start = sent.start_char
-        end = sent.end_char
+    for a, b in zip([0, *bounds], [*bounds, len(words)]):
+        start = int(idx[a])
+        end = int(idx[b - 1]) + len(words[b - 1])
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
