@@ -20,8 +20,6 @@ from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
 from flopsdb.core.errors import ArxivErrorFeed, FeedError
 
-__all__ = ["ArxivApi", "check_atom", "paper_from_result"]
-
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(.+?)(?:v(\d+))?$")
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Author", "parse_authors"]
-
 _ENUM_LIST = re.compile(r"\(\s*\((.*)$", re.S)
 _ENUM_ITEM = re.compile(r"^(\d+)\)\s*(\S.*?)[.,\s]*$", re.S)
 _AND = re.compile(r",?\s+(?:and|&)\s+")

@@ -25,8 +25,6 @@ import urllib3
 from flopsdb.crawler.http import HttpClient
 from flopsdb.core.errors import DownloadError, NotAPDF
 
-__all__ = ["Downloaded", "download_pdf", "download_source", "cache_path", "pdf_url", "eprint_url"]
-
 _CHUNK = 1 << 16
 _BODY_ERRORS = (
     urllib3.exceptions.HTTPError,

@@ -19,8 +19,6 @@ import requests
 
 from flopsdb.core.errors import FeedError, HTTPError
 
-__all__ = ["RateLimiter", "HttpClient", "Retryable", "RETRY_STATUSES", "parse_retry_after"]
-
 RETRY_STATUSES: frozenset[int] = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 _TRANSIENT = (

@@ -21,9 +21,6 @@ from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
 from flopsdb.core.errors import FeedError, OAIError
 
-__all__ = ["HarvestPage", "list_records", "parse_list_records", "check_oai_xml", "split_authors", "identify",
-           "parse_identify"]
-
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
 _NS = {"oai": OAI_NS, "raw": RAW_NS}

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Paper"]
-
 
 @dataclass(frozen=True)
 class Paper:

@@ -29,16 +29,6 @@ import urllib3
 from flopsdb.crawler.http import HttpClient
 from flopsdb.core.errors import FeedError, HTTPError
 
-__all__ = [
-    "PwcResult",
-    "iter_results",
-    "iter_tasks",
-    "results_from_task",
-    "normalise_value",
-    "arxiv_id_from_url",
-    "PwcApi",
-]
-
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _ARXIV_URL = re.compile(
     r"arxiv\.org/(?:abs|pdf)/((?:\d{4}\.\d{4,5})|(?:[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}))(?:v\d+)?",

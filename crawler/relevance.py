@@ -14,8 +14,6 @@ from pathlib import Path
 
 from flopsdb.crawler.paper import Paper
 
-__all__ = ["RelevanceRules", "load_rules", "judge"]
-
 
 @dataclass(frozen=True)
 class RelevanceRules:

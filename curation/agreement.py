@@ -24,8 +24,6 @@ from statsmodels.stats.inter_rater import cohens_kappa
 from flopsdb.curation.model import Rating
 from flopsdb.extract.candidate import KIND_FIELDS
 
-__all__ = ["FieldAgreement", "normalise", "cohen_kappa", "krippendorff_alpha", "agreement", "extractor_precision"]
-
 RECORD = "(record)"
 
 

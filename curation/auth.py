@@ -10,8 +10,6 @@ import threading
 import time
 from collections import deque
 
-__all__ = ["hash_password", "verify_password", "new_token", "token_digest", "same_token", "Throttle"]
-
 _N, _R, _P = 2**14, 8, 1
 
 

@@ -20,8 +20,6 @@ from PIL import ImageDraw
 from flopsdb.extract.document import Box
 from flopsdb.core.errors import PDFError
 
-__all__ = ["render_crop", "render_page", "crop_png", "locate_quote"]
-
 _PDFIUM = threading.Lock()
 
 

@@ -25,12 +25,6 @@ from flopsdb.extract.candidate import KIND_FIELDS, Candidate
 from flopsdb.extract.document import Box, Evidence
 from flopsdb.core.errors import CurationError, PDFError
 
-__all__ = [
-    "FORMATS", "ReviewRecord", "collect_records",
-    "to_annotations", "from_annotations", "to_label_studio", "from_label_studio", "to_prodigy", "from_prodigy",
-    "write_export", "read_import",
-]
-
 FORMATS: tuple[str, ...] = ("annotations", "labelstudio", "prodigy")
 _PRODIGY_ANSWER = {"accept": "accept", "correct": "accept", "adjudicate": "accept", "reject": "reject", "unsure": "ignore"}
 

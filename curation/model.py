@@ -17,13 +17,6 @@ from typing import Any, Mapping
 from flopsdb.extract.candidate import KIND_FIELDS, STAGES, Candidate
 from flopsdb.core.errors import CurationError
 
-__all__ = [
-    "ROLES", "ACTIONS", "VERDICT_ACTIONS", "OUTCOMES", "STATES",
-    "User", "Session", "Event", "Item", "CuratedFact", "Disagreement", "Rating",
-    "new_event_id", "utcnow", "make_after", "outcome_of", "role_allows", "coerce_fields", "check_fields", "check_version",
-    "arxiv_url", "highlight_span",
-]
-
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")
 ACTIONS: tuple[str, ...] = ("accept", "correct", "reject", "unsure", "adjudicate", "undo")
 VERDICT_ACTIONS: tuple[str, ...] = ("accept", "correct", "reject", "unsure")

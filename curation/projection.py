@@ -9,8 +9,6 @@ from typing import Iterable, Sequence
 from flopsdb.curation.model import CuratedFact, Event
 from flopsdb.extract.candidate import Candidate
 
-__all__ = ["in_force", "latest_verdicts", "project"]
-
 
 def in_force(events: Iterable[Event]) -> list[Event]:
     """Events not undone (undo events themselves excluded), in their given (append) order."""

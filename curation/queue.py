@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
 
-__all__ = ["QueueRow", "QueueEntry", "QueuePolicy", "hash_fraction", "plan_queue", "required_raters"]
-
 
 @dataclass(frozen=True)
 class QueueRow:

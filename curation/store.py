@@ -11,8 +11,6 @@ from typing import Callable, Iterable, Protocol, Sequence
 from flopsdb.extract.candidate import Candidate
 from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User
 
-__all__ = ["ReviewStore"]
-
 
 class ReviewStore(Protocol):
     """Everything the review stage reads and writes. Each call is one short unit of work."""

@@ -18,8 +18,6 @@ from flopsdb.curation.store import ReviewStore
 from flopsdb.extract.candidate import KIND_FIELDS
 from flopsdb.core.errors import LeaseError
 
-__all__ = ["review_terminal", "KEYS_HELP"]
-
 KEYS_HELP = "a accept · x reject · e edit · space unsure · u undo · 1-9 alternative · q quit"
 
 

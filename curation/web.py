@@ -34,8 +34,6 @@ from flopsdb.curation.store import ReviewStore
 from flopsdb.extract.candidate import STAGES, Candidate
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 
-__all__ = ["create_app", "WebSettings", "VerdictBody", "SESSION_COOKIE", "SECURITY_HEADERS"]
-
 SESSION_COOKIE = "flopsdb_session"
 LOGIN_COOKIE = "flopsdb_login_csrf"
 

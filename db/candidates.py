@@ -9,8 +9,6 @@ from flopsdb.db.store import Connection, scalar
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
 
-__all__ = ["candidate_row", "store_candidates", "record_extraction", "load_candidates", "candidate_from_row", "pending_extractions", "drop_superseded"]
-
 _COLUMNS = (
     "candidate_id", "paper", "kind", "extractor", "model", "stage", "page", "x0", "top", "x1", "bottom",
     "span_start", "span_end", "snippet", "confidence", "fields", "alternatives", "flags", "pdf_sha256", "pdf_path",

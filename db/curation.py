@@ -27,8 +27,6 @@ from flopsdb.db.store import Connection, Store
 from flopsdb.extract.candidate import Candidate
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 
-__all__ = ["DbReviewStore"]
-
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
 
 _EVENT_COLS = ("event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source,"

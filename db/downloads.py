@@ -7,8 +7,6 @@ from datetime import datetime, timezone
 from flopsdb.crawler.download import Downloaded
 from flopsdb.db.store import Connection
 
-__all__ = ["papers_to_download", "record_download", "record_download_failure", "cached_download"]
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -9,8 +9,6 @@ import duckdb
 from flopsdb.db.store import scalar, Store
 from flopsdb.core.errors import StoreError
 
-__all__ = ["EXPORT_RELATIONS", "export_tables"]
-
 EXPORT_RELATIONS: tuple[str, ...] = (
     "papers", "curated_facts", "imported_facts", "compute_estimates", "benchmark_results", "fit_inputs", "pwc_results",
     "model_records",

@@ -15,18 +15,6 @@ import pandas as pd
 
 from flopsdb.db.store import Connection
 
-__all__ = [
-    "store_import",
-    "store_estimates",
-    "read_fit_inputs",
-    "read_benchmark_results",
-    "estimate_id",
-    "FactRecord",
-    "EstimateRecord",
-    "EntryEstimate",
-    "BatchRecord",
-]
-
 class FactRecord(Protocol):
     """An imported fact (``scaling.importers.ImportedFact`` has this shape; db does not import scaling)."""
 

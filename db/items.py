@@ -7,8 +7,6 @@ from typing import Any
 
 from flopsdb.db.store import Connection, scalar
 
-__all__ = ["record_failure", "clear_failure", "unpark", "due_for_retry", "parked_items", "queue_counts", "BACKOFF_BASE"]
-
 BACKOFF_BASE = timedelta(hours=12)
 
 

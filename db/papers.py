@@ -11,8 +11,6 @@ import pandas as pd
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
 
-__all__ = ["upsert_papers", "mark_deleted", "get_cursor", "set_cursor", "get_papers", "paper_count"]
-
 _COLUMNS = [
     "arxiv_id", "version", "title", "abstract", "authors", "categories", "first_version_date", "updated_date",
     "license", "pdf_url", "comments", "journal_ref", "doi", "source", "relevant", "relevance_reason", "run_id",

@@ -15,8 +15,6 @@ from pathlib import Path
 
 from flopsdb.db.store import Connection, Store
 
-__all__ = ["publish", "CREDENTIAL_TABLES"]
-
 CREDENTIAL_TABLES: frozenset[str] = frozenset({"users", "sessions"})
 _SKIP = CREDENTIAL_TABLES | {"schema_migrations"}
 

@@ -9,8 +9,6 @@ import pandas as pd
 from flopsdb.crawler.pwc import PwcResult
 from flopsdb.db.store import Connection
 
-__all__ = ["insert_pwc_results", "mark_pwc_linked", "pwc_result_count", "linked_ids"]
-
 _COLUMNS = [
     "result_id", "task", "task_path", "dataset", "subdataset", "metric", "value", "raw_value", "model_name",
     "paper_title", "paper_url", "arxiv_id", "paper_date", "uses_additional_data", "source", "run_id",

@@ -12,8 +12,6 @@ from typing import Any, Protocol, Sequence
 from flopsdb.db.facts import _dicts, _insert
 from flopsdb.db.store import Connection
 
-__all__ = ["RecordLike", "read_record_facts", "read_paper_meta", "read_pdf_paths", "store_records", "read_records"]
-
 
 class RecordLike(Protocol):
     """A model record (``scaling.records.ModelRecord`` has this shape)."""

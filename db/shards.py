@@ -8,8 +8,6 @@ from typing import Sequence
 from flopsdb.db.candidates import _COLUMNS
 from flopsdb.db.store import Connection, scalar
 
-__all__ = ["load_shards", "OUTCOME_COLUMNS"]
-
 OUTCOME_COLUMNS: tuple[str, ...] = (
     "paper", "pdf_path", "sha256", "status", "reason", "pages", "seconds", "extractors", "n_candidates",
 )

@@ -20,8 +20,6 @@ from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import QueryError, QueryTimeout
 
-__all__ = ["QueryResult", "run_query", "query_database", "snapshot_staleness", "SAFE_CONFIG"]
-
 SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
 
 

@@ -8,8 +8,6 @@ from flopsdb.db.items import parked_items
 from flopsdb.db.runs import last_runs
 from flopsdb.db.store import Connection
 
-__all__ = ["status_report"]
-
 
 def _pairs(con: Connection, sql: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in con.execute(sql).fetchall()}

@@ -19,8 +19,6 @@ import duckdb
 
 from flopsdb.core.errors import StoreError, StoreLocked
 
-__all__ = ["Store", "Connection", "migration_names"]
-
 Connection = duckdb.DuckDBPyConnection
 
 _LOCK_MARKERS = ("could not set lock", "conflicting lock", "lock on file", "database is locked", "unique file handle conflict")

@@ -13,8 +13,6 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 _DUMMY: list[str] = []
 
-__all__ = ["MIN_PASSWORD", "MAX_PASSWORD", "add_user", "get_user", "list_users", "check_password", "open_session", "get_session", "close_session"]
-
 
 def add_user(con: Connection, name: str, role: str, password: str) -> User:
     """Create a user, or change an existing user's role and password (which signs out all of its sessions)."""

@@ -11,8 +11,6 @@ from flopsdb.core.ids import model_key as normalise_model
 from flopsdb.core.kinds import KIND_FIELDS, Kind, Stage
 from flopsdb.extract.document import Evidence
 
-__all__ = ["Candidate", "KINDS", "STAGES", "KIND_FIELDS"]
-
 KINDS: tuple[str, ...] = tuple(Kind)
 STAGES: tuple[str, ...] = tuple(Stage)
 

@@ -15,8 +15,6 @@ from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["Accelerator", "Catalog", "load_catalog", "normalise_name"]
-
 PRECISIONS: tuple[str, ...] = ("fp64", "fp32", "tf32", "fp16", "bf16", "int8")
 _VENDOR_WORDS = re.compile(r"\b(nvidia|geforce|tesla|google|cloud|quadro)\b", re.I)
 

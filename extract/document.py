@@ -17,8 +17,6 @@ from typing import Any, Iterator
 
 import numpy as np
 
-__all__ = ["Box", "Evidence", "Line", "Sentence", "Section", "Caption", "Cell", "Table", "Page", "ModelName", "Document"]
-
 
 @dataclass(frozen=True)
 class Box:

@@ -34,8 +34,6 @@ from flopsdb.core.ids import HALVES, half_of
 from flopsdb.extract.candidate import KINDS, Candidate
 from flopsdb.extract.facts import is_fact
 
-__all__ = ["GoldFact", "load_gold", "matches", "Score", "Evaluation", "score", "evaluate_dir", "format_report", "MODES"]
-
 MODES: tuple[str, ...] = ("facts", "candidates")
 
 

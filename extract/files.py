@@ -16,8 +16,6 @@ from pathlib import Path
 
 from flopsdb.core.errors import PDFError
 
-__all__ = ["FILE_REASONS", "DEFAULT_MAX_BYTES", "storable_name", "check_pdf_file"]
-
 FILE_REASONS: tuple[str, ...] = ("missing", "bad_name", "not_regular", "too_large")
 DEFAULT_MAX_BYTES = 60_000_000
 """The default of the ``max_pdf_bytes`` setting."""

@@ -16,8 +16,6 @@ from flopsdb.extract.catalog import Accelerator, load_catalog
 from flopsdb.extract.document import Document
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, local_stage, iter_sentences, number_pattern, parse_number, vocab
 
-__all__ = ["EXTRACTOR", "extract_hardware", "mentions_in"]
-
 EXTRACTOR = "hardware.v1"
 
 _PREFILTER = re.compile(r"gpu|tpu|cpu|k40|k80|m40|p100|v100|a100|h100|\bt4\b|titan|gtx|rtx|1080|2080|kepler|tesla", re.I)

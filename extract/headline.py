@@ -35,8 +35,6 @@ from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_model
 from flopsdb.extract.taxonomy import load_taxonomy
 
-__all__ = ["POLICY", "policy", "mark_headlines", "abstract_end", "table_score"]
-
 POLICY = "headline.v1"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 

@@ -26,8 +26,6 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["FOOTNOTE", "RawPage", "Fragment", "VisualLine", "layout_page", "heading_of", "caption_of", "patterns", "charmap"]
-
 DATA = Path(__file__).resolve().parent / "data"
 
 

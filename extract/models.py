@@ -28,8 +28,6 @@ from flopsdb.extract.document import Document, ModelName
 
 from flopsdb.core.ids import model_key
 
-__all__ = ["VERSION", "vocabulary", "find_models", "title_names", "link_model", "main_model", "link_results"]
-
 VERSION = "models.v1"
 
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")

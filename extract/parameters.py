@@ -11,8 +11,6 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, Table
 from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, hedge_pattern, iter_sentences
 
-__all__ = ["EXTRACTOR", "extract_parameters", "counts_in", "parse_count", "own_model_names", "row_confidence"]
-
 EXTRACTOR = "parameters.v1"
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "billions": 1e9, "t": 1e12, "trillion": 1e12}

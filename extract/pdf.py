@@ -32,8 +32,6 @@ from flopsdb.extract.sentences import split_sentences
 from flopsdb.extract.tables import PageData, read_tables
 from flopsdb.core.errors import PDFError
 
-__all__ = ["parse_pdf", "open_pdf", "MAX_PAGE_SIDE", "MAX_PAGE_CHARS"]
-
 MAX_PAGE_SIDE = 5000.0
 """Pages wider or taller than this many points are flagged ``huge`` and their text is not read."""
 MAX_PAGE_CHARS = 60_000

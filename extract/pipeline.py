@@ -24,8 +24,6 @@ from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
 from flopsdb.core.errors import ExtractError, PDFError
 
-__all__ = ["REGISTRY", "extractors", "extract_document", "extract_file", "dedup", "fact_key", "ExtractionOutcome", "sha256_of", "paper_id_for"]
-
 Extractor = Callable[[Document], list[Candidate]]
 
 REGISTRY: dict[str, str] = {

@@ -18,8 +18,6 @@ from flopsdb.extract.document import Document
 from flopsdb.extract.stage import SentenceSpan, has_cue, iter_sentences
 from flopsdb.extract.taxonomy import Benchmark, load_taxonomy
 
-__all__ = ["EXTRACTOR", "extract_results", "results_in", "split_of"]
-
 EXTRACTOR = "result.v1"
 
 _VALUE = r"(?<![\w.\-+])(?P<value>\d{1,3}(?:\.\d{1,3})?)(?P<pct>\s*%)?(?![\w.]*\d)"

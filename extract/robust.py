@@ -34,8 +34,6 @@ from flopsdb.extract.tables import table_rules
 
 from flopsdb.core.errors import PDFError
 
-__all__ = ["ParserPool", "parse_pdf_safe", "parse_many", "prestart", "warm", "REASONS", "DEFAULT_MEMORY_LIMIT", "START_TIMEOUT"]
-
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
 START_TIMEOUT = 300.0
 """Seconds a new worker may take to start (apart from any file's time limit)."""

@@ -27,8 +27,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-__all__ = ["sentencizer", "split_sentences", "FastTokenizer"]
-
 DATA = Path(__file__).resolve().parent / "data"
 
 

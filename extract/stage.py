@@ -16,11 +16,6 @@ from typing import Iterator
 
 from flopsdb.extract.document import Document
 
-__all__ = [
-    "vocab", "classify_stage", "local_stage", "is_project_total", "has_cue", "parse_number", "number_pattern", "hedge_pattern",
-    "SentenceSpan", "iter_sentences", "skipped_section", "is_hypothetical", "in_table", "section_title", "NUMBER",
-]
-
 NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 

@@ -42,8 +42,6 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.taxonomy import Benchmark, load_taxonomy, normalise_key
 
-__all__ = ["EXTRACTOR", "extract_table_results", "read_caption_tables", "table_results", "own_names", "vocabulary"]
-
 EXTRACTOR = "result_table.v1"
 _LOG = logging.getLogger(__name__)
 

@@ -32,8 +32,6 @@ import numpy as np
 from flopsdb.extract.document import Box, Caption, Cell, Document, Table
 from flopsdb.extract.layout import Fragment, RawPage, VisualLine, caption_of, charmap
 
-__all__ = ["read_tables", "read_table_pdfplumber", "Word", "PageData", "table_rules"]
-
 DATA = Path(__file__).resolve().parent / "data"
 _NUMBER = re.compile(r"^[(\[]?[-+−±~≈<>]?\d[\d,]*(\.\d+)?%?")
 

@@ -15,8 +15,6 @@ from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["Metric", "Benchmark", "Taxonomy", "load_taxonomy", "normalise_key"]
-
 
 def normalise_key(text: str) -> str:
     """Lowercase, apostrophes and non-alphanumerics dropped: ``"WMT'14 En-De"`` -> ``"wmt14ende"``."""

@@ -17,8 +17,6 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, Table
 from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
 
-__all__ = ["EXTRACTOR", "extract_training_time", "durations_in", "table_durations"]
-
 EXTRACTOR = "training_time.v1"
 
 _PREFILTER = re.compile(r"hour|day|week|month|minute|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)

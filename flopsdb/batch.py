@@ -21,8 +21,6 @@ from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
 from flopsdb.core.config import Config
 
-__all__ = ["BatchOutcome", "extract_one", "store_result", "extract_pending", "extract_files"]
-
 
 @dataclass
 class BatchOutcome:

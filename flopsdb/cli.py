@@ -22,8 +22,6 @@ from flopsdb.cli_common import App, echo
 from flopsdb.core.config import load_config
 from flopsdb.core.errors import FlopsdbError
 
-__all__ = ["main", "COMMANDS"]
-
 COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("flopsdb.cli_crawl:crawl", "Harvest papers from arXiv (OAI-PMH, API) and reference results from Papers with Code."),
     "download": ("flopsdb.cli_crawl:download", "Download the version-pinned PDFs of relevant papers not cached yet."),

@@ -19,8 +19,6 @@ from flopsdb.core.config import Config
 from flopsdb.core.errors import StoreError
 from flopsdb.core.text import printable
 
-__all__ = ["App", "pass_app", "print_rows", "parse_date", "echo", "Seconds", "Tracker", "progress_bar", "NOTHING_YET"]
-
 NOTHING_YET = ("nothing here yet: no database in {home}. Start with `flopsdb nightly --offline-sample` (the shipped sample, "
                "no network) or `flopsdb nightly` (crawl arXiv).")
 

@@ -14,8 +14,6 @@ from flopsdb.cli_common import NOTHING_YET, App, echo, parse_date, pass_app, pro
 from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
 from flopsdb.core.errors import CrawlError
 
-__all__ = ["COMMANDS"]
-
 
 @contextmanager
 def _progress(app: App, label: str) -> Iterator[Progress | None]:

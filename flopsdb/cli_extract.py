@@ -12,8 +12,6 @@ import click
 
 from flopsdb.cli_common import App, Seconds, echo, pass_app, print_rows, progress_bar
 
-__all__ = ["COMMANDS", "extract_cmd", "evaluate_cmd"]
-
 _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snippet")
 
 

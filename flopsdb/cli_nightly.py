@@ -12,8 +12,6 @@ import click
 
 from flopsdb.cli_common import App, echo, parse_date, pass_app, progress_bar
 
-__all__ = ["COMMANDS", "run_with_progress", "run_offline_sample"]
-
 
 def run_with_progress(app: App, config: Any, **kwargs: Any) -> Any:
     """``run_nightly`` with a bar over its steps (on a terminal, not with --quiet)."""

@@ -9,8 +9,6 @@ import click
 from flopsdb.cli_common import App, pass_app, print_rows
 from flopsdb.records import list_records
 
-__all__ = ["COMMANDS"]
-
 
 def _flop(value: float | None) -> str:
     return "" if value is None else f"{value:.3g}"

@@ -11,8 +11,6 @@ from flopsdb.curation.interchange import FORMATS
 from flopsdb.cli_common import App, echo, pass_app, print_rows, progress_bar
 from flopsdb.core.errors import CurationError
 
-__all__ = ["COMMANDS"]
-
 
 @click.group("review", invoke_without_command=True)
 @click.option("--user", "user", default=None, help="Annotator name (an existing user; default: your login name).")

@@ -13,8 +13,6 @@ from flopsdb.cli_common import NOTHING_YET, App, Seconds, pass_app, print_rows, 
 from flopsdb.core.errors import StoreError
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
-__all__ = ["COMMANDS"]
-
 
 def _report(app: App, counts: dict) -> None:
     app.say(f"run {counts['run_id']}: {counts['facts']} facts, {counts['estimates']} compute estimates, "

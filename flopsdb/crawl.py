@@ -31,19 +31,6 @@ from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import CrawlError, FlopsdbError
 
-__all__ = [
-    "CrawlReport",
-    "PwcReport",
-    "DownloadReport",
-    "arxiv_http",
-    "crawl_arxiv",
-    "lookup_papers",
-    "crawl_pwc",
-    "crawl_pwc_api",
-    "download_pdfs",
-    "Progress",
-]
-
 Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""
 

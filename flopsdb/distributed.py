@@ -31,8 +31,6 @@ from flopsdb.batch import extract_one
 from flopsdb.extraction import pdf_files
 from flopsdb.core.config import Config
 
-__all__ = ["BackfillReport", "extract_to_shards", "backfill", "CANDIDATE_SCHEMA", "OUTCOME_SCHEMA"]
-
 _s, _f, _i = pa.string(), pa.float64(), pa.int64()
 CANDIDATE_SCHEMA = pa.schema([
     ("candidate_id", _s), ("paper", _s), ("kind", _s), ("extractor", _s), ("model", _s), ("stage", _s), ("page", _i),

@@ -16,8 +16,6 @@ from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
 from flopsdb.batch import store_result
 from flopsdb.core.errors import ExtractError
 
-__all__ = ["extract_and_store", "extract_many", "pdf_files"]
-
 
 def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str | None = None,
                       names: Iterable[str] | None = None, timeout: float | None = 120.0,

@@ -22,8 +22,6 @@ from flopsdb.scaling.benchmarks import Transform
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
 
-__all__ = ["FitOptions", "import_thompson", "import_epoch", "estimate_curated", "run_fit", "X_MEASURES", "SOURCES"]
-
 X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute")
 SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "all")
 

@@ -18,8 +18,6 @@ from types import TracebackType
 
 from flopsdb.core.errors import RunLocked
 
-__all__ = ["RunLock"]
-
 
 @dataclass
 class RunLock:

@@ -29,8 +29,6 @@ from flopsdb import steps
 from flopsdb.lock import RunLock
 from flopsdb.steps import StepReport
 
-__all__ = ["StepReport", "NightlyReport", "run_nightly", "STEPS"]
-
 STEPS: tuple[str, ...] = ("crawl", "download", "extract", "enqueue", "publish")
 
 log = logging.getLogger("flopsdb.nightly")

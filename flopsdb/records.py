@@ -14,8 +14,6 @@ from flopsdb.db.store import Connection, Store
 from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.scaling.records import ModelRecord, build_records
 
-__all__ = ["records_from", "rebuild_records", "list_records", "pdf_year"]
-
 
 def pdf_year(path: str | Path) -> int | None:
     """The year of a PDF's ``CreationDate`` (``D:20170412...``), else of its ``ModDate``; None when neither is set

@@ -13,8 +13,6 @@ from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 
-__all__ = ["review_store", "build_app", "serve", "import_records", "import_file", "export_records", "agreement_report"]
-
 
 def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
     """The review store over the live database, with the configured lease time and samples."""

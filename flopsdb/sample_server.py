@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-__all__ = ["SampleServer", "sample_dir"]
-
 
 def sample_dir() -> Path:
     """The folder holding the shipped sample (``flopsdb/sample``)."""

@@ -17,8 +17,6 @@ from flopsdb.db.store import Connection, Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
 
-__all__ = ["crawl", "download", "extract", "enqueue", "plan"]
-
 log = logging.getLogger("flopsdb.nightly")
 
 FIRST_RUN_DAYS = 2

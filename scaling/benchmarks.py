@@ -17,8 +17,6 @@ from typing import Callable
 
 from flopsdb.core.errors import FitError
 
-__all__ = ["Benchmark", "load_benchmarks", "resolve_benchmark", "Transform", "TRANSFORMS", "score_to_error"]
-
 DATA = Path(__file__).parent / "data"
 
 

@@ -20,18 +20,6 @@ from typing import Any, Mapping
 from flopsdb.extract.catalog import Accelerator, Catalog
 from flopsdb.core.errors import ScalingError
 
-__all__ = [
-    "CONVENTIONS",
-    "ComputeEstimate",
-    "Convention",
-    "assumptions",
-    "convention",
-    "find_accelerator",
-    "hardware_compute",
-    "operations_compute",
-    "tokens_compute",
-]
-
 CONVENTIONS: tuple[str, ...] = ("thompson", "epoch")
 
 

@@ -21,8 +21,6 @@ from flopsdb.scaling.benchmarks import Transform
 from flopsdb.scaling.compute import assumptions, convention, find_accelerator
 from flopsdb.scaling.fit import LinearFit
 
-__all__ = ["CostAssumptions", "cost_assumptions", "extrapolate", "price_from_table"]
-
 
 @dataclass(frozen=True)
 class CostAssumptions:

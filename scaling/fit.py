@@ -25,20 +25,6 @@ from scipy.optimize import least_squares
 from flopsdb.core.errors import FitError
 from flopsdb.scaling.benchmarks import TRANSFORMS, Transform
 
-__all__ = [
-    "FitPoint",
-    "LinearFit",
-    "SaturatingFit",
-    "FitResult",
-    "ols_fit",
-    "year_fit",
-    "quantile_fit",
-    "pareto_front",
-    "saturating_fit",
-    "coverage",
-    "RANK_BINS",
-]
-
 RANK_BINS: tuple[tuple[int, int | None], ...] = ((1, 10), (11, 25), (26, 50), (51, 100), (101, None))
 
 

@@ -19,8 +19,6 @@ from flopsdb.core.errors import DataImportError, ScalingError
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
 
-__all__ = ["ImportedFact", "ImportBatch", "ImportFailure", "arxiv_id", "parse_thompson", "parse_epoch", "EstimateRow"]
-
 _ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?")
 _BLOCKS = ("training", "pretraining", "finetuning")
 

@@ -13,8 +13,6 @@ from flopsdb.extract.taxonomy import load_taxonomy
 from flopsdb.scaling.benchmarks import Benchmark
 from flopsdb.scaling.fit import FitPoint
 
-__all__ = ["matches_benchmark", "to_error", "is_error_metric", "point_key", "points_from_rows", "SOURCE_PREFERENCE"]
-
 SOURCE_PREFERENCE: tuple[str, ...] = ("curated", "thompson", "epoch")
 
 

@@ -16,8 +16,6 @@ from flopsdb.core.errors import ScalingError  # noqa: E402
 from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark  # noqa: E402
 from flopsdb.scaling.fit import FitResult, LinearFit  # noqa: E402
 
-__all__ = ["plot_fit", "SOURCE_NAMES"]
-
 _SOURCE_COLOURS = {"thompson": "tab:blue", "epoch": "tab:green", "curated": "tab:purple"}
 _SOURCE_MARKERS = {"thompson": "o", "epoch": "s", "curated": "D"}
 SOURCE_NAMES: dict[str, str] = {"thompson": "Thompson et al. (2022)", "epoch": "Epoch AI", "curated": "curated (flopsdb review)"}

@@ -27,8 +27,6 @@ from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
 
-__all__ = ["ModelRecord", "build_records", "record_fit_rows", "record_estimates"]
-
 _PER_MODEL = ("hardware", "training_time", "parameters")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flopsdb.scaling.benchmarks import TRANSFORMS
 from flopsdb.scaling.fit import FitResult, LinearFit
 
-__all__ = ["format_fit"]
-
 
 def _line(name: str, f: LinearFit | None) -> str:
     if f is None:

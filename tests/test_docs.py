@@ -52,12 +52,20 @@ def test_every_command_is_in_the_reference_with_help() -> None:
 @pytest.mark.parametrize("name", sorted(modules()))
 def test_public_names_have_docstrings(name: str) -> None:
     module = importlib.import_module(name)
+    public = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
     missing = []
-    for attr in getattr(module, "__all__", ()):
+    for attr in public:
         obj = getattr(module, attr, None)
         if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == name and not (obj.__doc__ or "").strip():
             missing.append(attr)
     assert not missing, f"{name}: public names without a docstring: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(modules()))
+def test_only_package_facades_declare_all(name: str) -> None:
+    module = importlib.import_module(name)
+    facade = Path(module.__file__ or "").name == "__init__.py"
+    assert facade or not hasattr(module, "__all__"), f"{name}: __all__ belongs on the package facade, not on an internal module"
 
 
 def test_readme_is_short_and_gives_two_commands() -> None:

@@ -26,8 +26,6 @@ from pydantic.dataclasses import dataclass
 
 from flopsdb.core.errors import ConfigError
 
-__all__ = ["Config", "load_config", "DEFAULT_SETS", "ARXIV_MIN_DELAY", "allowed"]
-
 DEFAULT_SETS: tuple[str, ...] = ("cs:cs:LG", "cs:cs:CV", "cs:cs:CL", "stat:stat:ML")
 ARXIV_MIN_DELAY = 3.0
 """arXiv's politeness rule: at most one request every 3 seconds to its servers."""

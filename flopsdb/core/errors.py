@@ -31,31 +31,6 @@ Every error carries the context needed to act on it (``url``, ``paper``, ``page`
 
 from __future__ import annotations
 
-__all__ = [
-    "FlopsdbError",
-    "ConfigError",
-    "StoreError",
-    "StoreLocked",
-    "CrawlError",
-    "HTTPError",
-    "FeedError",
-    "OAIError",
-    "ArxivErrorFeed",
-    "QueryError",
-    "QueryTimeout",
-    "DownloadError",
-    "NotAPDF",
-    "ExtractError",
-    "PDFError",
-    "CurationError",
-    "LeaseError",
-    "PermissionDenied",
-    "ScalingError",
-    "DataImportError",
-    "FitError",
-    "RunLocked",
-]
-
 
 class FlopsdbError(Exception):
     """Base of every error flopsdb raises on purpose.

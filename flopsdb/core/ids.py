@@ -12,8 +12,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["VersionedId", "model_key", "HALVES", "half_of"]
-
 _VERSIONED = re.compile(r"^(?P<id>.+?)v(?P<version>\d+)$")
 
 

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
