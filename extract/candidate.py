@@ -71,7 +71,7 @@ class Candidate:
             "kind": self.kind,
             "model": self.model,
             "model_key": self.model_key,
-            "scope": self.scope,
+            "model_scope": self.scope,
             "stage": self.stage,
             "page": self.evidence.page,
             "bbox": self.evidence.bbox.as_list(),
@@ -97,7 +97,7 @@ class Candidate:
     def from_json(cls, data: Mapping[str, Any]) -> "Candidate":
         """Inverse of :meth:`to_json`."""
         reserved = {
-            "id", "paper", "kind", "model", "model_key", "scope", "stage", "page", "bbox", "snippet", "span",
+            "id", "paper", "kind", "model", "model_key", "model_scope", "stage", "page", "bbox", "snippet", "span",
             "confidence", "extractor", "alternatives", "flags", "headline", "headline_reason",
         }
         fields = {k: v for k, v in data.items() if k not in reserved}
@@ -115,7 +115,7 @@ class Candidate:
             alternatives=tuple(data.get("alternatives") or ()),
             flags=tuple(data.get("flags") or ()),
             model_key=data.get("model_key"),
-            scope=data.get("scope"),
+            scope=data.get("model_scope"),
             headline=bool(data.get("headline", False)),
             headline_reason=data.get("headline_reason"),
         )
