@@ -16,12 +16,14 @@ import arxiv
 import requests
 from lxml import etree
 
+from flopsdb.crawler.download import pdf_url
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
 from flopsdb.core.errors import ArxivErrorFeed, FeedError
+from flopsdb.core.ids import split_version
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
-_ENTRY_ID = re.compile(r"arxiv\.org/abs/(.+?)(?:v(\d+))?$")
+_ENTRY_ID = re.compile(r"arxiv\.org/abs/(.+)$")
 
 
 def check_atom(resp: requests.Response) -> None:
@@ -65,7 +67,7 @@ def paper_from_result(result: arxiv.Result, pdf_base: str) -> Paper:
     match = _ENTRY_ID.search(result.entry_id)
     if match is None:
         raise FeedError(f"unexpected entry id {result.entry_id!r}")
-    arxiv_id, version = match.group(1), int(match.group(2) or 1)
+    arxiv_id, version = split_version(match.group(1), default=1)
     categories = tuple(dict.fromkeys([result.primary_category, *result.categories]) if result.primary_category else result.categories)
     return Paper(
         arxiv_id=arxiv_id,
@@ -76,7 +78,7 @@ def paper_from_result(result: arxiv.Result, pdf_base: str) -> Paper:
         categories=tuple(c for c in categories if c),
         first_version_date=result.published.date() if result.published else None,
         updated_date=result.updated.date() if result.updated else None,
-        pdf_url=f"{pdf_base.rstrip('/')}/{arxiv_id}v{version}",
+        pdf_url=pdf_url(pdf_base, arxiv_id, version),
         comments=result.comment or None,
         journal_ref=result.journal_ref or None,
         doi=result.doi or None,

@@ -24,6 +24,7 @@ import urllib3
 
 from flopsdb.crawler.http import HttpClient
 from flopsdb.core.errors import DownloadError, NotAPDF
+from flopsdb.core.ids import versioned
 
 _CHUNK = 1 << 16
 _BODY_ERRORS = (
@@ -52,12 +53,12 @@ class Downloaded:
 
 def pdf_url(pdf_base: str, arxiv_id: str, version: int) -> str:
     """The version-pinned PDF URL, ``<base>/<id>v<n>``."""
-    return f"{pdf_base.rstrip('/')}/{arxiv_id}v{version}"
+    return f"{pdf_base.rstrip('/')}/{versioned(arxiv_id, version)}"
 
 
 def eprint_url(eprint_base: str, arxiv_id: str, version: int) -> str:
     """The version-pinned e-print URL, ``<base>/<id>v<n>``."""
-    return f"{eprint_base.rstrip('/')}/{arxiv_id}v{version}"
+    return f"{eprint_base.rstrip('/')}/{versioned(arxiv_id, version)}"
 
 
 def cache_path(cache_dir: Path, sha256: str, suffix: str) -> Path:
@@ -66,7 +67,7 @@ def cache_path(cache_dir: Path, sha256: str, suffix: str) -> Path:
 
 
 def _partial(cache_dir: Path, arxiv_id: str, version: int, kind: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{arxiv_id}v{version}")
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", versioned(arxiv_id, version))
     return cache_dir / ".partial" / f"{safe}.{kind}.part"
 
 
@@ -189,7 +190,7 @@ def download_pdf(
     :class:`HTTPError` for HTTP failures.
     """
     url = pdf_url(pdf_base, arxiv_id, version)
-    paper = f"{arxiv_id}v{version}"
+    paper = versioned(arxiv_id, version)
 
     def check(head: bytes, content_type: str | None) -> None:
         if not head.startswith(b"%PDF"):
@@ -231,7 +232,7 @@ def download_source(
 ) -> Downloaded:
     """Fetch the e-print ``<eprint_base>/<id>v<n>`` into the cache (``.tar.gz``, ``.gz`` or ``.pdf``)."""
     url = eprint_url(eprint_base, arxiv_id, version)
-    paper = f"{arxiv_id}v{version}"
+    paper = versioned(arxiv_id, version)
 
     def check(head: bytes, content_type: str | None) -> None:
         if head.lstrip()[:1] == b"<" and (content_type or "").startswith("text/html"):

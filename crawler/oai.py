@@ -17,6 +17,7 @@ import requests
 from lxml import etree
 
 from flopsdb.crawler.authors import parse_authors
+from flopsdb.crawler.download import pdf_url
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
 from flopsdb.core.errors import FeedError, OAIError
@@ -89,7 +90,7 @@ def _paper(raw: etree._Element, pdf_base: str) -> Paper:
         first_version_date=versions[0][1] if versions else None,
         updated_date=versions[-1][1] if versions else None,
         license=_text(raw, "raw:license"),
-        pdf_url=f"{pdf_base.rstrip('/')}/{arxiv_id}v{version}",
+        pdf_url=pdf_url(pdf_base, arxiv_id, version),
         comments=_text(raw, "raw:comments"),
         journal_ref=_text(raw, "raw:journal-ref"),
         doi=_text(raw, "raw:doi"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flopsdb.core.ids import versioned
+
 
 @dataclass(frozen=True)
 class Paper:
@@ -34,4 +36,4 @@ class Paper:
     @property
     def versioned_id(self) -> str:
         """``<id>v<n>``, the form PDF URLs are pinned to."""
-        return f"{self.arxiv_id}v{self.version}"
+        return versioned(self.arxiv_id, self.version)

@@ -22,7 +22,7 @@ import numpy as np
 from statsmodels.stats.inter_rater import cohens_kappa
 
 from flopsdb.curation.model import Rating
-from flopsdb.extract.candidate import KIND_FIELDS
+from flopsdb.core.kinds import KIND_FIELDS
 
 RECORD = "(record)"
 

@@ -21,7 +21,8 @@ from PIL import Image
 from flopsdb.curation.crop import locate_quote, render_page
 from flopsdb.curation.model import VERDICT_ACTIONS, Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
 from flopsdb.curation.projection import in_force
-from flopsdb.extract.candidate import KIND_FIELDS, Candidate
+from flopsdb.core.kinds import KIND_FIELDS
+from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
 from flopsdb.core.errors import CurationError, PDFError
 

@@ -8,13 +8,14 @@ events (the ``curated_facts`` view), so undo is one more event.
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from flopsdb.extract.candidate import KIND_FIELDS, STAGES, Candidate
+from flopsdb.core.ids import unversioned
+from flopsdb.core.kinds import KIND_FIELDS, MAX_TEXT, FieldValueError, kind_spec
+from flopsdb.extract.candidate import STAGES, Candidate
 from flopsdb.core.errors import CurationError
 
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")
@@ -60,63 +61,22 @@ class Session:
 
 
 def coerce_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Typed values for a kind's fields from edited text: numbers become numbers, "" becomes None,
-    ``true``/``false`` become booleans. Unknown keys are rejected with :class:`CurationError`."""
-    allowed = KIND_FIELDS.get(kind)
-    if allowed is None:
-        raise CurationError(f"unknown kind {kind!r}")
-    out: dict[str, Any] = {}
-    for key, raw in fields.items():
-        if key not in allowed:
-            raise CurationError(f"field {key!r} does not belong to kind {kind!r}")
-        value: Any = raw
-        if isinstance(raw, str):
-            text = raw.strip()
-            low = text.lower()
-            if text == "" or low in {"null", "none"}:
-                value = None
-            elif low in {"true", "false"}:
-                value = low == "true"
-            elif key == "value_text":
-                value = text
-            else:
-                try:
-                    number = float(text.replace(",", ""))
-                    value = int(number) if number.is_integer() and "." not in text and "e" not in low else number
-                except ValueError:
-                    value = text
-        out[key] = value
-    return out
-
-
-NUMBER_FIELDS: frozenset[str] = frozenset({"count", "hours", "hours_low", "hours_high", "value"})
-FLAG_FIELDS: frozenset[str] = frozenset({"approx", "own"})
-MAX_TEXT = 300
+    """Typed values for a kind's fields from edited text (``KindSpec.coerce``): numbers become numbers, "" becomes
+    None, ``true``/``false`` become booleans. Unknown kinds and keys are rejected with :class:`CurationError`."""
+    try:
+        return kind_spec(kind).coerce(fields)
+    except FieldValueError as exc:
+        raise CurationError(str(exc)) from None
 
 
 def check_fields(kind: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """``fields`` (after :func:`coerce_fields`) checked the way extracted values are typed: numbers
+    """``fields`` (after :func:`coerce_fields`) checked the way extracted values are (``KindSpec.check``): numbers
     finite (``count`` a whole number of at least 1, hours and parameter counts not negative), flags
     booleans, text at most 300 characters. Raises :class:`CurationError` naming the field."""
-    allowed = KIND_FIELDS.get(kind, ())
-    for key, value in fields.items():
-        if key not in allowed:
-            raise CurationError(f"field {key!r} does not belong to kind {kind!r}")
-        if value is None:
-            continue
-        if key in NUMBER_FIELDS:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise CurationError(f"field {key!r} must be a finite number, not {value!r}")
-            if key == "count" and (value < 1 or value != int(value)):
-                raise CurationError(f"field 'count' must be a whole number of at least 1, not {value!r}")
-            if (key.startswith("hours") or kind == "parameters") and value < 0:
-                raise CurationError(f"field {key!r} must not be negative, not {value!r}")
-        elif key in FLAG_FIELDS:
-            if not isinstance(value, bool):
-                raise CurationError(f"field {key!r} must be true or false, not {value!r}")
-        elif not isinstance(value, str) or len(value) > MAX_TEXT:
-            raise CurationError(f"field {key!r} must be text of at most {MAX_TEXT} characters")
-    return dict(fields)
+    try:
+        return kind_spec(kind).check(fields)
+    except FieldValueError as exc:
+        raise CurationError(str(exc)) from None
 
 
 def check_version(model: str | None, stage: str | None) -> tuple[str | None, str | None]:
@@ -217,7 +177,7 @@ class Item:
 
 def arxiv_url(paper: str) -> str | None:
     """The abstract page of an arXiv id, None for papers without one."""
-    head = paper.split("v")[0] if paper[:4].isdigit() else ""
+    head = unversioned(paper) if paper[:4].isdigit() else ""
     return f"https://arxiv.org/abs/{paper}" if head.replace(".", "").isdigit() and "." in head else None
 
 

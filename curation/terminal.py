@@ -15,7 +15,7 @@ from rich.text import Text
 
 from flopsdb.curation.model import Event, Item, coerce_fields, make_after, new_event_id
 from flopsdb.curation.store import ReviewStore
-from flopsdb.extract.candidate import KIND_FIELDS
+from flopsdb.core.kinds import KIND_FIELDS
 from flopsdb.core.errors import LeaseError
 
 KEYS_HELP = "a accept · x reject · e edit · space unsure · u undo · 1-9 alternative · q quit"

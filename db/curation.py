@@ -23,7 +23,7 @@ from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_r
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
 from flopsdb.db.runs import finish_run, start_run
-from flopsdb.db.store import Connection, Store
+from flopsdb.db.store import Connection, Store, unversioned_sql
 from flopsdb.extract.candidate import Candidate
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 
@@ -175,7 +175,7 @@ class DbReviewStore:
         rows = {r["candidate_id"]: r for r in _rows(
             con,
             "SELECT c.*, p.title AS paper_title FROM candidates c LEFT JOIN papers p"
-            " ON p.arxiv_id = regexp_replace(c.paper, 'v[0-9]+$', '') WHERE c.candidate_id IN (SELECT unnest($ids))",
+            f" ON p.arxiv_id = {unversioned_sql('c.paper')} WHERE c.candidate_id IN (SELECT unnest($ids))",
             {"ids": ids},
         )}
         papers = sorted({r["paper"] for r in rows.values()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from flopsdb.core.ids import split_version
 from flopsdb.db.store import Connection, scalar
 
 BACKOFF_BASE = timedelta(hours=12)
@@ -56,9 +57,11 @@ def unpark(con: Connection, item: str) -> int:
     including the download attempts counted for it. Returns how many parked or failing rows were cleared."""
     n = con.execute("SELECT count(*) FROM item_failures WHERE item = ?", [item]).fetchall()[0][0]
     con.execute("DELETE FROM item_failures WHERE item = ?", [item])
-    arxiv_id, _, version = item.rpartition("v")
-    if arxiv_id and version.isdigit():
-        con.execute("UPDATE downloads SET attempts = 0 WHERE arxiv_id = ? AND version = ? AND status <> 'ok'", [arxiv_id, int(version)])
+    try:
+        arxiv_id, version = split_version(item)
+    except ValueError:
+        return n
+    con.execute("UPDATE downloads SET attempts = 0 WHERE arxiv_id = ? AND version = ? AND status <> 'ok'", [arxiv_id, version])
     return n
 
 

@@ -6,11 +6,11 @@ db sits left of scaling, so it takes ``scaling.records.ModelRecord`` by shape (:
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Protocol, Sequence
 
 from flopsdb.db.facts import _dicts, _insert
-from flopsdb.db.store import Connection
+from flopsdb.core.ids import unversioned
+from flopsdb.db.store import Connection, unversioned_sql
 
 
 class RecordLike(Protocol):
@@ -40,8 +40,8 @@ def read_record_facts(con: Connection, *, paper: str | None = None) -> list[dict
            " FROM curated_facts c JOIN candidates k ON k.candidate_id = c.candidate_id")
     params: list[Any] = []
     if paper:
-        sql += " WHERE regexp_replace(c.paper, 'v[0-9]+$', '') = regexp_replace(?, 'v[0-9]+$', '')"
-        params.append(paper)
+        sql += f" WHERE {unversioned_sql('c.paper')} = ?"
+        params.append(unversioned(paper))
     rows = _dicts(con.execute(sql + " ORDER BY c.paper, c.fact_id", params))
     for r in rows:
         r["fields"] = json.loads(r["fields"]) if isinstance(r["fields"], str) else (r["fields"] or {})
@@ -51,7 +51,7 @@ def read_record_facts(con: Connection, *, paper: str | None = None) -> list[dict
 def read_paper_meta(con: Connection, papers: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Year, venue and domain per paper id (without version) from arXiv metadata (the ``papers`` row), else a
     reason why there is none. Keys are the ids as given, versions dropped."""
-    ids = sorted({re.sub(r"v\d+$", "", p.strip()) for p in papers})
+    ids = sorted({unversioned(p) for p in papers})
     out: dict[str, dict[str, Any]] = {}
     if not ids:
         return out
@@ -71,9 +71,10 @@ def read_paper_meta(con: Connection, papers: Sequence[str]) -> dict[str, dict[st
 
 def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
     """The PDF each paper's candidates were extracted from (paper id without version -> path), where recorded."""
-    ids = sorted({re.sub(r"v\d+$", "", p.strip()) for p in papers})
-    rows = con.execute("SELECT regexp_replace(paper, 'v[0-9]+$', '') AS paper, max(pdf_path) FROM candidates"
-                       " WHERE pdf_path IS NOT NULL AND list_contains(?, regexp_replace(paper, 'v[0-9]+$', ''))"
+    ids = sorted({unversioned(p) for p in papers})
+    base = unversioned_sql("paper")
+    rows = con.execute(f"SELECT {base} AS paper, max(pdf_path) FROM candidates"
+                       f" WHERE pdf_path IS NOT NULL AND list_contains(?, {base})"
                        " GROUP BY 1", [ids]).fetchall()
     return {r[0]: r[1] for r in rows}
 
@@ -81,8 +82,7 @@ def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
 def store_records(con: Connection, records: Sequence[RecordLike], *, run_id: str, paper: str | None = None) -> int:
     """Replace the stored records (all of them, or one paper's) with ``records``; returns how many were written."""
     if paper:
-        con.execute("DELETE FROM model_records WHERE regexp_replace(paper, 'v[0-9]+$', '') = regexp_replace(?, 'v[0-9]+$', '')",
-                    [paper])
+        con.execute(f"DELETE FROM model_records WHERE {unversioned_sql('paper')} = ?", [unversioned(paper)])
     else:
         con.execute("DELETE FROM model_records")
     cols = ("record_id", "paper", "model_key", "names", "year", "year_source", "year_reason", "venue", "parameters",
@@ -99,8 +99,8 @@ def read_records(con: Connection, *, paper: str | None = None, incomplete: bool 
     """Stored records (optionally one paper's, or only those lacking something), ``record`` decoded."""
     sql, params = "SELECT * FROM model_records WHERE true", []
     if paper:
-        sql += " AND regexp_replace(paper, 'v[0-9]+$', '') = regexp_replace(?, 'v[0-9]+$', '')"
-        params.append(paper)
+        sql += f" AND {unversioned_sql('paper')} = ?"
+        params.append(unversioned(paper))
     if incomplete:
         sql += " AND len(missing) > 0"
     rows = _dicts(con.execute(sql + " ORDER BY paper, model_key", params))

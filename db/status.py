@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flopsdb.core.ids import versioned
 from flopsdb.db.items import parked_items
 from flopsdb.db.runs import last_runs
 from flopsdb.db.store import Connection
@@ -30,7 +31,7 @@ def status_report(con: Connection) -> dict[str, Any]:
                          " UNION ALL SELECT 'source ' || coalesce(source, '?'), count(*) FROM papers GROUP BY source")
     downloads = _pairs(con, "SELECT kind || ' ' || status, count(*) FROM downloads GROUP BY ALL ORDER BY 1")
     failed = [
-        {"item": f"{a}v{v}", "kind": k, "attempts": n, "error": e, "at": t}
+        {"item": versioned(a, v), "kind": k, "attempts": n, "error": e, "at": t}
         for a, v, k, n, e, t in con.execute(
             "SELECT arxiv_id, version, kind, attempts, error, fetched_at FROM downloads WHERE status <> 'ok'"
             " ORDER BY fetched_at DESC LIMIT 10"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from flopsdb.core.ids import model_key as normalise_model
-from flopsdb.core.kinds import KIND_FIELDS, Kind, Stage
+from flopsdb.core.kinds import KIND_FIELDS, Kind, KindSpec, Stage, kind_spec
 from flopsdb.extract.document import Evidence
 
 KINDS: tuple[str, ...] = tuple(Kind)
@@ -48,10 +48,24 @@ class Candidate:
     def __post_init__(self) -> None:
         if self.model_key is None and self.model is not None:
             object.__setattr__(self, "model_key", normalise_model(self.model))
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown kind {self.kind!r}")
+        self.spec.check(self.fields, extra=True)
         if not 0.0 <= self.confidence <= 1.0:
             raise ValueError(f"confidence out of range: {self.confidence}")
+
+    @property
+    def spec(self) -> KindSpec:
+        """The registry entry of the candidate's kind (``flopsdb.core.kinds``); a ``ValueError`` for an unknown kind."""
+        return kind_spec(self.kind)
+
+    @property
+    def fact_key(self) -> tuple[object, ...]:
+        """What makes two candidates the same fact (values, not places): the kind's key over fields, model and stage."""
+        return self.spec.key(self.fields, self.model, self.stage)
+
+    @property
+    def summary(self) -> str:
+        """A one-line summary of the values for display (``8 x NVIDIA P100 (chip)``)."""
+        return self.spec.summary(self.fields)
 
     @property
     def candidate_id(self) -> str:
@@ -80,11 +94,12 @@ class Candidate:
             "confidence": round(self.confidence, 4),
             "extractor": self.extractor,
         }
-        for name in KIND_FIELDS[self.kind]:
+        spec = self.spec
+        for name in spec.fields:
             out[name] = self.fields.get(name)
         for name, value in self.fields.items():
             out.setdefault(name, value)
-        if self.kind == "result":
+        if spec.headline:
             out["headline"] = self.headline
             out["headline_reason"] = self.headline_reason
         if self.alternatives:

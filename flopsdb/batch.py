@@ -20,6 +20,7 @@ from flopsdb.db.store import Connection, Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
 from flopsdb.core.config import Config
+from flopsdb.core.ids import versioned
 
 
 @dataclass
@@ -107,9 +108,9 @@ def extract_pending(
 ) -> BatchOutcome:
     """Extract every downloaded PDF not yet extracted at its hash (and due, for past failures)."""
     with store.connect() as con:
-        pending = [(a, v, sha, path) for a, v, sha, path in pending_extractions(con, tuple(REGISTRY)) if is_due(con, f"{a}v{v}")]
+        pending = [(a, v, sha, path) for a, v, sha, path in pending_extractions(con, tuple(REGISTRY)) if is_due(con, versioned(a, v))]
     versions = {a: v for a, v, _, _ in pending}
     jobs = [(path, a) for a, _, _, path in pending]
     return extract_files(store, jobs, run_id=run_id, workers=workers, timeout=config.extract_timeout,
                          max_bytes=config.max_pdf_bytes,
-                         item_of=lambda r: f"{r.paper}v{versions.get(r.paper, 1)}")
+                         item_of=lambda r: versioned(r.paper, versions.get(r.paper, 1)))

@@ -10,20 +10,10 @@ from typing import Any
 
 import click
 
+from flopsdb.core.kinds import Kind, kind_spec
 from flopsdb.cli_common import App, Seconds, echo, pass_app, print_rows, progress_bar
 
 _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snippet")
-
-
-def _summary(c: dict) -> str:
-    kind = c["kind"]
-    if kind == "hardware":
-        return f"{c.get('count')} x {c.get('accelerator')} ({c.get('unit')})"
-    if kind == "training_time":
-        return f"{c.get('hours')} h {c.get('scope')}{' ~' if c.get('approx') else ''}"
-    if kind == "result":
-        return f"{c.get('dataset')} {c.get('metric')} {c.get('value')}{'' if c.get('own') else ' (baseline)'}"
-    return f"{c.get('value'):,.0f}" if isinstance(c.get("value"), (int, float)) else str(c.get("value"))
 
 
 @click.command("extract")
@@ -88,14 +78,14 @@ def _emit(outcome: Any, fmt: str, facts_only: bool, rows: list, select_facts: An
         echo(f"flopsdb: {outcome.path}: {outcome.error or outcome.reason}", err=True)
         return 1
     for w in outcome.warnings:
-        if w.startswith(("result", "hardware", "training_time", "parameters")):
+        if w.startswith(tuple(Kind)):
             echo(f"flopsdb: {outcome.path}: extractor failed: {w}", err=True)
     for c in select_facts(outcome.candidates) if facts_only else outcome.candidates:
         data = c.to_json()
         if fmt == "jsonl":
             click.echo(json.dumps(data, ensure_ascii=False, default=str))
         else:
-            rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], _summary(data),
+            rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], kind_spec(data["kind"]).summary(data),
                          data["snippet"][:70]))
     return 0
 

@@ -30,6 +30,7 @@ from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import CrawlError, FlopsdbError
+from flopsdb.core.ids import versioned
 
 Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""
@@ -414,7 +415,7 @@ def download_pdfs(
             with store.transaction() as con:
                 record_download_failure(con, arxiv_id, version, kind, url, reason, run_id)
             report.failed += 1
-            report.failures.append((f"{arxiv_id}v{version}", reason))
+            report.failures.append((versioned(arxiv_id, version), reason))
         else:
             with store.transaction() as con:
                 record_download(con, got, run_id)

@@ -16,6 +16,7 @@ from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_
 from flopsdb.db.store import Connection, Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
+from flopsdb.core.ids import split_version, versioned
 
 log = logging.getLogger("flopsdb.nightly")
 
@@ -84,7 +85,7 @@ def download(config: Config, store: Store, run_id: str, *, max_papers: int | Non
 
     step = StepReport("download")
     with store.connect() as con:
-        todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]
+        todo = [versioned(a, v) for a, v in papers_to_download(con, max_attempts=10**6)]
         due, waiting = _due(con, "download", todo)
     if max_papers is not None:
         due = due[:max_papers]
@@ -92,12 +93,12 @@ def download(config: Config, store: Store, run_id: str, *, max_papers: int | Non
     if not due:
         step.counts |= {"fetched": 0, "failed": 0}
         return step
-    report = download_pdfs(config, store, run_id=run_id, ids=[d.rsplit("v", 1)[0] for d in due])
+    report = download_pdfs(config, store, run_id=run_id, ids=[split_version(d)[0] for d in due])
     failed = dict(report.failures)
     for item in due:
-        arxiv_id, version = item.rsplit("v", 1)
+        arxiv_id, version = split_version(item)
         with store.transaction() as con:
-            if cached_download(con, arxiv_id, int(version)) is not None:
+            if cached_download(con, arxiv_id, version) is not None:
                 clear_failure(con, "download", item)
         if item in failed:
             step.failures.append(_fail(store, config, run_id, "download", item, failed[item]) | {"error": failed[item]})
@@ -136,7 +137,7 @@ def plan(con: Connection, config: Config, *, since: date | None, max_papers: int
     from flopsdb.db.papers import get_cursor
 
     cursors = {s: (get_cursor(con, f"arxiv-oai:{s}") or {}).get("cursor") for s in config.sets}
-    todo = [f"{a}v{v}" for a, v in papers_to_download(con, max_attempts=10**6)]
+    todo = [versioned(a, v) for a, v in papers_to_download(con, max_attempts=10**6)]
     due, waiting = _due(con, "download", todo)
     pending = len(pending_extractions(con, tuple(REGISTRY)))
     crawl_from = {s: (str(since) if since else (c or "the beginning")) for s, c in cursors.items()}

@@ -16,6 +16,7 @@ from typing import Any
 
 from flopsdb.extract.catalog import Catalog
 from flopsdb.core.errors import DataImportError, ScalingError
+from flopsdb.core.kinds import Kind
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
 
@@ -154,17 +155,17 @@ def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname
         value = _num(rec.get(column), what=column)
         if value is None:
             continue
-        staged.append(ImportedFact(fact_id=f"{entry}:result:{metric}", kind="result",
+        staged.append(ImportedFact(fact_id=f"{entry}:result:{metric}", kind=Kind.RESULT,
                                    fields={"task": bench, "dataset": bench, "metric": metric, "value": value,
                                            "value_text": rec.get(column, "").strip(), "scale": 100, "own": True},
                                    **common))
     params = _num(rec.get("parameters"), what="parameters")
     if params is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind="parameters", fields={"value": params}, **common))
+        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
     for block in _BLOCKS:
         secs = _num(rec.get(f"{block}_time_total_sec"), what=f"{block}_time_total_sec")
         if secs is not None:
-            staged.append(ImportedFact(fact_id=f"{entry}:training_time:{block}", kind="training_time",
+            staged.append(ImportedFact(fact_id=f"{entry}:training_time:{block}", kind=Kind.TRAINING_TIME,
                                        fields={"hours": secs / 3600.0, "scope": block,
                                                "text": (rec.get(f"{block}_time_total") or "").strip()}, **common))
         for dev in ("gpu", "tpu", "cpu"):
@@ -172,11 +173,11 @@ def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname
             amount = _num(rec.get(f"{block}_{dev}_amount"), what=f"{block}_{dev}_amount")
             ptp = _num(rec.get(f"{block}_{dev}_ptp_gflops") or rec.get(f"{block}_{dev}_ptp_flops"), what=f"{block}_{dev}_ptp")
             if model or amount is not None:
-                staged.append(ImportedFact(fact_id=f"{entry}:hardware:{block}:{dev}", kind="hardware",
+                staged.append(ImportedFact(fact_id=f"{entry}:hardware:{block}:{dev}", kind=Kind.HARDWARE,
                                            fields={"accelerator": model or None, "count": amount,
                                                    "unit": "board" if dev == "tpu" else "chip",
                                                    "ptp_gflops": ptp, "scope": block}, **common))
-    support = tuple(f.fact_id for f in staged if f.kind in ("hardware", "training_time"))
+    support = tuple(f.fact_id for f in staged if f.kind in (Kind.HARDWARE, Kind.TRAINING_TIME))
     for column, method in (("hardware_burden", "hardware"), ("network_operations", "operations")):
         flop = _num(rec.get(column), what=column)
         if flop is None:
@@ -252,17 +253,17 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     mfu = _num(rec.get("Hardware utilization (MFU)"), what="Hardware utilization (MFU)")
     precision = _precision(rec.get("Numerical format"))
     if params is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind="parameters", fields={"value": params}, **common))
+        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
     if size is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:dataset_size", kind="dataset_size",
                                    fields={"value": size, "dataset": (rec.get("Training dataset") or "").strip() or None}, **common))
     if hardware or qty is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:hardware", kind="hardware",
+        staged.append(ImportedFact(fact_id=f"{entry}:hardware", kind=Kind.HARDWARE,
                                    fields={"accelerator": hardware[0] if hardware else None, "all": hardware, "count": qty,
                                            "unit": "chip", "utilisation": mfu, "precision": precision},
                                    **common))
     if hours is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind="training_time",
+        staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind=Kind.TRAINING_TIME,
                                    fields={"hours": hours, "scope": "training"}, **common))
     if flop is not None:
         if flop <= 0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from flopsdb.core.ids import model_key
+from flopsdb.core.ids import model_key, unversioned
 from flopsdb.extract.taxonomy import load_taxonomy
 from flopsdb.scaling.benchmarks import Benchmark
 from flopsdb.scaling.fit import FitPoint
@@ -68,7 +68,7 @@ def to_error(value: float, bench: Benchmark, metric: str | None = None, dataset:
 
 def point_key(paper: str | None, model: str | None) -> tuple[str, str]:
     """The identity of a model across sources: the paper without its arXiv version and the normalised model name."""
-    base = re.sub(r"v\d+$", "", str(paper or "").strip())
+    base = unversioned(str(paper or ""))
     return _norm(base), model_key(model) or ""
 
 

@@ -17,17 +17,18 @@ Pure functions over the dict rows that ``db.records`` reads.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from flopsdb.core.errors import ScalingError
-from flopsdb.core.ids import model_key
+from flopsdb.core.ids import model_key, unversioned
+from flopsdb.core.kinds import KINDS, Kind
 from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
 
-_PER_MODEL = ("hardware", "training_time", "parameters")
+_PER_MODEL = tuple(kind for kind, spec in KINDS.items() if spec.per_model)
+"""The kinds of which a record holds one fact (the first linked): hardware, training time, parameters."""
 
 
 @dataclass
@@ -71,10 +72,6 @@ def _key(fact: Mapping[str, Any]) -> str | None:
     return fact.get("model_key") or None
 
 
-def _base(paper: str) -> str:
-    return re.sub(r"v\d+$", "", paper.strip())
-
-
 def _own(fact: Mapping[str, Any]) -> bool:
     return (fact.get("fields") or {}).get("own") is not False
 
@@ -102,22 +99,22 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
     records: dict[str, ModelRecord] = {}
     for f in facts:
         key = _key(f)
-        if key and f.get("scope") != "all_models" and (f["kind"] != "result" or _own(f)):
+        if key and f.get("scope") != "all_models" and (f["kind"] != Kind.RESULT or _own(f)):
             rec = records.setdefault(key, ModelRecord(paper=paper, model_key=key, names=[]))
             if f.get("model") and f["model"] not in rec.names:
                 rec.names.append(str(f["model"]))
     if not records:
         return []
-    headliners = {k for f in facts if f["kind"] == "result" and f.get("headline") and (k := _key(f)) in records}
+    headliners = {k for f in facts if f["kind"] == Kind.RESULT and f.get("headline") and (k := _key(f)) in records}
     main = next(iter(records)) if len(records) == 1 else (next(iter(headliners)) if len(headliners) == 1 else None)
     unassigned: list[str] = []
     shared: dict[str, list[Mapping[str, Any]]] = {k: [] for k in records}
-    unlinked_hw = [f for f in facts if f["kind"] == "hardware" and not _key(f) and f.get("scope") != "main_model"]
+    unlinked_hw = [f for f in facts if f["kind"] == Kind.HARDWARE and not _key(f) and f.get("scope") != "main_model"]
     for f in facts:
         key, scope = _key(f), f.get("scope")
         if len(unlinked_hw) == 1 and f is unlinked_hw[0]:
             scope = "all_models"
-        if f["kind"] == "result":
+        if f["kind"] == Kind.RESULT:
             if key in records and _own(f):
                 records[key].results.append({"fact_id": f["fact_id"], "model": f.get("model"),
                                              "benchmark": (f.get("fields") or {}).get("dataset")
@@ -141,10 +138,10 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
                 picked[f["kind"]] = f
             elif f["kind"] in _PER_MODEL:
                 rec.notes.append(f"{f['kind']} {f['fact_id']} not used: {picked[f['kind']]['fact_id']} comes first")
-        rec.hardware = _compact(picked["hardware"]) if "hardware" in picked else None
-        rec.training_time = _compact(picked["training_time"]) if "training_time" in picked else None
-        if "parameters" in picked:
-            value = (picked["parameters"].get("fields") or {}).get("value")
+        rec.hardware = _compact(picked[Kind.HARDWARE]) if Kind.HARDWARE in picked else None
+        rec.training_time = _compact(picked[Kind.TRAINING_TIME]) if Kind.TRAINING_TIME in picked else None
+        if Kind.PARAMETERS in picked:
+            value = (picked[Kind.PARAMETERS].get("fields") or {}).get("value")
             rec.parameters = float(value) if value is not None else None
         if unassigned:
             rec.notes.append(f"not linked to a model of the paper ({len(records)} models, no single main model): "
@@ -172,7 +169,7 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
             rec.year_reason = (meta or {}).get("reason") or f"no metadata for paper {paper} (no papers row, no PDF date)"
         rec.fact_ids = sorted({r["fact_id"] for r in rec.results}
                               | {x["fact_id"] for x in (rec.hardware, rec.training_time) if x}
-                              | ({picked["parameters"]["fact_id"]} if "parameters" in picked else set()))
+                              | ({picked[Kind.PARAMETERS]["fact_id"]} if Kind.PARAMETERS in picked else set()))
         out.append(rec)
     return out
 
@@ -189,7 +186,7 @@ def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping
         by_paper.setdefault(str(f["paper"]), []).append(f)
     out: list[ModelRecord] = []
     for paper, items in sorted(by_paper.items()):
-        out += _paper_records(paper, items, meta.get(_base(paper)), catalog, conventions, utilisation)
+        out += _paper_records(paper, items, meta.get(unversioned(paper)), catalog, conventions, utilisation)
     return out
 
 

@@ -52,3 +52,40 @@ def test_a_new_extractor_version_re_extracts_and_supersedes_unreviewed_candidate
         assert drop_superseded(con, "1706.03762", ["training_time.v1"]) == 0
         assert drop_superseded(con, "1706.03762", ["training_time.v2"]) == 1
         assert load_candidates(con, paper="1706.03762") == []
+
+
+def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version(config, store, tmp_path) -> None:
+    """A paper extracted by older extractors (v0) is pending again once the registry holds other versions: the nightly's
+    extract step re-runs it, replaces the unreviewed v0 candidates, records the current versions and then rests."""
+    import hashlib
+    import importlib.util
+    from dataclasses import replace
+    from pathlib import Path
+
+    from flopsdb.batch import extract_pending
+    from flopsdb.crawler.download import Downloaded
+    from flopsdb.db.downloads import record_download
+    from flopsdb.extract.pipeline import REGISTRY
+
+    spec = importlib.util.spec_from_file_location("make_pdf", Path(__file__).parent / "fixtures" / "extract" / "make_pdf.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    pdf = module.write_pdf(tmp_path / "1706.03762v5.pdf")
+    sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    old = replace(_candidate(), extractor="training_time.v0")
+    assert old.extractor not in REGISTRY
+    with store.transaction() as con:
+        run = start_run(con, "test")
+        record_download(con, Downloaded(arxiv_id="1706.03762", version=5, kind="pdf", url="http://127.0.0.1/x.pdf",
+                                        path=pdf, sha256=sha, bytes=pdf.stat().st_size, content_type="application/pdf"), run)
+        record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=[old.extractor])
+        store_candidates(con, [old], run_id=run)
+
+    first = extract_pending(config, store, run_id=run)
+    assert (first.files, first.failures, first.succeeded) == (1, [], ["1706.03762v5"])
+    with store.connect() as con:
+        back = load_candidates(con, paper="1706.03762")
+        extractors = con.execute("SELECT list_sort(extractors) FROM extractions WHERE sha256 = ?", [sha]).fetchone()[0]
+    assert back and old.candidate_id not in {c.candidate_id for c in back}
+    assert {c.extractor for c in back} <= set(REGISTRY) and extractors == sorted(REGISTRY)
+    assert extract_pending(config, store, run_id=run).files == 0

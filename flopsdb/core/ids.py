@@ -1,6 +1,8 @@
 """Identifiers: versioned arXiv ids and the normalised key of a model name.
 
-``VersionedId`` is the one place where ``2007.05558v2`` is parsed and formatted; ``model_key`` is the one
+``VersionedId`` is the one place where ``2007.05558v2`` is parsed and formatted (:func:`versioned`,
+:func:`split_version` and :func:`unversioned` are its short forms; ``db`` strips versions in SQL with the same
+:data:`VERSION_SUFFIX`); ``model_key`` is the one
 normalisation of a model's printed name, shared by extraction (the model a fact belongs to), the model records
 and the matching of curated records with imported datasets.
 """
@@ -12,7 +14,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_VERSIONED = re.compile(r"^(?P<id>.+?)v(?P<version>\d+)$")
+VERSION_SUFFIX = "v[0-9]+$"
+"""The pattern of a version suffix (``v5`` in ``1706.03762v5``), the same for Python's ``re`` and DuckDB's regexps."""
+
+_VERSIONED = re.compile(r"^(?P<id>.+?)v(?P<version>[0-9]+)$")
+_SUFFIX = re.compile(VERSION_SUFFIX)
 
 
 @dataclass(frozen=True, order=True)
@@ -37,6 +43,32 @@ class VersionedId:
     def component(self) -> str:
         """The component form: ``hardware.v2``."""
         return f"{self.id}.v{self.version}"
+
+
+def versioned(arxiv_id: str, version: int) -> str:
+    """``<id>v<n>``, the form PDF URLs, items and extracted papers are pinned to: ``versioned("1706.03762", 5)``
+    is ``"1706.03762v5"``."""
+    return VersionedId(arxiv_id, int(version)).arxiv()
+
+
+def split_version(text: str, default: int | None = None) -> tuple[str, int]:
+    """``(id, version)`` of ``<id>v<n>``; text without a version gets ``default`` (``ValueError`` when None).
+
+    >>> split_version("1706.03762v5"), split_version("hep-th/9901001", default=1)
+    (('1706.03762', 5), ('hep-th/9901001', 1))
+    """
+    try:
+        parsed = VersionedId.parse(text)
+    except ValueError:
+        if default is None:
+            raise
+        return text.strip(), default
+    return parsed.id, parsed.version
+
+
+def unversioned(paper: str) -> str:
+    """The id without its version suffix, if any: ``1706.03762v5`` and ``1706.03762`` both give ``1706.03762``."""
+    return _SUFFIX.sub("", paper.strip())
 
 
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "×": "x", "∗": "*"})
