@@ -10,17 +10,18 @@ configured API URL. On top: a strict XML check (truncated feeds are retried), ar
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import arxiv
 import requests
 from lxml import etree
 
+from flopsdb.core.errors import ArxivErrorFeed, FeedError
+from flopsdb.core.ids import split_version
 from flopsdb.crawler.download import pdf_url
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
-from flopsdb.core.errors import ArxivErrorFeed, FeedError
-from flopsdb.core.ids import split_version
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ENTRY_ID = re.compile(r"arxiv\.org/abs/(.+)$")
@@ -59,7 +60,7 @@ class _Client(arxiv.Client):
     def __init__(self, http: HttpClient, api_url: str, page_size: int, retries: int) -> None:
         super().__init__(page_size=page_size, delay_seconds=0.0, num_retries=retries)
         self.query_url_format = api_url.split("?")[0] + "?{}"
-        self._session = _Session(http)  # type: ignore[assignment]
+        self._session = _Session(http)
 
 
 def paper_from_result(result: arxiv.Result, pdf_base: str) -> Paper:

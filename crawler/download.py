@@ -15,16 +15,16 @@ import os
 import re
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import requests
 import urllib3
 
-from flopsdb.crawler.http import HttpClient
 from flopsdb.core.errors import DownloadError, NotAPDF
 from flopsdb.core.ids import versioned
+from flopsdb.crawler.http import HttpClient
 
 _CHUNK = 1 << 16
 _BODY_ERRORS = (

@@ -11,9 +11,10 @@ from __future__ import annotations
 import random
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
-from typing import Callable, ClassVar, Iterator, Mapping
+from typing import ClassVar
 
 import requests
 
@@ -57,7 +58,7 @@ class RateLimiter:
     for the whole process, so every arXiv request (OAI-PMH, API, PDFs, e-prints) shares one.
     """
 
-    _registry: ClassVar[dict[str, "RateLimiter"]] = {}
+    _registry: ClassVar[dict[str, RateLimiter]] = {}
     _registry_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, delay: float) -> None:
@@ -66,7 +67,7 @@ class RateLimiter:
         self._next_at = 0.0
 
     @classmethod
-    def shared(cls, name: str, delay: float) -> "RateLimiter":
+    def shared(cls, name: str, delay: float) -> RateLimiter:
         """The process-wide limiter called ``name`` (its delay updated to ``delay``)."""
         with cls._registry_lock:
             limiter = cls._registry.get(name)

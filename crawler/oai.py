@@ -8,19 +8,19 @@ comes from the ``<version>`` history of each arXivRaw record.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Iterator
 
 import requests
 from lxml import etree
 
+from flopsdb.core.errors import FeedError, OAIError
 from flopsdb.crawler.authors import parse_authors
 from flopsdb.crawler.download import pdf_url
 from flopsdb.crawler.http import HttpClient, Retryable
 from flopsdb.crawler.paper import Paper
-from flopsdb.core.errors import FeedError, OAIError
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 RAW_NS = "http://arxiv.org/OAI/arXivRaw/"

@@ -14,20 +14,21 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any, Iterator, Mapping
+from typing import IO, Any, cast
 
 import ijson
 import requests
 import urllib3
 
-from flopsdb.crawler.http import HttpClient
 from flopsdb.core.errors import FeedError, HTTPError
+from flopsdb.crawler.http import HttpClient
 
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _ARXIV_URL = re.compile(
@@ -182,7 +183,7 @@ def results_from_task(task: Mapping[str, Any], source: str, parents: tuple[str, 
 
 
 @contextmanager
-def _open(source: str | Path, client: HttpClient | None) -> Iterator[IO[bytes]]:
+def _open(source: str | Path, client: HttpClient | None) -> Iterator[io.BufferedReader]:
     """The dump's bytes, gunzipped when they start with the gzip magic; a URL is streamed (connecting
     with the client's retries)."""
     text = str(source)
@@ -197,10 +198,10 @@ def _open(source: str | Path, client: HttpClient | None) -> Iterator[IO[bytes]]:
             if not path.is_file():
                 raise FeedError(f"dump not found: {path}", url=text)
             raw = stack.enter_context(path.open("rb"))
-        buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
+        buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(cast(Any, raw))
         if buffered.peek(2)[:2] == b"\x1f\x8b":
             gz = stack.enter_context(gzip.GzipFile(fileobj=buffered))
-            yield io.BufferedReader(gz)  # type: ignore[arg-type]
+            yield io.BufferedReader(cast(Any, gz))
         else:
             yield buffered
 

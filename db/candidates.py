@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from flopsdb.db.store import Connection, scalar
 from flopsdb.extract.candidate import Candidate

@@ -11,13 +11,25 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
-from contextlib import contextmanager
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
+from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 from flopsdb.curation.model import (
-    VERDICT_ACTIONS, Disagreement, Event, Item, Rating, Session, User, make_after, new_event_id, role_allows, utcnow,
+    VERDICT_ACTIONS,
+    Disagreement,
+    Event,
+    Item,
+    Rating,
+    Session,
+    User,
+    make_after,
+    new_event_id,
+    role_allows,
+    utcnow,
 )
 from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
 from flopsdb.db import users as _users
@@ -25,7 +37,6 @@ from flopsdb.db.candidates import candidate_from_row, store_candidates
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Connection, Store, unversioned_sql
 from flopsdb.extract.candidate import Candidate
-from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
 
@@ -420,7 +431,7 @@ class DbReviewStore:
                        (SELECT count(*) FROM review_outcomes WHERE n_decided > 0),
                        (SELECT count(*) FROM review_outcomes o WHERE n_versions > 1
                           AND candidate_id NOT IN (SELECT candidate_id FROM adjudications)),
-                       (SELECT count(*) FROM curated_facts)""", {"now": utcnow()}).fetchone()
+                       (SELECT count(*) FROM curated_facts)""", {"now": utcnow()}).fetchone() or (0, 0, 0, 0, 0)
         total, leased, decided, disputed, curated = (int(v or 0) for v in row)
         return {"total": total, "pending": total - decided, "leased": leased, "decided": decided,
                 "disputed": disputed, "curated": curated}

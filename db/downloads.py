@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flopsdb.crawler.download import Downloaded
 from flopsdb.db.store import Connection
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def papers_to_download(con: Connection, *, kind: str = "pdf", max_attempts: int = 5, limit: int | None = None,

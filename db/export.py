@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from flopsdb.db.store import scalar, Store
 from flopsdb.core.errors import StoreError
+from flopsdb.db.store import Store, scalar
 
 EXPORT_RELATIONS: tuple[str, ...] = (
     "papers", "curated_facts", "imported_facts", "compute_estimates", "benchmark_results", "fit_inputs", "pwc_results",

@@ -1,6 +1,6 @@
 """Imported facts and compute estimates in DuckDB, and the inputs of fits.
 
-db sits left of scaling, so it takes the scaling stage's values by shape (the Protocols below).
+db sits left of scaling, so it takes the scaling stage's values by shape (the Protocols below, read-only so that frozen dataclasses match).
 
 Imported facts (Thompson et al., Epoch AI) are stored with their source file and row and are never
 human-confirmed (a CHECK constraint enforces it). Re-importing a file replaces that file's rows.
@@ -9,66 +9,99 @@ human-confirmed (a CHECK constraint enforces it). Re-importing a file replaces t
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping, Protocol, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import pandas as pd
 
 from flopsdb.db.store import Connection
 
+
 class FactRecord(Protocol):
     """An imported fact (``scaling.importers.ImportedFact`` has this shape; db does not import scaling)."""
 
-    fact_id: str
-    source: str
-    source_file: str
-    source_row: int
-    entry_id: str
-    kind: str
-    fields: Mapping[str, Any]
-    paper: str | None
-    model: str | None
-    year: int | None
-    benchmark: str | None
-    domain: str | None
+    @property
+    def fact_id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def source_file(self) -> str: ...
+    @property
+    def source_row(self) -> int: ...
+    @property
+    def entry_id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def fields(self) -> Mapping[str, Any]: ...
+    @property
+    def paper(self) -> str | None: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def benchmark(self) -> str | None: ...
+    @property
+    def domain(self) -> str | None: ...
 
 
 class EstimateRecord(Protocol):
     """A compute estimate (``scaling.compute.ComputeEstimate``)."""
 
-    flop: float
-    flop_low: float
-    flop_high: float
-    method: str
-    convention: str
-    quantity: str
-    fact_ids: Sequence[str]
-    assumptions: Mapping[str, Any]
+    @property
+    def flop(self) -> float: ...
+    @property
+    def flop_low(self) -> float: ...
+    @property
+    def flop_high(self) -> float: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def convention(self) -> str: ...
+    @property
+    def quantity(self) -> str: ...
+    @property
+    def fact_ids(self) -> Sequence[str]: ...
+    @property
+    def assumptions(self) -> Mapping[str, Any]: ...
 
 
 class EntryEstimate(Protocol):
     """An estimate tied to its entry (``scaling.importers.EstimateRow``)."""
 
-    entry_id: str
-    source: str
-    estimate: EstimateRecord
+    @property
+    def entry_id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def estimate(self) -> EstimateRecord: ...
 
 
 class FailureRecord(Protocol):
     """A row that could not be read (``scaling.importers.ImportFailure``)."""
 
-    source_file: str
-    source_row: int
-    reason: str
+    @property
+    def source_file(self) -> str: ...
+    @property
+    def source_row(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
 
 
 class BatchRecord(Protocol):
     """What an importer produced (``scaling.importers.ImportBatch``)."""
 
-    source: str
-    files: Sequence[str]
-    facts: Sequence[FactRecord]
-    estimates: Sequence[EntryEstimate]
-    failures: Sequence[FailureRecord]
+    @property
+    def source(self) -> str: ...
+    @property
+    def files(self) -> Sequence[str]: ...
+    @property
+    def facts(self) -> Sequence[FactRecord]: ...
+    @property
+    def estimates(self) -> Sequence[EntryEstimate]: ...
+    @property
+    def failures(self) -> Sequence[FailureRecord]: ...
 
 
 _FACT_COLS = ("fact_id", "source", "source_file", "source_row", "entry_id", "kind", "paper", "model", "year",

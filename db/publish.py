@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flopsdb.db.store import Connection, Store
+from flopsdb.db.store import Connection, Store, scalar
 
 CREDENTIAL_TABLES: frozenset[str] = frozenset({"users", "sessions"})
 _SKIP = CREDENTIAL_TABLES | {"schema_migrations"}
@@ -36,7 +36,7 @@ def publish(store: Store, target: Path) -> Path:
         with store.connect() as con:
             con.execute("ATTACH '{}' AS snapshot".format(str(tmp).replace("'", "''")))
             try:
-                live, made = _tables(con, con.execute("SELECT current_database()").fetchone()[0]), _tables(con, "snapshot")
+                live, made = _tables(con, scalar(con, "SELECT current_database()")), _tables(con, "snapshot")
                 con.execute("BEGIN TRANSACTION")
                 for table in sorted(live - _SKIP):
                     if table in made:

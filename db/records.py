@@ -6,10 +6,11 @@ db sits left of scaling, so it takes ``scaling.records.ModelRecord`` by shape (:
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from flopsdb.db.facts import _dicts, _insert
 from flopsdb.core.ids import unversioned
+from flopsdb.db.facts import _dicts, _insert
 from flopsdb.db.store import Connection, unversioned_sql
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from flopsdb.db.candidates import _COLUMNS
 from flopsdb.db.store import Connection, scalar

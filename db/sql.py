@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
-from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import QueryError, QueryTimeout
+from flopsdb.db.store import Store
 
 SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flopsdb.core.errors import CurationError
 from flopsdb.curation.auth import hash_password, new_token, token_digest, verify_password
 from flopsdb.curation.model import ROLES, Session, User, utcnow
 from flopsdb.db.store import Connection
-from flopsdb.core.errors import CurationError
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024

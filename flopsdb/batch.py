@@ -10,17 +10,17 @@ per file.
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
+from flopsdb.core.config import Config
+from flopsdb.core.ids import versioned
 from flopsdb.db.candidates import drop_superseded, pending_extractions, record_extraction, store_candidates
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
-from flopsdb.core.config import Config
-from flopsdb.core.ids import versioned
 
 
 @dataclass

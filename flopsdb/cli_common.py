@@ -7,17 +7,18 @@ import io
 import json
 import math
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import click
 
-from flopsdb.db.store import Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import StoreError
 from flopsdb.core.text import printable
+from flopsdb.db.store import Store
 
 NOTHING_YET = ("nothing here yet: no database in {home}. Start with `flopsdb nightly --offline-sample` (the shipped sample, "
                "no network) or `flopsdb nightly` (crawl arXiv).")
@@ -164,8 +165,16 @@ def progress_bar(app: App, label: str, total: int | None = None, unit: str = "fi
         yield Tracker()
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
     from rich.text import Text
 
     class _Rate(ProgressColumn):

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Iterator
 
 import click
 
-from flopsdb.db.status import status_report
 from flopsdb.cli_common import NOTHING_YET, App, echo, parse_date, pass_app, progress_bar
-from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
 from flopsdb.core.errors import CrawlError
+from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
+from flopsdb.db.status import status_report
 
 
 @contextmanager

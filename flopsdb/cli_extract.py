@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from flopsdb.core.kinds import Kind, kind_spec
 from flopsdb.cli_common import App, Seconds, echo, pass_app, print_rows, progress_bar
+from flopsdb.core.kinds import Kind, kind_spec
 
 _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snippet")
 
@@ -43,9 +43,9 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
       flopsdb extract ../shared/corpus/pdfs/ --store --quiet
     """
+    from flopsdb.db.runs import recording
     from flopsdb.extract.facts import select_facts
     from flopsdb.extract.pipeline import extract_file
-    from flopsdb.db.runs import recording
     from flopsdb.extraction import extract_and_store, pdf_files
 
     paths = pdf_files(files)
@@ -117,10 +117,9 @@ def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: t
       flopsdb evaluate --pdfs ../shared/corpus/pdfs --pdfs ../shared/corpus2/pdfs
       flopsdb evaluate --pdfs ../shared/corpus2/pdfs --half develop --mode facts --verbose
     """
+    from flopsdb.core.ids import half_of
     from flopsdb.extract.evaluate import MODES, evaluate_dir, format_report
     from flopsdb.extract.pipeline import extract_file
-
-    from flopsdb.core.ids import half_of
 
     halves = halves or ("develop", "validate")
     wanted = [p.stem for p in gold_dir.glob("*.jsonl")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from flopsdb.curation.interchange import FORMATS
 from flopsdb.cli_common import App, echo, pass_app, print_rows, progress_bar
 from flopsdb.core.errors import CurationError
+from flopsdb.curation.interchange import FORMATS
 
 
 @click.group("review", invoke_without_command=True)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from flopsdb.db.export import export_tables
-from flopsdb.db.sql import query_database, run_query, snapshot_staleness
 from flopsdb.cli_common import NOTHING_YET, App, Seconds, pass_app, print_rows, progress_bar
 from flopsdb.core.errors import StoreError
+from flopsdb.db.export import export_tables
+from flopsdb.db.sql import query_database, run_query, snapshot_staleness
 from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
 
 

@@ -10,15 +10,17 @@ that covers it in ONE transaction, so a crash can neither skip nor double papers
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
+from flopsdb.core.config import Config
+from flopsdb.core.errors import CrawlError, FlopsdbError, OAIError
+from flopsdb.core.ids import versioned
 from flopsdb.crawler.arxiv_api import ArxivApi
 from flopsdb.crawler.download import download_pdf, download_source, pdf_url
 from flopsdb.crawler.http import HttpClient, RateLimiter
-from flopsdb.core.errors import OAIError
 from flopsdb.crawler.oai import identify, list_records
 from flopsdb.crawler.paper import Paper
 from flopsdb.crawler.pwc import PwcApi, PwcResult, iter_results
@@ -28,9 +30,6 @@ from flopsdb.db.papers import get_cursor, mark_deleted, set_cursor, upsert_paper
 from flopsdb.db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config
-from flopsdb.core.errors import CrawlError, FlopsdbError
-from flopsdb.core.ids import versioned
 
 Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""
@@ -183,7 +182,7 @@ def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str
         try:
             for page in pages:
                 first_response = first_response or page.response_date
-                base = {"set": set_spec, "harvest_from": harvest_from, "response_date": first_response}
+                base: dict[str, object] = {"set": set_spec, "harvest_from": harvest_from, "response_date": first_response}
                 if page.resumption_token:
                     cursor = (source, done_cursor, {**base, "token": page.resumption_token})
                 else:

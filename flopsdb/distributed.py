@@ -14,22 +14,22 @@ a per-file time limit; on daemonic workers files are parsed in the worker itself
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from flopsdb.batch import extract_one
+from flopsdb.core.config import Config
 from flopsdb.db.candidates import candidate_row, pending_extractions
 from flopsdb.db.runs import recording
 from flopsdb.db.shards import load_shards
 from flopsdb.db.store import Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, paper_id_for
-from flopsdb.batch import extract_one
 from flopsdb.extraction import pdf_files
-from flopsdb.core.config import Config
 
 _s, _f, _i = pa.string(), pa.float64(), pa.int64()
 CANDIDATE_SCHEMA = pa.schema([

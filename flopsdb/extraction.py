@@ -7,14 +7,14 @@
 from __future__ import annotations
 
 import glob
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
+from flopsdb.batch import store_result
+from flopsdb.core.errors import ExtractError
 from flopsdb.db.store import Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
-from flopsdb.batch import store_result
-from flopsdb.core.errors import ExtractError
 
 
 def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str | None = None,

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
+from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, store_estimates, store_import
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Store
 from flopsdb.extract.catalog import Catalog, load_catalog
-from flopsdb.core.errors import FitError, ScalingError
-from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
-from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
-from flopsdb.scaling.fit import FitResult, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
-from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.records import records_from
-from flopsdb.scaling.fit import FitPoint, LinearFit
-from flopsdb.scaling.benchmarks import Transform
+from flopsdb.scaling.benchmarks import TRANSFORMS, Transform, resolve_benchmark
+from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
+from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
 

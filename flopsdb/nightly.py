@@ -13,19 +13,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from flopsdb import steps
+from flopsdb.core.config import Config
+from flopsdb.core.errors import FlopsdbError
 from flopsdb.db.items import parked_items
 from flopsdb.db.publish import publish
 from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config
-from flopsdb.core.errors import FlopsdbError
-from flopsdb import steps
 from flopsdb.lock import RunLock
 from flopsdb.steps import StepReport
 

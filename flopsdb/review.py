@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
+from flopsdb.core.config import Config
 from flopsdb.curation.agreement import FieldAgreement, agreement, extractor_precision
 from flopsdb.curation.interchange import ReviewRecord, collect_records, read_import, write_export
 from flopsdb.curation.queue import QueuePolicy
 from flopsdb.curation.web import WebSettings, create_app
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config
 
 
 def review_store(config: Config, store: Store | None = None) -> DbReviewStore:

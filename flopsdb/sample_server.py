@@ -21,7 +21,7 @@ def sample_dir() -> Path:
 
 
 class _Handler(BaseHTTPRequestHandler):
-    server: "_Server"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -102,7 +102,7 @@ class SampleServer:
             "sets": ("cs:cs:LG",),
         }
 
-    def __enter__(self) -> "SampleServer":
+    def __enter__(self) -> SampleServer:
         self._thread.start()
         return self
 

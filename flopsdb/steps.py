@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
-from flopsdb.db.store import Connection, Store
 from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
 from flopsdb.core.ids import split_version, versioned
+from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
+from flopsdb.db.store import Connection, Store
 
 log = logging.getLogger("flopsdb.nightly")
 
@@ -42,8 +42,8 @@ def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, erro
 
 def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None) -> StepReport:
     """Harvest arXiv from the stored cursors (or ``since``); load the Papers-with-Code dump when configured."""
-    from flopsdb.db.papers import get_cursor
     from flopsdb.crawl import crawl_arxiv, crawl_pwc
+    from flopsdb.db.papers import get_cursor
 
     step = StepReport("crawl")
     with store.connect() as con:
@@ -80,8 +80,8 @@ def _due(con: Connection, stage: str, items: list[str]) -> tuple[list[str], int]
 
 def download(config: Config, store: Store, run_id: str, *, max_papers: int | None) -> StepReport:
     """Fetch the PDFs of relevant papers not cached yet, skipping items inside their backoff window."""
-    from flopsdb.db.downloads import cached_download, papers_to_download
     from flopsdb.crawl import download_pdfs
+    from flopsdb.db.downloads import cached_download, papers_to_download
 
     step = StepReport("download")
     with store.connect() as con:
@@ -132,9 +132,9 @@ def enqueue(config: Config, store: Store, run_id: str) -> StepReport:
 def plan(con: Connection, config: Config, *, since: date | None, max_papers: int | None) -> list[StepReport]:
     """What a run would do, read from the database without writing or touching the network."""
     from flopsdb.db.candidates import pending_extractions
-    from flopsdb.extract.pipeline import REGISTRY
     from flopsdb.db.downloads import papers_to_download
     from flopsdb.db.papers import get_cursor
+    from flopsdb.extract.pipeline import REGISTRY
 
     cursors = {s: (get_cursor(con, f"arxiv-oai:{s}") or {}).get("cursor") for s in config.sets}
     todo = [versioned(a, v) for a, v in papers_to_download(con, max_attempts=10**6)]

@@ -12,13 +12,14 @@ its method, convention and assumptions.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from flopsdb.extract.catalog import Accelerator, Catalog
 from flopsdb.core.errors import ScalingError
+from flopsdb.extract.catalog import Accelerator, Catalog
 
 CONVENTIONS: tuple[str, ...] = ("thompson", "epoch")
 

@@ -15,8 +15,9 @@ Every result lists the fact ids of the points it used.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import statsmodels.api as sm
@@ -182,7 +183,7 @@ def year_fit(points: Sequence[FitPoint], transform: Transform, *, alpha: float =
     if len({p.year for p in pts}) < 2:
         raise FitError("a fit with a year control needs at least two distinct years")
     x, y = _xy(pts, transform)
-    years = np.array([float(p.year) for p in pts])
+    years = np.array([float(p.year) for p in pts if p.year is not None])
     res = sm.OLS(y, sm.add_constant(np.column_stack([x, years]))).fit()
     ci = res.conf_int(alpha)[1]
     return LinearFit(method="ols+year", n=len(pts), intercept=float(res.params[0]), slope=float(res.params[1]),

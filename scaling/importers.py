@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flopsdb.extract.catalog import Catalog
 from flopsdb.core.errors import DataImportError, ScalingError
 from flopsdb.core.kinds import Kind
+from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
 
@@ -148,7 +148,7 @@ def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname
     year = int(year_v) if year_v is not None else None
     paper = arxiv_id(rec.get("paper_link")) or (rec.get("title") or "").strip() or None
     entry = f"thompson:{bench}:{line}"
-    common = dict(source="thompson", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
+    common: dict[str, Any] = dict(source="thompson", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
                   year=year, benchmark=bench)
     staged: list[ImportedFact] = []
     for column, metric in metrics.items():
@@ -238,7 +238,7 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     paper = arxiv_id(rec.get("Link")) or arxiv_id(rec.get("Reference"))
     domain = (rec.get("Domain") or "").strip() or None
     entry = f"epoch:{line}"
-    common = dict(source="epoch", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
+    common: dict[str, Any] = dict(source="epoch", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
                   year=year, domain=domain)
     confidence = (rec.get("Confidence") or "").strip() or None
     staged: list[ImportedFact] = []

@@ -6,7 +6,8 @@ Pure functions over the dict rows that ``db.facts`` returns, so they are testabl
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.extract.taxonomy import load_taxonomy

@@ -35,7 +35,7 @@ def _metric(result: FitResult) -> tuple[str, str]:
 
 
 def _line(fit: LinearFit, transform_name: str, lc: np.ndarray) -> np.ndarray:
-    return np.asarray([TRANSFORMS[transform_name].inverse(v) for v in fit.predict(lc)], dtype=float)
+    return np.asarray([TRANSFORMS[transform_name].inverse(v) for v in np.atleast_1d(fit.predict(lc))], dtype=float)
 
 
 def plot_fit(result: FitResult, path: str | Path) -> Path:

@@ -17,8 +17,9 @@ Pure functions over the dict rows that ``db.records`` reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned

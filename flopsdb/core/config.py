@@ -16,8 +16,9 @@ import dataclasses
 import math
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Mapping
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import annotated_types as at

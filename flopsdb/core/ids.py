@@ -29,7 +29,7 @@ class VersionedId:
     version: int
 
     @classmethod
-    def parse(cls, text: str) -> "VersionedId":
+    def parse(cls, text: str) -> VersionedId:
         """Parse ``<id>v<N>`` or ``<name>.v<N>``; raises ``ValueError`` when there is no version."""
         m = _VERSIONED.match(text.strip())
         if not m:

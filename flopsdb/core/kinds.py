@@ -11,9 +11,10 @@ extractors asks :func:`kind_spec` instead of branching on a kind's name.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Callable, Mapping
+from typing import Any
 
 
 class Kind(StrEnum):
