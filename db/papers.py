@@ -111,25 +111,3 @@ def set_cursor(con: Connection, source: str, cursor: str | None, state: dict[str
         " run_id = excluded.run_id, updated_at = excluded.updated_at",
         [source, cursor, json.dumps(state), run_id, _now()],
     )
-
-
-def get_papers(con: Connection, ids: Sequence[str]) -> list[Paper]:
-    """The stored papers with these ids (unknown ids are left out)."""
-    if not ids:
-        return []
-    cur = con.execute(
-        "SELECT arxiv_id, version, title, abstract, authors, categories, first_version_date, updated_date, license,"
-        " pdf_url, comments, journal_ref, doi, source, affiliations FROM papers WHERE arxiv_id IN (SELECT unnest(?))",
-        [list(ids)],
-    )
-    out = []
-    for r in cur.fetchall():
-        out.append(Paper(r[0], r[1], r[2] or "", r[3] or "", tuple(r[4] or ()), tuple(r[5] or ()), r[6], r[7], r[8],
-                         r[9], r[10], r[11], r[12], r[13] or "oai",
-                         tuple(tuple(a) for a in json.loads(r[14])) if r[14] else ()))
-    return out
-
-
-def paper_count(con: Connection) -> int:
-    """How many papers are stored."""
-    return con.execute("SELECT count(*) FROM papers").fetchall()[0][0]

@@ -56,11 +56,6 @@ def mark_pwc_linked(con: Connection, run_id: str) -> int:
     return cur.fetchall()[0][0] if cur.description else 0
 
 
-def pwc_result_count(con: Connection) -> int:
-    """How many reference results are stored."""
-    return con.execute("SELECT count(*) FROM pwc_results").fetchall()[0][0]
-
-
 def linked_ids(con: Connection, ids: Sequence[str]) -> set[str]:
     """Those of ``ids`` that Papers with Code links to at least one stored result."""
     if not ids:

@@ -32,11 +32,6 @@ def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str
     return outcome
 
 
-def extract_many(paths: Iterable[str | Path], store: Store, run_id: str, *, names: Iterable[str] | None = None) -> list[ExtractionOutcome]:
-    """:func:`extract_and_store` over several files; each file's failure is recorded and the others go on."""
-    return [extract_and_store(p, store, run_id, names=names) for p in paths]
-
-
 def pdf_files(paths: Sequence[str | Path]) -> list[Path]:
     """Files named by ``paths``: a folder stands for its ``*.pdf`` (recursively), a pattern with ``*``, ``?`` or
     ``[`` for what it matches (``papers/*.pdf``, ``**/*.pdf``); other paths are kept as given (a missing file is

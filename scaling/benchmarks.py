@@ -52,7 +52,6 @@ class Transform:
     label: str
     forward: Callable[[float], float]
     inverse: Callable[[float], float]
-    log_x: bool = True
 
 
 TRANSFORMS: dict[str, Transform] = {
@@ -96,8 +95,3 @@ def resolve_benchmark(name: str) -> Benchmark:
         raise FitError("empty benchmark name")
     return Benchmark(key=name, title=name, thompson_file=None, metric="", metrics={}, scale=100.0,
                      polynomial="log10_error", exponential="error", aliases=(name,), metric_aliases=())
-
-
-def score_to_error(value: float, scale: float) -> float:
-    """The error of a score: ``1 - value/scale`` (scores on 0-100 or 0-1)."""
-    return 1.0 - value / scale
