@@ -10,7 +10,7 @@ from flopsdb.core.kinds import KIND_FIELDS, KINDS, FieldValueError, Kind, kind_s
 from flopsdb.curation.model import check_fields, coerce_fields
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
-from flopsdb.extract.pipeline import dedup
+from flopsdb.extract.pipeline import dedup, fact_key
 
 EV = Evidence(page=3, bbox=Box(10.0, 20.0, 200.0, 30.0), snippet="s", start=0, end=1)
 
@@ -41,6 +41,7 @@ def test_the_kind_key_decides_which_candidates_state_the_same_fact(kind: str, sa
     a, b, c = _c(kind, same), _c(kind, dict(same), page=9, confidence=0.9), _c(kind, other, page=5)
     assert a.fact_key == b.fact_key != c.fact_key
     assert a.fact_key[0] == kind
+    assert [fact_key(x) for x in (a, b, c)] == [x.fact_key for x in (a, b, c)]  # the pipeline's dedup agrees
     assert dedup([a, b, c]) == [b, c]
 
 
