@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 
 from flopsdb.core.errors import ScalingError  # noqa: E402
@@ -44,12 +46,32 @@ def plot_fit(result: FitResult, path: str | Path) -> Path:
     if out.suffix.lower() not in (".png", ".svg"):
         raise ScalingError(f"plot file must end in .png or .svg, not {out.name}")
     out.parent.mkdir(parents=True, exist_ok=True)
+    fig = draw_fit(result)
+    try:
+        fig.savefig(out, bbox_inches="tight")
+    finally:
+        plt.close(fig)
+    return out
+
+
+def draw_fit(result: FitResult) -> Figure:
+    """The figure of ``result`` (points by data source, fits, frontier, band, target); the caller closes it
+    (``matplotlib.pyplot.close(fig)``)."""
+    fig, ax = plt.subplots(figsize=(10.0, 5.5), dpi=120)
+    try:
+        _draw(fig, ax, result)
+    except BaseException:
+        plt.close(fig)
+        raise
+    return fig
+
+
+def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
     pts = result.points
     lc = np.log10([p.flop for p in pts])
     err = np.array([p.error for p in pts])
     hi = max(lc.max(), result.extrapolation["log10_flop"] if result.extrapolation else lc.max())
     grid = np.linspace(lc.min() - 0.3, hi + 0.3, 200)
-    fig, ax = plt.subplots(figsize=(10.0, 5.5), dpi=120)
     years = [p.year for p in pts]
     by_year = result.year_control is not None and any(y is not None for y in years)
     scatter = None
@@ -114,6 +136,3 @@ def plot_fit(result: FitResult, path: str | Path) -> Path:
     ax.grid(True, which="both", alpha=0.25)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.18 if scatter is not None else 1.01, 1.0), borderaxespad=0)
     fig.tight_layout()
-    fig.savefig(out, bbox_inches="tight")
-    plt.close(fig)
-    return out
