@@ -14,6 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from flopsdb.cli import main  # noqa: E402
 from flopsdb.curation.model import Event, make_after, new_event_id  # noqa: E402
@@ -81,7 +82,7 @@ def _check_axes(ax, title: str, metric: str, convention: str) -> None:
     xlabel, ylabel = ax.get_xlabel(), ax.get_ylabel()
     assert "[FLOP]" in xlabel and convention in xlabel, xlabel
     assert "compute: compute" not in xlabel
-    assert metric in ylabel and "error" in ylabel, ylabel
+    assert ylabel == f"error (1 − {metric})", ylabel
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     lo, hi = ax.get_ylim()
@@ -98,10 +99,21 @@ def _outside_axes(fig, ax) -> None:
     assert legend_box.x0 >= axes_box.x1 - 1, "the legend covers the plotting area"
 
 
+def _labels_apart(fig, ax) -> None:
+    """Frontier labels overlap no other label and stay inside the axes."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    boxes = [Text.get_window_extent(t, renderer) for t in ax.texts]  # the label's text, not its leader line
+    for i, a in enumerate(boxes):
+        assert frame.x0 <= a.x0 and a.x1 <= frame.x1 and frame.y0 <= a.y0 and a.y1 <= frame.y1, ax.texts[i].get_text()
+        for j in range(i):
+            assert not a.overlaps(boxes[j]), (ax.texts[i].get_text(), ax.texts[j].get_text())
+
+
 def test_thompson_imagenet_main_fit(imported, figures) -> None:
     res = run_fit(imported, FitOptions(benchmark="imagenet", source="thompson", variants=False))
     fig, ax = _drawn(res, figures)
-    _check_axes(ax, "ImageNet top-1", "top-1", "hardware burden")
+    _check_axes(ax, "ImageNet top-1", "top-1 accuracy", "hardware burden")
     labels = _legend(ax)
     n = len(res.points)
     assert f"{SOURCE_NAMES['thompson']} (n={n})" in labels, labels
@@ -136,6 +148,7 @@ def test_variants_colour_by_year_and_label_the_frontier(imported, figures) -> No
     written = {t.get_text() for t in ax.texts}
     assert expected and expected <= written, (expected, written)
     assert len(written) == len(expected), "labels on points that are not on the frontier"
+    _labels_apart(fig, ax)
     _outside_axes(fig, ax)
 
 
@@ -203,3 +216,30 @@ def test_fit_json_points(imported) -> None:
     p = doc["points"][0]
     assert {"compute", "error", "model", "year", "result_source", "compute_source", "fact_ids"} <= set(p)
     assert p["compute"] > 0 and 0 < p["error"] < 1 and p["result_source"] == "thompson"
+
+
+def test_clustered_frontier_labels_do_not_overlap(figures) -> None:
+    from flopsdb.scaling.benchmarks import TRANSFORMS
+    from flopsdb.scaling.fit import FitPoint, FitResult, ols_fit
+
+    # eight frontier models within a factor 1.25 of compute and 0.03 of error (a crowded corner of a real leaderboard)
+    pts = [FitPoint(flop=1e19 * 1.03 ** i, error=0.30 - 0.004 * i, fact_ids=(f"f-{i}",), model=f"Model-{i}-large", year=2018 + i % 4,
+                    source="thompson", result_source="thompson") for i in range(8)]
+    pts += [FitPoint(flop=10 ** (20 + i / 2), error=0.2 - 0.02 * i, fact_ids=(f"g-{i}",), model=f"Far-{i}", year=2020,
+                     source="thompson", result_source="thompson") for i in range(4)]
+    tr = TRANSFORMS["log10_error"]
+    front = pareto_front(pts)
+    res = FitResult(benchmark="imagenet", form="polynomial", x="hardware_burden", y_transform="log10_error", convention="thompson",
+                    source="thompson", main=ols_fit(pts, tr), points=pts, pareto_ids=[p.fact_ids[0] for p in front])
+    fig, ax = _drawn(res, figures)
+    assert {t.get_text() for t in ax.texts} == {f"{p.model} ({p.year})" for p in front}
+    assert len(front) >= 8
+    _labels_apart(fig, ax)
+
+
+def test_results_and_compute_from_different_sources_say_both() -> None:
+    from flopsdb.scaling.plot import source_label
+
+    assert source_label("thompson", "epoch", 23) == "Thompson et al. (2022) results, Epoch AI compute (n=23)"
+    assert source_label("thompson", "thompson", 36) == "Thompson et al. (2022) (n=36)"
+    assert source_label(None, "curated", 4) == "curated (flopsdb review) (n=4)"
