@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
+from matplotlib.ticker import FormatStrFormatter, FuncFormatter, LogLocator, MaxNLocator, NullFormatter  # noqa: E402
 
 from flopsdb.core.errors import ScalingError  # noqa: E402
 from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark  # noqa: E402
@@ -127,7 +127,11 @@ def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
             ax.scatter(10 ** lc[mask], err[mask], s=18, alpha=0.75, color=_SOURCE_COLOURS.get(src, "tab:gray"),
                        marker=_SOURCE_MARKERS.get(src, "o"), label=label)
     if scatter is not None:
-        fig.colorbar(scatter, ax=ax, pad=0.01).set_label("publication year")
+        bar = fig.colorbar(scatter, ax=ax, pad=0.01)
+        bar.set_label("publication year")
+        bar.locator = MaxNLocator(integer=True)  # whole years, never 2017.5
+        bar.formatter = FormatStrFormatter("%d")
+        bar.update_ticks()
     pareto = set(result.pareto_ids)
     pm = np.array([p.fact_ids[0] in pareto for p in pts])
     if pm.any():

@@ -140,6 +140,8 @@ def test_variants_colour_by_year_and_label_the_frontier(imported, figures) -> No
         assert any(lbl.startswith("saturating:") for lbl in labels), labels
     colourbars = [a for a in fig.axes if a is not ax]
     assert len(colourbars) == 1 and colourbars[0].get_ylabel() == "publication year"
+    years = [t.get_text() for t in colourbars[0].get_yticklabels() if t.get_text()]
+    assert years and all(re.fullmatch(r"(19|20)\d\d", y) for y in years), f"colour bar ticks are not whole years: {years}"
     pts = next(c for c in ax.collections if isinstance(c, PathCollection) and c.get_label().startswith(SOURCE_NAMES["thompson"]))
     assert sorted(pts.get_array().tolist()) == sorted(float(p.year) for p in res.points)
     front = pareto_front(res.points)
@@ -243,3 +245,18 @@ def test_results_and_compute_from_different_sources_say_both() -> None:
     assert source_label("thompson", "epoch", 23) == "Thompson et al. (2022) results, Epoch AI compute (n=23)"
     assert source_label("thompson", "thompson", 36) == "Thompson et al. (2022) (n=36)"
     assert source_label(None, "curated", 4) == "curated (flopsdb review) (n=4)"
+
+
+def test_a_short_span_of_years_is_coloured_in_whole_years(figures) -> None:
+    from flopsdb.scaling.benchmarks import TRANSFORMS
+    from flopsdb.scaling.fit import FitPoint, FitResult, ols_fit, year_fit
+
+    tr = TRANSFORMS["log10_error"]
+    pts = [FitPoint(flop=10 ** (18 + i / 3), error=0.3 * 0.93 ** i * (1.05 if i % 2 else 0.96), fact_ids=(f"f-{i}",), model=f"M{i}",
+                    year=2019 + i % 3, source="thompson", result_source="thompson") for i in range(9)]
+    res = FitResult(benchmark="squad1.1", form="polynomial", x="hardware_burden", y_transform="log10_error", convention="thompson",
+                    source="thompson", main=ols_fit(pts, tr), points=pts, year_control=year_fit(pts, tr))
+    fig, ax = _drawn(res, figures)
+    bar = next(a for a in fig.axes if a is not ax)
+    years = [t.get_text() for t in bar.get_yticklabels() if t.get_text()]
+    assert years and set(years) <= {"2019", "2020", "2021"}, years
