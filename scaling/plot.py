@@ -19,9 +19,10 @@ from flopsdb.core.errors import ScalingError  # noqa: E402
 from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark  # noqa: E402
 from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit  # noqa: E402
 
-_SOURCE_COLOURS = {"thompson": "tab:blue", "epoch": "tab:green", "curated": "tab:purple"}
-_SOURCE_MARKERS = {"thompson": "o", "epoch": "s", "curated": "D"}
-SOURCE_NAMES: dict[str, str] = {"thompson": "Thompson et al. (2022)", "epoch": "Epoch AI", "curated": "curated (flopsdb review)"}
+_SOURCE_COLOURS = {"thompson": "tab:blue", "epoch": "tab:green", "curated": "tab:purple", "sample": "tab:cyan"}
+_SOURCE_MARKERS = {"thompson": "o", "epoch": "s", "curated": "D", "sample": "^"}
+SOURCE_NAMES: dict[str, str] = {"thompson": "Thompson et al. (2022)", "epoch": "Epoch AI", "curated": "curated (flopsdb review)",
+                                "sample": "flopsdb sample (published runs)"}
 _CONVENTIONS = {"thompson": "hardware burden: chips x peak FLOP/s x time, no utilisation (Thompson et al.)",
                 "epoch": "chips x peak FLOP/s x time x utilisation (Epoch AI)",
                 "operations": "operation counting: forward FLOP x 3 x epochs x examples"}
