@@ -124,9 +124,6 @@ def backfill(app: App, pdfs: tuple[Path, ...], scheduler: str | None, workers: i
     sys.exit(1 if report.failures else 0)
 
 
-DEMO_SQL = ("SELECT model, year, value AS top1_percent, flop FROM fit_inputs WHERE result_source = 'sample' AND metric = 'top1' "
-            "ORDER BY flop")
-"""The query ``flopsdb demo`` suggests (the sample's dataset, point by point)."""
 
 
 @click.command()
@@ -148,6 +145,7 @@ def demo(app: App, plot_path: Path | None) -> None:
     """
     from flopsdb.core.errors import FlopsdbError
     from flopsdb.db.publish import publish as publish_snapshot
+    from flopsdb.db.sql import SAMPLE_QUERY
     from flopsdb.db.store import Store
     from flopsdb.fitting import FitOptions, import_thompson, run_fit
     from flopsdb.sample_server import sample_dir
@@ -181,7 +179,7 @@ def demo(app: App, plot_path: Path | None) -> None:
     app.say(f"  flopsdb --home {home} users add alice --role annotator   # asks for a password")
     app.say(f"  flopsdb --home {home} review serve                        # open http://127.0.0.1:8765/ and review the "
             f"{waiting} candidates waiting")
-    app.say(f"  flopsdb --home {home} sql \"{DEMO_SQL}\"")
+    app.say(f"  flopsdb --home {home} sql \"{SAMPLE_QUERY}\"")
     app.say(f"  flopsdb --home {home} fit --source sample --target-error 0.05 --plot fit.png")
     app.say("  flopsdb nightly                                          # the real job: crawl arXiv (needs the network)")
     sys.exit(0)
