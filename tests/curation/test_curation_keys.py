@@ -4,6 +4,7 @@ child process on a pty, over a real DuckDB store; keys typed quickly or ahead ar
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import re
@@ -154,6 +155,20 @@ def test_an_arrow_key_is_one_unknown_key_and_the_next_key_still_counts(queue, te
     line = text[text.index("unknown key"):].splitlines()[0]
     assert text.count("unknown key") == 1 and "x1b[A" in line, line
     assert [e.action for e in queue.events(annotator="ann1")] == ["accept"]
+
+
+def test_edit_prompts_read_lines_typed_ahead_then_keys_resume(queue, term: Pty) -> None:
+    term.wait_for(READY)
+    assert b"hardware" in term.out  # the first item is a hardware candidate: accelerator, count, unit, model, stage
+    term.send(b"e" + b"NVIDIA A100\n" + b"\n" * 4 + b"x")  # edit the accelerator, keep the rest, then reject the next item
+    term.wait_for(READY, count=3)
+    term.send(b"q")
+    assert term.finish() == 0, term.tail()
+    text = term.text()
+    assert "unknown key" not in text
+    events = queue.events(annotator="ann1")
+    assert [e.action for e in events] == ["correct", "reject"], text[-2000:]
+    assert json.loads(events[0].after)["fields"]["accelerator"] == "NVIDIA A100"
 
 
 def test_the_terminal_mode_is_restored_at_the_end(queue, term: Pty) -> None:
