@@ -1,7 +1,7 @@
 """The terminal reviewer: one annotator, the same keys and the same events as the web page.
 
 :func:`review_terminal` reads single keys from ``read_key`` and edited values from ``ask`` (the CLI
-passes ``click.getchar`` and ``click.prompt``; tests pass scripted readers) and draws with rich.
+passes a ``curation.keys.KeyReader`` and ``click.prompt``; tests pass scripted readers) and draws with rich.
 """
 
 from __future__ import annotations

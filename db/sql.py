@@ -20,6 +20,10 @@ from flopsdb.core.config import Config
 from flopsdb.core.errors import QueryError, QueryTimeout
 from flopsdb.db.store import Store
 
+SAMPLE_QUERY = ("SELECT model, year, value AS top1_percent, flop FROM fit_inputs WHERE result_source = 'sample' AND metric = 'top1' "
+                "ORDER BY flop")
+"""A first query to try on the shipped sample's database (``flopsdb demo`` prints it): its dataset, point by point."""
+
 SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
 
 

@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("flopsdb.cli_scaling:export_cmd", "Export the dataset and the scaling views, one file per relation (published snapshot if any)."),
     "nightly": ("flopsdb.cli_nightly:nightly", "Crawl, download, extract, enqueue and publish: the job cron runs every night."),
     "publish": ("flopsdb.cli_nightly:publish", "Publish a snapshot of the live database for analysts (atomic swap)."),
+    "demo": ("flopsdb.cli_nightly:demo", "The first run: the shipped sample through the whole pipeline and a fit, no network; then what to do next."),
     "backfill": ("flopsdb.cli_nightly:backfill", "Extract many PDFs on a Dask cluster: each task writes a Parquet shard, then DuckDB loads them."),
 }
 """Every top-level command: name -> (``module:attribute``, the summary ``flopsdb --help`` prints)."""

@@ -1,4 +1,4 @@
-"""CLI verbs of the nightly job: ``nightly``, ``publish``, ``backfill``."""
+"""CLI verbs of the nightly job: ``nightly``, ``publish``, ``backfill``, and ``demo`` (the first run on the shipped sample)."""
 
 from __future__ import annotations
 
@@ -124,4 +124,65 @@ def backfill(app: App, pdfs: tuple[Path, ...], scheduler: str | None, workers: i
     sys.exit(1 if report.failures else 0)
 
 
-COMMANDS: list[click.Command] = [nightly, publish, backfill]
+
+
+@click.command()
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where the plot goes (.png or .svg; default <home>/sample/demo-imagenet.png).")
+@pass_app
+def demo(app: App, plot_path: Path | None) -> None:
+    """The first run: the shipped sample through the whole pipeline and a fit, no network; then what to do next.
+
+    Runs the real nightly (crawl, download, extract, enqueue, publish) against a local server that serves the
+    shipped sample, in <home>/sample; imports the sample's dataset (nine published ImageNet training runs,
+    written from their papers; source `sample`); fits ImageNet error against hardware burden; writes a plot;
+    and prints the commands to review the queue, query the database and see the plot.
+
+    \b
+    Example:
+      flopsdb demo
+      flopsdb --home /tmp/try demo --plot /tmp/try/fit.svg
+    """
+    from flopsdb.core.errors import FlopsdbError
+    from flopsdb.db.publish import publish as publish_snapshot
+    from flopsdb.db.sql import SAMPLE_QUERY
+    from flopsdb.db.store import Store
+    from flopsdb.fitting import FitOptions, import_thompson, run_fit
+    from flopsdb.sample_server import sample_dir
+    from flopsdb.scaling.plot import plot_fit
+
+    config, report = run_offline_sample(app)
+    if report.exit_status == 2:
+        echo(f"flopsdb: error: {report.error}", err=True)
+        sys.exit(2)
+    app.say(report.summary())
+    if report.failures:
+        app.say(f"  (the sample has {len(report.failures)} broken item(s) on purpose, to show how failures are recorded and retried)")
+    store = Store(config.db_path)
+    counts = import_thompson(store, sample_dir() / "datasets", source="sample")
+    try:
+        result = run_fit(store, FitOptions(benchmark="imagenet", x="hardware_burden", source="sample", target_error=0.1,
+                                           bootstrap=50))
+    except FlopsdbError as exc:
+        echo(f"flopsdb: error: the sample's fit failed: {exc}", err=True)
+        sys.exit(1)
+    plot = plot_fit(result, plot_path or config.home / "demo-imagenet.png")
+    publish_snapshot(store, config.published_path)
+    m, ex = result.main, result.extrapolation or {}
+    waiting = next((st.counts.get("awaiting_review", 0) for st in report.steps if st.name == "enqueue"), 0)
+    home = config.home
+    app.say(f"\nimported the sample's dataset: {counts['facts']} facts of {m.n} ImageNet training runs (source 'sample')")
+    app.say(f"fit: log10(top-1 error) = {m.intercept:.3f} {m.slope:+.4f} x log10(FLOP), R² {m.r2:.3f}, n {m.n}"
+            + (f"; 10% error would take 10^{ex['log10_flop']:.1f} FLOP" if ex.get("log10_flop") is not None else ""))
+    app.say(f"plot: {plot}")
+    app.say("\nWhat next (the sample's data is in " + str(home) + "):")
+    app.say(f"  flopsdb --home {home} users add alice --role annotator   # asks for a password")
+    app.say(f"  flopsdb --home {home} review serve                        # open http://127.0.0.1:8765/ and review the "
+            f"{waiting} candidates waiting")
+    app.say(f"  flopsdb --home {home} sql \"{SAMPLE_QUERY}\"")
+    app.say(f"  flopsdb --home {home} fit --source sample --target-error 0.05 --plot fit.png")
+    app.say("  flopsdb nightly                                          # the real job: crawl arXiv (needs the network)")
+    sys.exit(0)
+
+
+COMMANDS: list[click.Command] = [nightly, publish, backfill, demo]

@@ -29,6 +29,7 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None) ->
     """
     if ctx.invoked_subcommand is not None:
         return
+    from flopsdb.curation.keys import KeyReader
     from flopsdb.curation.terminal import review_terminal
     from flopsdb.review import review_store
 
@@ -36,8 +37,12 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None) ->
     rs = review_store(app.config, app.existing_store)
     if name not in {u.name for u in rs.users()}:
         raise CurationError(f"no user {name!r}; add one with: flopsdb users add {name} --role annotator")
-    counts = review_terminal(rs, name, read_key=click.getchar,
-                             ask=lambda k, v: click.prompt(k, default=v, show_default=True), limit=limit)
+    with KeyReader() as keys:  # one key at a time, type-ahead kept, no echo (curation/keys.py)
+        def ask(field: str, value: str) -> str:
+            with keys.cooked():
+                return click.prompt(field, default=value, show_default=True)
+
+        counts = review_terminal(rs, name, read_key=keys.read_key, ask=ask, limit=limit)
     app.say("saved: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"))
 
 

@@ -22,7 +22,8 @@ from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
 
 X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute")
-SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "all")
+SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
+"""Where fit points come from; ``all`` is the real sources (thompson, epoch, curated), never the shipped ``sample``."""
 
 
 def _store_batch(store: Store, batch: ImportBatch, command: str) -> dict[str, Any]:
@@ -33,9 +34,11 @@ def _store_batch(store: Store, batch: ImportBatch, command: str) -> dict[str, An
     return {"run_id": run_id, **counts, "failure_reasons": [f"{f.source_file}:{f.source_row}: {f.reason}" for f in batch.failures]}
 
 
-def import_thompson(store: Store, directory: str | Path) -> dict[str, Any]:
-    """Parse and store the Thompson et al. CSVs in ``directory``; returns counts, run id and failure reasons."""
-    return _store_batch(store, parse_thompson(directory), f"import thompson {directory}")
+def import_thompson(store: Store, directory: str | Path, *, source: str = "thompson") -> dict[str, Any]:
+    """Parse and store the Thompson et al. CSVs in ``directory``; returns counts, run id and failure reasons.
+    ``source`` labels the rows (``sample`` for the shipped sample's dataset in the same format)."""
+    return _store_batch(store, parse_thompson(directory, source=source), f"import thompson {directory}"
+                        + ("" if source == "thompson" else f" (as {source})"))
 
 
 def import_epoch(store: Store, file: str | Path, *, catalog: Catalog | None = None) -> dict[str, Any]:

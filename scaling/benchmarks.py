@@ -22,7 +22,8 @@ DATA = Path(__file__).parent / "data"
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One benchmark: its key (``imagenet``), title, metric, scale and default y transforms."""
+    """One benchmark: its key (``imagenet``), title, metric, scale and default y transforms; ``metric_name`` is the
+    metric as a reader knows it (``top-1 accuracy``, ``EM``), the score whose complement is the error."""
 
     key: str
     title: str
@@ -34,6 +35,7 @@ class Benchmark:
     exponential: str
     aliases: tuple[str, ...]
     metric_aliases: tuple[str, ...]
+    metric_name: str = "score"
 
     def transform(self, form: str) -> str:
         """The paper's y transform for ``form`` (``polynomial`` or ``exponential``)."""
@@ -75,6 +77,7 @@ def load_benchmarks() -> dict[str, Benchmark]:
             key=key, title=v["title"], thompson_file=v.get("thompson_file"), metric=v["metric"],
             metrics=dict(v.get("metrics", {})), scale=float(v.get("scale", 100)), polynomial=v["polynomial"],
             exponential=v["exponential"], aliases=tuple(v.get("aliases", ())), metric_aliases=tuple(v.get("metric_aliases", ())),
+            metric_name=v.get("metric_name", "score"),
         )
         for key, v in raw.items()
     }

@@ -107,8 +107,11 @@ def _read_thompson_file(path: Path) -> tuple[list[str], list[list[str]]]:
     return [c.strip() for c in rows[0]], rows[4:]
 
 
-def parse_thompson(directory: str | Path) -> ImportBatch:
+def parse_thompson(directory: str | Path, *, source: str = "thompson") -> ImportBatch:
     """Parse the authors' six CSVs in ``directory`` (files named in ``scaling/data/benchmarks.json``).
+
+    ``source`` names where the rows come from (``thompson`` for the authors' data; another name for a
+    dataset in the same format, such as the shipped sample's, so it is never mistaken for theirs).
 
     Each row (line 5 on; line numbers are kept) becomes facts sharing one ``entry_id``: a ``result``
     per metric column, ``compute`` facts for network_operations / hardware_burden (as the authors
@@ -118,7 +121,7 @@ def parse_thompson(directory: str | Path) -> ImportBatch:
     folder = Path(directory)
     if not folder.is_dir():
         raise DataImportError(f"not a directory: {folder}")
-    batch = ImportBatch(source="thompson")
+    batch = ImportBatch(source=source)
     found = False
     for bench in load_benchmarks().values():
         if not bench.thompson_file or not (folder / bench.thompson_file).is_file():
@@ -132,7 +135,7 @@ def parse_thompson(directory: str | Path) -> ImportBatch:
             if not any(c.strip() for c in row):
                 continue
             try:
-                _thompson_row(batch, bench.key, bench.metrics, path.name, line, dict(zip(header, row)))
+                _thompson_row(batch, bench.key, bench.metrics, path.name, line, dict(zip(header, row)), source=source)
             except ValueError as exc:
                 batch.failures.append(ImportFailure(path.name, line, str(exc)))
     if not found:
@@ -140,15 +143,16 @@ def parse_thompson(directory: str | Path) -> ImportBatch:
     return batch
 
 
-def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname: str, line: int, rec: dict[str, str]) -> None:
+def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname: str, line: int, rec: dict[str, str], *,
+                  source: str = "thompson") -> None:
     name = (rec.get("name") or "").strip()
     if not name:
         raise ValueError("row has no model name")
     year_v = _num(rec.get("year"), what="year")
     year = int(year_v) if year_v is not None else None
     paper = arxiv_id(rec.get("paper_link")) or (rec.get("title") or "").strip() or None
-    entry = f"thompson:{bench}:{line}"
-    common: dict[str, Any] = dict(source="thompson", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
+    entry = f"{source}:{bench}:{line}"
+    common: dict[str, Any] = dict(source=source, source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
                   year=year, benchmark=bench)
     staged: list[ImportedFact] = []
     for column, metric in metrics.items():
@@ -189,7 +193,7 @@ def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname
         staged.append(ImportedFact(fact_id=fid, kind="compute", fields={"quantity": column, "flop": flop, "method": method,
                                                                        "convention": conv}, **common))
         ids = (fid, *support) if method == "hardware" else (fid,)
-        batch.estimates.append(EstimateRow(entry, "thompson", ComputeEstimate(
+        batch.estimates.append(EstimateRow(entry, source, ComputeEstimate(
             flop=flop, flop_low=flop, flop_high=flop, method=method, convention=conv, quantity=column, fact_ids=ids,
             assumptions={"as_published": True, "file": fname, "row": line})))
     batch.facts.extend(staged)
