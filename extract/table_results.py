@@ -184,28 +184,8 @@ def _metric(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = T
     """The metric a column reports, with a confidence factor (1.0: named by the header)."""
     v = vocabulary()
     header = re.sub(v["metric_infix"], "AP ", header)
-    if bench.dataset == "ImageNet":
-        h = header.lower()
-        both = f"{header} {caption}".lower()
-        k = "5" if re.search(r"top[\s\-]?5", h) else "1" if re.search(r"top[\s\-]?1", h) else None
-        conf = 1.0
-        if k is None:
-            cap = caption.lower()
-            one_metric = bool(re.search(r"top[\s\-]?1", cap)) != bool(re.search(r"top[\s\-]?5", cap)) and bool(re.search(r"\berr|\bacc", cap))
-            if not re.search(r"\berr|\bacc", h) and not one_metric:
-                return None, 0.0
-            k, conf = ("5" if re.search(r"top[\s\-]?5", cap) and not re.search(r"top[\s\-]?1", cap) else "1"), 0.7 if re.search(r"\berr|\bacc", h) else 0.6
-        if re.search(r"\berr", h):
-            kind = "error"
-        elif re.search(r"\bacc", h):
-            kind = "accuracy"
-        elif re.search(r"\berr", both):
-            kind = "error"
-        elif re.search(r"\bacc", both):
-            kind = "accuracy"
-        else:
-            kind, conf = "accuracy", conf * 0.7
-        return f"top-{k} {kind}", conf
+    if bench.facets:
+        return bench.metric_from_header(header, caption)
     context = v["metric_context"].get(bench.dataset)
     if context and not re.search(context, f"{header} {caption}", re.I):
         return None, 0.0
@@ -250,10 +230,8 @@ def _confidence(product: float) -> float:
 
 
 def _split(text: str, bench: Benchmark) -> str | None:
-    for name, pattern in vocabulary()["splits"]:
-        if re.search(pattern, text, re.I) and name in bench.splits:
-            return name
-    return None
+    """The split a header or caption names (the taxonomy's ``split_patterns`` of the dataset)."""
+    return bench.split_of(text)
 
 
 _PAIR = re.compile(r"^(?P<a>\S+?)\s*/\s*(?P<b>\S+)$")
