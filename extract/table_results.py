@@ -130,11 +130,15 @@ def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_r
         if not cells:
             continue
         assigned: dict[int, list[_Column]] = {}
+        over = {id(c) for c in cells if any(min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5 for col in cols)}
+        floating = [c for c in cells if id(c) not in over]
         for col in cols:
             hits = [c for c in cells if min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5]
-            if not hits:
+            if not hits and floating:
+                # a title that stands over no column (``Dev`` centred over ``EM  F1``) reaches the columns near it;
+                # a title over another column (one line of a multi-line header) does not
                 centre = (col.x0 + col.x1) / 2
-                near = min(cells, key=lambda c: abs((c.bbox.x0 + c.bbox.x1) / 2 - centre))
+                near = min(floating, key=lambda c: abs((c.bbox.x0 + c.bbox.x1) / 2 - centre))
                 if abs((near.bbox.x0 + near.bbox.x1) / 2 - centre) < 60:
                     hits = [near]
             for h in hits:
@@ -368,6 +372,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     cited = {i for i, lab in labels.items() if res["citation"].search(lab) or res["affiliation"].search(lab)}
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
+    names = _table_names(list(labels.values()) + list(inner.values()), names, known)
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
         split = _split(f"{col.header} {caption}", bench)
@@ -481,6 +486,21 @@ def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]
                 model=col.header or None, stage="training", flags=("plus_minus",) if pm else (),
             ))
     return out
+
+
+def _table_names(labels: Sequence[str], names: Sequence[str], known: Sequence[str]) -> list[str]:
+    """The paper's names that mark own rows of one table. When some rows name an own model that is not a
+    well-known other model (``HarDNet 68``), own names that are well-known models unrelated to it (``ResNet``,
+    taken from a garbled title or a comparison sentence) mark baselines there, not own rows; a well-known name
+    that is part of an own name (``DenseNet`` beside ``DenseNet-BC``) stays."""
+    def key(n: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", n.lower())
+
+    known_keys = {key(k) for k in known}
+    fresh = [n for n in names if key(n) not in known_keys and any(_mentions(lab, [n]) for lab in labels)]
+    if not fresh:
+        return list(names)
+    return [n for n in names if key(n) not in known_keys or any(key(n) in key(f) for f in fresh)]
 
 
 def _name_parts(names: Sequence[str]) -> list[str]:
