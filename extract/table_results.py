@@ -169,7 +169,7 @@ def _datasets_in(text: str) -> list[Benchmark]:
 
 
 def _alias_hit(alias: str, text: str) -> bool:
-    pattern = re.escape(alias).replace(r"\ ", r"\s*").replace(r"\-", r"[\-\s]?")
+    pattern = re.escape(alias).replace(r"\ ", r"\s*").replace(r"\-", r"[\-\s]?").replace("@", r"\s*@\s*")
     flags = 0 if len(alias) <= 3 and alias.isalpha() and alias not in ("AP", "EM") else re.I
     return re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", text, flags) is not None
 
@@ -187,9 +187,20 @@ def _bare_header(header: str, names: Sequence[str]) -> bool:
 def _metric(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = True) -> tuple[str | None, float]:
     """The metric a column reports, with a confidence factor (1.0: named by the header)."""
     v = vocabulary()
-    header = re.sub(v["metric_infix"], "AP ", header)
+    raw, header = header, re.sub(v["metric_infix"], "AP ", header)
     if bench.facets:
         return bench.metric_from_header(header, caption)
+    metric, conf = _metric_named(bench, header, caption, caption_ok=caption_ok)
+    for scope in v.get("metric_scopes", {}).get(bench.dataset, ()):
+        if metric is not None and metric not in scope["metrics"] and (re.search(scope["header"], raw, re.I) or re.search(scope["caption"], caption, re.I)) \
+                and not re.search(scope["unless"], raw, re.I):
+            return None, 0.0
+    return metric, conf
+
+
+def _metric_named(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = True) -> tuple[str | None, float]:
+    """The metric a header (else the caption) names through the aliases of the taxonomy and the data file."""
+    v = vocabulary()
     context = v["metric_context"].get(bench.dataset)
     if context and not re.search(context, f"{header} {caption}", re.I):
         return None, 0.0
