@@ -134,7 +134,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     last = _last_rows(candidates)
     pool = [c for c in candidates if c.kind == "result" and c.fields.get("own") and c.confidence >= p["min_confidence"]
             and not (p["_variant"].search(c.model or "") and not (p["_additive"].match(c.model or "") and _row(c) in last))
-            and not p["_cited"].search(c.model or "")]
+            and not p["_cited"].search(c.model or "") and not set(c.flags) & set(p["never_flags"])]
     reasons: dict[int, str] = {}
     end = abstract_end(doc)
     for c in pool:

@@ -265,6 +265,23 @@ def _split_pair(cell: Cell) -> tuple[Cell, ...]:
             Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks))
 
 
+def _join_pairs(row: Sequence[Cell]) -> tuple[Cell, ...]:
+    """``25.02`` | ``/`` | ``23.61`` read as three cells -> one cell ``25.02 / 23.61`` (two values of one column,
+    such as single-crop / 10-crop, or a pair under ``EM / F1``)."""
+    out: list[Cell] = []
+    i = 0
+    while i < len(row):
+        c = row[i]
+        if i + 2 < len(row) and is_value(c.text) and row[i + 1].text.strip() == "/" and is_value(row[i + 2].text):
+            b = c.bbox.union(row[i + 2].bbox)
+            out.append(Cell(f"{c.text} / {row[i + 2].text}", b, c.bold and row[i + 2].bold, c.marks + row[i + 2].marks))
+            i += 3
+            continue
+        out.append(c)
+        i += 1
+    return tuple(out)
+
+
 def _number(text: str) -> tuple[float, str, str | None] | None:
     m = VALUE.match(text.strip())
     if not m:
@@ -306,7 +323,18 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     res = _res()
     caption = table.caption.text if table.caption else ""
     rows = [tuple(c for c in r if c.text.strip()) for r in table.rows]
-    rows = [tuple(p for c in r for p in _split_pair(c)) for r in rows if r and not (len(r) == 1 and is_value(r[0].text))]
+    rows = [_join_pairs(r) for r in rows if r and not (len(r) == 1 and is_value(r[0].text))]
+    seconds: dict[int, int] = {}
+    split_rows = []
+    for r in rows:
+        cells: list[Cell] = []
+        for c in r:
+            parts = _split_pair(c)
+            if len(parts) == 2:
+                seconds[id(parts[1])] = id(parts[0])
+            cells.extend(parts)
+        split_rows.append(tuple(cells))
+    rows = split_rows
     start = next((i for i, r in enumerate(rows) if any(is_value(c.text) and DECIMAL.search(c.text) for c in r)), None)
     if start is None:
         return []
@@ -384,6 +412,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
     names = _table_names(list(labels.values()) + list(inner.values()), names, known)
+    header_of = {id(c): col.header for col in cols for _, c in col.cells}
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
         split = _split(f"{col.header} {caption}", bench)
@@ -409,6 +438,8 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags = ("plus_minus",) if pm else ()
+            if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
+                flags += ("second_setting",)  # the second of two values under one title (10-crop beside single-crop)
             out.append(Candidate(
                 paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev,
                 confidence=_confidence(conf * oconf),
