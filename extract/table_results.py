@@ -65,6 +65,7 @@ def _res() -> dict[str, re.Pattern[str]]:
         "own": re.compile("|".join(v["own_cues"]), re.I),
         "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
+        "leaderboard": re.compile(v["leaderboard"]),
     }
 
 
@@ -408,7 +409,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
         groups[i] = group
         last_label = labels[i]
         inner.update(_inner_labels(i, row, first_x))
-    cited = {i for i, lab in labels.items() if res["citation"].search(lab) or res["affiliation"].search(lab)}
+    cited = {i for i, lab in labels.items() if _cites(lab, names)}
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
     names = _table_names(list(labels.values()) + list(inner.values()), names, known)
@@ -426,7 +427,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             if not _plausible(bench, metric, value):
                 continue
             label = inner.get((i, cell.bbox.x0), labels[i])
-            is_cited = i in cited if label == labels[i] else bool(res["citation"].search(label) or res["affiliation"].search(label))
+            is_cited = i in cited if label == labels[i] else _cites(label, names)
             row_bench, row_metric, row_split = bench, metric, split
             in_group = _datasets_in(groups.get(i, "")) if not _datasets_in(col.header) else []
             if in_group and in_group[0] is not bench:
@@ -449,6 +450,18 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
                 model=label or None, stage="training", alternatives=tuple(alts), flags=flags,
             ))
     return out
+
+
+def _cites(label: str, names: Sequence[str]) -> bool:
+    """A row label that cites another paper or names an affiliation; a leaderboard place (``2014 1st``) only when
+    the row does not name the paper's own model (``GoogLeNet 2014 1st`` is the paper's own entry)."""
+    res = _res()
+    if res["citation"].search(label):
+        return True
+    m = res["affiliation"].search(label)
+    if m is None:
+        return False
+    return not (res["leaderboard"].search(label) and not re.search(vocabulary()["affiliation"], label) and _mentions(label, names))
 
 
 def _inner_labels(i: int, row: Sequence[Cell], first_x: float) -> dict[tuple[int, float], str]:
