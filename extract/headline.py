@@ -128,6 +128,30 @@ def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
     return {_row(c) for c in last.values()}
 
 
+_VERSION = re.compile(r"[\s\-]?[vV](\d+)\b")
+
+
+def _family(c: Candidate, doc: Document) -> str | None:
+    """The own model a row is of: the own name it links to, with a version printed after it (``Inception-ResNet-v1``
+    and ``-v2`` are two models of one paper), else None."""
+    linked = link_model(c.model, doc.models)
+    if linked is None:
+        return None
+    version = _VERSION.search(c.model or "")
+    return f"{linked.key}|v{version.group(1)}" if version and not _VERSION.search(linked.name) else linked.key
+
+
+def _identity(doc: Document, c: Candidate) -> tuple[object, ...]:
+    """Which model and metric a result is of, for "a test number replaces the val number": an ensemble (its row,
+    its table's caption or its sentence says so) is the paper's ensemble, whatever model it is linked to; a single
+    model is its model key."""
+    ens = policy()["_ensemble"]
+    key = _table_key(c)
+    text = f"{c.model or ''} {_caption(doc, key) if key is not None else c.evidence.snippet}"
+    who = "ensemble" if ens.search(text) else c.model_key
+    return (who, c.fields.get("dataset"), c.fields.get("metric"))
+
+
 def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
     p = policy()
@@ -163,6 +187,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             continue
         main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
         named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
+                 or p["_ensemble"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
                  or link_model(c.model, doc.models) is not None]
         main = named or main
         if len(main) <= p["max_per_paper"]:
@@ -171,15 +196,14 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             continue
         families: dict[str | None, list[Candidate]] = {}
         for c in main:
-            linked = link_model(c.model, doc.models)
-            families.setdefault(linked.key if linked else None, []).append(c)
+            families.setdefault(_family(c, doc), []).append(c)
         rows = {r for group in families.values() for r in _best_rows(dataset, group)}
         for c in main:
             if _row(c) in rows:
                 reasons.setdefault(id(c), "best_own_row")
     chosen = [c for c in pool if id(c) in reasons]
-    tested = {(c.model_key, c.fields.get("dataset"), c.fields.get("metric")) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
-    chosen = [c for c in chosen if c.fields.get("split") not in ("val", "dev") or (c.model_key, c.fields.get("dataset"), c.fields.get("metric")) not in tested]
+    tested = {_identity(doc, c) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
+    chosen = [c for c in chosen if c.fields.get("split") not in ("val", "dev") or _identity(doc, c) not in tested]
     chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), -c.confidence))
     kept: dict[int, str] = {}
     seen: set[tuple[object, ...]] = set()
