@@ -178,19 +178,22 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     scores = {k: table_score(_caption(doc, k), cells) for k, cells in tables.items()}
     own_cells = [c for c in pool if _table_key(c) is not None]
     anchored = {c.fields.get("dataset") for c in pool if reasons.get(id(c)) == "abstract_row"}
+    anchor_tables = {_table_key(c) for c in pool if reasons.get(id(c)) == "abstract_row"}
     for dataset in sorted({str(c.fields.get("dataset")) for c in own_cells}):
         cells = [c for c in own_cells if c.fields.get("dataset") == dataset]
         if dataset in anchored:
-            continue
-        best = max(scores[_table_key(c)] for c in cells)  # type: ignore[index]
-        if best < p["main_threshold"]:
-            continue
-        main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
+            # the table whose row repeats the abstract's number is the main table of its dataset
+            main = [c for c in cells if _table_key(c) in anchor_tables]
+        else:
+            best = max(scores[_table_key(c)] for c in cells)  # type: ignore[index]
+            if best < p["main_threshold"]:
+                continue
+            main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
         named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
                  or p["_ensemble"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
                  or link_model(c.model, doc.models) is not None]
         main = named or main
-        if len(main) <= p["max_per_paper"]:
+        if len(main) <= p["max_per_paper"] and dataset not in anchored:
             for c in main:
                 reasons.setdefault(id(c), "main_table")
             continue
