@@ -266,6 +266,18 @@ def _split_pair(cell: Cell) -> tuple[Cell, ...]:
             Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks))
 
 
+def _pair_headers(cols: Sequence[_Column], seconds: dict[int, int]) -> None:
+    """A column of second values of pairs (``23.61`` of ``25.02 / 23.61``) without a title of its own takes the
+    title of its first values: the pair is one printed cell under that title."""
+    where = {id(c): col for col in cols for _, c in col.cells}
+    for col in cols:
+        if col.header:
+            continue
+        partner = next((where.get(seconds[id(c)]) for _, c in col.cells if id(c) in seconds), None)
+        if partner is not None and partner is not col:
+            col.header = partner.header
+
+
 def _join_pairs(row: Sequence[Cell]) -> tuple[Cell, ...]:
     """``25.02`` | ``/`` | ``23.61`` read as three cells -> one cell ``25.02 / 23.61`` (two values of one column,
     such as single-crop / 10-crop, or a pair under ``EM / F1``)."""
@@ -352,6 +364,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
         start -= 1
     header_rows, body = rows[:start], list(enumerate(rows))[start:]
     _headers(cols, header_rows, label_right)
+    _pair_headers(cols, seconds)
     transposed = _by_rows(doc, table, body, cols, caption, names)
     if transposed is not None:
         return transposed
@@ -403,6 +416,8 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             continue
         if not re.search(r"[A-Za-z]", label):
             label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
+        elif re.fullmatch(vocabulary()["setting_rows"], group.strip(), re.I) and group.lower() not in label.lower():
+            label = f"{label} ({group.strip()})"  # every row under a "Single model" / "Ensemble" row is of that setting
         elif above == i - 1 and len(group.split()) <= 2 and group.lower() not in label.lower():
             label = f"{group} {label}"
         labels[i] = label or last_label
