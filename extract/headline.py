@@ -47,6 +47,7 @@ def policy() -> dict[str, Any]:
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
     data["_variant"] = re.compile(data["variant_label"], re.I)
     data["_ensemble"] = re.compile(data["ensemble_label"], re.I)
+    data["_ensemble_caption"] = re.compile(data["ensemble_caption"], re.I)
     data["_heading"] = re.compile(data["abstract_headings"], re.I)
     data["_own"] = re.compile(data["own_label"], re.I)
     data["_cited"] = re.compile(data["cited_label"])
@@ -190,7 +191,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
                 continue
             main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
         named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
-                 or p["_ensemble"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
+                 or p["_ensemble_caption"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
                  or link_model(c.model, doc.models) is not None]
         main = named or main
         if len(main) <= p["max_per_paper"] and dataset not in anchored:
@@ -206,7 +207,9 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
                 reasons.setdefault(id(c), "best_own_row")
     chosen = [c for c in pool if id(c) in reasons]
     tested = {_identity(doc, c) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
-    chosen = [c for c in chosen if c.fields.get("split") not in ("val", "dev") or _identity(doc, c) not in tested]
+    tested_here = {(_table_key(c), *_identity(doc, c)) for c in chosen if c.fields.get("split") in ("test", "test-dev") and _table_key(c)}
+    chosen = [c for c in chosen if not (c.fields.get("split") in ("val", "dev") and _identity(doc, c) in tested)
+              and not (c.fields.get("split") is None and (_table_key(c), *_identity(doc, c)) in tested_here)]
     chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), -c.confidence))
     kept: dict[int, str] = {}
     seen: set[tuple[object, ...]] = set()

@@ -443,7 +443,8 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
                 continue
             label = inner.get((i, cell.bbox.x0), labels[i])
             is_cited = i in cited if label == labels[i] else _cites(label, names)
-            row_bench, row_metric, row_split = bench, metric, split
+            # a group row that names a split ("Test set results on leaderboard") holds for the rows below it
+            row_bench, row_metric, row_split = bench, metric, _split(groups.get(i, ""), bench) or split
             in_group = _datasets_in(groups.get(i, "")) if not _datasets_in(col.header) else []
             if in_group and in_group[0] is not bench:
                 group_metric, _ = _metric(in_group[0], col.header, caption)
