@@ -368,6 +368,8 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     transposed = _by_rows(doc, table, body, cols, caption, names)
     if transposed is not None:
         return transposed
+    if any(re.search(pattern, caption, re.I) for pattern in vocabulary()["untracked_settings"]):
+        return []
     cap_sets = _datasets_in(caption)
     untracked_caption = bool(res["untracked"].search(caption)) and not cap_sets
     header_all = " ".join(c.header for c in cols)
