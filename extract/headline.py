@@ -142,6 +142,15 @@ def _family(c: Candidate, doc: Document) -> str | None:
     return f"{linked.key}|v{version.group(1)}" if version and not _VERSION.search(linked.name) else linked.key
 
 
+def _metric_rank(c: Candidate) -> int:
+    """The metric's place in its dataset's taxonomy entry (box AP before AP50 before the size breakdowns): when
+    the cap of the policy bites, every chosen row keeps its main metrics before any row keeps its breakdowns."""
+    bench = load_taxonomy().get(str(c.fields.get("dataset")))
+    names = [m.name for m in bench.metrics] if bench is not None else []
+    metric = c.fields.get("metric")
+    return names.index(metric) if metric in names else len(names)
+
+
 def _identity(doc: Document, c: Candidate) -> tuple[object, ...]:
     """Which model and metric a result is of, for "a test number replaces the val number": an ensemble (its row,
     its table's caption or its sentence says so) is the paper's ensemble, whatever model it is linked to; a single
@@ -210,7 +219,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     tested_here = {(_table_key(c), *_identity(doc, c)) for c in chosen if c.fields.get("split") in ("test", "test-dev") and _table_key(c)}
     chosen = [c for c in chosen if not (c.fields.get("split") in ("val", "dev") and _identity(doc, c) in tested)
               and not (c.fields.get("split") is None and (_table_key(c), *_identity(doc, c)) in tested_here)]
-    chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), -c.confidence))
+    chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), _metric_rank(c), -c.confidence))
     kept: dict[int, str] = {}
     seen: set[tuple[object, ...]] = set()
     for c in chosen:
