@@ -278,6 +278,15 @@ def _pair_headers(cols: Sequence[_Column], seconds: dict[int, int]) -> None:
             col.header = partner.header
 
 
+def _pair_split(text: str, bench: Benchmark) -> tuple[str, str] | None:
+    """The splits of a pair title such as ``dev / test`` (the first and second value of each pair), if the text has one."""
+    for m in re.finditer(r"([A-Za-z][\w\-]*)\s*/\s*([A-Za-z][\w\-]*)", text):
+        a, b = bench.split_of(m.group(1)), bench.split_of(m.group(2))
+        if a and b and a != b:
+            return a, b
+    return None
+
+
 def _join_pairs(row: Sequence[Cell]) -> tuple[Cell, ...]:
     """``25.02`` | ``/`` | ``23.61`` read as three cells -> one cell ``25.02 / 23.61`` (two values of one column,
     such as single-crop / 10-crop, or a pair under ``EM / F1``)."""
@@ -457,8 +466,15 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags = ("plus_minus",) if pm else ()
+            firsts = {v: k for k, v in seconds.items()}
+            pair_split = _pair_split(f"{col.header} {caption}", row_bench)
             if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
-                flags += ("second_setting",)  # the second of two values under one title (10-crop beside single-crop)
+                if pair_split:  # "dev / test" pairs: each value its split
+                    row_split = pair_split[1]
+                else:
+                    flags += ("second_setting",)  # the second of two values under one title (10-crop beside single-crop)
+            elif id(cell) in firsts and header_of.get(firsts[id(cell)]) == col.header and pair_split:
+                row_split = pair_split[0]
             out.append(Candidate(
                 paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev,
                 confidence=_confidence(conf * oconf),

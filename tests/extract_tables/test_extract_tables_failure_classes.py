@@ -154,3 +154,14 @@ def test_a_paper_on_untracked_benchmarks_yields_no_headline() -> None:
         ("Table 2: Results on the GLUE benchmark (accuracy).", [["Model", "MNLI", "SST-2"]], [["BERT [4]", "84.6", "93.5"], ["FooNet", "85.0", "94.1"]]),
     ])
     assert _facts(doc) == set()
+
+
+def test_a_dev_test_pair_gives_each_value_its_split() -> None:
+    doc = _paper("FooReader: Reading Faster", "We propose FooReader.", [
+        ("Table 1: F1 on SQuAD 1.1 (dev / test), compared with published models.", [["Model", "F1"]],
+         [["BiDAF [1]", "77.3 / 77.5"], ["FooReader", "84.0 / 84.6"]]),
+    ])
+    got = {c.fields["value"]: c for c in _results(doc)}
+    assert got[84.0].fields["split"] == "dev" and got[84.6].fields["split"] == "test"
+    assert "second_setting" not in got[84.6].flags
+    assert _facts(doc) == {("SQuAD 1.1", "F1", 84.6)}
