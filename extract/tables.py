@@ -342,6 +342,13 @@ def _read(cap: Caption, data: PageData, pdf: object, lines: list[VisualLine], rx
         header_rows = min(header_rows, 4)
         if header_rows >= len(rows):
             header_rows = 1
+
+    def decimals(r: list[Word]) -> int:
+        return sum(1 for w in r if is_value(w.text) and DECIMAL.search(w.text))
+
+    most = max((decimals(r) for r in rows[header_rows:]), default=0)
+    while header_rows > 0 and most >= 2 and decimals(rows[header_rows - 1]) >= 0.75 * most:
+        header_rows -= 1  # a row with a full set of values is body, even above a rule (a rule under the first row)
     body = rows[header_rows:] or rows
     counts = [len(_phrases(r, min_gap)) for r in body]
     full = [r for r, c in zip(body, counts) if c == max(counts)]
