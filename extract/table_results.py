@@ -32,6 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from flopsdb.extract.candidate import Candidate
@@ -417,6 +418,8 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     groups: dict[int, str] = {}
     inner: dict[tuple[int, float], str] = {}
     last_label, group, above = "", "", -2
+    second_x = _second_label_column(body, first_x)
+    first_cell = ""
     for i, row in body:
         left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
         label = " ".join(c.text for c in left).strip()
@@ -424,7 +427,14 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
         if not has_values:
             group = " ".join(c.text for c in row)
             above = i
+            first_cell = ""
             continue
+        starts_first = bool(left) and (second_x is None or min(c.bbox.x0 for c in left) < second_x)
+        if left and not starts_first and first_cell and re.search(r"[A-Za-z]", label):
+            # the first label column left blank ("ditto"): the row continues the method named above it
+            label = f"{first_cell} {label}"
+        elif starts_first:
+            first_cell = min(left, key=lambda c: c.bbox.x0).text
         if not re.search(r"[A-Za-z]", label):
             label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
         elif re.fullmatch(vocabulary()["setting_rows"], group.strip(), re.I) and group.lower() not in label.lower():
@@ -484,6 +494,25 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
                 model=label or None, stage="training", alternatives=tuple(alts), flags=flags,
             ))
     return out
+
+
+def _second_label_column(body: Sequence[tuple[int, Sequence[Cell]]], first_x: float) -> float | None:
+    """Half-way between the first and the second text column of the row labels (``Method | Backbone``), when most
+    labelled rows have two label cells: a row whose label starts right of it left its first column blank. None for
+    tables with one label column."""
+    seconds: list[float] = []
+    firsts: list[float] = []
+    labelled = 0
+    for _, row in body:
+        left = sorted((c for c in row if c.bbox.x1 <= first_x + 1 and re.search(r"[A-Za-z]", c.text)), key=lambda c: c.bbox.x0)
+        if left:
+            labelled += 1
+        if len(left) >= 2:
+            seconds.append(left[1].bbox.x0)
+            firsts.append(left[0].bbox.x0)
+    if labelled < 3 or len(seconds) < 0.6 * labelled:
+        return None
+    return float((np.median(seconds) + np.median(firsts)) / 2)
 
 
 def _cites(label: str, names: Sequence[str]) -> bool:

@@ -165,3 +165,14 @@ def test_a_dev_test_pair_gives_each_value_its_split() -> None:
     assert got[84.0].fields["split"] == "dev" and got[84.6].fields["split"] == "test"
     assert "second_setting" not in got[84.6].flags
     assert _facts(doc) == {("SQuAD 1.1", "F1", 84.6)}
+
+
+def test_a_blank_method_cell_continues_the_method_above() -> None:
+    """Two label columns (Method | Backbone): a row that leaves the method blank is the method of the row above."""
+    doc = _paper("FlipDet: Detecting Faster", "We propose FlipDet, a detector.", [
+        ("Table 1: Comparison with the state of the art on COCO test-dev.", [["Method", "Backbone", "AP", "AP50"]],
+         [["RetinaNet [20]", "ResNet-101", "39.1", "59.1"], ["FlipDet", "ResNet-50", "43.0", "62.2"], ["", "ResNeXt-101", "45.1", "64.0"]]),
+    ])
+    cells = {c.fields["value"]: c for c in _results(doc)}
+    assert cells[45.1].model == "FlipDet ResNeXt-101" and cells[45.1].fields["own"] is True
+    assert cells[39.1].fields["own"] is False
