@@ -446,7 +446,7 @@ def _cells_of(row: list[_Word]) -> list[Cell]:
         if cur:
             prev = cur[-1]
             gap = w.x0 - prev.x1
-            attach_pm = w.text.startswith("±") or prev.text.endswith("±")
+            attach_pm = w.text.startswith(("±", "·", "⋅", "×")) or prev.text.endswith(("±", "·", "⋅", "×"))  # 73.6 ± 0.2, 2.3 · 10^19
             numeric = is_value(w.text) or is_value(prev.text)
             subscript = gap < 0.8 and (w.bottom - prev.bottom > 1.0 or w.size < 0.85 * prev.size)
             if not (attach_pm or subscript or (not numeric and gap < 0.55 * max(prev.size, w.size))):
