@@ -133,6 +133,9 @@ class Table:
     caption: Caption | None
     rows: tuple[tuple[Cell, ...], ...]
     header_rows: int = 1
+    strategy: str = "lines"
+    """How the table was read (``extract.tables``): ``lines`` (the parser's visual lines, rules and columns) or
+    ``chars`` (rows and cells rebuilt from the document's character boxes next to the caption)."""
 
     @property
     def header(self) -> list[str]:

@@ -47,6 +47,7 @@ def policy() -> dict[str, Any]:
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
     data["_variant"] = re.compile(data["variant_label"], re.I)
     data["_ensemble"] = re.compile(data["ensemble_label"], re.I)
+    data["_ensemble_caption"] = re.compile(data["ensemble_caption"], re.I)
     data["_heading"] = re.compile(data["abstract_headings"], re.I)
     data["_own"] = re.compile(data["own_label"], re.I)
     data["_cited"] = re.compile(data["cited_label"])
@@ -128,13 +129,46 @@ def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
     return {_row(c) for c in last.values()}
 
 
+_VERSION = re.compile(r"[\s\-]?[vV](\d+)\b")
+
+
+def _family(c: Candidate, doc: Document) -> str | None:
+    """The own model a row is of: the own name it links to, with a version printed after it (``Inception-ResNet-v1``
+    and ``-v2`` are two models of one paper), else None."""
+    linked = link_model(c.model, doc.models)
+    if linked is None:
+        return None
+    version = _VERSION.search(c.model or "")
+    return f"{linked.key}|v{version.group(1)}" if version and not _VERSION.search(linked.name) else linked.key
+
+
+def _metric_rank(c: Candidate) -> int:
+    """The metric's place in its dataset's taxonomy entry (box AP before AP50 before the size breakdowns): when
+    the cap of the policy bites, every chosen row keeps its main metrics before any row keeps its breakdowns."""
+    bench = load_taxonomy().get(str(c.fields.get("dataset")))
+    names = [m.name for m in bench.metrics] if bench is not None else []
+    metric = c.fields.get("metric")
+    return names.index(metric) if metric in names else len(names)
+
+
+def _identity(doc: Document, c: Candidate) -> tuple[object, ...]:
+    """Which model and metric a result is of, for "a test number replaces the val number": an ensemble (its row,
+    its table's caption or its sentence says so) is the paper's ensemble, whatever model it is linked to; a single
+    model is its model key."""
+    ens = policy()["_ensemble"]
+    key = _table_key(c)
+    text = f"{c.model or ''} {_caption(doc, key) if key is not None else c.evidence.snippet}"
+    who = "ensemble" if ens.search(text) else c.model_key
+    return (who, c.fields.get("dataset"), c.fields.get("metric"))
+
+
 def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candidate]:
     """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
     p = policy()
     last = _last_rows(candidates)
     pool = [c for c in candidates if c.kind == "result" and c.fields.get("own") and c.confidence >= p["min_confidence"]
             and not (p["_variant"].search(c.model or "") and not (p["_additive"].match(c.model or "") and _row(c) in last))
-            and not p["_cited"].search(c.model or "")]
+            and not p["_cited"].search(c.model or "") and not set(c.flags) & set(p["never_flags"])]
     reasons: dict[int, str] = {}
     end = abstract_end(doc)
     for c in pool:
@@ -154,33 +188,38 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     scores = {k: table_score(_caption(doc, k), cells) for k, cells in tables.items()}
     own_cells = [c for c in pool if _table_key(c) is not None]
     anchored = {c.fields.get("dataset") for c in pool if reasons.get(id(c)) == "abstract_row"}
+    anchor_tables = {_table_key(c) for c in pool if reasons.get(id(c)) == "abstract_row"}
     for dataset in sorted({str(c.fields.get("dataset")) for c in own_cells}):
         cells = [c for c in own_cells if c.fields.get("dataset") == dataset]
         if dataset in anchored:
-            continue
-        best = max(scores[_table_key(c)] for c in cells)  # type: ignore[index]
-        if best < p["main_threshold"]:
-            continue
-        main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
+            # the table whose row repeats the abstract's number is the main table of its dataset
+            main = [c for c in cells if _table_key(c) in anchor_tables]
+        else:
+            best = max(scores[_table_key(c)] for c in cells)  # type: ignore[index]
+            if best < p["main_threshold"]:
+                continue
+            main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
         named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
+                 or p["_ensemble_caption"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
                  or link_model(c.model, doc.models) is not None]
         main = named or main
-        if len(main) <= p["max_per_paper"]:
+        if len(main) <= p["max_per_paper"] and dataset not in anchored:
             for c in main:
                 reasons.setdefault(id(c), "main_table")
             continue
         families: dict[str | None, list[Candidate]] = {}
         for c in main:
-            linked = link_model(c.model, doc.models)
-            families.setdefault(linked.key if linked else None, []).append(c)
+            families.setdefault(_family(c, doc), []).append(c)
         rows = {r for group in families.values() for r in _best_rows(dataset, group)}
         for c in main:
             if _row(c) in rows:
                 reasons.setdefault(id(c), "best_own_row")
     chosen = [c for c in pool if id(c) in reasons]
-    tested = {(c.model_key, c.fields.get("dataset"), c.fields.get("metric")) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
-    chosen = [c for c in chosen if c.fields.get("split") not in ("val", "dev") or (c.model_key, c.fields.get("dataset"), c.fields.get("metric")) not in tested]
-    chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), -c.confidence))
+    tested = {_identity(doc, c) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
+    tested_here = {(_table_key(c), *_identity(doc, c)) for c in chosen if c.fields.get("split") in ("test", "test-dev") and _table_key(c)}
+    chosen = [c for c in chosen if not (c.fields.get("split") in ("val", "dev") and _identity(doc, c) in tested)
+              and not (c.fields.get("split") is None and (_table_key(c), *_identity(doc, c)) in tested_here)]
+    chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), _metric_rank(c), -c.confidence))
     kept: dict[int, str] = {}
     seen: set[tuple[object, ...]] = set()
     for c in chosen:

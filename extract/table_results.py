@@ -1,11 +1,10 @@
 """result_table.v1: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
-(``extract/data/table_results.json``: ``table_cues``). Each such table is taken from ``Document.tables``
-(the PDF parser's reading) and also read here from ``Document.char_boxes`` next to the ``Table N``
-caption (rows by vertical centre, cells by horizontal gaps); the reading that yields more results wins.
+(``extract/data/table_results.json``: ``table_cues``). The tables are ``Document.tables``, read once by
+``extract.tables`` (one table model with cell boxes, whichever strategy read it); this module only interprets.
 
-Interpretation works on positions, not on column indices, so both readings serve:
+Interpretation works on positions, not on column indices, so every reading strategy serves:
 
 - the body starts at the first row with a decimal or percent value; the rows above are the header;
 - numeric cells of the body are grouped into columns by horizontal overlap; each column's header is
@@ -24,7 +23,6 @@ Values are numbers as printed (``"41.2%"`` -> 41.2); a ``±`` part goes to the `
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import re
@@ -40,13 +38,12 @@ from rapidfuzz import fuzz
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Table
 from flopsdb.extract.models import find_models, title_names
+from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 from flopsdb.extract.taxonomy import Benchmark, load_taxonomy, normalise_key
 
 EXTRACTOR = "result_table.v1"
 _LOG = logging.getLogger(__name__)
 
-_VALUE = re.compile(r"^(?P<num>\d{1,3}(?:[.·]\d+)?)\s*(?P<pct>%)?\s*(?P<pm>±\s*\d+(?:\.\d+)?)?\s*(?P<marks>[*†‡§¶#♯∗⋆]{0,3}|[a-d])$")
-_DECIMAL = re.compile(r"\d\.\d|\d%")
 
 
 @lru_cache(maxsize=1)
@@ -69,240 +66,9 @@ def _res() -> dict[str, re.Pattern[str]]:
         "own": re.compile("|".join(v["own_cues"]), re.I),
         "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
+        "leaderboard": re.compile(v["leaderboard"]),
     }
 
-
-# --------------------------------------------------------------------------- reading table regions
-
-
-@dataclass
-class _Word:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    bold: bool = False
-    size: float = field(init=False)
-    centre: float = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.size = max(1.0, self.bottom - self.top)
-        self.centre = (self.top + self.bottom) / 2
-
-
-def _is_value(text: str) -> bool:
-    return bool(_VALUE.match(text.strip()))
-
-
-def _rows_of(words: list[_Word]) -> list[list[_Word]]:
-    """Words grouped into visual rows by their vertical centres (tall glyphs do not merge two rows)."""
-    if not words:
-        return []
-    typical = sorted(w.size for w in words)[len(words) // 2]
-    rows: list[list[_Word]] = []
-    centres: list[float] = []
-    normal: list[float] = []
-    for w in sorted(words, key=lambda w: (w.centre, w.x0)):
-        tol = 0.4 * min(typical, w.size)
-        if rows and abs(w.centre - centres[-1]) <= tol:
-            rows[-1].append(w)
-            if w.size <= 1.4 * typical:
-                bisect.insort(normal, w.centre)
-                centres[-1] = normal[len(normal) // 2]
-        else:
-            rows.append([w])
-            centres.append(w.centre)
-            normal = [w.centre] if w.size <= 1.4 * typical else []
-    return [sorted(r, key=lambda w: w.x0) for r in rows]
-
-
-def _cells_of(row: list[_Word]) -> list[Cell]:
-    cells: list[Cell] = []
-    cur: list[_Word] = []
-
-    def flush() -> None:
-        if cur:
-            text = " ".join(w.text for w in cur)
-            box = Box(min(w.x0 for w in cur), min(w.top for w in cur), max(w.x1 for w in cur), max(w.bottom for w in cur))
-            cells.append(Cell(text=text, bbox=box, bold=all(w.bold for w in cur)))
-            cur.clear()
-
-    for w in row:
-        if cur:
-            prev = cur[-1]
-            gap = w.x0 - prev.x1
-            attach_pm = w.text.startswith("±") or prev.text.endswith("±")
-            numeric = _is_value(w.text) or _is_value(prev.text)
-            subscript = gap < 0.8 and (w.bottom - prev.bottom > 1.0 or w.size < 0.85 * prev.size)
-            if not (attach_pm or subscript or (not numeric and gap < 0.55 * max(prev.size, w.size))):
-                flush()
-        cur.append(w)
-    flush()
-    return cells
-
-
-def _prose(row: list[_Word], band: tuple[float, float], body: float) -> bool:
-    """A line of running text: a dense run of words (small gaps), wide or in the body font size."""
-    run: list[_Word] = [row[0]]
-    runs: list[list[_Word]] = []
-    for a, b in zip(row, row[1:]):
-        if b.x0 - a.x1 < 0.9 * max(a.size, b.size) and b.x0 - a.x1 < 9:
-            run.append(b)
-        else:
-            runs.append(run)
-            run = [b]
-    runs.append(run)
-    for r in runs:
-        if len(r) < 6 or sum(_is_value(w.text) for w in r) > 1:
-            continue
-        width = r[-1].x1 - r[0].x0
-        size = sorted(w.size for w in r)[len(r) // 2]
-        stops = sum(w.text.lower() in _STOPWORDS for w in r)
-        cells_outside = any(_is_value(w.text) or w.text in ("-", "–", "—", "/") for w in row if w not in r)
-        if (width > 0.6 * (band[1] - band[0]) and len(r) >= 8) or (size >= 0.95 * body and width > 0.3 * (band[1] - band[0]) and stops >= 2 and not cells_outside):
-            return True
-    return False
-
-
-_STOPWORDS = frozenset("the of and to in is we that for with a an are this on by as be it our which from".split())
-_CAPTION_START = re.compile(r"^(?:Table|Tab\.|Figure|Fig\.)\s*[0-9IVX]+\s*[:.|]", re.I)
-
-
-def _walk(rows: list[list[_Word]], band: tuple[float, float], upward: bool, body: float, edge: float,
-          barriers: Sequence[Box] = ()) -> list[list[_Word]]:
-    """Rows from the caption's edge outwards until a large gap, a prose line or another caption (``barriers``)."""
-    taken: list[list[_Word]] = []
-    seq = list(reversed(rows)) if upward else rows
-    for row in seq:
-        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
-        size = sorted(w.size for w in row)[len(row) // 2]
-        gap = (edge - bottom) if upward else (top - edge)
-        if any((bottom <= b.top + 1 and b.bottom <= edge + 1) if upward else (top >= b.bottom - 1 and b.top >= edge - 1) for b in barriers):
-            break
-        if gap > (max(24.0, 2.5 * size) if not taken else max(14.0, 2.0 * size)):
-            break
-        text = " ".join(w.text for w in row)
-        if _CAPTION_START.match(text) or _prose(row, band, body):
-            break
-        taken.append(row)
-        edge = top if upward else bottom
-    return list(reversed(taken)) if upward else taken
-
-
-def _score(rows: list[list[_Word]]) -> float:
-    return sum(1 for r in rows if any(_is_value(w.text) and _DECIMAL.search(w.text) for w in r)) + 0.1 * len(rows)
-
-
-def _band(caption: Caption, width: float) -> tuple[float, float]:
-    centre = (caption.bbox.x0 + caption.bbox.x1) / 2
-    if caption.bbox.x1 - caption.bbox.x0 > 0.6 * width or abs(centre - width / 2) < 0.08 * width:
-        return (0.0, width)
-    if centre < width / 2:
-        return (0.0, width / 2 + 4)
-    return (width / 2 - 4, width)
-
-
-def _table_from_rows(page: int, caption: Caption, rows: list[list[_Word]]) -> Table:
-    cells = tuple(tuple(_cells_of(r)) for r in rows)
-    boxes = [c.bbox for r in cells for c in r]
-    box = boxes[0]
-    for b in boxes[1:]:
-        box = box.union(b)
-    return Table(page=page, bbox=box, caption=caption, rows=cells, header_rows=0)
-
-
-def _page_words(doc: Document, number: int) -> list[_Word]:
-    """The words of one page with the boxes of their characters (``Document.char_boxes``).
-
-    A word ends at whitespace, at a horizontal gap wider than a third of the character height, and
-    after a ``%`` followed by a digit (``77.2%94.0%`` is two cells).
-    """
-    page = doc.pages[number - 1]
-    text = doc.text[page.start : page.end]
-    if getattr(doc.char_boxes, "ndim", 0) != 2:
-        return []
-    boxes = doc.char_boxes[page.start : page.end]
-    if not len(text) or len(boxes) != len(text):
-        return []
-    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    space = np.isin(chars, np.frombuffer(" \t\n\r\f\v\u00a0".encode("utf-32-le"), dtype=np.uint32))
-    valid = (boxes[:, 0] == number) & ~space
-    if not valid.any():
-        return []
-    idx = np.flatnonzero(valid)
-    b = boxes[idx]
-    height = np.maximum(1.0, b[:, 4] - b[:, 2])
-    gap = np.empty(len(idx))
-    gap[0] = np.inf
-    gap[1:] = b[1:, 1] - b[:-1, 3]
-    adjacent = np.ones(len(idx), dtype=bool)
-    adjacent[1:] = idx[1:] == idx[:-1] + 1
-    pct = np.zeros(len(idx), dtype=bool)
-    digits = (chars >= 48) & (chars <= 57)
-    pct[1:] = (chars[idx[:-1]] == 37) & digits[idx[1:]]
-    start = ~adjacent | (gap > 0.3 * height) | pct
-    start[0] = True
-    starts = np.flatnonzero(start)
-    x0 = np.minimum.reduceat(b[:, 1], starts)
-    top = np.minimum.reduceat(b[:, 2], starts)
-    x1 = np.maximum.reduceat(b[:, 3], starts)
-    bottom = np.maximum.reduceat(b[:, 4], starts)
-    bold = np.zeros(len(text), dtype=bool)
-    for ln in doc.lines:
-        if ln.page == number and ln.bold:
-            bold[max(0, ln.start - page.start) : max(0, ln.end - page.start)] = True
-    ends = list(starts[1:]) + [len(idx)]
-    words: list[_Word] = []
-    for k, (s0, s1) in enumerate(zip(starts, ends)):
-        positions = idx[s0:s1]
-        word = text[positions[0] : positions[-1] + 1]
-        words.append(_Word(word, float(x0[k]), float(top[k]), float(x1[k]), float(bottom[k]), bool(bold[positions[0]])))
-    return words
-
-
-def read_caption_tables(doc: Document, captions: Sequence[Caption]) -> list[Table]:
-    """Read the tables of ``captions`` from the positions of the document's characters, next to each caption.
-
-    The region runs from the caption up or down until a prose line, another caption or a wide vertical
-    gap. The side is the one most of these captions' tables take (more rows with decimals there), unless
-    it holds no such row; rows taken by one table are not given to another. Cells carry boxes and bold
-    marks (from the parser's bold lines).
-    """
-    boxes = doc.char_boxes if getattr(doc.char_boxes, "ndim", 0) == 2 else np.zeros((0, 5))
-    real = boxes[boxes[:, 0] > 0]
-    body = float(np.median(real[:, 4] - real[:, 2])) if len(real) else 10.0
-    words_of: dict[int, list[_Word]] = {}
-    rows_of: dict[tuple[int, tuple[float, float]], list[list[_Word]]] = {}
-    cap_boxes = {p: [c.bbox for c in captions if c.page == p] for p in {c.page for c in captions}}
-    sides: list[tuple[Caption, list[list[_Word]], list[list[_Word]]]] = []
-    for cap in sorted(captions, key=lambda c: (c.page, c.bbox.top)):
-        if not 1 <= cap.page <= len(doc.pages):
-            continue
-        if cap.page not in words_of:
-            words_of[cap.page] = _page_words(doc, cap.page)
-        band = _band(cap, float(doc.pages[cap.page - 1].width))
-        key = (cap.page, band)
-        if key not in rows_of:
-            rows_of[key] = _rows_of([w for w in words_of[cap.page] if w.x0 >= band[0] - 1 and w.x1 <= band[1] + 1
-                                     and not any(w.top >= b.top - 1 and w.bottom <= b.bottom + 1 and w.x0 >= b.x0 - 1 and w.x1 <= b.x1 + 1 for b in cap_boxes[cap.page])])
-        rows = rows_of[key]
-        others = [b for b in cap_boxes[cap.page] if b != cap.bbox and min(b.x1, band[1]) - max(b.x0, band[0]) > 0]
-        above = _walk([r for r in rows if max(w.bottom for w in r) <= cap.bbox.top + 1], band, upward=True, body=body, edge=cap.bbox.top, barriers=others)
-        below = _walk([r for r in rows if min(w.top for w in r) >= cap.bbox.bottom - 1], band, upward=False, body=body, edge=cap.bbox.bottom, barriers=others)
-        sides.append((cap, above, below))
-    votes = sum(1 if _score(a) > _score(b) else -1 for _, a, b in sides if _score(a) != _score(b))
-    used: set[int] = set()
-    out: list[Table] = []
-    for cap, above, below in sides:
-        above = [r for r in above if not any(id(w) in used for w in r)]
-        below = [r for r in below if not any(id(w) in used for w in r)]
-        first, second = (above, below) if votes > 0 else (below, above)
-        rows = first if _score(first) >= 1 or _score(first) >= _score(second) else second
-        if rows:
-            used.update(id(w) for r in rows for w in r)
-            out.append(_table_from_rows(cap.page, cap, rows))
-    return out
 
 
 # --------------------------------------------------------------------------- own-model names
@@ -340,7 +106,7 @@ class _Column:
 
 
 def _columns(body: list[tuple[int, tuple[Cell, ...]]]) -> list[_Column]:
-    cells = sorted(((i, c) for i, row in body for c in row if _is_value(c.text)), key=lambda t: t[1].bbox.x0)
+    cells = sorted(((i, c) for i, row in body for c in row if is_value(c.text)), key=lambda t: t[1].bbox.x0)
     cols: list[_Column] = []
     for i, c in cells:
         for col in cols:
@@ -366,11 +132,15 @@ def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_r
         if not cells:
             continue
         assigned: dict[int, list[_Column]] = {}
+        over = {id(c) for c in cells if any(min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5 for col in cols)}
+        floating = [c for c in cells if id(c) not in over]
         for col in cols:
             hits = [c for c in cells if min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5]
-            if not hits:
+            if not hits and floating:
+                # a title that stands over no column (``Dev`` centred over ``EM  F1``) reaches the columns near it;
+                # a title over another column (one line of a multi-line header) does not
                 centre = (col.x0 + col.x1) / 2
-                near = min(cells, key=lambda c: abs((c.bbox.x0 + c.bbox.x1) / 2 - centre))
+                near = min(floating, key=lambda c: abs((c.bbox.x0 + c.bbox.x1) / 2 - centre))
                 if abs((near.bbox.x0 + near.bbox.x1) / 2 - centre) < 60:
                     hits = [near]
             for h in hits:
@@ -401,7 +171,7 @@ def _datasets_in(text: str) -> list[Benchmark]:
 
 
 def _alias_hit(alias: str, text: str) -> bool:
-    pattern = re.escape(alias).replace(r"\ ", r"\s*").replace(r"\-", r"[\-\s]?")
+    pattern = re.escape(alias).replace(r"\ ", r"\s*").replace(r"\-", r"[\-\s]?").replace("@", r"\s*@\s*")
     flags = 0 if len(alias) <= 3 and alias.isalpha() and alias not in ("AP", "EM") else re.I
     return re.search(rf"(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9])", text, flags) is not None
 
@@ -419,29 +189,20 @@ def _bare_header(header: str, names: Sequence[str]) -> bool:
 def _metric(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = True) -> tuple[str | None, float]:
     """The metric a column reports, with a confidence factor (1.0: named by the header)."""
     v = vocabulary()
-    header = re.sub(v["metric_infix"], "AP ", header)
-    if bench.dataset == "ImageNet":
-        h = header.lower()
-        both = f"{header} {caption}".lower()
-        k = "5" if re.search(r"top[\s\-]?5", h) else "1" if re.search(r"top[\s\-]?1", h) else None
-        conf = 1.0
-        if k is None:
-            cap = caption.lower()
-            one_metric = bool(re.search(r"top[\s\-]?1", cap)) != bool(re.search(r"top[\s\-]?5", cap)) and bool(re.search(r"\berr|\bacc", cap))
-            if not re.search(r"\berr|\bacc", h) and not one_metric:
-                return None, 0.0
-            k, conf = ("5" if re.search(r"top[\s\-]?5", cap) and not re.search(r"top[\s\-]?1", cap) else "1"), 0.7 if re.search(r"\berr|\bacc", h) else 0.6
-        if re.search(r"\berr", h):
-            kind = "error"
-        elif re.search(r"\bacc", h):
-            kind = "accuracy"
-        elif re.search(r"\berr", both):
-            kind = "error"
-        elif re.search(r"\bacc", both):
-            kind = "accuracy"
-        else:
-            kind, conf = "accuracy", conf * 0.7
-        return f"top-{k} {kind}", conf
+    raw, header = header, re.sub(v["metric_infix"], "AP ", header)
+    if bench.facets:
+        return bench.metric_from_header(header, caption)
+    metric, conf = _metric_named(bench, header, caption, caption_ok=caption_ok)
+    for scope in v.get("metric_scopes", {}).get(bench.dataset, ()):
+        if metric is not None and metric not in scope["metrics"] and (re.search(scope["header"], raw, re.I) or re.search(scope["caption"], caption, re.I)) \
+                and not re.search(scope["unless"], raw, re.I):
+            return None, 0.0
+    return metric, conf
+
+
+def _metric_named(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = True) -> tuple[str | None, float]:
+    """The metric a header (else the caption) names through the aliases of the taxonomy and the data file."""
+    v = vocabulary()
     context = v["metric_context"].get(bench.dataset)
     if context and not re.search(context, f"{header} {caption}", re.I):
         return None, 0.0
@@ -486,10 +247,8 @@ def _confidence(product: float) -> float:
 
 
 def _split(text: str, bench: Benchmark) -> str | None:
-    for name, pattern in vocabulary()["splits"]:
-        if re.search(pattern, text, re.I) and name in bench.splits:
-            return name
-    return None
+    """The split a header or caption names (the taxonomy's ``split_patterns`` of the dataset)."""
+    return bench.split_of(text)
 
 
 _PAIR = re.compile(r"^(?P<a>\S+?)\s*/\s*(?P<b>\S+)$")
@@ -498,7 +257,7 @@ _PAIR = re.compile(r"^(?P<a>\S+?)\s*/\s*(?P<b>\S+)$")
 def _split_pair(cell: Cell) -> tuple[Cell, ...]:
     """``"73.6 / 82.7"`` (two values in one cell, e.g. under ``EM / F1``) -> two cells, the box split by characters."""
     m = _PAIR.match(cell.text.strip())
-    if not m or not (_is_value(m.group("a")) and _is_value(m.group("b"))):
+    if not m or not (is_value(m.group("a")) and is_value(m.group("b"))):
         return (cell,)
     n = max(1, len(cell.text.strip()))
     b = cell.bbox
@@ -508,8 +267,46 @@ def _split_pair(cell: Cell) -> tuple[Cell, ...]:
             Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks))
 
 
+def _pair_headers(cols: Sequence[_Column], seconds: dict[int, int]) -> None:
+    """A column of second values of pairs (``23.61`` of ``25.02 / 23.61``) without a title of its own takes the
+    title of its first values: the pair is one printed cell under that title."""
+    where = {id(c): col for col in cols for _, c in col.cells}
+    for col in cols:
+        if col.header:
+            continue
+        partner = next((where.get(seconds[id(c)]) for _, c in col.cells if id(c) in seconds), None)
+        if partner is not None and partner is not col:
+            col.header = partner.header
+
+
+def _pair_split(text: str, bench: Benchmark) -> tuple[str, str] | None:
+    """The splits of a pair title such as ``dev / test`` (the first and second value of each pair), if the text has one."""
+    for m in re.finditer(r"([A-Za-z][\w\-]*)\s*/\s*([A-Za-z][\w\-]*)", text):
+        a, b = bench.split_of(m.group(1)), bench.split_of(m.group(2))
+        if a and b and a != b:
+            return a, b
+    return None
+
+
+def _join_pairs(row: Sequence[Cell]) -> tuple[Cell, ...]:
+    """``25.02`` | ``/`` | ``23.61`` read as three cells -> one cell ``25.02 / 23.61`` (two values of one column,
+    such as single-crop / 10-crop, or a pair under ``EM / F1``)."""
+    out: list[Cell] = []
+    i = 0
+    while i < len(row):
+        c = row[i]
+        if i + 2 < len(row) and is_value(c.text) and row[i + 1].text.strip() == "/" and is_value(row[i + 2].text):
+            b = c.bbox.union(row[i + 2].bbox)
+            out.append(Cell(f"{c.text} / {row[i + 2].text}", b, c.bold and row[i + 2].bold, c.marks + row[i + 2].marks))
+            i += 3
+            continue
+        out.append(c)
+        i += 1
+    return tuple(out)
+
+
 def _number(text: str) -> tuple[float, str, str | None] | None:
-    m = _VALUE.match(text.strip())
+    m = VALUE.match(text.strip())
     if not m:
         return None
     raw = m.group("num").replace(",", ".").replace("·", ".")
@@ -549,8 +346,19 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     res = _res()
     caption = table.caption.text if table.caption else ""
     rows = [tuple(c for c in r if c.text.strip()) for r in table.rows]
-    rows = [tuple(p for c in r for p in _split_pair(c)) for r in rows if r and not (len(r) == 1 and _is_value(r[0].text))]
-    start = next((i for i, r in enumerate(rows) if any(_is_value(c.text) and _DECIMAL.search(c.text) for c in r)), None)
+    rows = [_join_pairs(r) for r in rows if r and not (len(r) == 1 and is_value(r[0].text))]
+    seconds: dict[int, int] = {}
+    split_rows = []
+    for r in rows:
+        cells: list[Cell] = []
+        for c in r:
+            parts = _split_pair(c)
+            if len(parts) == 2:
+                seconds[id(parts[1])] = id(parts[0])
+            cells.extend(parts)
+        split_rows.append(tuple(cells))
+    rows = split_rows
+    start = next((i for i, r in enumerate(rows) if any(is_value(c.text) and DECIMAL.search(c.text) for c in r)), None)
     if start is None:
         return []
     start = max(start, min(table.header_rows, start + 1))
@@ -566,21 +374,24 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
         start -= 1
     header_rows, body = rows[:start], list(enumerate(rows))[start:]
     _headers(cols, header_rows, label_right)
+    _pair_headers(cols, seconds)
     transposed = _by_rows(doc, table, body, cols, caption, names)
     if transposed is not None:
         return transposed
+    if any(re.search(pattern, caption, re.I) for pattern in vocabulary()["untracked_settings"]):
+        return []
     cap_sets = _datasets_in(caption)
     untracked_caption = bool(res["untracked"].search(caption)) and not cap_sets
     header_all = " ".join(c.header for c in cols)
     if untracked_caption and not _datasets_in(header_all):
         return []
     implied = _implied_dataset(cols)
-    group_sets = _datasets_in(" ; ".join(" ".join(c.text for c in r) for _, r in body if not any(_is_value(c.text) for c in r)))
+    group_sets = _datasets_in(" ; ".join(" ".join(c.text for c in r) for _, r in body if not any(is_value(c.text) for c in r)))
     plan: list[tuple[_Column, Benchmark, str, float, list[dict]]] = []
     for col in cols:
         if res["untracked_col"].search(col.header) or (res["untracked"].search(col.header) and not _datasets_in(col.header)):
             continue
-        if not any(_DECIMAL.search(c.text) for _, c in col.cells):
+        if not any(DECIMAL.search(c.text) for _, c in col.cells):
             continue
         bare = _bare_header(col.header, names)
         tiers = [(_datasets_in(col.header), 1.0), (_datasets_in(col.section), 0.95), (cap_sets, 0.9 if len(cap_sets) == 1 else 0.72), (group_sets, 0.8),
@@ -607,25 +418,38 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     groups: dict[int, str] = {}
     inner: dict[tuple[int, float], str] = {}
     last_label, group, above = "", "", -2
+    second_x = _second_label_column(body, first_x)
+    first_cell = ""
     for i, row in body:
-        left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (_is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
+        left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
         label = " ".join(c.text for c in left).strip()
-        has_values = any(_is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
+        has_values = any(is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
         if not has_values:
             group = " ".join(c.text for c in row)
             above = i
+            first_cell = ""
             continue
+        starts_first = bool(left) and (second_x is None or min(c.bbox.x0 for c in left) < second_x)
+        if left and not starts_first and first_cell and re.search(r"[A-Za-z]", label):
+            # the first label column left blank ("ditto"): the row continues the method named above it
+            label = f"{first_cell} {label}"
+        elif starts_first:
+            first_cell = min(left, key=lambda c: c.bbox.x0).text
         if not re.search(r"[A-Za-z]", label):
             label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
+        elif re.fullmatch(vocabulary()["setting_rows"], group.strip(), re.I) and group.lower() not in label.lower():
+            label = f"{label} ({group.strip()})"  # every row under a "Single model" / "Ensemble" row is of that setting
         elif above == i - 1 and len(group.split()) <= 2 and group.lower() not in label.lower():
             label = f"{group} {label}"
         labels[i] = label or last_label
         groups[i] = group
         last_label = labels[i]
         inner.update(_inner_labels(i, row, first_x))
-    cited = {i for i, lab in labels.items() if res["citation"].search(lab) or res["affiliation"].search(lab)}
+    cited = {i for i, lab in labels.items() if _cites(lab, names)}
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
+    names = _table_names(list(labels.values()) + list(inner.values()), names, known)
+    header_of = {id(c): col.header for col in cols for _, c in col.cells}
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
         split = _split(f"{col.header} {caption}", bench)
@@ -639,8 +463,9 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             if not _plausible(bench, metric, value):
                 continue
             label = inner.get((i, cell.bbox.x0), labels[i])
-            is_cited = i in cited if label == labels[i] else bool(res["citation"].search(label) or res["affiliation"].search(label))
-            row_bench, row_metric, row_split = bench, metric, split
+            is_cited = i in cited if label == labels[i] else _cites(label, names)
+            # a group row that names a split ("Test set results on leaderboard") holds for the rows below it
+            row_bench, row_metric, row_split = bench, metric, _split(groups.get(i, ""), bench) or split
             in_group = _datasets_in(groups.get(i, "")) if not _datasets_in(col.header) else []
             if in_group and in_group[0] is not bench:
                 group_metric, _ = _metric(in_group[0], col.header, caption)
@@ -651,6 +476,15 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags = ("plus_minus",) if pm else ()
+            firsts = {v: k for k, v in seconds.items()}
+            pair_split = _pair_split(f"{col.header} {caption}", row_bench)
+            if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
+                if pair_split:  # "dev / test" pairs: each value its split
+                    row_split = pair_split[1]
+                else:
+                    flags += ("second_setting",)  # the second of two values under one title (10-crop beside single-crop)
+            elif id(cell) in firsts and header_of.get(firsts[id(cell)]) == col.header and pair_split:
+                row_split = pair_split[0]
             out.append(Candidate(
                 paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev,
                 confidence=_confidence(conf * oconf),
@@ -662,16 +496,47 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
     return out
 
 
+def _second_label_column(body: Sequence[tuple[int, Sequence[Cell]]], first_x: float) -> float | None:
+    """Half-way between the first and the second text column of the row labels (``Method | Backbone``), when most
+    labelled rows have two label cells: a row whose label starts right of it left its first column blank. None for
+    tables with one label column."""
+    seconds: list[float] = []
+    firsts: list[float] = []
+    labelled = 0
+    for _, row in body:
+        left = sorted((c for c in row if c.bbox.x1 <= first_x + 1 and re.search(r"[A-Za-z]", c.text)), key=lambda c: c.bbox.x0)
+        if left:
+            labelled += 1
+        if len(left) >= 2:
+            seconds.append(left[1].bbox.x0)
+            firsts.append(left[0].bbox.x0)
+    if labelled < 3 or len(seconds) < 0.6 * labelled:
+        return None
+    return float((np.median(seconds) + np.median(firsts)) / 2)
+
+
+def _cites(label: str, names: Sequence[str]) -> bool:
+    """A row label that cites another paper or names an affiliation; a leaderboard place (``2014 1st``) only when
+    the row does not name the paper's own model (``GoogLeNet 2014 1st`` is the paper's own entry)."""
+    res = _res()
+    if res["citation"].search(label):
+        return True
+    m = res["affiliation"].search(label)
+    if m is None:
+        return False
+    return not (res["leaderboard"].search(label) and not re.search(vocabulary()["affiliation"], label) and _mentions(label, names))
+
+
 def _inner_labels(i: int, row: Sequence[Cell], first_x: float) -> dict[tuple[int, float], str]:
     """Labels inside a row, for two tables printed side by side under one caption: each value cell right
     of a text cell that stands among the value columns takes that text as its label."""
-    if not any(c.bbox.x0 > first_x + 1 and not _is_value(c.text) and re.search(r"[A-Za-z]{2}", c.text) for c in row):
+    if not any(c.bbox.x0 > first_x + 1 and not is_value(c.text) and re.search(r"[A-Za-z]{2}", c.text) for c in row):
         return {}
     out: dict[tuple[int, float], str] = {}
     run: list[Cell] = []
     label: list[Cell] = []
     for c in sorted(row, key=lambda c: c.bbox.x0):
-        if _is_value(c.text):
+        if is_value(c.text):
             if run:
                 label, run = run, []
             if label and label[0].bbox.x0 > first_x + 1:
@@ -693,8 +558,8 @@ def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]
     tracked: dict[int, Benchmark] = {}
     named = 0
     for i, row in body:
-        label = " ".join(c.text for c in row if c.bbox.x1 <= cols[0].x0 + 1 and not _is_value(c.text)).strip()
-        if not label or not any(_is_value(c.text) for c in row):
+        label = " ".join(c.text for c in row if c.bbox.x1 <= cols[0].x0 + 1 and not is_value(c.text)).strip()
+        if not label or not any(is_value(c.text) for c in row):
             continue
         found = _datasets_in(label)
         alias = v["row_datasets"].get(re.sub(r"[^A-Za-z0-9]", "", label.split()[0]).upper()) if label.split() else None
@@ -704,7 +569,7 @@ def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]
             tracked[i] = tax.get(alias)  # type: ignore[assignment]
         if found or alias or res["untracked"].search(label.split()[0] if label.split() else ""):
             named += 1
-    if named < 2 or not tracked or named < len([1 for _, r in body if any(_is_value(c.text) for c in r)]) / 2:
+    if named < 2 or not tracked or named < len([1 for _, r in body if any(is_value(c.text) for c in r)]) / 2:
         return None
     out: list[Candidate] = []
     rows = dict(body)
@@ -739,6 +604,21 @@ def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]
                 model=col.header or None, stage="training", flags=("plus_minus",) if pm else (),
             ))
     return out
+
+
+def _table_names(labels: Sequence[str], names: Sequence[str], known: Sequence[str]) -> list[str]:
+    """The paper's names that mark own rows of one table. When some rows name an own model that is not a
+    well-known other model (``HarDNet 68``), own names that are well-known models unrelated to it (``ResNet``,
+    taken from a garbled title or a comparison sentence) mark baselines there, not own rows; a well-known name
+    that is part of an own name (``DenseNet`` beside ``DenseNet-BC``) stays."""
+    def key(n: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", n.lower())
+
+    known_keys = {key(k) for k in known}
+    fresh = [n for n in names if key(n) not in known_keys and any(_mentions(lab, [n]) for lab in labels)]
+    if not fresh:
+        return list(names)
+    return [n for n in names if key(n) not in known_keys or any(key(n) in key(f) for f in fresh)]
 
 
 def _name_parts(names: Sequence[str]) -> list[str]:
@@ -808,37 +688,26 @@ def _corner(table: Table) -> str:
 def extract_table_results(doc: Document) -> list[Candidate]:
     """``Document -> list[Candidate]`` of kind ``result`` from the tables that mention a tracked benchmark.
 
-    Each relevant caption's table is taken from ``Document.tables`` and also read here from the
-    character positions; the reading that yields more results is kept (ties go to ``Document.tables``).
+    The tables are ``Document.tables``, read once by ``extract.tables`` (one reading per caption); a table is
+    looked at when its caption, the text around it or its first rows name a tracked dataset or metric.
     """
-    captions = [c for c in doc.captions if c.kind == "table" and _relevant(c, doc=doc)]
-    parsed = {(t.page, t.caption.label): t for t in doc.tables if t.caption is not None}
-    readings: list[list[Table]] = [[t] for t in doc.tables if t.caption is None and _relevant(None, t)]
-    mine = {(t.page, t.caption.label): t for t in read_caption_tables(doc, captions) if t.caption is not None}
-    for cap in captions:
-        options = [t for t in (parsed.get((cap.page, cap.label)), mine.get((cap.page, cap.label))) if t is not None]
-        if options:
-            readings.append(options)
-    if not readings:
+    tables = [t for t in doc.tables if _relevant(t.caption, t, doc=doc if t.caption is not None else None)]
+    if not tables:
         return []
     names = own_names(doc)
     titled = [n for n in title_names(doc) if n in names]
     main = _main_dataset(doc)
     out: list[Candidate] = []
     seen: dict[tuple[object, ...], list[tuple[int, str]]] = {}
-    for n, options in enumerate(readings):
-        tried: list[tuple[list[Candidate], Table]] = []
-        for t in options:
-            try:
-                tried.append((table_results(doc, t, names=names, main=main, title_names=titled), t))
-            except Exception as exc:  # one unreadable table must not lose the others
-                _LOG.warning("result_table.v1: table %s on page %d of %s skipped: %s: %s",
-                             t.caption.label if t.caption else "?", t.page, doc.paper, type(exc).__name__, exc)
-        if not tried:
+    for n, table in enumerate(tables):
+        try:
+            found = table_results(doc, table, names=names, main=main, title_names=titled)
+        except Exception as exc:  # one unreadable table must not lose the others
+            _LOG.warning("%s: table %s on page %d of %s skipped: %s: %s", EXTRACTOR,
+                         table.caption.label if table.caption else "?", table.page, doc.paper, type(exc).__name__, exc)
             continue
-        best, table = max(tried, key=lambda pair: len(pair[0]))
         corner = _corner(table)
-        for c in best:
+        for c in found:
             key = (c.fields["dataset"], c.fields["metric"], c.fields["value"], c.fields["own"], corner)
             label = c.model or ""
             earlier = seen.setdefault(key, [])

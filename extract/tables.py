@@ -19,10 +19,11 @@ a slower cross-check for one region.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -34,6 +35,10 @@ from flopsdb.extract.layout import Fragment, RawPage, VisualLine, caption_of, ch
 
 DATA = Path(__file__).resolve().parent / "data"
 _NUMBER = re.compile(r"^[(\[]?[-+−±~≈<>]?\d[\d,]*(\.\d+)?%?")
+VALUE = re.compile(r"^(?P<num>\d{1,3}(?:[.·]\d+)?)\s*(?P<pct>%)?\s*(?P<pm>±\s*\d+(?:\.\d+)?)?\s*(?P<marks>[*†‡§¶#♯∗⋆]{0,3}|[a-d])$")
+"""A result-like cell: a number of at most three integer digits, an optional ``%``, ``±`` part and marks."""
+DECIMAL = re.compile(r"\d\.\d|\d%")
+"""A decimal or percent number (result cells; plain integers are counts, sizes or years)."""
 
 
 @lru_cache(maxsize=1)
@@ -337,6 +342,13 @@ def _read(cap: Caption, data: PageData, pdf: object, lines: list[VisualLine], rx
         header_rows = min(header_rows, 4)
         if header_rows >= len(rows):
             header_rows = 1
+
+    def decimals(r: list[Word]) -> int:
+        return sum(1 for w in r if is_value(w.text) and DECIMAL.search(w.text))
+
+    most = max((decimals(r) for r in rows[header_rows:]), default=0)
+    while header_rows > 0 and most >= 2 and decimals(rows[header_rows - 1]) >= 0.75 * most:
+        header_rows -= 1  # a row with a full set of values is body, even above a rule (a rule under the first row)
     body = rows[header_rows:] or rows
     counts = [len(_phrases(r, min_gap)) for r in body]
     full = [r for r, c in zip(body, counts) if c == max(counts)]
@@ -373,7 +385,335 @@ def _read(cap: Caption, data: PageData, pdf: object, lines: list[VisualLine], rx
     return Table(page=cap.page, bbox=bbox, caption=cap, rows=tuple(out_rows), header_rows=header_rows)
 
 
+# --------------------------------------------------------------------------- strategy "chars": rows next to the caption
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    bold: bool = False
+    size: float = field(init=False)
+    centre: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.size = max(1.0, self.bottom - self.top)
+        self.centre = (self.top + self.bottom) / 2
+
+
+def is_value(text: str) -> bool:
+    """Whether a cell's text is a result-like number (``41.2``, ``41.2%``, ``73.6 ± 0.2``, ``28.4*``)."""
+    return bool(VALUE.match(text.strip()))
+
+
+def _rows_of(words: list[_Word]) -> list[list[_Word]]:
+    """Words grouped into visual rows by their vertical centres (tall glyphs do not merge two rows)."""
+    if not words:
+        return []
+    typical = sorted(w.size for w in words)[len(words) // 2]
+    rows: list[list[_Word]] = []
+    centres: list[float] = []
+    normal: list[float] = []
+    for w in sorted(words, key=lambda w: (w.centre, w.x0)):
+        tol = 0.4 * min(typical, w.size)
+        if rows and abs(w.centre - centres[-1]) <= tol:
+            rows[-1].append(w)
+            if w.size <= 1.4 * typical:
+                bisect.insort(normal, w.centre)
+                centres[-1] = normal[len(normal) // 2]
+        else:
+            rows.append([w])
+            centres.append(w.centre)
+            normal = [w.centre] if w.size <= 1.4 * typical else []
+    return [sorted(r, key=lambda w: w.x0) for r in rows]
+
+
+def _cells_of(row: list[_Word]) -> list[Cell]:
+    cells: list[Cell] = []
+    cur: list[_Word] = []
+
+    def flush() -> None:
+        if cur:
+            text = " ".join(w.text for w in cur)
+            box = Box(min(w.x0 for w in cur), min(w.top for w in cur), max(w.x1 for w in cur), max(w.bottom for w in cur))
+            cells.append(Cell(text=text, bbox=box, bold=all(w.bold for w in cur)))
+            cur.clear()
+
+    for w in row:
+        if cur:
+            prev = cur[-1]
+            gap = w.x0 - prev.x1
+            attach_pm = w.text.startswith(("±", "·", "⋅", "×")) or prev.text.endswith(("±", "·", "⋅", "×"))  # 73.6 ± 0.2, 2.3 · 10^19
+            numeric = is_value(w.text) or is_value(prev.text)
+            subscript = gap < 0.8 and (w.bottom - prev.bottom > 1.0 or w.size < 0.85 * prev.size)
+            if not (attach_pm or subscript or (not numeric and gap < 0.55 * max(prev.size, w.size))):
+                flush()
+        cur.append(w)
+    flush()
+    return cells
+
+
+def _prose(row: list[_Word], band: tuple[float, float], body: float) -> bool:
+    """A line of running text: a dense run of words (small gaps), wide or in the body font size."""
+    run: list[_Word] = [row[0]]
+    runs: list[list[_Word]] = []
+    for a, b in zip(row, row[1:]):
+        if b.x0 - a.x1 < 0.9 * max(a.size, b.size) and b.x0 - a.x1 < 9:
+            run.append(b)
+        else:
+            runs.append(run)
+            run = [b]
+    runs.append(run)
+    for r in runs:
+        if len(r) < 6 or sum(is_value(w.text) for w in r) > 1:
+            continue
+        width = r[-1].x1 - r[0].x0
+        size = sorted(w.size for w in r)[len(r) // 2]
+        stops = sum(w.text.lower() in _STOPWORDS for w in r)
+        cells_outside = any(is_value(w.text) or w.text in ("-", "–", "—", "/") for w in row if w not in r)
+        if (width > 0.6 * (band[1] - band[0]) and len(r) >= 8) or (size >= 0.95 * body and width > 0.3 * (band[1] - band[0]) and stops >= 2 and not cells_outside):
+            return True
+    return False
+
+
+_STOPWORDS = frozenset("the of and to in is we that for with a an are this on by as be it our which from".split())
+_CAPTION_START = re.compile(r"^(?:Table|Tab\.|Figure|Fig\.)\s*[0-9IVX]+\s*[:.|]", re.I)
+
+
+def _walk(rows: list[list[_Word]], band: tuple[float, float], upward: bool, body: float, edge: float,
+          barriers: Sequence[Box] = ()) -> list[list[_Word]]:
+    """Rows from the caption's edge outwards until a large gap, a prose line or another caption (``barriers``)."""
+    taken: list[list[_Word]] = []
+    seq = list(reversed(rows)) if upward else rows
+    for row in seq:
+        top, bottom = min(w.top for w in row), max(w.bottom for w in row)
+        size = sorted(w.size for w in row)[len(row) // 2]
+        gap = (edge - bottom) if upward else (top - edge)
+        if any((bottom <= b.top + 1 and b.bottom <= edge + 1) if upward else (top >= b.bottom - 1 and b.top >= edge - 1) for b in barriers):
+            break
+        if gap > (max(24.0, 2.5 * size) if not taken else max(14.0, 2.0 * size)):
+            break
+        text = " ".join(w.text for w in row)
+        if _CAPTION_START.match(text) or _prose(row, band, body):
+            break
+        taken.append(row)
+        edge = top if upward else bottom
+    return list(reversed(taken)) if upward else taken
+
+
+def _score(rows: list[list[_Word]]) -> float:
+    return sum(1 for r in rows if any(is_value(w.text) and DECIMAL.search(w.text) for w in r)) + 0.1 * len(rows)
+
+
+def _band(caption: Caption, width: float) -> tuple[float, float]:
+    centre = (caption.bbox.x0 + caption.bbox.x1) / 2
+    if caption.bbox.x1 - caption.bbox.x0 > 0.6 * width or abs(centre - width / 2) < 0.08 * width:
+        return (0.0, width)
+    if centre < width / 2:
+        return (0.0, width / 2 + 4)
+    return (width / 2 - 4, width)
+
+
+def _header_count(rows: Sequence[Sequence[Cell]]) -> int:
+    """Leading rows without a decimal value after their first cell: the header (at most four rows)."""
+    n = 0
+    for row in rows:
+        if any(is_value(c.text) and DECIMAL.search(c.text) for c in row[1:]):
+            break
+        n += 1
+    return n if n < min(len(rows), 5) else 0
+
+
+def _grid(rows: Sequence[Sequence[Cell]], header_rows: int) -> tuple[tuple[Cell, ...], ...]:
+    """Cells placed on the table's column grid, as the ``lines`` strategy gives them: the columns are the
+    x-intervals of the body rows with the most cells (overlapping cells merged); a body cell goes to the column
+    it overlaps most, a header cell to every column it stands over (a spanning title reaches each), a cell over
+    no column to the nearest; empty slots are empty cells."""
+    body = [r for r in rows[header_rows:] if r] or [r for r in rows if r]
+    most = max((len(r) for r in body), default=0)
+    if most < 2:
+        return tuple(tuple(r) for r in rows)
+    spans: list[list[float]] = []
+    for c in sorted((c for r in body if len(r) == most for c in r), key=lambda c: c.bbox.x0):
+        if spans and c.bbox.x0 < spans[-1][1] - 0.5:
+            spans[-1][1] = max(spans[-1][1], c.bbox.x1)
+        else:
+            spans.append([c.bbox.x0, c.bbox.x1])
+    if len(spans) < 2:
+        return tuple(tuple(r) for r in rows)
+
+    def overlap(c: Cell, k: int) -> float:
+        return min(spans[k][1], c.bbox.x1) - max(spans[k][0], c.bbox.x0)
+
+    out: list[tuple[Cell, ...]] = []
+    for n, row in enumerate(rows):
+        slots: list[list[Cell]] = [[] for _ in spans]
+        for c in row:
+            hits = [k for k in range(len(spans)) if overlap(c, k) > 0.5]
+            if not hits:
+                mid = (c.bbox.x0 + c.bbox.x1) / 2
+                hits = [min(range(len(spans)), key=lambda k: abs(mid - (spans[k][0] + spans[k][1]) / 2))]
+            elif n >= header_rows and len(hits) > 1:
+                hits = [max(hits, key=lambda k: overlap(c, k))]
+            for k in hits:
+                slots[k].append(c)
+        out.append(tuple(_merge(s) if s else _EMPTY for s in slots))
+    return tuple(out)
+
+
+def _merge(cells: Sequence[Cell]) -> Cell:
+    if len(cells) == 1:
+        return cells[0]
+    box = cells[0].bbox
+    for c in cells[1:]:
+        box = box.union(c.bbox)
+    return Cell(" ".join(c.text for c in cells), box, bold=all(c.bold for c in cells), marks="".join(c.marks for c in cells))
+
+
+def _table_from_rows(page: int, caption: Caption, rows: list[list[_Word]]) -> Table:
+    cells = [tuple(_cells_of(r)) for r in rows]
+    boxes = [c.bbox for r in cells for c in r]
+    box = boxes[0]
+    for b in boxes[1:]:
+        box = box.union(b)
+    header_rows = _header_count(cells)
+    return Table(page=page, bbox=box, caption=caption, rows=_grid(cells, header_rows), header_rows=header_rows, strategy="chars")
+
+
+def _page_words(doc: Document, number: int) -> list[_Word]:
+    """The words of one page with the boxes of their characters (``Document.char_boxes``).
+
+    A word ends at whitespace, at a horizontal gap wider than a third of the character height, and
+    after a ``%`` followed by a digit (``77.2%94.0%`` is two cells).
+    """
+    page = doc.pages[number - 1]
+    text = doc.text[page.start : page.end]
+    if getattr(doc.char_boxes, "ndim", 0) != 2:
+        return []
+    boxes = doc.char_boxes[page.start : page.end]
+    if not len(text) or len(boxes) != len(text):
+        return []
+    chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    space = np.isin(chars, np.frombuffer(" \t\n\r\f\v\u00a0".encode("utf-32-le"), dtype=np.uint32))
+    valid = (boxes[:, 0] == number) & ~space
+    if not valid.any():
+        return []
+    idx = np.flatnonzero(valid)
+    b = boxes[idx]
+    height = np.maximum(1.0, b[:, 4] - b[:, 2])
+    gap = np.empty(len(idx))
+    gap[0] = np.inf
+    gap[1:] = b[1:, 1] - b[:-1, 3]
+    adjacent = np.ones(len(idx), dtype=bool)
+    adjacent[1:] = idx[1:] == idx[:-1] + 1
+    pct = np.zeros(len(idx), dtype=bool)
+    digits = (chars >= 48) & (chars <= 57)
+    pct[1:] = (chars[idx[:-1]] == 37) & digits[idx[1:]]
+    start = ~adjacent | (gap > 0.3 * height) | pct
+    start[0] = True
+    starts = np.flatnonzero(start)
+    x0 = np.minimum.reduceat(b[:, 1], starts)
+    top = np.minimum.reduceat(b[:, 2], starts)
+    x1 = np.maximum.reduceat(b[:, 3], starts)
+    bottom = np.maximum.reduceat(b[:, 4], starts)
+    bold = np.zeros(len(text), dtype=bool)
+    for ln in doc.lines:
+        if ln.page == number and ln.bold:
+            bold[max(0, ln.start - page.start) : max(0, ln.end - page.start)] = True
+    ends = list(starts[1:]) + [len(idx)]
+    words: list[_Word] = []
+    for k, (s0, s1) in enumerate(zip(starts, ends)):
+        positions = idx[s0:s1]
+        word = text[positions[0] : positions[-1] + 1]
+        words.append(_Word(word, float(x0[k]), float(top[k]), float(x1[k]), float(bottom[k]), bool(bold[positions[0]])))
+    return words
+
+
+def read_tables_from_chars(doc: Document, captions: Sequence[Caption]) -> list[Table]:
+    """Read the tables of ``captions`` from the positions of the document's characters, next to each caption.
+
+    The region runs from the caption up or down until a prose line, another caption or a wide vertical
+    gap. The side is the one most of these captions' tables take (more rows with decimals there), unless
+    it holds no such row; rows taken by one table are not given to another. Cells carry boxes and bold
+    marks (from the parser's bold lines).
+    """
+    boxes = doc.char_boxes if getattr(doc.char_boxes, "ndim", 0) == 2 else np.zeros((0, 5))
+    real = boxes[boxes[:, 0] > 0]
+    body = float(np.median(real[:, 4] - real[:, 2])) if len(real) else 10.0
+    words_of: dict[int, list[_Word]] = {}
+    rows_of: dict[tuple[int, tuple[float, float]], list[list[_Word]]] = {}
+    cap_boxes = {p: [c.bbox for c in captions if c.page == p] for p in {c.page for c in captions}}
+    sides: list[tuple[Caption, list[list[_Word]], list[list[_Word]]]] = []
+    for cap in sorted(captions, key=lambda c: (c.page, c.bbox.top)):
+        if not 1 <= cap.page <= len(doc.pages):
+            continue
+        if cap.page not in words_of:
+            words_of[cap.page] = _page_words(doc, cap.page)
+        band = _band(cap, float(doc.pages[cap.page - 1].width))
+        key = (cap.page, band)
+        if key not in rows_of:
+            rows_of[key] = _rows_of([w for w in words_of[cap.page] if w.x0 >= band[0] - 1 and w.x1 <= band[1] + 1
+                                     and not any(w.top >= b.top - 1 and w.bottom <= b.bottom + 1 and w.x0 >= b.x0 - 1 and w.x1 <= b.x1 + 1 for b in cap_boxes[cap.page])])
+        rows = rows_of[key]
+        others = [b for b in cap_boxes[cap.page] if b != cap.bbox and min(b.x1, band[1]) - max(b.x0, band[0]) > 0]
+        above = _walk([r for r in rows if max(w.bottom for w in r) <= cap.bbox.top + 1], band, upward=True, body=body, edge=cap.bbox.top, barriers=others)
+        below = _walk([r for r in rows if min(w.top for w in r) >= cap.bbox.bottom - 1], band, upward=False, body=body, edge=cap.bbox.bottom, barriers=others)
+        sides.append((cap, above, below))
+    votes = sum(1 if _score(a) > _score(b) else -1 for _, a, b in sides if _score(a) != _score(b))
+    used: set[int] = set()
+    out: list[Table] = []
+    for cap, above, below in sides:
+        above = [r for r in above if not any(id(w) in used for w in r)]
+        below = [r for r in below if not any(id(w) in used for w in r)]
+        first, second = (above, below) if votes > 0 else (below, above)
+        rows = first if _score(first) >= 1 or _score(first) >= _score(second) else second
+        if rows:
+            used.update(id(w) for r in rows for w in r)
+            out.append(_table_from_rows(cap.page, cap, rows))
+    return out
+
+
+
+def table_quality(table: Table) -> tuple[int, int]:
+    """How completely a reading shows a table's grid: the rows that carry a full set of decimal values (at least
+    three quarters of the most any row carries) and the decimal values in them. A reading that splits a title
+    such as ``SQuAD 1.1`` into cells, or runs into a neighbouring line, does not gain by it."""
+    counts = [sum(1 for c in row for part in c.text.split("/") if is_value(part) and DECIMAL.search(part)) for row in table.rows]
+    most = max(counts, default=0)
+    if not most:
+        return (0, 0)
+    full = [n for n in counts if n >= 0.75 * most]
+    return (len(full), sum(full))
+
+
 def read_tables(doc: Document, pdf: object, pages: dict[int, PageData]) -> list[Table]:
+    """One Table for every table caption that either strategy could read, in caption order.
+
+    Strategy ``lines`` (:func:`read_tables_from_lines`) reads the parser's visual lines between rules; strategy
+    ``chars`` (:func:`read_tables_from_chars`) rebuilds rows and cells from the character boxes next to the
+    caption. Per caption the reading with the better :func:`table_quality` is kept, ``lines`` on a tie; both
+    give the same table model (cells with boxes, ``Table.strategy`` says which one read it)."""
+    lines = {(t.page, t.caption.label, t.caption.start): t for t in read_tables_from_lines(doc, pdf, pages) if t.caption is not None}
+    captions = [c for c in doc.captions if c.kind == "table"]
+    try:
+        chars = {(t.page, t.caption.label, t.caption.start): t for t in read_tables_from_chars(doc, captions) if t.caption is not None}
+    except (ValueError, IndexError):
+        chars = {}
+    out: list[Table] = []
+    for cap in captions:
+        key = (cap.page, cap.label, cap.start)
+        a, b = lines.get(key), chars.get(key)
+        if a is None or (b is not None and table_quality(b) > table_quality(a)):
+            a = b if b is not None and table_quality(b) > (0, 0) else a
+        if a is not None:
+            out.append(a)
+    return out
+
+
+def read_tables_from_lines(doc: Document, pdf: object, pages: dict[int, PageData]) -> list[Table]:
     """A Table for every table caption whose region could be read (captions without a readable
     table are skipped; the caption is still in ``doc.captions``).
 

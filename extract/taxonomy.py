@@ -2,6 +2,12 @@
 
 Read from ``extract/data/benchmarks.jsonl``; names seeded from Papers with Code and Thompson et al. (2022).
 The result extractors (sentences: ``extract.results``; tables: ``extract.table_results``) resolve mentions here.
+
+What a table header means is data too: ``split_patterns`` name a dataset's splits as headers and captions print
+them (``minival`` is COCO's ``val``, ``newstest2013`` is WMT's ``dev``), and ``facets`` describe metrics that a
+header spells in parts (ImageNet: ``rank`` top-1/top-5 and ``direction`` error/accuracy, so that ``Top-1 err.``,
+``error (%)`` under a ``top-5`` caption, or ``Acc`` are resolved by :meth:`Benchmark.metric_from_header` without
+code for one dataset).
 """
 
 from __future__ import annotations
@@ -28,6 +34,24 @@ class Metric:
     name: str
     higher_is_better: bool
     aliases: tuple[str, ...]
+    facets: tuple[tuple[str, str], ...] = ()
+    """``(facet, value)`` pairs that identify the metric among its dataset's (``("rank", "1"), ("direction", "error")``)."""
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One part of a metric name that headers print separately: its values' patterns, how much a value read from
+    the caption instead of the header is worth, and the default (with its factor) when neither says."""
+
+    name: str
+    values: tuple[tuple[str, str], ...]
+    caption: float = 1.0
+    default: str | None = None
+    default_factor: float = 0.7
+
+    def read(self, text: str) -> list[str]:
+        """The facet's values that ``text`` names."""
+        return [v for v, pattern in self.values if re.search(pattern, text, re.I)]
 
 
 @dataclass(frozen=True)
@@ -41,6 +65,46 @@ class Benchmark:
     splits: tuple[str, ...]
     metrics: tuple[Metric, ...]
     pwc: tuple[str, ...] = ()
+    split_patterns: tuple[tuple[str, str], ...] = ()
+    facets: tuple[Facet, ...] = ()
+
+    def split_of(self, text: str) -> str | None:
+        """The split a header or caption names, by this dataset's ``split_patterns`` (first match in their order)."""
+        for name, pattern in self.split_patterns:
+            if name in self.splits and re.search(pattern, text, re.I):
+                return name
+        return None
+
+    def metric_from_header(self, header: str, caption: str = "") -> tuple[str | None, float]:
+        """A faceted metric read from a column header, else from the caption: ``(name, factor)``.
+
+        Each facet takes the one value the header names (factor 1), else the first the caption names (the facet's
+        ``caption`` factor; values are listed in priority order), else its default (``default_factor``). Nothing is read unless the header names some
+        facet or the caption names every facet unambiguously. ``(None, 0.0)`` for datasets without facets."""
+        if not self.facets:
+            return None, 0.0
+        chosen: dict[str, str] = {}
+        factor = 1.0
+        in_header = False
+        from_caption = 0
+        for f in self.facets:
+            here, there = f.read(header), f.read(caption)
+            if len(here) == 1:
+                chosen[f.name], in_header = here[0], True
+            elif there:
+                chosen[f.name] = there[0]
+                factor *= f.caption
+                from_caption += len(there) == 1
+            elif f.default is not None:
+                chosen[f.name] = f.default
+                factor *= f.default_factor
+            else:
+                return None, 0.0
+        if not in_header and from_caption < len(self.facets):
+            return None, 0.0
+        want = set(chosen.items())
+        m = next((m for m in self.metrics if set(m.facets) == want), None)
+        return (m.name, factor) if m is not None else (None, 0.0)
 
     def metric(self, text: str) -> Metric | None:
         """The metric named ``text`` (canonical or alias, case-insensitive), if this dataset has it."""
@@ -98,6 +162,10 @@ def load_taxonomy() -> Taxonomy:
         if not line.strip():
             continue
         d = json.loads(line)
-        metrics = tuple(Metric(m["name"], bool(m["higher_is_better"]), tuple(m.get("aliases", ()))) for m in d["metrics"])
-        out.append(Benchmark(d["dataset"], d["task"], d.get("area", ""), tuple(d.get("aliases", ())), tuple(d.get("splits", ())), metrics, tuple(d.get("pwc", ()))))
+        metrics = tuple(Metric(m["name"], bool(m["higher_is_better"]), tuple(m.get("aliases", ())), tuple(sorted(m.get("facets", {}).items())))
+                        for m in d["metrics"])
+        facets = tuple(Facet(name, tuple(f["values"].items()), float(f.get("caption", 1.0)), f.get("default"), float(f.get("default_factor", 0.7)))
+                       for name, f in d.get("facets", {}).items())
+        out.append(Benchmark(d["dataset"], d["task"], d.get("area", ""), tuple(d.get("aliases", ())), tuple(d.get("splits", ())), metrics,
+                             tuple(d.get("pwc", ())), tuple((n, pat) for n, pat in d.get("split_patterns", ())), facets))
     return Taxonomy(out)

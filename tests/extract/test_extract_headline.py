@@ -121,3 +121,16 @@ def test_the_bottom_row_of_a_step_by_step_table_is_the_final_model() -> None:
              _cell("+ longer schedule", "box AP", 42.5, row=2)]
     marked = _headline(mark_headlines(doc, cands))
     assert ("+ longer schedule", "box AP", 42.5) in marked and ("+ multi-scale", "box AP", 41.0) not in marked
+
+
+def test_when_the_cap_bites_each_row_keeps_its_main_metrics_before_breakdowns() -> None:
+    doc = _doc({"1": "Table 1: Comparison with the state of the art on COCO test-dev."})
+    metrics = ("box AP", "AP50", "AP75", "APs", "APm", "APl")
+    cells = [_cell("FlipNet", m, 40.0 + k, row=0) for k, m in enumerate(metrics)]
+    cells += [_cell("FlipNet (ensemble)", m, 50.0 + k, row=1) for k, m in enumerate(metrics)]
+    cells += [_cell("RetinaNet [20]", "box AP", 39.1, row=2, own=False)]
+    doc.text = doc.text.replace("45.1 box AP", "a high box AP")
+    heads = _headline(mark_headlines(doc, link_results(doc, cells)))
+    assert len(heads) == 8
+    for label in ("FlipNet", "FlipNet (ensemble)"):
+        assert {m for (model, m, _) in heads if model == label} >= {"box AP", "AP50", "AP75"}

@@ -72,3 +72,69 @@ def test_own_results_against_the_gold(corpus_dir: Path, papers: tuple[str, ...])
     assert total > 0
     assert hits / total >= 0.7, f"recall {hits}/{total}"
     assert hits / found >= 0.6, f"precision {hits}/{found}"
+
+
+# --------------------------------------------------------------------------- issue 9 failure classes on real tables
+
+_FACTS: dict[str, list[Candidate]] = {}
+
+
+def _pipeline(folder: Path, paper: str) -> list[Candidate]:
+    """Every result candidate of a paper through the real pipeline (models, links, headline policy)."""
+    from flopsdb.extract.pipeline import extract_document
+
+    if paper not in _FACTS:
+        pdf = folder / f"{paper}.pdf"
+        if not pdf.is_file():
+            pytest.skip(f"{pdf} is absent")
+        _FACTS[paper] = [c for c in extract_document(parse_pdf(pdf, paper=paper)) if c.kind == "result"]
+    return _FACTS[paper]
+
+
+def _headline(cands: list[Candidate]) -> set[tuple[str, str, float]]:
+    return {(c.fields["dataset"], c.fields["metric"], c.fields["value"]) for c in cands if c.headline}
+
+
+def test_a_multi_line_header_keeps_top1_acc_over_its_column(corpus2_dir: Path) -> None:
+    """HarDNet's Table 4: 'Top1' / 'Acc' on two header lines, 'GPU' / 'Time' over another column; ResNet and
+    MobileNet rows are baselines although the garbled title names them."""
+    cands = _pipeline(corpus2_dir, "hardnet-iccv2019")
+    top1 = {(c.model or "").split(" -")[0]: (c.fields["value"], c.fields["own"]) for c in cands
+            if c.fields["dataset"] == "ImageNet" and c.fields["metric"] == "top-1 accuracy"}
+    assert top1.get("HarDNet 68") == (76.2, True) and top1.get("HarDNet 138s") == (77.8, True)
+    assert top1.get("ResNet 50") == (76.0, False) and top1.get("MobileNetV2") == (72.0, False)
+    assert {("ImageNet", "top-1 accuracy", v) for v in (72.1, 74.3, 76.2, 74.7, 77.0, 77.8)} <= _headline(cands)
+
+
+def test_single_crop_is_headline_ten_crop_is_a_second_setting(corpus_dir: Path) -> None:
+    """DenseNet's Table 3 prints 'single-crop / 10-crop' pairs under top-1 and top-5."""
+    cands = _pipeline(corpus_dir, "1608.06993")
+    heads = _headline(cands)
+    assert {("ImageNet", "top-1 error", 25.02), ("ImageNet", "top-5 error", 7.71), ("ImageNet", "top-1 error", 22.15)} <= heads
+    ten = [c for c in cands if c.fields["value"] == 20.8 and c.fields["metric"] == "top-1 error"]
+    assert ten and all("second_setting" in c.flags and not c.headline for c in ten)
+
+
+def test_a_leaderboard_row_of_the_papers_model_is_its_own_entry(corpus_dir: Path) -> None:
+    """GoogLeNet's Table 2: 'GoogLeNet 2014 1st 6.67%' among other teams' entries; the crop/model breakdown is not headline."""
+    cands = _pipeline(corpus_dir, "1409.4842")
+    assert ("ImageNet", "top-5 error", 6.67) in _headline(cands)
+    assert not any(c.headline for c in cands if c.fields.get("table") == "3")
+
+
+def test_mask_tables_give_mask_ap_not_box_metrics(corpus2_dir: Path) -> None:
+    """DetectoRS: Table 5 (instance segmentation) prints AP50/AP75 of masks; Table 4's 'APbbox' is box AP."""
+    cands = _pipeline(corpus2_dir, "2006.02334")
+    table5 = [c for c in cands if c.fields.get("table") == "5"]
+    assert table5 and {c.fields["metric"] for c in table5} == {"mask AP"}
+    assert ("COCO", "box AP", 54.7) in {(c.fields["dataset"], c.fields["metric"], c.fields["value"]) for c in cands if c.fields.get("table") == "4"}
+    assert {("COCO", "AP50", 73.5), ("COCO", "APl", 66.4)} <= _headline(cands)
+
+
+def test_an_ensemble_abstract_number_keeps_the_single_models_rows(corpus_dir: Path) -> None:
+    """Inception-v4: the abstract's 3.08% is an ensemble on the test set; the single models' 144-crop rows stay
+    headline, the ensemble's val top-5 does not."""
+    heads = _headline(_pipeline(corpus_dir, "1602.07261"))
+    assert {("ImageNet", "top-5 error", 3.08), ("ImageNet", "top-1 error", 17.7), ("ImageNet", "top-5 error", 3.8),
+            ("ImageNet", "top-1 error", 18.8), ("ImageNet", "top-1 error", 16.5)} <= heads
+    assert ("ImageNet", "top-5 error", 3.1) not in heads

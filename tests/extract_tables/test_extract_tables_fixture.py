@@ -181,15 +181,47 @@ def test_other_versions_of_the_model_family_are_baselines() -> None:
 
 
 def test_reading_next_to_the_caption_keeps_rows_and_cells(table_pdf) -> None:
-    from flopsdb.extract.table_results import read_caption_tables
+    from flopsdb.extract.tables import read_tables_from_chars
 
     doc = parse_pdf(table_pdf, paper="foonet", tables=False)
-    tables = {t.caption.label: t for t in read_caption_tables(doc, [c for c in doc.captions if c.kind == "table"])}
+    tables = {t.caption.label: t for t in read_tables_from_chars(doc, [c for c in doc.captions if c.kind == "table"])}
     first = [[c.text for c in row] for row in tables["1"].rows]
     assert first[0] == ["Model", "Top-1 err.", "Top-5 err."]
     assert ["FooNet-101", "20.8", "5.4"] in first
     assert len(first) == 5
-    assert [c.text for c in tables["2"].rows[0]] == ["Dev"]
+    assert [c.text for c in tables["2"].rows[0]] == ["", "Dev", ""]
+    assert tables["2"].header_rows == 2 and tables["2"].strategy == "chars"
+
+
+def test_both_strategies_give_one_table_model(table_pdf) -> None:
+    """The ``chars`` strategy places its cells on the same column grid, with the same header rows, as ``lines``."""
+    from flopsdb.extract.tables import read_tables_from_chars
+
+    doc = parse_pdf(table_pdf, paper="foonet")
+    chars = {t.caption.label: t for t in read_tables_from_chars(doc, [c for c in doc.captions if c.kind == "table"])}
+    assert {t.caption.label for t in doc.tables} == {"1", "2", "3", "4"}
+    for table in doc.tables:
+        other = chars[table.caption.label]
+        assert [[c.text for c in r] for r in other.rows] == [[c.text for c in r] for r in table.rows]
+        assert other.header_rows == table.header_rows
+        assert all(c.bbox.x1 > c.bbox.x0 for r in table.rows for c in r if c.text)
+
+
+def test_table_quality_prefers_the_reading_with_full_rows() -> None:
+    """A reading that splits a title (``SQuAD 1.1`` -> ``SQuAD`` | ``1.1``) gains no row by it; a reading that
+    lost a row's values scores lower."""
+    from flopsdb.extract.document import Box, Cell, Table
+    from flopsdb.extract.tables import table_quality
+
+    def table(rows: list[list[str]]) -> Table:
+        cells = tuple(tuple(Cell(t, Box(40.0 * i, 10.0 * n, 40.0 * i + 30, 10.0 * n + 8)) for i, t in enumerate(r)) for n, r in enumerate(rows))
+        return Table(1, Box(0, 0, 200, 100), None, cells)
+
+    body = [["Ours", "86.5", "92.6", "82.8", "85.9"], ["Theirs", "84.3", "91.3", "80.0", "83.3"]]
+    split_title = table([["SQuAD", "1.1", "SQuAD", "2.0"], ["EM", "F1", "EM", "F1"], *body])
+    whole_title = table([["", "SQuAD 1.1", "SQuAD 2.0"], ["", "EM", "F1", "EM", "F1"], *body])
+    assert table_quality(split_title) == table_quality(whole_title) == (2, 8)
+    assert table_quality(table([["", "EM", "F1"], body[0], ["Theirs", "84.3"]])) < table_quality(whole_title)
 
 
 def test_group_rows_name_the_dataset_of_the_rows_below() -> None:
