@@ -175,8 +175,12 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = [{"field": (".".join(str(p) for p in e["loc"] if p != "body") or "body")[:80], "problem": e["msg"]}
-                    for e in exc.errors()[:10]]
+        def field(e: Any) -> str:
+            if e.get("type") == "json_invalid":  # the location is a character offset, not a field
+                return "body"
+            return (".".join(str(p) for p in e["loc"] if p != "body") or "body")[:80]
+
+        problems = [{"field": field(e), "problem": e["msg"]} for e in exc.errors()[:10]]
         text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
         return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=400)
 
