@@ -322,7 +322,7 @@ def test_http_malformed_verdicts_answer_4xx_naming_the_field_and_store_nothing(r
     for text, field in _malformed(cid):
         resp = _post_raw(ann1, h1, text)
         assert 400 <= resp.status_code < 500, (text[:80], resp.status_code, resp.text[:300])
-        assert field in resp.json()["error"], (text[:80], resp.json())
+        assert field in resp.json().get("error", ""), (text[:80], resp.status_code, resp.text[:300])
         assert rs.events() == [], text[:80]
     assert rs.curated() == []
     good = ann1.post("/api/verdict", json={"candidate_id": cid, "action": "correct", "fields": {"hours": "36"}}, headers=h1)
@@ -347,7 +347,7 @@ def test_http_event_ids_are_scoped_to_their_user_and_candidate(rs: DbReviewStore
 
 def test_http_a_crop_whose_box_is_off_the_page_is_an_image_not_a_500(rs: DbReviewStore, live) -> None:
     base, path = next((c, p) for c, p in rs.candidates() if p)
-    boxes = [Box(5000, 5000, 6000, 6000), Box(-900, -900, -800, -800), Box(10, 10, 10, 10)]
+    boxes = [Box(5000.0, 5000.0, 6000.0, 6000.0), Box(-900.0, -900.0, -800.0, -800.0), Box(10.0, 10.0, 10.0, 10.0)]
     cands = [(dataclasses.replace(base, extractor=f"offpage.v{n + 1}",
                                   evidence=dataclasses.replace(base.evidence, bbox=box)), path) for n, box in enumerate(boxes)]
     cands.append((dataclasses.replace(base, extractor="offpage.v9", evidence=dataclasses.replace(base.evidence, page=999)), path))
@@ -356,6 +356,6 @@ def test_http_a_crop_whose_box_is_off_the_page_is_an_image_not_a_500(rs: DbRevie
     ann1, _ = _signed_in(live.url, "ann1")
     for n in range(len(boxes)):
         resp = ann1.get(f"/crop/{ids[f'offpage.v{n + 1}']}.png")
-        assert resp.status_code == 200 and resp.content[:8] == b"\x89PNG\r\n\x1a\n", resp.text[:200]
+        assert resp.status_code == 200 and resp.content[:8] == b"\x89PNG\r\n\x1a\n", (n, resp.text[:200], rs.item(ids[f"offpage.v{n + 1}"]))
     missing = ann1.get(f"/crop/{ids['offpage.v9']}.png")
     assert missing.status_code == 400 and "page 999 out of range" in missing.json()["error"]
