@@ -22,7 +22,7 @@ from flopsdb.curation.model import (
 from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
-from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.candidate import Candidate
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
@@ -399,10 +399,9 @@ class DbReviewStore:
         by_pdf: dict[str | None, list[Candidate]] = defaultdict(list)
         for c, path in candidates:
             by_pdf[path].append(c)
-        with self._tx() as con:
-            run_id = start_run(con, command)
-            new = sum(store_candidates(con, cs, run_id=run_id, pdf_path=path) for path, cs in by_pdf.items())
-            finish_run(con, run_id, counts={"candidates": new})
+        with self._tx() as con, recording(self.store, command, con=con) as run:
+            new = sum(store_candidates(con, cs, run_id=run.run_id, pdf_path=path) for path, cs in by_pdf.items())
+            run.counts = {"candidates": new}
         return new
 
     def candidates(self, *, paper: str | None = None) -> list[tuple[Candidate, str | None]]:

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping, Protocol, Sequence
 
 import pandas as pd
 
+from flopsdb.core.failures import ItemFailure
 from flopsdb.db.store import Connection
 
 class FactRecord(Protocol):
@@ -53,14 +54,6 @@ class EntryEstimate(Protocol):
     estimate: EstimateRecord
 
 
-class FailureRecord(Protocol):
-    """A row that could not be read (``scaling.importers.ImportFailure``)."""
-
-    source_file: str
-    source_row: int
-    reason: str
-
-
 class BatchRecord(Protocol):
     """What an importer produced (``scaling.importers.ImportBatch``)."""
 
@@ -68,7 +61,7 @@ class BatchRecord(Protocol):
     files: Sequence[str]
     facts: Sequence[FactRecord]
     estimates: Sequence[EntryEstimate]
-    failures: Sequence[FailureRecord]
+    failures: Sequence[ItemFailure]
 
 
 _FACT_COLS = ("fact_id", "source", "source_file", "source_row", "entry_id", "kind", "paper", "model", "year",

@@ -359,3 +359,22 @@ def test_http_a_crop_whose_box_is_off_the_page_is_an_image_not_a_500(rs: DbRevie
         assert resp.status_code == 200 and resp.content[:8] == b"\x89PNG\r\n\x1a\n", (n, resp.text[:200], rs.item(ids[f"offpage.v{n + 1}"]))
     missing = ann1.get(f"/crop/{ids['offpage.v9']}.png")
     assert missing.status_code == 400 and "page 999 out of range" in missing.json()["error"]
+
+
+@pytest.mark.browser
+def test_the_page_works_under_its_own_csp(browser, live, rs: DbReviewStore) -> None:
+    """The CSP forbids inline script and eval; the real page, in chromium with the CSP in force, still signs in,
+    shows an item and posts a keyboard verdict, and the browser reports no CSP violation."""
+    page = sign_in(browser, live.url, "ann1", bypass_csp=False)
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.wait_for_selector("#kind:not(:empty)", timeout=20000)
+    shown = page.locator("#paper-id").inner_text()
+    page.keyboard.press("a")
+    deadline = time.monotonic() + 20
+    while not rs.events(annotator="ann1") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [event] = rs.events(annotator="ann1")
+    assert event.action == "accept" and shown
+    assert violations == []
+    page.context.close()
