@@ -19,7 +19,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from PIL import Image
 
 from flopsdb.curation.crop import locate_quote, render_page
-from flopsdb.curation.model import VERDICT_ACTIONS, Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
+from flopsdb.core.kinds import KEEP_ACTIONS, VERDICT_ACTIONS, Action
+from flopsdb.curation.model import Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
 from flopsdb.curation.projection import in_force
 from flopsdb.extract.candidate import KIND_FIELDS, Candidate
 from flopsdb.extract.document import Box, Evidence
@@ -290,27 +291,27 @@ def _ls_event(c: Candidate, ann: Mapping[str, Any], known: list[dict[str, Any]],
     choices = [ch for res in results if res.get("from_name") == "verdict" for ch in (res.get("value") or {}).get("choices") or []]
     after: dict[str, Any] | None = None
     if ann.get("was_cancelled"):
-        action = "unsure"
+        action = Action.UNSURE
     elif not choices:
         raise CurationError("no verdict chosen", paper=c.paper)
-    elif choices[0] not in (*VERDICT_ACTIONS, "adjudicate"):
+    elif choices[0] not in (*VERDICT_ACTIONS, Action.ADJUDICATE):
         raise CurationError(f"unknown verdict {choices[0]!r}", paper=c.paper)
     else:
-        action = choices[0]
-        if action != "reject" and action != "unsure":
+        action = Action(choices[0])
+        if action not in (Action.REJECT, Action.UNSURE):
             after = _ls_kept(c, results)
-        if action == "correct" and after is None:
+        if action == Action.CORRECT and after is None:
             raise CurationError("correct without the kept values", paper=c.paper)
-        if action in ("accept", "correct"):
+        if action in KEEP_ACTIONS:
             after = after or _proposed(c)
-            action = "accept" if make_after(**after) == make_after(**_proposed(c)) else "correct"
+            action = Action.ACCEPT if make_after(**after) == make_after(**_proposed(c)) else Action.CORRECT
     who = ann.get("completed_by")
     for old in known:
         same = old["action"] == action and (old.get("after") and make_after(**old["after"])) == (after and make_after(**after))
         if same and (not isinstance(who, int) or who not in names or names[who] == old["annotator"]):
             known.remove(old)
             return _event_from(c.candidate_id, old)
-    if action == "adjudicate":
+    if action == Action.ADJUDICATE:
         raise CurationError("an adjudication not made in flopsdb (adjudicate on its /adjudicate page)", paper=c.paper)
     made = ann.get("updated_at") or ann.get("created_at")
     key = json.dumps([c.candidate_id, ann.get("id"), made, results, who], sort_keys=True, default=str)
