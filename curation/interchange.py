@@ -122,7 +122,7 @@ def from_annotations(lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path 
                 event = _event_from(cand.candidate_id, line["event"]) if with_verdicts and line.get("event") else None
             else:
                 cand, path = _gold_candidate(line, pdf_dir)
-                event = Event(new_event_id(), cand.candidate_id, annotator, "accept",
+                event = Event(new_event_id(), cand.candidate_id, annotator, Action.ACCEPT,
                               after=make_after(cand.fields, cand.model, cand.stage), source="import") if with_verdicts else None
         except (KeyError, TypeError, ValueError) as exc:
             raise CurationError(f"line {n}: bad gold record ({exc})", paper=line.get("paper")) from None
@@ -249,7 +249,7 @@ def to_label_studio(records: Iterable[ReviewRecord], *, users: Mapping[str, int]
                 "flopsdb": {"candidate": _candidate_json(r), "events": [_event_json(e) for e in r.events]}}
         tasks.append({"id": n, "data": data, "annotations": anns,
                       "predictions": [{"model_version": c.extractor, "score": c.confidence,
-                                       "result": _ls_results(c.kind, "accept", proposed, region)}]})
+                                       "result": _ls_results(c.kind, Action.ACCEPT, proposed, region)}]})
     return tasks
 
 
@@ -416,10 +416,10 @@ def from_prodigy(lines: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
             raise CurationError(f"line {n}: unknown Prodigy answer {line['answer']!r}", paper=cand.paper)
         chosen = [a for a in line.get("accept") or [] if a in _PRODIGY_ANSWER]
         action = chosen[0] if chosen and line["answer"] == "accept" else {"accept": "accept", "reject": "reject", "ignore": "unsure"}[line["answer"]]
-        kept = line.get("kept") if action in ("accept", "correct", "adjudicate") else None
-        if action in ("accept", "correct"):
+        kept = line.get("kept") if action in (*KEEP_ACTIONS, Action.ADJUDICATE) else None
+        if action in KEEP_ACTIONS:
             kept = kept or _proposed(cand)
-            action = "accept" if make_after(**kept) == make_after(**_proposed(cand)) else "correct"
+            action = Action.ACCEPT if make_after(**kept) == make_after(**_proposed(cand)) else Action.CORRECT
         ev = dict(line.get("flopsdb_event") or {})
         if (ev.get("action"), ev.get("after")) != (action, kept):
             who = str(line.get("_annotator_id") or ev.get("annotator") or "prodigy")
