@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import PASSWORD, free_port
+from conftest import PASSWORD, free_port, sign_in
 from flopsdb.core.errors import FlopsdbError, LeaseError
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.db.curation import DbReviewStore
