@@ -9,7 +9,6 @@ into a failed :class:`ExtractionOutcome` with its reason.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import re
 import time
@@ -125,18 +124,6 @@ class ExtractionOutcome:
     def ok(self) -> bool:
         """True when the file was read."""
         return self.status == "ok"
-
-
-def sha256_of(path: str | Path) -> str:
-    """The file's SHA-256 (hex); empty string when it cannot be read."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return ""
-    return h.hexdigest()
 
 
 _ARXIV = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?_\d{7})(?:v\d+)?$")
