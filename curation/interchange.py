@@ -19,7 +19,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from PIL import Image
 
 from flopsdb.curation.crop import locate_quote, render_page
-from flopsdb.curation.model import VERDICT_ACTIONS, Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
+from flopsdb.core.kinds import KEEP_ACTIONS, VERDICT_ACTIONS, Action
+from flopsdb.curation.model import Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
 from flopsdb.curation.projection import in_force
 from flopsdb.core.kinds import KIND_FIELDS
 from flopsdb.extract.candidate import Candidate
@@ -122,7 +123,7 @@ def from_annotations(lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path 
                 event = _event_from(cand.candidate_id, line["event"]) if with_verdicts and line.get("event") else None
             else:
                 cand, path = _gold_candidate(line, pdf_dir)
-                event = Event(new_event_id(), cand.candidate_id, annotator, "accept",
+                event = Event(new_event_id(), cand.candidate_id, annotator, Action.ACCEPT,
                               after=make_after(cand.fields, cand.model, cand.stage), source="import") if with_verdicts else None
         except (KeyError, TypeError, ValueError) as exc:
             raise CurationError(f"line {n}: bad gold record ({exc})", paper=line.get("paper")) from None
@@ -249,7 +250,7 @@ def to_label_studio(records: Iterable[ReviewRecord], *, users: Mapping[str, int]
                 "flopsdb": {"candidate": _candidate_json(r), "events": [_event_json(e) for e in r.events]}}
         tasks.append({"id": n, "data": data, "annotations": anns,
                       "predictions": [{"model_version": c.extractor, "score": c.confidence,
-                                       "result": _ls_results(c.kind, "accept", proposed, region)}]})
+                                       "result": _ls_results(c.kind, Action.ACCEPT, proposed, region)}]})
     return tasks
 
 
@@ -291,27 +292,27 @@ def _ls_event(c: Candidate, ann: Mapping[str, Any], known: list[dict[str, Any]],
     choices = [ch for res in results if res.get("from_name") == "verdict" for ch in (res.get("value") or {}).get("choices") or []]
     after: dict[str, Any] | None = None
     if ann.get("was_cancelled"):
-        action = "unsure"
+        action = Action.UNSURE
     elif not choices:
         raise CurationError("no verdict chosen", paper=c.paper)
-    elif choices[0] not in (*VERDICT_ACTIONS, "adjudicate"):
+    elif choices[0] not in (*VERDICT_ACTIONS, Action.ADJUDICATE):
         raise CurationError(f"unknown verdict {choices[0]!r}", paper=c.paper)
     else:
-        action = choices[0]
-        if action != "reject" and action != "unsure":
+        action = Action(choices[0])
+        if action not in (Action.REJECT, Action.UNSURE):
             after = _ls_kept(c, results)
-        if action == "correct" and after is None:
+        if action == Action.CORRECT and after is None:
             raise CurationError("correct without the kept values", paper=c.paper)
-        if action in ("accept", "correct"):
+        if action in KEEP_ACTIONS:
             after = after or _proposed(c)
-            action = "accept" if make_after(**after) == make_after(**_proposed(c)) else "correct"
+            action = Action.ACCEPT if make_after(**after) == make_after(**_proposed(c)) else Action.CORRECT
     who = ann.get("completed_by")
     for old in known:
         same = old["action"] == action and (old.get("after") and make_after(**old["after"])) == (after and make_after(**after))
         if same and (not isinstance(who, int) or who not in names or names[who] == old["annotator"]):
             known.remove(old)
             return _event_from(c.candidate_id, old)
-    if action == "adjudicate":
+    if action == Action.ADJUDICATE:
         raise CurationError("an adjudication not made in flopsdb (adjudicate on its /adjudicate page)", paper=c.paper)
     made = ann.get("updated_at") or ann.get("created_at")
     key = json.dumps([c.candidate_id, ann.get("id"), made, results, who], sort_keys=True, default=str)
@@ -416,10 +417,10 @@ def from_prodigy(lines: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
             raise CurationError(f"line {n}: unknown Prodigy answer {line['answer']!r}", paper=cand.paper)
         chosen = [a for a in line.get("accept") or [] if a in _PRODIGY_ANSWER]
         action = chosen[0] if chosen and line["answer"] == "accept" else {"accept": "accept", "reject": "reject", "ignore": "unsure"}[line["answer"]]
-        kept = line.get("kept") if action in ("accept", "correct", "adjudicate") else None
-        if action in ("accept", "correct"):
+        kept = line.get("kept") if action in (*KEEP_ACTIONS, Action.ADJUDICATE) else None
+        if action in KEEP_ACTIONS:
             kept = kept or _proposed(cand)
-            action = "accept" if make_after(**kept) == make_after(**_proposed(cand)) else "correct"
+            action = Action.ACCEPT if make_after(**kept) == make_after(**_proposed(cand)) else Action.CORRECT
         ev = dict(line.get("flopsdb_event") or {})
         if (ev.get("action"), ev.get("after")) != (action, kept):
             who = str(line.get("_annotator_id") or ev.get("annotator") or "prodigy")

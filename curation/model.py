@@ -17,10 +17,10 @@ from flopsdb.core.ids import unversioned
 from flopsdb.core.kinds import KIND_FIELDS, MAX_TEXT, FieldValueError, kind_spec
 from flopsdb.extract.candidate import STAGES, Candidate
 from flopsdb.core.errors import CurationError
+from flopsdb.core.kinds import KEEP_ACTIONS, Action
 
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")
-ACTIONS: tuple[str, ...] = ("accept", "correct", "reject", "unsure", "adjudicate", "undo")
-VERDICT_ACTIONS: tuple[str, ...] = ("accept", "correct", "reject", "unsure")
+ACTIONS: tuple[Action, ...] = tuple(Action)
 OUTCOMES: tuple[str, ...] = ("keep", "reject")
 STATES: tuple[str, ...] = ("proposed", "leased", "accepted", "corrected", "rejected", "unsure", "disputed", "adjudicated", "curated")
 
@@ -96,7 +96,7 @@ def make_after(fields: Mapping[str, Any], model: str | None, stage: str | None) 
 
 def outcome_of(action: str) -> str | None:
     """``keep`` for accept/correct, ``reject`` for reject, None for unsure and undo."""
-    return {"accept": "keep", "correct": "keep", "reject": "reject"}.get(action)
+    return {Action.ACCEPT: "keep", Action.CORRECT: "keep", Action.REJECT: "reject"}.get(action)  # type: ignore[call-overload]
 
 
 @dataclass(frozen=True)
@@ -124,13 +124,13 @@ class Event:
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
             raise CurationError(f"unknown action {self.action!r}")
-        if self.action in ("accept", "correct") and self.after is None:
+        if self.action in KEEP_ACTIONS and self.after is None:
             raise CurationError(f"{self.action} needs the kept values")
 
     @property
     def outcome(self) -> str | None:
         """``keep``, ``reject`` or None (see :func:`outcome_of`); adjudications keep when ``after`` is set."""
-        if self.action == "adjudicate":
+        if self.action == Action.ADJUDICATE:
             return "keep" if self.after is not None else "reject"
         return outcome_of(self.action)
 

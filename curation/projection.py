@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Iterable, Sequence
 
+from flopsdb.core.kinds import VERDICT_ACTIONS, Action
 from flopsdb.curation.model import CuratedFact, Event
 from flopsdb.extract.candidate import Candidate
 
@@ -13,15 +14,15 @@ from flopsdb.extract.candidate import Candidate
 def in_force(events: Iterable[Event]) -> list[Event]:
     """Events not undone (undo events themselves excluded), in their given (append) order."""
     events = list(events)
-    undone = {e.undoes for e in events if e.action == "undo"}
-    return [e for e in events if e.action != "undo" and e.event_id not in undone]
+    undone = {e.undoes for e in events if e.action == Action.UNDO}
+    return [e for e in events if e.action != Action.UNDO and e.event_id not in undone]
 
 
 def latest_verdicts(events: Iterable[Event]) -> dict[str, dict[str, Event]]:
     """``candidate_id -> annotator -> latest verdict in force`` (accept/correct/reject/unsure)."""
     out: dict[str, dict[str, Event]] = {}
     for e in in_force(events):
-        if e.action in ("accept", "correct", "reject", "unsure"):
+        if e.action in VERDICT_ACTIONS:
             out.setdefault(e.candidate_id, {})[e.annotator] = e
     return out
 
@@ -32,7 +33,7 @@ def project(candidates: Sequence[Candidate], events: Sequence[Event]) -> list[Cu
     by_id = {c.candidate_id: c for c in candidates}
     adjudicated: dict[str, Event] = {}
     for e in in_force(events):
-        if e.action == "adjudicate":
+        if e.action == Action.ADJUDICATE:
             adjudicated[e.candidate_id] = e
     out: list[CuratedFact] = []
     latest = latest_verdicts(events)
@@ -47,7 +48,7 @@ def project(candidates: Sequence[Candidate], events: Sequence[Event]) -> list[Cu
                 continue
             order = {e.event_id: i for i, e in enumerate(events)}
             deciding = max(decisive, key=lambda e: order[e.event_id])
-            verdict = "accepted" if all(e.action == "accept" for e in decisive) else "corrected"
+            verdict = "accepted" if all(e.action == Action.ACCEPT for e in decisive) else "corrected"
         kept = json.loads(deciding.after or "{}")
         b = c.evidence.bbox
         out.append(CuratedFact(

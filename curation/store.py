@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Protocol, Sequence
 
 from flopsdb.extract.candidate import Candidate
+from flopsdb.core.kinds import ReviewMode
 from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User
 
 
@@ -43,13 +44,13 @@ class ReviewStore(Protocol):
     def release(self, annotator: str, candidate_ids: Sequence[str] | None = None) -> int:
         """Give leases back to the queue (all of the annotator's when ``candidate_ids`` is None)."""
 
-    def record(self, event: Event, *, require_lease: bool = True, mode: str = "lease") -> Event:
+    def record(self, event: Event, *, require_lease: bool = True, mode: str = ReviewMode.LEASE) -> Event:
         """Append a verdict event and drop its lease, atomically. Re-sending an event id (same user and
         candidate) is a no-op that returns the stored event. ``mode``: ``lease`` needs the poster's live
         lease (``LeaseError`` otherwise), ``revise`` replaces the poster's own verdict in force (the event
         names it), ``adjudicate`` is a reviewer's or admin's decision on an item others decided."""
 
-    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = "lease") -> Event:
+    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = ReviewMode.LEASE) -> Event:
         """Build the event from the stored candidate and :meth:`record` it, in one unit of work."""
 
     def undo_last(self, annotator: str) -> Event | None:

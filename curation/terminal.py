@@ -17,6 +17,7 @@ from flopsdb.curation.model import Event, Item, coerce_fields, make_after, new_e
 from flopsdb.curation.store import ReviewStore
 from flopsdb.core.kinds import KIND_FIELDS
 from flopsdb.core.errors import LeaseError
+from flopsdb.core.kinds import Action
 
 KEYS_HELP = "a accept · x reject · e edit · space unsure · u undo · 1-9 alternative · q quit"
 
@@ -51,7 +52,7 @@ def review_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[]
     done: dict[str, int] = {}
     item: Item | None = None
     try:
-        while limit is None or sum(v for k, v in done.items() if k != "undo") < limit:
+        while limit is None or sum(v for k, v in done.items() if k != Action.UNDO) < limit:
             if item is None:
                 got = store.lease_next(annotator, n=1)
                 if not got:
@@ -65,20 +66,20 @@ def review_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[]
             if key == "q":
                 break
             if key == "a":
-                action, after = "accept", make_after(c.fields, c.model, c.stage)
+                action, after = Action.ACCEPT, make_after(c.fields, c.model, c.stage)
             elif key == "x":
-                action = "reject"
+                action = Action.REJECT
             elif key == " ":
-                action = "unsure"
+                action = Action.UNSURE
             elif key.isdigit() and 1 <= int(key) <= min(9, len(c.alternatives)):
-                action = "correct"
+                action = Action.CORRECT
                 after = make_after({**c.fields, **coerce_fields(c.kind, c.alternatives[int(key) - 1])}, c.model, c.stage)
             elif key == "e":
                 edited = {k: ask(k, "" if c.fields.get(k) is None else str(c.fields.get(k))) for k in KIND_FIELDS[c.kind]}
                 model = ask("model", c.model or "") or None
                 stage = ask("stage", c.stage or "") or None
                 after = make_after({**c.fields, **coerce_fields(c.kind, edited)}, model, stage)
-                action = "accept" if after == make_after(c.fields, c.model, c.stage) else "correct"
+                action = Action.ACCEPT if after == make_after(c.fields, c.model, c.stage) else Action.CORRECT
             elif key == "u":
                 target = store.undo_last(annotator)
                 if target is None:
@@ -86,7 +87,7 @@ def review_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[]
                     continue
                 store.release(annotator, [item.candidate_id])
                 item = store.item(target.candidate_id, why=f"undone: your {target.action} is cancelled")
-                done["undo"] = done.get("undo", 0) + 1
+                done[Action.UNDO] = done.get(Action.UNDO, 0) + 1
                 continue
             else:
                 console.print(f"unknown key {key!r}; {KEYS_HELP}")

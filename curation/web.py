@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from flopsdb.curation.agreement import agreement, extractor_precision
@@ -33,6 +34,7 @@ from flopsdb.curation.model import (
 from flopsdb.curation.store import ReviewStore
 from flopsdb.extract.candidate import STAGES, Candidate
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
+from flopsdb.core.kinds import Action, ReviewMode
 
 SESSION_COOKIE = "flopsdb_session"
 LOGIN_COOKIE = "flopsdb_login_csrf"
@@ -48,7 +50,9 @@ SECURITY_HEADERS: dict[str, str] = {
 }
 
 _LOGIN_ERRORS = {"wrong": "wrong name or password"}
-_VERDICTS = ("accept", "reject", "unsure", "correct", "alternative")
+ALTERNATIVE = "alternative"
+"""The page's request to keep alternative ``n`` (stored as a ``correct``)."""
+_VERDICTS: tuple[str, ...] = (Action.ACCEPT, Action.REJECT, Action.UNSURE, Action.CORRECT, ALTERNATIVE)
 _Value = Optional[Union[StrictBool, StrictInt, StrictFloat, StrictStr]]
 
 
@@ -81,7 +85,7 @@ class VerdictBody(BaseModel):
     model: Optional[StrictStr] = Field(None, max_length=300)
     stage: Optional[Literal[STAGES + ("",)]] = None  # type: ignore[valid-type]
     dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
-    mode: Literal["lease", "revise", "adjudicate"] = "lease"
+    mode: ReviewMode = ReviewMode.LEASE
 
     @field_validator("action")
     @classmethod
@@ -173,10 +177,20 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
     def _bad(request: Request, exc: FlopsdbError) -> Response:
         return JSONResponse({"error": str(exc)}, status_code=400)
 
+    @app.exception_handler(StarletteHTTPException)
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        """Every refusal answers ``{"error": ...}`` like the others (``detail`` kept for older pages)."""
+        return JSONResponse({"error": str(exc.detail), "detail": exc.detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = [{"field": (".".join(str(p) for p in e["loc"] if p != "body") or "body")[:80], "problem": e["msg"]}
-                    for e in exc.errors()[:10]]
+        def field(e: Any) -> str:
+            if e.get("type") == "json_invalid":  # the location is a character offset, not a field
+                return "body"
+            return (".".join(str(p) for p in e["loc"] if p != "body") or "body")[:80]
+
+        problems = [{"field": field(e), "problem": e["msg"]} for e in exc.errors()[:10]]
         text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
         return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=400)
 
@@ -242,7 +256,7 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
 
     @app.post("/api/verdict")
     async def verdict(body: VerdictBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
-        if body.mode == "adjudicate" and not role_allows(sess.user.role, "reviewer"):
+        if body.mode == ReviewMode.ADJUDICATE and not role_allows(sess.user.role, "reviewer"):
             raise PermissionDenied(f"{sess.user.name} is {sess.user.role}; adjudication needs reviewer")
         stored = await run_in_threadpool(store.decide, body.candidate_id,
                                          lambda c: _verdict_event(c, sess.user.name, body), mode=body.mode)
@@ -286,7 +300,7 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         after = None
         if chosen["outcome"] == "keep" and chosen["after"] is not None:
             after = make_after(chosen["after"].get("fields", {}), chosen["after"].get("model"), chosen["after"].get("stage"))
-        store.record(Event(new_event_id(), candidate_id, sess.user.name, "adjudicate", after=after), require_lease=False)
+        store.record(Event(new_event_id(), candidate_id, sess.user.name, Action.ADJUDICATE, after=after), require_lease=False)
         return RedirectResponse("/adjudicate", status_code=303)
 
     @app.get("/agreement", response_class=HTMLResponse)
@@ -319,20 +333,20 @@ def _verdict_event(c: Candidate, annotator: str, body: VerdictBody) -> Event:
     with ``fields``/``model``/``stage``, or ``alternative`` n picked with keys 1-9). Corrected values
     are checked like extracted ones (``curation.model.check_fields``)."""
     action, after = body.action, None
-    if action == "alternative":
+    if action == ALTERNATIVE:
         n = body.n or 0
         if not 1 <= n <= len(c.alternatives):
             raise CurationError(f"no alternative {n}", paper=c.paper)
         after = make_after({**c.fields, **coerce_fields(c.kind, c.alternatives[n - 1])}, c.model, c.stage)
-        action = "correct"
-    elif action == "correct":
+        action = Action.CORRECT
+    elif action == Action.CORRECT:
         fields = {**c.fields, **check_fields(c.kind, coerce_fields(c.kind, body.fields or {}))}
         sent = body.model_fields_set
         model, stage = check_version(body.model if "model" in sent else c.model, body.stage if "stage" in sent else c.stage)
         after = make_after(fields, model, stage)
         if after == make_after(c.fields, c.model, c.stage):
-            action = "accept"
-    elif action == "accept":
+            action = Action.ACCEPT
+    elif action == Action.ACCEPT:
         after = make_after(c.fields, c.model, c.stage)
     return Event(
         event_id=body.event_id or new_event_id(), candidate_id=body.candidate_id, annotator=annotator, action=action,

@@ -19,7 +19,6 @@ from typing import Any
 
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 from flopsdb.curation.model import (
-    VERDICT_ACTIONS,
     Disagreement,
     Event,
     Item,
@@ -34,16 +33,17 @@ from flopsdb.curation.model import (
 from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
-from flopsdb.db.runs import finish_run, start_run
 from flopsdb.db.store import Connection, Store, unversioned_sql
 from flopsdb.extract.candidate import Candidate
+from flopsdb.db.runs import recording
+from flopsdb.core.kinds import DECISIVE_ACTIONS, KEEP_ACTIONS, VERDICT_ACTIONS, Action, ReviewMode
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
 
 _EVENT_COLS = ("event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source,"
                " created_at")
 
-MODES: tuple[str, ...] = ("lease", "revise", "adjudicate")
+MODES: tuple[ReviewMode, ...] = tuple(ReviewMode)
 
 _QUEUE_SQL = """
 SELECT c.candidate_id, c.paper, c.kind, c.confidence,
@@ -236,7 +236,7 @@ class DbReviewStore:
                 "DELETE FROM review_leases WHERE annotator = ? AND candidate_id IN (SELECT unnest(?)) RETURNING 1",
                 [annotator, list(candidate_ids)]).fetchall())
 
-    def record(self, event: Event, *, require_lease: bool = True, mode: str = "lease") -> Event:
+    def record(self, event: Event, *, require_lease: bool = True, mode: str = ReviewMode.LEASE) -> Event:
         """Append an event and drop its lease, atomically (idempotent by event id, per user and candidate).
 
         A verdict needs the poster's live lease (``mode="lease"``); ``mode="revise"`` replaces the
@@ -246,7 +246,7 @@ class DbReviewStore:
         with self._tx() as con:
             return self._record(con, event, require_lease=require_lease, mode=mode)
 
-    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = "lease") -> Event:
+    def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = ReviewMode.LEASE) -> Event:
         """Build the event from the stored candidate and record it, in one transaction (see :meth:`record`)."""
         with self._tx() as con:
             rows = _rows(con, "SELECT * FROM candidates WHERE candidate_id = ?", [candidate_id])
@@ -260,23 +260,23 @@ class DbReviewStore:
         cid, me = event.candidate_id, event.annotator
         mine = con.execute("SELECT event_id FROM review_latest WHERE candidate_id = ? AND annotator = ?"
                            " AND outcome IS NOT NULL", [cid, me]).fetchone()
-        if mode == "revise":
+        if mode == ReviewMode.REVISE:
             if mine is None:
                 raise LeaseError(f"you have no verdict in force on {cid} to revise", paper=paper)
             return dataclasses.replace(event, revises=mine[0])
-        if mode == "adjudicate":
+        if mode == ReviewMode.ADJUDICATE:
             user = _users.get_user(con, me)
             if user is None or not role_allows(user.role, "reviewer"):
                 raise PermissionDenied(f"{me} may not adjudicate: that needs the reviewer role")
-            if event.action == "unsure":
+            if event.action == Action.UNSURE:
                 raise CurationError("an adjudication keeps or rejects; unsure is not a decision", paper=paper)
             decided = con.execute("SELECT 1 FROM review_latest WHERE candidate_id = ? AND outcome IS NOT NULL",
                                   [cid]).fetchone()
             if decided is None:
                 raise LeaseError(f"nobody has decided {cid} yet: lease it from the queue instead", paper=paper)
-            return dataclasses.replace(event, action="adjudicate",
-                                       after=event.after if event.action in ("accept", "correct") else None)
-        if mode != "lease":
+            return dataclasses.replace(event, action=Action.ADJUDICATE,
+                                       after=event.after if event.action in KEEP_ACTIONS else None)
+        if mode != ReviewMode.LEASE:
             raise CurationError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         live = con.execute("SELECT 1 FROM review_leases WHERE candidate_id = ? AND annotator = ? AND expires_at > ?",
                            [cid, me, utcnow()]).fetchone()
@@ -287,7 +287,7 @@ class DbReviewStore:
         return event
 
     def _record(self, con: Connection, event: Event, *, require_lease: bool, candidate: Candidate | None = None,
-                mode: str = "lease") -> Event:
+                mode: str = ReviewMode.LEASE) -> Event:
         old = _rows(con, f"SELECT {_EVENT_COLS} FROM review_events WHERE event_id = ?", [event.event_id])
         if old:
             if (old[0]["annotator"], old[0]["candidate_id"]) != (event.annotator, event.candidate_id):
@@ -303,14 +303,14 @@ class DbReviewStore:
             event = self._check_right(con, event, mode, c.paper)
         before = event.before or make_after(c.fields, c.model, c.stage)
         after = event.after
-        if event.action == "accept" and after is None:
+        if event.action == Action.ACCEPT and after is None:
             after = before
         con.execute(
             f"INSERT INTO review_events ({_EVENT_COLS}, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [event.event_id, event.candidate_id, event.annotator, event.action, after, before, event.undoes,
              event.revises, event.dwell_ms, event.extractor or c.extractor, event.source, event.created_at, event.outcome],
         )
-        if event.action != "undo":
+        if event.action != Action.UNDO:
             con.execute("DELETE FROM review_leases WHERE candidate_id = ? AND annotator = ?",
                         [event.candidate_id, event.annotator])
         return dataclasses.replace(event, after=after, before=before, extractor=event.extractor or c.extractor)
@@ -320,15 +320,15 @@ class DbReviewStore:
         now = utcnow()
         with self._tx() as con:
             last = _rows(con, f"SELECT {_EVENT_COLS} FROM review_effective WHERE annotator = ?"
-                              " AND action IN ('accept', 'correct', 'reject', 'unsure', 'adjudicate')"
-                              " ORDER BY seq DESC LIMIT 1", [annotator])
+                              " AND action IN (SELECT unnest(?)) ORDER BY seq DESC LIMIT 1",
+                         [annotator, [str(a) for a in DECISIVE_ACTIONS]])
             if not last:
                 return None
             target = _event(last[0])
-            undo = Event(new_event_id(), target.candidate_id, annotator, "undo", undoes=target.event_id,
+            undo = Event(new_event_id(), target.candidate_id, annotator, Action.UNDO, undoes=target.event_id,
                          extractor=target.extractor, source=target.source, created_at=now)
             self._record(con, undo, require_lease=False)
-            if target.action != "adjudicate":
+            if target.action != Action.ADJUDICATE:
                 con.execute(
                     "INSERT INTO review_leases VALUES (?, ?, ?, ?) ON CONFLICT (candidate_id, annotator)"
                     " DO UPDATE SET expires_at = excluded.expires_at",
@@ -410,10 +410,9 @@ class DbReviewStore:
         by_pdf: dict[str | None, list[Candidate]] = defaultdict(list)
         for c, path in candidates:
             by_pdf[path].append(c)
-        with self._tx() as con:
-            run_id = start_run(con, command)
-            new = sum(store_candidates(con, cs, run_id=run_id, pdf_path=path) for path, cs in by_pdf.items())
-            finish_run(con, run_id, counts={"candidates": new})
+        with self._tx() as con, recording(self.store, command, con=con) as run:
+            new = sum(store_candidates(con, cs, run_id=run.run_id, pdf_path=path) for path, cs in by_pdf.items())
+            run.counts = {"candidates": new}
         return new
 
     def candidates(self, *, paper: str | None = None) -> list[tuple[Candidate, str | None]]:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from flopsdb.core.failures import ItemFailure
 from flopsdb.db.store import Connection
 
 
@@ -78,17 +79,6 @@ class EntryEstimate(Protocol):
     def estimate(self) -> EstimateRecord: ...
 
 
-class FailureRecord(Protocol):
-    """A row that could not be read (``scaling.importers.ImportFailure``)."""
-
-    @property
-    def source_file(self) -> str: ...
-    @property
-    def source_row(self) -> int: ...
-    @property
-    def reason(self) -> str: ...
-
-
 class BatchRecord(Protocol):
     """What an importer produced (``scaling.importers.ImportBatch``)."""
 
@@ -101,7 +91,7 @@ class BatchRecord(Protocol):
     @property
     def estimates(self) -> Sequence[EntryEstimate]: ...
     @property
-    def failures(self) -> Sequence[FailureRecord]: ...
+    def failures(self) -> Sequence[ItemFailure]: ...
 
 
 _FACT_COLS = ("fact_id", "source", "source_file", "source_row", "entry_id", "kind", "paper", "model", "year",

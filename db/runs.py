@@ -53,27 +53,35 @@ class Run:
 
 
 @contextmanager
-def recording(store: Store, command: str, *, run_id: str | None = None) -> Iterator[Run]:
+def recording(store: Store, command: str, *, run_id: str | None = None, con: Connection | None = None) -> Iterator[Run]:
     """Record a run of ``command`` around a block: started on entry, finished on exit with the status the block
     set (``ok`` by default), or ``failed`` with the exception's message when the block raises.
 
     Given the ``run_id`` of an enclosing run (a nightly step), nothing is recorded: the enclosing run owns it.
+    Given ``con``, an open transaction holding the block's writes, the run's start and end are written on it,
+    so they commit with the writes or roll back with them (a block that raises then leaves no run at all).
     """
     own = run_id is None
     if run_id is None:
-        with store.transaction() as con:
+        if con is not None:
             run_id = start_run(con, command)
+        else:
+            with store.transaction() as tx:
+                run_id = start_run(tx, command)
     run = Run(run_id)
     try:
         yield run
     except BaseException as exc:
-        if own:
-            with store.transaction() as con:
-                finish_run(con, run.run_id, status="failed", counts=run.counts, error=str(exc) or type(exc).__name__)
+        if own and con is None:
+            with store.transaction() as tx:
+                finish_run(tx, run.run_id, status="failed", counts=run.counts, error=str(exc) or type(exc).__name__)
         raise
     if own:
-        with store.transaction() as con:
+        if con is not None:
             finish_run(con, run.run_id, status=run.status, counts=run.counts, error=run.error)
+        else:
+            with store.transaction() as tx:
+                finish_run(tx, run.run_id, status=run.status, counts=run.counts, error=run.error)
 
 
 def last_runs(con: Connection, limit: int = 5) -> list[dict[str, Any]]:

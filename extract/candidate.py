@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from flopsdb.core.ids import model_key as normalise_model
-from flopsdb.core.kinds import KIND_FIELDS, Kind, KindSpec, Stage, kind_spec
+from flopsdb.core.kinds import Kind, KindSpec, Stage, kind_spec
 from flopsdb.extract.document import Evidence
 
 KINDS: tuple[str, ...] = tuple(Kind)

@@ -2,9 +2,11 @@
 
 A FIFO or a device (``mkfifo f.pdf``, ``/dev/zero``) would block or never end when read, and a file
 name that is not valid UTF-8 cannot be stored in the database. :func:`check_pdf_file` refuses both
-with a :class:`flopsdb.core.errors.PDFError` before a byte is read, and hashes only regular files
-no larger than the limit (reading through a non-blocking descriptor that is checked again after
-opening, so a file swapped for a FIFO in between is refused too).
+with a :class:`flopsdb.core.errors.PDFError` before a byte is read (:func:`check_pdf_path`), and
+hashes only regular files no larger than the limit (:func:`pdf_digest`, reading through a non-blocking
+descriptor that is checked again after opening, so a file swapped for a FIFO in between is refused
+too). The extraction pipeline hashes inside the guarded worker, under the file's time limit, so a
+regular file that reads slowly (a stalled network mount, a huge sparse file) cannot stall a run.
 """
 
 from __future__ import annotations
@@ -35,9 +37,9 @@ def _refuse_kind(mode: int, name: str, paper: str) -> None:
         raise PDFError(f"{name} is {kind}, not a regular file; not read", reason="not_regular", paper=paper)
 
 
-def check_pdf_file(path: str | Path, *, paper: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
-    """Check ``path`` and return its SHA-256 (hex); raise :class:`PDFError` with reason ``bad_name``,
-    ``missing``, ``not_regular`` or ``too_large`` (over ``max_bytes``; None: no limit)."""
+def check_pdf_path(path: str | Path, *, paper: str) -> str:
+    """Check ``path`` without reading a byte: a storable (UTF-8) name that is a regular file. Return the
+    storable name; raise :class:`PDFError` with reason ``bad_name``, ``missing`` or ``not_regular``."""
     name = storable_name(path)
     if name != os.fsdecode(path):
         raise PDFError(f"file name is not valid UTF-8: {name}", reason="bad_name", paper=paper)
@@ -46,6 +48,15 @@ def check_pdf_file(path: str | Path, *, paper: str, max_bytes: int | None = DEFA
     except OSError as exc:
         raise PDFError(f"no such file: {name} ({exc.strerror})", reason="missing", paper=paper) from None
     _refuse_kind(mode, name, paper)
+    return name
+
+
+def pdf_digest(path: str | Path, *, paper: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
+    """The SHA-256 (hex) of a regular file of at most ``max_bytes`` (None: no limit), read through a
+    non-blocking descriptor that is checked again after opening; raise :class:`PDFError` (``missing``,
+    ``not_regular``, ``too_large``). :mod:`flopsdb.extract.robust` runs this inside the guarded worker,
+    under the file's time limit."""
+    name = storable_name(path)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
@@ -63,3 +74,11 @@ def check_pdf_file(path: str | Path, *, paper: str, max_bytes: int | None = DEFA
                 raise PDFError(f"PDF grew past the limit of {max_bytes} bytes while read", reason="too_large", paper=paper)
             h.update(block)
     return h.hexdigest()
+
+
+def check_pdf_file(path: str | Path, *, paper: str, max_bytes: int | None = DEFAULT_MAX_BYTES) -> str:
+    """Check ``path`` and return its SHA-256 (hex), in this process and without a time limit
+    (:func:`check_pdf_path`, then :func:`pdf_digest`); raise :class:`PDFError` with reason ``bad_name``,
+    ``missing``, ``not_regular`` or ``too_large`` (over ``max_bytes``; None: no limit)."""
+    check_pdf_path(path, paper=paper)
+    return pdf_digest(path, paper=paper, max_bytes=max_bytes)

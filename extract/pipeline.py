@@ -9,7 +9,6 @@ into a failed :class:`ExtractionOutcome` with its reason.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import re
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
-from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_file, storable_name
+from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_name
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
 from flopsdb.core.errors import ExtractError, PDFError
@@ -127,18 +126,6 @@ class ExtractionOutcome:
         return self.status == "ok"
 
 
-def sha256_of(path: str | Path) -> str:
-    """The file's SHA-256 (hex); empty string when it cannot be read."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
-        return ""
-    return h.hexdigest()
-
-
 _ARXIV = re.compile(r"^(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?_\d{7})(?:v\d+)?$")
 
 
@@ -154,10 +141,11 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
     """Parse one PDF and extract its candidates; a PDF that cannot be read gives a failed outcome, never an exception.
 
     Only a regular file of at most ``max_bytes`` whose name is valid UTF-8 is read (``extract.files``).
-    With ``timeout`` (seconds) the PDF is parsed in a guarded worker process (``extract.robust``): a file
-    that hangs or crashes the parser fails with reason ``timeout`` or ``corrupt``; None parses in this process.
+    With ``timeout`` (seconds) the PDF is hashed and parsed in a guarded worker process (``extract.robust``),
+    both within the one time limit: a file that reads too slowly, hangs or crashes the parser fails with
+    reason ``timeout`` or ``corrupt``; None reads and parses in this process.
     """
-    from flopsdb.extract.robust import parse_pdf_safe, prestart
+    from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe, prestart
 
     if timeout is not None:
         prestart()  # the parser's fork server starts while this process hashes the file and loads the extractors
@@ -168,8 +156,13 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
     digest = ""
     chosen = tuple(extractors(names))
     try:
-        digest = check_pdf_file(p, paper=name, max_bytes=max_bytes)
-        doc = parse_pdf_safe(p, timeout, paper=name, max_bytes=max_bytes)
+        check_pdf_path(p, paper=name)  # name and kind, before a byte is read
+        clock = time.perf_counter()
+        digest = pdf_digest_safe(p, timeout, paper=name, max_bytes=max_bytes)  # read inside the time limit
+        left = None if timeout is None else timeout - (time.perf_counter() - clock)
+        if left is not None and left <= 0:
+            raise PDFError(f"reading the file took longer than {timeout:g} s", reason="timeout", paper=name)
+        doc = parse_pdf_safe(p, left, paper=name, max_bytes=max_bytes)
     except PDFError as exc:
         return ExtractionOutcome(name, shown, digest, "failed", reason=exc.reason, error=str(exc), seconds=time.perf_counter() - started, extractors=chosen)
     except Exception as exc:  # a parser bug on one file must not stop a batch

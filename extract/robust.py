@@ -20,13 +20,14 @@ import os
 import resource
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from flopsdb.extract.document import Document
+from flopsdb.extract.files import pdf_digest
 from flopsdb.extract.layout import charmap, patterns
 from flopsdb.extract.pdf import parse_pdf
 from flopsdb.extract.sentences import split_sentences
@@ -107,6 +108,16 @@ def _work(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> 
         return "error", (f"PDF could not be parsed: {type(exc).__name__}: {exc}", "corrupt", paper or Path(path).stem, None)
 
 
+def _digest_work(path: str, paper: str, max_bytes: int | None) -> tuple[str, object]:
+    """Runs in the worker: the file's SHA-256, or the fields of the PDFError."""
+    try:
+        return "ok", pdf_digest(path, paper=paper, max_bytes=max_bytes)
+    except PDFError as exc:
+        return "error", (exc.message, exc.reason, exc.paper, exc.page)
+    except OSError as exc:
+        return "error", (f"cannot read {Path(path).name}: {exc.strerror or exc}", "missing", paper, None)
+
+
 class ParserPool:
     """One reusable worker process that parses PDFs with a time and memory limit per file.
 
@@ -157,30 +168,43 @@ class ParserPool:
                 pass
         ex.shutdown(wait=False, cancel_futures=True)
 
-    def parse(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None) -> Document:
-        """Parse one file in the worker; raise :class:`PDFError` (``timeout`` when it takes longer than
-        ``timeout`` seconds, ``corrupt`` when the worker crashed, ``too_large`` over ``max_bytes``,
-        default the pool's)."""
-        name = paper or Path(path).stem
-        limit = max_bytes if max_bytes is not None else self.max_bytes
+    def _call(self, func: Callable[..., tuple[str, object]], args: tuple[object, ...], *, timeout: float | None, name: str, doing: str) -> object:
+        """Run ``func(*args)`` in the worker within ``timeout`` seconds (the worker is up before the
+        clock starts); its ``("ok", value)`` gives the value, its ``("error", fields)`` a PDFError."""
         with self._lock:
             try:
                 pool = self._pool()  # a worker up and warm before this file's clock starts
             except PDFError as exc:
                 raise PDFError(exc.message, reason=exc.reason, paper=name) from None
             try:
-                future = pool.submit(_work, str(path), paper, tables, limit)
+                future = pool.submit(func, *args)
                 status, value = future.result(timeout=timeout)
             except FutureTimeout:
                 self._kill()
-                raise PDFError(f"parsing took longer than {timeout:g} s; worker stopped", reason="timeout", paper=name) from None
+                raise PDFError(f"{doing} took longer than {timeout:g} s; worker stopped", reason="timeout", paper=name) from None
             except BrokenProcessPool:
                 self._kill()
                 raise PDFError("the parser process died on this PDF (crash or memory limit)", reason="corrupt", paper=name) from None
         if status == "ok":
-            return value  # type: ignore[return-value]
+            return value
         message, reason, err_paper, page = value  # type: ignore[misc]
         raise PDFError(message, reason=reason, paper=err_paper or name, page=page)
+
+    def parse(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None) -> Document:
+        """Parse one file in the worker; raise :class:`PDFError` (``timeout`` when it takes longer than
+        ``timeout`` seconds, ``corrupt`` when the worker crashed, ``too_large`` over ``max_bytes``,
+        default the pool's)."""
+        limit = max_bytes if max_bytes is not None else self.max_bytes
+        return self._call(_work, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem,
+                          doing="parsing")  # type: ignore[return-value]
+
+    def digest(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, max_bytes: int | None = None) -> str:
+        """The file's SHA-256, read in the worker (:func:`flopsdb.extract.files.pdf_digest`) within
+        ``timeout`` seconds; raise :class:`PDFError` (``timeout``, ``not_regular``, ``too_large``, ...)."""
+        name = paper or Path(path).stem
+        limit = max_bytes if max_bytes is not None else self.max_bytes
+        return self._call(_digest_work, (str(path), name, limit), timeout=timeout, name=name,
+                          doing="reading the file")  # type: ignore[return-value]
 
     def close(self) -> None:
         """Stop the worker."""
@@ -242,6 +266,15 @@ def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: st
         message, reason, err_paper, page = value  # type: ignore[misc]
         raise PDFError(message, reason=reason, paper=err_paper, page=page)
     return (pool or _shared_pool()).parse(path, timeout=timeout, paper=paper, tables=tables, max_bytes=max_bytes)
+
+
+def pdf_digest_safe(path: str | Path, timeout: float | None = 120.0, *, paper: str, pool: ParserPool | None = None,
+                    max_bytes: int | None = None) -> str:
+    """The file's SHA-256 read under the time limit: in ``pool`` (default the shared worker) like
+    :func:`parse_pdf_safe`; ``timeout`` None (or a daemonic process) reads it here, without a limit."""
+    if pool is None and (timeout is None or multiprocessing.current_process().daemon):
+        return pdf_digest(path, paper=paper, max_bytes=max_bytes)
+    return (pool or _shared_pool()).digest(path, timeout=timeout, paper=paper, max_bytes=max_bytes)
 
 
 def parse_many(paths: Iterable[str | Path], timeout: float | None = 120.0, *, tables: bool = True, pool: ParserPool | None = None) -> Iterator[tuple[Path, Document | PDFError]]:

@@ -21,17 +21,18 @@ from flopsdb.db.candidates import drop_superseded, pending_extractions, record_e
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
+from flopsdb.core.failures import ItemFailure
 
 
 @dataclass
 class BatchOutcome:
-    """What a batch did: files tried, candidates stored, failures as ``(item, reason)``."""
+    """What a batch did: files tried, candidates stored, the items that failed."""
 
     files: int = 0
     candidates: int = 0
     pages: int = 0
     seconds: float = 0.0
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
     succeeded: list[str] = field(default_factory=list)
 
 
@@ -94,7 +95,7 @@ def extract_files(
         if result.ok:
             outcome.succeeded.append(item_of(result))
         else:
-            outcome.failures.append((item_of(result), f"{result.reason}: {result.error}"))
+            outcome.failures.append(ItemFailure("extract", item_of(result), f"{result.reason}: {result.error}"))
     return outcome
 
 

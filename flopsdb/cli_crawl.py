@@ -141,8 +141,8 @@ def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, f
         click.echo(json.dumps(report.counts(), default=str, indent=1))
     else:
         app.say(f"run {report.run_id}: {report.ok} downloaded ({report.bytes:,} bytes), {report.failed} failed")
-        for item, reason in report.failures:
-            app.say(f"  failed {item}: {reason}")
+        for failure in report.failures:
+            app.say(f"  failed {failure.item}: {failure.reason}")
     if report.failed:
         raise CrawlError(f"{report.failed} of {report.attempted} downloads failed (see flopsdb status)")
 

@@ -9,6 +9,7 @@ that covers it in ONE transaction, so a crash can neither skip nor double papers
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,9 @@ from flopsdb.crawler.relevance import judge
 from flopsdb.db.downloads import papers_to_download, record_download, record_download_failure
 from flopsdb.db.papers import get_cursor, mark_deleted, set_cursor, upsert_papers
 from flopsdb.db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
-from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
+from flopsdb.core.failures import ItemFailure
 
 Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""
@@ -39,8 +41,14 @@ class _Report:
     """What every report can do: become a plain dict (for ``runs.counts`` and JSON output)."""
 
     def counts(self) -> dict[str, object]:
-        """The report as a plain dict."""
-        return dataclasses.asdict(self)  # type: ignore[call-overload]
+        """The report as a plain dict (an item failure as its ``(item, reason)`` pair)."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, list):
+        return [tuple(v) if isinstance(v, ItemFailure) else copy.deepcopy(v) for v in value]
+    return copy.deepcopy(value)
 
 
 @dataclass
@@ -93,7 +101,7 @@ class DownloadReport(_Report):
     ok: int = 0
     failed: int = 0
     bytes: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -111,19 +119,6 @@ def arxiv_http(config: Config) -> HttpClient:
         limiter=RateLimiter.shared("arxiv", config.arxiv_delay),
         backoff=max(config.arxiv_delay, 0.05),
     )
-
-
-def _begin(store: Store, command: str, run_id: str | None) -> tuple[str, bool]:
-    if run_id is not None:
-        return run_id, False
-    with store.transaction() as con:
-        return start_run(con, command), True
-
-
-def _end(store: Store, run_id: str, own: bool, status: str, counts: dict[str, object], error: str | None) -> None:
-    if own:
-        with store.transaction() as con:
-            finish_run(con, run_id, status=status, counts=counts, error=error)
 
 
 def _store_papers(store: Store, papers: Sequence[Paper], run_id: str,
@@ -251,21 +246,22 @@ def crawl_arxiv(
     token, so the next run continues). A set that fails is reported in ``errors``; the others
     are still harvested.
     """
-    run_id, own = _begin(store, "crawl arxiv", run_id)
-    report = CrawlReport(run_id=run_id)
-    client = client or arxiv_http(config)
-    for set_spec in sets or config.sets:
-        if max_papers is not None and report.papers >= max_papers:
-            report.complete = False
-            if since is not None:
-                _mark_pending(store, f"arxiv-oai:{set_spec}", set_spec, since.isoformat(), run_id)
-            continue
-        try:
-            _harvest_set(config, store, client, set_spec, since, max_papers, report, progress)
-        except FlopsdbError as exc:
-            report.errors.append(f"{set_spec}: {exc}")
-            report.complete = False
-    _end(store, run_id, own, report.status, report.counts(), "; ".join(report.errors) or None)
+    with recording(store, "crawl arxiv", run_id=run_id) as run:
+        run_id = run.run_id
+        report = CrawlReport(run_id=run_id)
+        client = client or arxiv_http(config)
+        for set_spec in sets or config.sets:
+            if max_papers is not None and report.papers >= max_papers:
+                report.complete = False
+                if since is not None:
+                    _mark_pending(store, f"arxiv-oai:{set_spec}", set_spec, since.isoformat(), run_id)
+                continue
+            try:
+                _harvest_set(config, store, client, set_spec, since, max_papers, report, progress)
+            except FlopsdbError as exc:
+                report.errors.append(f"{set_spec}: {exc}")
+                report.complete = False
+        run.status, run.counts, run.error = report.status, report.counts(), "; ".join(report.errors) or None
     return report
 
 
@@ -278,22 +274,23 @@ def lookup_papers(
     client: HttpClient | None = None,
 ) -> CrawlReport:
     """Look papers up by id through the arXiv API and store them (source ``api``)."""
-    run_id, own = _begin(store, "crawl ids", run_id)
-    report = CrawlReport(run_id=run_id)
-    api = ArxivApi(client or arxiv_http(config), config.arxiv_api_url, pdf_base=config.arxiv_pdf_url)
-    id_list = list(ids)
-    try:
-        for start in range(0, len(id_list), 100):
-            papers = api.lookup(id_list[start:start + 100])
-            new, updated, relevant = _store_papers(store, papers, run_id)
-            report.pages += 1
-            report.papers += len(papers)
-            report.new += new
-            report.updated += updated
-            report.relevant += relevant
-    except FlopsdbError as exc:
-        report.errors.append(str(exc))
-    _end(store, run_id, own, report.status, report.counts(), "; ".join(report.errors) or None)
+    with recording(store, "crawl ids", run_id=run_id) as run:
+        run_id = run.run_id
+        report = CrawlReport(run_id=run_id)
+        api = ArxivApi(client or arxiv_http(config), config.arxiv_api_url, pdf_base=config.arxiv_pdf_url)
+        id_list = list(ids)
+        try:
+            for start in range(0, len(id_list), 100):
+                papers = api.lookup(id_list[start:start + 100])
+                new, updated, relevant = _store_papers(store, papers, run_id)
+                report.pages += 1
+                report.papers += len(papers)
+                report.new += new
+                report.updated += updated
+                report.relevant += relevant
+        except FlopsdbError as exc:
+            report.errors.append(str(exc))
+        run.status, run.counts, run.error = report.status, report.counts(), "; ".join(report.errors) or None
     return report
 
 
@@ -322,28 +319,29 @@ def crawl_pwc(
     source = str(dump or config.pwc_dump)
     if not source:
         raise CrawlError("no dump given: pass --dump PATH_OR_URL or set pwc_dump / FLOPSDB_PWC_DUMP")
-    run_id, own = _begin(store, "crawl pwc", run_id)
-    report = PwcReport(run_id=run_id, source=source)
-    client = HttpClient(user_agent=config.user_agent, timeout=config.http_timeout, max_retries=config.max_retries)
-    batch: list[PwcResult] = []
-    try:
-        for result in iter_results(source, client=client):
-            batch.append(result)
-            if len(batch) >= batch_size:
-                _store_pwc(store, batch, run_id, report)
-                batch = []
-                if progress is not None:
-                    progress(report.rows, None)
-        _store_pwc(store, batch, run_id, report)
-        batch = []
-    except FlopsdbError as exc:
-        _store_pwc(store, batch, run_id, report)
-        report.errors.append(str(exc))
-    with store.transaction() as con:
-        report.papers_linked = mark_pwc_linked(con, run_id)
-        if not report.errors:
-            set_cursor(con, "pwc-dump", source, {"rows": report.rows, "new": report.new}, run_id)
-    _end(store, run_id, own, report.status, report.counts(), "; ".join(report.errors) or None)
+    with recording(store, "crawl pwc", run_id=run_id) as run:
+        run_id = run.run_id
+        report = PwcReport(run_id=run_id, source=source)
+        client = HttpClient(user_agent=config.user_agent, timeout=config.http_timeout, max_retries=config.max_retries)
+        batch: list[PwcResult] = []
+        try:
+            for result in iter_results(source, client=client):
+                batch.append(result)
+                if len(batch) >= batch_size:
+                    _store_pwc(store, batch, run_id, report)
+                    batch = []
+                    if progress is not None:
+                        progress(report.rows, None)
+            _store_pwc(store, batch, run_id, report)
+            batch = []
+        except FlopsdbError as exc:
+            _store_pwc(store, batch, run_id, report)
+            report.errors.append(str(exc))
+        with store.transaction() as con:
+            report.papers_linked = mark_pwc_linked(con, run_id)
+            if not report.errors:
+                set_cursor(con, "pwc-dump", source, {"rows": report.rows, "new": report.new}, run_id)
+        run.status, run.counts, run.error = report.status, report.counts(), "; ".join(report.errors) or None
     return report
 
 
@@ -357,20 +355,21 @@ def crawl_pwc_api(
 ) -> PwcReport:
     """Fetch the results the paperswithcode.co API lists for each arXiv id and store them.
     A paper whose look-up fails is reported in ``errors``; the others go on."""
-    run_id, own = _begin(store, "crawl pwc-api", run_id)
-    report = PwcReport(run_id=run_id, source=config.pwc_api_url)
-    api = PwcApi(client or HttpClient(user_agent=config.user_agent, timeout=config.http_timeout,
-                                      max_retries=config.max_retries), config.pwc_api_url)
-    for arxiv_id in ids:
-        try:
-            results = api.results(arxiv_id)
-        except FlopsdbError as exc:
-            report.errors.append(str(exc))
-            continue
-        _store_pwc(store, results, run_id, report)
-    with store.transaction() as con:
-        report.papers_linked = mark_pwc_linked(con, run_id)
-    _end(store, run_id, own, "partial" if report.errors else "ok", report.counts(), "; ".join(report.errors) or None)
+    with recording(store, "crawl pwc-api", run_id=run_id) as run:
+        run_id = run.run_id
+        report = PwcReport(run_id=run_id, source=config.pwc_api_url)
+        api = PwcApi(client or HttpClient(user_agent=config.user_agent, timeout=config.http_timeout,
+                                          max_retries=config.max_retries), config.pwc_api_url)
+        for arxiv_id in ids:
+            try:
+                results = api.results(arxiv_id)
+            except FlopsdbError as exc:
+                report.errors.append(str(exc))
+                continue
+            _store_pwc(store, results, run_id, report)
+        with store.transaction() as con:
+            report.papers_linked = mark_pwc_linked(con, run_id)
+        run.status, run.counts, run.error = "partial" if report.errors else "ok", report.counts(), "; ".join(report.errors) or None
     return report
 
 
@@ -390,37 +389,38 @@ def download_pdfs(
     Each item's outcome is recorded in ``downloads`` (``status``, ``error``, ``attempts``); a failing
     item never stops the pass. Items that failed ``config.max_failures`` times are skipped.
     """
-    run_id, own = _begin(store, "download", run_id)
-    report = DownloadReport(run_id=run_id)
-    client = client or arxiv_http(config)
-    kinds = ["pdf", "source"] if sources else ["pdf"]
-    todo: list[tuple[str, int, str]] = []
-    with store.connect() as con:
-        for kind in kinds:
-            todo += [(a, v, kind) for a, v in papers_to_download(con, kind=kind, max_attempts=config.max_failures,
-                                                                  limit=limit, ids=list(ids) if ids else None)]
-    for arxiv_id, version, kind in todo:
-        report.attempted += 1
-        try:
-            if kind == "pdf":
-                got = download_pdf(client, config.arxiv_pdf_url, arxiv_id, version, config.pdf_dir.resolve(),
-                                   max_bytes=config.max_pdf_bytes)
+    with recording(store, "download", run_id=run_id) as run:
+        run_id = run.run_id
+        report = DownloadReport(run_id=run_id)
+        client = client or arxiv_http(config)
+        kinds = ["pdf", "source"] if sources else ["pdf"]
+        todo: list[tuple[str, int, str]] = []
+        with store.connect() as con:
+            for kind in kinds:
+                todo += [(a, v, kind) for a, v in papers_to_download(con, kind=kind, max_attempts=config.max_failures,
+                                                                      limit=limit, ids=list(ids) if ids else None)]
+        for arxiv_id, version, kind in todo:
+            report.attempted += 1
+            try:
+                if kind == "pdf":
+                    got = download_pdf(client, config.arxiv_pdf_url, arxiv_id, version, config.pdf_dir.resolve(),
+                                       max_bytes=config.max_pdf_bytes)
+                else:
+                    got = download_source(client, config.arxiv_eprint_url, arxiv_id, version, (config.home / "sources").resolve(),
+                                          max_bytes=config.max_pdf_bytes)
+            except (FlopsdbError, OSError) as exc:
+                url = pdf_url(config.arxiv_pdf_url if kind == "pdf" else config.arxiv_eprint_url, arxiv_id, version)
+                reason = f"{type(exc).__name__}: {exc}"
+                with store.transaction() as con:
+                    record_download_failure(con, arxiv_id, version, kind, url, reason, run_id)
+                report.failed += 1
+                report.failures.append(ItemFailure("download", versioned(arxiv_id, version), reason))
             else:
-                got = download_source(client, config.arxiv_eprint_url, arxiv_id, version, (config.home / "sources").resolve(),
-                                      max_bytes=config.max_pdf_bytes)
-        except (FlopsdbError, OSError) as exc:
-            url = pdf_url(config.arxiv_pdf_url if kind == "pdf" else config.arxiv_eprint_url, arxiv_id, version)
-            reason = f"{type(exc).__name__}: {exc}"
-            with store.transaction() as con:
-                record_download_failure(con, arxiv_id, version, kind, url, reason, run_id)
-            report.failed += 1
-            report.failures.append((versioned(arxiv_id, version), reason))
-        else:
-            with store.transaction() as con:
-                record_download(con, got, run_id)
-            report.ok += 1
-            report.bytes += got.bytes
-        if progress is not None:
-            progress(report.attempted, len(todo))
-    _end(store, run_id, own, report.status, report.counts(), None)
+                with store.transaction() as con:
+                    record_download(con, got, run_id)
+                report.ok += 1
+                report.bytes += got.bytes
+            if progress is not None:
+                progress(report.attempted, len(todo))
+        run.status, run.counts, run.error = report.status, report.counts(), None
     return report

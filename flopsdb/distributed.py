@@ -30,6 +30,7 @@ from flopsdb.db.store import Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, paper_id_for
 from flopsdb.extraction import pdf_files
+from flopsdb.core.failures import ItemFailure
 
 _s, _f, _i = pa.string(), pa.float64(), pa.int64()
 CANDIDATE_SCHEMA = pa.schema([
@@ -55,13 +56,13 @@ class BackfillReport:
     candidates: int = 0
     pages: int = 0
     shard_dir: Path | None = None
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line per fact worth knowing."""
         lines = [f"backfill {self.run_id}: {self.files} file(s), {self.pages} page(s), {self.candidates} new candidate(s), "
                  f"{len(self.failures)} failure(s); shards in {self.shard_dir}"]
-        lines += [f"  FAILED {item}: {reason}" for item, reason in self.failures]
+        lines += [f"  FAILED {f.item}: {f.reason}" for f in self.failures]
         return "\n".join(lines)
 
 
@@ -130,7 +131,7 @@ def backfill(
                 cluster.close()
         report.files = len(results)
         report.pages = sum(int(r["pages"]) for r in results)
-        report.failures = [(str(r["paper"]), str(r["reason"])) for r in results if not r["ok"]]
+        report.failures = [ItemFailure("extract", str(r["paper"]), str(r["reason"])) for r in results if not r["ok"]]
         with store.transaction() as con:
             report.candidates = load_shards(
                 con, [Path(str(r["candidates"])) for r in results if r["candidates"]], [Path(str(r["outcome"])) for r in results],

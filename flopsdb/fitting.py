@@ -10,7 +10,7 @@ from typing import Any
 
 from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, store_estimates, store_import
-from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
 from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.records import records_from
@@ -27,11 +27,10 @@ SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
 
 
 def _store_batch(store: Store, batch: ImportBatch, command: str) -> dict[str, Any]:
-    with store.transaction() as con:
-        run_id = start_run(con, command)
-        counts = store_import(con, batch, run_id=run_id)
-        finish_run(con, run_id, status="partial" if batch.failures else "ok", counts=counts)
-    return {"run_id": run_id, **counts, "failure_reasons": [f"{f.source_file}:{f.source_row}: {f.reason}" for f in batch.failures]}
+    with store.transaction() as con, recording(store, command, con=con) as run:
+        counts = store_import(con, batch, run_id=run.run_id)
+        run.status, run.counts = ("partial" if batch.failures else "ok"), counts
+    return {"run_id": run.run_id, **counts, "failure_reasons": [f"{f.source_file}:{f.source_row}: {f.reason}" for f in batch.failures]}
 
 
 def import_thompson(store: Store, directory: str | Path, *, source: str = "thompson") -> dict[str, Any]:
@@ -56,11 +55,10 @@ def estimate_curated(store: Store, *, utilisation: float | None = None, catalog:
     rows, info = record_estimates(records)
     notes = [f"record {r.record_id}: no compute estimate: lacks {', '.join(r.missing)}" for r in records
              if r.results and not r.compute]
-    with store.transaction() as con:
-        run_id = start_run(con, "estimate curated")
-        n = store_estimates(con, rows, run_id=run_id, info=info, replace_source="curated")
-        finish_run(con, run_id, counts={"estimates": n, "notes": len(notes)})
-    return {"run_id": run_id, "estimates": n, "notes": sorted(set(notes))}
+    with store.transaction() as con, recording(store, "estimate curated", con=con) as run:
+        n = store_estimates(con, rows, run_id=run.run_id, info=info, replace_source="curated")
+        run.counts = {"estimates": n, "notes": len(notes)}
+    return {"run_id": run.run_id, "estimates": n, "notes": sorted(set(notes))}
 
 
 @dataclass

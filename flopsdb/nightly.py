@@ -25,8 +25,9 @@ from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
 from flopsdb.db.items import parked_items
 from flopsdb.db.publish import publish
-from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
+from flopsdb.core.failures import ItemFailure
 from flopsdb.lock import RunLock
 from flopsdb.steps import StepReport
 
@@ -48,7 +49,7 @@ class NightlyReport:
     dry_run: bool = False
 
     @property
-    def failures(self) -> list[dict[str, Any]]:
+    def failures(self) -> list[ItemFailure]:
         """Every item failure of every step."""
         return [f for s in self.steps for f in s.failures]
 
@@ -72,7 +73,7 @@ class NightlyReport:
             extra = f" (skipped: {s.skipped})" if s.skipped else ""
             lines.append(f"  {s.name:<9} {s.seconds:7.1f}s  {counts}{extra}")
         for f in self.failures:
-            lines.append(f"  FAILED {f.get('stage')} {f.get('item')}: {f.get('error')} (attempt {f.get('attempts')}{', parked' if f.get('parked') else ''})")
+            lines.append(f"  FAILED {f.stage} {f.item}: {f.reason} (attempt {f.attempts}{', parked' if f.parked else ''})")
         if self.parked:
             lines.append(f"  parked items waiting for an operator: {len(self.parked)} (flopsdb status)")
         if self.log_path:
@@ -118,41 +119,38 @@ def run_nightly(
                 with store.connect() as con:
                     report.steps = steps.plan(con, config, since=since, max_papers=max_papers)
                 return report
-            with store.transaction() as con:
-                run_id = start_run(con, "nightly")
-            report.run_id = run_id
-            report.log_path = config.home / "logs" / f"nightly-{run_id}.log"
-            with _file_log(report.log_path):
-                if lock.took_over_from:
-                    log.warning("took over a stale lock from %s", lock.took_over_from)
-                log.info("nightly %s starts (since=%s, max_papers=%s)", run_id, since, max_papers)
-                runners: dict[str, Callable[[], StepReport]] = {
-                    "crawl": lambda: steps.crawl(config, store, run_id, since=since, max_papers=max_papers),
-                    "download": lambda: steps.download(config, store, run_id, max_papers=max_papers),
-                    "extract": lambda: steps.extract(config, store, run_id, workers=workers or config.workers),
-                    "enqueue": lambda: steps.enqueue(config, store, run_id),
-                    "publish": lambda: _publish(config, store),
-                }
-                for i, name in enumerate(STEPS):
+            with recording(store, "nightly") as run:
+                run_id = run.run_id
+                report.run_id = run_id
+                report.log_path = config.home / "logs" / f"nightly-{run_id}.log"
+                with _file_log(report.log_path):
+                    if lock.took_over_from:
+                        log.warning("took over a stale lock from %s", lock.took_over_from)
+                    log.info("nightly %s starts (since=%s, max_papers=%s)", run_id, since, max_papers)
+                    runners: dict[str, Callable[[], StepReport]] = {
+                        "crawl": lambda: steps.crawl(config, store, run_id, since=since, max_papers=max_papers),
+                        "download": lambda: steps.download(config, store, run_id, max_papers=max_papers),
+                        "extract": lambda: steps.extract(config, store, run_id, workers=workers or config.workers),
+                        "enqueue": lambda: steps.enqueue(config, store, run_id),
+                        "publish": lambda: _publish(config, store),
+                    }
+                    for i, name in enumerate(STEPS):
+                        if progress is not None:
+                            progress(name, i, len(STEPS))
+                        t0 = time.monotonic()
+                        step = runners[name]()
+                        step.seconds = time.monotonic() - t0
+                        report.steps.append(step)
+                        log.info("step %s: %s in %.1fs; %d failure(s)", name, step.counts, step.seconds, len(step.failures))
+                        for f in step.failures:
+                            log.error("item failure: %s", f)
                     if progress is not None:
-                        progress(name, i, len(STEPS))
-                    t0 = time.monotonic()
-                    step = runners[name]()
-                    step.seconds = time.monotonic() - t0
-                    report.steps.append(step)
-                    log.info("step %s: %s in %.1fs; %d failure(s)", name, step.counts, step.seconds, len(step.failures))
-                    for f in step.failures:
-                        log.error("item failure: %s", f)
-                if progress is not None:
-                    progress("done", len(STEPS), len(STEPS))
-                with store.transaction() as con:
-                    report.parked = parked_items(con)
-                    finish_run(
-                        con, run_id,
-                        status="partial" if report.failures else "ok",
-                        counts={s.name: s.counts for s in report.steps} | {"failures": len(report.failures)},
-                    )
-                log.info("nightly %s done: exit %d", run_id, report.exit_status)
+                        progress("done", len(STEPS), len(STEPS))
+                    with store.transaction() as con:
+                        report.parked = parked_items(con)
+                    run.status = "partial" if report.failures else "ok"
+                    run.counts = {s.name: s.counts for s in report.steps} | {"failures": len(report.failures)}
+                    log.info("nightly %s done: exit %d", run_id, report.exit_status)
     except FlopsdbError as exc:
         report.error = str(exc)
     return report

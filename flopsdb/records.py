@@ -9,7 +9,7 @@ from typing import Any
 import pypdfium2 as pdfium
 
 from flopsdb.db.records import read_paper_meta, read_pdf_paths, read_record_facts, read_records, store_records
-from flopsdb.db.runs import finish_run, start_run
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.scaling.records import ModelRecord, build_records
@@ -57,10 +57,9 @@ def rebuild_records(store: Store, *, paper: str | None = None, catalog: Catalog 
     catalog = catalog or load_catalog()
     with store.connect() as con:
         records = records_from(con, catalog=catalog, paper=paper)
-    with store.transaction() as con:
-        run_id = start_run(con, "records" + (f" --paper {paper}" if paper else ""))
-        n = store_records(con, records, run_id=run_id, paper=paper)
-        finish_run(con, run_id, counts={"records": n, "incomplete": sum(not r.complete for r in records)})
+    with store.transaction() as con, recording(store, "records" + (f" --paper {paper}" if paper else ""), con=con) as run:
+        n = store_records(con, records, run_id=run.run_id, paper=paper)
+        run.counts = {"records": n, "incomplete": sum(not r.complete for r in records)}
     return records
 
 

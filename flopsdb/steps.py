@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
 from flopsdb.core.ids import split_version, versioned
 from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
 from flopsdb.db.store import Connection, Store
+from flopsdb.core.failures import ItemFailure
 
 log = logging.getLogger("flopsdb.nightly")
 
@@ -31,13 +31,15 @@ class StepReport:
     name: str
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
-    failures: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
     skipped: str | None = None
 
 
-def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, error: str) -> dict[str, Any]:
+def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, error: str) -> ItemFailure:
+    """Record the failure for retry with backoff (``db.items``) and return it with its attempts."""
     with store.transaction() as con:
-        return record_failure(con, stage, item, error, run_id=run_id, max_failures=config.max_failures)
+        row = record_failure(con, stage, item, error, run_id=run_id, max_failures=config.max_failures)
+    return ItemFailure(stage, item, error, attempts=row["attempts"], next_try_at=row["next_try_at"], parked=row["parked"])
 
 
 def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_papers: int | None) -> StepReport:
@@ -60,16 +62,16 @@ def crawl(config: Config, store: Store, run_id: str, *, since: date | None, max_
         for key in totals:
             totals[key] += getattr(report, key)
         for error in report.errors:
-            step.failures.append({"stage": "crawl", "item": error.split(":", 1)[0], "error": error, "attempts": 1})
+            step.failures.append(ItemFailure("crawl", error.split(":", 1)[0], error))
     step.counts = dict(totals)
     if config.pwc_dump:
         try:
             pwc = crawl_pwc(config, store, dump=config.pwc_dump, run_id=run_id)
         except FlopsdbError as exc:
-            step.failures.append({"stage": "crawl", "item": "pwc", "error": str(exc), "attempts": 1})
+            step.failures.append(ItemFailure("crawl", "pwc", str(exc)))
         else:
             step.counts["pwc_rows"] = pwc.rows
-            step.failures += [{"stage": "crawl", "item": "pwc", "error": e, "attempts": 1} for e in pwc.errors]
+            step.failures += [ItemFailure("crawl", "pwc", e) for e in pwc.errors]
     return step
 
 
@@ -94,14 +96,14 @@ def download(config: Config, store: Store, run_id: str, *, max_papers: int | Non
         step.counts |= {"fetched": 0, "failed": 0}
         return step
     report = download_pdfs(config, store, run_id=run_id, ids=[split_version(d)[0] for d in due])
-    failed = dict(report.failures)
+    failed = {f.item: f.reason for f in report.failures}
     for item in due:
         arxiv_id, version = split_version(item)
         with store.transaction() as con:
             if cached_download(con, arxiv_id, version) is not None:
                 clear_failure(con, "download", item)
         if item in failed:
-            step.failures.append(_fail(store, config, run_id, "download", item, failed[item]) | {"error": failed[item]})
+            step.failures.append(_fail(store, config, run_id, "download", item, failed[item]))
     step.counts |= {"fetched": report.ok, "failed": report.failed, "bytes": report.bytes}
     return step
 
@@ -113,8 +115,8 @@ def extract(config: Config, store: Store, run_id: str, *, workers: int = 1) -> S
     step = StepReport("extract")
     outcome = extract_pending(config, store, run_id=run_id, workers=workers, is_due=lambda con, item: due_for_retry(con, "extract", item))
     step.counts = {"files": outcome.files, "candidates": outcome.candidates, "failed": len(outcome.failures)}
-    for item, error in outcome.failures:
-        step.failures.append(_fail(store, config, run_id, "extract", item, error) | {"error": error})
+    for failure in outcome.failures:
+        step.failures.append(_fail(store, config, run_id, "extract", failure.item, failure.reason))
     for item in outcome.succeeded:
         with store.transaction() as con:
             clear_failure(con, "extract", item)

@@ -17,6 +17,7 @@ from typing import Any
 from flopsdb.core.errors import DataImportError, ScalingError
 from flopsdb.core.kinds import Kind
 from flopsdb.extract.catalog import Catalog
+from flopsdb.core.failures import ItemFailure
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
 
@@ -59,15 +60,6 @@ class EstimateRow:
     estimate: ComputeEstimate
 
 
-@dataclass(frozen=True)
-class ImportFailure:
-    """A row or value that could not be read, with the reason."""
-
-    source_file: str
-    source_row: int
-    reason: str
-
-
 @dataclass
 class ImportBatch:
     """What an importer produced: facts, compute estimates and failures."""
@@ -76,7 +68,7 @@ class ImportBatch:
     files: list[str] = field(default_factory=list)
     facts: list[ImportedFact] = field(default_factory=list)
     estimates: list[EstimateRow] = field(default_factory=list)
-    failures: list[ImportFailure] = field(default_factory=list)
+    failures: list[ItemFailure] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Counts for the run record."""
@@ -137,7 +129,7 @@ def parse_thompson(directory: str | Path, *, source: str = "thompson") -> Import
             try:
                 _thompson_row(batch, bench.key, bench.metrics, path.name, line, dict(zip(header, row)), source=source)
             except ValueError as exc:
-                batch.failures.append(ImportFailure(path.name, line, str(exc)))
+                batch.failures.append(ItemFailure("import", path.name, str(exc), row=line))
     if not found:
         raise DataImportError(f"no Thompson et al. CSV found in {folder} (expected e.g. image-classification-on-imagenet.csv)")
     return batch
@@ -229,7 +221,7 @@ def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBa
         try:
             _epoch_row(batch, path.name, line, rec, catalog)
         except ValueError as exc:
-            batch.failures.append(ImportFailure(path.name, line, str(exc)))
+            batch.failures.append(ItemFailure("import", path.name, str(exc), row=line))
     return batch
 
 
@@ -292,7 +284,7 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
                 est = hardware_compute(hardware[0], qty, hours, catalog=catalog, conv=convention(conv_name), domain=domain,
                                        fact_ids=ids, utilisation=mfu, precision=precision)
             except ScalingError as exc:
-                batch.failures.append(ImportFailure(fname, line, f"hardware method ({conv_name}): {exc}"))
+                batch.failures.append(ItemFailure("import", fname, f"hardware method ({conv_name}): {exc}", row=line))
                 break
             batch.estimates.append(EstimateRow(entry, "epoch", est))
     batch.facts.extend(staged)

@@ -212,3 +212,33 @@ def kind_spec(kind: str) -> KindSpec:
         return KINDS[Kind(kind)]
     except ValueError:
         raise FieldValueError(f"unknown kind {kind!r}") from None
+
+
+class Action(StrEnum):
+    """What a review event does to a candidate (``review_events.action``)."""
+
+    ACCEPT = "accept"
+    CORRECT = "correct"
+    REJECT = "reject"
+    UNSURE = "unsure"
+    ADJUDICATE = "adjudicate"
+    UNDO = "undo"
+
+
+VERDICT_ACTIONS: tuple[Action, ...] = (Action.ACCEPT, Action.CORRECT, Action.REJECT, Action.UNSURE)
+"""The verdicts an annotator gives on a queue item."""
+
+KEEP_ACTIONS: tuple[Action, ...] = (Action.ACCEPT, Action.CORRECT)
+"""The verdicts that keep a version (they carry the kept values)."""
+
+DECISIVE_ACTIONS: tuple[Action, ...] = (*VERDICT_ACTIONS, Action.ADJUDICATE)
+"""The events an undo can cancel: every verdict and an adjudication."""
+
+
+class ReviewMode(StrEnum):
+    """How a verdict request may change an item: under the poster's lease, as a revision of the poster's own
+    verdict in force, or as a reviewer's adjudication."""
+
+    LEASE = "lease"
+    REVISE = "revise"
+    ADJUDICATE = "adjudicate"

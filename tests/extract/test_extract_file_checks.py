@@ -72,3 +72,19 @@ def test_a_fifo_fails_within_the_time_limit(sample_pdf: Path, tmp_path: Path) ->
     err = res.stderr.decode()
     assert res.returncode == 1 and "f.pdf is a FIFO" in err and "z.pdf is a character device" in err
     assert b'"paper": "good"' in res.stdout
+
+
+def test_a_regular_file_is_hashed_inside_the_time_limit(sample_pdf: Path, tmp_path: Path) -> None:
+    """A regular file that takes long to read (here a 256 GB sparse file, allowed by max_pdf_bytes) is hashed in
+    the guarded worker: it fails as a timeout after --timeout, and the next file is still extracted."""
+    shutil.copy(sample_pdf, tmp_path / "good.pdf")
+    with open(tmp_path / "huge.pdf", "wb") as fh:
+        fh.truncate(256 * 1024**3)
+    home = tmp_path / "home"
+    res = _cli(["extract", "--store", "--timeout", "3", "huge.pdf", "good.pdf"], home, tmp_path, timeout=150,
+               FLOPSDB_MAX_PDF_BYTES=str(1024**4))
+    err = res.stderr.decode()
+    assert res.returncode == 1, err
+    assert "took longer than 3 s" in err and "Traceback" not in err
+    assert dict(_rows(home, "SELECT pdf_path, coalesce(reason, status) FROM extractions")) == {
+        "huge.pdf": "timeout", "good.pdf": "ok"}
