@@ -20,6 +20,7 @@ from pathlib import Path
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_file, storable_name
+from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
 from flopsdb.core.errors import ExtractError, PDFError
@@ -27,7 +28,7 @@ from flopsdb.core.errors import ExtractError, PDFError
 Extractor = Callable[[Document], list[Candidate]]
 
 REGISTRY: dict[str, str] = {
-    "hardware.v1": "flopsdb.extract.hardware:extract_hardware",
+    HARDWARE: "flopsdb.extract.hardware:extract_hardware",
     "training_time.v1": "flopsdb.extract.training_time:extract_training_time",
     "parameters.v1": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",

@@ -1,10 +1,10 @@
-"""hardware.v1 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
+"""hardware.v2 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
 
 from __future__ import annotations
 
 import pytest
 
-from flopsdb.extract.hardware import extract_hardware, mentions_in
+from flopsdb.extract.hardware import EXTRACTOR, extract_hardware, mentions_in
 from tests.extract.conftest import sentence_with
 
 
@@ -67,7 +67,7 @@ def test_stage_from_sentence_and_section(doc_of) -> None:
 def test_candidates_carry_evidence_and_extractor(doc_of) -> None:
     doc = doc_of("Intro text here. We trained our models on one machine with 8 NVIDIA P100 GPUs.")
     (c,) = extract_hardware(doc)
-    assert c.extractor == "hardware.v1" and c.kind == "hardware" and c.paper == "hand-built"
+    assert c.extractor == EXTRACTOR == "hardware.v2" and c.kind == "hardware" and c.paper == "hand-built"
     assert c.evidence.page == 1 and "8 NVIDIA P100" in c.evidence.snippet
     assert doc.text[c.evidence.start : c.evidence.end].strip().startswith("We trained")
     assert c.evidence.bbox.x1 > c.evidence.bbox.x0 > 0
