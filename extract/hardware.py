@@ -78,23 +78,28 @@ def _expand(obj: Any, lists: dict[str, list[str]]) -> Any:
 
 
 def _alias_patterns(alias: str) -> list[list[dict[str, Any]]]:
-    """Token patterns of one alias: its tokens, an optional hyphen between them, and letter runs joined or apart."""
-    atoms = [t for t, _, _ in tokenize(alias) if t != "-"]
-    variants: list[list[str]] = [[]]
-    for i, atom in enumerate(atoms):
-        grown: list[list[str]] = []
+    """Token patterns of one alias: its tokens, an optional hyphen between them, letter runs joined or apart.
+
+    Where the alias writes two parts together ("V100") the text must too (``SPACY`` false: "V100", "V-100", never
+    "20M 40M"); where it spaces them ("1080 Ti") the text may space, hyphenate or join them."""
+    toks = [t for t in tokenize(alias) if t[0] != "-"]
+    glued = [j + 1 < len(toks) and not alias[toks[j][2] : toks[j + 1][1]].strip(" -") and " " not in alias[toks[j][2] : toks[j + 1][1]]
+             for j in range(len(toks))]
+    variants: list[list[tuple[str, bool]]] = [[]]
+    for i, (atom, _, _) in enumerate(toks):
+        grown: list[list[tuple[str, bool]]] = []
         for v in variants:
-            grown.append(v + [atom.lower()])
-            if i and v and v[-1].isalpha() and atom.isalpha():
-                grown.append(v[:-1] + [v[-1] + atom.lower()])
+            grown.append(v + [(atom.lower(), glued[i])])
+            if i and v and v[-1][0].isalpha() and atom.isalpha():
+                grown.append(v[:-1] + [(v[-1][0] + atom.lower(), glued[i])])
         variants = grown[:8]
     out = []
     for v in variants:
         pattern: list[dict[str, Any]] = []
-        for j, atom in enumerate(v):
+        for j, (atom, tight) in enumerate(v):
             if j:
-                pattern.append({"ORTH": "-", "OP": "?"})
-            pattern.append({"LOWER": atom})
+                pattern.append({"ORTH": "-", "OP": "?", "SPACY": False} if v[j - 1][1] else {"ORTH": "-", "OP": "?"})
+            pattern.append({"LOWER": atom, "SPACY": False} if tight and j + 1 < len(v) else {"LOWER": atom})
         out.append(pattern)
     return out
 
@@ -176,7 +181,8 @@ def entities(sentence: str) -> list[_Unit]:
     toks = tokenize(sentence)
     if not toks:
         return []
-    doc = Doc(m.nlp.vocab, words=[t for t, _, _ in toks], spaces=[False] * len(toks))
+    spaces = [a[2] < b[1] for a, b in zip(toks, toks[1:])] + [False]
+    doc = Doc(m.nlp.vocab, words=[t for t, _, _ in toks], spaces=spaces)
     for ruler in m.ruler:  # catalog names first; the grammar's entities fill the rest
         doc = ruler(doc)
     units: list[_Unit] = []
@@ -212,6 +218,8 @@ def _count_value(unit: _Unit) -> int | None:
     if unit.label == "GRID":
         a, b = re.findall(r"\d+", unit.text)[:2]
         return int(a) * int(b)
+    if not unit.text.isascii():
+        return None
     value = parse_number(unit.text)
     if value is None or value != int(value) or not 1 <= value < 100000:
         return None
@@ -373,6 +381,16 @@ def all_models_stated(sentence: str) -> bool:
     return any(cue in low for cue in grammar()["lists"]["all_models_cues"])
 
 
+def speed_only(sentence: str) -> bool:
+    """Whether a sentence times something in seconds or milliseconds without any training cue: a speed
+    measurement ("it takes 90 seconds to perform detection on a Titan X GPU"), so its hardware is inference."""
+    low = sentence.lower()
+    if any(c in low for c in vocab()["strong_training_cues"]):
+        return False
+    units = "|".join(re.escape(u) for u in sorted(grammar()["lists"]["speed_units"], key=len, reverse=True))
+    return re.search(rf"\d\s*(?:{units})(?![a-z])", low) is not None
+
+
 def link(sentence: str, previous: list[str], models: tuple[ModelName, ...]) -> tuple[ModelName | None, str | None, float]:
     """The model a hardware statement belongs to: ``(model, scope, link_confidence)``.
 
@@ -411,6 +429,8 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
     if sum(1 for f in found if f["model"] and f["count"] is None) >= 3:
         found = [f for f in found if not (f["model"] and f["count"] is None)]
     sentence_stage = classify_stage(sent.text, sent.section)
+    if sentence_stage == "training" and speed_only(sent.text):
+        sentence_stage = "inference"
     model, scope, link_conf = link(sent.text, previous, doc.models)
     cands = []
     for mention in found:
