@@ -431,6 +431,8 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
     sentence_stage = classify_stage(sent.text, sent.section)
     if sentence_stage == "training" and speed_only(sent.text):
         sentence_stage = "inference"
+    elif sentence_stage == "training" and any(c in sent.text.lower() for c in grammar()["lists"]["search_cues"]):
+        sentence_stage = "search"
     model, scope, link_conf = link(sent.text, previous, doc.models)
     cands = []
     for mention in found:
