@@ -137,7 +137,8 @@ def machine() -> _Machine:
     for acc in _accelerators():
         for alias in {acc.name, *acc.aliases}:
             for p in _alias_patterns(alias):
-                patterns.append({"label": "ACCEL", "id": acc.name, "pattern": p})
+                lead = [{"LOWER": {"IN": lists["name_prefixes"]}, "OP": "*"}]  # "NVIDIA GTX TITAN X" is Titan X, not "NVIDIA GTX Titan"
+                patterns.append({"label": "ACCEL", "id": acc.name, "pattern": lead + p})
             atoms = [t for t, _, _ in tokenize(alias) if t != "-"]
             head = re.escape(atoms[0]) if len(atoms[0]) > 2 or len(atoms) == 1 else re.escape(atoms[0]) + r"[\s\-]?" + re.escape(atoms[1])
             anchors.add(head)
@@ -362,6 +363,22 @@ def _clause(sentence: str, start: int, end: int) -> str:
     return sentence[lo : min(hi) if hi else len(sentence)]
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:while|whereas|but|and|although|then)\b", re.I)
+
+
+def clause_stage(sentence: str, start: int, end: int, stage: str) -> str:
+    """``inference`` when the clause holding ``sentence[start:end]`` (between commas, "while", "and", ...) speaks of
+    speed and not of training ("we measured runtime on a Titan V while training takes 3 days on 8 P100"), else ``stage``."""
+    if stage == "inference":
+        return stage
+    lo = max([m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)] or [0])
+    hi = min([m.start() for m in _CLAUSE_BREAK.finditer(sentence, end)] or [len(sentence)])
+    clause = sentence[lo:hi].lower()
+    if (has_cue(clause, "inference") or speed_only(clause)) and not any(c in clause for c in vocab()["strong_training_cues"]):
+        return "inference"
+    return stage
+
+
 def _confidence(mention: dict[str, object], stage: str, clause: str = "") -> float:
     conf = 0.85 if mention["model"] else 0.6
     if mention["count"] is None:
@@ -437,6 +454,7 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
     cands = []
     for mention in found:
         stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)  # type: ignore[arg-type]
+        stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)  # type: ignore[arg-type]
         if mention["count"] is None and not mention["model"] and not re.search(r"train|implement|run|use|experiment", sent.text, re.I):
             continue
         ev = doc.evidence(sent.start, sent.end)
