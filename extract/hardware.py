@@ -398,6 +398,16 @@ def all_models_stated(sentence: str) -> bool:
     return any(cue in low for cue in grammar()["lists"]["all_models_cues"])
 
 
+_CITATION = re.compile(r"\[\d+(?:\s*[,\-–]\s*\d+)*\]|\bet al\b|\(\s*[A-Z][A-Za-z\-]+(?: et al\.?| and [A-Z][A-Za-z\-]+)?,? \d{4}[a-z]?\s*\)")
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
+
+
+def cited(sentence: str) -> bool:
+    """Whether the sentence reports someone else's work: it cites ("[12]", "et al.", "(Smith, 2019)") and has no
+    first person ("GPT-3 [3] was trained on 10,000 V100 GPUs")."""
+    return _CITATION.search(sentence) is not None and _FIRST_PERSON.search(sentence) is None
+
+
 def speed_only(sentence: str) -> bool:
     """Whether a sentence times something in seconds or milliseconds without any training cue: a speed
     measurement ("it takes 90 seconds to perform detection on a Titan X GPU"), so its hardware is inference."""
@@ -459,7 +469,7 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))  # type: ignore[arg-type]
-        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0)
+        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - (0.35 if cited(sent.text) else 0.0)
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
             fields["link_confidence"] = link_conf
