@@ -398,14 +398,19 @@ def all_models_stated(sentence: str) -> bool:
     return any(cue in low for cue in grammar()["lists"]["all_models_cues"])
 
 
-_CITATION = re.compile(r"\[\d+(?:\s*[,\-–]\s*\d+)*\]|\bet al\b|\(\s*[A-Z][A-Za-z\-]+(?: et al\.?| and [A-Z][A-Za-z\-]+)?,? \d{4}[a-z]?\s*\)")
+_AUTHOR_CITATION = re.compile(r"\bet al\b|\(\s*[A-Z][A-Za-z\-]+(?: et al\.?| and [A-Z][A-Za-z\-]+)?,? \d{4}[a-z]?\s*\)")
+_NUMBER_CITATION = re.compile(r"\[\d+(?:\s*[,\-–]\s*\d+)*\]")
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
 
 
-def cited(sentence: str) -> bool:
-    """Whether the sentence reports someone else's work: it cites ("[12]", "et al.", "(Smith, 2019)") and has no
-    first person ("GPT-3 [3] was trained on 10,000 V100 GPUs")."""
-    return _CITATION.search(sentence) is not None and _FIRST_PERSON.search(sentence) is None
+def cited(sentence: str) -> float:
+    """How much a sentence reads as a report of someone else's work (confidence to subtract): it names authors
+    ("Brown et al.", "(Smith, 2019)": 0.55) or cites a number ("GPT-3 [3]": 0.25) and has no first person."""
+    if _FIRST_PERSON.search(sentence):
+        return 0.0
+    if _AUTHOR_CITATION.search(sentence):
+        return 0.55
+    return 0.25 if _NUMBER_CITATION.search(sentence) else 0.0
 
 
 def speed_only(sentence: str) -> bool:
@@ -469,7 +474,7 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))  # type: ignore[arg-type]
-        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - (0.35 if cited(sent.text) else 0.0)
+        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text)
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
             fields["link_confidence"] = link_conf
