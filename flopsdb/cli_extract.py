@@ -30,7 +30,7 @@ def _summary(c: dict) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
               help="jsonl: one JSON object per candidate on stdout; table: a readable summary.")
-@click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v2.")
+@click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
 @click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
 @click.option("--facts", "facts_only", is_flag=True,
