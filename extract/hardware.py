@@ -255,7 +255,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
     start_of: dict[int, int] = {i: units[i].start for i in devices}
     count: dict[int, tuple[int, int, str, str]] = {}  # device -> (distance, value, how, count text)
     sliced: dict[int, int] = {}
-    cores: dict[int, int] = {}
+    cores: dict[int, tuple[int, str]] = {}
     conj: list[tuple[int, int]] = []
     for action, generic_only, s, e in _relations(units):
         span_devices = [i for i in range(s, e) if units[i].label in _DEVICE_LABELS]
@@ -275,7 +275,8 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
                 absorbed.add(tail)
         elif action == "count" and counts:
             c = counts[0]
-            value = _count_value(units[c])
+            glued = units[c].start > 0 and sentence[units[c].start - 1].isalpha()  # "FP16 V100", "conv5 GPU": not a count
+            value = None if glued else _count_value(units[c])
             if value is not None and (last not in count or last - c < count[last][0]):
                 count[last] = (last - c, value, "before", units[c].text)
                 start_of[last] = min(start_of[last], units[c].start)
@@ -295,7 +296,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
         elif action == "cores" and counts:
             value = _count_value(units[counts[0]])
             if value is not None:
-                cores[first] = value
+                cores[first] = (value, units[e - 1].text)
                 end_of[first] = max(end_of[first], units[e - 1].end)
                 absorbed.update(i for i in span_devices[1:] if units[i].label == "GENERIC")
         elif action == "conj" and first != last:
@@ -305,6 +306,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
             count[last] = count[first]
     groups = [(i, u) for i, u in enumerate(units) if u.label == "GROUP"]
     each_words = set(m.lists["each_words"])
+    group_links = set(m.lists["group_links"])
     out: list[dict[str, object]] = []
     specific = [i for i in devices if units[i].label == "ACCEL" and i not in blocked]
     for i in devices:
@@ -325,7 +327,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
             if acc.tpu_cores_per_chip:
                 alternatives.append({"accelerator": acc.name, "count": value // acc.tpu_cores_per_chip, "unit": "tpu_chip"})
         elif i in cores and acc.kind == "tpu":
-            value, unit = cores[i], "tpu_core"
+            value, unit = cores[i][0], _unit_of(acc, cores[i][1], False)
         elif i in count:
             _, value, _, text = count[i]
             article = text.lower().strip() in m.lists["article_words"]
@@ -340,7 +342,9 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
                     continue
                 between = {t.text.lower() for t in units[gi + 1 : i]}
                 after = {t.text.lower() for t in units[i + 1 : i + 4]}
-                if between & each_words or after & each_words:
+                linked = [t.text.lower() for t in units[gi + 1 : i] if t.label not in ("COUNT", "PREFIX", "MEMORY")]
+                direct = 0 < len(linked) <= 3 and set(linked) <= group_links  # "4 nodes with 8 GPUs", "2 machines of 8 V100"
+                if between & each_words or after & each_words or direct:
                     n = parse_number(gu.text.split()[0])
                     if n and n > 1 and n == int(n):
                         alternatives.append({"accelerator": acc.name, "count": value, "unit": unit})

@@ -126,7 +126,8 @@ def test_a_duration_next_to_an_accelerator_is_not_a_count(sentence: str, expecte
 
 
 @pytest.mark.parametrize("sentence", ["Size 4.5M 20M 40M Direct 29.3", "It needs 2,000 GPU-hours.", "The model requires 500 V100 GPU days.",
-                                      "Training required 256 TPUv3-core-days.", "We use a batch size of 32 per GPU."])
+                                      "Training required 256 TPUv3-core-days.", "We use a batch size of 32 per GPU.",
+                                      "We compare FP16 V100 kernels."])
 def test_no_hardware_from_spaced_parts_or_device_time(sentence: str) -> None:
     assert [f for f in _facts(sentence) if f[1] is not None] == []
 
@@ -144,6 +145,8 @@ def test_no_hardware_from_spaced_parts_or_device_time(sentence: str) -> None:
     ("We use 4 machines, each with 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
     ("We train with 64 GPUs (NVIDIA V100 32GB).", ("NVIDIA V100", 64, "gpu")),
     ("This instruction tuning takes around 60 hours on a TPUv3 with 128 cores.", ("Google TPU v3", 128, "tpu_core")),
+    ("We pre-train on the TPU v3 Pod (1024 chips).", ("Google TPU v3", 1024, "tpu_chip")),
+    ("We train on 4 nodes of 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
 ])
 def test_catalog_accelerators_of_epochs_chip_table(sentence: str, expected: tuple[object, object, object]) -> None:
     assert _facts(sentence) == [expected]
