@@ -104,6 +104,27 @@ def _alias_patterns(alias: str) -> list[list[dict[str, Any]]]:
     return out
 
 
+def _anchors(alias: str, prefixes: list[str]) -> set[str]:
+    """Keys a sentence must hold (as a word, or two adjacent words joined) for the alias to be in it: its first
+    part after vendor words ("tpu", not in "output"), a short first part with the next ("v100" for V100, V-100),
+    two words of a longer name ("datacenter"), and letter parts written together ("tpuv" of "TPUv3")."""
+    atoms = [t.lower() for t, _, _ in tokenize(alias) if t != "-"]
+    while len(atoms) > 1 and atoms[0] in prefixes:
+        atoms = atoms[1:]
+    keys = {atoms[0]}
+    if len(atoms) > 1 and (len(atoms[0]) <= 2 or (len(atoms) > 2 and atoms[0].isalpha() and atoms[1].isalpha())):
+        keys = {atoms[0] + atoms[1]}
+    if len(atoms) > 1 and atoms[0].isalpha() and atoms[1].isalpha():
+        keys.add(atoms[0] + atoms[1])
+    return keys
+
+
+def _sentence_keys(sentence: str) -> set[str]:
+    """The sentence's words (letter runs, digit runs, lower-cased) and every two adjacent ones joined."""
+    words = re.findall(r"[^\W\d_]+|\d+", sentence.lower())
+    return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
 @dataclass
 class _Machine:
     """The compiled grammar: the spaCy vocabulary, the entity rulers (catalog names, then the grammar's) and the
@@ -113,7 +134,7 @@ class _Machine:
     ruler: tuple[Any, ...]
     matcher: Any
     actions: dict[str, tuple[str, bool]] = field(default_factory=dict)
-    prefilter: re.Pattern[str] = re.compile("gpu|tpu|cpu", re.I)
+    anchors: frozenset[str] = frozenset()
     lists: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -139,9 +160,7 @@ def machine() -> _Machine:
             for p in _alias_patterns(alias):
                 lead = [{"LOWER": {"IN": lists["name_prefixes"]}, "OP": "*"}]  # "NVIDIA GTX TITAN X" is Titan X, not "NVIDIA GTX Titan"
                 patterns.append({"label": "ACCEL", "id": acc.name, "pattern": lead + p})
-            atoms = [t for t, _, _ in tokenize(alias) if t != "-"]
-            head = re.escape(atoms[0]) if len(atoms[0]) > 2 or len(atoms) == 1 else re.escape(atoms[0]) + r"[\s\-]?" + re.escape(atoms[1])
-            anchors.add(head)
+            anchors |= _anchors(alias, lists["name_prefixes"])
     names.add_patterns(patterns)
     patterns = []
     number_words = [[{"LOWER": w} for w in phrase.split()] for phrase in vocab()["number_words"]]
@@ -159,8 +178,8 @@ def machine() -> _Machine:
     for rel in g["relations"]:
         matcher.add(rel["name"], [_expand(rel["pattern"], lists)])
         actions[rel["name"]] = (rel["action"], bool(rel.get("generic_only")))
-    prefilter = re.compile("|".join(sorted(anchors | {"gpu", "tpu", "cpu", "graphics"}, key=len, reverse=True)), re.I)
-    return _Machine(nlp, (names, ruler), matcher, actions, prefilter, lists)
+    anchors |= {"gpu", "gpus", "tpu", "tpus", "cpu", "cpus", "graphics", "gpgpu", "gpgpus"}
+    return _Machine(nlp, (names, ruler), matcher, actions, frozenset(anchors), lists)
 
 
 @dataclass
@@ -241,7 +260,7 @@ def _unit_of(acc: Accelerator, noun: str, sliced: bool) -> str:
 def mentions_in(sentence: str) -> list[dict[str, object]]:
     """The hardware statements of one sentence: dicts with accelerator, count, unit, span, alternatives and flags."""
     m = machine()
-    if not m.prefilter.search(sentence):
+    if m.anchors.isdisjoint(_sentence_keys(sentence)):
         return []
     catalog = load_catalog()
     units = entities(sentence)
