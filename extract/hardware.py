@@ -437,10 +437,11 @@ def cited(sentence: str) -> float:
 
 
 def speed_only(sentence: str) -> bool:
-    """Whether a sentence times something in seconds or milliseconds without any training cue: a speed
+    """Whether a sentence times something in seconds or milliseconds without any training cue (nor epochs, steps,
+    updates): a speed
     measurement ("it takes 90 seconds to perform detection on a Titan X GPU"), so its hardware is inference."""
     low = sentence.lower()
-    if any(c in low for c in vocab()["strong_training_cues"]):
+    if any(c in low for c in vocab()["strong_training_cues"]) or any(w in low for w in grammar()["lists"]["training_time_words"]):
         return False
     units = "|".join(re.escape(u) for u in sorted(grammar()["lists"]["speed_units"], key=len, reverse=True))
     return re.search(rf"\d\s*(?:{units})(?![a-z])", low) is not None

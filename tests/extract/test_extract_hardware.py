@@ -318,3 +318,9 @@ def test_every_ml_chip_of_epochs_table_is_recognised(shared_dir) -> None:
         if len(facts) != 1 or facts[0][1] != 8:
             bad.append((r["Hardware name"], facts))
     assert bad == []
+
+
+@pytest.mark.parametrize("sentence", ["Each epoch takes 300 seconds on 8 V100 GPUs.", "One step takes 0.4 s on a TPU v3-8."])
+def test_seconds_per_epoch_or_step_stay_training(doc_of, sentence: str) -> None:
+    (c,) = extract_hardware(doc_of(sentence))
+    assert c.stage == "training"
