@@ -276,6 +276,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
     sliced: dict[int, int] = {}
     cores: dict[int, tuple[int, str]] = {}
     conj: list[tuple[int, int]] = []
+    runs: set[int] = set()
     for action, generic_only, s, e in _relations(units):
         span_devices = [i for i in range(s, e) if units[i].label in _DEVICE_LABELS]
         if not span_devices:
@@ -294,8 +295,11 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
                 absorbed.add(tail)
         elif action == "count" and counts:
             c = counts[0]
-            glued = units[c].start > 0 and sentence[units[c].start - 1].isalpha()  # "FP16 V100", "conv5 GPU": not a count
-            value = None if glued else _count_value(units[c])
+            at = units[c].start
+            glued = at > 0 and (sentence[at - 1].isalpha() or (sentence[at - 1] == "-" and at > 1 and sentence[at - 2].isalnum()))
+            value = None if glued else _count_value(units[c])  # "FP16 V100", "ResNet-50 GPU": not a count
+            if value is not None and c >= 2 and units[c - 1].label == units[c - 2].label == "COUNT":
+                runs.add(last)  # "8 16 32 64 GPUs": a chart's axis, not a statement
             if value is not None and (last not in count or last - c < count[last][0]):
                 count[last] = (last - c, value, "before", units[c].text)
                 start_of[last] = min(start_of[last], units[c].start)
@@ -372,6 +376,8 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
                 break
         if generic and value is None and specific:
             continue
+        if i in runs and i in count:
+            flags.append("number_run")
         before = sentence[max(0, start_of[i] - 48) : start_of[i]]
         if value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
             flags.append("no_usage_cue")
@@ -410,6 +416,8 @@ def _confidence(mention: dict[str, object], stage: str, clause: str = "") -> flo
         conf -= 0.3
     if "no_usage_cue" in mention["flags"]:  # type: ignore[operator]
         conf -= 0.25
+    if "number_run" in mention["flags"]:  # type: ignore[operator]
+        conf -= 0.45
     if stage == "inference":
         conf -= 0.2
     return round(max(0.05, conf), 3)

@@ -324,3 +324,12 @@ def test_every_ml_chip_of_epochs_table_is_recognised(shared_dir) -> None:
 def test_seconds_per_epoch_or_step_stay_training(doc_of, sentence: str) -> None:
     (c,) = extract_hardware(doc_of(sentence))
     assert c.stage == "training"
+
+
+def test_a_number_glued_to_a_name_is_no_count() -> None:
+    assert _facts("We report a ResNet-50 GPU model.") == [("GPU", None, "gpu")]
+
+
+def test_a_chart_axis_of_numbers_is_not_sure(doc_of) -> None:
+    (c,) = extract_hardware(doc_of("Speed-up when training on 1 2 4 8 16 32 64 GPUs"))
+    assert "number_run" in c.flags and c.confidence < 0.35
