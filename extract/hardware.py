@@ -322,6 +322,14 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
                 cores[first] = (value, units[e - 1].text)
                 end_of[first] = max(end_of[first], units[e - 1].end)
                 absorbed.update(i for i in span_devices[1:] if units[i].label == "GENERIC")
+        elif action == "version_slice" and counts and units[first].ident == "Google TPU":
+            version = next((units[k].text for k in range(s, e) if units[k].label == "PREFIX"), "")
+            acc = catalog.get(f"TPU {version}")
+            value = _count_value(units[counts[0]])
+            if acc is not None and value is not None:
+                units[first] = _Unit(units[first].text, units[first].start, units[first].end, "GENERIC", acc.name)
+                sliced[first] = value
+                start_of[first] = min(start_of[first], units[s].start)
         elif action == "conj" and first != last:
             conj.append((first, last))
     for first, last in sorted(conj):
@@ -434,14 +442,17 @@ _NUMBER_CITATION = re.compile(r"\[\d+(?:\s*[,\-–]\s*\d+)*\]")
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
 
 
-def cited(sentence: str) -> float:
-    """How much a sentence reads as a report of someone else's work (confidence to subtract): it names authors
-    ("Brown et al.", "(Smith, 2019)": 0.55) or cites a number ("GPT-3 [3]": 0.25) and has no first person."""
+def cited(sentence: str, at: int | None = None) -> float:
+    """How much a sentence reads as a report of someone else's work (confidence to subtract): it has no first
+    person and names authors ("GPT-3 (Brown et al., 2020) was trained on ...": 0.55) or cites a number ("GPT-3 [3]":
+    0.25) before the hardware at offset ``at``. A citation after it cites a tool ("... on 8 V100 GPUs using fairseq
+    (Ott et al., 2019)"): no penalty."""
     if _FIRST_PERSON.search(sentence):
         return 0.0
-    if _AUTHOR_CITATION.search(sentence):
+    head = sentence if at is None else sentence[:at]
+    if _AUTHOR_CITATION.search(head):
         return 0.55
-    return 0.25 if _NUMBER_CITATION.search(sentence) else 0.0
+    return 0.25 if _NUMBER_CITATION.search(head) else 0.0
 
 
 def speed_only(sentence: str) -> bool:
@@ -506,7 +517,7 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))  # type: ignore[arg-type]
-        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text)
+        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text, int(mention["start"]))  # type: ignore[arg-type]
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
             fields["link_confidence"] = link_conf

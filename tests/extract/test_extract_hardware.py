@@ -333,3 +333,12 @@ def test_a_number_glued_to_a_name_is_no_count() -> None:
 def test_a_chart_axis_of_numbers_is_not_sure(doc_of) -> None:
     (c,) = extract_hardware(doc_of("Speed-up when training on 1 2 4 8 16 32 64 GPUs"))
     assert "number_run" in c.flags and c.confidence < 0.35
+
+
+def test_a_version_slice_before_tpu() -> None:
+    assert _facts("We train on a v3-256 TPU slice.") == [("Google TPU v3", 256, "tpu_core")]
+
+
+def test_a_tool_cited_after_the_hardware_is_no_penalty(doc_of) -> None:
+    (c,) = extract_hardware(doc_of("Models were trained on 8 V100 GPUs using fairseq (Ott et al, 2019)."))
+    assert c.confidence == 0.85
