@@ -391,7 +391,30 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
             flags.append("no_usage_cue")
         out.append({"accelerator": acc.name, "count": value, "unit": unit, "start": start_of[i], "end": end_of[i], "model": not generic,
                     "alternatives": alternatives, "flags": flags, "article": article})
-    return out
+    return _share_generic_count(out, sentence)
+
+
+_CONTRAST = re.compile(r"\b(?:unlike|whereas|while|compared|than|vs|versus|instead|but|however|previous|prior)\b|\[\d", re.I)
+
+
+def _share_generic_count(out: list[dict[str, object]], sentence: str) -> list[dict[str, object]]:
+    """One named device without a count and one generic device of the same kind with one, in one sentence, are one
+    statement ("trained on NVIDIA V100 GPUs ... using 8 GPUs"): the name takes the count (flag ``count_from_generic``),
+    unless the sentence contrasts them ("unlike [4], which used 1024 GPUs, we train on a Titan X")."""
+    catalog = load_catalog()
+    named = [o for o in out if o["model"]]
+    counted = [o for o in out if not o["model"] and o["count"] is not None]
+    if len(named) != 1 or named[0]["count"] is not None or len(counted) != 1:
+        return out
+    spec, gen = named[0], counted[0]
+    a, b = catalog.get(str(spec["accelerator"])), catalog.get(str(gen["accelerator"]))
+    lo, hi = sorted((int(spec["start"]), int(gen["start"])))  # type: ignore[arg-type]
+    if a is None or b is None or a.kind != b.kind or _CONTRAST.search(sentence, lo, hi) or _CONTRAST.match(sentence.strip()):
+        return out
+    spec.update(count=gen["count"], unit=gen["unit"] if a.kind == "tpu" else spec["unit"], start=min(int(spec["start"]), int(gen["start"])),  # type: ignore[arg-type]
+                end=max(int(spec["end"]), int(gen["end"])), alternatives=[*spec["alternatives"], *gen["alternatives"]],  # type: ignore[arg-type, misc]
+                flags=[f for f in spec["flags"] if f != "no_usage_cue"] + ["count_from_generic"])  # type: ignore[union-attr]
+    return [o for o in out if o is not gen]
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
@@ -426,6 +449,8 @@ def _confidence(mention: dict[str, object], stage: str, clause: str = "") -> flo
         conf -= 0.25
     if "number_run" in mention["flags"]:  # type: ignore[operator]
         conf -= 0.45
+    if "count_from_generic" in mention["flags"]:  # type: ignore[operator]
+        conf -= 0.1
     if stage == "inference":
         conf -= 0.2
     return round(max(0.05, conf), 3)

@@ -342,3 +342,12 @@ def test_a_version_slice_before_tpu() -> None:
 def test_a_tool_cited_after_the_hardware_is_no_penalty(doc_of) -> None:
     (c,) = extract_hardware(doc_of("Models were trained on 8 V100 GPUs using fairseq (Ott et al, 2019)."))
     assert c.confidence == 0.85
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Our models are trained on NVIDIA V100 GPUs, using 8 GPUs per model.", [("NVIDIA V100", 8, "gpu")]),
+    ("Unlike prior work which used 1024 GPUs, we train on Titan X GPUs.", [("GPU", 1024, "gpu"), ("NVIDIA Titan X", None, "gpu")]),
+    ("Number of GPUs: 64", [("GPU", 64, "gpu")]),
+])
+def test_a_generic_count_goes_to_the_one_named_device(sentence: str, expected: list[tuple[object, object, object]]) -> None:
+    assert _facts(sentence) == expected
