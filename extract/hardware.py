@@ -1,159 +1,442 @@
-"""hardware.v1: the accelerators a paper trained on, with count and unit, from its sentences.
+"""hardware.v2: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
 
-Handles counts in digits and words ("8", "eight", "a single", "8x"), replicas or nodes times devices each
-("4 nodes with 8 GPUs each", "50 replicas running each on a Kepler GPU"), TPU slices ("TPU v3-256",
-"a pod with 1024 cores", "4x4 TPU pod"), conjunctions ("a 1080 Ti or 2080 Ti GPU") and the unit counted
-(gpu, tpu_chip, tpu_core, tpu_board, cpu). Hardware named only to measure speed gets stage ``inference``.
+Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v1.json``):
+
+1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
+   (``extract/data/hardware.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
+   then generic devices (GPU, TPU, CPU), counts (digits, number words, "a single"), topologies (4x4), durations
+   ("120 hours"), device-time units ("GPU hours", "core-days"), memory sizes ("11GB") and vendor or model words.
+   Overlapping entities keep the longest, so a name's digits ("GTX 1080 Ti") and its memory size ("A100-40GB")
+   belong to the name and never become a count, and a duration ("120 hours on a Titan X") never is one.
+2. **Relations** (spaCy ``Matcher`` patterns of the grammar over one token per entity): a count before the device
+   ("two GTX 1080 Ti 11GB GPUs", "8x V100", "8 GPUs of NVIDIA M40"), after it ("V100 x 8"), a TPU slice
+   ("TPU v3-256": cores), a TPU with its cores ("a TPUv3 with 128 cores"), conjunctions ("a 1080 Ti or 2080 Ti GPU"),
+   the device noun that sets the unit (chips, cores, boards), and blocks (device-time units, "GPU memory", "per GPU").
+   Replicas or nodes times devices each ("4 nodes with 8 GPUs each") multiply.
+3. **Links**: the stage of the clause (hardware named only to measure speed, latency or throughput is ``inference``),
+   and the model: an own model named in the sentence (``scope`` ``model``), else one named in the two sentences before
+   (``model``, less sure), else all own models when the sentence says so ("all models were trained on ...",
+   ``all_models``), else the paper's main model (``main_model``). ``fields["link_confidence"]`` says how sure the
+   link is.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.catalog import Accelerator, load_catalog
-from flopsdb.extract.document import Document
-from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, local_stage, iter_sentences, number_pattern, parse_number, vocab
+from flopsdb.extract.document import Document, ModelName
+from flopsdb.extract.models import link_model, main_model
+from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
 
-EXTRACTOR = "hardware.v1"
+EXTRACTOR = "hardware.v2"
+"""The extractor's versioned name (the pipeline's registry reads it)."""
 
-_PREFILTER = re.compile(r"gpu|tpu|cpu|k40|k80|m40|p100|v100|a100|h100|\bt4\b|titan|gtx|rtx|1080|2080|kepler|tesla", re.I)
-_PREFIX_WORDS = r"(?:NVIDIA|Tesla|GeForce|Google|Cloud|Volta|Pascal|Maxwell|Ampere|Hopper|high-end|modern|identical|\d+\s*GB|SXM\d?|PCIe|Intel|AMD|Xeon|EPYC|Core|i[3579](?:-\d+\w*)?|E[357]-\d{4}\w*(?:\s*v\d)?|Gold|Silver|Platinum|\d{4}\w*)"
-_GROUP = r"(?:replicas?|workers?|machines?|nodes?|servers?|hosts?|instances?|computers?)"
+GRAMMAR = "hardware_grammar.v1"
+"""The versioned grammar file (``extract/data/<GRAMMAR>.json``)."""
+
+_GENERIC_NAMES = frozenset({"GPU", "CPU", "Google TPU"})
+_TOKEN = re.compile(r"\d+(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|[^\W\d_]+|\S")
+_DEVICE_LABELS = ("ACCEL", "GENERIC")
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    models = load_catalog().alias_pattern()
-    mention = re.compile(
-        rf"(?:(?<=\d[x×])|(?<![A-Za-z0-9]))(?:(?P<model>{models})(?:\s*-\s*(?P<slice>\d+)(?![\d.]))?|(?P<generic>GPU|TPU|CPU)s?(?![a-z]))"
-        rf"(?:[\s\-]*(?P<noun>GPUs?|graphics\s*cards?|cards?|chips?|TensorCores?|cores?|boards?|devices?|pods?|accelerators?)(?![a-z]))?",
-        re.I,
-    )
-    count = re.compile(
-        rf"(?<![A-Za-z0-9.,\-])(?:(?P<grid_a>\d+)\s*[x×]\s*(?P<grid_b>\d+)|(?P<count>{number_pattern()}))\s*(?:[x×](?![A-Za-z0-9]{{2}})|-)?\s*(?:{_PREFIX_WORDS}[\s\-]*)*$",
-        re.I,
-    )
-    group = re.compile(rf"(?P<n>{number_pattern()})\s*(?:\w+\s+){{0,2}}{_GROUP}(?![a-z])", re.I)
-    cores = re.compile(rf"(?P<n>{number_pattern()})\s*(?:TPU\s*|CPU\s*|TensorCore\s*)?cores(?![a-z])", re.I)
-    return mention, count, group, cores
+def grammar() -> dict[str, Any]:
+    """The grammar data file, ``$name`` references not yet expanded."""
+    return json.loads((Path(__file__).parent / "data" / f"{GRAMMAR}.json").read_text(encoding="utf-8"))
 
 
-def _unit(acc: Accelerator, noun: str | None, slice_: str | None, sentence: str) -> str:
-    noun = (noun or "").lower()
-    if acc.kind == "cpu":
-        return "cpu"
-    if acc.kind == "gpu":
-        return "gpu"
-    if slice_ or noun.startswith("core") or noun.startswith("tensorcore"):
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Tokens with their character spans: runs of digits (``1,024``, ``2.5``), runs of letters, single symbols.
+
+    Letters and digits always part ("V100" -> "V", "100"; "1080Ti" -> "1080", "Ti") so that names match however
+    they are spaced; an ``x`` glued between a number and a name ("8xV100") is a token of its own."""
+    out: list[tuple[str, int, int]] = []
+    for m in _TOKEN.finditer(text):
+        word, start = m.group(0), m.start()
+        if len(word) > 1 and word[0] in "xX" and word[1:].isalpha() and out and out[-1][0][-1].isdigit() and out[-1][2] == start:
+            out.append((word[0], start, start + 1))
+            word, start = word[1:], start + 1
+        out.append((word, start, start + len(word)))
+    return out
+
+
+def _expand(obj: Any, lists: dict[str, list[str]]) -> Any:
+    if isinstance(obj, str) and obj.startswith("$"):
+        return lists[obj[1:]]
+    if isinstance(obj, list):
+        return [_expand(o, lists) for o in obj]
+    if isinstance(obj, dict):
+        return {k: _expand(v, lists) for k, v in obj.items()}
+    return obj
+
+
+def _alias_patterns(alias: str) -> list[list[dict[str, Any]]]:
+    """Token patterns of one alias: its tokens, an optional hyphen between them, letter runs joined or apart.
+
+    Where the alias writes two parts together ("V100") the text must too (``SPACY`` false: "V100", "V-100", never
+    "20M 40M"); where it spaces them ("1080 Ti") the text may space, hyphenate or join them."""
+    toks = [t for t in tokenize(alias) if t[0] != "-"]
+    glued = [j + 1 < len(toks) and not alias[toks[j][2] : toks[j + 1][1]].strip(" -") and " " not in alias[toks[j][2] : toks[j + 1][1]]
+             for j in range(len(toks))]
+    variants: list[list[tuple[str, bool]]] = [[]]
+    for i, (atom, _, _) in enumerate(toks):
+        grown: list[list[tuple[str, bool]]] = []
+        for v in variants:
+            grown.append(v + [(atom.lower(), glued[i])])
+            if i and v and v[-1][0].isalpha() and atom.isalpha():
+                grown.append(v[:-1] + [(v[-1][0] + atom.lower(), glued[i])])
+        variants = grown[:8]
+    out = []
+    for v in variants:
+        pattern: list[dict[str, Any]] = []
+        for j, (atom, tight) in enumerate(v):
+            if j:
+                pattern.append({"ORTH": "-", "OP": "?", "SPACY": False} if v[j - 1][1] else {"ORTH": "-", "OP": "?"})
+            pattern.append({"LOWER": atom, "SPACY": False} if tight and j + 1 < len(v) else {"LOWER": atom})
+        out.append(pattern)
+    return out
+
+
+def _anchors(alias: str, prefixes: list[str]) -> set[str]:
+    """Keys a sentence must hold (as a word, or two adjacent words joined) for the alias to be in it: its first
+    part after vendor words ("tpu", not in "output"), a short first part with the next ("v100" for V100, V-100),
+    two words of a longer name ("datacenter"), and letter parts written together ("tpuv" of "TPUv3")."""
+    atoms = [t.lower() for t, _, _ in tokenize(alias) if t != "-"]
+    while len(atoms) > 1 and atoms[0] in prefixes:
+        atoms = atoms[1:]
+    keys = {atoms[0]}
+    if len(atoms) > 1 and (len(atoms[0]) <= 2 or (len(atoms) > 2 and atoms[0].isalpha() and atoms[1].isalpha())):
+        keys = {atoms[0] + atoms[1]}
+    if len(atoms) > 1 and atoms[0].isalpha() and atoms[1].isalpha():
+        keys.add(atoms[0] + atoms[1])
+    return keys
+
+
+def _sentence_keys(sentence: str) -> set[str]:
+    """The sentence's words (letter runs, digit runs, lower-cased) and every two adjacent ones joined."""
+    words = re.findall(r"[^\W\d_]+|\d+", sentence.lower())
+    return set(words) | {a + b for a, b in zip(words, words[1:])}
+
+
+@dataclass
+class _Machine:
+    """The compiled grammar: the spaCy vocabulary, the entity rulers (catalog names, then the grammar's) and the
+    relation matcher."""
+
+    nlp: Any
+    ruler: tuple[Any, ...]
+    matcher: Any
+    actions: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    anchors: frozenset[str] = frozenset()
+    lists: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _accelerators() -> list[Accelerator]:
+    return [a for a in load_catalog() if a.name not in _GENERIC_NAMES]
+
+
+@lru_cache(maxsize=1)
+def machine() -> _Machine:
+    """Build (once) the EntityRuler from the catalog and the grammar, and the Matcher of its relations."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    g = grammar()
+    lists: dict[str, list[str]] = dict(g["lists"])
+    nlp = spacy.blank("en")
+    names = nlp.add_pipe("entity_ruler", name="accelerators")
+    ruler = nlp.add_pipe("entity_ruler", name="grammar_entities", config={"overwrite_ents": False})
+    patterns: list[dict[str, Any]] = []
+    anchors: set[str] = set()
+    for acc in _accelerators():
+        for alias in {acc.name, *acc.aliases}:
+            for p in _alias_patterns(alias):
+                lead = [{"LOWER": {"IN": lists["name_prefixes"]}, "OP": "*"}]  # "NVIDIA GTX TITAN X" is Titan X, not "NVIDIA GTX Titan"
+                patterns.append({"label": "ACCEL", "id": acc.name, "pattern": lead + p})
+            anchors |= _anchors(alias, lists["name_prefixes"])
+    names.add_patterns(patterns)
+    patterns = []
+    number_words = [[{"LOWER": w} for w in phrase.split()] for phrase in vocab()["number_words"]]
+    for entry in g["entities"]:
+        if entry["pattern"] == "$number_words":
+            patterns.extend({"label": entry["label"], "pattern": p} for p in number_words)
+            continue
+        p = {"label": entry["label"], "pattern": _expand(entry["pattern"], lists)}
+        if "id" in entry:
+            p["id"] = entry["id"]
+        patterns.append(p)
+    ruler.add_patterns(patterns)
+    matcher = Matcher(nlp.vocab)
+    actions: dict[str, tuple[str, bool]] = {}
+    for rel in g["relations"]:
+        matcher.add(rel["name"], [_expand(rel["pattern"], lists)])
+        actions[rel["name"]] = (rel["action"], bool(rel.get("generic_only")))
+    anchors |= {"gpu", "gpus", "tpu", "tpus", "cpu", "cpus", "graphics", "gpgpu", "gpgpus"}
+    return _Machine(nlp, (names, ruler), matcher, actions, frozenset(anchors), lists)
+
+
+@dataclass
+class _Unit:
+    """One token of the relation layer: an entity (label, canonical id) or a plain word."""
+
+    text: str
+    start: int
+    end: int
+    label: str = ""
+    ident: str = ""
+
+
+def entities(sentence: str) -> list[_Unit]:
+    """The sentence as units: each entity of step 1 one unit (label and canonical id), other tokens as they are."""
+    from spacy.tokens import Doc
+
+    m = machine()
+    toks = tokenize(sentence)
+    if not toks:
+        return []
+    spaces = [a[2] < b[1] for a, b in zip(toks, toks[1:])] + [False]
+    doc = Doc(m.nlp.vocab, words=[t for t, _, _ in toks], spaces=spaces)
+    for ruler in m.ruler:  # catalog names first; the grammar's entities fill the rest
+        doc = ruler(doc)
+    units: list[_Unit] = []
+    i = 0
+    ents = {e.start: e for e in doc.ents}
+    while i < len(toks):
+        e = ents.get(i)
+        if e is not None:
+            start, end = toks[e.start][1], toks[e.end - 1][2]
+            units.append(_Unit(sentence[start:end], start, end, e.label_, e.ent_id_))
+            i = e.end
+        else:
+            units.append(_Unit(toks[i][0], toks[i][1], toks[i][2]))
+            i += 1
+    return units
+
+
+def _relations(units: list[_Unit]) -> list[tuple[str, bool, int, int]]:
+    """(action, generic_only, start, end) of every relation match over the units."""
+    from spacy.tokens import Doc, Span
+
+    m = machine()
+    doc = Doc(m.nlp.vocab, words=[u.text.lower() if u.label else u.text for u in units], spaces=[False] * len(units))
+    doc.ents = [Span(doc, i, i + 1, label=u.label) for i, u in enumerate(units) if u.label]
+    out = []
+    for match_id, start, end in m.matcher(doc):
+        action, generic_only = m.actions[m.nlp.vocab.strings[match_id]]
+        out.append((action, generic_only, start, end))
+    return out
+
+
+def _count_value(unit: _Unit) -> int | None:
+    if unit.label == "GRID":
+        a, b = re.findall(r"\d+", unit.text)[:2]
+        return int(a) * int(b)
+    if not unit.text.isascii():
+        return None
+    value = parse_number(unit.text)
+    if value is None or value != int(value) or not 1 <= value < 100000:
+        return None
+    return int(value)
+
+
+def _unit_of(acc: Accelerator, noun: str, sliced: bool) -> str:
+    if acc.kind in ("cpu", "gpu"):
+        return acc.kind
+    noun = noun.lower()
+    if sliced or noun.startswith("core") or noun.startswith("tensorcore"):
         return "tpu_core"
     if noun.startswith("board") or noun.startswith("device"):
         return "tpu_board"
     return "tpu_chip"
 
 
-def _suppressed(sentence: str, end: int) -> bool:
-    after = sentence[end : end + 24].lower().lstrip(" -")
-    return any(after.startswith(w) for w in vocab()["not_hardware_after"])
-
-
 def mentions_in(sentence: str) -> list[dict[str, object]]:
-    """The hardware statements of one sentence: dicts with accelerator, count, unit, span and alternatives."""
-    if not _PREFILTER.search(sentence):
+    """The hardware statements of one sentence: dicts with accelerator, count, unit, span, alternatives and flags."""
+    m = machine()
+    if m.anchors.isdisjoint(_sentence_keys(sentence)):
         return []
     catalog = load_catalog()
-    mention_re, count_re, group_re, cores_re = _patterns()
+    units = entities(sentence)
+    devices = [i for i, u in enumerate(units) if u.label in _DEVICE_LABELS]
+    if not devices:
+        return []
+    blocked: set[int] = set()
+    absorbed: set[int] = set()
+    noun: dict[int, str] = {}
+    end_of: dict[int, int] = {i: units[i].end for i in devices}
+    start_of: dict[int, int] = {i: units[i].start for i in devices}
+    count: dict[int, tuple[int, int, str, str]] = {}  # device -> (distance, value, how, count text)
+    sliced: dict[int, int] = {}
+    cores: dict[int, tuple[int, str]] = {}
+    conj: list[tuple[int, int]] = []
+    runs: set[int] = set()
+    for action, generic_only, s, e in _relations(units):
+        span_devices = [i for i in range(s, e) if units[i].label in _DEVICE_LABELS]
+        if not span_devices:
+            continue
+        first, last = span_devices[0], span_devices[-1]
+        counts = [i for i in range(s, e) if units[i].label in ("COUNT", "GRID")]
+        if action == "block":
+            target = first if units[s].label in _DEVICE_LABELS else last
+            if not generic_only or units[target].label == "GENERIC":
+                blocked.add(target)
+        elif action == "noun":
+            tail = e - 1
+            noun[first] = units[tail].text
+            end_of[first] = max(end_of[first], units[tail].end)
+            if units[tail].label == "GENERIC" and tail != first:
+                absorbed.add(tail)
+        elif action == "count" and counts:
+            c = counts[0]
+            at = units[c].start
+            glued = at > 0 and (sentence[at - 1].isalpha() or (sentence[at - 1] == "-" and at > 1 and sentence[at - 2].isalnum()))
+            value = None if glued else _count_value(units[c])  # "FP16 V100", "ResNet-50 GPU": not a count
+            if value is not None and c >= 2 and units[c - 1].label == units[c - 2].label == "COUNT":
+                runs.add(last)  # "8 16 32 64 GPUs": a chart's axis, not a statement
+            if value is not None and (last not in count or last - c < count[last][0]):
+                count[last] = (last - c, value, "before", units[c].text)
+                start_of[last] = min(start_of[last], units[c].start)
+                for g in span_devices[:-1]:
+                    if units[g].label == "GENERIC":
+                        absorbed.add(g)
+        elif action == "count_after" and counts:
+            value = _count_value(units[counts[-1]])
+            if value is not None and first not in count:
+                count[first] = (counts[-1] - first, value, "after", units[counts[-1]].text)
+                end_of[first] = max(end_of[first], units[counts[-1]].end)
+        elif action == "slice" and counts:
+            value = _count_value(units[counts[0]])
+            if value is not None:
+                sliced[first] = value
+                end_of[first] = max(end_of[first], units[counts[0]].end)
+        elif action == "cores" and counts:
+            value = _count_value(units[counts[0]])
+            if value is not None:
+                cores[first] = (value, units[e - 1].text)
+                end_of[first] = max(end_of[first], units[e - 1].end)
+                absorbed.update(i for i in span_devices[1:] if units[i].label == "GENERIC")
+        elif action == "version_slice" and counts and units[first].ident == "Google TPU":
+            version = next((units[k].text for k in range(s, e) if units[k].label == "PREFIX"), "")
+            acc = catalog.get(f"TPU {version}")
+            value = _count_value(units[counts[0]])
+            if acc is not None and value is not None:
+                units[first] = _Unit(units[first].text, units[first].start, units[first].end, "GENERIC", acc.name)
+                sliced[first] = value
+                start_of[first] = min(start_of[first], units[s].start)
+        elif action == "conj" and first != last:
+            conj.append((first, last))
+    for first, last in sorted(conj):
+        if last not in count and first in count:
+            count[last] = count[first]
+    groups = [(i, u) for i, u in enumerate(units) if u.label == "GROUP"]
+    each_words = set(m.lists["each_words"])
+    group_links = set(m.lists["group_links"])
     out: list[dict[str, object]] = []
-    prev: dict[str, object] | None = None
-    for m in mention_re.finditer(sentence):
-        text = m.group("model") or m.group("generic")
-        acc = catalog.match(text) if m.group("model") else catalog.get({"gpu": "GPU", "tpu": "Google TPU", "cpu": "CPU"}[m.group("generic").lower()])
+    specific = [i for i in devices if units[i].label == "ACCEL" and i not in blocked]
+    for i in devices:
+        u = units[i]
+        if i in blocked or i in absorbed:
+            continue
+        generic = u.label == "GENERIC"
+        acc = catalog.get(u.ident)
         if acc is None:
             continue
-        generic = m.group("model") is None
-        if generic and _suppressed(sentence, m.end()):
-            continue
-        if re.match(r"[\s\-]*(?:hours?|days?|weeks?|months?|hrs?|h)\b", sentence[m.end() :], re.I):
-            continue
-        before = sentence[max(0, m.start() - 48) : m.start()]
-        if generic and re.search(r"(?:\bper|\beach|\bevery|single-|multi-)\s*$", before, re.I):
-            continue
-        noun, slice_ = m.group("noun"), m.group("slice")
-        unit = _unit(acc, noun, slice_, sentence)
-        count: int | None = None
+        value: int | None = None
         alternatives: list[dict[str, object]] = []
         flags: list[str] = []
-        cm = count_re.search(before)
-        start = m.start()
-        if slice_:
-            count = int(slice_)
+        article = False
+        unit = _unit_of(acc, noun.get(i, ""), i in sliced)
+        if i in sliced and acc.kind == "tpu":
+            value = sliced[i]
             if acc.tpu_cores_per_chip:
-                alternatives.append({"accelerator": acc.name, "count": count // acc.tpu_cores_per_chip, "unit": "tpu_chip"})
-        elif cm and cm.group("grid_a"):
-            count = int(cm.group("grid_a")) * int(cm.group("grid_b"))
-            start = m.start() - len(before) + cm.start()
-            if acc.kind == "tpu" and acc.tpu_cores_per_chip:
-                alternatives.append({"accelerator": acc.name, "count": count * acc.tpu_cores_per_chip, "unit": "tpu_core"})
-        elif cm and not re.match(r"[\s\-]*(?:based|cluster|implementation|server|machine)", sentence[m.end():], re.I) or (cm and re.match(r"\d", cm.group("count") or "")):
-            value = parse_number(cm.group("count"))
-            if value is not None and value >= 1 and value == int(value) and value < 100000:
-                count = int(value)
-                start = m.start() - len(before) + cm.start()
-        if count is None and acc.kind == "tpu":
-            cmatch = cores_re.search(sentence, m.end(), min(len(sentence), m.end() + 60))
-            if cmatch:
-                count, unit = int(parse_number(cmatch.group("n")) or 0) or None, "tpu_core"
-        article = bool(cm) and (cm.group("count") or "").lower().strip() in ("a", "an", "single", "a single", "one")
-        if count is not None and article and acc.kind == "cpu":
-            count = None
-        if count is None and not generic and prev is not None and not prev["model"] and prev.get("count") is not None:
-            between = sentence[int(prev["end"]) : m.start()]  # type: ignore[arg-type]
-            if re.fullmatch(r"[\s,(]*(?:of|device|card|:)?\s*(?:NVIDIA|Tesla|GeForce)?\s*", between, re.I):
-                count = prev["count"]  # type: ignore[assignment]
-                start = int(prev["start"])  # type: ignore[arg-type]
-                out.remove(prev)
-                prev = None
-        if count is None and prev is not None:
-            between = sentence[int(prev["end"]) : m.start()]  # type: ignore[arg-type]
-            if re.fullmatch(r"\s*(?:or|and|/|,)\s*(?:an?\s+)?(?:NVIDIA\s+)?", between, re.I) and prev.get("count") is not None:
-                count = prev["count"]  # type: ignore[assignment]
-        if count is not None:
-            g = None
-            for gm in group_re.finditer(sentence[: m.start()]):
-                g = gm
-            after = sentence[m.end() : m.end() + 20].lower()
-            if g is not None and ("each" in sentence[g.end() : m.start()].lower() or after.lstrip().startswith("each") or "per " in sentence[g.end() : m.start()].lower()):
-                n = parse_number(g.group("n"))
-                if n and n > 1 and n == int(n):
-                    alternatives.append({"accelerator": acc.name, "count": count, "unit": unit})
-                    count = int(n) * count
-                    start = g.start()
-        if generic and count is None and prev is not None and prev.get("model"):
+                alternatives.append({"accelerator": acc.name, "count": value // acc.tpu_cores_per_chip, "unit": "tpu_chip"})
+        elif i in cores and acc.kind == "tpu":
+            value, unit = cores[i][0], _unit_of(acc, cores[i][1], False)
+        elif i in count:
+            _, value, _, text = count[i]
+            article = text.lower().strip() in m.lists["article_words"]
+            grid = re.fullmatch(r"\s*\d+\s*[x×*]\s*\d+\s*", text) is not None
+            if grid and acc.kind == "tpu" and acc.tpu_cores_per_chip:
+                alternatives.append({"accelerator": acc.name, "count": value * acc.tpu_cores_per_chip, "unit": "tpu_core"})
+            if article and acc.kind == "cpu":
+                value = None
+        if value is not None:
+            for gi, gu in reversed(groups):
+                if gu.end > start_of[i]:
+                    continue
+                between = {t.text.lower() for t in units[gi + 1 : i]}
+                after = {t.text.lower() for t in units[i + 1 : i + 4]}
+                linked = [t.text.lower() for t in units[gi + 1 : i] if t.label not in ("COUNT", "PREFIX", "MEMORY")]
+                direct = 0 < len(linked) <= 3 and set(linked) <= group_links  # "4 nodes with 8 GPUs", "2 machines of 8 V100"
+                if between & each_words or after & each_words or direct:
+                    n = parse_number(gu.text.split()[0])
+                    if n and n > 1 and n == int(n):
+                        alternatives.append({"accelerator": acc.name, "count": value, "unit": unit})
+                        value = int(n) * value
+                        start_of[i] = gu.start
+                break
+        if generic and value is None and specific:
             continue
-        if count is None and not generic and not re.search(r"\b(?:on|using|with|use|used|via|by|of|an?|the|our)\s+(?:\S+\s+){0,2}$", before, re.I):
+        if i in runs and i in count:
+            flags.append("number_run")
+        before = sentence[max(0, start_of[i] - 48) : start_of[i]]
+        if value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
             flags.append("no_usage_cue")
-        mention = {"accelerator": acc.name, "count": count, "unit": unit, "start": start, "end": m.end(), "model": not generic,
-                   "alternatives": alternatives, "flags": flags, "article": article}
-        if generic and prev is not None and prev.get("model") and re.fullmatch(r"[\s\-]*", sentence[int(prev["end"]) : m.start()]):  # type: ignore[arg-type]
-            continue
-        out.append(mention)
-        prev = mention
-    if not any(o["accelerator"] == "Google TPU" or load_catalog().get(str(o["accelerator"])).kind == "tpu" for o in out):  # type: ignore[union-attr]
+        out.append({"accelerator": acc.name, "count": value, "unit": unit, "start": start_of[i], "end": end_of[i], "model": not generic,
+                    "alternatives": alternatives, "flags": flags, "article": article})
+    return _share_generic_count(out, sentence)
+
+
+_CONTRAST = re.compile(r"\b(?:unlike|whereas|while|compared|than|vs|versus|instead|but|however|previous|prior)\b|\[\d", re.I)
+
+
+def _share_generic_count(out: list[dict[str, object]], sentence: str) -> list[dict[str, object]]:
+    """One named device without a count and one generic device of the same kind with one, in one sentence, are one
+    statement ("trained on NVIDIA V100 GPUs ... using 8 GPUs"): the name takes the count (flag ``count_from_generic``),
+    unless the sentence contrasts them ("unlike [4], which used 1024 GPUs, we train on a Titan X")."""
+    catalog = load_catalog()
+    named = [o for o in out if o["model"]]
+    counted = [o for o in out if not o["model"] and o["count"] is not None]
+    if len(named) != 1 or named[0]["count"] is not None or len(counted) != 1:
         return out
-    pod = re.search(rf"(?:pod|slice)[^.]{{0,40}}?(?P<n>{number_pattern()})\s*(?:TPU\s*)?cores", sentence, re.I)
-    if pod and not any(o["unit"] == "tpu_core" and o["count"] for o in out):
-        tpu = next(o for o in out if load_catalog().get(str(o["accelerator"])).kind == "tpu")  # type: ignore[union-attr]
-        n = parse_number(pod.group("n"))
-        if n:
-            tpu.update(count=int(n), unit="tpu_core", end=max(int(tpu["end"]), pod.end()))  # type: ignore[arg-type]
-    return out
+    spec, gen = named[0], counted[0]
+    a, b = catalog.get(str(spec["accelerator"])), catalog.get(str(gen["accelerator"]))
+    lo, hi = sorted((int(spec["start"]), int(gen["start"])))  # type: ignore[arg-type]
+    if a is None or b is None or a.kind != b.kind or _CONTRAST.search(sentence, lo, hi) or _CONTRAST.match(sentence.strip()):
+        return out
+    spec.update(count=gen["count"], unit=gen["unit"] if a.kind == "tpu" else spec["unit"], start=min(int(spec["start"]), int(gen["start"])),  # type: ignore[arg-type]
+                end=max(int(spec["end"]), int(gen["end"])), alternatives=[*spec["alternatives"], *gen["alternatives"]],  # type: ignore[arg-type, misc]
+                flags=[f for f in spec["flags"] if f != "no_usage_cue"] + ["count_from_generic"])  # type: ignore[union-attr]
+    return [o for o in out if o is not gen]
 
 
 def _clause(sentence: str, start: int, end: int) -> str:
     lo = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start), 0)
     hi = [i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0]
     return sentence[lo : min(hi) if hi else len(sentence)]
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:while|whereas|but|and|although|then)\b", re.I)
+
+
+def clause_stage(sentence: str, start: int, end: int, stage: str) -> str:
+    """``inference`` when the clause holding ``sentence[start:end]`` (between commas, "while", "and", ...) speaks of
+    speed and not of training ("we measured runtime on a Titan V while training takes 3 days on 8 P100"), else ``stage``."""
+    if stage == "inference":
+        return stage
+    lo = max([m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)] or [0])
+    hi = min([m.start() for m in _CLAUSE_BREAK.finditer(sentence, end)] or [len(sentence)])
+    clause = sentence[lo:hi].lower()
+    if (has_cue(clause, "inference") or speed_only(clause)) and not any(c in clause for c in vocab()["strong_training_cues"]):
+        return "inference"
+    return stage
 
 
 def _confidence(mention: dict[str, object], stage: str, clause: str = "") -> float:
@@ -164,39 +447,108 @@ def _confidence(mention: dict[str, object], stage: str, clause: str = "") -> flo
         conf -= 0.3
     if "no_usage_cue" in mention["flags"]:  # type: ignore[operator]
         conf -= 0.25
+    if "number_run" in mention["flags"]:  # type: ignore[operator]
+        conf -= 0.45
+    if "count_from_generic" in mention["flags"]:  # type: ignore[operator]
+        conf -= 0.1
     if stage == "inference":
         conf -= 0.2
     return round(max(0.05, conf), 3)
 
 
+def all_models_stated(sentence: str) -> bool:
+    """Whether the sentence states something once for all the paper's models ("all models were trained on ...")."""
+    low = " ".join(sentence.lower().split())
+    return any(cue in low for cue in grammar()["lists"]["all_models_cues"])
+
+
+_AUTHOR_CITATION = re.compile(r"\bet al\b|\(\s*[A-Z][A-Za-z\-]+(?: et al\.?| and [A-Z][A-Za-z\-]+)?,? \d{4}[a-z]?\s*\)")
+_NUMBER_CITATION = re.compile(r"\[\d+(?:\s*[,\-–]\s*\d+)*\]")
+_FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
+
+
+def cited(sentence: str, at: int | None = None) -> float:
+    """How much a sentence reads as a report of someone else's work (confidence to subtract): it has no first
+    person and names authors ("GPT-3 (Brown et al., 2020) was trained on ...": 0.55) or cites a number ("GPT-3 [3]":
+    0.25) before the hardware at offset ``at``. A citation after it cites a tool ("... on 8 V100 GPUs using fairseq
+    (Ott et al., 2019)"): no penalty."""
+    if _FIRST_PERSON.search(sentence):
+        return 0.0
+    head = sentence if at is None else sentence[:at]
+    if _AUTHOR_CITATION.search(head):
+        return 0.55
+    return 0.25 if _NUMBER_CITATION.search(head) else 0.0
+
+
+def speed_only(sentence: str) -> bool:
+    """Whether a sentence times something in seconds or milliseconds without any training cue (nor epochs, steps,
+    updates): a speed
+    measurement ("it takes 90 seconds to perform detection on a Titan X GPU"), so its hardware is inference."""
+    low = sentence.lower()
+    if any(c in low for c in vocab()["strong_training_cues"]) or any(w in low for w in grammar()["lists"]["training_time_words"]):
+        return False
+    units = "|".join(re.escape(u) for u in sorted(grammar()["lists"]["speed_units"], key=len, reverse=True))
+    return re.search(rf"\d\s*(?:{units})(?![a-z])", low) is not None
+
+
+def link(sentence: str, previous: list[str], models: tuple[ModelName, ...]) -> tuple[ModelName | None, str | None, float]:
+    """The model a hardware statement belongs to: ``(model, scope, link_confidence)``.
+
+    An own model the sentence names (scope ``model``, 0.9); all own models when the sentence says so
+    (``all_models``, 0.8, no single model); an own model named in the sentences just before (``model``, 0.6);
+    the paper's main model (``main_model``, 0.5); else ``(None, None, 0.0)``."""
+    named = link_model(sentence, models)
+    if named is not None:
+        return named, "model", 0.9
+    if all_models_stated(sentence):
+        return None, "all_models", 0.8
+    for text in reversed(previous):
+        near = link_model(text, models)
+        if near is not None:
+            return near, "model", 0.6
+    main = main_model(models)
+    if main is not None:
+        return main, "main_model", 0.5
+    return None, None, 0.0
+
+
 def extract_hardware(doc: Document) -> list[Candidate]:
-    """``Document -> list[Candidate]`` of kind ``hardware``."""
+    """``Document -> list[Candidate]`` of kind ``hardware``, linked to the paper's models (``Document.models``)."""
     out: list[Candidate] = []
+    previous: list[SentenceSpan] = []
     for sent in iter_sentences(doc):
-        out.extend(_from_sentence(doc, sent))
+        out.extend(_from_sentence(doc, sent, [p.text for p in previous if p.section == sent.section]))
+        previous = (previous + [sent])[-2:]
     return out
 
 
-def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
+def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> list[Candidate]:
     found = mentions_in(sent.text)
     if not found or has_cue(sent.text, "grant_cues"):
         return []
     if sum(1 for f in found if f["model"] and f["count"] is None) >= 3:
         found = [f for f in found if not (f["model"] and f["count"] is None)]
-
     sentence_stage = classify_stage(sent.text, sent.section)
+    if sentence_stage == "training" and speed_only(sent.text):
+        sentence_stage = "inference"
+    elif sentence_stage == "training" and any(c in sent.text.lower() for c in grammar()["lists"]["search_cues"]):
+        sentence_stage = "search"
+    model, scope, link_conf = link(sent.text, previous, doc.models)
     cands = []
     for mention in found:
         stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)  # type: ignore[arg-type]
+        stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)  # type: ignore[arg-type]
         if mention["count"] is None and not mention["model"] and not re.search(r"train|implement|run|use|experiment", sent.text, re.I):
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))  # type: ignore[arg-type]
-        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0)
+        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text, int(mention["start"]))  # type: ignore[arg-type]
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
+        if scope is not None:
+            fields["link_confidence"] = link_conf
         cands.append(Candidate(
             paper=doc.paper, kind="hardware", extractor=EXTRACTOR, evidence=ev, confidence=round(max(0.05, conf), 3),
-            fields=fields, model=None, stage=stage, alternatives=tuple(mention["alternatives"]),  # type: ignore[arg-type]
-            flags=tuple(mention["flags"]),  # type: ignore[arg-type]
+            fields=fields, model=model.name if model else None, model_key=model.key if model else None, scope=scope, stage=stage,
+            alternatives=tuple(mention["alternatives"]), flags=tuple(mention["flags"]),  # type: ignore[arg-type]
         ))
     return cands

@@ -19,6 +19,7 @@ from pathlib import Path
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_name
+from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
 from flopsdb.core.errors import ExtractError, PDFError
@@ -26,7 +27,7 @@ from flopsdb.core.errors import ExtractError, PDFError
 Extractor = Callable[[Document], list[Candidate]]
 
 REGISTRY: dict[str, str] = {
-    "hardware.v1": "flopsdb.extract.hardware:extract_hardware",
+    HARDWARE: "flopsdb.extract.hardware:extract_hardware",
     "training_time.v1": "flopsdb.extract.training_time:extract_training_time",
     "parameters.v1": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",
@@ -63,7 +64,8 @@ def fact_key(c: Candidate) -> tuple[object, ...]:
 def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     """One candidate per fact (:func:`fact_key`): the most confident, earliest statement; order kept.
 
-    A hardware mention without a count is dropped when the same accelerator is also stated with a count, and a
+    A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
+    stage (guidelines: one line per accelerator, count and stage), and a
     generic one ("8 GPUs") when a named accelerator is stated with the same count, unit and stage ("8 NVIDIA P100 GPUs")."""
     best: dict[tuple[object, ...], Candidate] = {}
     order: list[tuple[object, ...]] = []
@@ -76,7 +78,6 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
             best[key] = c
     kept = [best[k] for k in order]
     counted = {(c.fields.get("accelerator"), c.stage) for c in kept if c.kind == "hardware" and c.fields.get("count") is not None}
-    counted |= {(a, s) for a, s in list(counted) for s in ("training", "pretraining", "fine-tuning", "search")}
     kept = [c for c in kept if not (c.kind == "hardware" and c.fields.get("count") is None and (c.fields.get("accelerator"), c.stage) in counted)]
     specific = {(c.fields.get("unit"), c.fields.get("count"), c.stage) for c in kept
                 if c.kind == "hardware" and c.stage != "inference" and c.fields.get("accelerator") not in _GENERIC and c.fields.get("count") is not None}

@@ -17,7 +17,7 @@ from flopsdb.core.errors import ExtractError
 
 def test_registry_names_are_versioned_and_import() -> None:
     loaded = extractors()
-    assert {"hardware.v1", "training_time.v1", "parameters.v1", "result.v1"} <= set(loaded)
+    assert {"hardware.v2", "training_time.v1", "parameters.v1", "result.v1"} <= set(loaded)
     assert all(name.rsplit(".", 1)[1].startswith("v") for name in REGISTRY)
     with pytest.raises(ExtractError):
         extractors(["nonsense.v9"])
