@@ -18,7 +18,7 @@ from flopsdb.cli import main
 from flopsdb.curation.interchange import LABEL_CONFIG, LS_TEXT_FIELDS, collect_records, read_import
 from flopsdb.core.kinds import VERDICT_ACTIONS
 from flopsdb.curation.model import Event, make_after, new_event_id
-from flopsdb.extract.candidate import KIND_FIELDS
+from flopsdb.core.kinds import KIND_FIELDS
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
 from flopsdb.core.errors import CurationError
