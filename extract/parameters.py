@@ -11,7 +11,8 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, Table
 from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, hedge_pattern, iter_sentences
 
-EXTRACTOR = "parameters.v1"
+EXTRACTOR = "parameters.v2"
+"""The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "billions": 1e9, "t": 1e12, "trillion": 1e12}
 _PREFILTER = re.compile(r"param", re.I)
