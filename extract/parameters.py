@@ -99,7 +99,7 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
         own = link_model(name_text, models) or link_model(last.group(0), models)
         if own is not None:
             return True, own
-        if not p["own_before"].search(phrase):
+        if not (p["own_before"].search(phrase) or p["own_possessive"].search(clause)):
             return False, None
     if p["baseline_before"].search(clause):
         return False, None
@@ -158,7 +158,7 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
         if value is None or value < 1e4:
             continue
         window_after = after[:40].lower()
-        window_before = sentence[max(0, m.start() - 60) : m.start()].lower()
+        window_before = sentence[max(0, m.start() - int(p["param_window"])) : m.start()].lower()
         direct = re.match(r"\s*(?:-|\s)?\s*(?:trainable\s+|learnable\s+|free\s+|total\s+)?(?:parameters?|params?|weights)\b", after, re.I)
         scale = (m.group("scale") or "").lower()
         if direct:
@@ -230,6 +230,18 @@ def row_confidence(label: str, names: list[str]) -> float:
     return 0.3
 
 
+def abbreviates(label: str, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model a table row abbreviates: a label whose first word is the versioned tail of an own model's name
+    ("V3-Large 1.0" for MobileNetV3, "v2 small" for a model named FooNet-v2)."""
+    first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?([A-Za-z]*\d[\w.]*?)(?=[\s\-(]|$)", label)
+    if not first:
+        return None
+    tail = model_key(first.group(1)) or ""
+    if len(tail) < 2 or not re.search(r"\d", tail):
+        return None
+    return next((m for m in models if m.key != tail and m.key.endswith(tail) and len(m.key) > len(tail) + 2), None)
+
+
 def layer_table(table: Table) -> bool:
     """Whether the table lists an architecture layer by layer ("convolution", "max pool", "inception (3a)"): its
     parameter column counts per layer, not per model."""
@@ -250,6 +262,8 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
         return []
     models = own_models(doc)
     found = _column_counts(table)
+    column = _param_column(table)
+    sized_by_column = bool(found) and column is not None and column[1]
     if not found:
         found = _label_sizes(table, models)
     if not found:
@@ -257,12 +271,13 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
     mentioned = [n for n in (names if names is not None else [m.name for m in models])
                  if any(_key(n) and _key(n) in _key(label) for label, *_ in found)]
     out = []
+    abbreviated = any(abbreviates(label, models) for label, *_ in found)
     for label, snippet, cell, value, text in found:
         conf = row_confidence(label, mentioned)
-        own = link_model(label, models)
+        own = link_model(label, models) or abbreviates(label, models)
         if own is not None:
             conf = max(conf, 0.65)
-        elif mentioned and conf == 0.5:
+        elif (mentioned or abbreviated or not sized_by_column) and conf == 0.5:
             conf = 0.3
         model = label or None
         key = model_key(label) if label else None
@@ -295,9 +310,15 @@ def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
             value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
         if not value or value < 1e4:
             continue
-        label = next((c.text.strip() for c in row[:col] if c.text.strip()), "")
+        label = row_label(row[:col])
         out.append((label, " ".join(c.text for c in row if c.text), cell, value, cell.text.strip()))
     return out
+
+
+def row_label(cells: Iterable[Any]) -> str:
+    """A table row's label: its first cell that is not empty and not a bare row number."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    return next((t for t in texts if not re.fullmatch(r"\(?\d{1,3}[.)]?", t)), texts[0] if texts else "")
 
 
 def _label_sizes(table: Table, models: tuple[ModelName, ...]) -> list[tuple[str, str, Any, float, str]]:

@@ -223,6 +223,12 @@ def _row_link(doc: Document, label: str, mentioned: bool) -> tuple[str | None, s
     return clean, None, "model" if clean else None, conf, 0.5
 
 
+def _row_label(cells: Any) -> str:
+    from flopsdb.extract.parameters import row_label
+
+    return row_label(cells)
+
+
 def table_durations(doc: Document, table: Table, names: list[str] | None = None) -> list[Candidate]:
     """Training times of a table, one candidate per cell, linked to its row's model.
 
@@ -242,7 +248,7 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
         for row in body:
             if col < len(row):
                 reading = _reading(row[col].text, title)
-                label = next((c.text.strip() for c in row[:col] if c.text.strip()), "")
+                label = _row_label(row[:col])
                 if reading and label:
                     found.append((label, title, row[col], reading))
     if not found:
