@@ -1,4 +1,4 @@
-"""parameters.v1 and result.v1 (results stated in sentences)."""
+"""parameters.v2 and result.v1 (results stated in sentences)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_baseline_parameter_counts_get_lower_confidence() -> None:
 
 def test_parameters_candidate(doc_of) -> None:
     (c,) = extract_parameters(doc_of("Our model has 213M parameters."))
-    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M"} and c.extractor == "parameters.v1"
+    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M", "own": True} and c.extractor == "parameters.v2"
 
 
 def _results(sentence: str) -> list[tuple[object, ...]]:
