@@ -35,7 +35,7 @@ from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage
 EXTRACTOR = "training_time.v2"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
-_PREFILTER = re.compile(r"hour|day|week|month|minute|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
+_PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +67,8 @@ def not_training(sentence: str, start: int, end: int) -> bool:
         return False
     if p["not_training"].search(clause):
         return True
+    if not p["participle_clause"].match(clause):
+        return False
     head = sentence[:start]
     return bool(p["not_training"].search(head) and not p["train_cue"].search(head))
 _NOT_TIME = re.compile(r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I)
@@ -76,7 +78,7 @@ _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|n
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?)(?![A-Za-z])"
+    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?|years?)(?![A-Za-z])"
     time = re.compile(
         rf"(?:(?P<hedge>{hedge_pattern()})\s*)?(?<![A-Za-z0-9.\-])(?P<n1>{number_pattern()})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{number_pattern()}))?"
         rf"\s*(?:more|additional|extra|further)?\s*(?P<device>{_DEVICE})?{units}",
@@ -92,8 +94,24 @@ def _hours(n: str, unit: str) -> float | None:
     if value is None:
         return None
     u = unit.lower()
-    factor = vocab()["time_units_hours"].get(u) or vocab()["time_units_hours"].get(u.rstrip("s"))
+    units = {**vocab()["time_units_hours"], **patterns()["device_units"]}
+    factor = units.get(u) or units.get(u.rstrip("s"))
     return None if factor is None else value * float(factor)
+
+
+def _compounds(sentence: str, found: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Join "2 days and 6 hours" (a larger unit then a smaller one, same scope, no range) into one duration."""
+    out: list[dict[str, object]] = []
+    for d in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev["scope"] == d["scope"] and prev["hours_low"] == prev["hours_high"] and d["hours_low"] == d["hours_high"]
+                and float(prev["hours"]) > float(d["hours"])  # type: ignore[arg-type]
+                and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])):  # type: ignore[arg-type]
+            total = round(float(prev["hours"]) + float(d["hours"]), 4)  # type: ignore[arg-type]
+            out[-1] = {**prev, "hours": total, "hours_low": total, "hours_high": total, "end": d["end"], "approx": bool(prev["approx"] or d["approx"])}
+            continue
+        out.append(d)
+    return out
 
 
 def durations_in(sentence: str) -> list[dict[str, object]]:
@@ -109,6 +127,8 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
         if unit.lower() in ("h", "d") and not re.match(r"\d", n1):
             continue
         if unit.lower() == "d" and not m.group("device"):
+            continue
+        if unit.lower().startswith("year") and not m.group("device"):
             continue
         if re.fullmatch(r"an?|one|single|a single", n1.strip(), re.I) and unit.lower() in ("h", "d", "hr", "hrs"):
             continue
@@ -144,7 +164,7 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
             conf -= 0.5
         if total_cue:
             flags.append("project_total")
-            conf = min(conf - 0.3, 0.3)
+            conf = min(conf - 0.3, 0.3) if patterns()["project_total_strong"].search(sentence) else conf - 0.3
         if not_training(sentence, m.start(), m.end()):
             flags.append("not_training")
             conf = min(conf, 0.2)
@@ -155,6 +175,7 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
             "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
             "start": m.start(), "end": m.end(), "flags": flags, "alternatives": alternatives, "confidence": round(max(0.05, conf), 3),
         })
+    out = _compounds(sentence, out)
     if not out:
         ps = per_step_re.search(sentence)
         st = None

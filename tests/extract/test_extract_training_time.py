@@ -229,3 +229,28 @@ def test_real_sentence_names_its_model_variant(corpus_doc) -> None:
     doc = _with_models(corpus_doc("1906.08237"))
     linked = [c for c in extract_training_time(doc) if c.fields["hours"] == 60]
     assert linked and linked[0].model == "XLNet-Large" and linked[0].scope == "model"
+
+
+@pytest.mark.parametrize("sentence, hours, scope", [("Training takes 2 days and 6 hours on 8 GPUs.", 54.0, "wall_clock"),
+                                                    ("The search took 3 TPU-years.", 26280.0, "device_hours")])
+def test_compound_durations_and_device_years(sentence: str, hours: float, scope: str) -> None:
+    d = _one(sentence)
+    assert (d["hours"], d["scope"]) == (hours, scope)
+
+
+def test_years_without_a_device_are_not_durations() -> None:
+    assert durations_in("Over the last 10 years, training on ImageNet has become common.") == []
+
+
+def test_a_clause_with_its_own_subject_keeps_its_training_reading() -> None:
+    (d,) = durations_in("After preprocessing, the model converges in 3 days.")
+    assert "not_training" not in d["flags"]
+    (d,) = durations_in("Building an inverted index is much cheaper and takes only about 30 minutes.")
+    assert "not_training" in d["flags"]
+
+
+def test_all_experiments_alone_is_not_a_project_total() -> None:
+    from flopsdb.extract.facts import DEFAULT_MIN_CONFIDENCE
+
+    (d,) = durations_in("In all experiments, training takes 2 days.")
+    assert d["confidence"] >= DEFAULT_MIN_CONFIDENCE
