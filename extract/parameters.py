@@ -68,11 +68,24 @@ def _dataset_word(word: str) -> bool:
     return load_taxonomy().get(word) is not None
 
 
+def name_just_before(sentence: str, start: int, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model whose name ends right before ``sentence[start]`` ("Mistral 7B", "BitNet b1.58 3B")."""
+    before = sentence[max(0, start - 60) : start]
+    for model in models:
+        hits = [h for h in re.finditer(re.escape(model.name) + r"[\s\-]?$", before, re.I)]
+        if hits:
+            return model
+    return None
+
+
 def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()) -> tuple[bool | None, ModelName | None]:
     """Whose count ``sentence[start:end]`` is: ``(own, model)``, own True for the paper's models, False for a
     baseline's, None when the sentence does not say; ``model`` the own model it names."""
     p = patterns()
     models = tuple(models)
+    named = name_just_before(sentence, start, models)
+    if named is not None:
+        return True, named
     after = sentence[end:]
     m = p["baseline_after"].match(after)
     if m and (re.match(r"\s*(?:-?\s*param\w*\s+|for\s)", after, re.I)):
@@ -167,6 +180,10 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             conf = 0.45
         elif scale in ("m", "b", "million", "billion") and p["sized_model"].match(after) and own_sentence:
             conf = 0.45
+        elif p["size_cue_before"].search(sentence[: m.start()]):
+            conf = 0.45
+        elif scale in ("m", "b") and value >= 1e6 and name_just_before(sentence, m.start(), models) is not None:
+            conf = 0.45
         else:
             continue
         own, model = holder(sentence, m.start(), m.end(), models)
@@ -190,7 +207,7 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
 def _param_column(table: Table) -> tuple[int, bool] | None:
     """The parameter column (index, True) or else a model-size column (index, False: its cells need a scale)."""
     for i, title in enumerate(table.header):
-        if i and re.search(r"#?\s*param|parameters|#\s*params|size\s*\(M\)", title, re.I) and not re.search(r"FLOP|MAC|ratio|%|reduc|saving", title, re.I):
+        if i and patterns()["param_title"].search(title) and not re.search(r"FLOP|MAC|ratio|%|reduc|saving", title, re.I):
             return i, True
     for i, title in enumerate(table.header):
         if i and patterns()["size_header"].search(title):
@@ -265,6 +282,9 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
     column = _param_column(table)
     sized_by_column = bool(found) and column is not None and column[1]
     if not found:
+        found = _row_counts(table)
+        sized_by_column = bool(found)
+    if not found:
         found = _label_sizes(table, models)
     if not found:
         return []
@@ -299,19 +319,45 @@ def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
         if col >= len(row) or not row[col].text.strip():
             continue
         cell = row[col]
-        m = cell_re.match(cell.text.replace("∼", "~").rstrip("*†‡§ "))
-        if not m:
-            continue
-        if m.group("plain"):
-            if unit_scale == 1.0 or not is_param:
-                continue
-            value = float(m.group("plain").replace(",", "")) * unit_scale
-        else:
-            value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
-        if not value or value < 1e4:
+        value = cell_count(cell.text, unit_scale if is_param else None)
+        if value is None:
             continue
         label = row_label(row[:col])
         out.append((label, " ".join(c.text for c in row if c.text), cell, value, cell.text.strip()))
+    return out
+
+
+def cell_count(text: str, unit_scale: float | None) -> float | None:
+    """The parameter count a table cell prints ("25.6M", "~1.2B", "26M (5.3x)", "25.6*"); a bare number counts only
+    under a title giving its unit (``unit_scale``, e.g. 1e6 for "Params (M)")."""
+    _, cell_re = _patterns()
+    clean = re.sub(r"\s*\([^)]*\)\s*$", "", text.replace("∼", "~")).rstrip("*†‡§ ")
+    m = cell_re.match(clean)
+    if not m:
+        return None
+    if m.group("plain"):
+        if not unit_scale or unit_scale == 1.0:
+            return None
+        value = float(m.group("plain").replace(",", "")) * unit_scale
+    else:
+        value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
+    return value if value and value >= 1e4 else None
+
+
+def _row_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
+    """A parameter row ("Params | 125M | 350M"), the column titles naming the models."""
+    header = table.header
+    out = []
+    for row in table.rows[table.header_rows :]:
+        title = row[0].text.strip() if row else ""
+        if not title or not patterns()["param_title"].search(title) or re.search(r"FLOP|MAC|ratio|%", title, re.I):
+            continue
+        scale = _header_scale(title)
+        for col, cell in enumerate(row[1:], 1):
+            value = cell_count(cell.text, scale)
+            label = header[col].strip() if col < len(header) else ""
+            if value is not None and label:
+                out.append((label, f"{label} | {title} | {cell.text.strip()}", cell, value, cell.text.strip()))
     return out
 
 

@@ -250,3 +250,20 @@ def test_real_layer_table_and_scaled_header(corpus_doc) -> None:
     wt.models = find_models(wt)
     values = {round(c.fields["value"]) for c in extract_parameters(wt) if c.confidence >= 0.35}
     assert {36_000_000, 50_000_000, 80_000_000, 213_000_000} <= values
+
+
+def test_a_size_printed_after_an_own_model_name_is_its_parameter_count() -> None:
+    got = _by_value("On every benchmark we report, the new Mistral 7B outperforms the larger Llama 2 13B model by a clear margin.", _own("Mistral"))
+    assert got[7_000_000_000]["own"] is True and got[7_000_000_000]["confidence"] >= 0.35
+    assert 13_000_000_000 not in got or got[13_000_000_000]["confidence"] < 0.35
+
+
+def test_a_model_size_cue_and_a_parameter_row(doc_of) -> None:
+    from flopsdb.extract.models import find_models
+
+    assert counts_in("We use a model size of 340M in all runs.")[0]["value"] == 340e6
+    doc = doc_of("We introduce BarLM, a language model.")
+    doc.models = find_models(doc)
+    doc.tables.append(_params_table([["", "BarLM-S", "BarLM-L"], ["Layers", "12", "24"], ["Params", "125M (1x)", "1.3B"]]))
+    got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc) if c.confidence >= 0.35}
+    assert got == {("BarLM-S", 125_000_000), ("BarLM-L", 1_300_000_000)}
