@@ -323,6 +323,8 @@ def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
         if value is None:
             continue
         label = row_label(row[:col])
+        if not is_param and label and not _SIZE.search(label):
+            label = f"{label} {cell.text.strip()}"  # "BitNet b1.58" in a row whose Size column says 3B: "BitNet b1.58 3B"
         out.append((label, " ".join(c.text for c in row if c.text), cell, value, cell.text.strip()))
     return out
 
@@ -412,7 +414,10 @@ def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, .
             name = variant_mention(sent.text, model)
             key, scope, link_conf = model_key(name) or model.key, "model", 0.9
         elif c["own"] is not False and main is not None:
-            name, key, scope, link_conf = main.name, main.key, "main_model", 0.45
+            name, scope, link_conf = main.name, "main_model", 0.45
+            if float(c["value"]) >= 1e8 and re.fullmatch(r"\d+(?:\.\d+)?\s*[MB]", str(c["value_text"])):  # type: ignore[arg-type]
+                name = f"{main.name} {c['value_text']}"  # one of several sizes of the main model: "FLAN 422M"
+            key = model_key(name) or main.key
         fields: dict[str, object] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
         if scope:
             fields["model_confidence"] = link_conf
