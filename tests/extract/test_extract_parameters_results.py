@@ -191,7 +191,7 @@ def test_a_header_scale_a_size_column_and_size_in_own_row_labels(doc_of) -> None
     doc.tables.append(_params_table([["Model", "ARC", "HS"], ["LLaMA 7B", "54.7", "37.0"], ["BazLM 13B", "56.9", "38.5"]]))
     got = {(c.model, round(c.fields["value"])): c.confidence for c in extract_parameters(doc) if "table" in c.flags}
     assert got[("FooNet (B)", 213_000_000)] >= 0.65 and got[("FooNet (C)", 36_000_000)] >= 0.65 > 0.35 > got[("Transformer (C)", 36_000_000)]
-    assert got[("BazLM", 3_900_000_000)] >= 0.65 and got[("LLaMA", 700_000_000)] < 0.35
+    assert got[("BazLM 3.9B", 3_900_000_000)] >= 0.65 and got[("LLaMA 700M", 700_000_000)] < 0.35
     assert ("BazLM 13B", 13_000_000_000) in got and not any(m == "LLaMA 7B" for m, _ in got)
 
 
