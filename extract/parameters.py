@@ -68,6 +68,22 @@ def _dataset_word(word: str) -> bool:
     return load_taxonomy().get(word) is not None
 
 
+def model_words(text: str, models: Iterable[ModelName] = ()) -> list[str]:
+    """Words of ``text`` that look like model names ("ResNet", "GPT-3", "BERT") and are none of ``models``, not
+    a dataset of the taxonomy and not a generic word of the models.v1 stoplist ("CNN", "LSTM", "GPU")."""
+    stop = vocabulary()["_stop"]
+    models = tuple(models)
+    out = []
+    for w in _MODEL_WORD.finditer(text):
+        word = w.group(0)
+        if word.lower() in stop or word.lower().rstrip("s") in stop or re.fullmatch(r"[GT]PUs?|CPUs?|NVIDIA|FLOPs?|MACs?|GB|MB", word):
+            continue
+        if _dataset_word(word) or link_model(word, models) is not None:
+            continue
+        out.append(word)
+    return out
+
+
 def name_just_before(sentence: str, start: int, models: Iterable[ModelName]) -> ModelName | None:
     """The own model whose name ends right before ``sentence[start]`` ("Mistral 7B", "BitNet b1.58 3B")."""
     before = sentence[max(0, start - 60) : start]

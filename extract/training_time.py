@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Cell, Document, Evidence, Table
+from flopsdb.extract.document import Cell, Document, Evidence, ModelName, Table
 from flopsdb.core.ids import model_key
 from flopsdb.extract.models import link_model, link_statement, main_model, variant_mention
 from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
@@ -114,13 +114,29 @@ def _compounds(sentence: str, found: list[dict[str, object]]) -> list[dict[str, 
     return out
 
 
-def durations_in(sentence: str) -> list[dict[str, object]]:
-    """The training durations one sentence states: dicts with hours fields, span, flags, alternatives, confidence."""
+def _baseline_sentence(sentence: str, models: tuple[ModelName, ...]) -> bool:
+    """A sentence about another work's training: it cites, names a model that is not the paper's, and has no own cue."""
+    from flopsdb.extract.parameters import model_words
+
+    p = patterns()
+    if not p["baseline_sentence"].search(sentence) or p["own_sentence"].search(sentence):
+        return False
+    if models and link_model(sentence, models) is not None:
+        return False
+    return bool(model_words(sentence, models))
+
+
+def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict[str, object]]:
+    """The training durations one sentence states: dicts with hours fields, span, flags, alternatives, confidence.
+
+    ``models`` are the paper's own models: a sentence that cites another work and names none of them (nor says
+    "we" / "our") states a baseline's time (flag ``baseline``, lower confidence)."""
     if not _PREFILTER.search(sentence) or not patterns()["context"].search(sentence):
         return []
     time_re, per_step_re, steps_re = _patterns()
     out: list[dict[str, object]] = []
     total_cue = is_project_total(sentence)
+    baseline = _baseline_sentence(sentence, models)
     for m in time_re.finditer(sentence):
         unit = m.group("unit")
         n1 = m.group("n1")
@@ -144,9 +160,13 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
         if unit.lower() in ("h", "hr", "hrs") and not re.search(r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\()\s*$", sentence[max(0, m.start() - 16) : m.start()], re.I):
             continue
         low = _hours(n1, unit)
+        whole = re.search(rf"(?<![\w.])(?P<w>{number_pattern()})\s+and\s+$", sentence[: m.start()], re.I) if n1.strip().lower() in ("a half", "half") else None
+        if whole and low is not None and parse_number(whole.group("w")):
+            low += _hours(whole.group("w"), unit) or 0.0  # "two and a half days"
         if low is None or low <= 0:
             continue
         high = _hours(m.group("n2"), unit) if m.group("n2") else low
+        start = whole.start() if whole else m.start()
         if high is None or high < low:
             high = low
         hours = (low + high) / 2
@@ -168,12 +188,15 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
         if not_training(sentence, m.start(), m.end()):
             flags.append("not_training")
             conf = min(conf, 0.2)
+        if baseline:
+            flags.append("baseline")
+            conf = min(conf - 0.35, 0.3)
         if hours < 0.25:
             conf -= 0.5
         out.append({
             "hours": round(hours, 4), "hours_low": round(low, 4), "hours_high": round(high, 4), "scope": scope,
             "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
-            "start": m.start(), "end": m.end(), "flags": flags, "alternatives": alternatives, "confidence": round(max(0.05, conf), 3),
+            "start": start, "end": m.end(), "flags": flags, "alternatives": alternatives, "confidence": round(max(0.05, conf), 3),
         })
     out = _compounds(sentence, out)
     if not out:
@@ -264,10 +287,15 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
     body = list(table.body())
     found: list[tuple[str, str, Cell, tuple[float, bool]]] = []  # (label, title, cell, reading)
     for col, title in enumerate(header):
-        if col == 0 or not _time_title(title, caption):
+        if col == 0:
+            continue
+        titled = _time_title(title, caption)
+        if not titled and not (patterns()["unit_titled_column"].search(title) and not patterns()["time_header_exclude"].search(title)):
             continue
         for row in body:
             if col < len(row):
+                if not titled and not re.search(r"\d\s*(?:hours?|hrs?|h|days?|d|weeks?)\s*$", row[col].text, re.I):
+                    continue
                 reading = _reading(row[col].text, title)
                 label = _row_label(row[:col])
                 if reading and label:
@@ -304,7 +332,7 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
 def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     if sent.section and patterns()["skip_sections"].search(sent.section):
         return []
-    found = durations_in(sent.text)
+    found = durations_in(sent.text, doc.models)
     if not found:
         return []
     found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]  # type: ignore[arg-type]

@@ -254,3 +254,26 @@ def test_all_experiments_alone_is_not_a_project_total() -> None:
 
     (d,) = durations_in("In all experiments, training takes 2 days.")
     assert d["confidence"] >= DEFAULT_MIN_CONFIDENCE
+
+
+def test_a_baseline_time_from_a_cited_work_is_not_a_fact() -> None:
+    from flopsdb.extract.facts import DEFAULT_MIN_CONFIDENCE
+
+    (d,) = durations_in("ELMo requires 2 weeks to train on 3 GPUs (Peters et al., 2018).")
+    assert "baseline" in d["flags"] and d["confidence"] < DEFAULT_MIN_CONFIDENCE
+    for own in ("The model was trained for 3 days on 8 GPUs using Adam [12].", "We train for 3 days as in BERT [5]."):
+        (d,) = durations_in(own)
+        assert "baseline" not in d["flags"] and d["confidence"] >= DEFAULT_MIN_CONFIDENCE
+
+
+@pytest.mark.parametrize("sentence, hours", [("Training lasted two and a half days on 8 GPUs.", 60.0), ("The whole run lasts about 3 days.", 72.0)])
+def test_half_units_and_lasting(sentence: str, hours: float) -> None:
+    assert _one(sentence)["hours"] == hours
+
+
+def test_a_column_titled_training_is_read_when_its_cells_carry_units(doc_of) -> None:
+    from flopsdb.extract.document import Box, Table
+
+    doc = _with_models(doc_of("We propose FooNet."))
+    doc.tables.append(Table(1, Box(50, 300, 400, 350), None, _cells([["Model", "Training", "Top-1"], ["FooNet", "3 days", "76.1"], ["FooNet-L", "5", "77.0"]]), 1))
+    assert [(c.model, c.fields["hours"]) for c in extract_training_time(doc)] == [("FooNet", 72.0)]
