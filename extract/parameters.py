@@ -220,6 +220,31 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
     return out
 
 
+def titled_columns(table: Table, wanted: Any, max_rows: int = 3) -> list[tuple[int, str, list[Any]]]:
+    """(column, title, body rows) of the columns (not the first) whose title ``wanted`` accepts: the header's title,
+    or, when the header row detection stopped short, the cells of one of the first ``max_rows`` rows joined to
+    those above them ("Training" over "(GPU days)"), the rows below being the body."""
+    header = table.header
+    rows = list(table.rows)
+    width = max((len(r) for r in rows), default=0)
+    out = []
+    for col in range(1, width):
+        title = header[col] if col < len(header) else ""
+        if wanted(title):
+            out.append((col, title, list(table.body())))
+            continue
+        parts: list[str] = []
+        for k, row in enumerate(rows[:max_rows]):
+            text = row[col].text.strip() if col < len(row) else ""
+            if text:
+                parts.append(text)
+            joined = " ".join(parts)
+            if k >= table.header_rows and joined and wanted(joined) and not re.fullmatch(r"[~≈<>]?\s*[\d.,]+\s*[%KMBkmbhHdD]?\s*[*†‡§]*", text):
+                out.append((col, joined, rows[k + 1 :]))
+                break
+    return out
+
+
 def _param_column(table: Table) -> tuple[int, bool] | None:
     """The parameter column (index, True) or else a model-size column (index, False: its cells need a scale)."""
     for i, title in enumerate(table.header):
@@ -325,13 +350,19 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
 
 def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
     found = _param_column(table)
-    if found is None:
-        return []
+    body: list[Any] = list(table.body())
+    title = table.header[found[0]] if found else ""
+    if found is None or not found[1]:  # the header detection stopped short: a parameter title in one of the first rows
+        late = titled_columns(table, lambda t: bool(patterns()["param_title"].search(t)) and not re.search(r"FLOP|MAC|ratio|%|reduc|saving", t, re.I))
+        if late:
+            col, title, body = late[0]
+            found = (col, True)
+        elif found is None:
+            return []
     col, is_param = found
-    _, cell_re = _patterns()
-    unit_scale = _header_scale(table.header[col]) if is_param else 1.0
+    unit_scale = _header_scale(title) if is_param else 1.0
     out = []
-    for row in table.body():
+    for row in body:
         if col >= len(row) or not row[col].text.strip():
             continue
         cell = row[col]

@@ -267,6 +267,15 @@ def _row_link(doc: Document, label: str, mentioned: bool) -> tuple[str | None, s
     return clean, None, "model" if clean else None, conf, 0.5
 
 
+def _titled_columns(table: Table, wanted: Any) -> list[tuple[int, str, list[tuple[Cell, ...]]]]:
+    """(column, title, body rows) of the columns whose title ``wanted`` accepts. The title is the header's; when the
+    header row detection stopped short, a title in one of the first three rows (joined to the cells above it:
+    "Training" over "(GPU days)") counts, the rows below it being the body."""
+    from flopsdb.extract.parameters import titled_columns
+
+    return titled_columns(table, wanted)
+
+
 def _row_label(cells: Any) -> str:
     from flopsdb.extract.parameters import row_label
 
@@ -286,12 +295,11 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
     header = table.header
     body = list(table.body())
     found: list[tuple[str, str, Cell, tuple[float, bool]]] = []  # (label, title, cell, reading)
-    for col, title in enumerate(header):
-        if col == 0:
-            continue
+    strict = _titled_columns(table, lambda t: _time_title(t, caption))
+    loose = [c for c in _titled_columns(table, lambda t: bool(patterns()["unit_titled_column"].search(t) and not patterns()["time_header_exclude"].search(t)))
+             if c[0] not in {s[0] for s in strict}]
+    for col, title, body in strict + loose:
         titled = _time_title(title, caption)
-        if not titled and not (patterns()["unit_titled_column"].search(title) and not patterns()["time_header_exclude"].search(title)):
-            continue
         for row in body:
             if col < len(row):
                 if not titled and not re.search(r"\d\s*(?:hours?|hrs?|h|days?|d|weeks?)\s*$", row[col].text, re.I):

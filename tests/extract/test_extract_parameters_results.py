@@ -267,3 +267,10 @@ def test_a_model_size_cue_and_a_parameter_row(doc_of) -> None:
     doc.tables.append(_params_table([["", "BarLM-S", "BarLM-L"], ["Layers", "12", "24"], ["Params", "125M (1x)", "1.3B"]]))
     got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc) if c.confidence >= 0.35}
     assert got == {("BarLM-S", 125_000_000), ("BarLM-L", 1_300_000_000)}
+
+
+def test_a_parameter_title_below_a_short_header_is_found(doc_of) -> None:
+    doc = doc_of("We propose FooNet.")
+    doc.tables.append(_params_table([["Model", "Size", "Top-1"], ["", "#Params (M)", "(%)"], ["FooNet-S", "4.2", "74.0"], ["FooNet-L", "12.5", "77.0"]]))
+    got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc)}
+    assert got == {("FooNet-S", 4_200_000), ("FooNet-L", 12_500_000)}

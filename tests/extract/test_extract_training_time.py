@@ -277,3 +277,13 @@ def test_a_column_titled_training_is_read_when_its_cells_carry_units(doc_of) -> 
     doc = _with_models(doc_of("We propose FooNet."))
     doc.tables.append(Table(1, Box(50, 300, 400, 350), None, _cells([["Model", "Training", "Top-1"], ["FooNet", "3 days", "76.1"], ["FooNet-L", "5", "77.0"]]), 1))
     assert [(c.model, c.fields["hours"]) for c in extract_training_time(doc)] == [("FooNet", 72.0)]
+
+
+def test_a_time_title_below_a_short_header_is_found(doc_of) -> None:
+    from flopsdb.extract.document import Box, Table
+
+    doc = _with_models(doc_of("We propose FooNet."))
+    rows = _cells([["Model", "Training", "Top-1"], ["", "TPUv3-core-days", "(%)"], ["FooNet-S", "2", "74.0"], ["FooNet-L", "10", "77.0"]])
+    doc.tables.append(Table(1, Box(50, 300, 400, 360), None, rows, 1))
+    got = {(c.model, c.fields["hours"], c.fields["scope"]) for c in extract_training_time(doc)}
+    assert got == {("FooNet-S", 48.0, "device_hours"), ("FooNet-L", 240.0, "device_hours")}
