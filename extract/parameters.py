@@ -176,8 +176,9 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
     tabular = len(tokens) > 6 and sum(1 for t in tokens if re.fullmatch(r"[\d.,×x%()/\-]+[MBKk]?", t)) > 0.3 * len(tokens)
     own_sentence = bool(p["own_before"].search(sentence)) or link_model(sentence, models) is not None
     for m in pattern.finditer(sentence):
-        if m.start() > 0 and re.match(r"[A-Za-z\-]", sentence[m.start() - 1]):
-            continue
+        if m.start() > 0 and re.match(r"[A-Za-z\-]", sentence[m.start() - 1]) and not (
+                sentence[m.start() - 1] == "-" and name_just_before(sentence, m.start(), models) is not None):
+            continue  # "ResNet-50", "V100"; but "LLaMA-13B" for the own model LLaMA is a size
         after = sentence[m.end() :]
         if _NOT_PARAMS.match(after) or p["difference_after"].match(after):
             continue
@@ -361,6 +362,8 @@ def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
             return []
     col, is_param = found
     unit_scale = _header_scale(title) if is_param else 1.0
+    if is_param and unit_scale == 1.0 and table.caption is not None and patterns()["caption_millions"].search(table.caption.text):
+        unit_scale = 1e6  # "Params" column, the caption says "(parameters in millions)"
     out = []
     for row in body:
         if col >= len(row) or not row[col].text.strip():

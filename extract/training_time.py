@@ -157,7 +157,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             continue
         if re.search(r"(?:per|each|an?|one|every|single)\s+(?:\w+\s+)?(?:epoch|iteration|step)\w*\s*(?:\w+\s*){0,2}$", sentence[max(0, m.start() - 40) : m.start()], re.I):
             continue
-        if unit.lower() in ("h", "hr", "hrs") and not re.search(r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\()\s*$", sentence[max(0, m.start() - 16) : m.start()], re.I):
+        if unit.lower() in ("h", "hr", "hrs") and not re.search(r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\(|:|=)\s*$", sentence[max(0, m.start() - 16) : m.start()], re.I):
             continue
         low = _hours(n1, unit)
         whole = re.search(rf"(?<![\w.])(?P<w>{number_pattern()})\s+and\s+$", sentence[: m.start()], re.I) if n1.strip().lower() in ("a half", "half") else None

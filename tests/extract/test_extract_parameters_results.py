@@ -274,3 +274,15 @@ def test_a_parameter_title_below_a_short_header_is_found(doc_of) -> None:
     doc.tables.append(_params_table([["Model", "Size", "Top-1"], ["", "#Params (M)", "(%)"], ["FooNet-S", "4.2", "74.0"], ["FooNet-L", "12.5", "77.0"]]))
     got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc)}
     assert got == {("FooNet-S", 4_200_000), ("FooNet-L", 12_500_000)}
+
+
+def test_an_own_size_joined_by_a_hyphen_and_a_caption_unit(doc_of) -> None:
+    from flopsdb.extract.document import Box, Caption, Table
+
+    got = _by_value("On most benchmarks, the new FooLM-13B outperforms GPT-3 (175B) while being more than 10x smaller.", _own("FooLM"))
+    assert got[13_000_000_000]["own"] is True and 175_000_000_000 not in got
+    assert counts_in("ResNet-50 and ResNet-101 are strong.", _own("FooLM")) == []
+    doc = doc_of("We propose FooNet.")
+    cells = _params_table([["Model", "Params", "Top-1"], ["FooNet-S", "4.2", "74.0"]]).rows
+    doc.tables.append(Table(4, Box(50, 100, 500, 300), Caption("table", "2", "Table 2: Accuracy (parameters in millions).", 4, Box(50, 90, 400, 98), 0, 1), cells, 1))
+    assert [round(c.fields["value"]) for c in extract_parameters(doc)] == [4_200_000]

@@ -287,3 +287,7 @@ def test_a_time_title_below_a_short_header_is_found(doc_of) -> None:
     doc.tables.append(Table(1, Box(50, 300, 400, 360), None, rows, 1))
     got = {(c.model, c.fields["hours"], c.fields["scope"]) for c in extract_training_time(doc)}
     assert got == {("FooNet-S", 48.0, "device_hours"), ("FooNet-L", 240.0, "device_hours")}
+
+
+def test_an_hour_abbreviation_after_a_colon() -> None:
+    assert _one("Training wall-clock time: 14h on 8 GPUs.")["hours"] == 14.0
