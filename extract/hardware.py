@@ -16,7 +16,7 @@ Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v
 3. **Links**: the stage of the clause (hardware named only to measure speed, latency or throughput is ``inference``),
    and the model: an own model named in the sentence (``scope`` ``model``), else one named in the two sentences before
    (``model``, less sure), else all own models when the sentence says so ("all models were trained on ...",
-   ``all_models``), else the paper's main model (``main_model``). ``fields["link_confidence"]`` says how sure the
+   ``all_models``), else the paper's main model (``main_model``). ``fields["model_confidence"]`` says how sure the
    link is.
 """
 
@@ -492,7 +492,7 @@ def speed_only(sentence: str) -> bool:
 
 
 def link(sentence: str, previous: list[str], models: tuple[ModelName, ...]) -> tuple[ModelName | None, str | None, float]:
-    """The model a hardware statement belongs to: ``(model, scope, link_confidence)``.
+    """The model a hardware statement belongs to: ``(model, scope, model_confidence)``.
 
     An own model the sentence names (scope ``model``, 0.9); all own models when the sentence says so
     (``all_models``, 0.8, no single model); an own model named in the sentences just before (``model``, 0.6);
@@ -545,7 +545,7 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
         conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text, int(mention["start"]))  # type: ignore[arg-type]
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
-            fields["link_confidence"] = link_conf
+            fields["model_confidence"] = link_conf
         cands.append(Candidate(
             paper=doc.paper, kind="hardware", extractor=EXTRACTOR, evidence=ev, confidence=round(max(0.05, conf), 3),
             fields=fields, model=model.name if model else None, model_key=model.key if model else None, scope=scope, stage=stage,

@@ -172,3 +172,62 @@ def link_results(doc: Document, candidates: Iterable[Candidate]) -> list[Candida
         else:
             out.append(replace(c, model=c.model or target.name, model_key=target.key, scope="model" if named else "main_model"))
     return out
+
+
+@lru_cache(maxsize=1)
+def link_vocabulary() -> dict[str, Any]:
+    """How stated facts are linked to own models (``extract/data/model_links.v1.json``), patterns compiled."""
+    data = json.loads((Path(__file__).parent / "data" / "model_links.v1.json").read_text(encoding="utf-8"))
+    data["_all"] = tuple(re.compile(p, re.I) for p in data["all_models"])
+    return data
+
+
+def says_all_models(text: str) -> bool:
+    """Whether a sentence states its fact once for all the paper's models ("all models were trained ...")."""
+    return any(p.search(text) for p in link_vocabulary()["_all"])
+
+
+def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[ModelName | None, str | None, float]:
+    """The own model a fact stated in ``text`` (a sentence starting at ``start`` in ``doc.text``) belongs to.
+
+    Returns ``(model, scope, confidence)``: an own model named in the sentence (scope ``model``); a statement for
+    all the paper's models (``all_models``, model None); an own model named shortly before the sentence in the same
+    section (``model``, less sure); else the paper's main model (``main_model``); else ``(None, None, 0.0)``.
+    The confidence (``model_links.v1.json``) says how sure the link is."""
+    v = link_vocabulary()
+    conf = v["confidence"]
+    named = link_model(text, doc.models)
+    if named is not None:
+        return named, "model", float(conf["named"])
+    if says_all_models(text):
+        return None, "all_models", float(conf["all_models"])
+    if start is not None and start > 0:
+        lo = max(0, start - int(v["near_chars"]))
+        section_starts = [s.start for s in doc.sections if lo < s.start <= start]
+        lo = max([lo] + section_starts)
+        near = link_model(doc.text[lo:start], doc.models)
+        if near is not None:
+            return near, "model", float(conf["near"])
+    main = main_model(doc.models)
+    if main is not None:
+        return main, "main_model", float(conf["main_model"])
+    return None, None, 0.0
+
+
+_VARIANT = re.compile(r"(?:[\s\-]?(?:\(\s*)?(?:(?:large|base|small|tiny|medium|big|huge|xl|xxl|mini|lite)\b|\d+(?:\.\d+)?\s*[BMK]\b|v\d+\b|(?-i:[A-Z]?\d+[a-z]?)\b)(?:\s*\))?)+", re.I)
+
+
+def variant_mention(text: str, model: ModelName) -> str:
+    """How ``text`` prints ``model`` with its variant: "XLNet-Large", "Mistral 7B", "BitNet b1.58 3B" for the own
+    model XLNet / Mistral / BitNet b1.58; the model's own name when the text holds no longer form."""
+    pattern = _names_re((model.key,))
+    if pattern is None:
+        return model.name
+    m = pattern.search(text.lower())
+    if m is None:
+        return model.name
+    start, end = m.start(1), m.end(1)
+    tail = _VARIANT.match(text, end)
+    if tail and tail.group(0).strip():
+        end = tail.end()
+    return " ".join(text[start:end].split()).strip(" -()") or model.name

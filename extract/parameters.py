@@ -1,21 +1,140 @@
-"""parameters.v1: parameter counts ("213M parameters", "1.5B", "about 2.6 million parameters",
-"25.5×10^6") from sentences and from the parameter column of tables of model sizes."""
+"""parameters.v2: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
+parameters", "25.5×10^6", "6B RMs") from sentences and from the parameter or size column of tables, linked to the model.
+
+v2 (patterns in ``extract/data/parameters.v2.json``): each count is given to the model whose phrase holds it (the
+nearest model name before it in its clause, or "for X" / "N-parameter X" after it), so "our model has 15M parameters,
+fewer than ResNet [12] with 40M" gives the own model high and the baseline low confidence; differences ("8M more
+parameters") and orders of magnitude are not counts; layer-by-layer architecture tables are not read; a size printed
+in an own model's row label or a "Size" column ("BitNet b1.58 3B", "700M") counts. The paper's own models are
+``Document.models`` less the ones it cites ("ResNet [12]"); ``fields["own"]`` says whether a count is theirs.
+"""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
 
+from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Document, Evidence, Table
+from flopsdb.extract.document import Document, Evidence, ModelName, Table
+from flopsdb.extract.models import link_model, main_model, variant_mention, vocabulary
 from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, hedge_pattern, iter_sentences
 
-EXTRACTOR = "parameters.v1"
+EXTRACTOR = "parameters.v2"
+"""The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "billions": 1e9, "t": 1e12, "trillion": 1e12}
-_PREFILTER = re.compile(r"param", re.I)
+_PREFILTER = re.compile(r"param|\d\s*(?:[MB]|million|billion)\b", re.I)
 _NOT_PARAMS = re.compile(r"^\s*(?:FLOPs?|multi|mult-adds|Mult-Adds|MACs|MAdds|operations|ops|images|tokens|words|examples|sentences|steps|iterations|samples|pairs|documents|GB|MB|hours|training|frames|videos|queries|questions|articles|pages|web|English|bytes|characters|updates|connections|multiplications)", re.I)
+_MODEL_WORD = re.compile(r"(?<![\w\-])(?:[A-Z][a-z]*[A-Z0-9][\w\-\.]*|[A-Z][a-z]+(?:Net|Former|former|GPT|BERT)\w*|[A-Z]{2,}[\w\-]*)(?![\w\-])")
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, Any]:
+    """The data file ``extract/data/parameters.v2.json`` with its regexes compiled."""
+    data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if k == "header_scale":
+            out[k] = [(float(f), re.compile(r)) for f, r in v.items()]
+        elif isinstance(v, str) and not k.startswith("_"):
+            out[k] = re.compile(v, re.I)
+        else:
+            out[k] = v
+    return out
+
+
+def own_models(doc: Document) -> tuple[ModelName, ...]:
+    """``Document.models`` less the names the paper cites ("ResNet [12]", "GPT-3 (Brown et al., 2020)"): a cited
+    model is someone else's, whatever the title detection made of it. Names marked "(ours)" always stay."""
+    out = []
+    for m in doc.models:
+        if m.source == "ours":
+            out.append(m)
+            continue
+        cited = re.search(re.escape(m.name) + r"\s*(?:\[\d|\((?:[A-Z][\w\-]+(?: et al\.?| and [A-Z][\w\-]+)?),?\s*\d{4})", doc.text)
+        if not cited:
+            out.append(m)
+    return tuple(out)
+
+
+def _dataset_word(word: str) -> bool:
+    from flopsdb.extract.taxonomy import load_taxonomy
+
+    return load_taxonomy().get(word) is not None
+
+
+def model_words(text: str, models: Iterable[ModelName] = ()) -> list[str]:
+    """Words of ``text`` that look like model names ("ResNet", "GPT-3", "BERT") and are none of ``models``, not
+    a dataset of the taxonomy and not a generic word of the models.v1 stoplist ("CNN", "LSTM", "GPU")."""
+    stop = vocabulary()["_stop"]
+    models = tuple(models)
+    out = []
+    for w in _MODEL_WORD.finditer(text):
+        word = w.group(0)
+        if word.lower() in stop or word.lower().rstrip("s") in stop or re.fullmatch(r"[GT]PUs?|CPUs?|NVIDIA|FLOPs?|MACs?|GB|MB", word):
+            continue
+        if _dataset_word(word) or link_model(word, models) is not None:
+            continue
+        out.append(word)
+    return out
+
+
+def name_just_before(sentence: str, start: int, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model whose name ends right before ``sentence[start]`` ("Mistral 7B", "BitNet b1.58 3B")."""
+    before = sentence[max(0, start - 60) : start]
+    for model in models:
+        hits = [h for h in re.finditer(re.escape(model.name) + r"[\s\-]?$", before, re.I)]
+        if hits:
+            return model
+    return None
+
+
+def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()) -> tuple[bool | None, ModelName | None]:
+    """Whose count ``sentence[start:end]`` is: ``(own, model)``, own True for the paper's models, False for a
+    baseline's, None when the sentence does not say; ``model`` the own model it names."""
+    p = patterns()
+    models = tuple(models)
+    named = name_just_before(sentence, start, models)
+    if named is not None:
+        return True, named
+    after = sentence[end:]
+    m = p["baseline_after"].match(after)
+    if m and (re.match(r"\s*(?:-?\s*param\w*\s+|for\s)", after, re.I)):
+        name = m.group("name")
+        own = link_model(name, models)
+        if own is not None:
+            return True, own
+        if _MODEL_WORD.search(name) and not _dataset_word(name):
+            return False, None
+    cuts = [c.end() for c in p["boundary"].finditer(sentence, 0, start) if not re.fullmatch(r"and|that|which", c.group(0), re.I)]
+    lo = max(cuts + [max(0, start - 100)])
+    clause = sentence[lo:start]
+    strong_cuts = [c.end() for c in p["boundary"].finditer(sentence, 0, start)]
+    phrase = sentence[max(strong_cuts + [max(0, start - 100)]):start]
+    stop = vocabulary()["_stop"]
+    names = [w for w in _MODEL_WORD.finditer(clause) if w.group(0).lower().rstrip("s") not in stop and w.group(0).lower() not in stop
+             and not re.fullmatch(r"[GT]PUs?|CPUs?|NVIDIA|FLOPs?|MACs?|GB|MB", w.group(0)) and not _dataset_word(w.group(0))]
+    if names:
+        last = names[-1]
+        between = clause[last.end():]
+        if p["baseline_before"].search(between):
+            return False, None
+        name_text = clause[last.start():]
+        own = link_model(name_text, models) or link_model(last.group(0), models)
+        if own is not None:
+            return True, own
+        if not (p["own_before"].search(phrase) or p["own_possessive"].search(clause)):
+            return False, None
+    if p["baseline_before"].search(clause):
+        return False, None
+    if p["own_before"].search(phrase) or p["own_before"].search(clause):
+        return True, link_model(clause, models)
+    return None, None
 
 
 @lru_cache(maxsize=1)
@@ -42,60 +161,112 @@ def parse_count(num: str, scale: str | None, exp: str | None) -> float | None:
     return value
 
 
-def counts_in(sentence: str) -> list[dict[str, object]]:
-    """Parameter counts stated in one sentence: dicts with value, value_text, start, end, confidence."""
+def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str, object]]:
+    """Parameter counts stated in one sentence: dicts with value, value_text, start, end, confidence, approx, own
+    (True, False or None: see :func:`holder`) and model (the own :class:`ModelName` the count is given to, or None).
+
+    ``models`` are the paper's own models (none: ownership from "our", "we" and baseline cues only)."""
     if not _PREFILTER.search(sentence):
         return []
+    p = patterns()
+    models = tuple(models)
     pattern, _ = _patterns()
     out = []
     tokens = sentence.split()
     tabular = len(tokens) > 6 and sum(1 for t in tokens if re.fullmatch(r"[\d.,×x%()/\-]+[MBKk]?", t)) > 0.3 * len(tokens)
-    own = bool(re.search(r"\b(?:our|we|ours|proposed)\b", sentence, re.I))
+    own_sentence = bool(p["own_before"].search(sentence)) or link_model(sentence, models) is not None
     for m in pattern.finditer(sentence):
-        if m.start() > 0 and re.match(r"[A-Za-z\-]", sentence[m.start() - 1]):
-            continue
+        if m.start() > 0 and re.match(r"[A-Za-z\-]", sentence[m.start() - 1]) and not (
+                sentence[m.start() - 1] == "-" and name_just_before(sentence, m.start(), models) is not None):
+            continue  # "ResNet-50", "V100"; but "LLaMA-13B" for the own model LLaMA is a size
         after = sentence[m.end() :]
-        if _NOT_PARAMS.match(after):
+        if _NOT_PARAMS.match(after) or p["difference_after"].match(after):
+            continue
+        if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
         value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
         if value is None or value < 1e4:
             continue
         window_after = after[:40].lower()
-        window_before = sentence[max(0, m.start() - 60) : m.start()].lower()
-        direct = re.match(r"\s*(?:-|\s)?\s*(?:trainable\s+|learnable\s+|free\s+)?(?:parameters?|params?|weights)\b", after, re.I)
+        window_before = sentence[max(0, m.start() - int(p["param_window"])) : m.start()].lower()
+        direct = re.match(r"\s*(?:-|\s)?\s*(?:trainable\s+|learnable\s+|free\s+|total\s+)?(?:parameters?|params?|weights)\b", after, re.I)
+        scale = (m.group("scale") or "").lower()
         if direct:
             conf = 0.7
         elif "param" in window_before or "param" in window_after:
             conf = 0.45
+        elif scale in ("m", "b", "million", "billion") and p["sized_model"].match(after) and own_sentence:
+            conf = 0.45
+        elif p["size_cue_before"].search(sentence[: m.start()]):
+            conf = 0.45
+        elif scale in ("m", "b") and value >= 1e6 and name_just_before(sentence, m.start(), models) is not None:
+            conf = 0.45
         else:
             continue
-        if own:
+        own, model = holder(sentence, m.start(), m.end(), models)
+        if own is True:
             conf += 0.15
-        near = sentence[max(0, m.start() - 80) : m.start()]
-        if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I) or tabular:
+        elif own is False:
+            conf = min(conf - 0.35, 0.25)
+        else:
+            near = sentence[max(0, m.start() - 80) : m.start()]
+            if own_sentence:
+                conf += 0.1
+            if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I):
+                conf -= 0.35
+        if tabular:
             conf -= 0.35
-        out.append({"value": value, "value_text": sentence[m.start("num") : m.end()].strip(), "start": m.start(), "end": m.end(), "confidence": round(max(0.05, min(0.95, conf)), 3),
-                    "approx": bool(m.group("hedge"))})
+        out.append({"value": value, "value_text": sentence[m.start("num") : m.end()].strip(), "start": m.start(), "end": m.end(),
+                    "confidence": round(max(0.05, min(0.95, conf)), 3), "approx": bool(m.group("hedge")), "own": own, "model": model})
     return out
 
 
-def _param_column(table: Table) -> int | None:
+def titled_columns(table: Table, wanted: Any, max_rows: int = 3) -> list[tuple[int, str, list[Any]]]:
+    """(column, title, body rows) of the columns (not the first) whose title ``wanted`` accepts: the header's title,
+    or, when the header row detection stopped short, the cells of one of the first ``max_rows`` rows joined to
+    those above them ("Training" over "(GPU days)"), the rows below being the body."""
+    header = table.header
+    rows = list(table.rows)
+    width = max((len(r) for r in rows), default=0)
+    out = []
+    for col in range(1, width):
+        title = header[col] if col < len(header) else ""
+        if wanted(title):
+            out.append((col, title, list(table.body())))
+            continue
+        parts: list[str] = []
+        for k, row in enumerate(rows[:max_rows]):
+            text = row[col].text.strip() if col < len(row) else ""
+            if text:
+                parts.append(text)
+            joined = " ".join(parts)
+            if k >= table.header_rows and joined and wanted(joined) and not re.fullmatch(r"[~≈<>]?\s*[\d.,]+\s*[%KMBkmbhHdD]?\s*[*†‡§]*", text):
+                out.append((col, joined, rows[k + 1 :]))
+                break
+    return out
+
+
+def _param_column(table: Table) -> tuple[int, bool] | None:
+    """The parameter column (index, True) or else a model-size column (index, False: its cells need a scale)."""
     for i, title in enumerate(table.header):
-        if re.search(r"#?\s*param|parameters|#\s*params|size\s*\(M\)", title, re.I):
-            return i
+        if i and patterns()["param_title"].search(title) and not re.search(r"FLOP|MAC|ratio|%|reduc|saving", title, re.I):
+            return i, True
+    for i, title in enumerate(table.header):
+        if i and patterns()["size_header"].search(title):
+            return i, False
     return None
 
 
+def _header_scale(title: str) -> float:
+    for factor, pattern in patterns()["header_scale"]:
+        if pattern.search(title):
+            return factor
+    return 1.0
+
+
 def own_model_names(doc: Document) -> list[str]:
-    """The paper's names for its own models (``extract.table_results.own_names``; empty when unavailable)."""
-    try:
-        from flopsdb.extract.table_results import own_names
-    except ImportError:
-        return []
-    try:
-        return [n for n in own_names(doc) if len(n) >= 3]
-    except Exception:  # the names only tune confidence; never lose the table over them
-        return []
+    """The paper's names for its own models (:func:`own_models`, at least three characters long)."""
+    return [m.name for m in own_models(doc) if len(m.name) >= 3]
 
 
 def _key(text: str) -> str:
@@ -118,62 +289,189 @@ def row_confidence(label: str, names: list[str]) -> float:
     return 0.3
 
 
+def abbreviates(label: str, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model a table row abbreviates: a label whose first word is the versioned tail of an own model's name
+    ("V3-Large 1.0" for MobileNetV3, "v2 small" for a model named FooNet-v2)."""
+    first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?([A-Za-z]*\d[\w.]*?)(?=[\s\-(]|$)", label)
+    if not first:
+        return None
+    tail = model_key(first.group(1)) or ""
+    if len(tail) < 2 or not re.search(r"\d", tail):
+        return None
+    return next((m for m in models if m.key != tail and m.key.endswith(tail) and len(m.key) > len(tail) + 2), None)
+
+
+def layer_table(table: Table) -> bool:
+    """Whether the table lists an architecture layer by layer ("convolution", "max pool", "inception (3a)"): its
+    parameter column counts per layer, not per model."""
+    p = patterns()
+    labels = [r[0].text.strip() for r in table.body() if r and r[0].text.strip()]
+    if not labels:
+        return False
+    layers = sum(1 for label in labels if p["layer_rows"].match(label))
+    return layers >= p["layer_share"] * len(labels)
+
+
+_SIZE = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s*(?P<scale>[MB])(?![\w])")
+
+
 def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> list[Candidate]:
-    col = _param_column(table)
-    if col is None:
+    """Parameter counts of one table: its parameter (or size) column, else sizes in own models' row labels."""
+    if layer_table(table):
         return []
-    names = own_model_names(doc) if names is None else names
-    _, cell_re = _patterns()
-    header = table.header[col]
-    unit_scale = 1e6 if re.search(r"\(\s*M\s*\)|\bM\b|million", header) else 1e9 if re.search(r"\(\s*B\s*\)|billion", header) else 1.0
+    models = own_models(doc)
+    found = _column_counts(table)
+    column = _param_column(table)
+    sized_by_column = bool(found) and column is not None and column[1]
+    if not found:
+        found = _row_counts(table)
+        sized_by_column = bool(found)
+    if not found:
+        found = _label_sizes(table, models)
+    if not found:
+        return []
+    mentioned = [n for n in (names if names is not None else [m.name for m in models])
+                 if any(_key(n) and _key(n) in _key(label) for label, *_ in found)]
     out = []
-    labels: list[str] = []
-    for row in table.body():
-        if col >= len(row) or not row[col].text.strip():
-            continue
-        cell = row[col]
-        m = cell_re.match(cell.text.replace("∼", "~"))
-        if not m:
-            continue
-        if m.group("plain"):
-            value = float(m.group("plain").replace(",", "")) * unit_scale
-            if unit_scale == 1.0:
-                continue
-        else:
-            value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
-        if not value or value < 1e4:
-            continue
-        model = next((c.text.strip() for c in row if c.text.strip()), None)
-        snippet = " ".join(c.text for c in row if c.text)
-        ev = Evidence(page=table.page, bbox=cell.bbox, snippet=snippet)
-        labels.append(snippet)
-        out.append(Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=ev, confidence=0.5,
-                             fields={"value": value, "value_text": cell.text.strip()}, model=model, stage="training", flags=("table",)))
-    mentioned = [n for n in names if any(_key(n) in _key(label) for label in labels)]
-    return [replace(c, confidence=row_confidence(label, mentioned)) for c, label in zip(out, labels)]
-
-
-def extract_parameters(doc: Document) -> list[Candidate]:
-    """``Document -> list[Candidate]`` of kind ``parameters`` (sentences, then tables)."""
-    out: list[Candidate] = []
-    for sent in iter_sentences(doc):
-        out.extend(_from_sentence(doc, sent))
-    names = own_model_names(doc) if doc.tables else []
-    for table in doc.tables:
-        out.extend(_from_table(doc, table, names))
+    abbreviated = any(abbreviates(label, models) for label, *_ in found)
+    for label, snippet, cell, value, text in found:
+        conf = row_confidence(label, mentioned)
+        own = link_model(label, models) or abbreviates(label, models)
+        if own is not None:
+            conf = max(conf, 0.65)
+        elif (mentioned or abbreviated or not sized_by_column) and conf == 0.5:
+            conf = 0.3
+        model = label or None
+        key = model_key(label) if label else None
+        out.append(Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=Evidence(page=table.page, bbox=cell.bbox, snippet=snippet),
+                             confidence=conf, fields={"value": value, "value_text": text, "own": conf >= 0.5, "model_confidence": 0.9 if own else 0.5},
+                             model=model, model_key=key, scope="model" if model else None, stage="training", flags=("table",)))
     return out
 
 
-def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
-    found = counts_in(sent.text)
+def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
+    found = _param_column(table)
+    body: list[Any] = list(table.body())
+    title = table.header[found[0]] if found else ""
+    if found is None or not found[1]:  # the header detection stopped short: a parameter title in one of the first rows
+        late = titled_columns(table, lambda t: bool(patterns()["param_title"].search(t)) and not re.search(r"FLOP|MAC|ratio|%|reduc|saving", t, re.I))
+        if late:
+            col, title, body = late[0]
+            found = (col, True)
+        elif found is None:
+            return []
+    col, is_param = found
+    unit_scale = _header_scale(title) if is_param else 1.0
+    if is_param and unit_scale == 1.0 and table.caption is not None and patterns()["caption_millions"].search(table.caption.text):
+        unit_scale = 1e6  # "Params" column, the caption says "(parameters in millions)"
+    out = []
+    for row in body:
+        if col >= len(row) or not row[col].text.strip():
+            continue
+        cell = row[col]
+        value = cell_count(cell.text, unit_scale if is_param else None)
+        if value is None:
+            continue
+        label = row_label(row[:col])
+        if not is_param and label and not _SIZE.search(label):
+            label = f"{label} {cell.text.strip()}"  # "BitNet b1.58" in a row whose Size column says 3B: "BitNet b1.58 3B"
+        out.append((label, " ".join(c.text for c in row if c.text), cell, value, cell.text.strip()))
+    return out
+
+
+def cell_count(text: str, unit_scale: float | None) -> float | None:
+    """The parameter count a table cell prints ("25.6M", "~1.2B", "26M (5.3x)", "25.6*"); a bare number counts only
+    under a title giving its unit (``unit_scale``, e.g. 1e6 for "Params (M)")."""
+    _, cell_re = _patterns()
+    clean = re.sub(r"\s*\([^)]*\)\s*$", "", text.replace("∼", "~")).rstrip("*†‡§ ")
+    m = cell_re.match(clean)
+    if not m:
+        return None
+    if m.group("plain"):
+        if not unit_scale or unit_scale == 1.0:
+            return None
+        value = float(m.group("plain").replace(",", "")) * unit_scale
+    else:
+        value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
+    return value if value and value >= 1e4 else None
+
+
+def _row_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
+    """A parameter row ("Params | 125M | 350M"), the column titles naming the models."""
+    header = table.header
+    out = []
+    for row in table.rows[table.header_rows :]:
+        title = row[0].text.strip() if row else ""
+        if not title or not patterns()["param_title"].search(title) or re.search(r"FLOP|MAC|ratio|%", title, re.I):
+            continue
+        scale = _header_scale(title)
+        for col, cell in enumerate(row[1:], 1):
+            value = cell_count(cell.text, scale)
+            label = header[col].strip() if col < len(header) else ""
+            if value is not None and label:
+                out.append((label, f"{label} | {title} | {cell.text.strip()}", cell, value, cell.text.strip()))
+    return out
+
+
+def row_label(cells: Iterable[Any]) -> str:
+    """A table row's label: its first cell that is not empty and not a bare row number."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    return next((t for t in texts if not re.fullmatch(r"\(?\d{1,3}[.)]?", t)), texts[0] if texts else "")
+
+
+def _label_sizes(table: Table, models: tuple[ModelName, ...]) -> list[tuple[str, str, Any, float, str]]:
+    """Sizes printed in the row labels of own models ("BitNet b1.58 3B", "LLaMA-2 Long 70B")."""
+    out = []
+    for row in table.body():
+        if not row or not row[0].text.strip():
+            continue
+        label = row[0].text.strip()
+        if link_model(label, models) is None:
+            continue
+        m = _SIZE.search(label)
+        if not m:
+            continue
+        value = parse_count(m.group("num"), m.group("scale"), None)
+        if value and value >= 1e6:
+            out.append((label, " ".join(c.text for c in row if c.text), row[0], value, m.group(0)))
+    return out
+
+
+def extract_parameters(doc: Document) -> list[Candidate]:
+    """``Document -> list[Candidate]`` of kind ``parameters`` (sentences, then tables), each linked to a model."""
+    out: list[Candidate] = []
+    models = own_models(doc)
+    for sent in iter_sentences(doc):
+        out.extend(_from_sentence(doc, sent, models))
+    for table in doc.tables:
+        out.extend(_from_table(doc, table))
+    return out
+
+
+def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, ...] = ()) -> list[Candidate]:
+    found = counts_in(sent.text, models)
     if not found:
         return []
     found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]  # type: ignore[arg-type]
     stage = classify_stage(sent.text, sent.section)
     stage = "training" if stage == "inference" else stage
-    return [
-        Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
-                  confidence=float(c["confidence"]), fields={"value": c["value"], "value_text": c["value_text"]}, model=None, stage=stage,  # type: ignore[arg-type]
-                  flags=("approx",) if c["approx"] else ())
-        for c in found
-    ]
+    main = main_model(models)
+    out = []
+    for c in found:
+        model: ModelName | None = c["model"]  # type: ignore[assignment]
+        name, key, scope, link_conf = None, None, None, 0.0
+        if model is not None:
+            name = variant_mention(sent.text, model)
+            key, scope, link_conf = model_key(name) or model.key, "model", 0.9
+        elif c["own"] is not False and main is not None:
+            name, scope, link_conf = main.name, "main_model", 0.45
+            if float(c["value"]) >= 1e8 and re.fullmatch(r"\d+(?:\.\d+)?\s*[MB]", str(c["value_text"])):  # type: ignore[arg-type]
+                name = f"{main.name} {c['value_text']}"  # one of several sizes of the main model: "FLAN 422M"
+            key = model_key(name) or main.key
+        fields: dict[str, object] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
+        if scope:
+            fields["model_confidence"] = link_conf
+        out.append(Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
+                             confidence=float(c["confidence"]), fields=fields, model=name, model_key=key, scope=scope, stage=stage,  # type: ignore[arg-type]
+                             flags=("approx",) if c["approx"] else ()))
+    return out

@@ -1,26 +1,76 @@
-"""training_time.v1: how long training took, in hours, from a paper's sentences.
+"""training_time.v2: how long training took, in hours, from a paper's sentences and tables, linked to its model.
 
 Reads "12 hours", "3.5 days", "7-10 days" (range: hours is the midpoint), hedges ("about", "~": approx),
 device-time ("GPU-days", "TPU core-hours": scope ``device_hours``) versus wall-clock, and derives hours
 from steps x time per step when a sentence gives only that (flagged ``derived_steps_x_time``). Totals
 for a whole project and "days" that may be device-days are flagged with lower confidence and given an
 alternative reading, never silently merged.
+
+v2 (patterns in ``extract/data/training_time.v2.json``):
+
+- times given per model in a table (a "Train time (h)" or "TPUv3-core-days" column, or a row so titled with one
+  column per model) are read cell by cell and linked to their row's (or column's) model;
+- every candidate is linked to a model (:func:`flopsdb.extract.models.link_statement`): the own model named in or
+  shortly before the sentence, ``scope`` ``all_models`` for a statement made once for all the paper's models, else
+  the paper's main model; ``fields["model_confidence"]`` says how sure the link is. (In the JSONL the link's scope
+  is ``model_scope``; the ``scope`` field of a training time stays ``wall_clock`` / ``device_hours``.)
+- data-processing, indexing, annotation and evaluation times (flag ``not_training``), project totals and rates
+  ("900,000 a week") are kept for review below the facts' confidence, and quoted model samples are skipped.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Document, Evidence, Table
+from flopsdb.extract.document import Cell, Document, Evidence, ModelName, Table
+from flopsdb.core.ids import model_key
+from flopsdb.extract.models import link_model, link_statement, main_model, variant_mention
 from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
 
-EXTRACTOR = "training_time.v1"
+EXTRACTOR = "training_time.v2"
+"""The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
-_PREFILTER = re.compile(r"hour|day|week|month|minute|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
-_CONTEXT = re.compile(r"train|took|takes|take\b|taking|converge|pre-?train|fine-?tun|search|run\b|runs\b|ran\b|learn|complete|finish|optimi[sz]|restarts?\b|course\s+of", re.I)
+_PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, Any]:
+    """The data file ``extract/data/training_time.v2.json`` with its regexes compiled (key -> ``re.Pattern``)."""
+    data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
+    return {k: (re.compile(v, re.I) if isinstance(v, str) and not k.startswith("_") else v) for k, v in data.items()}
+
+
+_CLAUSE_CUT = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|which|after|before|then|compared|than)\b", re.I)
+
+
+def clause_around(sentence: str, start: int, end: int) -> str:
+    """The clause holding ``sentence[start:end]``: from the previous to the next comma, semicolon, "and", "while", ..."""
+    cuts = [m for m in _CLAUSE_CUT.finditer(sentence)]
+    lo = max([m.end() for m in cuts if m.end() <= start] + [0])
+    hi = min([m.start() for m in cuts if m.start() >= end] + [len(sentence)])
+    return sentence[lo:hi]
+
+
+def not_training(sentence: str, start: int, end: int) -> bool:
+    """Whether the duration at ``sentence[start:end]`` is a data-processing, indexing or evaluation time.
+
+    The clause around the duration decides, joined to the sentence's head when the clause names no action of its own
+    ("Computing dense embeddings on 21M passages ..., taking roughly 8.8 hours")."""
+    p = patterns()
+    clause = clause_around(sentence, start, end)
+    if p["train_cue"].search(clause):
+        return False
+    if p["not_training"].search(clause):
+        return True
+    if not p["participle_clause"].match(clause):
+        return False
+    head = sentence[:start]
+    return bool(p["not_training"].search(head) and not p["train_cue"].search(head))
 _NOT_TIME = re.compile(r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I)
 _PER = re.compile(r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)", re.I)
 _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|node|machine|V100|P100|A100|H100|K40|K80|CPU)[\s\-]*){1,2}"
@@ -28,7 +78,7 @@ _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|n
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?)(?![A-Za-z])"
+    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?|years?)(?![A-Za-z])"
     time = re.compile(
         rf"(?:(?P<hedge>{hedge_pattern()})\s*)?(?<![A-Za-z0-9.\-])(?P<n1>{number_pattern()})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{number_pattern()}))?"
         rf"\s*(?:more|additional|extra|further)?\s*(?P<device>{_DEVICE})?{units}",
@@ -44,17 +94,49 @@ def _hours(n: str, unit: str) -> float | None:
     if value is None:
         return None
     u = unit.lower()
-    factor = vocab()["time_units_hours"].get(u) or vocab()["time_units_hours"].get(u.rstrip("s"))
+    units = {**vocab()["time_units_hours"], **patterns()["device_units"]}
+    factor = units.get(u) or units.get(u.rstrip("s"))
     return None if factor is None else value * float(factor)
 
 
-def durations_in(sentence: str) -> list[dict[str, object]]:
-    """The training durations one sentence states: dicts with hours fields, span, flags, alternatives, confidence."""
-    if not _PREFILTER.search(sentence) or not _CONTEXT.search(sentence):
+def _compounds(sentence: str, found: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Join "2 days and 6 hours" (a larger unit then a smaller one, same scope, no range) into one duration."""
+    out: list[dict[str, object]] = []
+    for d in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev["scope"] == d["scope"] and prev["hours_low"] == prev["hours_high"] and d["hours_low"] == d["hours_high"]
+                and float(prev["hours"]) > float(d["hours"])  # type: ignore[arg-type]
+                and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])):  # type: ignore[arg-type]
+            total = round(float(prev["hours"]) + float(d["hours"]), 4)  # type: ignore[arg-type]
+            out[-1] = {**prev, "hours": total, "hours_low": total, "hours_high": total, "end": d["end"], "approx": bool(prev["approx"] or d["approx"])}
+            continue
+        out.append(d)
+    return out
+
+
+def _baseline_sentence(sentence: str, models: tuple[ModelName, ...]) -> bool:
+    """A sentence about another work's training: it cites, names a model that is not the paper's, and has no own cue."""
+    from flopsdb.extract.parameters import model_words
+
+    p = patterns()
+    if not p["baseline_sentence"].search(sentence) or p["own_sentence"].search(sentence):
+        return False
+    if models and link_model(sentence, models) is not None:
+        return False
+    return bool(model_words(sentence, models))
+
+
+def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict[str, object]]:
+    """The training durations one sentence states: dicts with hours fields, span, flags, alternatives, confidence.
+
+    ``models`` are the paper's own models: a sentence that cites another work and names none of them (nor says
+    "we" / "our") states a baseline's time (flag ``baseline``, lower confidence)."""
+    if not _PREFILTER.search(sentence) or not patterns()["context"].search(sentence):
         return []
     time_re, per_step_re, steps_re = _patterns()
     out: list[dict[str, object]] = []
     total_cue = is_project_total(sentence)
+    baseline = _baseline_sentence(sentence, models)
     for m in time_re.finditer(sentence):
         unit = m.group("unit")
         n1 = m.group("n1")
@@ -62,8 +144,12 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
             continue
         if unit.lower() == "d" and not m.group("device"):
             continue
+        if unit.lower().startswith("year") and not m.group("device"):
+            continue
         if re.fullmatch(r"an?|one|single|a single", n1.strip(), re.I) and unit.lower() in ("h", "d", "hr", "hrs"):
             continue
+        if re.fullmatch(r"an?", n1.strip(), re.I) and patterns()["rate_before"].search(sentence[: m.start()]):
+            continue  # "900,000 a week": a rate, not a duration
         after = sentence[m.end() :]
         if _NOT_TIME.match(after) or _PER.match(after):
             continue
@@ -71,12 +157,16 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
             continue
         if re.search(r"(?:per|each|an?|one|every|single)\s+(?:\w+\s+)?(?:epoch|iteration|step)\w*\s*(?:\w+\s*){0,2}$", sentence[max(0, m.start() - 40) : m.start()], re.I):
             continue
-        if unit.lower() in ("h", "hr", "hrs") and not re.search(r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\()\s*$", sentence[max(0, m.start() - 16) : m.start()], re.I):
+        if unit.lower() in ("h", "hr", "hrs") and not re.search(r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\(|:|=)\s*$", sentence[max(0, m.start() - 16) : m.start()], re.I):
             continue
         low = _hours(n1, unit)
+        whole = re.search(rf"(?<![\w.])(?P<w>{number_pattern()})\s+and\s+$", sentence[: m.start()], re.I) if n1.strip().lower() in ("a half", "half") else None
+        if whole and low is not None and parse_number(whole.group("w")):
+            low += _hours(whole.group("w"), unit) or 0.0  # "two and a half days"
         if low is None or low <= 0:
             continue
         high = _hours(m.group("n2"), unit) if m.group("n2") else low
+        start = whole.start() if whole else m.start()
         if high is None or high < low:
             high = low
         hours = (low + high) / 2
@@ -94,14 +184,21 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
             conf -= 0.5
         if total_cue:
             flags.append("project_total")
-            conf -= 0.3
+            conf = min(conf - 0.3, 0.3) if patterns()["project_total_strong"].search(sentence) else conf - 0.3
+        if not_training(sentence, m.start(), m.end()):
+            flags.append("not_training")
+            conf = min(conf, 0.2)
+        if baseline:
+            flags.append("baseline")
+            conf = min(conf - 0.35, 0.3)
         if hours < 0.25:
             conf -= 0.5
         out.append({
             "hours": round(hours, 4), "hours_low": round(low, 4), "hours_high": round(high, 4), "scope": scope,
             "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
-            "start": m.start(), "end": m.end(), "flags": flags, "alternatives": alternatives, "confidence": round(max(0.05, conf), 3),
+            "start": start, "end": m.end(), "flags": flags, "alternatives": alternatives, "confidence": round(max(0.05, conf), 3),
         })
+    out = _compounds(sentence, out)
     if not out:
         ps = per_step_re.search(sentence)
         st = None
@@ -119,78 +216,153 @@ def durations_in(sentence: str) -> list[dict[str, object]]:
 
 
 def extract_training_time(doc: Document) -> list[Candidate]:
-    """``Document -> list[Candidate]`` of kind ``training_time`` (sentences, then time columns of tables)."""
+    """``Document -> list[Candidate]`` of kind ``training_time`` (sentences, then the time columns and rows of
+    tables), each linked to a model (``model``, ``model_key``, ``scope``; ``fields["model_confidence"]``)."""
     out: list[Candidate] = []
     for sent in iter_sentences(doc):
         out.extend(_from_sentence(doc, sent))
-    if doc.tables:
-        from flopsdb.extract.parameters import own_model_names
-
-        names = own_model_names(doc)
-        for table in doc.tables:
-            out.extend(table_durations(doc, table, names))
+    for table in doc.tables:
+        out.extend(table_durations(doc, table))
     return out
 
 
-_TIME_HEADER = re.compile(r"train(?:ing)?\s*(?:time|cost|hours|days)|(?:GPU|TPU|core|device)[\s\-]*(?:hours|days|h)\b|wall[\s\-]*clock|time\s*\((?:h|hours|days|d)\)", re.I)
-_CELL = re.compile(rf"^\s*(?:(?P<hedge>{{hedge}})\s*)?(?P<n>{NUMBER})\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|minutes?|mins?)?\s*$", re.I)
+_CELL = re.compile(rf"^\s*(?:(?P<hedge>{{hedge}})\s*)?(?P<n>{NUMBER})\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|minutes?|mins?)?\s*[*†‡§]*\s*$", re.I)
+
+
+def _time_title(title: str, caption: str) -> bool:
+    p = patterns()
+    if p["time_header_exclude"].search(title):
+        return False
+    if p["time_header"].search(title):
+        return True
+    return bool(p["caption_time_column"].match(title) and p["caption_training"].search(caption))
+
+
+def _reading(text: str, title: str) -> tuple[float, bool] | None:
+    """(hours, approx) of one cell under a title, the unit from the cell or else the title; None if not a time."""
+    m = re.compile(_CELL.pattern.replace("{hedge}", hedge_pattern()), re.I).match(text.replace("∼", "~"))
+    if not m:
+        return None
+    unit_of_title = patterns()["header_unit"].findall(title)
+    unit = m.group("unit") or (unit_of_title[-1] if unit_of_title else None)
+    hours = _hours(m.group("n"), unit) if unit else None
+    if not hours or hours <= 0:
+        return None
+    return hours, bool(m.group("hedge"))
+
+
+def _row_link(doc: Document, label: str, mentioned: bool) -> tuple[str | None, str | None, str | None, float, float]:
+    """(model, model_key, scope, confidence, model_confidence) of a table row (or column) named ``label``."""
+    from flopsdb.extract.parameters import row_confidence
+
+    own = link_model(label, doc.models)
+    names = [m.name for m in doc.models] if mentioned else []
+    conf = row_confidence(label, names)
+    clean = label.strip() or None
+    if own is not None:
+        return clean or own.name, own.key, "model", max(conf, 0.65), 0.9
+    if re.search(r"\bours\b|\bproposed\b|this work", label, re.I):
+        main = main_model(doc.models)
+        return clean, main.key if main else None, "model", conf, 0.7
+    return clean, None, "model" if clean else None, conf, 0.5
+
+
+def _titled_columns(table: Table, wanted: Any) -> list[tuple[int, str, list[tuple[Cell, ...]]]]:
+    """(column, title, body rows) of the columns whose title ``wanted`` accepts. The title is the header's; when the
+    header row detection stopped short, a title in one of the first three rows (joined to the cells above it:
+    "Training" over "(GPU days)") counts, the rows below it being the body."""
+    from flopsdb.extract.parameters import titled_columns
+
+    return titled_columns(table, wanted)
+
+
+def _row_label(cells: Any) -> str:
+    from flopsdb.extract.parameters import row_label
+
+    return row_label(cells)
 
 
 def table_durations(doc: Document, table: Table, names: list[str] | None = None) -> list[Candidate]:
-    """Training times from a table column titled like "Train time", "GPU hours" or "Time (days)".
+    """Training times of a table, one candidate per cell, linked to its row's model.
 
-    The unit comes from the cell ("3 hours") or the header ("GPU days"); a GPU/TPU/core header makes the
-    scope ``device_hours``. Rows of cited baselines get low confidence (see ``extract.parameters``)."""
-    from flopsdb.extract.parameters import row_confidence
-
+    Column-wise: a column titled like "Train time (h)", "GPU hours", "TPUv3-core-days" or "Time (days)" (a bare
+    "Time" or "Cost" when the caption speaks of training), each row's first cell naming the model. Row-wise: a row
+    so titled, the column titles naming the models. The unit comes from the cell ("3 hours") or the title; a
+    GPU/TPU/core/chip title makes the scope ``device_hours``. Inference, per-step and cost-in-money titles are not
+    read. Rows of cited baselines get low confidence, own models' rows high (``Document.models``). ``names`` is
+    kept for callers of v1 and ignored (the own models come from the Document)."""
+    caption = table.caption.text if table.caption else ""
     header = table.header
-    cols = [i for i, h in enumerate(header) if _TIME_HEADER.search(h) and not re.search(r"infer|test|speed|per\s+(?:epoch|step|iter)", h, re.I)]
-    if not cols:
+    body = list(table.body())
+    found: list[tuple[str, str, Cell, tuple[float, bool]]] = []  # (label, title, cell, reading)
+    strict = _titled_columns(table, lambda t: _time_title(t, caption))
+    loose = [c for c in _titled_columns(table, lambda t: bool(patterns()["unit_titled_column"].search(t) and not patterns()["time_header_exclude"].search(t)))
+             if c[0] not in {s[0] for s in strict}]
+    for col, title, body in strict + loose:
+        titled = _time_title(title, caption)
+        for row in body:
+            if col < len(row):
+                if not titled and not re.search(r"\d\s*(?:hours?|hrs?|h|days?|d|weeks?)\s*$", row[col].text, re.I):
+                    continue
+                reading = _reading(row[col].text, title)
+                label = _row_label(row[:col])
+                if reading and label:
+                    found.append((label, title, row[col], reading))
+    if not found:
+        for row in table.rows:
+            title = row[0].text if row else ""
+            if not _time_title(title, caption):
+                continue
+            for col, cell in enumerate(row[1:], 1):
+                reading = _reading(cell.text, title)
+                label = header[col] if col < len(header) and table.header_rows and row not in table.rows[: table.header_rows] else ""
+                if reading and label:
+                    found.append((label, title, cell, reading))
+    if not found:
         return []
-    cell_re = re.compile(_CELL.pattern.replace("{hedge}", hedge_pattern()), re.I)
+    mentioned = any(link_model(label, doc.models) for label, *_ in found)
+    stage = classify_stage(caption)
+    stage = "training" if stage == "inference" else stage
     out: list[Candidate] = []
-    labels: list[str] = []
-    for col in cols:
-        title = header[col]
-        device = bool(re.search(r"GPU|TPU|core|device|chip", title, re.I))
-        unit_of_header = re.search(r"\b(hours?|h|days?|d|weeks?|minutes?|mins?)\b", title, re.I)
-        for row in table.body():
-            if col >= len(row):
-                continue
-            m = cell_re.match(row[col].text)
-            if not m:
-                continue
-            unit = m.group("unit") or (unit_of_header.group(1) if unit_of_header else None)
-            hours = _hours(m.group("n"), unit) if unit else None
-            if not hours:
-                continue
-            label = " ".join(c.text for c in row if c.text)
-            labels.append(label)
-            model = next((c.text.strip() for c in row if c.text.strip()), None)
-            out.append(Candidate(
-                paper=doc.paper, kind="training_time", extractor=EXTRACTOR, evidence=Evidence(table.page, row[col].bbox, f"{title}: {label}"),
-                confidence=0.5, fields={"hours": round(hours, 4), "hours_low": round(hours, 4), "hours_high": round(hours, 4),
-                                        "scope": "device_hours" if device else "wall_clock", "approx": bool(m.group("hedge"))},
-                model=model, stage=classify_stage(title + " " + (table.caption.text if table.caption else "")), flags=("table",),
-            ))
-    mentioned = [n for n in (names or []) if any(n.lower() in lab.lower() for lab in labels)]
-    return [replace(c, confidence=row_confidence(lab, mentioned), stage="training" if c.stage == "inference" else c.stage) for c, lab in zip(out, labels)]
+    for label, title, cell, (hours, approx) in found:
+        model, key, scope, conf, link_conf = _row_link(doc, label, mentioned)
+        device = bool(patterns()["header_device"].search(title))
+        col_stage = local_stage(title, 0, len(title), stage)
+        out.append(Candidate(
+            paper=doc.paper, kind="training_time", extractor=EXTRACTOR, evidence=Evidence(table.page, cell.bbox, f"{label} | {title} | {cell.text.strip()}"),
+            confidence=round(conf, 3), fields={"hours": round(hours, 4), "hours_low": round(hours, 4), "hours_high": round(hours, 4),
+                                                "scope": "device_hours" if device else "wall_clock", "approx": approx, "model_confidence": link_conf},
+            model=model, model_key=key, scope=scope, stage="training" if col_stage == "inference" else col_stage, flags=("table",),
+        ))
+    return out
 
 
 def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
-    found = durations_in(sent.text)
+    if sent.section and patterns()["skip_sections"].search(sent.section):
+        return []
+    found = durations_in(sent.text, doc.models)
     if not found:
         return []
     found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]  # type: ignore[arg-type]
+    if not found:
+        return []
     sentence_stage = classify_stage(sent.text, sent.section)
+    model, scope, link_conf = link_statement(doc, sent.text, sent.start)
+    name, key = (model.name, model.key) if model else (None, None)
+    if model is not None and link_model(sent.text, [model]) is not None:
+        name = variant_mention(sent.text, model)
+        key = model_key(name) or model.key
     cands = []
     for d in found:
         stage = local_stage(sent.text, int(d["start"]), int(d["end"]), sentence_stage)  # type: ignore[arg-type]
         conf = float(d["confidence"]) - (0.3 if stage == "inference" else 0.0)  # type: ignore[arg-type]
         fields = {k: d[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")}
+        if scope is not None:
+            fields["model_confidence"] = link_conf
         cands.append(Candidate(
             paper=doc.paper, kind="training_time", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
-            confidence=round(max(0.05, conf), 3), fields=fields, model=None, stage=stage,
+            confidence=round(max(0.05, conf), 3), fields=fields, model=name,
+            model_key=key, scope=scope, stage=stage,
             alternatives=tuple(d["alternatives"]), flags=tuple(d["flags"]),  # type: ignore[arg-type]
         ))
     return cands

@@ -193,7 +193,7 @@ def test_hardware_is_linked_to_the_model_the_sentence_names(doc_of) -> None:
     doc = doc_of("GhostNet is efficient. We train GhostNet-Large on 16 TPU v3 chips.")
     doc.models = _models("GhostNet", "GhostNet-Large")
     (c,) = extract_hardware(doc)
-    assert (c.model, c.model_key, c.scope, c.fields["link_confidence"]) == ("GhostNet-Large", "ghostnetlarge", "model", 0.9)
+    assert (c.model, c.model_key, c.scope, c.fields["model_confidence"]) == ("GhostNet-Large", "ghostnetlarge", "model", 0.9)
     assert c.to_json()["model_scope"] == "model"
 
 
@@ -210,13 +210,13 @@ def test_a_model_named_just_before_then_the_main_model(doc_of) -> None:
     doc.models = _models("GhostNet", "Ghost-S")
     by_acc = {c.fields["accelerator"]: c for c in extract_hardware(doc)}
     near, main = by_acc["NVIDIA Titan X"], by_acc["NVIDIA P100"]
-    assert (near.model, near.scope) == ("Ghost-S", "model") and near.fields["link_confidence"] < 0.9
-    assert (main.model, main.scope) == ("GhostNet", "main_model") and main.fields["link_confidence"] < near.fields["link_confidence"]
+    assert (near.model, near.scope) == ("Ghost-S", "model") and near.fields["model_confidence"] < 0.9
+    assert (main.model, main.scope) == ("GhostNet", "main_model") and main.fields["model_confidence"] < near.fields["model_confidence"]
 
 
 def test_no_models_no_link(doc_of) -> None:
     (c,) = extract_hardware(doc_of("We trained on 8 P100 GPUs."))
-    assert (c.model, c.scope) == (None, None) and "link_confidence" not in c.fields
+    assert (c.model, c.scope) == (None, None) and "model_confidence" not in c.fields
 
 
 @pytest.mark.parametrize("sentence", [

@@ -1,4 +1,4 @@
-"""parameters.v1 and result.v1 (results stated in sentences)."""
+"""parameters.v2 and result.v1 (results stated in sentences)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_baseline_parameter_counts_get_lower_confidence() -> None:
 
 def test_parameters_candidate(doc_of) -> None:
     (c,) = extract_parameters(doc_of("Our model has 213M parameters."))
-    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M"} and c.extractor == "parameters.v1"
+    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M", "own": True} and c.extractor == "parameters.v2"
 
 
 def _results(sentence: str) -> list[tuple[object, ...]]:
@@ -92,3 +92,197 @@ def test_parameters_from_a_table_of_model_sizes(doc_of) -> None:
     assert set(by_value) == {1_700_000, 1_000_000, 15_300_000, 4_200_000}
     assert by_value[1_000_000].model == "DenseNet (k = 12)" and by_value[1_000_000].evidence.page == 3
     assert by_value[1_700_000].confidence < 0.35 <= by_value[15_300_000].confidence
+
+
+# --------------------------------------------------------------------------- parameters.v2: the failure classes of issue 9
+
+
+def _own(*names: str):
+    from flopsdb.extract.document import ModelName
+    from flopsdb.core.ids import model_key
+
+    return tuple(ModelName(n, model_key(n), main=i == 0, source="phrase") for i, n in enumerate(names))
+
+
+def _by_value(sentence: str, models=()) -> dict[float, dict[str, object]]:
+    return {round(c["value"]): c for c in counts_in(sentence, models)}  # type: ignore[arg-type]
+
+
+def test_parameters_extractor_is_versioned_once_and_registered() -> None:
+    from flopsdb.extract import parameters
+    from flopsdb.extract.pipeline import REGISTRY
+
+    assert parameters.EXTRACTOR == "parameters.v2" and parameters.EXTRACTOR in REGISTRY
+
+
+def test_a_baseline_count_in_the_same_sentence_as_an_own_count_is_not_own() -> None:
+    got = _by_value("For example, our 250-layer model only has 15.3M parameters, but it outperforms other models such as "
+                    "FractalNet and Wide ResNets that have more than 30M parameters.", _own("DenseNet"))
+    assert got[15_300_000]["own"] is True and got[15_300_000]["confidence"] >= 0.7
+    assert got[30_000_000]["own"] is False and got[30_000_000]["confidence"] < 0.35
+
+
+def test_the_nearest_model_name_before_a_count_decides() -> None:
+    got = _by_value("A DenseNet-201 with 20M parameters yields a similar error as a 101-layer ResNet with more than 40M parameters.", _own("DenseNet"))
+    assert got[20_000_000]["own"] is True and getattr(got[20_000_000]["model"], "name") == "DenseNet"
+    assert got[40_000_000]["own"] is False
+
+
+@pytest.mark.parametrize("sentence, own_value, other_value", [
+    ("Our layers have fewer parameters (27 million for MultiBox using GoogleNet [34] vs. 2.4 million for RPN using VGG-16).", 2_400_000, 27_000_000),
+    ("FooLM also outperforms 175B-parameter GPT-3 on 20 of 25 tasks, with only 8B parameters.", 8_000_000_000, 175_000_000_000),
+])
+def test_a_name_after_the_count_decides(sentence: str, own_value: int, other_value: int) -> None:
+    got = _by_value(sentence, _own("FooLM", "RPN"))
+    assert got[own_value]["confidence"] >= 0.35 > got[other_value]["confidence"]
+    assert got[other_value]["own"] is False
+
+
+@pytest.mark.parametrize("sentence", ["ResNet and FooNet have around 8M and 1M more parameters respectively.",
+                                      "The two models have on the order of 100B parameters.",
+                                      "It uses 2M fewer parameters than the baseline."])
+def test_differences_and_orders_of_magnitude_are_not_counts(sentence: str) -> None:
+    assert counts_in(sentence, _own("FooNet")) == []
+
+
+@pytest.mark.parametrize("sentence, value", [("In this paper we only use 6B RMs, as this saves compute.", 6e9),
+                                             ("We compare samples from our 52B HH RLHF model on the prompts.", 52e9)])
+def test_own_model_sizes_without_the_word_parameters(sentence: str, value: float) -> None:
+    (c,) = counts_in(sentence)
+    assert c["value"] == value and c["own"] is True and c["confidence"] >= 0.35
+
+
+def test_sizes_of_other_things_are_not_parameter_counts() -> None:
+    assert counts_in("We train on 300B tokens of web text.") == []
+    assert all(c["confidence"] < 0.35 for c in counts_in("The GPT-3 175B model of Brown et al. is larger.", _own("FooLM")))
+
+
+def test_a_cited_name_is_not_an_own_model(doc_of) -> None:
+    from flopsdb.extract.models import find_models
+    from flopsdb.extract.parameters import own_models
+
+    doc = doc_of("We propose FooNet. It beats ResNet [12] and GPT-3 (Brown et al., 2020). FooNet has 5M parameters.")
+    doc.models = find_models(doc) + _own("ResNet", "GPT-3")
+    assert [m.name for m in own_models(doc)] == ["FooNet"]
+
+
+def _params_table(rows: list[list[str]], header_rows: int = 1):
+    from flopsdb.extract.document import Box, Cell, Table
+
+    cells = tuple(tuple(Cell(t, Box(50 + 60 * i, 100 + 12 * r, 100 + 60 * i, 110 + 12 * r)) for i, t in enumerate(row)) for r, row in enumerate(rows))
+    return Table(page=4, bbox=Box(50, 100, 500, 300), caption=None, rows=cells, header_rows=header_rows)
+
+
+def test_layer_by_layer_tables_are_not_model_sizes(doc_of) -> None:
+    doc = doc_of("We propose FooNet.")
+    doc.tables.append(_params_table([["type", "output size", "params", "ops"], ["convolution", "112x112x64", "2.7K", "34M"],
+                                     ["max pool", "56x56x64", "", ""], ["inception (3a)", "28x28x256", "159K", "128M"],
+                                     ["inception (3b)", "28x28x480", "380K", "304M"], ["avg pool", "1x1x1024", "", ""], ["linear", "1x1x1000", "1000K", "1M"]]))
+    assert [c for c in extract_parameters(doc) if "table" in c.flags] == []
+
+
+def test_a_header_scale_a_size_column_and_size_in_own_row_labels(doc_of) -> None:
+    from flopsdb.extract.models import find_models
+
+    doc = doc_of("We propose FooNet and BazLM.")
+    doc.models = find_models(doc)
+    doc.tables.append(_params_table([["Model", "BLEU", "params ×106"], ["Transformer (C)", "23.7", "36"], ["FooNet (C)", "24.8", "36"], ["FooNet (B)", "27.2", "213"]]))
+    doc.tables.append(_params_table([["Models", "Size", "PPL"], ["LLaMA", "700M", "12.3"], ["BazLM", "700M", "12.9"], ["BazLM", "3.9B", "9.6"]]))
+    doc.tables.append(_params_table([["Model", "ARC", "HS"], ["LLaMA 7B", "54.7", "37.0"], ["BazLM 13B", "56.9", "38.5"]]))
+    got = {(c.model, round(c.fields["value"])): c.confidence for c in extract_parameters(doc) if "table" in c.flags}
+    assert got[("FooNet (B)", 213_000_000)] >= 0.65 and got[("FooNet (C)", 36_000_000)] >= 0.65 > 0.35 > got[("Transformer (C)", 36_000_000)]
+    assert got[("BazLM 3.9B", 3_900_000_000)] >= 0.65 and got[("LLaMA 700M", 700_000_000)] < 0.35
+    assert ("BazLM 13B", 13_000_000_000) in got and not any(m == "LLaMA 7B" for m, _ in got)
+
+
+def test_rows_abbreviating_an_own_model_are_own_and_row_numbers_are_not_labels(doc_of) -> None:
+    from flopsdb.extract.models import find_models
+
+    doc = doc_of("We propose MobileNetV9.")
+    doc.models = find_models(doc)
+    doc.tables.append(_params_table([["N", "Backbone", "mIOU", "Params"], ["1", "V8", "72.8", "2.11M"], ["2", "V9", "72.6", "3.60M"],
+                                     ["3", "V9-Small", "68.4", "0.47M"]]))
+    got = {(c.model, round(c.fields["value"])): c.confidence for c in extract_parameters(doc) if "table" in c.flags}
+    assert got[("V9", 3_600_000)] >= 0.65 and got[("V9-Small", 470_000)] >= 0.65 and got[("V8", 2_110_000)] < 0.35
+
+
+def test_sentence_counts_are_linked_to_the_model(doc_of) -> None:
+    from flopsdb.extract.models import find_models
+
+    doc = doc_of("We propose FooNet, a network. FooNet-Large has 340M parameters, while BERT [4] has 110M parameters.")
+    doc.models = find_models(doc)
+    got = {round(c.fields["value"]): c for c in extract_parameters(doc)}
+    assert (got[340_000_000].model, got[340_000_000].scope, got[340_000_000].fields["own"]) == ("FooNet-Large", "model", True)
+    assert got[110_000_000].fields["own"] is False and got[110_000_000].model is None and got[110_000_000].confidence < 0.35
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("paper, needle, own, other", [
+    ("1608.06993", "only has 15.3M parameters", 15_300_000, 30_000_000),
+    ("1506.01497", "27 million for MultiBox", 2_400_000, 27_000_000),
+])
+def test_real_sentences_own_and_baseline_counts(corpus_doc, paper: str, needle: str, own: int, other: int) -> None:
+    from flopsdb.extract.models import find_models
+    from flopsdb.extract.parameters import own_models
+
+    doc = corpus_doc(paper)
+    got = _by_value(sentence_with(doc, needle), own_models(replace_models(doc, find_models(doc))))
+    assert got[own]["confidence"] >= 0.35 > got[other]["confidence"]
+
+
+def replace_models(doc, models):
+    """The document with its own models set (the parsed corpus Documents are shared between tests)."""
+    import copy
+
+    out = copy.copy(doc)
+    out.models = models
+    return out
+
+
+@pytest.mark.shared
+def test_real_layer_table_and_scaled_header(corpus_doc) -> None:
+    from flopsdb.extract.models import find_models
+
+    googlenet = replace_models(corpus_doc("1409.4842"), ())
+    googlenet.models = find_models(googlenet)
+    assert not any(c.fields["value"] == 159_000 for c in extract_parameters(googlenet))
+    wt = replace_models(corpus_doc("1711.02132"), ())
+    wt.models = find_models(wt)
+    values = {round(c.fields["value"]) for c in extract_parameters(wt) if c.confidence >= 0.35}
+    assert {36_000_000, 50_000_000, 80_000_000, 213_000_000} <= values
+
+
+def test_a_size_printed_after_an_own_model_name_is_its_parameter_count() -> None:
+    got = _by_value("On every benchmark we report, the new Mistral 7B outperforms the larger Llama 2 13B model by a clear margin.", _own("Mistral"))
+    assert got[7_000_000_000]["own"] is True and got[7_000_000_000]["confidence"] >= 0.35
+    assert 13_000_000_000 not in got or got[13_000_000_000]["confidence"] < 0.35
+
+
+def test_a_model_size_cue_and_a_parameter_row(doc_of) -> None:
+    from flopsdb.extract.models import find_models
+
+    assert counts_in("We use a model size of 340M in all runs.")[0]["value"] == 340e6
+    doc = doc_of("We introduce BarLM, a language model.")
+    doc.models = find_models(doc)
+    doc.tables.append(_params_table([["", "BarLM-S", "BarLM-L"], ["Layers", "12", "24"], ["Params", "125M (1x)", "1.3B"]]))
+    got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc) if c.confidence >= 0.35}
+    assert got == {("BarLM-S", 125_000_000), ("BarLM-L", 1_300_000_000)}
+
+
+def test_a_parameter_title_below_a_short_header_is_found(doc_of) -> None:
+    doc = doc_of("We propose FooNet.")
+    doc.tables.append(_params_table([["Model", "Size", "Top-1"], ["", "#Params (M)", "(%)"], ["FooNet-S", "4.2", "74.0"], ["FooNet-L", "12.5", "77.0"]]))
+    got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc)}
+    assert got == {("FooNet-S", 4_200_000), ("FooNet-L", 12_500_000)}
+
+
+def test_an_own_size_joined_by_a_hyphen_and_a_caption_unit(doc_of) -> None:
+    from flopsdb.extract.document import Box, Caption, Table
+
+    got = _by_value("On most benchmarks, the new FooLM-13B outperforms GPT-3 (175B) while being more than 10x smaller.", _own("FooLM"))
+    assert got[13_000_000_000]["own"] is True and 175_000_000_000 not in got
+    assert counts_in("ResNet-50 and ResNet-101 are strong.", _own("FooLM")) == []
+    doc = doc_of("We propose FooNet.")
+    cells = _params_table([["Model", "Params", "Top-1"], ["FooNet-S", "4.2", "74.0"]]).rows
+    doc.tables.append(Table(4, Box(50, 100, 500, 300), Caption("table", "2", "Table 2: Accuracy (parameters in millions).", 4, Box(50, 90, 400, 98), 0, 1), cells, 1))
+    assert [round(c.fields["value"]) for c in extract_parameters(doc)] == [4_200_000]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -17,7 +18,11 @@ from flopsdb.core.errors import ExtractError
 
 def test_registry_names_are_versioned_and_import() -> None:
     loaded = extractors()
-    assert {"hardware.v2", "training_time.v1", "parameters.v1", "result.v1"} <= set(loaded)
+    assert {"hardware.v2", "training_time.v2", "parameters.v2", "result.v1"} <= set(loaded)
+    for target in REGISTRY.values():  # a module that defines its versioned name (EXTRACTOR) is registered under it
+        module = importlib.import_module(target.split(":")[0])
+        if hasattr(module, "EXTRACTOR"):
+            assert REGISTRY.get(module.EXTRACTOR, "").split(":")[0] == module.__name__
     assert all(name.rsplit(".", 1)[1].startswith("v") for name in REGISTRY)
     with pytest.raises(ExtractError):
         extractors(["nonsense.v9"])
