@@ -149,7 +149,9 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     fields = {k: line.get(k) for k in KIND_FIELDS[kind] if k in line}
     cand = Candidate(paper=str(line["paper"]), kind=kind, extractor=str(line.get("extractor", "gold")),
                      evidence=Evidence(page, box, quote), confidence=float(line.get("confidence", 1.0)),
-                     fields=fields, model=line.get("model"), stage=line.get("stage"), flags=flags)
+                     fields=fields, model=line.get("model"), stage=line.get("stage"), flags=flags,
+                     model_key=line.get("model_key"), scope=line.get("model_scope"),
+                     headline=line.get("headline") is True, headline_reason=line.get("headline_reason"))
     return cand, str(path) if path is not None and path.is_file() else None
 
 
