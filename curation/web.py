@@ -15,10 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Literal, Optional, Union
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator, model_validator,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -30,8 +32,9 @@ from flopsdb.curation.crop import crop_png
 from flopsdb.curation.model import (
     ROLES, Event, Session, check_fields, check_version, coerce_fields, make_after, new_event_id, role_allows,
 )
+from flopsdb.curation.records import BASELINES, UNLINKED, RecordUnit, fact_rows, find_unit, unit_json
 from flopsdb.curation.store import ReviewStore
-from flopsdb.extract.candidate import STAGES, Candidate
+from flopsdb.extract.candidate import KINDS, STAGES, Candidate
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 
 SESSION_COOKIE = "flopsdb_session"
@@ -99,6 +102,72 @@ class VerdictBody(BaseModel):
         return value
 
 
+_PAPER = r"^[A-Za-z0-9._/-]{1,64}$"
+_EVENT_ID = r"^[A-Za-z0-9._-]{1,56}$"
+RECORD_ACTIONS: tuple[str, ...] = ("accept", "fix", "move", "not_paper", "reject")
+Estimator = Callable[[list[dict[str, Any]]], dict[str, dict[str, Any]]]
+"""Compute estimates of record units from their facts (``curation.records.fact_rows``), by record key."""
+
+
+class RecordAcceptBody(BaseModel):
+    """The body of ``POST /api/record/accept``: accept every listed fact of one record (the record's open facts
+    as the screen showed them). ``event_id`` is the client's id of the whole acceptance; fact n gets ``<id>.n``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paper: StrictStr = Field(pattern=_PAPER)
+    key: StrictStr = Field(min_length=1, max_length=300)
+    candidate_ids: list[StrictStr] = Field(min_length=1, max_length=200)
+    event_id: Optional[StrictStr] = Field(None, pattern=_EVENT_ID)
+    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+
+
+class RecordFactBody(BaseModel):
+    """The body of ``POST /api/record/fact``: one fact of a record screen. ``accept`` keeps it, ``fix`` keeps it
+    with corrected ``fields``, ``move`` links it to another model of the paper (``to_key``, a key from the
+    screen's list), ``not_paper`` marks it not the paper's (a result becomes ``own: false``, anything else is
+    rejected), ``reject`` rejects it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paper: StrictStr = Field(pattern=_PAPER)
+    key: StrictStr = Field(min_length=1, max_length=300)
+    candidate_id: StrictStr = Field(min_length=1, max_length=64)
+    action: Literal[RECORD_ACTIONS]  # type: ignore[valid-type]
+    fields: Optional[dict[StrictStr, _Value]] = Field(None, max_length=16)
+    to_key: Optional[StrictStr] = Field(None, min_length=1, max_length=300)
+    event_id: Optional[StrictStr] = Field(None, pattern=_EVENT_ID)
+    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+
+    @field_validator("fields")
+    @classmethod
+    def _finite(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, v in (value or {}).items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"field {key[:40]!r} must be a finite number")
+        return value
+
+    @model_validator(mode="after")
+    def _needs(self) -> "RecordFactBody":
+        if self.action == "fix" and not self.fields:
+            raise ValueError("fix needs the corrected fields")
+        if self.action == "move" and not self.to_key:
+            raise ValueError("move needs to_key, the record to move the fact to")
+        return self
+
+
+def _unprocessable(field: str, problem: str) -> JSONResponse:
+    """A 422 naming the field, shaped like the validation errors."""
+    return JSONResponse({"error": f"invalid request: {field}: {problem}", "fields": [{"field": field, "problem": problem}]},
+                        status_code=422)
+
+
+class _Unprocessable(Exception):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+
 class _NeedLogin(Exception):
     pass
 
@@ -109,8 +178,9 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
-    """The review app over ``store``."""
+def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator | None = None) -> FastAPI:
+    """The review app over ``store``; ``estimate`` gives the record screen its compute estimate (the wiring
+    passes one built on ``scaling.records``; without it the screen shows none)."""
     app = FastAPI(title="flopsdb review", docs_url=None, redoc_url=None, openapi_url=None)
     templates = _templates()
     app.mount("/static", StaticFiles(directory=str(resources.files("flopsdb.curation") / "static")), name="static")
@@ -178,7 +248,11 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         problems = [{"field": (".".join(str(p) for p in e["loc"] if p != "body") or "body")[:80], "problem": e["msg"]}
                     for e in exc.errors()[:10]]
         text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
-        return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=400)
+        return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=422)
+
+    @app.exception_handler(_Unprocessable)
+    def _semantic(request: Request, exc: _Unprocessable) -> Response:
+        return _unprocessable(exc.field, exc.problem)
 
     def login_page(request: Request, error: str = "", status: int = 200, headers: dict[str, str] | None = None) -> Response:
         token = new_token()
@@ -235,9 +309,11 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         return page(request, "review.html", sess, prefetch=settings.prefetch)
 
     @app.get("/api/queue")
-    def queue(request: Request, n: int = 3, counts: int = 0) -> dict[str, Any]:
+    def queue(request: Request, n: int = 3, counts: int = 0,
+              paper: Optional[str] = Query(None, pattern=_PAPER),
+              kind: Optional[Literal[KINDS]] = None) -> dict[str, Any]:  # type: ignore[valid-type]
         sess = need(request)
-        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)))
+        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper, kind=kind)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
 
     @app.post("/api/verdict")
@@ -255,6 +331,102 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
             return {"ok": False, "item": None}
         item = store.item(target.candidate_id, why=f"undone: your {target.action} is cancelled; judge it again")
         return {"ok": True, "undone": target.event_id, "item": item.to_json() if item else None}
+
+    def record_payload(unit: RecordUnit | None, units: list[RecordUnit], why: str = "") -> dict[str, Any] | None:
+        if unit is None:
+            return None
+        est = {}
+        if estimate is not None and unit.key not in (BASELINES, UNLINKED):
+            est = estimate(fact_rows(unit)).get(unit.key, {})
+        return unit_json(unit, units, why=why, estimate=est)
+
+    @app.get("/records", response_class=HTMLResponse)
+    def records_page(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
+                     kind: Optional[Literal[KINDS]] = None) -> Response:  # type: ignore[valid-type]
+        sess = need(request, html=True)
+        return page(request, "records.html", sess, paper=paper or "", kind=kind or "", kinds=KINDS)
+
+    @app.get("/api/record")
+    async def record_next(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
+                          kind: Optional[Literal[KINDS]] = None,  # type: ignore[valid-type]
+                          key: Optional[str] = Query(None, min_length=1, max_length=300)) -> dict[str, Any]:
+        sess = need(request)
+        if key is not None and paper is None:
+            raise _Unprocessable("query.paper", "a record key needs its paper")
+        got = await run_in_threadpool(store.lease_record, sess.user.name, paper=paper, kind=kind, key=key)
+        if got is None:
+            return {"record": None, "counts": store.queue_counts()}
+        unit, units, why = got
+        return {"record": record_payload(unit, units, why), "counts": store.queue_counts()}
+
+    def unit_of(body_paper: str, key: str, user: str) -> tuple[RecordUnit, list[RecordUnit]]:
+        units = store.paper_units(body_paper, user)
+        unit = find_unit(units, key=key)
+        if unit is None:
+            raise _Unprocessable("key", f"paper {body_paper} has no record {key[:80]!r}")
+        return unit, units
+
+    @app.post("/api/record/accept")
+    async def record_accept(body: RecordAcceptBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
+        me = sess.user.name
+        unit, _ = await run_in_threadpool(unit_of, body.paper, body.key, me)
+        members = {f.candidate_id for f, _ in unit.facts}
+        for n, cid in enumerate(body.candidate_ids):
+            if cid not in members:
+                raise _Unprocessable(f"candidate_ids.{n}", f"{cid[:64]!r} is not a fact of record {body.key[:80]!r}")
+        ids = list(dict.fromkeys(body.candidate_ids))
+        base = body.event_id or new_event_id()
+        dwell = None if body.dwell_ms is None else body.dwell_ms // len(ids)
+
+        def accept(n: int) -> Callable[[Candidate], Event]:
+            return lambda c: Event(f"{base}.{n}", c.candidate_id, me, "accept", after=make_after(c.fields, c.model, c.stage),
+                                   dwell_ms=dwell, extractor=c.extractor, source="web")
+
+        stored = await run_in_threadpool(store.decide_many, [(cid, accept(n)) for n, cid in enumerate(ids)])
+        unit, units = await run_in_threadpool(unit_of, body.paper, body.key, me)
+        return {"ok": True, "event_ids": [e.event_id for e in stored], "record": record_payload(unit, units)}
+
+    @app.post("/api/record/fact")
+    async def record_fact(body: RecordFactBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
+        me = sess.user.name
+        unit, units = await run_in_threadpool(unit_of, body.paper, body.key, me)
+        fact = next((f for f, _ in unit.facts if f.candidate_id == body.candidate_id), None)
+        if fact is None:
+            raise _Unprocessable("candidate_id", f"{body.candidate_id!r} is not a fact of record {body.key[:80]!r}")
+        target = None
+        if body.action == "move":
+            target = find_unit(units, key=body.to_key)
+            if target is None or target.key in (BASELINES, UNLINKED):
+                raise _Unprocessable("to_key", f"{str(body.to_key)[:80]!r} is not a model of paper {body.paper}; "
+                                     "pick one from the record's list")
+            if target.key == fact.key and fact.scope == "model":
+                raise _Unprocessable("to_key", f"the fact already belongs to {target.name}")
+        mode = "revise" if fact.state == "mine" else "lease"
+
+        def make(c: Candidate) -> Event:
+            fields, model, action = dict(fact.current_fields), fact.current_model, "correct"
+            if body.action == "accept":
+                action = "accept"
+                fields, model = dict(c.fields), c.model
+            elif body.action == "fix":
+                fields = {**fields, **check_fields(c.kind, coerce_fields(c.kind, body.fields or {}))}
+            elif body.action == "move":
+                model = target.name  # type: ignore[union-attr]
+            elif body.action == "not_paper" and c.kind == "result":
+                fields = {**fields, "own": False}
+            else:
+                action = "reject"
+            after = None if action == "reject" else make_after(fields, model, c.stage)
+            if action == "correct" and after == make_after(c.fields, c.model, c.stage):
+                action = "accept"
+            return Event(body.event_id or new_event_id(), c.candidate_id, me, action, after=after,
+                         dwell_ms=body.dwell_ms, extractor=c.extractor, source="web")
+
+        stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, make)], mode=mode)
+        units = await run_in_threadpool(store.paper_units, body.paper, me)
+        unit = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
+        return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action,
+                "record": record_payload(unit, units)}
 
     @app.post("/api/heartbeat")
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:

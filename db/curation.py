@@ -280,13 +280,17 @@ class DbReviewStore(RecordReviewMixin):
         rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator})]
         return plan_queue(rows, self.policy)
 
-    def lease_next(self, annotator: str, *, n: int = 1) -> list[Item]:
-        """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order."""
+    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None) -> list[Item]:
+        """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order (only ``paper``'s
+        and ``kind``'s when given)."""
         now = utcnow()
         expires = now + timedelta(minutes=self.lease_minutes)
         with self._tx() as con:
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
-            plan = self._plan(con, annotator)[:n]
+            if paper is None and kind is None:
+                plan = self._plan(con, annotator)[:n]
+            else:
+                plan = [e for e, _ in self.filtered_plan(con, annotator, paper=paper, kind=kind)][:n]
             if not plan:
                 return []
             ids = [e.candidate_id for e in plan]

@@ -20,11 +20,28 @@ def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
     return DbReviewStore(store or Store(config.db_path), policy=policy, lease_minutes=config.lease_minutes)
 
 
+def record_estimate(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The compute estimate of record units from their facts (``curation.records.fact_rows``), by model key:
+    ``compute`` per convention (``flop``, ``method``, ``assumptions``) and what the record lacks (``missing``), as
+    ``scaling.records`` builds them for ``flopsdb records``."""
+    from flopsdb.extract.catalog import load_catalog
+    from flopsdb.scaling.records import build_records
+
+    global _CATALOG
+    if _CATALOG is None:
+        _CATALOG = load_catalog()
+    return {r.model_key: {"compute": r.compute, "missing": r.missing} for r in build_records(rows, {}, catalog=_CATALOG)}
+
+
+_CATALOG: Any = None
+
+
 def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False):
     """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
-    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS."""
+    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS. The record screen's
+    compute estimate comes from :func:`record_estimate`."""
     settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies)
-    return create_app(review_store(config, store), settings)
+    return create_app(review_store(config, store), settings, estimate=record_estimate)
 
 
 def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False) -> None:

@@ -1,0 +1,159 @@
+"""Review by record over HTTP (real server app, real DuckDB): units, leases, accept, fix, move, not-the-paper's."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import FIX, PASSWORD
+from flopsdb.core.config import Config
+from flopsdb.curation.interchange import read_import
+from flopsdb.curation.records import BASELINES, RecordFact, record_units
+from flopsdb.curation.model import Item
+from flopsdb.db.curation import DbReviewStore
+from flopsdb.db.store import Store
+from flopsdb.records import records_from
+from flopsdb.extract.catalog import load_catalog
+from flopsdb.review import build_app, review_store
+
+PAPER = "2401.00001"
+
+
+def record_candidates():
+    """A paper with two models of its own, a baseline and shared facts, on the fixture PDF's real boxes.
+
+    Big: headline BLEU 28.4, a training time (3.5 days); Base: a non-headline ImageNet result; GNMT: a baseline
+    (own false); the 8 P100 statement without a model (the paper's one hardware line: every model's); the
+    parameter count without a model (the main model's, Big)."""
+    base = {(r.candidate.kind, r.candidate.evidence.snippet): r for r in
+            read_import("annotations", FIX / "gold.jsonl", pdf_dir=FIX, with_verdicts=False)}
+
+    def pick(kind: str, quote: str, **change):
+        rec = base[(kind, quote)]
+        c = rec.candidate
+        fields = {**c.fields, **change.pop("fields", {})}
+        return dataclasses.replace(c, paper=PAPER, extractor="rec.v1", fields=fields, confidence=0.5, **change), rec.pdf_path
+
+    return [
+        pick("result", "28.4 BLEU on WMT14 EN-DE", model="Big", model_key=None, scope="model", headline=True),
+        pick("result", "21.2% top-1 error", model="Base", model_key=None, scope="model"),
+        pick("result", "A snippet with <script>alert(1)</script> markup.", model="GNMT", model_key=None,
+             fields={"own": False}),
+        pick("hardware", "8 NVIDIA P100 GPUs", model=None, model_key=None, scope=None),
+        pick("training_time", "Training took 3.5 days", model="Big", model_key=None, scope="model"),
+        pick("parameters", "213M parameters", model=None, model_key=None, scope=None),
+    ]
+
+
+@pytest.fixture
+def rrs(store: Store, config: Config) -> DbReviewStore:
+    """A review store with the record paper and users ann1, ann2."""
+    r = review_store(config, store)
+    r.add_candidates(record_candidates(), command="test")
+    for name in ("ann1", "ann2"):
+        r.add_user(name, "annotator", PASSWORD)
+    return r
+
+
+def signed_in(config: Config, store: Store, name: str) -> tuple[TestClient, str]:
+    client = TestClient(build_app(config, store))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token},
+                       follow_redirects=False).status_code == 303
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/records").text).group(1)
+    return client, csrf
+
+
+def test_record_units_follow_the_model_links() -> None:
+    items = [Item(c.candidate_id, c, "") for c, _ in record_candidates()]
+    units = record_units(PAPER, [RecordFact(i) for i in items])
+    assert [u.key for u in units] == ["big", "base", BASELINES]
+    big, base, baselines = units
+    assert big.headline and big.section == "headline" and base.section == "ablation"
+    kinds = {(f.item.candidate.kind, role) for f, role in big.facts}
+    assert kinds == {("result", "own"), ("hardware", "shared"), ("training_time", "own"), ("parameters", "main")}
+    assert {(f.item.candidate.kind, role) for f, role in base.facts} == {("result", "own"), ("hardware", "shared")}
+    assert [f.item.candidate.model for f, _ in baselines.facts] == ["GNMT"]
+
+
+def test_record_screen_accept_move_fix_and_not_the_papers(rrs: DbReviewStore, config: Config, store: Store) -> None:
+    client, csrf = signed_in(config, store, "ann1")
+    h = {"X-CSRF-Token": csrf}
+    rec = client.get(f"/api/record?paper={PAPER}").json()["record"]
+    assert rec["key"] == "big" and rec["section"] == "headline"
+    assert [m["key"] for m in rec["models"]] == ["base"]
+    assert all(f["leased"] for f in rec["facts"]) and len(rec["facts"]) == 4
+    assert rec["estimate"]["compute"]["thompson"]["flop"] > 0          # 8 P100 x 84 h
+    assert {u["key"]: u["section"] for u in rec["units"]} == {"big": "headline", "base": "ablation", BASELINES: "baselines"}
+    # another annotator cannot take the leased facts
+    other, csrf2 = signed_in(config, store, "ann2")
+    rec2 = other.get(f"/api/record?paper={PAPER}").json()["record"]
+    assert rec2["key"] != "big" or not any(f["leased"] for f in rec2["facts"])
+    tt = next(f for f in rec["facts"] if f["kind"] == "training_time")
+    hw = next(f for f in rec["facts"] if f["kind"] == "hardware")
+    # bad input: 422 naming the field
+    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"],
+                                                 "action": "move", "to_key": "gnmt"}, headers=h)
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "to_key"
+    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"],
+                                                 "action": "teleport"}, headers=h)
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "action"
+    bad = client.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": ["nope"]}, headers=h)
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "candidate_ids.0"
+    assert client.get("/api/record?kind=weights").status_code == 422
+    # the other annotator holds no lease on Big's facts: refused, nothing stored
+    stolen = other.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": [hw["candidate_id"]]},
+                        headers={"X-CSRF-Token": csrf2})
+    assert stolen.status_code == 409 and rrs.events(annotator="ann2") == []
+    assert other.post("/logout", data={"csrf": csrf2}, follow_redirects=False).status_code == 303  # gives its leases back
+    # move the training time to Base (a key from the list), then fix the hardware count
+    moved = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"],
+                                                   "action": "move", "to_key": "base", "dwell_ms": 4000}, headers=h).json()
+    assert moved["action"] == "correct"
+    assert tt["candidate_id"] not in {f["candidate_id"] for f in moved["record"]["facts"]}
+    fixed = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
+                                                   "action": "fix", "fields": {"count": "16"}}, headers=h).json()
+    assert next(f for f in fixed["record"]["facts"] if f["kind"] == "hardware")["current_fields"]["count"] == 16
+    rest = [f["candidate_id"] for f in fixed["record"]["facts"] if f["state"] == "open"]
+    acc = client.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": rest, "event_id": "rec1",
+                                                  "dwell_ms": 9000}, headers=h).json()
+    assert acc["event_ids"] == [f"rec1.{n}" for n in range(len(rest))]
+    assert {f["state"] for f in acc["record"]["facts"]} == {"mine"}
+    # the baseline unit: mark the copied result not the paper's (stays own false, kept)
+    base_rec = client.get(f"/api/record?paper={PAPER}&key={BASELINES}").json()["record"]
+    gnmt = base_rec["facts"][0]
+    out = client.post("/api/record/fact", json={"paper": PAPER, "key": BASELINES, "candidate_id": gnmt["candidate_id"],
+                                                 "action": "not_paper"}, headers=h).json()
+    assert out.get("action") == "accept", out   # own was already false: nothing changed
+    nxt = client.get(f"/api/record?paper={PAPER}").json()["record"]
+    assert nxt["key"] == "base" and any(f["kind"] == "training_time" for f in nxt["facts"])
+    ids = [f["candidate_id"] for f in nxt["facts"] if f["state"] == "open"]
+    client.post("/api/record/accept", json={"paper": PAPER, "key": "base", "candidate_ids": ids}, headers=h)
+    # every action is one verdict event with the poster's lease; curated facts make the records
+    events = rrs.events(annotator="ann1")
+    assert len(events) == 6 and all(e.source == "web" for e in events)
+    assert sum(e.dwell_ms or 0 for e in events) == 4000 + 9000 // len(rest) * len(rest)
+    with store.connect() as con:
+        recs = {r.model_key: r for r in records_from(con, catalog=load_catalog())}
+    assert recs["base"].training_time is not None and recs["base"].training_time["hours"] == 84
+    assert recs["big"].training_time is None and recs["big"].hardware["count"] == 16
+    assert recs["base"].hardware["count"] == 16 and recs["big"].parameters == 213000000
+    assert "gnmt" not in recs
+
+
+def test_queue_and_records_filter_by_paper_and_kind(rrs: DbReviewStore, config: Config, store: Store) -> None:
+    client, _ = signed_in(config, store, "ann1")
+    items = client.get(f"/api/queue?n=10&kind=hardware&paper={PAPER}").json()["items"]
+    assert [i["kind"] for i in items] == ["hardware"]
+    assert client.get("/api/queue?n=10&paper=1999.99999").json()["items"] == []
+    two, _ = signed_in(config, store, "ann2")
+    rec = two.get(f"/api/record?paper={PAPER}&kind=training_time").json()["record"]
+    leased = [f for f in rec["facts"] if f["leased"]]
+    assert [f["kind"] for f in leased] == ["training_time"]
+    assert client.get("/api/record?paper=1999.99999").json()["record"] is None
+    page = client.get(f"/records?paper={PAPER}&kind=training_time").text
+    assert f'data-paper="{PAPER}"' in page and 'data-kind="training_time"' in page
+    assert client.get("/records?kind=<script>").status_code == 422
