@@ -154,11 +154,16 @@ def record_units(paper: str, facts: Sequence[RecordFact]) -> list[RecordUnit]:
 
 
 def find_unit(units: Sequence[RecordUnit], key: str | None = None, candidate_id: str | None = None,
-              kind: str | None = None) -> RecordUnit | None:
+              kind: str | None = None, held: bool = False) -> RecordUnit | None:
     """The unit with ``key``; else the first unit holding ``candidate_id`` as its own (not shared) fact, else as
-    any fact; else the first unit with open facts (of ``kind``)."""
+    any fact; else (``held``) the first unit with an open fact leased to the annotator, else the first unit with
+    open facts (of ``kind``)."""
     if key is not None:
         return next((u for u in units if u.key == key), None)
+    if held:
+        for u in units:
+            if any(f.state == "open" and f.leased and (kind is None or f.item.candidate.kind == kind) for f, _ in u.facts):
+                return u
     if candidate_id is not None:
         for roles in (("own", "main", "baseline", "unlinked"), ("shared",)):
             for u in units:

@@ -157,21 +157,22 @@ class RecordReviewMixin:
 
     def lease_record(self, annotator: str, *, paper: str | None = None, kind: str | None = None,
                      key: str | None = None) -> tuple[RecordUnit, list[RecordUnit], str] | None:
-        """The next record unit for ``annotator`` (one the annotator holds leases in first, then the record of the
-        first item in queue order), or the unit ``key`` of ``paper``; its open facts (of ``kind``) are leased in the
+        """The next record unit for ``annotator`` (one the annotator holds leases in first, then the paper of the
+        first item in queue order, its records in screen order: headline, ablation, baselines, unlinked), or the
+        unit ``key`` of ``paper``; its open facts (of ``kind``) are leased in the
         same transaction. Returns ``(unit, the paper's units, why)`` or None when nothing is left."""
         with self._tx() as con:  # type: ignore[attr-defined]
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [utcnow()])
             plan = self.filtered_plan(con, annotator, paper=paper, kind=kind)
-            first = next(((e, r) for e, r in plan if r.leased_by_me), None) or (plan[0] if plan else None)
+            held = next(((e, r) for e, r in plan if r.leased_by_me), None)
+            first = held or (plan[0] if plan else None)
             if key is None and first is None:
                 return None
             target = paper if key is not None and paper else first[1].paper  # type: ignore[index]
             open_ids = {e.candidate_id for e, r in plan if _same_paper(r.paper, target)}
             facts = self.paper_record_facts(con, target, annotator, open_ids)
             units = record_units(target, facts)
-            unit = find_unit(units, key=key, candidate_id=None if key is not None else first[0].candidate_id,  # type: ignore[index]
-                             kind=kind)
+            unit = find_unit(units, key=key, kind=kind, held=key is None and held is not None)
             if unit is None:
                 raise CurationError(f"paper {target!r} has no record {key!r}", paper=target)
             want = [cid for cid in dict.fromkeys(unit.open_ids(kind))]
