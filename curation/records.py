@@ -19,10 +19,12 @@ Pure functions over :class:`RecordFact` rows; the store reads them and the web p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
+from flopsdb.core.errors import CurationError
 from flopsdb.core.ids import model_key
-from flopsdb.curation.model import Item
+from flopsdb.curation.model import Event, Item, check_fields, coerce_fields, make_after, new_event_id
+from flopsdb.extract.candidate import Candidate
 
 BASELINES = "~baselines"
 UNLINKED = "~unlinked"
@@ -211,3 +213,72 @@ def unit_json(unit: RecordUnit, units: Sequence[RecordUnit], *, why: str = "",
                    "open": len(u.open_ids())} for u in units],
         "estimate": dict(estimate or {}),
     }
+
+
+RECORD_ACTIONS: tuple[str, ...] = ("accept", "fix", "move", "not_paper", "reject")
+"""What a record screen does to one fact: keep it, keep it with corrected fields, link it to another model of the
+paper, mark it not the paper's (a result becomes ``own: false``, any other fact is rejected), reject it."""
+
+
+def move_target(units: Sequence[RecordUnit], fact: RecordFact, to_key: str | None) -> RecordUnit:
+    """The record a fact may move to: a model record of the same paper other than the fact's own (else
+    :class:`CurationError` naming ``to_key``)."""
+    target = next((u for u in units if u.key == to_key), None) if to_key else None
+    if target is None or target.key in (BASELINES, UNLINKED):
+        raise CurationError(f"to_key: {str(to_key)[:80]!r} is not a model of this paper; pick one from the record's list")
+    if target.key == fact.key and fact.scope == "model":
+        raise CurationError(f"to_key: the fact already belongs to {target.name}")
+    return target
+
+
+def fact_verdict(fact: RecordFact, action: str, annotator: str, *, fields: Mapping[str, Any] | None = None,
+                 target: RecordUnit | None = None, event_id: str | None = None, dwell_ms: int | None = None,
+                 source: str = "web") -> Callable[[Candidate], Event]:
+    """The verdict event of one record-screen action on ``fact`` (built from the stored candidate):
+
+    ``accept`` keeps the proposal; ``fix`` keeps the current version with ``fields`` corrected (typed and checked
+    like extracted values); ``move`` keeps it with the model of ``target`` (see :func:`move_target`);
+    ``not_paper`` keeps a result as ``own: false`` and rejects any other kind; ``reject`` rejects it. A
+    correction that keeps the proposal is an accept."""
+    if action not in RECORD_ACTIONS:
+        raise CurationError(f"unknown record action {action!r}; choose one of {', '.join(RECORD_ACTIONS)}")
+    if action == "move" and target is None:
+        raise CurationError("move needs the record to move the fact to")
+
+    def make(c: Candidate) -> Event:
+        kept, model, verdict = dict(fact.current_fields), fact.current_model, "correct"
+        if action == "accept":
+            kept, model, verdict = dict(c.fields), c.model, "accept"
+        elif action == "fix":
+            kept = {**kept, **check_fields(c.kind, coerce_fields(c.kind, dict(fields or {})))}
+        elif action == "move":
+            model = target.name  # type: ignore[union-attr]
+        elif action == "not_paper" and c.kind == "result":
+            kept = {**kept, "own": False}
+        else:
+            verdict = "reject"
+        after = None if verdict == "reject" else make_after(kept, model, c.stage)
+        if verdict == "correct" and after == make_after(c.fields, c.model, c.stage):
+            verdict = "accept"
+        return Event(event_id or new_event_id(), c.candidate_id, annotator, verdict, after=after, dwell_ms=dwell_ms,
+                     extractor=c.extractor, source=source)
+
+    return make
+
+
+def record_accept_verdicts(unit: RecordUnit, candidate_ids: Sequence[str], annotator: str, *,
+                           event_id: str | None = None, dwell_ms: int | None = None,
+                           source: str = "web") -> list[tuple[str, Callable[[Candidate], Event]]]:
+    """One accept per listed fact of ``unit`` (event ids ``<event_id>.<n>``, the record's dwell split evenly), for
+    ``ReviewStore.decide_many``; a listed id that is not a fact of the unit raises :class:`CurationError` naming
+    its position."""
+    members = {f.candidate_id for f, _ in unit.facts}
+    for n, cid in enumerate(candidate_ids):
+        if cid not in members:
+            raise CurationError(f"candidate_ids.{n}: {cid[:64]!r} is not a fact of record {unit.key[:80]!r}")
+    ids = list(dict.fromkeys(candidate_ids))
+    base = event_id or new_event_id()
+    dwell = None if dwell_ms is None or not ids else dwell_ms // len(ids)
+    by_id = {f.candidate_id: f for f, _ in unit.facts}
+    return [(cid, fact_verdict(by_id[cid], "accept", annotator, event_id=f"{base}.{n}", dwell_ms=dwell, source=source))
+            for n, cid in enumerate(ids)]

@@ -10,6 +10,7 @@ its digest); every request that changes data must carry the session's CSRF token
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,10 @@ from flopsdb.curation.crop import crop_png
 from flopsdb.curation.model import (
     ROLES, Event, Session, check_fields, check_version, coerce_fields, make_after, new_event_id, role_allows,
 )
-from flopsdb.curation.records import BASELINES, UNLINKED, RecordUnit, fact_rows, find_unit, unit_json
+from flopsdb.curation.records import (
+    BASELINES, RECORD_ACTIONS, UNLINKED, RecordUnit, fact_rows, fact_verdict, find_unit, move_target, record_accept_verdicts,
+    unit_json,
+)
 from flopsdb.curation.store import ReviewStore
 from flopsdb.extract.candidate import KINDS, STAGES, Candidate
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
@@ -104,7 +108,6 @@ class VerdictBody(BaseModel):
 
 _PAPER = r"^[A-Za-z0-9._/-]{1,64}$"
 _EVENT_ID = r"^[A-Za-z0-9._-]{1,56}$"
-RECORD_ACTIONS: tuple[str, ...] = ("accept", "fix", "move", "not_paper", "reject")
 Estimator = Callable[[list[dict[str, Any]]], dict[str, dict[str, Any]]]
 """Compute estimates of record units from their facts (``curation.records.fact_rows``), by record key."""
 
@@ -366,23 +369,23 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
             raise _Unprocessable("key", f"paper {body_paper} has no record {key[:80]!r}")
         return unit, units
 
+    def field_error(exc: CurationError) -> _Unprocessable:
+        text = str(exc).split(" (paper=")[0]
+        named = re.match(r"field '(\w+)' (.*)", text)
+        if named:
+            return _Unprocessable(f"fields.{named.group(1)}", named.group(2))
+        name, sep, problem = text.partition(": ")
+        return _Unprocessable(name, problem) if sep and " " not in name else _Unprocessable("fields", text)
+
     @app.post("/api/record/accept")
     async def record_accept(body: RecordAcceptBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
         me = sess.user.name
         unit, _ = await run_in_threadpool(unit_of, body.paper, body.key, me)
-        members = {f.candidate_id for f, _ in unit.facts}
-        for n, cid in enumerate(body.candidate_ids):
-            if cid not in members:
-                raise _Unprocessable(f"candidate_ids.{n}", f"{cid[:64]!r} is not a fact of record {body.key[:80]!r}")
-        ids = list(dict.fromkeys(body.candidate_ids))
-        base = body.event_id or new_event_id()
-        dwell = None if body.dwell_ms is None else body.dwell_ms // len(ids)
-
-        def accept(n: int) -> Callable[[Candidate], Event]:
-            return lambda c: Event(f"{base}.{n}", c.candidate_id, me, "accept", after=make_after(c.fields, c.model, c.stage),
-                                   dwell_ms=dwell, extractor=c.extractor, source="web")
-
-        stored = await run_in_threadpool(store.decide_many, [(cid, accept(n)) for n, cid in enumerate(ids)])
+        try:
+            decisions = record_accept_verdicts(unit, body.candidate_ids, me, event_id=body.event_id, dwell_ms=body.dwell_ms)
+        except CurationError as exc:
+            raise field_error(exc) from None
+        stored = await run_in_threadpool(store.decide_many, decisions)
         unit, units = await run_in_threadpool(unit_of, body.paper, body.key, me)
         return {"ok": True, "event_ids": [e.event_id for e in stored], "record": record_payload(unit, units)}
 
@@ -393,36 +396,21 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         fact = next((f for f, _ in unit.facts if f.candidate_id == body.candidate_id), None)
         if fact is None:
             raise _Unprocessable("candidate_id", f"{body.candidate_id!r} is not a fact of record {body.key[:80]!r}")
-        target = None
-        if body.action == "move":
-            target = find_unit(units, key=body.to_key)
-            if target is None or target.key in (BASELINES, UNLINKED):
-                raise _Unprocessable("to_key", f"{str(body.to_key)[:80]!r} is not a model of paper {body.paper}; "
-                                     "pick one from the record's list")
-            if target.key == fact.key and fact.scope == "model":
-                raise _Unprocessable("to_key", f"the fact already belongs to {target.name}")
+        try:
+            target = move_target(units, fact, body.to_key) if body.action == "move" else None
+        except CurationError as exc:
+            raise field_error(exc) from None
+        make = fact_verdict(fact, body.action, me, fields=body.fields, target=target, event_id=body.event_id,
+                            dwell_ms=body.dwell_ms)
+
+        def checked(c: Candidate) -> Event:
+            try:
+                return make(c)
+            except CurationError as exc:
+                raise field_error(exc) from None
+
         mode = "revise" if fact.state == "mine" else "lease"
-
-        def make(c: Candidate) -> Event:
-            fields, model, action = dict(fact.current_fields), fact.current_model, "correct"
-            if body.action == "accept":
-                action = "accept"
-                fields, model = dict(c.fields), c.model
-            elif body.action == "fix":
-                fields = {**fields, **check_fields(c.kind, coerce_fields(c.kind, body.fields or {}))}
-            elif body.action == "move":
-                model = target.name  # type: ignore[union-attr]
-            elif body.action == "not_paper" and c.kind == "result":
-                fields = {**fields, "own": False}
-            else:
-                action = "reject"
-            after = None if action == "reject" else make_after(fields, model, c.stage)
-            if action == "correct" and after == make_after(c.fields, c.model, c.stage):
-                action = "accept"
-            return Event(body.event_id or new_event_id(), c.candidate_id, me, action, after=after,
-                         dwell_ms=body.dwell_ms, extractor=c.extractor, source="web")
-
-        stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, make)], mode=mode)
+        stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, checked)], mode=mode)
         units = await run_in_threadpool(store.paper_units, body.paper, me)
         unit = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
         return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action,

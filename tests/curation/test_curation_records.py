@@ -114,6 +114,12 @@ def test_record_screen_accept_move_fix_and_not_the_papers(rrs: DbReviewStore, co
                                                    "action": "move", "to_key": "base", "dwell_ms": 4000}, headers=h).json()
     assert moved["action"] == "correct"
     assert tt["candidate_id"] not in {f["candidate_id"] for f in moved["record"]["facts"]}
+    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
+                                                 "action": "fix", "fields": {"count": "0"}}, headers=h)
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "fields.count"
+    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
+                                                 "action": "fix"}, headers=h)
+    assert bad.status_code == 422 and "fix needs the corrected fields" in bad.json()["error"]
     fixed = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
                                                    "action": "fix", "fields": {"count": "16"}}, headers=h).json()
     assert next(f for f in fixed["record"]["facts"] if f["kind"] == "hardware")["current_fields"]["count"] == 16
