@@ -62,8 +62,9 @@ _Value = Optional[Union[StrictBool, StrictInt, StrictFloat, StrictStr]]
 @dataclass(frozen=True)
 class WebSettings:
     """Options of the web app: where crops are cached, how many items the page prefetches, whether
-    cookies carry the Secure flag (behind TLS), and how many failed sign-ins a user name and an
-    address may make per window before the server answers 429."""
+    cookies carry the Secure flag (behind TLS), how many failed sign-ins a user name and an
+    address may make per window before the server answers 429, and the default paper and kind filter
+    of the queue and the record screen (``review serve --paper --kind``; a request's own filter wins)."""
 
     crop_dir: Path
     prefetch: int = 5
@@ -72,6 +73,8 @@ class WebSettings:
     login_user_limit: int = 10
     login_address_limit: int = 30
     login_window_s: float = 900.0
+    paper: str | None = None
+    kind: str | None = None
 
 
 class VerdictBody(BaseModel):
@@ -316,7 +319,8 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
               paper: Optional[str] = Query(None, pattern=_PAPER),
               kind: Optional[Literal[KINDS]] = None) -> dict[str, Any]:  # type: ignore[valid-type]
         sess = need(request)
-        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper, kind=kind)
+        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper,
+                                 kind=kind or settings.kind)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
 
     @app.post("/api/verdict")
@@ -347,7 +351,8 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     def records_page(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
                      kind: Optional[Literal[KINDS]] = None) -> Response:  # type: ignore[valid-type]
         sess = need(request, html=True)
-        return page(request, "records.html", sess, paper=paper or "", kind=kind or "", kinds=KINDS)
+        return page(request, "records.html", sess, paper=paper or settings.paper or "", kind=kind or settings.kind or "",
+                    kinds=KINDS)
 
     @app.get("/api/record")
     async def record_next(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
@@ -356,7 +361,8 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         sess = need(request)
         if key is not None and paper is None:
             raise _Unprocessable("query.paper", "a record key needs its paper")
-        got = await run_in_threadpool(store.lease_record, sess.user.name, paper=paper, kind=kind, key=key)
+        got = await run_in_threadpool(store.lease_record, sess.user.name, paper=paper or settings.paper,
+                                      kind=kind or settings.kind, key=key)
         if got is None:
             return {"record": None, "counts": store.queue_counts()}
         unit, units, why = got

@@ -163,3 +163,54 @@ def test_queue_and_records_filter_by_paper_and_kind(rrs: DbReviewStore, config: 
     page = client.get(f"/records?paper={PAPER}&kind=training_time").text
     assert f'data-paper="{PAPER}"' in page and 'data-kind="training_time"' in page
     assert client.get("/records?kind=<script>").status_code == 422
+
+
+def test_terminal_reviews_a_record_at_a_time(rrs: DbReviewStore, store: Store) -> None:
+    import io
+
+    from rich.console import Console
+
+    from flopsdb.curation.terminal import review_records_terminal
+    from flopsdb.review import record_estimate
+
+    # Big: focus the training time (4th row: result, hardware, training_time, parameters), move it to Base
+    keys = iter(["j", "j", "m", "1", "k", "e", "a", "?", "a", "n", "q"])
+    answers = iter(["NVIDIA P100", "16", "gpu"])
+    ticks = iter(range(0, 10_000, 2))
+    buf = io.StringIO()
+    counts = review_records_terminal(rrs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: next(answers),
+                                     console=Console(file=buf, width=140), paper=PAPER, estimate=record_estimate,
+                                     clock=lambda: float(next(ticks)))
+    out = buf.getvalue()
+    assert "record Big (headline)" in out and "compute: thompson" in out and "[1] Base (ablation)" in out
+    assert "record Base (ablation)" in out and "unknown key '?'" in out
+    events = rrs.events(annotator="ann1")
+    assert all(e.source == "terminal" and e.dwell_ms is not None for e in events)
+    assert counts == {"correct": 2, "accept": 4}, counts
+    with store.connect() as con:
+        recs = {r.model_key: r for r in records_from(con, catalog=load_catalog())}
+        held = con.execute("SELECT count(*) FROM review_leases").fetchone()[0]
+    assert recs["base"].training_time["hours"] == 84 and recs["big"].hardware["count"] == 16
+    assert held == 0
+
+
+def test_review_terminal_and_stats_cli(rrs: DbReviewStore, config: Config) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from flopsdb.cli import main
+
+    r = CliRunner().invoke(main, ["review", "terminal", "--user", "ann1", "--paper", PAPER, "--kind", "hardware"],
+                           input="aq", catch_exceptions=False)
+    assert r.exit_code == 0 and "saved: accept 1" in r.output, r.output
+    r = CliRunner().invoke(main, ["review", "terminal", "--user", "ann2", "--by", "item", "--kind", "result", "--limit", "1"],
+                           input="x", catch_exceptions=False)
+    assert "saved: reject 1" in r.output, r.output
+    assert [e.action for e in rrs.events(annotator="ann2")] == ["reject"]
+    assert [c.kind for c, _ in rrs.candidates() if c.candidate_id == rrs.events(annotator="ann2")[0].candidate_id] == ["result"]
+    r = CliRunner().invoke(main, ["review", "stats", "--format", "json"], catch_exceptions=False)
+    rows = json.loads(r.output)
+    assert [(row["paper"], row["annotators"], row["verdicts"], row["timed"]) for row in rows] == [(PAPER, 2, 2, 2)]
+    r = CliRunner().invoke(main, ["review", "stats", "--by-annotator", "--format", "json"], catch_exceptions=False)
+    assert sorted(row["annotator"] for row in json.loads(r.output)) == ["ann1", "ann2"]
