@@ -80,28 +80,69 @@ def _own(fact: Mapping[str, Any]) -> bool:
 
 
 def _compact(fact: Mapping[str, Any]) -> dict[str, Any]:
-    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "scope": fact.get("scope"),
+    """The fact's fields with its id, model and model link (``model_scope``); a training time's own ``scope``
+    (``wall_clock``, ``device_hours``) is a field and stays ``scope``."""
+    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "model_scope": fact.get("scope"),
             **(fact.get("fields") or {})}
+
+
+_CONJUNCTION = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*)")
+
+
+def _named_records(fact: Mapping[str, Any], records: Mapping[str, Any]) -> list[str]:
+    """The records a fact names: its own model's key, else, for a name listing several models ("DeiT-S and
+    DeiT-Ti", "MoE-32, MoE-256"), their keys when every one of them is a record of the paper."""
+    key = _key(fact)
+    if key in records or not fact.get("model"):
+        return [key] if key in records and key is not None else []
+    parts = [model_key(p) for p in _CONJUNCTION.split(str(fact["model"])) if p.strip()]
+    if len(parts) > 1 and all(k in records for k in parts):
+        return list(dict.fromkeys(k for k in parts if k))
+    return []
+
+
+def _wall_hours(t: Mapping[str, Any], count: float) -> tuple[float | None, float | None, float | None, str | None]:
+    """A training time's wall-clock hours (and range): device-hours (``scope: device_hours``) divided by the
+    device count; None hours when the time has none."""
+    hours, low, high = t.get("hours"), t.get("hours_low"), t.get("hours_high")
+    if t.get("scope") != "device_hours" or hours is None:
+        return hours, low, high, None
+    if not count:
+        raise ScalingError("training time is in device-hours and the hardware has no device count")
+    div = float(count)
+    return (float(hours) / div, None if low is None else float(low) / div, None if high is None else float(high) / div,
+            f"device-hours / {count:g} devices")
 
 
 def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | None,
               utilisation: float | None) -> ComputeEstimate:
     h, t = rec.hardware or {}, rec.training_time or {}
-    hours = t.get("hours")
+    hours, low, high, converted = _wall_hours(t, float(h.get("count") or 0))
     if hours is None:
         raise ScalingError("training time has no hours")
     util = utilisation if utilisation is not None else h.get("utilisation")
-    return hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), float(hours), catalog=catalog,
-                            conv=convention(conv_name), domain=domain, hours_low=t.get("hours_low"),
-                            hours_high=t.get("hours_high"), count_unit=str(h.get("unit") or "chip"),
-                            fact_ids=(h["fact_id"], t["fact_id"]), utilisation=util, precision=h.get("precision"))
+    est = hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), float(hours), catalog=catalog,
+                           conv=convention(conv_name), domain=domain, hours_low=low, hours_high=high,
+                           count_unit=str(h.get("unit") or "chip"), fact_ids=(h["fact_id"], t["fact_id"]),
+                           utilisation=util, precision=h.get("precision"))
+    if converted:
+        est.assumptions["wall_clock_hours"] = converted
+    return est
 
 
 def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None, catalog: Catalog,
                    conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
     records: dict[str, ModelRecord] = {}
+    eligible = [f for f in facts if _key(f) and f.get("scope") != "all_models" and (f["kind"] != "result" or _own(f))]
+    keys = {_key(f) for f in eligible}
+    # a hardware or time naming several of the paper's models ("S and M") makes no record of its own
+    listing = {id(f) for f in eligible if f["kind"] != "result"
+               and len(_named_records(f, {k: True for k in keys if k != _key(f)})) > 1}
+    named = {_key(f) for f in eligible if id(f) not in listing}
     for f in facts:
         key = _key(f)
+        if id(f) in listing and key not in named:
+            continue
         if key and f.get("scope") != "all_models" and (f["kind"] != "result" or _own(f)):
             rec = records.setdefault(key, ModelRecord(paper=paper, model_key=key, names=[]))
             if f.get("model") and f["model"] not in rec.names:
@@ -117,6 +158,11 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
         key, scope = _key(f), f.get("scope")
         if len(unlinked_hw) == 1 and f is unlinked_hw[0]:
             scope = "all_models"
+        named = _named_records(f, records) if f["kind"] != "result" and scope not in ("all_models", "main_model") else []
+        if len(named) > 1:
+            for k in named:
+                shared[k].insert(0, f)
+            continue
         if f["kind"] == "result":
             if key in records and _own(f):
                 records[key].results.append({"fact_id": f["fact_id"], "model": f.get("model"),
