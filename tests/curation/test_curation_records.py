@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 
 import pytest
@@ -214,3 +215,19 @@ def test_review_terminal_and_stats_cli(rrs: DbReviewStore, config: Config) -> No
     assert [(row["paper"], row["annotators"], row["verdicts"], row["timed"]) for row in rows] == [(PAPER, 2, 2, 2)]
     r = CliRunner().invoke(main, ["review", "stats", "--by-annotator", "--format", "json"], catch_exceptions=False)
     assert sorted(row["annotator"] for row in json.loads(r.output)) == ["ann1", "ann2"]
+
+
+def test_gold_lines_keep_their_headline_and_model_link(tmp_path) -> None:
+    lines = [json.loads(line) for line in (FIX / "gold.jsonl").read_text().splitlines() if line.strip()]
+    first = next(ln for ln in lines if ln["kind"] == "result")
+    first["headline"] = True
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(ln) + "\n" for ln in lines))
+    recs = read_import("annotations", tmp_path / "gold.jsonl", pdf_dir=FIX, with_verdicts=False)
+    by_kind = {}
+    for r in recs:
+        by_kind.setdefault(r.candidate.kind, []).append(r.candidate)
+    # model null on hardware, time or parameters: stated for all the paper's models (annotations/GUIDELINES.md)
+    assert all(c.scope == "all_models" for c in by_kind["hardware"] + by_kind["parameters"] if c.model is None)
+    assert [c.scope for c in by_kind["training_time"]] == [None]          # linked by its model name, "big"
+    assert [c.headline for c in by_kind["result"]] == [ln is first for ln in lines if ln["kind"] == "result"]
+    assert sum(c.headline for c in by_kind["result"]) == 1
