@@ -10,7 +10,9 @@ inputs and assumptions, and the paper's year and venue. Facts are assigned by th
 - a paper's only hardware statement without a model is its training setup: it belongs to every model;
 - any other fact with scope ``main_model``, or with no model, belongs to the paper's main model: its only
   model, else the one model with headline results; otherwise it is left unassigned and every record of
-  the paper says so (a paper's single training time no longer goes to every ablation row).
+  the paper says so (a paper's single training time no longer goes to every ablation row);
+- hardware and time of an architecture search (stage ``search``) are not a model's training compute, and
+  training or pre-training facts come before fine-tuning ones.
 
 Pure functions over the dict rows that ``db.records`` reads.
 """
@@ -114,6 +116,17 @@ def _wall_hours(t: Mapping[str, Any], count: float) -> tuple[float | None, float
             f"device-hours / {count:g} devices")
 
 
+_NOT_TRAINING = ("search",)
+"""Stages whose hardware and time are not the model's training compute (an architecture search)."""
+
+
+def _stage_rank(fact: Mapping[str, Any]) -> int:
+    """Training and pre-training facts (or facts without a stage) before fine-tuning ones: a model fine-tuned
+    from the authors' own pre-training is trained by the pre-training, so a fine-tuning time alone is used only when
+    the model has no other. The sort is stable, so a model's own fact still comes before a shared one."""
+    return 1 if fact.get("stage") == "fine-tuning" else 0
+
+
 def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | None,
               utilisation: float | None) -> ComputeEstimate:
     h, t = rec.hardware or {}, rec.training_time or {}
@@ -182,7 +195,10 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
     out = []
     for key, rec in records.items():
         picked: dict[str, Mapping[str, Any]] = {}
-        for f in shared[key]:
+        for f in sorted(shared[key], key=_stage_rank):
+            if f["kind"] in ("hardware", "training_time") and f.get("stage") in _NOT_TRAINING:
+                rec.notes.append(f"{f['kind']} {f['fact_id']} not used: stage {f['stage']} is not the model's training")
+                continue
             if f["kind"] in _PER_MODEL and f["kind"] not in picked:
                 picked[f["kind"]] = f
             elif f["kind"] in _PER_MODEL:

@@ -183,3 +183,20 @@ def test_a_fact_naming_several_models_and_device_hours(store, fixture_catalog):
     assert big.training_time["scope"] == "device_hours" and big.training_time["model_scope"] == "model"
     assert big.compute["thompson"]["flop"] == pytest.approx(8 * V100_FP32 * 20 * 3600)
     assert big.compute["thompson"]["assumptions"]["wall_clock_hours"] == "device-hours / 8 devices"
+
+
+def test_search_time_is_not_training_and_pretraining_comes_before_fine_tuning(store, fixture_catalog):
+    import dataclasses
+
+    p = "2101.00010"
+    search_hw = dataclasses.replace(_hw(p, 64, 0, scope="all_models"), stage="search")
+    search_tt = dataclasses.replace(_tt(p, 108.0, 1, scope="all_models"), stage="search")
+    pre_tt = dataclasses.replace(_tt(p, 300.0, 2, scope="all_models"), stage="pretraining")
+    fine_tt = dataclasses.replace(_tt(p, 2.0, 3, model="Det", scope="model"), stage="fine-tuning")
+    _accept(store, [search_hw, search_tt, pre_tt, fine_tt, _hw(p, 8, 4, scope="all_models"),
+                    _res(p, "Cls", 75.0, 5, headline=True), _res(p, "Det", 40.0, 6)])
+    records = {r.names[0]: r for r in rebuild_records(store, catalog=fixture_catalog) if r.paper == p}
+    for name in ("Cls", "Det"):
+        rec = records[name]
+        assert rec.hardware["count"] == 8 and rec.training_time["hours"] == 300.0, name
+        assert any("stage search is not the model's training" in n for n in rec.notes)
