@@ -231,3 +231,15 @@ def test_gold_lines_keep_their_headline_and_model_link(tmp_path) -> None:
     assert [c.scope for c in by_kind["training_time"]] == [None]          # linked by its model name, "big"
     assert [c.headline for c in by_kind["result"]] == [ln is first for ln in lines if ln["kind"] == "result"]
     assert sum(c.headline for c in by_kind["result"]) == 1
+
+
+def test_serve_filters_are_the_default_of_the_queue_and_the_records(rrs: DbReviewStore, config: Config, store: Store) -> None:
+    client = TestClient(build_app(config, store, kind="parameters", paper=PAPER))
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"name": "ann1", "password": PASSWORD, "csrf": token})
+    assert [i["kind"] for i in client.get("/api/queue?n=10").json()["items"]] == ["parameters"]
+    rec = client.get("/api/record").json()["record"]
+    assert [f["kind"] for f in rec["facts"] if f["leased"]] == ["parameters"]
+    assert 'data-kind="parameters"' in client.get("/records").text
+    # a request's own filter wins
+    assert [i["kind"] for i in client.get("/api/queue?n=10&kind=hardware").json()["items"]] == ["hardware"]
