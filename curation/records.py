@@ -260,7 +260,9 @@ def fact_verdict(fact: RecordFact, action: str, annotator: str, *, fields: Mappi
         after = None if verdict == "reject" else make_after(kept, model, c.stage)
         if verdict == "correct" and after == make_after(c.fields, c.model, c.stage):
             verdict = "accept"
-        return Event(event_id or new_event_id(), c.candidate_id, annotator, verdict, after=after, dwell_ms=dwell_ms,
+        # the stored id, not one recomputed from the rebuilt candidate (a value read back from DuckDB may print
+        # differently, e.g. 28000000 as 28000000.0, and so hash differently)
+        return Event(event_id or new_event_id(), fact.candidate_id, annotator, verdict, after=after, dwell_ms=dwell_ms,
                      extractor=c.extractor, source=source)
 
     return make

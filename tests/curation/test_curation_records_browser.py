@@ -108,3 +108,59 @@ def test_record_filter_in_the_url_and_with_csp_in_force(browser, rlive, rrs: DbR
     assert kinds == {"training_time"}
     assert page.locator("#filter-kind").input_value() == "training_time"
     page.context.close()
+
+
+@pytest.mark.shared
+def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_dir, config: Config, store: Store,
+                                                                tmp_path) -> None:
+    """Gold facts of two corpus papers as candidates (boxes found on the real PDFs), every record accepted with
+    `a` in chromium, then records and a fit on the curated points."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from conftest import PASSWORD
+    from flopsdb.cli import main
+    from flopsdb.review import review_store
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for paper in ("1706.03762", "1508.04025"):
+        shutil.copy(Path(__file__).resolve().parents[2] / "annotations" / "gold" / f"{paper}.jsonl", gold)
+    r = CliRunner().invoke(main, ["review", "import", str(gold), "--format", "annotations", "--pdf-dir", str(corpus_dir),
+                                  "--as-candidates"], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    rs = review_store(config, store)
+    rs.add_user("ann1", "annotator", PASSWORD)
+    with LiveServer(build_app(config, store)) as server:
+        page = sign_in(browser, server.url, "ann1")
+        rs.release("ann1")
+        open_records(page, server.url, "?paper=1706.03762")
+        assert page.evaluate("window.__records.current()") in ("transformerbig", "transformerbasemodel")
+        assert page.locator("#crop").get_attribute("src").startswith("/crop/")
+        seen = []
+        for _ in range(80):
+            if page.locator("#done").is_visible():
+                break
+            seen.append(page.evaluate("window.__records.current()"))
+            press(page, "a")
+        assert page.locator("#done").is_visible()
+        open_records(page, server.url, "?paper=1508.04025")
+        for _ in range(80):
+            if page.locator("#done").is_visible():
+                break
+            press(page, "a")
+        assert page.locator("#done").is_visible()
+        page.context.close()
+    assert set(seen[:2]) == {"transformerbig", "transformerbasemodel"}      # the headline records come first
+    assert len(seen) == len(set(seen))                                      # each record once
+    assert {e.action for e in rs.events(annotator="ann1")} == {"accept"}
+    r = CliRunner().invoke(main, ["fit", "--benchmark", "wmt14-en-de", "--source", "curated", "--format", "json"],
+                           catch_exceptions=False)
+    fit = json.loads(r.output[r.output.index("{"):])
+    by_model = {p["model"]: p for p in fit["points"] if p["paper"] == "1706.03762"}
+    assert set(by_model) == {"Transformer (base model)", "Transformer (big)"}
+    assert by_model["Transformer (big)"]["compute"] > by_model["Transformer (base model)"]["compute"] * 5
+    assert all(0 < p["error"] < 1 and p["year"] is not None for p in by_model.values())
