@@ -243,3 +243,20 @@ def test_serve_filters_are_the_default_of_the_queue_and_the_records(rrs: DbRevie
     assert 'data-kind="parameters"' in client.get("/records").text
     # a request's own filter wins
     assert [i["kind"] for i in client.get("/api/queue?n=10&kind=hardware").json()["items"]] == ["hardware"]
+
+
+def test_terminal_undo_brings_the_fact_back(rrs: DbReviewStore) -> None:
+    import io
+
+    from rich.console import Console
+
+    from flopsdb.curation.terminal import review_records_terminal
+
+    keys = iter(["y", "u", "y", "q"])
+    buf = io.StringIO()
+    counts = review_records_terminal(rrs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: v,
+                                     console=Console(file=buf, width=140), paper=PAPER)
+    events = rrs.events(annotator="ann1")
+    assert [e.action for e in events] == ["accept", "undo", "accept"] and counts == {"accept": 2, "undo": 1}
+    assert events[1].undoes == events[0].event_id and events[2].candidate_id == events[0].candidate_id
+    assert [f["candidate_id"] for f in rrs.curated()] == [events[2].candidate_id]
