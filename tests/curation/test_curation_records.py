@@ -260,3 +260,26 @@ def test_terminal_undo_brings_the_fact_back(rrs: DbReviewStore) -> None:
     assert [e.action for e in events] == ["accept", "undo", "accept"] and counts == {"accept": 2, "undo": 1}
     assert events[1].undoes == events[0].event_id and events[2].candidate_id == events[0].candidate_id
     assert [f["candidate_id"] for f in rrs.curated()] == [events[2].candidate_id]
+
+
+def test_moving_a_shared_fact_links_it_to_that_model_alone(store: Store, config: Config) -> None:
+    r = review_store(config, store)
+    cands = [(dataclasses.replace(c, scope="all_models") if c.kind == "hardware" else c, p) for c, p in record_candidates()]
+    r.add_candidates(cands, command="test")
+    r.add_user("ann1", "annotator", PASSWORD)
+    client, csrf = signed_in(config, store, "ann1")
+    h = {"X-CSRF-Token": csrf}
+    rec = client.get(f"/api/record?paper={PAPER}").json()["record"]
+    hw = next(f for f in rec["facts"] if f["kind"] == "hardware")
+    assert hw["role"] == "shared"
+    moved = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
+                                                   "action": "move", "to_key": "base"}, headers=h).json()
+    assert hw["candidate_id"] not in {f["candidate_id"] for f in moved["record"]["facts"]}
+    base = client.get(f"/api/record?paper={PAPER}&key=base").json()["record"]
+    assert [f["role"] for f in base["facts"] if f["kind"] == "hardware"] == ["own"]
+    rest = [f["candidate_id"] for f in moved["record"]["facts"] if f["state"] == "open"]
+    client.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": rest}, headers=h)
+    with store.connect() as con:
+        recs = {rr.model_key: rr for rr in records_from(con, catalog=load_catalog())}
+    assert recs["base"].hardware["count"] == 8 and recs["base"].hardware["model_scope"] == "model"
+    assert recs["big"].hardware is None and recs["big"].training_time["hours"] == 84
