@@ -105,8 +105,14 @@ class RecordReviewMixin:
     def filtered_plan(self, con: Connection, annotator: str, *, paper: str | None = None,
                       kind: str | None = None) -> list[tuple[Any, QueueRow]]:
         """The annotator's queue (entries with their rows), only the items of ``paper`` (any version) and ``kind``."""
-        rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator})]
-        rows = [r for r in rows if (paper is None or _same_paper(r.paper, paper)) and (kind is None or r.kind == kind)]
+        sql, params = _QUEUE_SQL, {"me": annotator}
+        if paper is not None:
+            sql += " AND regexp_replace(c.paper, 'v[0-9]+$', '') = regexp_replace($paper, 'v[0-9]+$', '')"
+            params["paper"] = paper
+        if kind is not None:
+            sql += " AND c.kind = $kind"
+            params["kind"] = kind
+        rows = [QueueRow(**r) for r in _rows(con, sql, params)]
         by_id = {r.candidate_id: r for r in rows}
         return [(e, by_id[e.candidate_id]) for e in plan_queue(rows, self.policy)]  # type: ignore[attr-defined]
 
