@@ -187,7 +187,12 @@ class RecordReviewMixin:
                 facts = self.paper_record_facts(con, target, annotator, open_ids - (set(want) - got))
                 units = record_units(target, facts)
                 unit = find_unit(units, key=unit.key)
-            why = first[0].why if first is not None and key is None else f"record {unit.key} of {target}, opened by you"
+            if key is not None or first is None:
+                why = f"record {unit.name} of {target}, opened by you"
+            elif held is not None:
+                why = f"you hold leases on this record (kept across reloads); {target}'s records in screen order"
+            else:
+                why = f"{target} is next in the queue ({first[0].why}); its records in screen order: headline first"
             return unit, units, why
 
     def paper_units(self, paper: str, annotator: str) -> list[RecordUnit]:
