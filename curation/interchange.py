@@ -133,6 +133,12 @@ def from_annotations(lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path 
     return list(records.values())
 
 
+def _gold_scope(line: Mapping[str, Any]) -> str | None:
+    """The model link of a plain gold line: ``model`` null on hardware, a training time or parameters means the
+    paper states it for all its models (annotations/GUIDELINES.md), ``all_models``; else None (linked by name)."""
+    return "all_models" if line.get("model") is None and line.get("kind") != "result" else None
+
+
 def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tuple[Candidate, str | None]:
     kind = str(line["kind"])
     if kind not in KIND_FIELDS:
@@ -151,7 +157,9 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     fields = {k: line.get(k) for k in KIND_FIELDS[kind] if k in line}
     cand = Candidate(paper=str(line["paper"]), kind=kind, extractor=str(line.get("extractor", "gold")),
                      evidence=Evidence(page, box, quote), confidence=float(line.get("confidence", 1.0)),
-                     fields=fields, model=line.get("model"), stage=line.get("stage"), flags=flags)
+                     fields=fields, model=line.get("model"), stage=line.get("stage"), flags=flags,
+                     model_key=line.get("model_key"), scope=line.get("model_scope") or _gold_scope(line),
+                     headline=line.get("headline") is True, headline_reason=line.get("headline_reason"))
     return cand, str(path) if path is not None and path.is_file() else None
 
 

@@ -6,11 +6,12 @@ any object with these methods.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.core.kinds import ReviewMode
 from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User
+from flopsdb.curation.records import RecordUnit
 
 
 class ReviewStore(Protocol):
@@ -34,9 +35,10 @@ class ReviewStore(Protocol):
     def close_session(self, token: str) -> None:
         """Sign out."""
 
-    def lease_next(self, annotator: str, *, n: int = 1) -> list[Item]:
+    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None) -> list[Item]:
         """Up to ``n`` items leased to ``annotator``: the ones already held first, then new leases in
-        queue order. Atomic: two callers never lease the same item beyond its required raters."""
+        queue order (only ``paper``'s, any version, and ``kind``'s when given). Atomic: two callers never
+        lease the same item beyond its required raters."""
 
     def heartbeat(self, annotator: str) -> int:
         """Extend the annotator's live leases; return how many."""
@@ -82,3 +84,17 @@ class ReviewStore(Protocol):
 
     def curated(self) -> list[dict[str, object]]:
         """The ``curated_facts`` rows as dicts."""
+
+    def lease_record(self, annotator: str, *, paper: str | None = None, kind: str | None = None,
+                     key: str | None = None) -> tuple[RecordUnit, list[RecordUnit], str] | None:
+        """Review by record: the next record unit (or ``paper``'s unit ``key``) with its open facts (of ``kind``)
+        leased to ``annotator`` in one unit of work; ``(unit, the paper's units, why)``, None when nothing is left."""
+
+    def paper_units(self, paper: str, annotator: str) -> list[RecordUnit]:
+        """The record units of ``paper`` as ``annotator`` sees them (no leases taken)."""
+
+    def decide_many(self, decisions: Sequence[tuple[str, Callable[[Candidate], Event]]], *, mode: str = "lease") -> list[Event]:
+        """Record one verdict per ``(candidate_id, make_event)`` in one unit of work: all or none."""
+
+    def dwell_by_paper(self) -> list[dict[str, Any]]:
+        """Annotator time per paper and annotator (from the verdicts' ``dwell_ms``)."""

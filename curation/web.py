@@ -10,15 +10,18 @@ its digest); every request that changes data must carry the session's CSRF token
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Literal, Optional, Union
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator, model_validator,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
@@ -31,8 +34,12 @@ from flopsdb.curation.crop import crop_png
 from flopsdb.curation.model import (
     ROLES, Event, Session, check_fields, check_version, coerce_fields, make_after, new_event_id, role_allows,
 )
+from flopsdb.curation.records import (
+    BASELINES, RECORD_ACTIONS, UNLINKED, RecordUnit, fact_rows, fact_verdict, find_unit, move_target, record_accept_verdicts,
+    unit_json,
+)
 from flopsdb.curation.store import ReviewStore
-from flopsdb.extract.candidate import STAGES, Candidate
+from flopsdb.extract.candidate import KINDS, STAGES, Candidate
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 from flopsdb.core.kinds import Action, ReviewMode
 
@@ -59,8 +66,9 @@ _Value = Optional[Union[StrictBool, StrictInt, StrictFloat, StrictStr]]
 @dataclass(frozen=True)
 class WebSettings:
     """Options of the web app: where crops are cached, how many items the page prefetches, whether
-    cookies carry the Secure flag (behind TLS), and how many failed sign-ins a user name and an
-    address may make per window before the server answers 429."""
+    cookies carry the Secure flag (behind TLS), how many failed sign-ins a user name and an
+    address may make per window before the server answers 429, and the default paper and kind filter
+    of the queue and the record screen (``review serve --paper --kind``; a request's own filter wins)."""
 
     crop_dir: Path
     prefetch: int = 5
@@ -69,6 +77,8 @@ class WebSettings:
     login_user_limit: int = 10
     login_address_limit: int = 30
     login_window_s: float = 900.0
+    paper: str | None = None
+    kind: str | None = None
 
 
 class VerdictBody(BaseModel):
@@ -103,6 +113,71 @@ class VerdictBody(BaseModel):
         return value
 
 
+_PAPER = r"^[A-Za-z0-9._/-]{1,64}$"
+_EVENT_ID = r"^[A-Za-z0-9._-]{1,56}$"
+Estimator = Callable[[list[dict[str, Any]]], dict[str, dict[str, Any]]]
+"""Compute estimates of record units from their facts (``curation.records.fact_rows``), by record key."""
+
+
+class RecordAcceptBody(BaseModel):
+    """The body of ``POST /api/record/accept``: accept every listed fact of one record (the record's open facts
+    as the screen showed them). ``event_id`` is the client's id of the whole acceptance; fact n gets ``<id>.n``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paper: StrictStr = Field(pattern=_PAPER)
+    key: StrictStr = Field(min_length=1, max_length=300)
+    candidate_ids: list[StrictStr] = Field(min_length=1, max_length=200)
+    event_id: Optional[StrictStr] = Field(None, pattern=_EVENT_ID)
+    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+
+
+class RecordFactBody(BaseModel):
+    """The body of ``POST /api/record/fact``: one fact of a record screen. ``accept`` keeps it, ``fix`` keeps it
+    with corrected ``fields``, ``move`` links it to another model of the paper (``to_key``, a key from the
+    screen's list), ``not_paper`` marks it not the paper's (a result becomes ``own: false``, anything else is
+    rejected), ``reject`` rejects it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paper: StrictStr = Field(pattern=_PAPER)
+    key: StrictStr = Field(min_length=1, max_length=300)
+    candidate_id: StrictStr = Field(min_length=1, max_length=64)
+    action: Literal[RECORD_ACTIONS]  # type: ignore[valid-type]
+    fields: Optional[dict[StrictStr, _Value]] = Field(None, max_length=16)
+    to_key: Optional[StrictStr] = Field(None, min_length=1, max_length=300)
+    event_id: Optional[StrictStr] = Field(None, pattern=_EVENT_ID)
+    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+
+    @field_validator("fields")
+    @classmethod
+    def _finite(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for key, v in (value or {}).items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise ValueError(f"field {key[:40]!r} must be a finite number")
+        return value
+
+    @model_validator(mode="after")
+    def _needs(self) -> "RecordFactBody":
+        if self.action == "fix" and not self.fields:
+            raise ValueError("fix needs the corrected fields")
+        if self.action == "move" and not self.to_key:
+            raise ValueError("move needs to_key, the record to move the fact to")
+        return self
+
+
+def _unprocessable(field: str, problem: str) -> JSONResponse:
+    """A 422 naming the field, shaped like the validation errors."""
+    return JSONResponse({"error": f"invalid request: {field}: {problem}", "fields": [{"field": field, "problem": problem}]},
+                        status_code=422)
+
+
+class _Unprocessable(Exception):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
+
+
 class _NeedLogin(Exception):
     pass
 
@@ -113,8 +188,9 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
-    """The review app over ``store``."""
+def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator | None = None) -> FastAPI:
+    """The review app over ``store``; ``estimate`` gives the record screen its compute estimate (the wiring
+    passes one built on ``scaling.records``; without it the screen shows none)."""
     app = FastAPI(title="flopsdb review", docs_url=None, redoc_url=None, openapi_url=None)
     templates = _templates()
     app.mount("/static", StaticFiles(directory=str(resources.files("flopsdb.curation") / "static")), name="static")
@@ -192,7 +268,11 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
 
         problems = [{"field": field(e), "problem": e["msg"]} for e in exc.errors()[:10]]
         text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
-        return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=400)
+        return JSONResponse({"error": f"invalid request: {text}", "fields": problems}, status_code=422)
+
+    @app.exception_handler(_Unprocessable)
+    def _semantic(request: Request, exc: _Unprocessable) -> Response:
+        return _unprocessable(exc.field, exc.problem)
 
     def login_page(request: Request, error: str = "", status: int = 200, headers: dict[str, str] | None = None) -> Response:
         token = new_token()
@@ -249,9 +329,12 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
         return page(request, "review.html", sess, prefetch=settings.prefetch)
 
     @app.get("/api/queue")
-    def queue(request: Request, n: int = 3, counts: int = 0) -> dict[str, Any]:
+    def queue(request: Request, n: int = 3, counts: int = 0,
+              paper: Optional[str] = Query(None, pattern=_PAPER),
+              kind: Optional[Literal[KINDS]] = None) -> dict[str, Any]:  # type: ignore[valid-type]
         sess = need(request)
-        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)))
+        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper,
+                                 kind=kind or settings.kind)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
 
     @app.post("/api/verdict")
@@ -269,6 +352,89 @@ def create_app(store: ReviewStore, settings: WebSettings) -> FastAPI:
             return {"ok": False, "item": None}
         item = store.item(target.candidate_id, why=f"undone: your {target.action} is cancelled; judge it again")
         return {"ok": True, "undone": target.event_id, "item": item.to_json() if item else None}
+
+    def record_payload(unit: RecordUnit | None, units: list[RecordUnit], why: str = "") -> dict[str, Any] | None:
+        if unit is None:
+            return None
+        est = {}
+        if estimate is not None and unit.key not in (BASELINES, UNLINKED):
+            est = estimate(fact_rows(unit)).get(unit.key, {})
+        return unit_json(unit, units, why=why, estimate=est)
+
+    @app.get("/records", response_class=HTMLResponse)
+    def records_page(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
+                     kind: Optional[Literal[KINDS]] = None) -> Response:  # type: ignore[valid-type]
+        sess = need(request, html=True)
+        return page(request, "records.html", sess, paper=paper or settings.paper or "", kind=kind or settings.kind or "",
+                    kinds=KINDS)
+
+    @app.get("/api/record")
+    async def record_next(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
+                          kind: Optional[Literal[KINDS]] = None,  # type: ignore[valid-type]
+                          key: Optional[str] = Query(None, min_length=1, max_length=300)) -> dict[str, Any]:
+        sess = need(request)
+        if key is not None and paper is None:
+            raise _Unprocessable("query.paper", "a record key needs its paper")
+        got = await run_in_threadpool(store.lease_record, sess.user.name, paper=paper or settings.paper,
+                                      kind=kind or settings.kind, key=key)
+        if got is None:
+            return {"record": None, "counts": store.queue_counts()}
+        unit, units, why = got
+        return {"record": record_payload(unit, units, why), "counts": store.queue_counts()}
+
+    def unit_of(body_paper: str, key: str, user: str) -> tuple[RecordUnit, list[RecordUnit]]:
+        units = store.paper_units(body_paper, user)
+        unit = find_unit(units, key=key)
+        if unit is None:
+            raise _Unprocessable("key", f"paper {body_paper} has no record {key[:80]!r}")
+        return unit, units
+
+    def field_error(exc: CurationError) -> _Unprocessable:
+        text = str(exc).split(" (paper=")[0]
+        named = re.match(r"field '(\w+)' (.*)", text)
+        if named:
+            return _Unprocessable(f"fields.{named.group(1)}", named.group(2))
+        name, sep, problem = text.partition(": ")
+        return _Unprocessable(name, problem) if sep and " " not in name else _Unprocessable("fields", text)
+
+    @app.post("/api/record/accept")
+    async def record_accept(body: RecordAcceptBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
+        me = sess.user.name
+        unit, _ = await run_in_threadpool(unit_of, body.paper, body.key, me)
+        try:
+            decisions = record_accept_verdicts(unit, body.candidate_ids, me, event_id=body.event_id, dwell_ms=body.dwell_ms)
+        except CurationError as exc:
+            raise field_error(exc) from None
+        stored = await run_in_threadpool(store.decide_many, decisions)
+        unit, units = await run_in_threadpool(unit_of, body.paper, body.key, me)
+        return {"ok": True, "event_ids": [e.event_id for e in stored], "record": record_payload(unit, units)}
+
+    @app.post("/api/record/fact")
+    async def record_fact(body: RecordFactBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
+        me = sess.user.name
+        unit, units = await run_in_threadpool(unit_of, body.paper, body.key, me)
+        fact = next((f for f, _ in unit.facts if f.candidate_id == body.candidate_id), None)
+        if fact is None:
+            raise _Unprocessable("candidate_id", f"{body.candidate_id!r} is not a fact of record {body.key[:80]!r}")
+        try:
+            target = move_target(units, fact, body.to_key) if body.action == "move" else None
+        except CurationError as exc:
+            raise field_error(exc) from None
+        make = fact_verdict(fact, body.action, me, fields=body.fields, target=target, event_id=body.event_id,
+                            dwell_ms=body.dwell_ms)
+
+        def checked(c: Candidate) -> Event:
+            try:
+                return make(c)
+            except CurationError as exc:
+                raise field_error(exc) from None
+
+        mode = "revise" if fact.state == "mine" else "lease"
+        stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, checked)], mode=mode)
+        units = await run_in_threadpool(store.paper_units, body.paper, me)
+        unit = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
+        return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action,
+                "record": record_payload(unit, units)}
 
     @app.post("/api/heartbeat")
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:

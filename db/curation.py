@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -31,6 +32,7 @@ from flopsdb.curation.model import (
     utcnow,
 )
 from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_raters
+from flopsdb.curation.records import RecordFact, RecordUnit, find_unit, record_units
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
 from flopsdb.db.store import Connection, Store, unversioned_sql
@@ -88,8 +90,159 @@ def _summary(candidate: Candidate) -> str:
     return " ".join(parts)[:80]
 
 
-class DbReviewStore:
-    """The review store over a DuckDB file (see the module docstring)."""
+# --- review by record (curation.records): the facts of one paper, leased a record at a time -------------------
+
+_LEASE_SQL = """
+INSERT INTO review_leases (candidate_id, annotator, leased_at, expires_at)
+SELECT w.cid, $me, $now + to_microseconds(w.k), $exp
+FROM (SELECT unnest($ids) AS cid, unnest($needs) AS need, unnest($ks) AS k) w
+LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me
+           GROUP BY candidate_id) lo ON lo.candidate_id = w.cid
+LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_latest WHERE outcome IS NOT NULL
+             AND candidate_id IN (SELECT unnest($ids)) GROUP BY candidate_id) d ON d.candidate_id = w.cid
+WHERE coalesce(lo.n, 0) + coalesce(d.n, 0) < w.need
+ON CONFLICT (candidate_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
+RETURNING candidate_id
+"""
+
+
+def _same_paper(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and re.sub(r"v\d+$", "", a.strip()) == re.sub(r"v\d+$", "", b.strip())
+
+
+class RecordReviewMixin:
+    """Review-by-record reads and writes of :class:`DbReviewStore` (kept apart so the per-item path stays as it is)."""
+
+    def filtered_plan(self, con: Connection, annotator: str, *, paper: str | None = None,
+                      kind: str | None = None) -> list[tuple[Any, QueueRow]]:
+        """The annotator's queue (entries with their rows), only the items of ``paper`` (any version) and ``kind``."""
+        sql, params = _QUEUE_SQL, {"me": annotator}
+        if paper is not None:
+            sql += " AND regexp_replace(c.paper, 'v[0-9]+$', '') = regexp_replace($paper, 'v[0-9]+$', '')"
+            params["paper"] = paper
+        if kind is not None:
+            sql += " AND c.kind = $kind"
+            params["kind"] = kind
+        rows = [QueueRow(**r) for r in _rows(con, sql, params)]
+        by_id = {r.candidate_id: r for r in rows}
+        return [(e, by_id[e.candidate_id]) for e in plan_queue(rows, self.policy)]  # type: ignore[attr-defined]
+
+    def lease_candidates(self, con: Connection, annotator: str, ids: Sequence[str]) -> set[str]:
+        """Lease ``ids`` to ``annotator`` where they still need raters (one conditional insert); the ids leased."""
+        if not ids:
+            return set()
+        now = utcnow()
+        return {r[0] for r in con.execute(_LEASE_SQL, {
+            "ids": list(ids), "needs": [required_raters(c, self.policy) for c in ids],  # type: ignore[attr-defined]
+            "ks": list(range(len(ids))), "me": annotator, "now": now,
+            "exp": now + timedelta(minutes=self.lease_minutes)}).fetchall()}  # type: ignore[attr-defined]
+
+    def paper_record_facts(self, con: Connection, paper: str, annotator: str, open_ids: set[str]) -> list[RecordFact]:
+        """Every candidate of ``paper`` (withdrawn ones left out) as a ``curation.records.RecordFact``: its current
+        version (my kept one, else the curated one) and its state for ``annotator`` (``open_ids``: the plan's)."""
+        rows = _rows(con, """
+            SELECT c.*, p.title AS paper_title,
+                   CAST(me.after AS VARCHAR) AS my_after, me.outcome AS my_outcome,
+                   CAST(cf.fields AS VARCHAR) AS kept_fields, cf.model AS kept_model, cf.fact_id IS NOT NULL AS curated,
+                   coalesce(o.n_decided, 0) AS n_decided, ml.candidate_id IS NOT NULL AS leased_by_me
+            FROM candidates c
+            LEFT JOIN papers p ON p.arxiv_id = regexp_replace(c.paper, 'v[0-9]+$', '')
+            LEFT JOIN review_latest me ON me.candidate_id = c.candidate_id AND me.annotator = $me AND me.outcome IS NOT NULL
+            LEFT JOIN curated_facts cf ON cf.candidate_id = c.candidate_id
+            LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id
+            LEFT JOIN review_leases ml ON ml.candidate_id = c.candidate_id AND ml.annotator = $me AND ml.expires_at > $now
+            WHERE regexp_replace(c.paper, 'v[0-9]+$', '') = regexp_replace($paper, 'v[0-9]+$', '')
+              AND c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
+            ORDER BY c.page, c.top, c.candidate_id""", {"me": annotator, "paper": paper, "now": utcnow()})
+        out = []
+        for r in rows:
+            item = Item(r["candidate_id"], candidate_from_row(r), "", r.get("paper_title"), r.get("pdf_path"))
+            model, fields, state = None, None, "held"
+            if r["my_outcome"] == "keep":
+                kept = json.loads(r["my_after"])
+                model, fields, state = kept.get("model"), kept.get("fields") or {}, "mine"
+            elif r["my_outcome"] == "reject":
+                state = "rejected"
+            elif r["curated"]:
+                model, fields, state = r["kept_model"], json.loads(r["kept_fields"] or "{}"), "done"
+            elif r["leased_by_me"] or r["candidate_id"] in open_ids:
+                state = "open"
+            elif r["n_decided"]:
+                state = "rejected"
+            out.append(RecordFact(item, state, model, fields, bool(r["leased_by_me"])))
+        return out
+
+    def lease_record(self, annotator: str, *, paper: str | None = None, kind: str | None = None,
+                     key: str | None = None) -> tuple[RecordUnit, list[RecordUnit], str] | None:
+        """The next record unit for ``annotator`` (one the annotator holds leases in first, then the paper of the
+        first item in queue order, its records in screen order: headline, ablation, baselines, unlinked), or the
+        unit ``key`` of ``paper``; its open facts (of ``kind``) are leased in the
+        same transaction. Returns ``(unit, the paper's units, why)`` or None when nothing is left."""
+        with self._tx() as con:  # type: ignore[attr-defined]
+            con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [utcnow()])
+            plan = self.filtered_plan(con, annotator, paper=paper, kind=kind)
+            held = next(((e, r) for e, r in plan if r.leased_by_me), None)
+            first = held or (plan[0] if plan else None)
+            if key is None and first is None:
+                return None
+            target = paper if key is not None and paper else first[1].paper  # type: ignore[index]
+            open_ids = {e.candidate_id for e, r in plan if _same_paper(r.paper, target)}
+            facts = self.paper_record_facts(con, target, annotator, open_ids)
+            units = record_units(target, facts)
+            unit = find_unit(units, key=key, kind=kind, held=key is None and held is not None)
+            if unit is None:
+                raise CurationError(f"paper {target!r} has no record {key!r}", paper=target)
+            want = [cid for cid in dict.fromkeys(unit.open_ids(kind))]
+            got = self.lease_candidates(con, annotator, want)
+            if want:
+                facts = self.paper_record_facts(con, target, annotator, open_ids - (set(want) - got))
+                units = record_units(target, facts)
+                unit = find_unit(units, key=unit.key)
+            if key is not None or first is None:
+                why = f"record {unit.name} of {target}, opened by you"
+            elif held is not None:
+                why = f"you hold leases on this record (kept across reloads); {target}'s records in screen order"
+            else:
+                why = f"{target} is next in the queue ({first[0].why}); its records in screen order: headline first"
+            return unit, units, why
+
+    def paper_units(self, paper: str, annotator: str) -> list[RecordUnit]:
+        """The record units of ``paper`` as ``annotator`` sees them now (no leases taken)."""
+        with self._con() as con:  # type: ignore[attr-defined]
+            plan = self.filtered_plan(con, annotator, paper=paper)
+            facts = self.paper_record_facts(con, paper, annotator, {e.candidate_id for e, _ in plan})
+        return record_units(paper, facts)
+
+    def decide_many(self, decisions: Sequence[tuple[str, Callable[[Candidate], Event]]], *, mode: str = "lease") -> list[Event]:
+        """Record one verdict per ``(candidate_id, make_event)`` in one transaction, each checked as in
+        :meth:`DbReviewStore.record` (the poster's live lease under ``mode="lease"``): all are stored or none."""
+        out = []
+        with self._tx() as con:  # type: ignore[attr-defined]
+            for cid, make_event in decisions:
+                rows = _rows(con, "SELECT * FROM candidates WHERE candidate_id = ?", [cid])
+                if not rows:
+                    raise CurationError(f"unknown candidate {cid!r}")
+                cand = candidate_from_row(rows[0])
+                out.append(self._record(con, make_event(cand), require_lease=True, candidate=cand, mode=mode))  # type: ignore[attr-defined]
+        return out
+
+    def dwell_by_paper(self) -> list[dict[str, Any]]:
+        """Annotator time per paper and annotator from the verdicts in force (``dwell_ms``; imports carry none):
+        verdicts, verdicts with a dwell, total minutes, median and 90th percentile seconds per verdict."""
+        with self._con() as con:  # type: ignore[attr-defined]
+            return _rows(con, """
+                SELECT c.paper, e.annotator, count(*) AS verdicts, count(e.dwell_ms) AS timed,
+                       round(coalesce(sum(e.dwell_ms), 0) / 60000.0, 2) AS minutes,
+                       round(median(e.dwell_ms) / 1000.0, 2) AS median_s,
+                       round(quantile_cont(e.dwell_ms, 0.9) / 1000.0, 2) AS p90_s,
+                       min(e.created_at) AS first_at, max(e.created_at) AS last_at
+                FROM review_effective e JOIN candidates c ON c.candidate_id = e.candidate_id
+                WHERE e.action IN ('accept', 'correct', 'reject', 'unsure', 'adjudicate')
+                GROUP BY 1, 2 ORDER BY 1, 2""")
+
+
+class DbReviewStore(RecordReviewMixin):
+    """The review store over a DuckDB file (see the module docstring); review by record in :class:`RecordReviewMixin`."""
 
     def __init__(self, store: Store, *, policy: QueuePolicy | None = None, lease_minutes: float = 10.0) -> None:
         self.store = store
@@ -150,13 +303,17 @@ class DbReviewStore:
         rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator})]
         return plan_queue(rows, self.policy)
 
-    def lease_next(self, annotator: str, *, n: int = 1) -> list[Item]:
-        """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order."""
+    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None) -> list[Item]:
+        """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order (only ``paper``'s
+        and ``kind``'s when given)."""
         now = utcnow()
         expires = now + timedelta(minutes=self.lease_minutes)
         with self._tx() as con:
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
-            plan = self._plan(con, annotator)[:n]
+            if paper is None and kind is None:
+                plan = self._plan(con, annotator)[:n]
+            else:
+                plan = [e for e, _ in self.filtered_plan(con, annotator, paper=paper, kind=kind)][:n]
             if not plan:
                 return []
             ids = [e.candidate_id for e in plan]
@@ -439,3 +596,4 @@ class DbReviewStore:
         """The ``curated_facts`` rows."""
         with self._con() as con:
             return _rows(con, "SELECT * FROM curated_facts ORDER BY paper, page, candidate_id")
+

@@ -21,19 +21,65 @@ def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
     return DbReviewStore(store or Store(config.db_path), policy=policy, lease_minutes=config.lease_minutes)
 
 
-def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False):
+def record_estimate(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The compute estimate of record units from their facts (``curation.records.fact_rows``), by model key:
+    ``compute`` per convention (``flop``, ``method``, ``assumptions``) and what the record lacks (``missing``), as
+    ``scaling.records`` builds them for ``flopsdb records``."""
+    from flopsdb.extract.catalog import load_catalog
+    from flopsdb.scaling.records import build_records
+
+    global _CATALOG
+    if _CATALOG is None:
+        _CATALOG = load_catalog()
+    return {r.model_key: {"compute": r.compute, "missing": r.missing} for r in build_records(rows, {}, catalog=_CATALOG)}
+
+
+_CATALOG: Any = None
+
+
+def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False,
+              paper: str | None = None, kind: str | None = None):
     """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
-    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS."""
-    settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies)
-    return create_app(review_store(config, store), settings)
+    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS. The record screen's
+    compute estimate comes from :func:`record_estimate`."""
+    settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies,
+                           paper=paper, kind=kind)
+    return create_app(review_store(config, store), settings, estimate=record_estimate)
 
 
-def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False) -> None:
-    """Run the review server with uvicorn until interrupted."""
+def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False,
+          paper: str | None = None, kind: str | None = None) -> None:
+    """Run the review server with uvicorn until interrupted (``paper``/``kind``: the default filter of the queue and
+    the record screen)."""
     import uvicorn
 
     review_store(config).store.migrate()
-    uvicorn.run(build_app(config, secure_cookies=secure_cookies), host=host, port=port, log_level="warning")
+    uvicorn.run(build_app(config, secure_cookies=secure_cookies, paper=paper, kind=kind), host=host, port=port,
+                log_level="warning")
+
+
+def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[str, Any]]:
+    """Annotator time per paper (or per paper and annotator): verdicts, timed verdicts, minutes, median and 90th
+    percentile seconds per verdict (medians over the annotators' rows when summed per paper)."""
+    rows = rs.dwell_by_paper()
+    if by_annotator:
+        return rows
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        p = out.setdefault(r["paper"], {"paper": r["paper"], "annotators": 0, "verdicts": 0, "timed": 0, "minutes": 0.0,
+                                        "_median": [], "_p90": []})
+        p["annotators"] += 1
+        p["verdicts"] += r["verdicts"]
+        p["timed"] += r["timed"]
+        p["minutes"] = round(p["minutes"] + float(r["minutes"] or 0), 2)
+        if r["median_s"] is not None:
+            p["_median"].append(float(r["median_s"]))
+            p["_p90"].append(float(r["p90_s"]))
+    for p in out.values():
+        med, p90 = sorted(p.pop("_median")), sorted(p.pop("_p90"))
+        p["median_s"] = med[len(med) // 2] if med else None
+        p["p90_s"] = p90[-1] if p90 else None
+    return list(out.values())
 
 
 def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import",

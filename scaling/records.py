@@ -10,7 +10,9 @@ inputs and assumptions, and the paper's year and venue. Facts are assigned by th
 - a paper's only hardware statement without a model is its training setup: it belongs to every model;
 - any other fact with scope ``main_model``, or with no model, belongs to the paper's main model: its only
   model, else the one model with headline results; otherwise it is left unassigned and every record of
-  the paper says so (a paper's single training time no longer goes to every ablation row).
+  the paper says so (a paper's single training time no longer goes to every ablation row);
+- hardware and time of an architecture search (stage ``search``) are not a model's training compute, and
+  training or pre-training facts come before fine-tuning ones.
 
 Pure functions over the dict rows that ``db.records`` reads.
 """
@@ -78,28 +80,80 @@ def _own(fact: Mapping[str, Any]) -> bool:
 
 
 def _compact(fact: Mapping[str, Any]) -> dict[str, Any]:
-    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "scope": fact.get("scope"),
+    """The fact's fields with its id, model and model link (``model_scope``); a training time's own ``scope``
+    (``wall_clock``, ``device_hours``) is a field and stays ``scope``."""
+    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "model_scope": fact.get("scope"),
             **(fact.get("fields") or {})}
+
+
+_CONJUNCTION = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*)")
+
+
+def _named_records(fact: Mapping[str, Any], records: Mapping[str, Any]) -> list[str]:
+    """The records a fact names: its own model's key, else, for a name listing several models ("DeiT-S and
+    DeiT-Ti", "MoE-32, MoE-256"), their keys when every one of them is a record of the paper."""
+    key = _key(fact)
+    if key in records or not fact.get("model"):
+        return [key] if key in records and key is not None else []
+    parts = [model_key(p) for p in _CONJUNCTION.split(str(fact["model"])) if p.strip()]
+    if len(parts) > 1 and all(k in records for k in parts):
+        return list(dict.fromkeys(k for k in parts if k))
+    return []
+
+
+def _wall_hours(t: Mapping[str, Any], count: float) -> tuple[float | None, float | None, float | None, str | None]:
+    """A training time's wall-clock hours (and range): device-hours (``scope: device_hours``) divided by the
+    device count; None hours when the time has none."""
+    hours, low, high = t.get("hours"), t.get("hours_low"), t.get("hours_high")
+    if t.get("scope") != "device_hours" or hours is None:
+        return hours, low, high, None
+    if not count:
+        raise ScalingError("training time is in device-hours and the hardware has no device count")
+    div = float(count)
+    return (float(hours) / div, None if low is None else float(low) / div, None if high is None else float(high) / div,
+            f"device-hours / {count:g} devices")
+
+
+_NOT_TRAINING = ("search",)
+"""Stages whose hardware and time are not the model's training compute (an architecture search)."""
+
+
+def _stage_rank(fact: Mapping[str, Any]) -> int:
+    """Training and pre-training facts (or facts without a stage) before fine-tuning ones: a model fine-tuned
+    from the authors' own pre-training is trained by the pre-training, so a fine-tuning time alone is used only when
+    the model has no other. The sort is stable, so a model's own fact still comes before a shared one."""
+    return 1 if fact.get("stage") == "fine-tuning" else 0
 
 
 def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | None,
               utilisation: float | None) -> ComputeEstimate:
     h, t = rec.hardware or {}, rec.training_time or {}
-    hours = t.get("hours")
+    hours, low, high, converted = _wall_hours(t, float(h.get("count") or 0))
     if hours is None:
         raise ScalingError("training time has no hours")
     util = utilisation if utilisation is not None else h.get("utilisation")
-    return hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), float(hours), catalog=catalog,
-                            conv=convention(conv_name), domain=domain, hours_low=t.get("hours_low"),
-                            hours_high=t.get("hours_high"), count_unit=str(h.get("unit") or "chip"),
-                            fact_ids=(h["fact_id"], t["fact_id"]), utilisation=util, precision=h.get("precision"))
+    est = hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), float(hours), catalog=catalog,
+                           conv=convention(conv_name), domain=domain, hours_low=low, hours_high=high,
+                           count_unit=str(h.get("unit") or "chip"), fact_ids=(h["fact_id"], t["fact_id"]),
+                           utilisation=util, precision=h.get("precision"))
+    if converted:
+        est.assumptions["wall_clock_hours"] = converted
+    return est
 
 
 def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None, catalog: Catalog,
                    conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
     records: dict[str, ModelRecord] = {}
+    eligible = [f for f in facts if _key(f) and f.get("scope") != "all_models" and (f["kind"] != Kind.RESULT or _own(f))]
+    keys = {_key(f) for f in eligible}
+    # a hardware or time naming several of the paper's models ("S and M") makes no record of its own
+    listing = {id(f) for f in eligible if f["kind"] != Kind.RESULT
+               and len(_named_records(f, {k: True for k in keys if k != _key(f)})) > 1}
+    named = {_key(f) for f in eligible if id(f) not in listing}
     for f in facts:
         key = _key(f)
+        if id(f) in listing and key not in named:
+            continue
         if key and f.get("scope") != "all_models" and (f["kind"] != Kind.RESULT or _own(f)):
             rec = records.setdefault(key, ModelRecord(paper=paper, model_key=key, names=[]))
             if f.get("model") and f["model"] not in rec.names:
@@ -115,6 +169,11 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
         key, scope = _key(f), f.get("scope")
         if len(unlinked_hw) == 1 and f is unlinked_hw[0]:
             scope = "all_models"
+        named = _named_records(f, records) if f["kind"] != Kind.RESULT and scope not in ("all_models", "main_model") else []
+        if len(named) > 1:
+            for k in named:
+                shared[k].insert(0, f)
+            continue
         if f["kind"] == Kind.RESULT:
             if key in records and _own(f):
                 records[key].results.append({"fact_id": f["fact_id"], "model": f.get("model"),
@@ -134,7 +193,10 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
     out = []
     for key, rec in records.items():
         picked: dict[str, Mapping[str, Any]] = {}
-        for f in shared[key]:
+        for f in sorted(shared[key], key=_stage_rank):
+            if f["kind"] in ("hardware", "training_time") and f.get("stage") in _NOT_TRAINING:
+                rec.notes.append(f"{f['kind']} {f['fact_id']} not used: stage {f['stage']} is not the model's training")
+                continue
             if f["kind"] in _PER_MODEL and f["kind"] not in picked:
                 picked[f["kind"]] = f
             elif f["kind"] in _PER_MODEL:

@@ -12,6 +12,9 @@
   let editing = false;
   let busy = false;
   const judged = new Set();
+  const wanted = new URLSearchParams(window.location.search);
+  let filters = "";
+  for (const k of ["paper", "kind"]) { if (wanted.get(k)) filters += "&" + k + "=" + encodeURIComponent(wanted.get(k)); }
   window.__review = { paints: [], errors: [], verdicts: 0, current: () => (current ? current.candidate_id : null),
     state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size }) };
 
@@ -34,7 +37,7 @@
   let topping = false;
   async function topUp() {
     const withCounts = topUps++ % 5 === 0 ? 1 : 0;
-    const data = await api("GET", "/api/queue?n=" + (prefetch + 1) + "&counts=" + withCounts);
+    const data = await api("GET", "/api/queue?n=" + (prefetch + 1) + "&counts=" + withCounts + filters);
     const have = new Set(queue.map((i) => i.candidate_id));
     if (current) have.add(current.candidate_id);
     for (const item of data.items) { if (!have.has(item.candidate_id) && !judged.has(item.candidate_id)) { queue.push(item); preload(item); } }

@@ -47,7 +47,7 @@ def test_verdict_needs_csrf_and_is_idempotent(rs: DbReviewStore, tmp_path) -> No
     events = rs.events()
     assert len(events) == 1 and events[0].dwell_ms == 1500 and events[0].event_id == "evt-1"
     bad = client.post("/api/verdict", json={**body, "event_id": "evt-2", "action": "approve"}, headers={"X-CSRF-Token": csrf})
-    assert bad.status_code == 400 and "unknown verdict" in bad.json()["error"]
+    assert bad.status_code == 422 and "unknown verdict" in bad.json()["error"]
     assert client.post("/api/heartbeat").status_code == 403
     assert client.post("/api/heartbeat", headers={"X-CSRF-Token": csrf}).json()["leases"] >= 0
     crop = client.get(f"/crop/{item['candidate_id']}.png")

@@ -161,3 +161,42 @@ def test_records_command_lists_records_and_what_they_lack(config, store, fixture
     assert table.exit_code == 0 and "training_time" in table.stdout and "Solo" in table.stdout
     with pytest.raises(FitError):
         run_fit(store, FitOptions(benchmark="imagenet", source="curated", variants=False), catalog=fixture_catalog)
+
+
+def test_a_fact_naming_several_models_and_device_hours(store, fixture_catalog):
+    p = "2101.00009"
+    gpu_hours = _cand(p, "training_time", {"hours": 160.0, "hours_low": None, "hours_high": None,
+                                           "scope": "device_hours", "approx": False}, "Big", i=1, scope="model")
+    _accept(store, [_hw(p, 4, 0, model="S and M", scope="model"), _tt(p, 12.0, 2, model="S, M", scope="model"),
+                    _hw(p, 8, 3, model="Big", scope="model"), gpu_hours,
+                    _res(p, "S", 70.0, 4), _res(p, "M", 72.0, 5), _res(p, "Big", 75.0, 6, headline=True),
+                    _hw(p, 2, 7, model="S and Tiny", scope="model")])
+    records = {r.names[0]: r for r in rebuild_records(store, catalog=fixture_catalog) if r.names}
+    # "S and M", "S, M": both models' own facts (every part is a model of the paper)
+    for name in ("S", "M"):
+        assert records[name].hardware["count"] == 4 and records[name].training_time["hours"] == 12.0
+        assert records[name].compute["thompson"]["flop"] == pytest.approx(4 * V100_FP32 * 12 * 3600)
+    # "S and Tiny": Tiny is no model of the paper, so the name is not split
+    assert "sandtiny" in {r.model_key for r in rebuild_records(store, catalog=fixture_catalog)}
+    big = records["Big"]
+    # 160 GPU-hours on 8 GPUs: 20 hours of wall clock; the training time's own scope is kept apart from the link
+    assert big.training_time["scope"] == "device_hours" and big.training_time["model_scope"] == "model"
+    assert big.compute["thompson"]["flop"] == pytest.approx(8 * V100_FP32 * 20 * 3600)
+    assert big.compute["thompson"]["assumptions"]["wall_clock_hours"] == "device-hours / 8 devices"
+
+
+def test_search_time_is_not_training_and_pretraining_comes_before_fine_tuning(store, fixture_catalog):
+    import dataclasses
+
+    p = "2101.00010"
+    search_hw = dataclasses.replace(_hw(p, 64, 0, scope="all_models"), stage="search")
+    search_tt = dataclasses.replace(_tt(p, 108.0, 1, scope="all_models"), stage="search")
+    pre_tt = dataclasses.replace(_tt(p, 300.0, 2, scope="all_models"), stage="pretraining")
+    fine_tt = dataclasses.replace(_tt(p, 2.0, 3, model="Det", scope="model"), stage="fine-tuning")
+    _accept(store, [search_hw, search_tt, pre_tt, fine_tt, _hw(p, 8, 4, scope="all_models"),
+                    _res(p, "Cls", 75.0, 5, headline=True), _res(p, "Det", 40.0, 6)])
+    records = {r.names[0]: r for r in rebuild_records(store, catalog=fixture_catalog) if r.paper == p}
+    for name in ("Cls", "Det"):
+        rec = records[name]
+        assert rec.hardware["count"] == 8 and rec.training_time["hours"] == 300.0, name
+        assert any("stage search is not the model's training" in n for n in rec.notes)
