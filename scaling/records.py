@@ -19,6 +19,7 @@ Pure functions over the dict rows that ``db.records`` reads.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
