@@ -76,7 +76,7 @@ def build_queue(home: Path, n: int):
         k += 1
     rs = review_store(config, store)
     rs.add_candidates(items, command="benchmark")
-    rs.add_user("bench", "annotator", "bench-pw")
+    rs.add_user("bench", "annotator", "bench-password")
     return config, store, source
 
 
@@ -103,7 +103,7 @@ def main() -> None:
             page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
             page.goto(live.url + "/login")
             page.fill("input[name=name]", "bench")
-            page.fill("input[name=password]", "bench-pw")
+            page.fill("input[name=password]", "bench-password")
             page.keyboard.press("Enter")
             page.wait_for_function("window.__review && window.__review.ready === true")
             page.wait_for_function("document.getElementById('crop').complete")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Mapping, Protocol, Sequence
 
-import pandas as pd
 
 from flopsdb.db.store import Connection
 
@@ -128,6 +127,8 @@ def store_estimates(con: Connection, rows: Iterable[EntryEstimate], *, run_id: s
 
 
 def _insert(con: Connection, table: str, columns: Sequence[str], values: list[list[Any]], *, replace: bool = False) -> None:
+    import pandas as pd  # on demand (issue 12)
+
     frame = pd.DataFrame(values, columns=list(columns))
     con.register("_flopsdb_rows", frame)
     try:

@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Sequence
 
-import pandas as pd
 
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
@@ -45,6 +44,8 @@ def upsert_papers(
          json.dumps([list(a) for a in p.affiliations]) if any(p.affiliations) else None]
         for p, rel in latest.values()
     ]
+    import pandas as pd  # on demand: only harvests build frames (issue 12)
+
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     frame["first_version_date"] = pd.to_datetime(frame["first_version_date"])
     frame["updated_date"] = pd.to_datetime(frame["updated_date"])
