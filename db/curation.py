@@ -44,10 +44,11 @@ SELECT c.candidate_id, c.paper, c.kind, c.confidence,
        ml.leased_at
 FROM candidates c
 LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id
-LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me GROUP BY candidate_id) lo
-       ON lo.candidate_id = c.candidate_id
+LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me AND expires_at > $now
+           GROUP BY candidate_id) lo ON lo.candidate_id = c.candidate_id
 LEFT JOIN (SELECT DISTINCT candidate_id FROM review_latest WHERE annotator = $me) me ON me.candidate_id = c.candidate_id
-LEFT JOIN (SELECT candidate_id, leased_at FROM review_leases WHERE annotator = $me) ml ON ml.candidate_id = c.candidate_id
+LEFT JOIN (SELECT candidate_id, leased_at FROM review_leases WHERE annotator = $me AND expires_at > $now) ml
+       ON ml.candidate_id = c.candidate_id
 LEFT JOIN adjudications a ON a.candidate_id = c.candidate_id
 WHERE c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
 """
@@ -91,16 +92,25 @@ class DbReviewStore:
 
     @contextmanager
     def _con(self) -> Iterator[Connection]:
-        """A connection under the per-file process lock: DuckDB refuses a second attach of a file while
+        """A connection for a read. When the server holds the file (``Store.hold``), a cursor on the
+        held connection, concurrent with other reads and writes (DuckDB's MVCC gives it a snapshot).
+        Otherwise under the per-file process lock: DuckDB refuses a second attach of a file while
         another thread of this process is opening or closing it ("Unique file handle conflict")."""
+        if self.store.holder() is not None:
+            with self.store.connect() as con:
+                yield con
+            return
         with self._lock, self.store.connect() as con:
             con.execute("SET threads = 1")
             yield con
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
+        """A write transaction. Writes of this process take turns (the per-file lock), so two never
+        conflict; each is short (a verdict, a lease insert) and no read waits for it."""
         with self._lock, self.store.transaction() as con:
-            con.execute("SET threads = 1")
+            if self.store.holder() is None:
+                con.execute("SET threads = 1")
             yield con
 
     def authenticate(self, name: str, password: str) -> User | None:
@@ -135,37 +145,47 @@ class DbReviewStore:
         with self._tx() as con:
             _users.close_session(con, token)
 
-    def _plan(self, con: Connection, annotator: str) -> list:
-        rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator})]
+    def _plan(self, con: Connection, annotator: str, now: Any = None) -> list:
+        rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator, "now": now or utcnow()})]
         return plan_queue(rows, self.policy)
 
     def lease_next(self, annotator: str, *, n: int = 1) -> list[Item]:
-        """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order."""
+        """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order.
+
+        The queue is planned on a read snapshot and the items built after the write, so the write
+        transaction (the conditional lease insert) is short and a verdict never waits for a plan. The
+        insert re-checks, at write time, everything the plan assumed: the item is still open to this
+        annotator (not judged by them meanwhile, not adjudicated) and has fewer raters and leases than it needs."""
         now = utcnow()
         expires = now + timedelta(minutes=self.lease_minutes)
+        with self._con() as con:
+            plan = self._plan(con, annotator, now)[:n]
+        if not plan:
+            return []
+        ids = [e.candidate_id for e in plan]
         with self._tx() as con:
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
-            plan = self._plan(con, annotator)[:n]
-            if not plan:
-                return []
-            ids = [e.candidate_id for e in plan]
             got = {r[0] for r in con.execute(
                 """
                 INSERT INTO review_leases (candidate_id, annotator, leased_at, expires_at)
                 SELECT w.cid, $me, $now + to_microseconds(w.k), $exp
                 FROM (SELECT unnest($ids) AS cid, unnest($needs) AS need, unnest($ks) AS k) w
                 LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me
-                           GROUP BY candidate_id) lo ON lo.candidate_id = w.cid
+                             AND expires_at > $now GROUP BY candidate_id) lo ON lo.candidate_id = w.cid
                 LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_latest WHERE outcome IS NOT NULL
                              AND candidate_id IN (SELECT unnest($ids)) GROUP BY candidate_id) d ON d.candidate_id = w.cid
                 WHERE coalesce(lo.n, 0) + coalesce(d.n, 0) < w.need
+                  AND w.cid NOT IN (SELECT candidate_id FROM review_latest WHERE annotator = $me
+                                      AND candidate_id IN (SELECT unnest($ids)))
+                  AND w.cid NOT IN (SELECT candidate_id FROM adjudications WHERE candidate_id IN (SELECT unnest($ids)))
                 ON CONFLICT (candidate_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
                 RETURNING candidate_id
                 """,
                 {"ids": ids, "needs": [required_raters(c, self.policy) for c in ids], "ks": list(range(len(ids))),
                  "me": annotator, "now": now, "exp": expires},
             ).fetchall()}
-            chosen = [e for e in plan if e.candidate_id in got]
+        chosen = [e for e in plan if e.candidate_id in got]
+        with self._con() as con:
             return self._items(con, [(e.candidate_id, e.why) for e in chosen], annotator)
 
     def _items(self, con: Connection, wanted: Sequence[tuple[str, str]], annotator: str | None = None) -> list[Item]:

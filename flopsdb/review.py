@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, AsyncIterator, Callable, Mapping
 
 from flopsdb.curation.agreement import FieldAgreement, agreement, extractor_precision
 from flopsdb.curation.interchange import ReviewRecord, collect_records, read_import, write_export
@@ -20,11 +21,32 @@ def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
     return DbReviewStore(store or Store(config.db_path), policy=policy, lease_minutes=config.lease_minutes)
 
 
-def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False):
+def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False,
+              hold: bool = True):
     """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
-    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS."""
+    ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS.
+
+    With ``hold`` (the default), the running server holds the live file (``db.store.Store.hold``):
+    one connection for its life, each request a cursor on it, handed over within a poll interval to
+    any other process that needs the file (the nightly, ``flopsdb sql --live``, ``publish``) and
+    taken back after; the file is let go when the server stops (see docs/architecture.md)."""
     settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies)
-    return create_app(review_store(config, store), settings)
+    rs = review_store(config, store)
+    app = create_app(rs, settings)
+    if hold:
+        inner = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(a: Any) -> AsyncIterator[Any]:
+            holder = rs.store.hold()
+            try:
+                async with inner(a) as state:
+                    yield state
+            finally:
+                holder.close()
+
+        app.router.lifespan_context = lifespan
+    return app
 
 
 def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False) -> None:
