@@ -33,14 +33,24 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "pdfs"
 PAPERS = ["1706.03762", "1512.00567", "1611.05431", "1804.09541", "2004.10934", "1906.08237"]
 
 
-def build_queue(home: Path, n: int):
-    """A migrated store in ``home`` with ``n`` candidates; returns (config, store, source description)."""
+def build_queue(home: Path, n: int, cache: Path | None = None):
+    """A migrated store in ``home`` with ``n`` candidates; returns (config, store, source description).
+    With ``cache``: copy that database when it exists (a queue built by an earlier run), else save the
+    new one there."""
     os.environ["FLOPSDB_HOME"] = str(home)
+    import shutil
+
     from flopsdb.db.store import Store
     from flopsdb.core.config import load_config
     from flopsdb.review import review_store
 
     config = load_config()
+    if cache is not None and cache.exists():
+        config.db_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(cache, config.db_path)
+        store = Store(config.db_path)
+        store.migrate()
+        return config, store, f"the queue cached in {cache}"
     store = Store(config.db_path)
     store.migrate()
     if CORPUS.is_dir():
@@ -77,6 +87,10 @@ def build_queue(home: Path, n: int):
     rs = review_store(config, store)
     rs.add_candidates(items, command="benchmark")
     rs.add_user("bench", "annotator", "bench-password")
+    if cache is not None:
+        with store.connect() as con:
+            con.execute("CHECKPOINT")
+        shutil.copy(config.db_path, cache)
     return config, store, source
 
 
@@ -94,6 +108,8 @@ def main() -> None:
     ap.add_argument("--think-ms", default="400", help="pause between seeing an item and pressing the key; several"
                     " values separated by commas are run one after the other on the same queue (e.g. 0,400)")
     ap.add_argument("--screenshot", type=Path, default=None, help="save a screenshot of the first item here")
+    ap.add_argument("--queue-cache", type=Path, default=None,
+                    help="reuse the queue database saved here by an earlier run (built and saved when missing)")
     args = ap.parse_args()
     thinks = [int(v) for v in str(args.think_ms).split(",") if v.strip()]
     if args.n < args.verdicts * len(thinks) + 10:
@@ -108,7 +124,7 @@ def main() -> None:
     results: list[tuple[int, list[float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        config, store, source = build_queue(Path(tmp) / "home", args.n)
+        config, store, source = build_queue(Path(tmp) / "home", args.n, args.queue_cache)
         print(f"queue: {args.n} candidates built from {source} in {time.perf_counter() - t:.1f} s")
         with LiveServer(build_app(config, store)) as live, sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
