@@ -13,6 +13,7 @@ import json
 import threading
 from contextlib import contextmanager
 from collections import defaultdict
+from functools import lru_cache
 from datetime import timedelta
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -28,6 +29,34 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
+
+
+class _VerdictGate:
+    """Verdicts first: a prefetch (lease planning, item building, counts) waits, between its steps, while
+    verdicts of this process are in flight, so that on a busy server a verdict never queues behind the
+    next items' preparation (issue 12). The wait is bounded, so a prefetch is never starved."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._verdicts = 0
+
+    @contextmanager
+    def verdict(self) -> Iterator[None]:
+        with self._cond:
+            self._verdicts += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._verdicts -= 1
+                self._cond.notify_all()
+
+    def wait(self, timeout: float = 1.0) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._verdicts == 0, timeout)
+
+
+_GATES: dict[str, _VerdictGate] = defaultdict(_VerdictGate)
 
 _EVENT_COLS = ("event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source,"
                " created_at")
@@ -72,8 +101,13 @@ def _event(row: dict[str, Any]) -> Event:
     )
 
 
-def _summary(candidate: Candidate) -> str:
-    f = candidate.fields
+@lru_cache(maxsize=65536)
+def _summary_of(fields_json: str | None) -> str:
+    """The one-line summary of a candidate's fields (JSON text; cached: candidates never change)."""
+    return _summary_fields(json.loads(fields_json) if fields_json else {})
+
+
+def _summary_fields(f: dict[str, Any]) -> str:
     parts = [str(f.get(k)) for k in ("accelerator", "count", "hours", "dataset", "metric", "value") if f.get(k) is not None]
     return " ".join(parts)[:80]
 
@@ -86,6 +120,7 @@ class DbReviewStore:
         self.policy = policy or QueuePolicy()
         self.lease_minutes = lease_minutes
         self._lock = _LOCKS[str(store.path.resolve()) if str(store.path) != ":memory:" else ":memory:"]
+        self._gate = _GATES[str(store.path.resolve()) if str(store.path) != ":memory:" else ":memory:"]
 
     def __repr__(self) -> str:
         return f"DbReviewStore({self.store!r})"
@@ -156,6 +191,7 @@ class DbReviewStore:
         transaction (the conditional lease insert) is short and a verdict never waits for a plan. The
         insert re-checks, at write time, everything the plan assumed: the item is still open to this
         annotator (not judged by them meanwhile, not adjudicated) and has fewer raters and leases than it needs."""
+        self._gate.wait()
         now = utcnow()
         expires = now + timedelta(minutes=self.lease_minutes)
         with self._con() as con:
@@ -163,6 +199,7 @@ class DbReviewStore:
         if not plan:
             return []
         ids = [e.candidate_id for e in plan]
+        self._gate.wait()
         with self._tx() as con:
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
             got = {r[0] for r in con.execute(
@@ -185,6 +222,7 @@ class DbReviewStore:
                  "me": annotator, "now": now, "exp": expires},
             ).fetchall()}
         chosen = [e for e in plan if e.candidate_id in got]
+        self._gate.wait()
         with self._con() as con:
             return self._items(con, [(e.candidate_id, e.why) for e in chosen], annotator)
 
@@ -202,8 +240,9 @@ class DbReviewStore:
         siblings: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in _rows(
             con,
-            "SELECT * EXCLUDE (rn) FROM (SELECT c.*, o.n_decided, row_number() OVER (PARTITION BY c.paper"
-            " ORDER BY c.page, c.top, c.candidate_id) AS rn FROM candidates c"
+            "SELECT candidate_id, paper, kind, page, CAST(fields AS VARCHAR) AS fields, n_decided FROM ("
+            " SELECT c.candidate_id, c.paper, c.kind, c.page, c.top, c.fields, o.n_decided, row_number() OVER"
+            " (PARTITION BY c.paper ORDER BY c.page, c.top, c.candidate_id) AS rn FROM candidates c"
             " LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id WHERE c.paper IN (SELECT unnest($papers)))"
             " WHERE rn <= 40 ORDER BY page, top, candidate_id",
             {"papers": papers},
@@ -220,7 +259,7 @@ class DbReviewStore:
                 continue
             others = tuple(
                 {"candidate_id": s["candidate_id"], "kind": s["kind"], "page": s["page"],
-                 "summary": _summary(candidate_from_row(s)), "decided": bool(s["n_decided"])}
+                 "summary": _summary_of(s["fields"]), "decided": bool(s["n_decided"])}
                 for s in siblings[row["paper"]] if s["candidate_id"] != cid
             )[:30]
             out.append(Item(cid, candidate_from_row(row), why, row.get("paper_title"), row.get("pdf_path"), others,
@@ -252,12 +291,12 @@ class DbReviewStore:
         poster's own verdict in force (logged: the event names the verdict it revises);
         ``mode="adjudicate"`` lets a reviewer or admin decide an item others have decided. Only trusted
         callers (imports, the adjudication form) pass ``require_lease=False``."""
-        with self._tx() as con:
+        with self._gate.verdict(), self._tx() as con:
             return self._record(con, event, require_lease=require_lease, mode=mode)
 
     def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = "lease") -> Event:
         """Build the event from the stored candidate and record it, in one transaction (see :meth:`record`)."""
-        with self._tx() as con:
+        with self._gate.verdict(), self._tx() as con:
             rows = _rows(con, "SELECT * FROM candidates WHERE candidate_id = ?", [candidate_id])
             if not rows:
                 raise CurationError(f"unknown candidate {candidate_id!r}")
@@ -433,6 +472,7 @@ class DbReviewStore:
 
     def queue_counts(self) -> dict[str, int]:
         """Counts for the status line."""
+        self._gate.wait()
         with self._con() as con:
             row = con.execute("""
                 SELECT (SELECT count(*) FROM candidates),
