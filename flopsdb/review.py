@@ -21,7 +21,7 @@ def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
     return DbReviewStore(store or Store(config.db_path), policy=policy, lease_minutes=config.lease_minutes)
 
 
-def build_app(config: Config, store: Store | None = None, *, prefetch: int = 8, secure_cookies: bool = False,
+def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False,
               hold: bool = True):
     """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
     ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS.
