@@ -11,6 +11,7 @@ confidence were random, so the extractor's precision is measured on an unbiased 
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
@@ -52,6 +53,7 @@ class QueuePolicy:
     high_confidence: float = 0.8
 
 
+@lru_cache(maxsize=1 << 18)
 def hash_fraction(candidate_id: str, salt: str) -> float:
     """A stable pseudo-random number in [0, 1) for a candidate (same id and salt, same number)."""
     digest = hashlib.sha256(f"{salt}:{candidate_id}".encode()).digest()

@@ -15,6 +15,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import timedelta
 from typing import Any
 
@@ -42,6 +43,34 @@ from flopsdb.core.kinds import DECISIVE_ACTIONS, KEEP_ACTIONS, VERDICT_ACTIONS, 
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
 
+
+class _VerdictGate:
+    """Verdicts first: a prefetch (lease planning, item building, counts) waits, between its steps, while
+    verdicts of this process are in flight, so that on a busy server a verdict never queues behind the
+    next items' preparation (issue 12). The wait is bounded, so a prefetch is never starved."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._verdicts = 0
+
+    @contextmanager
+    def verdict(self) -> Iterator[None]:
+        with self._cond:
+            self._verdicts += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._verdicts -= 1
+                self._cond.notify_all()
+
+    def wait(self, timeout: float = 1.0) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._verdicts == 0, timeout)
+
+
+_GATES: dict[str, _VerdictGate] = defaultdict(_VerdictGate)
+
 _EVENT_COLS = ("event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source,"
                " created_at")
 
@@ -57,10 +86,11 @@ SELECT c.candidate_id, c.paper, c.kind, c.confidence,
        ml.leased_at
 FROM candidates c
 LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id
-LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me GROUP BY candidate_id) lo
-       ON lo.candidate_id = c.candidate_id
+LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me AND expires_at > $now
+           GROUP BY candidate_id) lo ON lo.candidate_id = c.candidate_id
 LEFT JOIN (SELECT DISTINCT candidate_id FROM review_latest WHERE annotator = $me) me ON me.candidate_id = c.candidate_id
-LEFT JOIN (SELECT candidate_id, leased_at FROM review_leases WHERE annotator = $me) ml ON ml.candidate_id = c.candidate_id
+LEFT JOIN (SELECT candidate_id, leased_at FROM review_leases WHERE annotator = $me AND expires_at > $now) ml
+       ON ml.candidate_id = c.candidate_id
 LEFT JOIN adjudications a ON a.candidate_id = c.candidate_id
 WHERE c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
 """
@@ -84,8 +114,13 @@ def _event(row: dict[str, Any]) -> Event:
     )
 
 
-def _summary(candidate: Candidate) -> str:
-    f = candidate.fields
+@lru_cache(maxsize=65536)
+def _summary_of(fields_json: str | None) -> str:
+    """The one-line summary of a candidate's fields (JSON text; cached: candidates never change)."""
+    return _summary_fields(json.loads(fields_json) if fields_json else {})
+
+
+def _summary_fields(f: dict[str, Any]) -> str:
     parts = [str(f.get(k)) for k in ("accelerator", "count", "hours", "dataset", "metric", "value") if f.get(k) is not None]
     return " ".join(parts)[:80]
 
@@ -116,9 +151,9 @@ class RecordReviewMixin:
     def filtered_plan(self, con: Connection, annotator: str, *, paper: str | None = None,
                       kind: str | None = None) -> list[tuple[Any, QueueRow]]:
         """The annotator's queue (entries with their rows), only the items of ``paper`` (any version) and ``kind``."""
-        sql, params = _QUEUE_SQL, {"me": annotator}
+        sql, params = _QUEUE_SQL, {"me": annotator, "now": utcnow()}
         if paper is not None:
-            sql += " AND regexp_replace(c.paper, 'v[0-9]+$', '') = regexp_replace($paper, 'v[0-9]+$', '')"
+            sql += f" AND {unversioned_sql('c.paper')} = {unversioned_sql('$paper')}"
             params["paper"] = paper
         if kind is not None:
             sql += " AND c.kind = $kind"
@@ -140,18 +175,18 @@ class RecordReviewMixin:
     def paper_record_facts(self, con: Connection, paper: str, annotator: str, open_ids: set[str]) -> list[RecordFact]:
         """Every candidate of ``paper`` (withdrawn ones left out) as a ``curation.records.RecordFact``: its current
         version (my kept one, else the curated one) and its state for ``annotator`` (``open_ids``: the plan's)."""
-        rows = _rows(con, """
+        rows = _rows(con, f"""
             SELECT c.*, p.title AS paper_title,
                    CAST(me.after AS VARCHAR) AS my_after, me.outcome AS my_outcome,
                    CAST(cf.fields AS VARCHAR) AS kept_fields, cf.model AS kept_model, cf.fact_id IS NOT NULL AS curated,
                    coalesce(o.n_decided, 0) AS n_decided, ml.candidate_id IS NOT NULL AS leased_by_me
             FROM candidates c
-            LEFT JOIN papers p ON p.arxiv_id = regexp_replace(c.paper, 'v[0-9]+$', '')
+            LEFT JOIN papers p ON p.arxiv_id = {unversioned_sql('c.paper')}
             LEFT JOIN review_latest me ON me.candidate_id = c.candidate_id AND me.annotator = $me AND me.outcome IS NOT NULL
             LEFT JOIN curated_facts cf ON cf.candidate_id = c.candidate_id
             LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id
             LEFT JOIN review_leases ml ON ml.candidate_id = c.candidate_id AND ml.annotator = $me AND ml.expires_at > $now
-            WHERE regexp_replace(c.paper, 'v[0-9]+$', '') = regexp_replace($paper, 'v[0-9]+$', '')
+            WHERE {unversioned_sql('c.paper')} = {unversioned_sql('$paper')}
               AND c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
             ORDER BY c.page, c.top, c.candidate_id""", {"me": annotator, "paper": paper, "now": utcnow()})
         out = []
@@ -217,7 +252,7 @@ class RecordReviewMixin:
         """Record one verdict per ``(candidate_id, make_event)`` in one transaction, each checked as in
         :meth:`DbReviewStore.record` (the poster's live lease under ``mode="lease"``): all are stored or none."""
         out = []
-        with self._tx() as con:  # type: ignore[attr-defined]
+        with self._gate.verdict(), self._tx() as con:  # type: ignore[attr-defined]
             for cid, make_event in decisions:
                 rows = _rows(con, "SELECT * FROM candidates WHERE candidate_id = ?", [cid])
                 if not rows:
@@ -249,22 +284,32 @@ class DbReviewStore(RecordReviewMixin):
         self.policy = policy or QueuePolicy()
         self.lease_minutes = lease_minutes
         self._lock = _LOCKS[str(store.path.resolve()) if str(store.path) != ":memory:" else ":memory:"]
+        self._gate = _GATES[str(store.path.resolve()) if str(store.path) != ":memory:" else ":memory:"]
 
     def __repr__(self) -> str:
         return f"DbReviewStore({self.store!r})"
 
     @contextmanager
     def _con(self) -> Iterator[Connection]:
-        """A connection under the per-file process lock: DuckDB refuses a second attach of a file while
+        """A connection for a read. When the server holds the file (``Store.hold``), a cursor on the
+        held connection, concurrent with other reads and writes (DuckDB's MVCC gives it a snapshot).
+        Otherwise under the per-file process lock: DuckDB refuses a second attach of a file while
         another thread of this process is opening or closing it ("Unique file handle conflict")."""
+        if self.store.holder() is not None:
+            with self.store.connect() as con:
+                yield con
+            return
         with self._lock, self.store.connect() as con:
             con.execute("SET threads = 1")
             yield con
 
     @contextmanager
     def _tx(self) -> Iterator[Connection]:
+        """A write transaction. Writes of this process take turns (the per-file lock), so two never
+        conflict; each is short (a verdict, a lease insert) and no read waits for it."""
         with self._lock, self.store.transaction() as con:
-            con.execute("SET threads = 1")
+            if self.store.holder() is None:
+                con.execute("SET threads = 1")
             yield con
 
     def authenticate(self, name: str, password: str) -> User | None:
@@ -299,41 +344,54 @@ class DbReviewStore(RecordReviewMixin):
         with self._tx() as con:
             _users.close_session(con, token)
 
-    def _plan(self, con: Connection, annotator: str) -> list:
-        rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator})]
+    def _plan(self, con: Connection, annotator: str, now: Any = None) -> list:
+        rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator, "now": now or utcnow()})]
         return plan_queue(rows, self.policy)
 
     def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None) -> list[Item]:
         """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order (only ``paper``'s
-        and ``kind``'s when given)."""
+        and ``kind``'s when given).
+
+        The queue is planned on a read snapshot and the items built after the write, so the write
+        transaction (the conditional lease insert) is short and a verdict never waits for a plan. The
+        insert re-checks, at write time, everything the plan assumed: the item is still open to this
+        annotator (not judged by them meanwhile, not adjudicated) and has fewer raters and leases than it needs."""
+        self._gate.wait()
         now = utcnow()
         expires = now + timedelta(minutes=self.lease_minutes)
-        with self._tx() as con:
-            con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
+        with self._con() as con:
             if paper is None and kind is None:
-                plan = self._plan(con, annotator)[:n]
+                plan = self._plan(con, annotator, now)[:n]
             else:
                 plan = [e for e, _ in self.filtered_plan(con, annotator, paper=paper, kind=kind)][:n]
-            if not plan:
-                return []
-            ids = [e.candidate_id for e in plan]
+        if not plan:
+            return []
+        ids = [e.candidate_id for e in plan]
+        self._gate.wait()
+        with self._tx() as con:
+            con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
             got = {r[0] for r in con.execute(
                 """
                 INSERT INTO review_leases (candidate_id, annotator, leased_at, expires_at)
                 SELECT w.cid, $me, $now + to_microseconds(w.k), $exp
                 FROM (SELECT unnest($ids) AS cid, unnest($needs) AS need, unnest($ks) AS k) w
                 LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_leases WHERE annotator <> $me
-                           GROUP BY candidate_id) lo ON lo.candidate_id = w.cid
+                             AND expires_at > $now GROUP BY candidate_id) lo ON lo.candidate_id = w.cid
                 LEFT JOIN (SELECT candidate_id, count(*) AS n FROM review_latest WHERE outcome IS NOT NULL
                              AND candidate_id IN (SELECT unnest($ids)) GROUP BY candidate_id) d ON d.candidate_id = w.cid
                 WHERE coalesce(lo.n, 0) + coalesce(d.n, 0) < w.need
+                  AND w.cid NOT IN (SELECT candidate_id FROM review_latest WHERE annotator = $me
+                                      AND candidate_id IN (SELECT unnest($ids)))
+                  AND w.cid NOT IN (SELECT candidate_id FROM adjudications WHERE candidate_id IN (SELECT unnest($ids)))
                 ON CONFLICT (candidate_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
                 RETURNING candidate_id
                 """,
                 {"ids": ids, "needs": [required_raters(c, self.policy) for c in ids], "ks": list(range(len(ids))),
                  "me": annotator, "now": now, "exp": expires},
             ).fetchall()}
-            chosen = [e for e in plan if e.candidate_id in got]
+        chosen = [e for e in plan if e.candidate_id in got]
+        self._gate.wait()
+        with self._con() as con:
             return self._items(con, [(e.candidate_id, e.why) for e in chosen], annotator)
 
     def _items(self, con: Connection, wanted: Sequence[tuple[str, str]], annotator: str | None = None) -> list[Item]:
@@ -350,8 +408,9 @@ class DbReviewStore(RecordReviewMixin):
         siblings: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in _rows(
             con,
-            "SELECT * EXCLUDE (rn) FROM (SELECT c.*, o.n_decided, row_number() OVER (PARTITION BY c.paper"
-            " ORDER BY c.page, c.top, c.candidate_id) AS rn FROM candidates c"
+            "SELECT candidate_id, paper, kind, page, CAST(fields AS VARCHAR) AS fields, n_decided FROM ("
+            " SELECT c.candidate_id, c.paper, c.kind, c.page, c.top, c.fields, o.n_decided, row_number() OVER"
+            " (PARTITION BY c.paper ORDER BY c.page, c.top, c.candidate_id) AS rn FROM candidates c"
             " LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id WHERE c.paper IN (SELECT unnest($papers)))"
             " WHERE rn <= 40 ORDER BY page, top, candidate_id",
             {"papers": papers},
@@ -368,7 +427,7 @@ class DbReviewStore(RecordReviewMixin):
                 continue
             others = tuple(
                 {"candidate_id": s["candidate_id"], "kind": s["kind"], "page": s["page"],
-                 "summary": _summary(candidate_from_row(s)), "decided": bool(s["n_decided"])}
+                 "summary": _summary_of(s["fields"]), "decided": bool(s["n_decided"])}
                 for s in siblings[row["paper"]] if s["candidate_id"] != cid
             )[:30]
             out.append(Item(cid, candidate_from_row(row), why, row.get("paper_title"), row.get("pdf_path"), others,
@@ -400,12 +459,12 @@ class DbReviewStore(RecordReviewMixin):
         poster's own verdict in force (logged: the event names the verdict it revises);
         ``mode="adjudicate"`` lets a reviewer or admin decide an item others have decided. Only trusted
         callers (imports, the adjudication form) pass ``require_lease=False``."""
-        with self._tx() as con:
+        with self._gate.verdict(), self._tx() as con:
             return self._record(con, event, require_lease=require_lease, mode=mode)
 
     def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = ReviewMode.LEASE) -> Event:
         """Build the event from the stored candidate and record it, in one transaction (see :meth:`record`)."""
-        with self._tx() as con:
+        with self._gate.verdict(), self._tx() as con:
             rows = _rows(con, "SELECT * FROM candidates WHERE candidate_id = ?", [candidate_id])
             if not rows:
                 raise CurationError(f"unknown candidate {candidate_id!r}")
@@ -580,6 +639,7 @@ class DbReviewStore(RecordReviewMixin):
 
     def queue_counts(self) -> dict[str, int]:
         """Counts for the status line."""
+        self._gate.wait()
         with self._con() as con:
             row = con.execute("""
                 SELECT (SELECT count(*) FROM candidates),

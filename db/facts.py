@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-import pandas as pd
 
 from flopsdb.core.failures import ItemFailure
 from flopsdb.db.store import Connection
@@ -151,6 +150,8 @@ def store_estimates(con: Connection, rows: Iterable[EntryEstimate], *, run_id: s
 
 
 def _insert(con: Connection, table: str, columns: Sequence[str], values: list[list[Any]], *, replace: bool = False) -> None:
+    import pandas as pd  # on demand (issue 12)
+
     frame = pd.DataFrame(values, columns=list(columns))
     con.register("_flopsdb_rows", frame)
     try:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
 
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
@@ -46,6 +45,8 @@ def upsert_papers(
          json.dumps([list(a) for a in p.affiliations]) if any(p.affiliations) else None]
         for p, rel in latest.values()
     ]
+    import pandas as pd  # on demand: only harvests build frames (issue 12)
+
     frame = pd.DataFrame(rows, columns=_COLUMNS)
     frame["first_version_date"] = pd.to_datetime(frame["first_version_date"])
     frame["updated_date"] = pd.to_datetime(frame["updated_date"])

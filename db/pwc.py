@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import pandas as pd
 
 from flopsdb.crawler.pwc import PwcResult
 from flopsdb.db.store import Connection
@@ -19,6 +18,8 @@ def insert_pwc_results(con: Connection, results: Sequence[PwcResult], run_id: st
     """Insert results not stored yet (by ``result_id``); return how many were new."""
     if not results:
         return 0
+    import pandas as pd  # on demand (issue 12)
+
     unique = {r.result_id: r for r in results}
     frame = pd.DataFrame(
         [[rid, r.task, r.task_path, r.dataset, r.subdataset, r.metric, r.value, r.raw_value, r.model_name,

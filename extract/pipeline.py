@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,16 +146,49 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
     both within the one time limit: a file that reads too slowly, hangs or crashes the parser fails with
     reason ``timeout`` or ``corrupt``; None reads and parses in this process.
     """
-    from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe, prestart
-
     if timeout is not None:
+        from flopsdb.extract.robust import prestart
+
         prestart()  # the parser's fork server starts while this process hashes the file and loads the extractors
+    chosen = tuple(extractors(names))
+    return _finish(_parse(path, paper, timeout, max_bytes), chosen)
+
+
+def extract_files(jobs: Iterable[tuple[str | Path, str | None]], *, names: Iterable[str] | None = None,
+                  timeout: float | None = 120.0, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Iterator[ExtractionOutcome]:
+    """:func:`extract_file` over ``(path, paper)`` jobs, outcomes in order. With ``timeout`` the guarded worker
+    parses the next file while this process runs the extractors on the current one (two processes at work
+    instead of one taking turns); a file's time limit covers its reading and parse alone."""
+    jobs = list(jobs)
+    if timeout is None or len(jobs) < 2:
+        for path, paper in jobs:
+            yield extract_file(path, paper=paper, names=names, timeout=timeout, max_bytes=max_bytes)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    from flopsdb.extract.robust import prestart
+
+    prestart()
+    chosen = tuple(extractors(names))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead") as ahead:
+        pending = ahead.submit(_parse, jobs[0][0], jobs[0][1], timeout, max_bytes)
+        for i in range(len(jobs)):
+            parsed = pending.result()
+            if i + 1 < len(jobs):
+                pending = ahead.submit(_parse, jobs[i + 1][0], jobs[i + 1][1], timeout, max_bytes)
+            yield _finish(parsed, chosen)
+
+
+def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None) -> tuple:
+    """Check and parse one file: ``(name, shown, digest, started, Document | PDFError | (reason, error))``
+    (never raises for a bad file)."""
+    from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe
+
     p = Path(path)
     name = storable_name(paper or paper_id_for(p))
     shown = storable_name(p)
     started = time.perf_counter()
     digest = ""
-    chosen = tuple(extractors(names))
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         clock = time.perf_counter()
@@ -163,13 +196,24 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
         left = None if timeout is None else timeout - (time.perf_counter() - clock)
         if left is not None and left <= 0:
             raise PDFError(f"reading the file took longer than {timeout:g} s", reason="timeout", paper=name)
-        doc = parse_pdf_safe(p, left, paper=name, max_bytes=max_bytes)
+        return name, shown, digest, started, parse_pdf_safe(p, left, paper=name, max_bytes=max_bytes)
     except PDFError as exc:
-        return ExtractionOutcome(name, shown, digest, "failed", reason=exc.reason, error=str(exc), seconds=time.perf_counter() - started, extractors=chosen)
+        return name, shown, digest, started, exc
     except Exception as exc:  # a parser bug on one file must not stop a batch
-        return ExtractionOutcome(name, shown, digest, "failed", reason=f"error: {type(exc).__name__}", error=f"{type(exc).__name__}: {exc} (paper={name})",
+        return name, shown, digest, started, (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")
+
+
+def _finish(parsed: tuple, chosen: tuple[str, ...]) -> ExtractionOutcome:
+    """The outcome of a parsed file: its candidates, or the failure."""
+    name, shown, digest, started, doc = parsed
+    if isinstance(doc, PDFError):
+        return ExtractionOutcome(name, shown, digest, "failed", reason=doc.reason, error=str(doc), seconds=time.perf_counter() - started, extractors=chosen)
+    if isinstance(doc, tuple):
+        reason, error = doc
+        return ExtractionOutcome(name, shown, digest, "failed", reason=reason, error=error,
                                  seconds=time.perf_counter() - started, extractors=chosen)
     warnings: list[str] = []
     candidates = extract_document(doc, names=chosen, failures=warnings)
     return ExtractionOutcome(name, shown, digest, "ok", candidates=candidates, pages=len(doc.pages), seconds=time.perf_counter() - started,
                              extractors=chosen, warnings=warnings + list(doc.flags))
+

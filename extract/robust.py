@@ -28,10 +28,6 @@ from pathlib import Path
 
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import pdf_digest
-from flopsdb.extract.layout import charmap, patterns
-from flopsdb.extract.pdf import parse_pdf
-from flopsdb.extract.sentences import split_sentences
-from flopsdb.extract.tables import table_rules
 
 from flopsdb.core.errors import PDFError
 
@@ -86,6 +82,12 @@ def _init_worker(memory_limit: int | None, client: int) -> None:
 def warm() -> int:
     """Fill the parser's caches (sentence pipeline, character map, layout and table rules) and return
     this process's id; idempotent and cheap after the first call."""
+    # The parsing stack (pypdfium2, spaCy, numpy) is imported here and in _work, not at module level:
+    # in guarded mode the parent never parses, so it need not pay the ~2 s of importing it (issue 12).
+    from flopsdb.extract.layout import charmap, patterns
+    from flopsdb.extract.sentences import split_sentences
+    from flopsdb.extract.tables import table_rules
+
     charmap()
     patterns()
     table_rules()
@@ -96,6 +98,8 @@ def warm() -> int:
 def _work(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> tuple[str, object]:
     """Runs in the worker: a Document, or the fields of the PDFError (exceptions with keyword
     arguments do not survive pickling)."""
+    from flopsdb.extract.pdf import parse_pdf
+
     try:
         return "ok", parse_pdf(path, paper=paper, tables=tables, max_bytes=max_bytes)
     except PDFError as exc:

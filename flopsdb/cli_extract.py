@@ -45,8 +45,8 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
     """
     from flopsdb.db.runs import recording
     from flopsdb.extract.facts import select_facts
-    from flopsdb.extract.pipeline import extract_file
-    from flopsdb.extraction import extract_and_store, pdf_files
+    from flopsdb.extract.pipeline import extract_files
+    from flopsdb.extraction import pdf_files, store_outcome
 
     paths = pdf_files(files)
 
@@ -56,12 +56,11 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
         run = stack.enter_context(recording(app.store, "extract")) if to_store else None
         failed = 0
         with progress_bar(app, "extract", total=len(paths)) as bar:
-            for path in paths:
+            # The guarded worker parses the next file while this process extracts the current one.
+            for outcome in extract_files([(p, None) for p in paths], names=names or None, timeout=timeout or None,
+                                         max_bytes=limit):
                 if run is not None:
-                    outcome = extract_and_store(path, app.store, run.run_id, names=names or None, timeout=timeout or None,
-                                                max_bytes=limit)
-                else:
-                    outcome = extract_file(path, names=names or None, timeout=timeout or None, max_bytes=limit)
+                    outcome = store_outcome(outcome, app.store, run.run_id)
                 bar.advance()
                 failed += _emit(outcome, fmt, facts_only, rows, select_facts)
                 if run is not None:

@@ -25,7 +25,11 @@ def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str
     A file that cannot be read (or takes longer than ``timeout`` seconds to parse) is recorded as ``failed``
     with its reason; it never raises for bad input. Only regular files of at most ``max_bytes`` are read.
     """
-    outcome = extract_file(path, paper=paper, names=names, timeout=timeout, max_bytes=max_bytes)
+    return store_outcome(extract_file(path, paper=paper, names=names, timeout=timeout, max_bytes=max_bytes), store, run_id)
+
+
+def store_outcome(outcome: ExtractionOutcome, store: Store, run_id: str) -> ExtractionOutcome:
+    """Store one file's candidates and outcome in one transaction (the second half of :func:`extract_and_store`)."""
     with store.transaction() as con:
         new = store_result(con, outcome, run_id=run_id)
     outcome.warnings.append(f"stored {new} new candidates")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,33 @@ _CATALOG: Any = None
 
 
 def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False,
-              paper: str | None = None, kind: str | None = None):
+              paper: str | None = None, kind: str | None = None, hold: bool = True):
     """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
     ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS. The record screen's
-    compute estimate comes from :func:`record_estimate`."""
+    compute estimate comes from :func:`record_estimate`; ``paper``/``kind`` are the queue's default filter.
+
+    With ``hold`` (the default), the running server holds the live file (``db.store.Store.hold``):
+    one connection for its life, each request a cursor on it, handed over within a poll interval to
+    any other process that needs the file (the nightly, ``flopsdb sql --live``, ``publish``) and
+    taken back after; the file is let go when the server stops (see docs/architecture.md)."""
     settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies,
                            paper=paper, kind=kind)
-    return create_app(review_store(config, store), settings, estimate=record_estimate)
+    rs = review_store(config, store)
+    app = create_app(rs, settings, estimate=record_estimate)
+    if hold:
+        inner = app.router.lifespan_context
+
+        @asynccontextmanager
+        async def lifespan(a: Any) -> AsyncIterator[Any]:
+            holder = rs.store.hold()
+            try:
+                async with inner(a) as state:
+                    yield state
+            finally:
+                holder.close()
+
+        app.router.lifespan_context = lifespan
+    return app
 
 
 def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False,

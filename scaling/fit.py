@@ -20,8 +20,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-import statsmodels.api as sm
-from scipy.optimize import least_squares
 
 from flopsdb.core.errors import FitError
 from flopsdb.scaling.benchmarks import TRANSFORMS, Transform
@@ -169,6 +167,8 @@ def ols_fit(points: Sequence[FitPoint], transform: Transform, *, method: str = "
     """OLS of transform(error) on log10(FLOP): coefficients, SEs, (1 - alpha) CI of the slope, R squared, n."""
     _check(points, 3, "an OLS fit")
     x, y = _xy(points, transform)
+    import statsmodels.api as sm  # imported on demand: only fits need it (issue 12)
+
     res = sm.OLS(y, sm.add_constant(x)).fit()
     ci = res.conf_int(alpha)[1]
     return LinearFit(method=method, n=len(points), intercept=float(res.params[0]), slope=float(res.params[1]),
@@ -184,6 +184,8 @@ def year_fit(points: Sequence[FitPoint], transform: Transform, *, alpha: float =
         raise FitError("a fit with a year control needs at least two distinct years")
     x, y = _xy(pts, transform)
     years = np.array([float(p.year) for p in pts if p.year is not None])
+    import statsmodels.api as sm
+
     res = sm.OLS(y, sm.add_constant(np.column_stack([x, years]))).fit()
     ci = res.conf_int(alpha)[1]
     return LinearFit(method="ols+year", n=len(pts), intercept=float(res.params[0]), slope=float(res.params[1]),
@@ -202,6 +204,8 @@ def quantile_fit(points: Sequence[FitPoint], transform: Transform, *, q: float =
     _check(points, 5, "a quantile fit")
     x, y = _xy(points, transform)
     tq = q if transform.forward(0.5) < transform.forward(0.9) else 1.0 - q
+    import statsmodels.api as sm
+
     model = sm.QuantReg(y, sm.add_constant(x))
     res = None
     for bandwidth in ("hsheather", "chamberlain", "bofinger"):
@@ -228,6 +232,8 @@ def pareto_front(points: Sequence[FitPoint]) -> list[FitPoint]:
 
 
 def _sat_solve(x: np.ndarray, y: np.ndarray, f_scale: float, start: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+    from scipy.optimize import least_squares  # on demand (issue 12)
+
     m = float(x.mean())
 
     def resid(theta: np.ndarray) -> np.ndarray:

@@ -16,6 +16,8 @@ import sys
 import pytest
 
 HEAVY = ("statsmodels", "scipy", "matplotlib", "fastapi", "uvicorn", "dask")
+HEAVY_HELP = HEAVY + ("pandas", "spacy", "pdfplumber")
+"""What no command's ``--help`` may import: the stacks above, and pandas and the PDF/NLP stack."""
 CLI_MODULES = ("cli_crawl", "cli_extract", "cli_nightly", "cli_records", "cli_review", "cli_scaling")
 
 _PROBE = """
@@ -34,18 +36,31 @@ print(json.dumps({{"code": code, "heavy": sorted({{m.split(".")[0] for m in heav
 """
 
 
-def _probe(*args: str) -> dict:
+def _probe(*args: str, env: dict[str, str] | None = None) -> dict:
     out = subprocess.run([sys.executable, "-c", _PROBE.format(args=list(args), heavy=HEAVY)], capture_output=True,
-                         text=True, timeout=300)
+                         text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("args", [("--help",), ("extract", "--help"), ("status", "--help")])
+@pytest.mark.parametrize("args", [("--help",), ("extract", "--help"), ("status", "--help"), ("sql", "--help"),
+                                  ("import", "--help"), ("import", "epoch", "--help"), ("fit", "--help")])
 def test_help_does_not_import_the_heavy_stacks(args: tuple[str, ...]) -> None:
     result = _probe(*args)
     assert result["code"] == 0
     assert result["heavy"] == [], f"flopsdb {' '.join(args)} imported {result['heavy']}"
+
+
+def test_a_light_command_runs_without_the_heavy_stacks(tmp_path) -> None:
+    import os
+
+    from flopsdb.db.store import Store
+
+    Store(tmp_path / "flopsdb.duckdb").migrate()
+    env = {**os.environ, "FLOPSDB_HOME": str(tmp_path)}
+    result = _probe("sql", "--live", "SELECT count(*) AS n FROM candidates", env=env)
+    assert result["code"] == 0
+    assert result["heavy"] == [], f"flopsdb sql imported {result['heavy']}"
 
 
 def test_group_help_imports_no_command_module() -> None:
@@ -59,7 +74,7 @@ def test_a_command_imports_only_its_own_module() -> None:
 
 
 _EVERY_HELP = """
-import json, click
+import json, sys, click
 from click.testing import CliRunner
 from flopsdb.cli import main
 
@@ -75,15 +90,21 @@ def walk(command, path):
 runner = CliRunner()
 out = []
 for path, _ in walk(main, []):
+    before = set(sys.modules)
     result = runner.invoke(main, [*path, "--help"], prog_name="flopsdb")
-    out.append({"path": path, "code": result.exit_code, "output": result.output, "error": repr(result.exception)})
+    heavy = sorted({m.split(".")[0] for m in set(sys.modules) - before if m.split(".")[0] in HEAVY})
+    out.append({"path": path, "code": result.exit_code, "output": result.output, "error": repr(result.exception),
+                "heavy": heavy})
 print(json.dumps(out))
 """
 
 
-def test_every_command_help_works() -> None:
+def test_every_command_help_works_and_imports_no_heavy_stack() -> None:
     # In a fresh process: click caches each command's help option, which would leak into other tests.
-    out = subprocess.run([sys.executable, "-c", _EVERY_HELP], capture_output=True, text=True, timeout=600)
+    # Modules are checked after each --help in turn: what one help imported stays loaded, so a heavy
+    # module is charged to the first command whose help pulled it in, and none may.
+    script = f"HEAVY = {HEAVY_HELP!r}\n" + _EVERY_HELP
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     results = json.loads(out.stdout.strip().splitlines()[-1])
     assert len(results) > 15
@@ -91,6 +112,7 @@ def test_every_command_help_works() -> None:
         name = " ".join(["flopsdb", *r["path"]])
         assert r["code"] == 0, f"{name} --help: {r['output']}{r['error']}"
         assert r["output"].startswith(f"Usage: {name} "), r["output"][:200]
+        assert r["heavy"] == [], f"{name} --help imported {r['heavy']}"
 
 
 def test_registry_names_every_command_with_its_own_summary() -> None:

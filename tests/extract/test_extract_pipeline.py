@@ -182,3 +182,23 @@ def test_generic_mention_is_dropped_when_the_named_accelerator_has_the_same_coun
     doc = doc_of("We trained our models on one machine with 8 NVIDIA P100 GPUs. Training took 12 hours on eight GPUs. "
                  "Fine-tuning used 4 GPUs.")
     assert sorted((c.fields["accelerator"], c.fields["count"]) for c in extract_document(doc) if c.kind == "hardware") == [("GPU", 4), ("NVIDIA P100", 8)]
+
+
+def test_extract_files_parses_ahead_and_gives_what_extract_file_gives_in_order(sample_pdf, tmp_path) -> None:
+    import shutil
+
+    from flopsdb.extract.pipeline import extract_file, extract_files
+
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    shutil.copy(sample_pdf, first)
+    shutil.copy(sample_pdf, second)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    jobs = [(first, "p1"), (broken, "p2"), (second, "p3")]
+    outcomes = list(extract_files(jobs, timeout=60))
+    assert [o.paper for o in outcomes] == ["p1", "p2", "p3"]
+    assert [o.ok for o in outcomes] == [True, False, True]
+    assert outcomes[1].reason in ("corrupt", "truncated", "no_pages")
+    alone = extract_file(first, paper="p1", timeout=60)
+    assert [c.to_json() for c in outcomes[0].candidates] == [c.to_json() for c in alone.candidates]
+    assert len(outcomes[2].candidates) == len(alone.candidates) > 0
