@@ -8,6 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import click
 from click.testing import CliRunner
 
 from flopsdb.db.store import Store, migration_names
@@ -88,10 +89,13 @@ def test_every_verb_has_help_with_an_example() -> None:
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0, result.output
 
-    def walk(group, prefix):
-        for name, cmd in group.commands.items():
+    ctx = click.Context(main)
+
+    def walk(group, prefix):  # through list_commands/get_command: the CLI loads its commands on demand
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
             yield prefix + [name], cmd
-            if hasattr(cmd, "commands"):
+            if isinstance(cmd, click.Group):
                 yield from walk(cmd, prefix + [name])
 
     verbs = list(walk(main, []))
