@@ -142,7 +142,7 @@ def line_problems(d: dict[str, Any], paper: str, vocab: dict[str, Any] | None = 
 
 def _hardware_problems(d: dict[str, Any], v: dict[str, Any]) -> list[str]:
     out = []
-    if d["accelerator"] not in v["accelerators"]:
+    if d["accelerator"] not in v["accelerators"] and d["accelerator"] not in catalog_kinds():
         out.append(f"accelerator {d['accelerator']!r} is not a canonical name")
     if d["unit"] not in v["units"]:
         out.append(f"unit {d['unit']!r} not in {sorted(v['units'])}")
