@@ -3,7 +3,7 @@
 Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v1.json``):
 
 1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
-   (``extract/data/hardware.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
+   (``flopsdb/core/data/hardware.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
    then generic devices (GPU, TPU, CPU), counts (digits, number words, "a single"), topologies (4x4), durations
    ("120 hours"), device-time units ("GPU hours", "core-days"), memory sizes ("11GB") and vendor or model words.
    Overlapping entities keep the longest, so a name's digits ("GTX 1080 Ti") and its memory size ("A100-40GB")
@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.catalog import Accelerator, load_catalog
+from flopsdb.core.catalog import Accelerator, load_catalog
 from flopsdb.extract.document import Document, ModelName
 from flopsdb.extract.models import link_model, main_model
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab

@@ -62,7 +62,7 @@ def own_models(doc: Document) -> tuple[ModelName, ...]:
 
 
 def _dataset_word(word: str) -> bool:
-    from flopsdb.extract.taxonomy import load_taxonomy
+    from flopsdb.core.taxonomy import load_taxonomy
 
     return load_taxonomy().get(word) is not None
 

@@ -39,7 +39,7 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Table
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
-from flopsdb.extract.taxonomy import Benchmark, load_taxonomy, normalise_key
+from flopsdb.core.taxonomy import Benchmark, load_taxonomy, normalise_key
 
 EXTRACTOR = "result_table.v1"
 _LOG = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from flopsdb.core.errors import ScalingError
-from flopsdb.extract.catalog import Accelerator, Catalog
+from flopsdb.core.catalog import Accelerator, Catalog
 
 CONVENTIONS: tuple[str, ...] = ("thompson", "epoch")
 

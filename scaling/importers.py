@@ -16,7 +16,7 @@ from typing import Any
 
 from flopsdb.core.errors import DataImportError, ScalingError
 from flopsdb.core.kinds import Kind
-from flopsdb.extract.catalog import Catalog
+from flopsdb.core.catalog import Catalog
 from flopsdb.core.failures import ItemFailure
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute

@@ -27,7 +27,7 @@ from typing import Any
 from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.core.kinds import KINDS, Kind
-from flopsdb.extract.catalog import Catalog
+from flopsdb.core.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
 

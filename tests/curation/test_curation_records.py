@@ -17,7 +17,7 @@ from flopsdb.curation.model import Item
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
 from flopsdb.records import records_from
-from flopsdb.extract.catalog import load_catalog
+from flopsdb.core.catalog import load_catalog
 from flopsdb.review import build_app, review_store
 
 PAPER = "2401.00001"

@@ -8,7 +8,7 @@ from conftest import LiveServer, sign_in
 from flopsdb.core.config import Config
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
-from flopsdb.extract.catalog import load_catalog
+from flopsdb.core.catalog import load_catalog
 from flopsdb.records import records_from
 from flopsdb.review import build_app
 from test_curation_records import PAPER, rrs  # noqa: F401  (the record paper's store fixture)
