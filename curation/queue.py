@@ -96,10 +96,10 @@ def plan_queue(rows: Iterable[QueueRow], policy: QueuePolicy) -> list[QueueEntry
             continue
         groups.setdefault((row.paper, row.kind), []).append(row)
     ordered: list[tuple[tuple, QueueRow, Sequence[QueueRow]]] = []
-    for members in groups.values():
-        group_key = min(keys[m.candidate_id] for m in members)
-        for m in members:
-            ordered.append(((not m.leased_by_me, (m.leased_at or datetime.min) if m.leased_by_me else datetime.min, group_key, m.paper, m.kind, keys[m.candidate_id], m.candidate_id), m, members))
+    for group in groups.values():
+        group_key = min(keys[m.candidate_id] for m in group)
+        for m in group:
+            ordered.append(((not m.leased_by_me, (m.leased_at or datetime.min) if m.leased_by_me else datetime.min, group_key, m.paper, m.kind, keys[m.candidate_id], m.candidate_id), m, group))
     ordered.sort(key=lambda t: t[0])
     out: list[QueueEntry] = []
     for _, row, members in ordered:

@@ -432,9 +432,9 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         mode = "revise" if fact.state == "mine" else "lease"
         stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, checked)], mode=mode)
         units = await run_in_threadpool(store.paper_units, body.paper, me)
-        unit = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
+        shown = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
         return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action,
-                "record": record_payload(unit, units)}
+                "record": record_payload(shown, units)}
 
     @app.post("/api/heartbeat")
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:

@@ -233,6 +233,8 @@ class RecordReviewMixin:
                 facts = self.paper_record_facts(con, target, annotator, open_ids - (set(want) - got))
                 units = record_units(target, facts)
                 unit = find_unit(units, key=unit.key)
+                if unit is None:
+                    raise CurationError(f"paper {target!r} has no record {key!r}", paper=target)
             if key is not None or first is None:
                 why = f"record {unit.name} of {target}, opened by you"
             elif held is not None:

@@ -310,13 +310,14 @@ def _parse_open(pdf: pdfium.PdfDocument, path: Path, name: str, tables: bool, st
     line_records: list[tuple[int, VisualLine, int, int]] = []
     gutters: dict[int, float | None] = {}
     size_counts: Counter[float] = Counter()
-    for number, raw, ordered, flags, gutter in read:
+    for number, page_raw, ordered, flags, gutter in read:
         if number > 1:
             out.sep("\f")
         page_start = out.length
-        if raw is None:
+        if page_raw is None:
             pages.append(Page(number, 0.0, 0.0, page_start, page_start, tuple(flags)))
             continue
+        raw = page_raw
         gutters[number] = gutter
         pb = np.zeros((len(raw.text), 5))
         if len(raw.text):

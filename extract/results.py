@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from flopsdb.extract.candidate import Candidate
@@ -192,18 +193,22 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                 or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, pick.start() - 25) : pick.start()], re.I)):
             used.add(pick.start())
             continue
+        candidates: Sequence[tuple[re.Match[str] | None, Benchmark | None]]
         if inferred:
-            candidates = [(None, tax.get(default_dataset))]  # type: ignore[arg-type]
+            candidates = [(None, tax.get(default_dataset or ""))]
         else:
             lo, hi = min(pick.start(), mh.start()), max(pick.end(), mh.end())
 
-            def gap(h: tuple) -> float:
+            def distance(h: tuple[re.Match[str], Benchmark]) -> float:
                 d = h[0]
                 return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
 
-            candidates = sorted((h for h in ds_hits if gap(h) <= 160), key=gap)  # type: ignore[assignment]
-        for dhit, bench in candidates:
-            metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])  # type: ignore[arg-type]
+            near = sorted((h for h in ds_hits if distance(h) <= 160), key=distance)
+            candidates = near
+        for _hit, bench in candidates:
+            if bench is None:
+                continue
+            metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
             if metric is None:
                 continue
             value = float(pick.group("value"))
@@ -219,7 +224,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                 conf -= 0.3
             used.add(pick.start())
             out.append({
-                "task": bench.task, "dataset": bench.dataset, "split": split if split in bench.splits else None, "metric": metric,  # type: ignore[union-attr]
+                "task": bench.task, "dataset": bench.dataset, "split": split if split in bench.splits else None, "metric": metric,
                 "value": value, "value_text": pick.group("value"), "own": bool(own and not baseline),
                 "start": min(pick.start(), mh.start()), "end": max(pick.end(), mh.end()), "confidence": round(min(0.95, max(0.05, conf)), 3),
             })
@@ -230,7 +235,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
 def _main_dataset(doc: Document) -> str | None:
     datasets_re, _, _ = _patterns()
     tax = load_taxonomy()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for m in datasets_re.finditer(doc.text):
         bench = tax.get(m.group(0))
         if bench is not None:

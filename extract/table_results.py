@@ -475,7 +475,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok)
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
-            flags = ("plus_minus",) if pm else ()
+            flags: tuple[str, ...] = ("plus_minus",) if pm else ()
             firsts = {v: k for k, v in seconds.items()}
             pair_split = _pair_split(f"{col.header} {caption}", row_bench)
             if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -60,13 +60,13 @@ class Accelerator:
         return value
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> "Accelerator":
+    def from_json(cls, data: dict[str, Any]) -> "Accelerator":
         """Build from one line of ``hardware.jsonl``."""
         return cls(
-            name=str(data["name"]), vendor=data.get("vendor"), kind=str(data["kind"]),  # type: ignore[arg-type]
-            aliases=tuple(data.get("aliases") or ()), peak_flops=dict(data.get("peak_flops") or {}),  # type: ignore[arg-type]
-            tpu_cores_per_chip=data.get("tpu_cores_per_chip"), tpu_chips_per_board=data.get("tpu_chips_per_board"),  # type: ignore[arg-type]
-            tdp_watts=data.get("tdp_watts"), release_year=data.get("release_year"), source=str(data.get("source", "")),  # type: ignore[arg-type]
+            name=str(data["name"]), vendor=data.get("vendor"), kind=str(data["kind"]),
+            aliases=tuple(data.get("aliases") or ()), peak_flops=dict(data.get("peak_flops") or {}),
+            tpu_cores_per_chip=data.get("tpu_cores_per_chip"), tpu_chips_per_board=data.get("tpu_chips_per_board"),
+            tdp_watts=data.get("tdp_watts"), release_year=data.get("release_year"), source=str(data.get("source", "")),
         )
 
 
