@@ -11,10 +11,10 @@ confidence were random, so the extractor's precision is measured on an unbiased 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
+from functools import lru_cache
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flopsdb.extract.candidate import Candidate
 from flopsdb.core.catalog import Accelerator, load_catalog
+from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, ModelName
 from flopsdb.extract.models import link_model, main_model
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab

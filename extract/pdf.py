@@ -19,18 +19,18 @@ import ctypes
 import re
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from flopsdb.core.errors import PDFError
 from flopsdb.extract.document import Box, Caption, Document, Line, Page, Section, Sentence
 from flopsdb.extract.layout import FOOTNOTE, RawPage, VisualLine, caption_of, charmap, heading_of, layout_page
 from flopsdb.extract.sentences import split_sentences
 from flopsdb.extract.tables import PageData, read_tables
-from flopsdb.core.errors import PDFError
 
 MAX_PAGE_SIDE = 5000.0
 """Pages wider or taller than this many points are flagged ``huge`` and their text is not read."""
@@ -174,7 +174,7 @@ def _join_units(units: list[int]) -> str:
 _SLOW = None
 
 
-def _slow_pattern() -> "re.Pattern[str]":
+def _slow_pattern() -> re.Pattern[str]:
     global _SLOW
     if _SLOW is None:
         replace, _ = charmap()

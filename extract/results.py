@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+from flopsdb.core.taxonomy import Benchmark, load_taxonomy
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.stage import SentenceSpan, has_cue, iter_sentences
-from flopsdb.core.taxonomy import Benchmark, load_taxonomy
 
 EXTRACTOR = "result.v1"
 
@@ -50,7 +50,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return datasets, metrics, prefilter
 
 
-def _value_list(sentence: str, values: list, pick: "re.Match[str]", metric: "re.Match[str]") -> list:
+def _value_list(sentence: str, values: list, pick: re.Match[str], metric: re.Match[str]) -> list:
     """The values listed before one metric ("94.6% and 88.7% F1"): the picked value and those joined to it."""
     if pick.end() > metric.start():
         return [pick]
@@ -116,6 +116,11 @@ class _Span:
         return self._text
 
 
+def _distance(d: re.Match[str], lo: int, hi: int) -> int:
+    """Characters between a dataset mention and the span ``lo:hi`` (0 when they overlap; 4 more after it)."""
+    return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
+
+
 def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dict[str, object]]:
     """Results stated in one sentence: dicts with dataset, task, metric, value, value_text, split, own, span, confidence.
 
@@ -178,7 +183,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             ordered = sorted(ds_hits, key=lambda h: h[0].start())
             after_ds = [h for h in ordered if h[0].start() > mh.end()]
             if len(after_ds) == len(listed):
-                for v, (dhit, bench) in zip(listed, after_ds):
+                for v, (_dhit, bench) in zip(listed, after_ds):
                     metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
                     if metric is None:
                         continue
@@ -198,13 +203,8 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             candidates = [(None, tax.get(default_dataset or ""))]
         else:
             lo, hi = min(pick.start(), mh.start()), max(pick.end(), mh.end())
-
-            def distance(h: tuple[re.Match[str], Benchmark]) -> float:
-                d = h[0]
-                return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
-
-            near = sorted((h for h in ds_hits if distance(h) <= 160), key=distance)
-            candidates = near
+            scored = [(_distance(h[0], lo, hi), h) for h in ds_hits]
+            candidates = [h for gap, h in sorted(scored, key=lambda s: s[0]) if gap <= 160]
         for _hit, bench in candidates:
             if bench is None:
                 continue

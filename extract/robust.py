@@ -27,10 +27,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import cast
 
+from flopsdb.core.errors import PDFError
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import pdf_digest
-
-from flopsdb.core.errors import PDFError
 
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
 START_TIMEOUT = 300.0

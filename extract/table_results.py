@@ -27,19 +27,19 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from flopsdb.core.taxonomy import Benchmark, load_taxonomy, normalise_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Table
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
-from flopsdb.core.taxonomy import Benchmark, load_taxonomy, normalise_key
 
 EXTRACTOR = "result_table.v1"
 _LOG = logging.getLogger(__name__)

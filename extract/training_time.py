@@ -26,11 +26,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Cell, Document, Evidence, ModelName, Table
-from flopsdb.core.ids import model_key
 from flopsdb.extract.models import link_model, link_statement, main_model, variant_mention
-from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
+from flopsdb.extract.stage import (
+    NUMBER,
+    SentenceSpan,
+    classify_stage,
+    hedge_pattern,
+    in_table,
+    is_hypothetical,
+    is_project_total,
+    iter_sentences,
+    local_stage,
+    number_pattern,
+    parse_number,
+    vocab,
+)
 
 EXTRACTOR = "training_time.v2"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""

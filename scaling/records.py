@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from flopsdb.core.catalog import Catalog
 from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.core.kinds import KINDS, Kind
-from flopsdb.core.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -60,7 +61,7 @@ class Accelerator:
         return value
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Accelerator":
+    def from_json(cls, data: dict[str, Any]) -> Accelerator:
         """Build from one line of ``hardware.jsonl``."""
         return cls(
             name=str(data["name"]), vendor=data.get("vendor"), kind=str(data["kind"]),

@@ -255,8 +255,8 @@ _DOCS: dict[str, object] = {}
 @pytest.fixture
 def any_corpus_doc(shared_dir):
     """``any_corpus_doc("2109.01652")`` parses a paper of corpus or corpus2 once (skips without ../shared)."""
-    from flopsdb.extract.pdf import parse_pdf
     from flopsdb.extract.models import find_models
+    from flopsdb.extract.pdf import parse_pdf
 
     def load(paper: str):
         if paper not in _DOCS:
