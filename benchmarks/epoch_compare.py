@@ -14,7 +14,7 @@ import statistics
 import sys
 from pathlib import Path
 
-from flopsdb.extract.catalog import load_catalog
+from flopsdb.core.catalog import load_catalog
 from flopsdb.scaling.importers import parse_epoch
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "epoch" / "epoch_all_ml_systems_full_view.csv"

@@ -32,8 +32,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -154,9 +154,8 @@ def peak_memory(path: Path) -> dict[str, object]:
 
 def batch_files(folder: Path, n: int = BATCH) -> list[Path]:
     """The first ``n`` PDFs of ``folder`` (by name) in the validate half: papers the rules were not tuned on."""
-    from flopsdb.extract.pipeline import paper_id_for
-
     from flopsdb.core.ids import half_of
+    from flopsdb.extract.pipeline import paper_id_for
 
     return [p for p in sorted(folder.glob("*.pdf")) if half_of(paper_id_for(p)) == "validate"][:n]
 

@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from flopsdb.batch import extract_files
 from flopsdb.db.runs import start_run
 from flopsdb.db.store import Store
 from flopsdb.extract.pipeline import paper_id_for
-from flopsdb.batch import extract_files
 
 ROOT = Path(__file__).resolve().parents[1]
 

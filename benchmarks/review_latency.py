@@ -40,8 +40,8 @@ def build_queue(home: Path, n: int, cache: Path | None = None):
     os.environ["FLOPSDB_HOME"] = str(home)
     import shutil
 
-    from flopsdb.db.store import Store
     from flopsdb.core.config import load_config
+    from flopsdb.db.store import Store
     from flopsdb.review import review_store
 
     config = load_config()
@@ -116,9 +116,9 @@ def main() -> None:
         sys.exit(f"--n {args.n} is too small for {args.verdicts} verdicts x {len(thinks)} think times")
     if not Path("/usr/bin/chromium").exists():
         sys.exit("needs /usr/bin/chromium (apt-get install -y chromium)")
+    from conftest import CHROMIUM_ARGS, LiveServer
     from playwright.sync_api import sync_playwright
 
-    from conftest import CHROMIUM_ARGS, LiveServer
     from flopsdb.review import build_app
 
     results: list[tuple[int, list[float]]] = []

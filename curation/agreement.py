@@ -12,17 +12,18 @@ from __future__ import annotations
 import itertools
 import json
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import krippendorff
 import numpy as np
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from flopsdb.curation.model import Rating
 from flopsdb.core.kinds import KIND_FIELDS
+from flopsdb.curation.model import Rating
 
 RECORD = "(record)"
 

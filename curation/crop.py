@@ -10,15 +10,15 @@ import hashlib
 import io
 import math
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pypdfium2 as pdfium
 from PIL import ImageDraw
 
-from flopsdb.extract.document import Box
 from flopsdb.core.errors import PDFError
+from flopsdb.extract.document import Box
 
 _PDFIUM = threading.Lock()
 
@@ -107,7 +107,7 @@ def crop_png(cache_dir: str | Path, pdf_path: str | Path, page: int, box: Box, *
     return data
 
 
-def _find(text: "pdfium.PdfTextPage", height: float, words: list[str]) -> Box | None:
+def _find(text: pdfium.PdfTextPage, height: float, words: list[str]) -> Box | None:
     full = text.get_text_range()
     keep = [i for i, ch in enumerate(full) if not ch.isspace() and ch != "-"]
     squeezed = "".join(full[i] for i in keep).lower()
@@ -122,9 +122,9 @@ def _find(text: "pdfium.PdfTextPage", height: float, words: list[str]) -> Box | 
         if not rects:
             continue
         line = rects
-        l, b = min(x[0] for x in line), min(x[1] for x in line)
-        r, t = max(x[2] for x in line), max(x[3] for x in line)
-        return Box(round(l, 2), round(height - t, 2), round(r, 2), round(height - b, 2))
+        left, bottom = min(x[0] for x in line), min(x[1] for x in line)
+        right, top = max(x[2] for x in line), max(x[3] for x in line)
+        return Box(round(left, 2), round(height - top, 2), round(right, 2), round(height - bottom, 2))
     return None
 
 

@@ -11,21 +11,21 @@ import base64
 import hashlib
 import io
 import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from PIL import Image
 
+from flopsdb.core.errors import CurationError, PDFError
+from flopsdb.core.kinds import KEEP_ACTIONS, KIND_FIELDS, VERDICT_ACTIONS, Action
 from flopsdb.curation.crop import locate_quote, render_page
-from flopsdb.core.kinds import KEEP_ACTIONS, VERDICT_ACTIONS, Action
 from flopsdb.curation.model import Event, coerce_fields, highlight_span, make_after, new_event_id, utcnow
 from flopsdb.curation.projection import in_force
-from flopsdb.core.kinds import KIND_FIELDS
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
-from flopsdb.core.errors import CurationError, PDFError
 
 FORMATS: tuple[str, ...] = ("annotations", "labelstudio", "prodigy")
 _PRODIGY_ANSWER = {"accept": "accept", "correct": "accept", "adjudicate": "accept", "reject": "reject", "unsure": "ignore"}
@@ -463,14 +463,14 @@ def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path, *,
         paths = []
         for paper, lines in sorted(per.items()):
             p = out / f"{paper}.jsonl"
-            p.write_text("".join(json.dumps(l, ensure_ascii=False, default=str) + "\n" for l in lines), encoding="utf-8")
+            p.write_text("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in lines), encoding="utf-8")
             paths.append(p)
         return paths
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "labelstudio":
         out.write_text(json.dumps(to_label_studio(records, users=users), ensure_ascii=False, default=str), encoding="utf-8")
     elif fmt == "prodigy":
-        out.write_text("".join(json.dumps(l, ensure_ascii=False, default=str) + "\n" for l in to_prodigy(records)), encoding="utf-8")
+        out.write_text("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in to_prodigy(records)), encoding="utf-8")
     else:
         raise CurationError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return [out]
@@ -487,7 +487,7 @@ def read_import(fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
         raise CurationError(f"not found: {src}")
     if fmt == "annotations":
         files = sorted(src.glob("*.jsonl")) if src.is_dir() else [src]
-        return from_annotations((l for f in files for l in _jsonl(f)), pdf_dir=pdf_dir, annotator=annotator,
+        return from_annotations((row for f in files for row in _jsonl(f)), pdf_dir=pdf_dir, annotator=annotator,
                                 with_verdicts=with_verdicts)
     if fmt == "labelstudio":
         try:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import os
 import select
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 END = "q"
 """What :meth:`KeyReader.read_key` returns at the end of input: the reviewer's quit key."""

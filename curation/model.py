@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
-from flopsdb.core.ids import unversioned
-from flopsdb.core.kinds import KIND_FIELDS, MAX_TEXT, FieldValueError, kind_spec
-from flopsdb.extract.candidate import STAGES, Candidate
 from flopsdb.core.errors import CurationError
-from flopsdb.core.kinds import KEEP_ACTIONS, Action
+from flopsdb.core.ids import unversioned
+from flopsdb.core.kinds import KEEP_ACTIONS, KIND_FIELDS, MAX_TEXT, Action, FieldValueError, kind_spec
+from flopsdb.extract.candidate import STAGES, Candidate
 
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")
 ACTIONS: tuple[Action, ...] = tuple(Action)
@@ -27,7 +27,7 @@ STATES: tuple[str, ...] = ("proposed", "leased", "accepted", "corrected", "rejec
 
 def utcnow() -> datetime:
     """Naive UTC now (DuckDB TIMESTAMP)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_event_id() -> str:

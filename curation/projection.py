@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from flopsdb.core.kinds import VERDICT_ACTIONS, Action
 from flopsdb.curation.model import CuratedFact, Event

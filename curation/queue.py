@@ -11,10 +11,10 @@ confidence were random, so the extractor's precision is measured on an unbiased 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,10 @@ def plan_queue(rows: Iterable[QueueRow], policy: QueuePolicy) -> list[QueueEntry
             continue
         groups.setdefault((row.paper, row.kind), []).append(row)
     ordered: list[tuple[tuple, QueueRow, Sequence[QueueRow]]] = []
-    for members in groups.values():
-        group_key = min(keys[m.candidate_id] for m in members)
-        for m in members:
-            ordered.append(((not m.leased_by_me, (m.leased_at or datetime.min) if m.leased_by_me else datetime.min, group_key, m.paper, m.kind, keys[m.candidate_id], m.candidate_id), m, members))
+    for group in groups.values():
+        group_key = min(keys[m.candidate_id] for m in group)
+        for m in group:
+            ordered.append(((not m.leased_by_me, (m.leased_at or datetime.min) if m.leased_by_me else datetime.min, group_key, m.paper, m.kind, keys[m.candidate_id], m.candidate_id), m, group))
     ordered.sort(key=lambda t: t[0])
     out: list[QueueEntry] = []
     for _, row, members in ordered:

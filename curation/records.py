@@ -18,8 +18,9 @@ Pure functions over :class:`RecordFact` rows; the store reads them and the web p
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from flopsdb.core.errors import CurationError
 from flopsdb.core.ids import model_key

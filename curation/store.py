@@ -6,12 +6,13 @@ any object with these methods.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Protocol
 
-from flopsdb.extract.candidate import Candidate
 from flopsdb.core.kinds import ReviewMode
 from flopsdb.curation.model import Disagreement, Event, Item, Rating, Session, User
 from flopsdb.curation.records import RecordUnit
+from flopsdb.extract.candidate import Candidate
 
 
 class ReviewStore(Protocol):

@@ -8,20 +8,29 @@ passes a ``curation.keys.KeyReader`` and ``click.prompt``; tests pass scripted r
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flopsdb.curation.model import Event, Item, coerce_fields, make_after, new_event_id
-from flopsdb.curation.records import (
-    BASELINES, UNLINKED, RecordUnit, fact_rows, fact_verdict, find_unit, move_target, record_accept_verdicts, unit_json,
-)
-from flopsdb.curation.store import ReviewStore
 from flopsdb.core.errors import CurationError, LeaseError
 from flopsdb.core.kinds import KIND_FIELDS, Action
+from flopsdb.curation.model import Event, Item, coerce_fields, make_after, new_event_id
+from flopsdb.curation.records import (
+    BASELINES,
+    UNLINKED,
+    RecordUnit,
+    fact_rows,
+    fact_verdict,
+    find_unit,
+    move_target,
+    record_accept_verdicts,
+    unit_json,
+)
+from flopsdb.curation.store import ReviewStore
 
 KEYS_HELP = "a accept · x reject · e edit · space unsure · u undo · 1-9 alternative · q quit"
 

@@ -11,37 +11,62 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Literal, Optional, Union
+from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import (
-    BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, field_validator, model_validator,
-)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
+from flopsdb.core.kinds import Action, ReviewMode
 from flopsdb.curation.agreement import agreement, extractor_precision
 from flopsdb.curation.auth import Throttle, new_token, same_token
 from flopsdb.curation.crop import crop_png
 from flopsdb.curation.model import (
-    ROLES, Event, Session, check_fields, check_version, coerce_fields, make_after, new_event_id, role_allows,
+    ROLES,
+    Event,
+    Session,
+    check_fields,
+    check_version,
+    coerce_fields,
+    make_after,
+    new_event_id,
+    role_allows,
 )
 from flopsdb.curation.records import (
-    BASELINES, RECORD_ACTIONS, UNLINKED, RecordUnit, fact_rows, fact_verdict, find_unit, move_target, record_accept_verdicts,
+    BASELINES,
+    RECORD_ACTIONS,
+    UNLINKED,
+    RecordUnit,
+    fact_rows,
+    fact_verdict,
+    find_unit,
+    move_target,
+    record_accept_verdicts,
     unit_json,
 )
 from flopsdb.curation.store import ReviewStore
 from flopsdb.extract.candidate import KINDS, STAGES, Candidate
-from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
-from flopsdb.core.kinds import Action, ReviewMode
 
 SESSION_COOKIE = "flopsdb_session"
 LOGIN_COOKIE = "flopsdb_login_csrf"
@@ -60,7 +85,7 @@ _LOGIN_ERRORS = {"wrong": "wrong name or password"}
 ALTERNATIVE = "alternative"
 """The page's request to keep alternative ``n`` (stored as a ``correct``)."""
 _VERDICTS: tuple[str, ...] = (Action.ACCEPT, Action.REJECT, Action.UNSURE, Action.CORRECT, ALTERNATIVE)
-_Value = Optional[Union[StrictBool, StrictInt, StrictFloat, StrictStr]]
+_Value = StrictBool | StrictInt | StrictFloat | StrictStr | None
 
 
 @dataclass(frozen=True)
@@ -89,12 +114,12 @@ class VerdictBody(BaseModel):
 
     candidate_id: StrictStr = Field(min_length=1, max_length=64)
     action: StrictStr
-    event_id: Optional[StrictStr] = Field(None, pattern=r"^[A-Za-z0-9._:-]{1,64}$")
-    n: Optional[StrictInt] = Field(None, ge=1, le=9)
-    fields: Optional[dict[StrictStr, _Value]] = Field(None, max_length=16)
-    model: Optional[StrictStr] = Field(None, max_length=300)
-    stage: Optional[Literal[STAGES + ("",)]] = None  # type: ignore[valid-type]
-    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+    event_id: StrictStr | None = Field(None, pattern=r"^[A-Za-z0-9._:-]{1,64}$")
+    n: StrictInt | None = Field(None, ge=1, le=9)
+    fields: dict[StrictStr, _Value] | None = Field(None, max_length=16)
+    model: StrictStr | None = Field(None, max_length=300)
+    stage: Literal[STAGES + ("",)] | None = None  # type: ignore[valid-type]
+    dwell_ms: StrictInt | None = Field(None, ge=0, le=86_400_000)
     mode: ReviewMode = ReviewMode.LEASE
 
     @field_validator("action")
@@ -128,8 +153,8 @@ class RecordAcceptBody(BaseModel):
     paper: StrictStr = Field(pattern=_PAPER)
     key: StrictStr = Field(min_length=1, max_length=300)
     candidate_ids: list[StrictStr] = Field(min_length=1, max_length=200)
-    event_id: Optional[StrictStr] = Field(None, pattern=_EVENT_ID)
-    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+    event_id: StrictStr | None = Field(None, pattern=_EVENT_ID)
+    dwell_ms: StrictInt | None = Field(None, ge=0, le=86_400_000)
 
 
 class RecordFactBody(BaseModel):
@@ -144,10 +169,10 @@ class RecordFactBody(BaseModel):
     key: StrictStr = Field(min_length=1, max_length=300)
     candidate_id: StrictStr = Field(min_length=1, max_length=64)
     action: Literal[RECORD_ACTIONS]  # type: ignore[valid-type]
-    fields: Optional[dict[StrictStr, _Value]] = Field(None, max_length=16)
-    to_key: Optional[StrictStr] = Field(None, min_length=1, max_length=300)
-    event_id: Optional[StrictStr] = Field(None, pattern=_EVENT_ID)
-    dwell_ms: Optional[StrictInt] = Field(None, ge=0, le=86_400_000)
+    fields: dict[StrictStr, _Value] | None = Field(None, max_length=16)
+    to_key: StrictStr | None = Field(None, min_length=1, max_length=300)
+    event_id: StrictStr | None = Field(None, pattern=_EVENT_ID)
+    dwell_ms: StrictInt | None = Field(None, ge=0, le=86_400_000)
 
     @field_validator("fields")
     @classmethod
@@ -158,7 +183,7 @@ class RecordFactBody(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _needs(self) -> "RecordFactBody":
+    def _needs(self) -> RecordFactBody:
         if self.action == "fix" and not self.fields:
             raise ValueError("fix needs the corrected fields")
         if self.action == "move" and not self.to_key:
@@ -330,8 +355,8 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
 
     @app.get("/api/queue")
     def queue(request: Request, n: int = 3, counts: int = 0,
-              paper: Optional[str] = Query(None, pattern=_PAPER),
-              kind: Optional[Literal[KINDS]] = None) -> dict[str, Any]:  # type: ignore[valid-type]
+              paper: str | None = Query(None, pattern=_PAPER),
+              kind: Literal[KINDS] | None = None) -> dict[str, Any]:  # type: ignore[valid-type]
         sess = need(request)
         items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper,
                                  kind=kind or settings.kind)
@@ -362,16 +387,16 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         return unit_json(unit, units, why=why, estimate=est)
 
     @app.get("/records", response_class=HTMLResponse)
-    def records_page(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
-                     kind: Optional[Literal[KINDS]] = None) -> Response:  # type: ignore[valid-type]
+    def records_page(request: Request, paper: str | None = Query(None, pattern=_PAPER),
+                     kind: Literal[KINDS] | None = None) -> Response:  # type: ignore[valid-type]
         sess = need(request, html=True)
         return page(request, "records.html", sess, paper=paper or settings.paper or "", kind=kind or settings.kind or "",
                     kinds=KINDS)
 
     @app.get("/api/record")
-    async def record_next(request: Request, paper: Optional[str] = Query(None, pattern=_PAPER),
-                          kind: Optional[Literal[KINDS]] = None,  # type: ignore[valid-type]
-                          key: Optional[str] = Query(None, min_length=1, max_length=300)) -> dict[str, Any]:
+    async def record_next(request: Request, paper: str | None = Query(None, pattern=_PAPER),
+                          kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
+                          key: str | None = Query(None, min_length=1, max_length=300)) -> dict[str, Any]:
         sess = need(request)
         if key is not None and paper is None:
             raise _Unprocessable("query.paper", "a record key needs its paper")
@@ -432,9 +457,9 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         mode = "revise" if fact.state == "mine" else "lease"
         stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, checked)], mode=mode)
         units = await run_in_threadpool(store.paper_units, body.paper, me)
-        unit = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
+        shown = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
         return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action,
-                "record": record_payload(unit, units)}
+                "record": record_payload(shown, units)}
 
     @app.post("/api/heartbeat")
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:

@@ -15,11 +15,12 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
+from flopsdb.core.kinds import DECISIVE_ACTIONS, KEEP_ACTIONS, VERDICT_ACTIONS, Action, ReviewMode
 from flopsdb.curation.model import (
     Disagreement,
     Event,
@@ -36,10 +37,9 @@ from flopsdb.curation.queue import QueuePolicy, QueueRow, plan_queue, required_r
 from flopsdb.curation.records import RecordFact, RecordUnit, find_unit, record_units
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store, unversioned_sql
 from flopsdb.extract.candidate import Candidate
-from flopsdb.db.runs import recording
-from flopsdb.core.kinds import DECISIVE_ACTIONS, KEEP_ACTIONS, VERDICT_ACTIONS, Action, ReviewMode
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
 
@@ -233,6 +233,8 @@ class RecordReviewMixin:
                 facts = self.paper_record_facts(con, target, annotator, open_ids - (set(want) - got))
                 units = record_units(target, facts)
                 unit = find_unit(units, key=unit.key)
+                if unit is None:
+                    raise CurationError(f"paper {target!r} has no record {key!r}", paper=target)
             if key is not None or first is None:
                 why = f"record {unit.name} of {target}, opened by you"
             elif held is not None:

@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-
 from flopsdb.core.failures import ItemFailure
 from flopsdb.db.store import Connection
 

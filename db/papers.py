@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-
 from flopsdb.crawler.pwc import PwcResult
 from flopsdb.db.store import Connection
 

@@ -103,7 +103,7 @@ class Store:
     def _key(self) -> str:
         return str(self.path.resolve()) if str(self.path) != ":memory:" else ":memory:"
 
-    def hold(self, *, idle_s: float = 30.0, poll_s: float = 0.03, grace_s: float = 5.0) -> "Holder":
+    def hold(self, *, idle_s: float = 30.0, poll_s: float = 0.03, grace_s: float = 5.0) -> Holder:
         """Hold the file open in this process (one connection for every ``Store`` of this path here,
         read-write ones without a custom config) until :meth:`Holder.close`; hand it over to other
         processes that ask (see the module docstring). Idempotent: returns the existing holder."""
@@ -113,7 +113,7 @@ class Store:
                 holder = _HOLDERS[self._key()] = Holder(self, idle_s=idle_s, poll_s=poll_s, grace_s=grace_s)
             return holder
 
-    def holder(self) -> "Holder | None":
+    def holder(self) -> Holder | None:
         """The live holder of this file in this process, if any."""
         holder = _HOLDERS.get(self._key())
         return holder if holder is not None and not holder.closed else None
@@ -236,7 +236,7 @@ class Store:
             return [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
 
 
-_HOLDERS: dict[str, "Holder"] = {}
+_HOLDERS: dict[str, Holder] = {}
 _HOLDERS_LOCK = threading.Lock()
 
 

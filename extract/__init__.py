@@ -16,7 +16,7 @@ from flopsdb.extract.document import Document, Evidence
 __all__ = ["parse_pdf", "extract", "extract_document", "extract_file", "EXTRACTORS", "Candidate", "Document", "Evidence"]
 
 
-def extract(source: "Document | str | Path") -> list[Candidate]:
+def extract(source: Document | str | Path) -> list[Candidate]:
     """Candidates of a Document, or of a PDF path (raises ``PDFError`` if the file cannot be read)."""
     from flopsdb.extract.pipeline import extract_document
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from flopsdb.core.ids import model_key as normalise_model
 from flopsdb.core.kinds import Kind, KindSpec, Stage, kind_spec
@@ -109,7 +110,7 @@ class Candidate:
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Candidate":
+    def from_json(cls, data: Mapping[str, Any]) -> Candidate:
         """Inverse of :meth:`to_json`."""
         reserved = {
             "id", "paper", "kind", "model", "model_key", "model_scope", "stage", "page", "bbox", "snippet", "span",

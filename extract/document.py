@@ -12,8 +12,9 @@ maps back to boxes on pages: :meth:`Document.evidence` does that.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -31,12 +32,12 @@ class Box:
         """``[x0, top, x1, bottom]`` rounded to 0.01 pt, as the output contract prints it."""
         return [round(self.x0, 2), round(self.top, 2), round(self.x1, 2), round(self.bottom, 2)]
 
-    def union(self, other: "Box") -> "Box":
+    def union(self, other: Box) -> Box:
         """The smallest box holding both."""
         return Box(min(self.x0, other.x0), min(self.top, other.top), max(self.x1, other.x1), max(self.bottom, other.bottom))
 
     @classmethod
-    def of(cls, values: "list[float] | tuple[float, ...]") -> "Box":
+    def of(cls, values: list[float] | tuple[float, ...]) -> Box:
         """Build from ``[x0, top, x1, bottom]``."""
         x0, top, x1, bottom = (float(v) for v in values)
         return cls(x0, top, x1, bottom)
@@ -61,7 +62,7 @@ class Evidence:
         return {"page": self.page, "bbox": self.bbox.as_list(), "snippet": self.snippet, "span": [self.start, self.end] if self.start is not None else None}
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Evidence":
+    def from_json(cls, data: dict[str, Any]) -> Evidence:
         """Inverse of :meth:`to_json` (``span`` optional)."""
         span = data.get("span") or [None, None]
         return cls(page=int(data["page"]), bbox=Box.of(data["bbox"]), snippet=str(data.get("snippet", "")), start=span[0], end=span[1])

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from flopsdb.core.errors import ExtractError
 from flopsdb.core.ids import HALVES, half_of

@@ -7,7 +7,7 @@ confidence. It is the contract of ``flopsdb extract --facts`` and what ``flopsdb
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.pipeline import dedup

@@ -3,7 +3,7 @@
 Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v1.json``):
 
 1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
-   (``extract/data/hardware.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
+   (``flopsdb/core/data/hardware.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
    then generic devices (GPU, TPU, CPU), counts (digits, number words, "a single"), topologies (4x4), durations
    ("120 hours"), device-time units ("GPU hours", "core-days"), memory sizes ("11GB") and vendor or model words.
    Overlapping entities keep the longest, so a name's digits ("GTX 1080 Ti") and its memory size ("A100-40GB")
@@ -29,8 +29,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.catalog import Accelerator, load_catalog
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.catalog import Accelerator, load_catalog
 from flopsdb.extract.document import Document, ModelName
 from flopsdb.extract.models import link_model, main_model
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
@@ -147,12 +147,14 @@ def machine() -> _Machine:
     """Build (once) the EntityRuler from the catalog and the grammar, and the Matcher of its relations."""
     import spacy
     from spacy.matcher import Matcher
+    from spacy.pipeline import EntityRuler
 
     g = grammar()
     lists: dict[str, list[str]] = dict(g["lists"])
     nlp = spacy.blank("en")
     names = nlp.add_pipe("entity_ruler", name="accelerators")
     ruler = nlp.add_pipe("entity_ruler", name="grammar_entities", config={"overwrite_ents": False})
+    assert isinstance(names, EntityRuler) and isinstance(ruler, EntityRuler)  # add_pipe is typed as returning any component
     patterns: list[dict[str, Any]] = []
     anchors: set[str] = set()
     for acc in _accelerators():
@@ -168,10 +170,10 @@ def machine() -> _Machine:
         if entry["pattern"] == "$number_words":
             patterns.extend({"label": entry["label"], "pattern": p} for p in number_words)
             continue
-        p = {"label": entry["label"], "pattern": _expand(entry["pattern"], lists)}
+        pattern: dict[str, Any] = {"label": entry["label"], "pattern": _expand(entry["pattern"], lists)}
         if "id" in entry:
-            p["id"] = entry["id"]
-        patterns.append(p)
+            pattern["id"] = entry["id"]
+        patterns.append(pattern)
     ruler.add_patterns(patterns)
     matcher = Matcher(nlp.vocab)
     actions: dict[str, tuple[str, bool]] = {}
@@ -257,7 +259,7 @@ def _unit_of(acc: Accelerator, noun: str, sliced: bool) -> str:
     return "tpu_chip"
 
 
-def mentions_in(sentence: str) -> list[dict[str, object]]:
+def mentions_in(sentence: str) -> list[dict[str, Any]]:
     """The hardware statements of one sentence: dicts with accelerator, count, unit, span, alternatives and flags."""
     m = machine()
     if m.anchors.isdisjoint(_sentence_keys(sentence)):
@@ -297,7 +299,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
             c = counts[0]
             at = units[c].start
             glued = at > 0 and (sentence[at - 1].isalpha() or (sentence[at - 1] == "-" and at > 1 and sentence[at - 2].isalnum()))
-            value = None if glued else _count_value(units[c])  # "FP16 V100", "ResNet-50 GPU": not a count
+            value: int | None = None if glued else _count_value(units[c])  # "FP16 V100", "ResNet-50 GPU": not a count
             if value is not None and c >= 2 and units[c - 1].label == units[c - 2].label == "COUNT":
                 runs.add(last)  # "8 16 32 64 GPUs": a chart's axis, not a statement
             if value is not None and (last not in count or last - c < count[last][0]):
@@ -338,7 +340,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
     groups = [(i, u) for i, u in enumerate(units) if u.label == "GROUP"]
     each_words = set(m.lists["each_words"])
     group_links = set(m.lists["group_links"])
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     specific = [i for i in devices if units[i].label == "ACCEL" and i not in blocked]
     for i in devices:
         u = units[i]
@@ -348,8 +350,8 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
         acc = catalog.get(u.ident)
         if acc is None:
             continue
-        value: int | None = None
-        alternatives: list[dict[str, object]] = []
+        value = None
+        alternatives: list[dict[str, Any]] = []
         flags: list[str] = []
         article = False
         unit = _unit_of(acc, noun.get(i, ""), i in sliced)
@@ -397,7 +399,7 @@ def mentions_in(sentence: str) -> list[dict[str, object]]:
 _CONTRAST = re.compile(r"\b(?:unlike|whereas|while|compared|than|vs|versus|instead|but|however|previous|prior)\b|\[\d", re.I)
 
 
-def _share_generic_count(out: list[dict[str, object]], sentence: str) -> list[dict[str, object]]:
+def _share_generic_count(out: list[dict[str, Any]], sentence: str) -> list[dict[str, Any]]:
     """One named device without a count and one generic device of the same kind with one, in one sentence, are one
     statement ("trained on NVIDIA V100 GPUs ... using 8 GPUs"): the name takes the count (flag ``count_from_generic``),
     unless the sentence contrasts them ("unlike [4], which used 1024 GPUs, we train on a Titan X")."""
@@ -408,12 +410,12 @@ def _share_generic_count(out: list[dict[str, object]], sentence: str) -> list[di
         return out
     spec, gen = named[0], counted[0]
     a, b = catalog.get(str(spec["accelerator"])), catalog.get(str(gen["accelerator"]))
-    lo, hi = sorted((int(spec["start"]), int(gen["start"])))  # type: ignore[arg-type]
+    lo, hi = sorted((int(spec["start"]), int(gen["start"])))
     if a is None or b is None or a.kind != b.kind or _CONTRAST.search(sentence, lo, hi) or _CONTRAST.match(sentence.strip()):
         return out
-    spec.update(count=gen["count"], unit=gen["unit"] if a.kind == "tpu" else spec["unit"], start=min(int(spec["start"]), int(gen["start"])),  # type: ignore[arg-type]
-                end=max(int(spec["end"]), int(gen["end"])), alternatives=[*spec["alternatives"], *gen["alternatives"]],  # type: ignore[arg-type, misc]
-                flags=[f for f in spec["flags"] if f != "no_usage_cue"] + ["count_from_generic"])  # type: ignore[union-attr]
+    spec.update(count=gen["count"], unit=gen["unit"] if a.kind == "tpu" else spec["unit"], start=min(int(spec["start"]), int(gen["start"])),
+                end=max(int(spec["end"]), int(gen["end"])), alternatives=[*spec["alternatives"], *gen["alternatives"]],
+                flags=[f for f in spec["flags"] if f != "no_usage_cue"] + ["count_from_generic"])
     return [o for o in out if o is not gen]
 
 
@@ -439,17 +441,17 @@ def clause_stage(sentence: str, start: int, end: int, stage: str) -> str:
     return stage
 
 
-def _confidence(mention: dict[str, object], stage: str, clause: str = "") -> float:
+def _confidence(mention: dict[str, Any], stage: str, clause: str = "") -> float:
     conf = 0.85 if mention["model"] else 0.6
     if mention["count"] is None:
         conf -= 0.2 if re.search(r"\bwe\s+(?:\w+\s+)?(?:used?|train(?:ed)?|implemented|ran|run)\b", clause, re.I) else 0.3
     elif mention.get("article") and not mention["model"]:
         conf -= 0.3
-    if "no_usage_cue" in mention["flags"]:  # type: ignore[operator]
+    if "no_usage_cue" in mention["flags"]:
         conf -= 0.25
-    if "number_run" in mention["flags"]:  # type: ignore[operator]
+    if "number_run" in mention["flags"]:
         conf -= 0.45
-    if "count_from_generic" in mention["flags"]:  # type: ignore[operator]
+    if "count_from_generic" in mention["flags"]:
         conf -= 0.1
     if stage == "inference":
         conf -= 0.2
@@ -536,19 +538,19 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
     model, scope, link_conf = link(sent.text, previous, doc.models)
     cands = []
     for mention in found:
-        stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)  # type: ignore[arg-type]
-        stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)  # type: ignore[arg-type]
+        stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)
+        stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)
         if mention["count"] is None and not mention["model"] and not re.search(r"train|implement|run|use|experiment", sent.text, re.I):
             continue
         ev = doc.evidence(sent.start, sent.end)
-        clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))  # type: ignore[arg-type]
-        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text, int(mention["start"]))  # type: ignore[arg-type]
+        clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))
+        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text, int(mention["start"]))
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
             fields["model_confidence"] = link_conf
         cands.append(Candidate(
             paper=doc.paper, kind="hardware", extractor=EXTRACTOR, evidence=ev, confidence=round(max(0.05, conf), 3),
             fields=fields, model=model.name if model else None, model_key=model.key if model else None, scope=scope, stage=stage,
-            alternatives=tuple(mention["alternatives"]), flags=tuple(mention["flags"]),  # type: ignore[arg-type]
+            alternatives=tuple(mention["alternatives"]), flags=tuple(mention["flags"]),
         ))
     return cands

@@ -30,10 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.taxonomy import load_taxonomy
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_model
-from flopsdb.extract.taxonomy import load_taxonomy
 
 POLICY = "headline.v1"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")

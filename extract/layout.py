@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,7 @@ def charmap() -> tuple[dict[str, str], frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def patterns() -> dict[str, object]:
+def patterns() -> dict[str, Any]:
     """The heading and caption patterns (``extract/data/layout_patterns.json``), compiled."""
     raw = json.loads((DATA / "layout_patterns.json").read_text(encoding="utf-8"))
     return {
@@ -338,16 +339,16 @@ def heading_of(text: str, font_size: float, bold: bool, body_size: float) -> tup
     or one of the usual unnumbered names (Abstract, References, ...)."""
     p = patterns()
     text = text.strip()
-    if not text or len(text) > p["max_heading_chars"]:  # type: ignore[operator]
+    if not text or len(text) > p["max_heading_chars"]:
         return None
     if body_size > 0 and font_size > 1.6 * body_size:
         return None
     emphasised = bold or font_size > body_size + 0.6
-    m = p["numbered_heading"].match(text)  # type: ignore[union-attr]
+    m = p["numbered_heading"].match(text)
     if m and emphasised:
         return m.group("number").rstrip("."), m.group("title").strip()
     plain = re.sub(r"^[\dIVX]+\.?\s+", "", text).rstrip(".:").strip()
-    if plain.lower() in p["named_headings"] and (emphasised or text.isupper()):  # type: ignore[operator]
+    if plain.lower() in p["named_headings"] and (emphasised or text.isupper()):
         num = text[: len(text) - len(text.lstrip("0123456789IVX."))].strip().rstrip(".") or None
         return num, plain
     return None
@@ -356,10 +357,10 @@ def heading_of(text: str, font_size: float, bold: bool, body_size: float) -> tup
 def caption_of(text: str) -> tuple[str, str] | None:
     """``(kind, label)`` when a line starts a caption (``Table 3:``, ``Figure 2.``, ``TABLE IV``)."""
     p = patterns()
-    m = p["caption"].match(text.strip())  # type: ignore[union-attr]
+    m = p["caption"].match(text.strip())
     if not m:
         return None
-    kind = p["caption_kinds"].get(m.group("kind").lower().rstrip("."))  # type: ignore[union-attr]
+    kind = p["caption_kinds"].get(m.group("kind").lower().rstrip("."))
     if kind is None:
         return None
     return kind, m.group("label")

@@ -23,10 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, ModelName
-
-from flopsdb.core.ids import model_key
 
 VERSION = "models.v1"
 

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, ModelName, Table
 from flopsdb.extract.models import link_model, main_model, variant_mention, vocabulary
-from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, hedge_pattern, iter_sentences
+from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
 EXTRACTOR = "parameters.v2"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
@@ -62,7 +63,7 @@ def own_models(doc: Document) -> tuple[ModelName, ...]:
 
 
 def _dataset_word(word: str) -> bool:
-    from flopsdb.extract.taxonomy import load_taxonomy
+    from flopsdb.core.taxonomy import load_taxonomy
 
     return load_taxonomy().get(word) is not None
 
@@ -160,7 +161,7 @@ def parse_count(num: str, scale: str | None, exp: str | None) -> float | None:
     return value
 
 
-def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str, object]]:
+def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str, Any]]:
     """Parameter counts stated in one sentence: dicts with value, value_text, start, end, confidence, approx, own
     (True, False or None: see :func:`holder`) and model (the own :class:`ModelName` the count is given to, or None).
 
@@ -386,6 +387,7 @@ def cell_count(text: str, unit_scale: float | None) -> float | None:
     m = cell_re.match(clean)
     if not m:
         return None
+    value: float | None
     if m.group("plain"):
         if not unit_scale or unit_scale == 1.0:
             return None
@@ -451,26 +453,26 @@ def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, .
     found = counts_in(sent.text, models)
     if not found:
         return []
-    found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]  # type: ignore[arg-type]
+    found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]
     stage = classify_stage(sent.text, sent.section)
     stage = "training" if stage == "inference" else stage
     main = main_model(models)
     out = []
     for c in found:
-        model: ModelName | None = c["model"]  # type: ignore[assignment]
+        model: ModelName | None = c["model"]
         name, key, scope, link_conf = None, None, None, 0.0
         if model is not None:
             name = variant_mention(sent.text, model)
             key, scope, link_conf = model_key(name) or model.key, "model", 0.9
         elif c["own"] is not False and main is not None:
             name, scope, link_conf = main.name, "main_model", 0.45
-            if float(c["value"]) >= 1e8 and re.fullmatch(r"\d+(?:\.\d+)?\s*[MB]", str(c["value_text"])):  # type: ignore[arg-type]
+            if float(c["value"]) >= 1e8 and re.fullmatch(r"\d+(?:\.\d+)?\s*[MB]", str(c["value_text"])):
                 name = f"{main.name} {c['value_text']}"  # one of several sizes of the main model: "FLAN 422M"
             key = model_key(name) or main.key
-        fields: dict[str, object] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
+        fields: dict[str, Any] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
         if scope:
             fields["model_confidence"] = link_conf
         out.append(Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
-                             confidence=float(c["confidence"]), fields=fields, model=name, model_key=key, scope=scope, stage=stage,  # type: ignore[arg-type]
+                             confidence=float(c["confidence"]), fields=fields, model=name, model_key=key, scope=scope, stage=stage,
                              flags=("approx",) if c["approx"] else ()))
     return out

@@ -19,18 +19,18 @@ import ctypes
 import re
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from flopsdb.core.errors import PDFError
 from flopsdb.extract.document import Box, Caption, Document, Line, Page, Section, Sentence
 from flopsdb.extract.layout import FOOTNOTE, RawPage, VisualLine, caption_of, charmap, heading_of, layout_page
 from flopsdb.extract.sentences import split_sentences
 from flopsdb.extract.tables import PageData, read_tables
-from flopsdb.core.errors import PDFError
 
 MAX_PAGE_SIDE = 5000.0
 """Pages wider or taller than this many points are flagged ``huge`` and their text is not read."""
@@ -174,7 +174,7 @@ def _join_units(units: list[int]) -> str:
 _SLOW = None
 
 
-def _slow_pattern() -> "re.Pattern[str]":
+def _slow_pattern() -> re.Pattern[str]:
     global _SLOW
     if _SLOW is None:
         replace, _ = charmap()
@@ -310,13 +310,14 @@ def _parse_open(pdf: pdfium.PdfDocument, path: Path, name: str, tables: bool, st
     line_records: list[tuple[int, VisualLine, int, int]] = []
     gutters: dict[int, float | None] = {}
     size_counts: Counter[float] = Counter()
-    for number, raw, ordered, flags, gutter in read:
+    for number, page_raw, ordered, flags, gutter in read:
         if number > 1:
             out.sep("\f")
         page_start = out.length
-        if raw is None:
+        if page_raw is None:
             pages.append(Page(number, 0.0, 0.0, page_start, page_start, tuple(flags)))
             continue
+        raw = page_raw
         gutters[number] = gutter
         pb = np.zeros((len(raw.text), 5))
         if len(raw.text):

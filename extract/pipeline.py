@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flopsdb.core.errors import ExtractError, PDFError
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_name
 from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
-from flopsdb.core.errors import ExtractError, PDFError
 
 Extractor = Callable[[Document], list[Candidate]]
 

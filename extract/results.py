@@ -2,7 +2,7 @@
 English-to-German translation task" or "a top-5 error of 6.67%".
 
 A number is paired with an adjacent metric mention ("28.4 BLEU", "F1 score of 82.7") and with the nearest
-tracked dataset of the sentence that has that metric (``extract/data/benchmarks.jsonl``). Improvements
+tracked dataset of the sentence that has that metric (``flopsdb/core/data/benchmarks.jsonl``). Improvements
 ("by 2 BLEU", "+1.3 AP") are skipped; results near baseline cues ("previous best of 26.3") get ``own=false``.
 Results from tables are ``extract.table_results`` (result_table.v1).
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
+from flopsdb.core.taxonomy import Benchmark, load_taxonomy
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.stage import SentenceSpan, has_cue, iter_sentences
-from flopsdb.extract.taxonomy import Benchmark, load_taxonomy
 
 EXTRACTOR = "result.v1"
 
@@ -49,7 +50,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     return datasets, metrics, prefilter
 
 
-def _value_list(sentence: str, values: list, pick: "re.Match[str]", metric: "re.Match[str]") -> list:
+def _value_list(sentence: str, values: list, pick: re.Match[str], metric: re.Match[str]) -> list:
     """The values listed before one metric ("94.6% and 88.7% F1"): the picked value and those joined to it."""
     if pick.end() > metric.start():
         return [pick]
@@ -115,6 +116,11 @@ class _Span:
         return self._text
 
 
+def _distance(d: re.Match[str], lo: int, hi: int) -> int:
+    """Characters between a dataset mention and the span ``lo:hi`` (0 when they overlap; 4 more after it)."""
+    return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
+
+
 def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dict[str, object]]:
     """Results stated in one sentence: dicts with dataset, task, metric, value, value_text, split, own, span, confidence.
 
@@ -177,7 +183,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             ordered = sorted(ds_hits, key=lambda h: h[0].start())
             after_ds = [h for h in ordered if h[0].start() > mh.end()]
             if len(after_ds) == len(listed):
-                for v, (dhit, bench) in zip(listed, after_ds):
+                for v, (_dhit, bench) in zip(listed, after_ds):
                     metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
                     if metric is None:
                         continue
@@ -192,18 +198,17 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                 or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, pick.start() - 25) : pick.start()], re.I)):
             used.add(pick.start())
             continue
+        candidates: Sequence[tuple[re.Match[str] | None, Benchmark | None]]
         if inferred:
-            candidates = [(None, tax.get(default_dataset))]  # type: ignore[arg-type]
+            candidates = [(None, tax.get(default_dataset or ""))]
         else:
             lo, hi = min(pick.start(), mh.start()), max(pick.end(), mh.end())
-
-            def gap(h: tuple) -> float:
-                d = h[0]
-                return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
-
-            candidates = sorted((h for h in ds_hits if gap(h) <= 160), key=gap)  # type: ignore[assignment]
-        for dhit, bench in candidates:
-            metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])  # type: ignore[arg-type]
+            scored = [(_distance(h[0], lo, hi), h) for h in ds_hits]
+            candidates = [h for gap, h in sorted(scored, key=lambda s: s[0]) if gap <= 160]
+        for _hit, bench in candidates:
+            if bench is None:
+                continue
+            metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
             if metric is None:
                 continue
             value = float(pick.group("value"))
@@ -219,7 +224,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                 conf -= 0.3
             used.add(pick.start())
             out.append({
-                "task": bench.task, "dataset": bench.dataset, "split": split if split in bench.splits else None, "metric": metric,  # type: ignore[union-attr]
+                "task": bench.task, "dataset": bench.dataset, "split": split if split in bench.splits else None, "metric": metric,
                 "value": value, "value_text": pick.group("value"), "own": bool(own and not baseline),
                 "start": min(pick.start(), mh.start()), "end": max(pick.end(), mh.end()), "confidence": round(min(0.95, max(0.05, conf)), 3),
             })
@@ -230,7 +235,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
 def _main_dataset(doc: Document) -> str | None:
     datasets_re, _, _ = _patterns()
     tax = load_taxonomy()
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for m in datasets_re.finditer(doc.text):
         bench = tax.get(m.group(0))
         if bench is not None:

@@ -25,11 +25,11 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-
-from flopsdb.extract.document import Document
-from flopsdb.extract.files import pdf_digest
+from typing import cast
 
 from flopsdb.core.errors import PDFError
+from flopsdb.extract.document import Document
+from flopsdb.extract.files import pdf_digest
 
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
 START_TIMEOUT = 300.0
@@ -93,6 +93,10 @@ def warm() -> int:
     table_rules()
     split_sentences("Warm up the pipeline. It is cached.")
     return os.getpid()
+
+
+_ErrorFields = tuple[str, str, str | None, int | None]
+"""What a worker sends back for a PDFError: message, reason, paper, page."""
 
 
 def _work(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> tuple[str, object]:
@@ -191,7 +195,7 @@ class ParserPool:
                 raise PDFError("the parser process died on this PDF (crash or memory limit)", reason="corrupt", paper=name) from None
         if status == "ok":
             return value
-        message, reason, err_paper, page = value  # type: ignore[misc]
+        message, reason, err_paper, page = cast(_ErrorFields, value)
         raise PDFError(message, reason=reason, paper=err_paper or name, page=page)
 
     def parse(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None) -> Document:
@@ -266,8 +270,8 @@ def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: st
         # parse here, without the time limit, rather than fail every file.
         status, value = _work(str(path), paper, tables, max_bytes)
         if status == "ok":
-            return value  # type: ignore[return-value]
-        message, reason, err_paper, page = value  # type: ignore[misc]
+            return cast(Document, value)
+        message, reason, err_paper, page = cast(_ErrorFields, value)
         raise PDFError(message, reason=reason, paper=err_paper, page=page)
     return (pool or _shared_pool()).parse(path, timeout=timeout, paper=paper, tables=tables, max_bytes=max_bytes)
 

@@ -27,19 +27,19 @@ import json
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
 
+from flopsdb.core.taxonomy import Benchmark, load_taxonomy, normalise_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Table
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
-from flopsdb.extract.taxonomy import Benchmark, load_taxonomy, normalise_key
 
 EXTRACTOR = "result_table.v1"
 _LOG = logging.getLogger(__name__)
@@ -475,7 +475,7 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
             own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok)
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
-            flags = ("plus_minus",) if pm else ()
+            flags: tuple[str, ...] = ("plus_minus",) if pm else ()
             firsts = {v: k for k, v in seconds.items()}
             pair_split = _pair_split(f"{col.header} {caption}", row_bench)
             if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:

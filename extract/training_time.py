@@ -26,11 +26,24 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Cell, Document, Evidence, ModelName, Table
-from flopsdb.core.ids import model_key
 from flopsdb.extract.models import link_model, link_statement, main_model, variant_mention
-from flopsdb.extract.stage import in_table, NUMBER, SentenceSpan, classify_stage, local_stage, hedge_pattern, is_hypothetical, is_project_total, iter_sentences, number_pattern, parse_number, vocab
+from flopsdb.extract.stage import (
+    NUMBER,
+    SentenceSpan,
+    classify_stage,
+    hedge_pattern,
+    in_table,
+    is_hypothetical,
+    is_project_total,
+    iter_sentences,
+    local_stage,
+    number_pattern,
+    parse_number,
+    vocab,
+)
 
 EXTRACTOR = "training_time.v2"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
@@ -99,15 +112,15 @@ def _hours(n: str, unit: str) -> float | None:
     return None if factor is None else value * float(factor)
 
 
-def _compounds(sentence: str, found: list[dict[str, object]]) -> list[dict[str, object]]:
+def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Join "2 days and 6 hours" (a larger unit then a smaller one, same scope, no range) into one duration."""
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     for d in found:
         prev = out[-1] if out else None
         if (prev is not None and prev["scope"] == d["scope"] and prev["hours_low"] == prev["hours_high"] and d["hours_low"] == d["hours_high"]
-                and float(prev["hours"]) > float(d["hours"])  # type: ignore[arg-type]
-                and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])):  # type: ignore[arg-type]
-            total = round(float(prev["hours"]) + float(d["hours"]), 4)  # type: ignore[arg-type]
+                and float(prev["hours"]) > float(d["hours"])
+                and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])):
+            total = round(float(prev["hours"]) + float(d["hours"]), 4)
             out[-1] = {**prev, "hours": total, "hours_low": total, "hours_high": total, "end": d["end"], "approx": bool(prev["approx"] or d["approx"])}
             continue
         out.append(d)
@@ -126,7 +139,7 @@ def _baseline_sentence(sentence: str, models: tuple[ModelName, ...]) -> bool:
     return bool(model_words(sentence, models))
 
 
-def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict[str, object]]:
+def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict[str, Any]]:
     """The training durations one sentence states: dicts with hours fields, span, flags, alternatives, confidence.
 
     ``models`` are the paper's own models: a sentence that cites another work and names none of them (nor says
@@ -134,7 +147,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
     if not _PREFILTER.search(sentence) or not patterns()["context"].search(sentence):
         return []
     time_re, per_step_re, steps_re = _patterns()
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     total_cue = is_project_total(sentence)
     baseline = _baseline_sentence(sentence, models)
     for m in time_re.finditer(sentence):
@@ -172,7 +185,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         hours = (low + high) / 2
         device = bool(m.group("device")) and not re.fullmatch(r"(?:node|machine)[\s\-]*", m.group("device") or "", re.I)
         flags: list[str] = []
-        alternatives: list[dict[str, object]] = []
+        alternatives: list[dict[str, Any]] = []
         conf = 0.8
         scope = "device_hours" if device else "wall_clock"
         if not device and re.search(r"total|cumulative|compute|combined", sentence, re.I) and not re.search(r"\bon\s+(?:\w+\s+){0,2}\d+|\bon\s+(?:a|one|eight|four|two|sixteen)\b", sentence, re.I) and unit.lower().startswith("day"):
@@ -343,7 +356,7 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     found = durations_in(sent.text, doc.models)
     if not found:
         return []
-    found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]  # type: ignore[arg-type]
+    found = [x for x in found if not in_table(doc, sent.start + int(x["start"]), sent.start + int(x["end"]))]
     if not found:
         return []
     sentence_stage = classify_stage(sent.text, sent.section)
@@ -354,8 +367,8 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
         key = model_key(name) or model.key
     cands = []
     for d in found:
-        stage = local_stage(sent.text, int(d["start"]), int(d["end"]), sentence_stage)  # type: ignore[arg-type]
-        conf = float(d["confidence"]) - (0.3 if stage == "inference" else 0.0)  # type: ignore[arg-type]
+        stage = local_stage(sent.text, int(d["start"]), int(d["end"]), sentence_stage)
+        conf = float(d["confidence"]) - (0.3 if stage == "inference" else 0.0)
         fields = {k: d[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")}
         if scope is not None:
             fields["model_confidence"] = link_conf
@@ -363,6 +376,6 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
             paper=doc.paper, kind="training_time", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
             confidence=round(max(0.05, conf), 3), fields=fields, model=name,
             model_key=key, scope=scope, stage=stage,
-            alternatives=tuple(d["alternatives"]), flags=tuple(d["flags"]),  # type: ignore[arg-type]
+            alternatives=tuple(d["alternatives"]), flags=tuple(d["flags"]),
         ))
     return cands

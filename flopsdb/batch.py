@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flopsdb.core.config import Config
+from flopsdb.core.failures import ItemFailure
 from flopsdb.core.ids import versioned
 from flopsdb.db.candidates import drop_superseded, pending_extractions, record_extraction, store_candidates
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
-from flopsdb.core.failures import ItemFailure
 
 
 @dataclass

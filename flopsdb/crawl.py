@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flopsdb.core.config import Config
 from flopsdb.core.errors import CrawlError, FlopsdbError, OAIError
+from flopsdb.core.failures import ItemFailure
 from flopsdb.core.ids import versioned
 from flopsdb.crawler.arxiv_api import ArxivApi
 from flopsdb.crawler.download import download_pdf, download_source, pdf_url
@@ -31,7 +32,6 @@ from flopsdb.db.papers import get_cursor, mark_deleted, set_cursor, upsert_paper
 from flopsdb.db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
-from flopsdb.core.failures import ItemFailure
 
 Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from flopsdb.batch import extract_one
 from flopsdb.core.config import Config
+from flopsdb.core.failures import ItemFailure
 from flopsdb.db.candidates import candidate_row, pending_extractions
 from flopsdb.db.runs import recording
 from flopsdb.db.shards import load_shards
@@ -30,7 +31,6 @@ from flopsdb.db.store import Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, paper_id_for
 from flopsdb.extraction import pdf_files
-from flopsdb.core.failures import ItemFailure
 
 _s, _f, _i = pa.string(), pa.float64(), pa.int64()
 CANDIDATE_SCHEMA = pa.schema([

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.catalog import Catalog, load_catalog
 from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, store_estimates, store_import
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
-from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.records import records_from
 from flopsdb.scaling.benchmarks import TRANSFORMS, Transform, resolve_benchmark
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate

@@ -23,11 +23,11 @@ from typing import Any
 from flopsdb import steps
 from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
+from flopsdb.core.failures import ItemFailure
 from flopsdb.db.items import parked_items
 from flopsdb.db.publish import publish
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
-from flopsdb.core.failures import ItemFailure
 from flopsdb.lock import RunLock
 from flopsdb.steps import StepReport
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from flopsdb.core.catalog import Catalog, load_catalog
 from flopsdb.db.records import read_paper_meta, read_pdf_paths, read_record_facts, read_records, store_records
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
-from flopsdb.extract.catalog import Catalog, load_catalog
 from flopsdb.scaling.records import ModelRecord, build_records
 
 

@@ -26,7 +26,7 @@ def record_estimate(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The compute estimate of record units from their facts (``curation.records.fact_rows``), by model key:
     ``compute`` per convention (``flop``, ``method``, ``assumptions``) and what the record lacks (``missing``), as
     ``scaling.records`` builds them for ``flopsdb records``."""
-    from flopsdb.extract.catalog import load_catalog
+    from flopsdb.core.catalog import load_catalog
     from flopsdb.scaling.records import build_records
 
     global _CATALOG

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 
 from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
+from flopsdb.core.failures import ItemFailure
 from flopsdb.core.ids import split_version, versioned
 from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
 from flopsdb.db.store import Connection, Store
-from flopsdb.core.failures import ItemFailure
 
 log = logging.getLogger("flopsdb.nightly")
 

@@ -18,8 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.catalog import Accelerator, Catalog
 from flopsdb.core.errors import ScalingError
-from flopsdb.extract.catalog import Accelerator, Catalog
 
 CONVENTIONS: tuple[str, ...] = ("thompson", "epoch")
 

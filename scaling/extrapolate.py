@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from flopsdb.core.catalog import Catalog
 from flopsdb.core.errors import FitError, ScalingError
-from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.benchmarks import Transform
 from flopsdb.scaling.compute import assumptions, convention, find_accelerator
 from flopsdb.scaling.fit import LinearFit

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flopsdb.core.catalog import Catalog
 from flopsdb.core.errors import DataImportError, ScalingError
-from flopsdb.core.kinds import Kind
-from flopsdb.extract.catalog import Catalog
 from flopsdb.core.failures import ItemFailure
+from flopsdb.core.kinds import Kind
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
 

@@ -57,7 +57,7 @@ further away with a leader line): tried in order until it overlaps no other labe
 def _label_frontier(fig: Figure, ax: Axes, pts: list[FitPoint]) -> None:
     """``model (year)`` beside each frontier point, each label moved to the first offset where it stays inside the axes
     and overlaps no earlier one."""
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas has it; matplotlib's FigureCanvasBase stub does not
     frame = ax.get_window_extent(renderer)
     placed: list = []
     for p in sorted(pts, key=lambda q: (q.flop, q.error)):

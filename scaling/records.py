@@ -24,10 +24,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from flopsdb.core.catalog import Catalog
 from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.core.kinds import KINDS, Kind
-from flopsdb.extract.catalog import Catalog
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
 
@@ -146,7 +146,7 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
                    conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
     records: dict[str, ModelRecord] = {}
     eligible = [f for f in facts if _key(f) and f.get("scope") != "all_models" and (f["kind"] != Kind.RESULT or _own(f))]
-    keys = {_key(f) for f in eligible}
+    keys = {k for f in eligible if (k := _key(f))}
     # a hardware or time naming several of the paper's models ("S and M") makes no record of its own
     listing = {id(f) for f in eligible if f["kind"] != Kind.RESULT
                and len(_named_records(f, {k: True for k in keys if k != _key(f)})) > 1}
@@ -170,9 +170,9 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
         key, scope = _key(f), f.get("scope")
         if len(unlinked_hw) == 1 and f is unlinked_hw[0]:
             scope = "all_models"
-        named = _named_records(f, records) if f["kind"] != Kind.RESULT and scope not in ("all_models", "main_model") else []
-        if len(named) > 1:
-            for k in named:
+        naming = _named_records(f, records) if f["kind"] != Kind.RESULT and scope not in ("all_models", "main_model") else []
+        if len(naming) > 1:
+            for k in naming:
                 shared[k].insert(0, f)
             continue
         if f["kind"] == Kind.RESULT:

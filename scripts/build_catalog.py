@@ -1,9 +1,9 @@
-"""Regenerate ``extract/data/hardware.jsonl`` from the seed and Epoch AI's chip table.
+"""Regenerate ``flopsdb/core/data/hardware.jsonl`` from the seed and Epoch AI's chip table.
 
 Example:
     python scripts/build_catalog.py --epoch ../shared/datasets/epoch/epoch_chip_dataset.csv
 
-The seed (``extract/data/hardware_seed.json``) names each canonical accelerator, its aliases and the
+The seed (``flopsdb/core/data/hardware_seed.json``) names each canonical accelerator, its aliases and the
 Epoch row its figures come from; peak FLOP/s, TDP and release year are copied from that row.
 Source: Epoch AI, "Chip dataset" (epoch-research/training-cost-trends, CC BY), https://epoch.ai/data.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 __all__ = ["build_catalog", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "extract" / "data" / "hardware_seed.json"
-OUT = ROOT / "extract" / "data" / "hardware.jsonl"
+SEED = ROOT / "flopsdb" / "core" / "data" / "hardware_seed.json"
+OUT = ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl"
 DEFAULT_EPOCH = ROOT.parent / "shared" / "datasets" / "epoch" / "epoch_chip_dataset.csv"
 SOURCE = "Epoch AI, Chip dataset (epoch-research/training-cost-trends, data/Chip dataset-Grid view.csv, CC BY 4.0)"
 

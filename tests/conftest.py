@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flopsdb.db.store import Store
 from flopsdb.core.config import Config, load_config
+from flopsdb.db.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def _module_name(package: str, folder: Path, path: Path) -> str:
     return ".".join([package, *parts])
 
 
-@lru_cache(maxsize=None)
+@cache
 def modules() -> dict[str, Path]:
     """Every module of the installed package, by dotted name."""
     out: dict[str, Path] = {}
@@ -50,7 +50,7 @@ def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
-@lru_cache(maxsize=None)
+@cache
 def graph() -> dict[str, set[str]]:
     """Importer -> the project modules it imports (anywhere in the file)."""
     names = modules()

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 import pytest
-
 from test_architecture import modules
 
 ROOT = Path(__file__).resolve().parents[1]

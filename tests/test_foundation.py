@@ -7,14 +7,14 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 import click
+import pytest
 from click.testing import CliRunner
 
-from flopsdb.db.store import Store, migration_names
 from flopsdb.cli import main
 from flopsdb.core.config import load_config
 from flopsdb.core.errors import ConfigError, FlopsdbError, HTTPError, StoreLocked
+from flopsdb.db.store import Store, migration_names
 from tests.conftest import LOCAL_ARXIV
 
 
@@ -100,7 +100,7 @@ def test_every_verb_has_help_with_an_example() -> None:
 
     verbs = list(walk(main, []))
     assert verbs, "the CLI has no verbs"
-    for path, cmd in verbs:
+    for path, _cmd in verbs:
         out = runner.invoke(main, path + ["--help"])
         assert out.exit_code == 0, (path, out.output)
         assert "Example" in out.output, f"flopsdb {' '.join(path)} --help shows no example"

@@ -12,7 +12,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ from flopsdb.extract.pdf import parse_pdf
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "annotations" / "gold"
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
-HARDWARE_CATALOG = ROOT / "extract" / "data" / "hardware.jsonl"
-TAXONOMY = ROOT / "extract" / "data" / "benchmarks.jsonl"
+HARDWARE_CATALOG = ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl"
+TAXONOMY = ROOT / "flopsdb" / "core" / "data" / "benchmarks.jsonl"
 
 COMMON_FIELDS = {"paper", "kind", "model", "stage", "page", "quote"}
 KIND_FIELDS = {
@@ -54,7 +54,7 @@ def _table_row(text: str, field: str) -> str:
     return m.group(1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(path: Path = GUIDELINES) -> dict[str, Any]:
     """The allowed values written in the guidelines: kinds, stages, units, scopes, accelerators and the
     benchmark table (dataset -> task, metrics, splits)."""
@@ -81,7 +81,7 @@ def vocabulary(path: Path = GUIDELINES) -> dict[str, Any]:
             "benchmarks": benchmarks}
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog_kinds() -> dict[str, str]:
     """Hardware catalog: canonical name -> kind (gpu, tpu, cpu)."""
     rows = [json.loads(line) for line in HARDWARE_CATALOG.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -470,7 +470,7 @@ def test_table_row_quote_may_span_blocks_in_order(sample_doc: Document) -> None:
 
 # ---------------------------------------------------------------- against the real corpus (../shared)
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(path: str) -> Document:
     return parse_pdf(path)
 

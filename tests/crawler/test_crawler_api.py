@@ -7,16 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
-from flopsdb.core.errors import ArxivErrorFeed
+from flopsdb.core.config import Config, load_config
+from flopsdb.core.errors import ArxivErrorFeed, HTTPError
+from flopsdb.crawl import lookup_papers
 from flopsdb.crawler.arxiv_api import ArxivApi
 from flopsdb.crawler.http import HttpClient, RateLimiter
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config, load_config
-from flopsdb.crawl import lookup_papers
-from flopsdb.core.errors import HTTPError
-
-from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
 ATOM = FIXTURES / "atom"
 

@@ -8,13 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
 from flopsdb.core.config import Config, load_config
 from flopsdb.crawl import crawl_arxiv
 from flopsdb.crawler.authors import Author, parse_authors
 from flopsdb.db.store import Store
-
-from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
 
 def names(raw: str) -> tuple[str, ...]:

@@ -6,11 +6,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from crawler_helpers import FIXTURES, Reply, ScriptedServer, pdf_bytes
 
 from flopsdb.cli import main
 from flopsdb.core.config import Config
-
-from crawler_helpers import FIXTURES, Reply, ScriptedServer, pdf_bytes
 
 
 @pytest.fixture

@@ -9,17 +9,16 @@ import tarfile
 from datetime import date
 
 import pytest
+from crawler_helpers import Reply, ScriptedServer, Seen, pdf_bytes
 
+from flopsdb.core.config import Config, load_config
+from flopsdb.core.errors import DownloadError, HTTPError, NotAPDF
+from flopsdb.crawl import download_pdfs
 from flopsdb.crawler.download import download_pdf, download_source
 from flopsdb.crawler.http import HttpClient
 from flopsdb.crawler.paper import Paper
 from flopsdb.db.papers import upsert_papers
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config, load_config
-from flopsdb.crawl import download_pdfs
-from flopsdb.core.errors import DownloadError, HTTPError, NotAPDF
-
-from crawler_helpers import Reply, ScriptedServer, Seen, pdf_bytes
 
 PDF = pdf_bytes(["We trained on 8 NVIDIA V100 GPUs for 3.5 days."] * 40)
 HTML = b"<!DOCTYPE html><html><body>Sorry, this article is not available.</body></html>"

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from flopsdb.crawler.http import HttpClient, RateLimiter, parse_retry_after
-from flopsdb.core.errors import HTTPError
-
 from crawler_helpers import Reply, ScriptedServer
+
+from flopsdb.core.errors import HTTPError
+from flopsdb.crawler.http import HttpClient, RateLimiter, parse_retry_after
 
 
 def client(**kw) -> HttpClient:

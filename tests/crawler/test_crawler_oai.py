@@ -10,15 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
+from flopsdb.core.config import Config, load_config
+from flopsdb.core.errors import FeedError
+from flopsdb.crawl import crawl_arxiv
 from flopsdb.crawler.oai import parse_list_records, split_authors
 from flopsdb.db.papers import get_cursor
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config, load_config
-from flopsdb.crawl import crawl_arxiv
-from flopsdb.core.errors import FeedError
-
-from crawler_helpers import FIXTURES, Reply, ScriptedServer
 from tests.conftest import LOCAL_ARXIV
 
 OAI = FIXTURES / "oai"

@@ -8,18 +8,17 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from crawler_helpers import FIXTURES, Reply, ScriptedServer, Seen
 
 from flopsdb.cli import main
 from flopsdb.core.config import Config
+from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.db.downloads import papers_to_download
 from flopsdb.db.papers import get_cursor
 from flopsdb.db.store import Store
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
-from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.review import review_store
-
-from crawler_helpers import FIXTURES, Reply, ScriptedServer, Seen
 
 OAI = FIXTURES / "oai"
 ALL_IDS = {"2611.90001", "2611.90002", "2611.90003", "2611.90004", "2611.90005"}

@@ -7,17 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
+from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
+from flopsdb.core.config import Config, load_config
+from flopsdb.core.errors import FeedError
+from flopsdb.crawl import crawl_pwc, crawl_pwc_api
 from flopsdb.crawler.http import HttpClient
 from flopsdb.crawler.paper import Paper
 from flopsdb.crawler.pwc import PwcApi, arxiv_id_from_url, iter_results, normalise_value
 from flopsdb.db.papers import upsert_papers
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config, load_config
-from flopsdb.crawl import crawl_pwc, crawl_pwc_api
-from flopsdb.core.errors import FeedError
-
-from crawler_helpers import FIXTURES, Reply, ScriptedServer
 
 DUMP = FIXTURES / "pwc" / "evaluation-tables.json"
 

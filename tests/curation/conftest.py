@@ -6,15 +6,15 @@ import dataclasses
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
+from flopsdb.core.config import Config
 from flopsdb.curation.interchange import read_import
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
-from flopsdb.core.config import Config
 from flopsdb.review import build_app, import_records, review_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "curation"
@@ -67,7 +67,7 @@ class LiveServer:
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> "LiveServer":
+    def __enter__(self) -> LiveServer:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import sign_in
+
 from flopsdb.db.curation import DbReviewStore
 
 pytestmark = pytest.mark.browser

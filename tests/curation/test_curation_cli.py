@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import FIX, PASSWORD, fixture_candidates
 from rich.console import Console
 
-from conftest import FIX, PASSWORD, fixture_candidates
-from flopsdb.curation.terminal import review_terminal
 from flopsdb.cli import main
+from flopsdb.curation.terminal import review_terminal
 
 
 def run(*args: str, input: str | None = None, env: dict | None = None):

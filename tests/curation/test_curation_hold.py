@@ -17,8 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import PASSWORD, LiveServer
+
 from flopsdb.core.config import Config
 from flopsdb.core.errors import LeaseError
 from flopsdb.curation.model import Event, new_event_id

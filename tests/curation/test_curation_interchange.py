@@ -11,17 +11,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FIX, fixture_candidates
 from PIL import Image
 
-from conftest import FIX, fixture_candidates
 from flopsdb.cli import main
+from flopsdb.core.errors import CurationError
+from flopsdb.core.kinds import KIND_FIELDS, VERDICT_ACTIONS
 from flopsdb.curation.interchange import LABEL_CONFIG, LS_TEXT_FIELDS, collect_records, read_import
-from flopsdb.core.kinds import VERDICT_ACTIONS
 from flopsdb.curation.model import Event, make_after, new_event_id
-from flopsdb.core.kinds import KIND_FIELDS
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
-from flopsdb.core.errors import CurationError
 from flopsdb.review import export_records, import_records, review_store
 
 
@@ -232,11 +231,11 @@ def test_prodigy_corrections_keep_their_own_verdict(rs: DbReviewStore, tmp_path:
 def test_prodigy_plain_answers_map_to_verdicts(tmp_path: Path, rs: DbReviewStore) -> None:
     out = tmp_path / "p.jsonl"
     export_records(rs, "prodigy", out)
-    lines = [json.loads(l) for l in out.read_text().splitlines()]
-    assert len(lines) == 21 and all("answer" not in l for l in lines)
+    lines = [json.loads(text) for text in out.read_text().splitlines()]
+    assert len(lines) == 21 and all("answer" not in row for row in lines)
     lines[0]["answer"], lines[0]["_annotator_id"] = "accept", "prodigy-user"
     lines[1]["answer"] = "ignore"
-    out.write_text("".join(json.dumps(l) + "\n" for l in lines))
+    out.write_text("".join(json.dumps(row) + "\n" for row in lines))
     recs = read_import("prodigy", out)
     actions = sorted(e.action for r in recs for e in r.events)
     assert actions == ["accept", "unsure"]

@@ -16,13 +16,12 @@ import termios
 import time
 
 import pytest
+from conftest import PASSWORD, fixture_candidates
 
 from flopsdb.core.config import Config
 from flopsdb.curation.terminal import KEYS_HELP
 from flopsdb.db.store import Store
 from flopsdb.review import review_store
-
-from conftest import PASSWORD, fixture_candidates
 
 READY = KEYS_HELP.split(" · ")[-1].encode()  # "q quit": the last thing drawn before a key is read
 TIMEOUT = 60.0

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-
 import pytest
 
+from flopsdb.core.errors import CurationError
 from flopsdb.curation.agreement import agreement, cohen_kappa, extractor_precision, krippendorff_alpha, normalise
 from flopsdb.curation.auth import hash_password, new_token, same_token, verify_password
 from flopsdb.curation.model import Event, Rating, coerce_fields, make_after, role_allows
 from flopsdb.curation.queue import QueuePolicy, QueueRow, hash_fraction, plan_queue, required_raters
-from flopsdb.core.errors import CurationError
 
 
 def test_cohen_kappa_matches_the_textbook_example() -> None:

@@ -7,17 +7,17 @@ import json
 import re
 
 import pytest
+from conftest import FIX, PASSWORD
 from fastapi.testclient import TestClient
 
-from conftest import FIX, PASSWORD
+from flopsdb.core.catalog import load_catalog
 from flopsdb.core.config import Config
 from flopsdb.curation.interchange import read_import
-from flopsdb.curation.records import BASELINES, RecordFact, record_units
 from flopsdb.curation.model import Item
+from flopsdb.curation.records import BASELINES, RecordFact, record_units
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
 from flopsdb.records import records_from
-from flopsdb.extract.catalog import load_catalog
 from flopsdb.review import build_app, review_store
 
 PAPER = "2401.00001"

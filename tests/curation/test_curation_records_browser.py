@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import LiveServer, sign_in
+from test_curation_records import PAPER, rrs  # noqa: F401  (the record paper's store fixture)
+
+from flopsdb.core.catalog import load_catalog
 from flopsdb.core.config import Config
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
-from flopsdb.extract.catalog import load_catalog
 from flopsdb.records import records_from
 from flopsdb.review import build_app
-from test_curation_records import PAPER, rrs  # noqa: F401  (the record paper's store fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -120,8 +120,8 @@ def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_
     from pathlib import Path
 
     from click.testing import CliRunner
-
     from conftest import PASSWORD
+
     from flopsdb.cli import main
     from flopsdb.review import review_store
 

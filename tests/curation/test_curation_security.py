@@ -20,8 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import PASSWORD, free_port, sign_in
+
 from flopsdb.core.errors import FlopsdbError, LeaseError
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.db.curation import DbReviewStore
@@ -280,7 +280,7 @@ def _post_raw(client: httpx.Client, headers: dict[str, str], text: str) -> httpx
 
 def _malformed(cid: str) -> list[tuple[str, str]]:
     """(raw JSON body, the field the answer must name)."""
-    deep = '{"candidate_id": "%s", "action": "correct", "fields": {"hours": ' % cid + "[" * 100_000 + "]" * 100_000 + "}}"
+    deep = f'{{"candidate_id": "{cid}", "action": "correct", "fields": {{"hours": ' + "[" * 100_000 + "]" * 100_000 + "}}"
     return [
         ("[1, 2]", "body"),
         ('"accept"', "body"),
@@ -289,12 +289,12 @@ def _malformed(cid: str) -> list[tuple[str, str]]:
         (json.dumps({"candidate_id": cid, "action": "alternative", "n": "abc"}), "n"),
         (json.dumps({"candidate_id": cid, "action": "alternative", "alternative": "abc"}), "alternative"),
         (json.dumps({"candidate_id": cid, "action": "alternative", "n": 9}), "alternative"),
-        ('{"candidate_id": "%s", "action": "accept", "dwell_ms": NaN}' % cid, "dwell_ms"),
+        (f'{{"candidate_id": "{cid}", "action": "accept", "dwell_ms": NaN}}', "dwell_ms"),
         (json.dumps({"candidate_id": cid, "action": "accept", "dwell_ms": -5}), "dwell_ms"),
         (json.dumps({"candidate_id": cid, "action": "correct", "fields": ["hours", 3]}), "fields"),
         (json.dumps({"candidate_id": cid, "action": "correct", "fields": {"hours": {"a": {"b": {"c": 1}}}}}), "fields"),
         (deep, "body"),
-        ('{"candidate_id": "%s", "action": "correct", "fields": {"hours": Infinity}}' % cid, "fields"),
+        (f'{{"candidate_id": "{cid}", "action": "correct", "fields": {{"hours": Infinity}}}}', "fields"),
         (json.dumps({"candidate_id": cid, "action": "correct", "fields": {"hours": "NaN"}}), "hours"),
         (json.dumps({"candidate_id": cid, "action": "correct", "fields": {"hours": "inf"}}), "hours"),
         (json.dumps({"candidate_id": cid, "action": "correct", "fields": {"hours": "-Infinity"}}), "hours"),

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from flopsdb.core.errors import CurationError, LeaseError
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.curation.projection import project
 from flopsdb.curation.queue import QueuePolicy
 from flopsdb.db.curation import DbReviewStore
-from flopsdb.core.errors import CurationError, LeaseError
 
 
 def accept(rs: DbReviewStore, who: str, item) -> Event:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from conftest import PASSWORD
 from fastapi.testclient import TestClient
 
-from conftest import PASSWORD
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.curation.queue import QueuePolicy
 from flopsdb.curation.web import SESSION_COOKIE, WebSettings, create_app

@@ -9,14 +9,15 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import requests
-
 from conftest import free_port
 from test_curation_interchange import review_some, snapshot
+
 from flopsdb.curation.interchange import LABEL_CONFIG, read_import
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from flopsdb.extract.catalog import load_catalog
-from flopsdb.extract.taxonomy import load_taxonomy
+from flopsdb.core.catalog import load_catalog
+from flopsdb.core.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,7 +58,7 @@ def test_generic_entries_have_no_figures() -> None:
 
 
 def test_catalog_lines_follow_the_contract() -> None:
-    for line in (ROOT / "extract" / "data" / "hardware.jsonl").read_text().splitlines():
+    for line in (ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl").read_text().splitlines():
         d = json.loads(line)
         assert set(d) == {"name", "vendor", "kind", "aliases", "peak_flops", "tpu_cores_per_chip", "tpu_chips_per_board", "tdp_watts", "release_year", "source"}
         assert d["kind"] in ("gpu", "tpu", "cpu")
@@ -71,7 +71,7 @@ def test_build_catalog_regenerates_the_committed_file(shared_dir: Path, tmp_path
     out = tmp_path / "hardware.jsonl"
     subprocess.run([sys.executable, str(ROOT / "scripts" / "build_catalog.py"), "--epoch", str(shared_dir / "datasets/epoch/epoch_chip_dataset.csv"),
                     "--out", str(out)], check=True, capture_output=True)
-    assert out.read_text() == (ROOT / "extract" / "data" / "hardware.jsonl").read_text()
+    assert out.read_text() == (ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl").read_text()
 
 
 @pytest.mark.parametrize("mention, dataset", [("WMT 2014 English-to-German", "WMT14 EN-DE"), ("WMT'14 En-Fr", "WMT14 EN-FR"), ("SQuAD v1.1", "SQuAD 1.1"),

@@ -153,7 +153,7 @@ def test_catalog_accelerators_of_epochs_chip_table(sentence: str, expected: tupl
 
 
 def test_new_catalog_entries_carry_epochs_peaks() -> None:
-    from flopsdb.extract.catalog import load_catalog
+    from flopsdb.core.catalog import load_catalog
 
     cat = load_catalog()
     for name in ("NVIDIA A800", "NVIDIA H800", "Amazon Trainium", "AMD MI250X", "Intel Gaudi2", "Google TPU v5e"):
@@ -255,8 +255,8 @@ _DOCS: dict[str, object] = {}
 @pytest.fixture
 def any_corpus_doc(shared_dir):
     """``any_corpus_doc("2109.01652")`` parses a paper of corpus or corpus2 once (skips without ../shared)."""
-    from flopsdb.extract.pdf import parse_pdf
     from flopsdb.extract.models import find_models
+    from flopsdb.extract.pdf import parse_pdf
 
     def load(paper: str):
         if paper not in _DOCS:

@@ -7,7 +7,6 @@ from flopsdb.extract.document import Box, Caption, Document, Evidence, ModelName
 from flopsdb.extract.facts import select_facts
 from flopsdb.extract.headline import POLICY, mark_headlines, policy, table_score
 from flopsdb.extract.models import link_results
-
 from tests.extract.conftest import make_doc
 
 ABSTRACT = "FlipNet: Detecting Faster\nWe propose FlipNet. FlipNet reaches 45.1 box AP on COCO test-dev."

@@ -6,7 +6,6 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
 from flopsdb.extract.models import VERSION, find_models, link_model, link_results, vocabulary
 from flopsdb.extract.pipeline import extract_document
-
 from tests.extract.conftest import make_doc
 
 TEXT = ("Fast Detection at Scale\nAbstract. Detection at speed is hard. We propose FlipNet, a one-stage detector, and a family of backbones "

@@ -98,8 +98,8 @@ def test_parameters_from_a_table_of_model_sizes(doc_of) -> None:
 
 
 def _own(*names: str):
-    from flopsdb.extract.document import ModelName
     from flopsdb.core.ids import model_key
+    from flopsdb.extract.document import ModelName
 
     return tuple(ModelName(n, model_key(n), main=i == 0, source="phrase") for i, n in enumerate(names))
 
@@ -124,7 +124,7 @@ def test_a_baseline_count_in_the_same_sentence_as_an_own_count_is_not_own() -> N
 
 def test_the_nearest_model_name_before_a_count_decides() -> None:
     got = _by_value("A DenseNet-201 with 20M parameters yields a similar error as a 101-layer ResNet with more than 40M parameters.", _own("DenseNet"))
-    assert got[20_000_000]["own"] is True and getattr(got[20_000_000]["model"], "name") == "DenseNet"
+    assert got[20_000_000]["own"] is True and got[20_000_000]["model"].name == "DenseNet"
     assert got[40_000_000]["own"] is False
 
 

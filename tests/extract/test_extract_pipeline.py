@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from flopsdb.cli import main
+from flopsdb.core.errors import ExtractError
 from flopsdb.db.candidates import load_candidates
 from flopsdb.extract.evaluate import GoldFact, load_gold, matches, score
 from flopsdb.extract.pipeline import REGISTRY, dedup, extract_document, extract_file, extractors, paper_id_for
-from flopsdb.cli import main
-from flopsdb.core.errors import ExtractError
 
 
 def test_registry_names_are_versioned_and_import() -> None:

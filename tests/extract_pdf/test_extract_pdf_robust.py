@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flopsdb.extract.pdf import parse_pdf
-from flopsdb.extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe
 
 from flopsdb.core.errors import ExtractError, PDFError
+from flopsdb.extract.pdf import parse_pdf
+from flopsdb.extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe
 
 BROKEN = {
     "scanned.pdf": "no_text",

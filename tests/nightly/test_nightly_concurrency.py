@@ -21,13 +21,13 @@ from pathlib import Path
 import duckdb
 import requests
 
+from flopsdb.core.config import Config
 from flopsdb.db.candidates import store_candidates
 from flopsdb.db.publish import publish
 from flopsdb.db.runs import start_run
 from flopsdb.db.store import Store
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
-from flopsdb.core.config import Config
 from flopsdb.review import review_store
 from flopsdb.sample_server import sample_dir
 

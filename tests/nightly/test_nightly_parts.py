@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flopsdb.core.errors import RunLocked
 from flopsdb.db.items import BACKOFF_BASE, clear_failure, due_for_retry, parked_items, record_failure, unpark
 from flopsdb.db.publish import publish
 from flopsdb.db.runs import start_run
-from flopsdb.core.errors import RunLocked
 from flopsdb.lock import RunLock
 
 
@@ -75,8 +75,8 @@ def test_failures_back_off_then_park(store) -> None:
 def test_status_lists_parked_items_and_unpark_clears_them(config) -> None:
     from click.testing import CliRunner
 
-    from flopsdb.db.store import Store
     from flopsdb.cli import main
+    from flopsdb.db.store import Store
 
     store = Store(config.db_path)
     with store.transaction() as con:

@@ -16,9 +16,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from flopsdb.db.store import Store
 from flopsdb.cli import main
 from flopsdb.core.config import Config, load_config
+from flopsdb.db.store import Store
 from flopsdb.lock import RunLock
 from flopsdb.nightly import run_nightly
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import duckdb
 
-from flopsdb.db.runs import start_run
-from flopsdb.db.store import Store
-from flopsdb.extract.pipeline import paper_id_for
 from flopsdb.batch import extract_files
 from flopsdb.core.config import Config
+from flopsdb.db.runs import start_run
+from flopsdb.db.store import Store
 from flopsdb.distributed import backfill
+from flopsdb.extract.pipeline import paper_id_for
 from flopsdb.sample_server import sample_dir
 
 PDFS = sorted((sample_dir() / "pdf").glob("*.pdf"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from flopsdb.core.catalog import Accelerator, Catalog
 from flopsdb.db.store import Store
-from flopsdb.extract.catalog import Accelerator, Catalog
 from flopsdb.fitting import import_epoch, import_thompson
 
 FX = Path(__file__).resolve().parents[1] / "fixtures" / "scaling"

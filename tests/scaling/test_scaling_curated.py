@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from flopsdb.core.errors import FitError
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.db.curation import DbReviewStore
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
-from flopsdb.core.errors import FitError
 from flopsdb.fitting import FitOptions, run_fit
 
 # (paper, model, GPUs, hours, top-1 %)

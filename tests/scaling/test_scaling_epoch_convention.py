@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from flopsdb.extract.catalog import load_catalog
+from flopsdb.core.catalog import load_catalog
 from flopsdb.scaling.importers import _EPOCH_REQUIRED, parse_epoch
 
 COLUMNS = [*_EPOCH_REQUIRED, "Domain", "Link", "Epochs", "Hardware utilization (MFU)", "Numerical format"]

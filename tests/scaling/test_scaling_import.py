@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from flopsdb.db.facts import read_fit_inputs
 from flopsdb.core.errors import DataImportError
+from flopsdb.db.facts import read_fit_inputs
 from flopsdb.fitting import import_thompson
 from flopsdb.scaling.importers import arxiv_id, parse_epoch, parse_thompson
 

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from flopsdb.cli import main
+from flopsdb.core.catalog import load_catalog
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.db.curation import DbReviewStore
-from flopsdb.extract.catalog import load_catalog
 from flopsdb.fitting import FitOptions, import_thompson, run_fit
 from flopsdb.records import rebuild_records
 from flopsdb.scaling.compute import find_accelerator

@@ -7,8 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from flopsdb.db.export import export_tables
 from flopsdb.core.errors import QueryError, QueryTimeout
+from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query
 
 

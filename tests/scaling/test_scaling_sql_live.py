@@ -8,9 +8,9 @@ import time
 
 from click.testing import CliRunner
 
+from flopsdb.cli import main
 from flopsdb.db.publish import publish
 from flopsdb.db.runs import start_run
-from flopsdb.cli import main
 
 
 def test_sql_reads_the_snapshot_and_live_reads_what_came_since(config, store) -> None:

@@ -1,6 +1,6 @@
 """The benchmark taxonomy: tracked datasets, their task, splits and metrics (with direction and aliases).
 
-Read from ``extract/data/benchmarks.jsonl``; names seeded from Papers with Code and Thompson et al. (2022).
+Read from ``flopsdb/core/data/benchmarks.jsonl``; names seeded from Papers with Code and Thompson et al. (2022).
 The result extractors (sentences: ``extract.results``; tables: ``extract.table_results``) resolve mentions here.
 
 What a table header means is data too: ``split_patterns`` name a dataset's splits as headers and captions print
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -156,7 +156,7 @@ class Taxonomy:
 
 @lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
-    """The packaged taxonomy (``extract/data/benchmarks.jsonl``), loaded once."""
+    """The packaged taxonomy (``flopsdb/core/data/benchmarks.jsonl``), loaded once."""
     out = []
     for line in (Path(__file__).parent / "data" / "benchmarks.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
