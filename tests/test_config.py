@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,8 @@ BAD = [
 def test_invalid_values_are_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, named: str,
                                                 allowed: str) -> None:
     monkeypatch.chdir(tmp_path)
+    for var in [v for v in os.environ if v.startswith("FLOPSDB_")]:  # the file's value is under test, not the caller's
+        monkeypatch.delenv(var)
     toml = tmp_path / "flopsdb.toml"
     toml.write_text(line + "\n")
     res = CliRunner().invoke(main, ["--config", str(toml), "status"])
