@@ -28,8 +28,10 @@ from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.core.kinds import KINDS, Kind
 from flopsdb.extract.catalog import Catalog
+from flopsdb.scaling.benchmarks import Benchmark
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
+from flopsdb.scaling.inputs import matches_benchmark, to_error
 
 _PER_MODEL = tuple(kind for kind, spec in KINDS.items() if spec.per_model)
 """The kinds of which a record holds one fact (the first linked): hardware, training time, parameters."""
@@ -254,35 +256,70 @@ def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping
     return out
 
 
-def record_fit_rows(records: Sequence[ModelRecord], conv_name: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """``fit_inputs``-shaped rows: one per (record, benchmark, metric), the headline result first; and notes on
-    the records left out (no compute under ``conv_name``), counted by what they lack."""
+def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Benchmark | None = None, *,
+                    all_results: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+    """``fit_inputs``-shaped rows from model records, and notes on what was left out and why.
+
+    With ``bench`` (the fit's benchmark): one row per (record, benchmark), the record's **headline** result on it,
+    the best (lowest error) when it has several; a record with results on the benchmark but none of them headline
+    (ablation and variant rows) gives no row unless ``all_results`` (then its best result). Without ``bench``: one
+    row per (record, benchmark, metric), headline first (``all_results`` is then ignored). Records without compute
+    under ``conv_name`` are left out, counted by what they lack.
+    """
     rows: list[dict[str, Any]] = []
     left: dict[str, list[str]] = {}
+    not_headline: list[str] = []
+    facts_out = 0
     for rec in records:
         est = rec.compute.get(conv_name)
+        results = [r for r in rec.results if r.get("value") is not None
+                   and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))]
         if est is None:
-            if rec.results:
+            if results or (bench is None and rec.results):
                 lacks = [m.split(":")[0] for m in rec.missing if m != "results"] or ["compute"]
                 left.setdefault(", ".join(lacks), []).append(rec.record_id)
             continue
-        seen: set[tuple[str, str]] = set()
-        for r in rec.results:
-            if r.get("value") is None:
-                continue
-            pair = (str(r.get("benchmark") or ""), str(r.get("metric") or ""))
-            if pair in seen:
-                continue
-            seen.add(pair)
+        picked: list[dict[str, Any]] = []
+        if bench is None:
+            seen: set[tuple[str, str]] = set()
+            for r in results:
+                pair = (str(r.get("benchmark") or ""), str(r.get("metric") or ""))
+                if pair not in seen:
+                    seen.add(pair)
+                    picked.append(r)
+        elif results:
+            pool = [r for r in results if r.get("headline")]
+            if not pool and all_results:
+                pool = results
+            if not pool:
+                not_headline.append(rec.record_id)
+                facts_out += len(results)
+            else:
+                def err(r: Mapping[str, Any]) -> float:
+                    try:
+                        return to_error(float(r["value"]), bench, r.get("metric"), r.get("benchmark"))
+                    except (TypeError, ValueError):
+                        return float("inf")
+                best = min(pool, key=err)
+                picked.append(best)
+                facts_out += len(results) - 1
+        for r in picked:
             rows.append({"benchmark": r.get("benchmark"), "metric": r.get("metric"), "value": r["value"],
                          "source": "curated", "result_source": "curated", "compute_source": "curated",
                          "entry_id": f"record:{rec.record_id}", "paper": rec.paper,
                          "model": rec.names[0] if rec.names else rec.model_key, "year": rec.year,
                          "quantity": est["quantity"], "convention": conv_name, "method": est["method"],
                          "flop": est["flop"], "flop_low": est["flop_low"], "flop_high": est["flop_high"],
-                         "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry"})
+                         "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry",
+                         "headline": bool(r.get("headline"))})
     notes = [f"{len(ids)} record(s) left out: lacks {lacks} (e.g. {', '.join(ids[:3])}; `flopsdb records --incomplete`)"
              for lacks, ids in sorted(left.items(), key=lambda kv: -len(kv[1]))]
+    if not_headline:
+        notes.append(f"{len(not_headline)} record(s) left out: no headline result on {bench.key if bench else 'the benchmark'}"
+                     f" (ablation or variant rows; e.g. {', '.join(not_headline[:3])}; `--all-results` includes them)")
+    if facts_out:
+        notes.append(f"{facts_out} result fact(s) with compute left out: one point per (record, benchmark), its best "
+                     + ("result" if all_results else "headline result"))
     return rows, notes
 
 
