@@ -144,6 +144,54 @@ def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | 
     return est
 
 
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+_COUNT = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_ENSEMBLE = re.compile(r"\bensemble\b|\bcombination of\b", re.I)
+_ENSEMBLE_SIZE = (re.compile(_COUNT + r"[- ](?:models?|members?|networks?|nets?)\b", re.I),
+                  re.compile(r"\b(?:ensemble|combination) of " + _COUNT + r"\b", re.I))
+
+
+def ensemble_size(names: Iterable[str]) -> tuple[bool, int | None]:
+    """Whether a model's printed names call it an ensemble (``ensemble``, ``combination of``), and of how many
+    models when a name says so (``7-model ensemble``, ``ensemble (eleven models)``, ``Ensemble 8 models``,
+    ``ensemble of 3 networks``); ``(True, None)`` for an ensemble of an unstated size."""
+    found = False
+    for name in names:
+        if not _ENSEMBLE.search(name):
+            continue
+        found = True
+        for pattern in _ENSEMBLE_SIZE:
+            m = pattern.search(name)
+            if m:
+                word = m.group(1).lower()
+                n = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+                if n > 1:
+                    return True, n
+    return found, None
+
+
+def _ensemble_compute(rec: ModelRecord, picked: Mapping[str, Mapping[str, Any]]) -> None:
+    """An ensemble trained with a time not stated for the ensemble itself (a shared or member's time) has N times
+    the member's compute when its name gives N; otherwise its compute is dropped and ``missing`` says why."""
+    is_ens, n = ensemble_size(rec.names)
+    t = picked.get(Kind.TRAINING_TIME)
+    if not is_ens or not rec.compute or t is None or _key(t) == rec.model_key:
+        return
+    if n is None:
+        for name in list(rec.compute):
+            rec.missing.append(f"compute ({name}): an ensemble of an unstated number of models; the training time "
+                               f"{t['fact_id']} is one member's (move a time stated for the ensemble to it)")
+        rec.compute.clear()
+        return
+    for est in rec.compute.values():
+        for k in ("flop", "flop_low", "flop_high"):
+            if est.get(k) is not None:
+                est[k] = float(est[k]) * n
+        est["assumptions"] = {**est.get("assumptions", {}), "ensemble": f"{n} models x the member's compute "
+                              f"(training time {t['fact_id']} is one member's)"}
+
+
 def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None, catalog: Catalog,
                    conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
     records: dict[str, ModelRecord] = {}
@@ -229,6 +277,7 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
                 rec.compute[name] = {"flop": est.flop, "flop_low": est.flop_low, "flop_high": est.flop_high,
                                      "method": est.method, "quantity": est.quantity, "fact_ids": list(est.fact_ids),
                                      "assumptions": est.assumptions}
+            _ensemble_compute(rec, picked)
         if meta and meta.get("year") is not None:
             rec.year, rec.year_source, rec.venue = int(meta["year"]), meta.get("year_source"), meta.get("venue")
         else:
