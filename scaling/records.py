@@ -311,7 +311,8 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
 
     With ``bench`` (the fit's benchmark): one row per (record, benchmark), the record's **headline** result on it,
     the best (lowest error) when it has several; a record with results on the benchmark but none of them headline
-    (ablation and variant rows) gives no row unless ``all_results`` (then its best result). Without ``bench``: one
+    (ablation and variant rows) gives no row unless ``all_results`` (then its best result), or unless it is its
+    paper's only record with results and none of them is flagged (a paper's only model is its headline model). Without ``bench``: one
     row per (record, benchmark, metric), headline first (``all_results`` is then ignored). Records without compute
     under ``conv_name`` are left out, counted by what they lack.
     """
@@ -319,6 +320,10 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
     left: dict[str, list[str]] = {}
     not_headline: list[str] = []
     facts_out = 0
+    sole: dict[str, int] = {}
+    for rec in records:
+        if rec.results:
+            sole[rec.paper] = sole.get(rec.paper, 0) + 1
     for rec in records:
         est = rec.compute.get(conv_name)
         results = [r for r in rec.results if r.get("value") is not None
@@ -338,7 +343,7 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
                     picked.append(r)
         elif results:
             pool = [r for r in results if r.get("headline")]
-            if not pool and all_results:
+            if not pool and (all_results or (sole.get(rec.paper) == 1 and not any(x.get("headline") for x in rec.results))):
                 pool = results
             if not pool:
                 not_headline.append(rec.record_id)
