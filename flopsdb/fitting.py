@@ -153,7 +153,11 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
                        + (": " + "; ".join(why) if why else ""))
     by_source = Counter(p.source for p in points)
     notes.append("points by source: " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())))
-    main = ols_fit(points, transform, method=f"ols {opts.form}")
+    try:
+        main = ols_fit(points, transform, method=f"ols {opts.form}")
+    except FitError as exc:
+        why = [n for n in notes if "left out" in n]
+        raise FitError(f"{exc}" + (": " + "; ".join(why) if why else "")) from None
     notes += _mixing_warnings(points, main, transform, opts.form)
     result = FitResult(benchmark=bench.key, form=opts.form, x=opts.x, y_transform=ytr, convention=conv_name,
                        source=opts.source, main=main, points=points, notes=notes)
