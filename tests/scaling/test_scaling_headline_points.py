@@ -116,3 +116,26 @@ def test_no_points_says_why(config, store, tmp_path):
 ])
 def test_ensemble_size(name, expected):
     assert ensemble_size([name]) == expected
+
+
+def test_coco_points_score_to_error_in_the_authors_form(config, store, tmp_path):
+    """COCO box AP is a score: error 1 - AP/100, fitted as log10(1/error); AP50 rows of the same model give no
+    second point (the benchmark's metric is box AP)."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for k, (hours, ap) in enumerate([(10, 30.0), (100, 36.0), (1000, 42.0)]):
+        paper = f"2101.0001{k}"
+        (gold / f"{paper}.jsonl").write_text("\n".join([
+            _line(paper=paper, kind="hardware", model=None, accelerator="NVIDIA V100", count=8, unit="gpu"),
+            _line(paper=paper, kind="training_time", model=None, hours=hours, hours_low=hours, hours_high=hours,
+                  scope="wall_clock", approx=False),
+            *[_line(paper=paper, kind="result", model=f"Det-{k}", task="object detection", dataset="COCO",
+                    split="test-dev", metric=metric, value=value, value_text=str(value), headline=True)
+              for metric, value in (("box AP", ap), ("AP50", ap + 20))],
+        ]) + "\n", encoding="utf-8")
+    run("review", "import", str(gold), "--format", "annotations")
+    r = run("fit", "--benchmark", "coco", "--source", "curated", "--no-variants", "--format", "json")
+    fit = json.loads(r.output[r.output.index("{"):])
+    assert fit["y_transform"] == "log10(1/error)" and fit["n"] == 3
+    assert sorted(p["error"] for p in fit["points"]) == pytest.approx([0.58, 0.64, 0.70])
+    assert fit["slope"] > 0                    # more compute, higher log10(1/error)
