@@ -305,6 +305,14 @@ def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping
     return out
 
 
+def _error_of(result: Mapping[str, Any], bench: Benchmark) -> float:
+    """A result's error on ``bench`` (to pick a record's best result); infinite when its value is not a number."""
+    try:
+        return to_error(float(result["value"]), bench, result.get("metric"), result.get("benchmark"))
+    except (TypeError, ValueError):
+        return float("inf")
+
+
 def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Benchmark | None = None, *,
                     all_results: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
     """``fit_inputs``-shaped rows from model records, and notes on what was left out and why.
@@ -312,7 +320,8 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
     With ``bench`` (the fit's benchmark): one row per (record, benchmark), the record's **headline** result on it,
     the best (lowest error) when it has several; a record with results on the benchmark but none of them headline
     (ablation and variant rows) gives no row unless ``all_results`` (then its best result), or unless it is its
-    paper's only record with results and none of them is flagged (a paper's only model is its headline model). Without ``bench``: one
+    paper's only record among ``records`` with results and none of its results is flagged (a paper's only model is
+    its headline model). Without ``bench``: one
     row per (record, benchmark, metric), headline first (``all_results`` is then ignored). Records without compute
     under ``conv_name`` are left out, counted by what they lack.
     """
@@ -349,12 +358,7 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
                 not_headline.append(rec.record_id)
                 facts_out += len(results)
             else:
-                def err(r: Mapping[str, Any]) -> float:
-                    try:
-                        return to_error(float(r["value"]), bench, r.get("metric"), r.get("benchmark"))
-                    except (TypeError, ValueError):
-                        return float("inf")
-                best = min(pool, key=err)
+                best = min(pool, key=lambda r: _error_of(r, bench))
                 picked.append(best)
                 facts_out += len(results) - 1
         for r in picked:
