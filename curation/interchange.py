@@ -123,8 +123,11 @@ def from_annotations(lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path 
                 event = _event_from(cand.candidate_id, line["event"]) if with_verdicts and line.get("event") else None
             else:
                 cand, path = _gold_candidate(line, pdf_dir)
-                event = Event(new_event_id(), cand.candidate_id, annotator, Action.ACCEPT,
-                              after=make_after(cand.fields, cand.model, cand.stage), source="import") if with_verdicts else None
+                after = make_after(cand.fields, cand.model, cand.stage)
+                # the id is the verdict's content: importing the same gold again adds no verdict
+                eid = "gold-" + hashlib.sha256(f"{annotator}\x00{cand.candidate_id}\x00{after}".encode()).hexdigest()[:30]
+                event = Event(eid, cand.candidate_id, annotator, Action.ACCEPT, after=after,
+                              source="import") if with_verdicts else None
         except (KeyError, TypeError, ValueError) as exc:
             raise CurationError(f"line {n}: bad gold record ({exc})", paper=line.get("paper")) from None
         rec = records.setdefault(cand.candidate_id, ReviewRecord(cand, path))

@@ -464,6 +464,14 @@ class DbReviewStore(RecordReviewMixin):
         with self._gate.verdict(), self._tx() as con:
             return self._record(con, event, require_lease=require_lease, mode=mode)
 
+    def record_many(self, events: Sequence[Event], *, require_lease: bool = True, mode: str = ReviewMode.LEASE) -> list[Event]:
+        """Append several events in one transaction, each as :meth:`record` would (idempotent by event id); the
+        imports use it to store a paper's verdicts at once. All or none: an error rolls the batch back."""
+        if not events:
+            return []
+        with self._gate.verdict(), self._tx() as con:
+            return [self._record(con, e, require_lease=require_lease, mode=mode) for e in events]
+
     def decide(self, candidate_id: str, make_event: Callable[[Candidate], Event], *, mode: str = ReviewMode.LEASE) -> Event:
         """Build the event from the stored candidate and record it, in one transaction (see :meth:`record`)."""
         with self._gate.verdict(), self._tx() as con:

@@ -86,6 +86,8 @@ def import_epoch_cmd(app: App, file: Path) -> None:
 @click.option("--grid-intensity", type=float, default=None, help="kg CO2 per kWh.")
 @click.option("--bootstrap", type=int, default=200, show_default=True, help="Bootstrap resamples of the saturating fit.")
 @click.option("--no-variants", is_flag=True, help="Only the main OLS fit (no year control, frontier, saturating, coverage).")
+@click.option("--all-results", is_flag=True,
+              help="Curated records: also use results not marked headline (ablation/variant rows); default headline only.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--plot", "plots", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Write a plot (.png or .svg); repeatable.")
@@ -93,7 +95,7 @@ def import_epoch_cmd(app: App, file: Path) -> None:
 def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention: str | None, y_transform: str | None,
             target_error: float | None, hardware: str | None, utilisation: float | None, price_per_hour: float | None,
             prices_file: str | None, pue: float | None, grid_intensity: float | None, bootstrap: int, no_variants: bool,
-            fmt: str, plots: tuple[Path, ...]) -> None:
+            all_results: bool, fmt: str, plots: tuple[Path, ...]) -> None:
     """Fit error against training compute for a benchmark (the paper's models, and past them).
 
     \b
@@ -106,7 +108,8 @@ def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention
     result = run_fit(app.existing_store, FitOptions(
         benchmark=benchmark, x=x, form=form, source=source, convention=convention, y_transform=y_transform,
         target_error=target_error, hardware=hardware, utilisation=utilisation, price_per_hour=price_per_hour,
-        prices_file=prices_file, pue=pue, grid_intensity=grid_intensity, bootstrap=bootstrap, variants=not no_variants))
+        prices_file=prices_file, pue=pue, grid_intensity=grid_intensity, bootstrap=bootstrap, variants=not no_variants,
+        all_results=all_results))
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
     else:

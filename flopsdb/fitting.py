@@ -81,6 +81,8 @@ class FitOptions:
     quantile: float = 0.1
     bootstrap: int = 200
     variants: bool = True
+    all_results: bool = False
+    """Curated records: also a record's non-headline results (ablation and variant rows); default headline only."""
 
 
 def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None]:
@@ -139,16 +141,23 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         if "curated" in sources and quantity != "network_operations":
             records = [rec for rec in records_from(con, catalog=catalog, utilisation=opts.utilisation)
                        if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)]
-            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch")
+            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench,
+                                               all_results=opts.all_results)
             rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
             notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
     if not points:
-        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}")
+        why = [n for n in notes if "left out" in n]
+        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}"
+                       + (": " + "; ".join(why) if why else ""))
     by_source = Counter(p.source for p in points)
     notes.append("points by source: " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())))
-    main = ols_fit(points, transform, method=f"ols {opts.form}")
+    try:
+        main = ols_fit(points, transform, method=f"ols {opts.form}")
+    except FitError as exc:
+        why = [n for n in notes if "left out" in n]
+        raise FitError(f"{exc}" + (": " + "; ".join(why) if why else "")) from None
     notes += _mixing_warnings(points, main, transform, opts.form)
     result = FitResult(benchmark=bench.key, form=opts.form, x=opts.x, y_transform=ytr, convention=conv_name,
                        source=opts.source, main=main, points=points, notes=notes)

@@ -104,17 +104,26 @@ def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[
 
 
 def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import",
-                   progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Store imported candidates, then their events (idempotent: known event ids are skipped);
+                   progress: Callable[[int, int], None] | None = None, batch: int = 200) -> dict[str, int]:
+    """Store imported candidates, then their events (idempotent: known event ids are skipped), in one
+    transaction per paper (a paper with more than ``batch`` records is split into batches of ``batch``);
     ``progress(done, total)`` counts records as their events are stored."""
     new = rs.add_candidates(((r.candidate, r.pdf_path) for r in records), command=command)
     known = {e.event_id for e in rs.events()}
     events = 0
-    for done, r in enumerate(records, 1):
-        for e in r.events:
-            if e.event_id not in known:
-                rs.record(e, require_lease=False)
-                events += 1
+    groups: list[list[ReviewRecord]] = []
+    for r in records:
+        if groups and groups[-1][0].candidate.paper == r.candidate.paper and len(groups[-1]) < max(1, batch):
+            groups[-1].append(r)
+        else:
+            groups.append([r])
+    done = 0
+    for group in groups:
+        todo = [e for r in group for e in r.events if e.event_id not in known]
+        rs.record_many(todo, require_lease=False)
+        known.update(e.event_id for e in todo)
+        events += len(todo)
+        done += len(group)
         if progress is not None:
             progress(done, len(records))
     return {"records": len(records), "new_candidates": new, "new_events": events}

@@ -28,8 +28,10 @@ from flopsdb.core.catalog import Catalog
 from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.core.kinds import KINDS, Kind
+from flopsdb.scaling.benchmarks import Benchmark
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute
 from flopsdb.scaling.importers import EstimateRow
+from flopsdb.scaling.inputs import matches_benchmark, to_error
 
 _PER_MODEL = tuple(kind for kind, spec in KINDS.items() if spec.per_model)
 """The kinds of which a record holds one fact (the first linked): hardware, training time, parameters."""
@@ -142,6 +144,54 @@ def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | 
     return est
 
 
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                 "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+_COUNT = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
+_ENSEMBLE = re.compile(r"\bensemble\b|\bcombination of\b", re.I)
+_ENSEMBLE_SIZE = (re.compile(_COUNT + r"[- ](?:models?|members?|networks?|nets?)\b", re.I),
+                  re.compile(r"\b(?:ensemble|combination) of " + _COUNT + r"\b", re.I))
+
+
+def ensemble_size(names: Iterable[str]) -> tuple[bool, int | None]:
+    """Whether a model's printed names call it an ensemble (``ensemble``, ``combination of``), and of how many
+    models when a name says so (``7-model ensemble``, ``ensemble (eleven models)``, ``Ensemble 8 models``,
+    ``ensemble of 3 networks``); ``(True, None)`` for an ensemble of an unstated size."""
+    found = False
+    for name in names:
+        if not _ENSEMBLE.search(name):
+            continue
+        found = True
+        for pattern in _ENSEMBLE_SIZE:
+            m = pattern.search(name)
+            if m:
+                word = m.group(1).lower()
+                n = int(word) if word.isdigit() else _NUMBER_WORDS[word]
+                if n > 1:
+                    return True, n
+    return found, None
+
+
+def _ensemble_compute(rec: ModelRecord, picked: Mapping[str, Mapping[str, Any]]) -> None:
+    """An ensemble trained with a time not stated for the ensemble itself (a shared or member's time) has N times
+    the member's compute when its name gives N; otherwise its compute is dropped and ``missing`` says why."""
+    is_ens, n = ensemble_size(rec.names)
+    t = picked.get(Kind.TRAINING_TIME)
+    if not is_ens or not rec.compute or t is None or _key(t) == rec.model_key:
+        return
+    if n is None:
+        for name in list(rec.compute):
+            rec.missing.append(f"compute ({name}): an ensemble of an unstated number of models; the training time "
+                               f"{t['fact_id']} is one member's (move a time stated for the ensemble to it)")
+        rec.compute.clear()
+        return
+    for est in rec.compute.values():
+        for k in ("flop", "flop_low", "flop_high"):
+            if est.get(k) is not None:
+                est[k] = float(est[k]) * n
+        est["assumptions"] = {**est.get("assumptions", {}), "ensemble": f"{n} models x the member's compute "
+                              f"(training time {t['fact_id']} is one member's)"}
+
+
 def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None, catalog: Catalog,
                    conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
     records: dict[str, ModelRecord] = {}
@@ -227,6 +277,7 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
                 rec.compute[name] = {"flop": est.flop, "flop_low": est.flop_low, "flop_high": est.flop_high,
                                      "method": est.method, "quantity": est.quantity, "fact_ids": list(est.fact_ids),
                                      "assumptions": est.assumptions}
+            _ensemble_compute(rec, picked)
         if meta and meta.get("year") is not None:
             rec.year, rec.year_source, rec.venue = int(meta["year"]), meta.get("year_source"), meta.get("venue")
         else:
@@ -254,35 +305,79 @@ def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping
     return out
 
 
-def record_fit_rows(records: Sequence[ModelRecord], conv_name: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """``fit_inputs``-shaped rows: one per (record, benchmark, metric), the headline result first; and notes on
-    the records left out (no compute under ``conv_name``), counted by what they lack."""
+def _error_of(result: Mapping[str, Any], bench: Benchmark) -> float:
+    """A result's error on ``bench`` (to pick a record's best result); infinite when its value is not a number."""
+    try:
+        return to_error(float(result["value"]), bench, result.get("metric"), result.get("benchmark"))
+    except (TypeError, ValueError):
+        return float("inf")
+
+
+def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Benchmark | None = None, *,
+                    all_results: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+    """``fit_inputs``-shaped rows from model records, and notes on what was left out and why.
+
+    With ``bench`` (the fit's benchmark): one row per (record, benchmark), the record's **headline** result on it,
+    the best (lowest error) when it has several; a record with results on the benchmark but none of them headline
+    (ablation and variant rows) gives no row unless ``all_results`` (then its best result), or unless it is its
+    paper's only record among ``records`` with results and none of its results is flagged (a paper's only model is
+    its headline model). Without ``bench``: one
+    row per (record, benchmark, metric), headline first (``all_results`` is then ignored). Records without compute
+    under ``conv_name`` are left out, counted by what they lack.
+    """
     rows: list[dict[str, Any]] = []
     left: dict[str, list[str]] = {}
+    not_headline: list[str] = []
+    facts_out = 0
+    sole: dict[str, int] = {}
+    for rec in records:
+        if rec.results:
+            sole[rec.paper] = sole.get(rec.paper, 0) + 1
     for rec in records:
         est = rec.compute.get(conv_name)
+        results = [r for r in rec.results if r.get("value") is not None
+                   and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))]
         if est is None:
-            if rec.results:
+            if results or (bench is None and rec.results):
                 lacks = [m.split(":")[0] for m in rec.missing if m != "results"] or ["compute"]
                 left.setdefault(", ".join(lacks), []).append(rec.record_id)
             continue
-        seen: set[tuple[str, str]] = set()
-        for r in rec.results:
-            if r.get("value") is None:
-                continue
-            pair = (str(r.get("benchmark") or ""), str(r.get("metric") or ""))
-            if pair in seen:
-                continue
-            seen.add(pair)
+        picked: list[dict[str, Any]] = []
+        if bench is None:
+            seen: set[tuple[str, str]] = set()
+            for r in results:
+                pair = (str(r.get("benchmark") or ""), str(r.get("metric") or ""))
+                if pair not in seen:
+                    seen.add(pair)
+                    picked.append(r)
+        elif results:
+            pool = [r for r in results if r.get("headline")]
+            if not pool and (all_results or (sole.get(rec.paper) == 1 and not any(x.get("headline") for x in rec.results))):
+                pool = results
+            if not pool:
+                not_headline.append(rec.record_id)
+                facts_out += len(results)
+            else:
+                best = min(pool, key=lambda r: _error_of(r, bench))
+                picked.append(best)
+                facts_out += len(results) - 1
+        for r in picked:
             rows.append({"benchmark": r.get("benchmark"), "metric": r.get("metric"), "value": r["value"],
                          "source": "curated", "result_source": "curated", "compute_source": "curated",
                          "entry_id": f"record:{rec.record_id}", "paper": rec.paper,
                          "model": rec.names[0] if rec.names else rec.model_key, "year": rec.year,
                          "quantity": est["quantity"], "convention": conv_name, "method": est["method"],
                          "flop": est["flop"], "flop_low": est["flop_low"], "flop_high": est["flop_high"],
-                         "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry"})
+                         "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry",
+                         "headline": bool(r.get("headline"))})
     notes = [f"{len(ids)} record(s) left out: lacks {lacks} (e.g. {', '.join(ids[:3])}; `flopsdb records --incomplete`)"
              for lacks, ids in sorted(left.items(), key=lambda kv: -len(kv[1]))]
+    if not_headline:
+        notes.append(f"{len(not_headline)} record(s) left out: no headline result on {bench.key if bench else 'the benchmark'}"
+                     f" (ablation or variant rows; e.g. {', '.join(not_headline[:3])}; `--all-results` includes them)")
+    if facts_out:
+        notes.append(f"{facts_out} result fact(s) with compute left out: one point per (record, benchmark), its best "
+                     + ("result" if all_results else "headline result"))
     return rows, notes
 
 
