@@ -22,7 +22,7 @@ _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snip
               help="jsonl: one JSON object per candidate on stdout; table: a readable summary.")
 @click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
-@click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
+@click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to read, parse and extract, in a guarded worker (0: no limit, all in-process).")
 @click.option("--facts", "facts_only", is_flag=True,
               help="Print only the paper's own facts (headline own results, training hardware and time, own parameters; deduplicated).")
 @pass_app
@@ -43,6 +43,10 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
       flopsdb extract ../shared/corpus/pdfs/ --store --quiet
     """
+    if timeout:
+        from flopsdb.extract.robust import prestart
+
+        prestart()  # the fork server imports the parsing stack while this process imports the rest
     from flopsdb.db.runs import recording
     from flopsdb.extract.facts import select_facts
     from flopsdb.extract.pipeline import extract_files
