@@ -22,7 +22,7 @@ _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snip
               help="jsonl: one JSON object per candidate on stdout; table: a readable summary.")
 @click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
-@click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to read, parse and extract, in a guarded worker (0: no limit, all in-process).")
+@click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
 @click.option("--facts", "facts_only", is_flag=True,
               help="Print only the paper's own facts (headline own results, training hardware and time, own parameters; deduplicated).")
 @pass_app
