@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
@@ -24,6 +25,9 @@ from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
 from flopsdb.core.errors import ExtractError, PDFError
+
+if TYPE_CHECKING:
+    from flopsdb.extract.robust import ParserPool
 
 Extractor = Callable[[Document], list[Candidate]]
 
@@ -267,13 +271,13 @@ def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: i
     if status != "ok":
         return "ok", (digest, ("pdf", value))
     try:
-        return "ok", (digest, ("doc", _extract_parsed(value, chosen)))  # type: ignore[arg-type]
+        return "ok", (digest, ("doc", _extract_parsed(value, chosen)))
     except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
         return "ok", (digest, ("bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")))
 
 
 def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (),
-           pool: object | None = None) -> tuple:
+           pool: ParserPool | None = None) -> tuple:
     """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | (reason, error))``
     (never raises for a bad file). With ``timeout`` (and not in a daemonic process) the guarded worker hashes,
     parses and extracts (``chosen``) within the one time limit and the result is an :class:`_Extracted`."""
@@ -289,7 +293,7 @@ def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
-            digest, result = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes),  # type: ignore[attr-defined]
+            digest, result = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes),
                                                          timeout=timeout, name=name, doing="reading the file")
             kind, value = result
             if kind == "doc":
