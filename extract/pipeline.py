@@ -10,11 +10,13 @@ into a failed :class:`ExtractionOutcome` with its reason.
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flopsdb.core.errors import ExtractError, PDFError
 from flopsdb.extract.candidate import Candidate
@@ -23,6 +25,9 @@ from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_na
 from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
+
+if TYPE_CHECKING:
+    from flopsdb.extract.robust import ParserPool
 
 Extractor = Callable[[Document], list[Candidate]]
 
@@ -142,47 +147,143 @@ def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[
     """Parse one PDF and extract its candidates; a PDF that cannot be read gives a failed outcome, never an exception.
 
     Only a regular file of at most ``max_bytes`` whose name is valid UTF-8 is read (``extract.files``).
-    With ``timeout`` (seconds) the PDF is hashed and parsed in a guarded worker process (``extract.robust``),
-    both within the one time limit: a file that reads too slowly, hangs or crashes the parser fails with
-    reason ``timeout`` or ``corrupt``; None reads and parses in this process.
+    With ``timeout`` (seconds) the PDF is hashed, parsed and its candidates extracted in a guarded worker
+    process (``extract.robust``), all within the one time limit: a file that reads too slowly, hangs or
+    crashes the parser fails with reason ``timeout`` or ``corrupt``; None does it all in this process.
+    The candidates are the same either way (the worker runs :func:`extract_document`).
     """
     if timeout is not None:
         from flopsdb.extract.robust import prestart
 
-        prestart()  # the parser's fork server starts while this process hashes the file and loads the extractors
-    chosen = tuple(extractors(names))
-    return _finish(_parse(path, paper, timeout, max_bytes), chosen)
+        prestart()  # the parser's fork server starts while this process checks the file
+    chosen = _chosen(names)
+    return _finish(_parse(path, paper, timeout, max_bytes, chosen), chosen)
+
+
+def _chosen(names: Iterable[str] | None) -> tuple[str, ...]:
+    """The extractor names to run (all by default); an unknown name is an :class:`ExtractError`."""
+    chosen = tuple(names or REGISTRY)
+    unknown = [n for n in chosen if n not in REGISTRY]
+    if unknown:
+        raise ExtractError(f"unknown extractor {unknown[0]!r}; known: {', '.join(REGISTRY)}")
+    return chosen
+
+
+MAX_WORKERS = 2
+"""Guarded workers :func:`extract_files` runs at once by default (at most one per core this process may use)."""
+
+
+def default_workers() -> int:
+    """Guarded workers for :func:`extract_files`: one per usable core, at most :data:`MAX_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
 
 
 def extract_files(jobs: Iterable[tuple[str | Path, str | None]], *, names: Iterable[str] | None = None,
-                  timeout: float | None = 120.0, max_bytes: int | None = DEFAULT_MAX_BYTES) -> Iterator[ExtractionOutcome]:
-    """:func:`extract_file` over ``(path, paper)`` jobs, outcomes in order. With ``timeout`` the guarded worker
-    parses the next file while this process runs the extractors on the current one (two processes at work
-    instead of one taking turns); a file's time limit covers its reading and parse alone."""
+                  timeout: float | None = 120.0, max_bytes: int | None = DEFAULT_MAX_BYTES,
+                  workers: int | None = None) -> Iterator[ExtractionOutcome]:
+    """:func:`extract_file` over ``(path, paper)`` jobs, outcomes in order (the same outcomes, one by one).
+
+    With ``timeout``, ``workers`` guarded worker processes (default :func:`default_workers`: one per core,
+    at most two) each hash, parse and extract a file at a time, in parallel, while this process only collects
+    the candidates; every worker keeps its own time and memory limit per file, and a file that times out
+    stops only its own worker."""
     jobs = list(jobs)
-    if timeout is None or len(jobs) < 2:
+    chosen = _chosen(names)
+    import multiprocessing
+
+    if timeout is None or multiprocessing.current_process().daemon:
         for path, paper in jobs:
-            yield extract_file(path, paper=paper, names=names, timeout=timeout, max_bytes=max_bytes)
+            yield extract_file(path, paper=paper, names=chosen, timeout=timeout, max_bytes=max_bytes)
         return
+    import queue
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    from flopsdb.extract.robust import prestart
+    from flopsdb.extract.robust import ParserPool, prestart, shared_pool
 
     prestart()
-    chosen = tuple(extractors(names))
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead") as ahead:
-        pending = ahead.submit(_parse, jobs[0][0], jobs[0][1], timeout, max_bytes)
-        for i in range(len(jobs)):
-            parsed = pending.result()
-            if i + 1 < len(jobs):
-                pending = ahead.submit(_parse, jobs[i + 1][0], jobs[i + 1][1], timeout, max_bytes)
-            yield _finish(parsed, chosen)
+    n = max(1, min(workers or default_workers(), len(jobs)))
+    pools = [shared_pool()] + [ParserPool() for _ in range(n - 1)]
+    free: queue.Queue = queue.Queue()
+    for pool in pools:
+        free.put(pool)
+
+    def run(path: str | Path, paper: str | None) -> tuple:
+        pool = free.get()
+        try:
+            return _parse(path, paper, timeout, max_bytes, chosen, pool=pool)
+        finally:
+            free.put(pool)
+
+    try:
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="extract") as threads:
+            pending: deque = deque()
+            todo = iter(jobs)
+            for path, paper in todo:
+                pending.append(threads.submit(run, path, paper))
+                if len(pending) >= 2 * n:
+                    break
+            while pending:
+                parsed = pending.popleft().result()
+                for path, paper in todo:
+                    pending.append(threads.submit(run, path, paper))
+                    break
+                yield _finish(parsed, chosen)
+    finally:
+        for pool in pools[1:]:
+            pool.close()
 
 
-def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None) -> tuple:
-    """Check and parse one file: ``(name, shown, digest, started, Document | PDFError | (reason, error))``
-    (never raises for a bad file)."""
-    from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe
+@dataclass
+class _Extracted:
+    """What the guarded worker sends back for a file it read: candidates, page count, warnings."""
+
+    candidates: list[Candidate]
+    pages: int
+    warnings: list[str]
+
+
+def _extract_parsed(doc: Document, chosen: tuple[str, ...]) -> _Extracted:
+    """Run the chosen extractors on a parsed Document (here or in the worker: the same function)."""
+    warnings: list[str] = []
+    candidates = extract_document(doc, names=chosen, failures=warnings)
+    return _Extracted(candidates, len(doc.pages), warnings + list(doc.flags))
+
+
+def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: int | None) -> tuple[str, object]:
+    """Runs in the guarded worker: hash, parse and extract one file. ``("ok", (digest, result))`` where
+    ``result`` is an :class:`_Extracted`, a PDFError's fields ``(message, reason, paper, page)`` or
+    ``(reason, error)`` for a bug; ``("error", fields)`` when the file could not even be hashed."""
+    from flopsdb.extract.files import pdf_digest
+    from flopsdb.extract.robust import _work
+
+    try:
+        digest = pdf_digest(path, paper=name, max_bytes=max_bytes)
+    except PDFError as exc:
+        return "error", (exc.message, exc.reason, exc.paper, exc.page)
+    except OSError as exc:
+        return "error", (f"cannot read {Path(path).name}: {exc.strerror or exc}", "missing", name, None)
+    status, value = _work(path, name, True, max_bytes)
+    if status != "ok":
+        return "ok", (digest, ("pdf", value))
+    try:
+        return "ok", (digest, ("doc", _extract_parsed(value, chosen)))
+    except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
+        return "ok", (digest, ("bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")))
+
+
+def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (),
+           pool: ParserPool | None = None) -> tuple:
+    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | (reason, error))``
+    (never raises for a bad file). With ``timeout`` (and not in a daemonic process) the guarded worker hashes,
+    parses and extracts (``chosen``) within the one time limit and the result is an :class:`_Extracted`."""
+    import multiprocessing
+
+    from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe, shared_pool
 
     p = Path(path)
     name = storable_name(paper or paper_id_for(p))
@@ -191,6 +292,16 @@ def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes
     digest = ""
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
+        if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
+            digest, result = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes),
+                                                         timeout=timeout, name=name, doing="reading the file")
+            kind, value = result
+            if kind == "doc":
+                return name, shown, digest, started, value
+            if kind == "pdf":
+                message, reason, err_paper, page = value
+                return name, shown, digest, started, PDFError(message, reason=reason, paper=err_paper or name, page=page)
+            return name, shown, digest, started, tuple(value)
         clock = time.perf_counter()
         digest = pdf_digest_safe(p, timeout, paper=name, max_bytes=max_bytes)  # read inside the time limit
         left = None if timeout is None else timeout - (time.perf_counter() - clock)
@@ -204,7 +315,7 @@ def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes
 
 
 def _finish(parsed: tuple, chosen: tuple[str, ...]) -> ExtractionOutcome:
-    """The outcome of a parsed file: its candidates, or the failure."""
+    """The outcome of a read file: its candidates (extracted here, or already by the worker), or the failure."""
     name, shown, digest, started, doc = parsed
     if isinstance(doc, PDFError):
         return ExtractionOutcome(name, shown, digest, "failed", reason=doc.reason, error=str(doc), seconds=time.perf_counter() - started, extractors=chosen)
@@ -212,8 +323,35 @@ def _finish(parsed: tuple, chosen: tuple[str, ...]) -> ExtractionOutcome:
         reason, error = doc
         return ExtractionOutcome(name, shown, digest, "failed", reason=reason, error=error,
                                  seconds=time.perf_counter() - started, extractors=chosen)
-    warnings: list[str] = []
-    candidates = extract_document(doc, names=chosen, failures=warnings)
-    return ExtractionOutcome(name, shown, digest, "ok", candidates=candidates, pages=len(doc.pages), seconds=time.perf_counter() - started,
-                             extractors=chosen, warnings=warnings + list(doc.flags))
+    done = doc if isinstance(doc, _Extracted) else _extract_parsed(doc, chosen)
+    return ExtractionOutcome(name, shown, digest, "ok", candidates=done.candidates, pages=done.pages, seconds=time.perf_counter() - started,
+                             extractors=chosen, warnings=done.warnings)
 
+
+def warm_extractors() -> None:
+    """Fill the extractors' caches (hardware grammar, model and table vocabularies, sentence pipeline) by
+    running every extractor on a small hand-built Document; the parser's fork server calls it once, so
+    every worker it forks extracts its first file warm."""
+    import numpy as np
+
+    from flopsdb.extract.document import Caption, Cell, Page, Section, Sentence, Table
+
+    text = ("Results\nWe train our model BigNet on 8 NVIDIA V100 GPUs for 3 days. BigNet has 110M parameters and "
+            "achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.\n")
+    boxes = np.zeros((len(text), 5))
+    for i in range(len(text)):
+        boxes[i] = (1, 50 + 6 * (i % 80), 50 + 12 * (i // 80), 56 + 6 * (i % 80), 60 + 12 * (i // 80))
+    first = text.index("We")
+    mid = text.index("BigNet has")
+    sentences = [Sentence(first, mid - 1, text[first:mid - 1], 1), Sentence(mid, len(text) - 1, text[mid:-1], 1)]
+    from flopsdb.extract.document import Box
+
+    box = Box(50, 300, 300, 400)
+    caption = Caption(kind="table", label="1", text="Table 1: BLEU on WMT 2014 English-German.", page=1, bbox=box, start=0, end=0)
+    rows = ((Cell("Model", box, bold=True), Cell("Params (M)", box, bold=True), Cell("BLEU", box, bold=True)),
+            (Cell("BigNet", box), Cell("110", box), Cell("28.4", box)))
+    tables, captions = [Table(page=1, bbox=box, caption=caption, rows=rows)], [caption]
+    doc = Document(paper="warm-up", path="", text=text, char_boxes=boxes, pages=[Page(1, 612, 792, 0, len(text))],
+                   sentences=sentences, sections=[Section(title="Results", number=None, page=1, start=0, bbox=Box(0, 0, 1, 1))],
+                   tables=tables, captions=captions)
+    extract_document(doc, failures=[])

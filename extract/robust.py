@@ -198,6 +198,13 @@ class ParserPool:
         message, reason, err_paper, page = cast(_ErrorFields, value)
         raise PDFError(message, reason=reason, paper=err_paper or name, page=page)
 
+    def run(self, func: Callable[..., tuple[str, object]], args: tuple[object, ...], *, timeout: float | None, name: str,
+            doing: str = "reading the file") -> object:
+        """Run ``func(*args)`` (a module-level function returning ``("ok", value)`` or ``("error", (message,
+        reason, paper, page))``) in the worker within ``timeout`` seconds; the value, or a :class:`PDFError`
+        (``timeout``, ``corrupt`` on a crash, or the one ``func`` reported)."""
+        return self._call(func, args, timeout=timeout, name=name, doing=doing)
+
     def parse(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None) -> Document:
         """Parse one file in the worker; raise :class:`PDFError` (``timeout`` when it takes longer than
         ``timeout`` seconds, ``corrupt`` when the worker crashed, ``too_large`` over ``max_bytes``,
@@ -230,6 +237,11 @@ class ParserPool:
 
 _shared: ParserPool | None = None
 _shared_pid: int | None = None
+
+
+def shared_pool() -> ParserPool:
+    """The worker shared by this process (started on first use, stopped when the process ends)."""
+    return _shared_pool()
 
 
 def _shared_pool() -> ParserPool:

@@ -43,6 +43,10 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
       flopsdb extract paper1.pdf paper2.pdf > candidates.jsonl
       flopsdb extract ../shared/corpus/pdfs/ --store --quiet
     """
+    if timeout:
+        from flopsdb.extract.robust import prestart
+
+        prestart()  # the fork server imports the parsing stack while this process imports the rest
     from flopsdb.db.runs import recording
     from flopsdb.extract.facts import select_facts
     from flopsdb.extract.pipeline import extract_files

@@ -202,3 +202,50 @@ def test_extract_files_parses_ahead_and_gives_what_extract_file_gives_in_order(s
     alone = extract_file(first, paper="p1", timeout=60)
     assert [c.to_json() for c in outcomes[0].candidates] == [c.to_json() for c in alone.candidates]
     assert len(outcomes[2].candidates) == len(alone.candidates) > 0
+
+
+def _outcome_fields(o) -> tuple:
+    return (o.paper, o.path, o.sha256, o.status, o.reason, o.pages, o.warnings, o.extractors, [c.to_json() for c in o.candidates])
+
+
+def test_guarded_workers_give_what_the_in_process_path_gives(sample_pdf, tmp_path) -> None:
+    """Two guarded workers hash, parse and extract in parallel: the same outcomes, candidates and order as
+    extracting every file in this process (``timeout=None``), failures included."""
+    import shutil
+
+    from flopsdb.extract.pipeline import extract_files
+
+    jobs = []
+    for i in range(4):
+        shutil.copy(sample_pdf, tmp_path / f"copy{i}.pdf")
+        jobs.append((tmp_path / f"copy{i}.pdf", f"p{i}"))
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    jobs.insert(2, (tmp_path / "broken.pdf", "bad"))
+    jobs.append((tmp_path / "missing.pdf", "gone"))
+    here = list(extract_files(jobs, timeout=None))
+    guarded = list(extract_files(jobs, timeout=60, workers=2))
+    assert [o.paper for o in guarded] == [p for _, p in jobs]
+    assert [o.ok for o in here] == [True, True, False, True, True, False]
+    assert here[0].candidates, "the sample paper gives candidates"
+    assert [_outcome_fields(o) for o in guarded] == [_outcome_fields(o) for o in here]
+    one = list(extract_files(jobs[:2], timeout=60, workers=1))
+    assert [_outcome_fields(o) for o in one] == [_outcome_fields(o) for o in here[:2]]
+
+
+def test_a_file_over_its_time_limit_stops_only_its_own_worker(sample_pdf, tmp_path) -> None:
+    """With two workers, a file that takes longer than the limit (a 256 GB sparse file to hash) fails as a
+    timeout; the files the other worker extracts meanwhile, and those after, are extracted."""
+    import shutil
+
+    from flopsdb.extract.pipeline import extract_files
+
+    with open(tmp_path / "huge.pdf", "wb") as fh:
+        fh.truncate(256 * 1024**3)
+    for i in range(3):
+        shutil.copy(sample_pdf, tmp_path / f"good{i}.pdf")
+    jobs = [(tmp_path / "huge.pdf", "huge")] + [(tmp_path / f"good{i}.pdf", f"g{i}") for i in range(3)]
+    outcomes = list(extract_files(jobs, timeout=3, workers=2, max_bytes=1024**4))
+    assert [(o.paper, o.status, o.reason) for o in outcomes] == [("huge", "failed", "timeout"), ("g0", "ok", None),
+                                                                 ("g1", "ok", None), ("g2", "ok", None)]
+    assert "took longer than 3 s" in (outcomes[0].error or "")
+    assert all(o.candidates for o in outcomes[1:])
