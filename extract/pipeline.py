@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from flopsdb.core.errors import ExtractError, PDFError
 from flopsdb.extract.candidate import Candidate
@@ -271,7 +271,7 @@ def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: i
     if status != "ok":
         return "ok", (digest, ("pdf", value))
     try:
-        return "ok", (digest, ("doc", _extract_parsed(value, chosen)))
+        return "ok", (digest, ("doc", _extract_parsed(cast(Document, value), chosen)))
     except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
         return "ok", (digest, ("bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")))
 
@@ -293,8 +293,9 @@ def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
-            digest, result = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes),
-                                                         timeout=timeout, name=name, doing="reading the file")
+            answer = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes),
+                                                 timeout=timeout, name=name, doing="reading the file")
+            digest, result = cast(tuple[str, tuple[str, Any]], answer)
             kind, value = result
             if kind == "doc":
                 return name, shown, digest, started, value
