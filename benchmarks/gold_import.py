@@ -24,7 +24,7 @@ TARGET_S = 60.0
 
 def timed_import(home: Path, gold: Path, pdfs: Path | None) -> tuple[float, str]:
     """Seconds of one ``review import`` process and its last output line."""
-    cmd = [sys.executable, "-c", "from flopsdb.cli import main; main()", "review", "import", str(gold),
+    cmd = [str(Path(sys.executable).parent / "flopsdb"), "review", "import", str(gold),
            "--format", "annotations"] + (["--pdf-dir", str(pdfs)] if pdfs else [])
     start = time.perf_counter()
     out = subprocess.run(cmd, env={**os.environ, "FLOPSDB_HOME": str(home)}, capture_output=True, text=True, check=True)
