@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LiveServer, sign_in
+from conftest import PASSWORD, LiveServer, sign_in
 from test_curation_records import PAPER, rrs  # noqa: F401  (the record paper's store fixture)
 
 from flopsdb.core.catalog import load_catalog
@@ -120,7 +120,6 @@ def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_
     from pathlib import Path
 
     from click.testing import CliRunner
-    from conftest import PASSWORD
 
     from flopsdb.cli import main
     from flopsdb.review import review_store
