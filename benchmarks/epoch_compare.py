@@ -25,8 +25,7 @@ def _summary(label: str, ratios: list[float]) -> str:
         return f"{label}: no models"
     within = sum(0.5 <= r <= 2 for r in ratios) / len(ratios)
     q = statistics.quantiles(ratios, n=10) if len(ratios) > 1 else [ratios[0]] * 9
-    return (f"{label}: n={len(ratios)} median ratio {statistics.median(ratios):.3f}, p10 {q[0]:.3f}, p90 {q[-1]:.3f}, "
-            f"within 2x {within:.0%}")
+    return f"{label}: n={len(ratios)} median ratio {statistics.median(ratios):.3f}, p10 {q[0]:.3f}, p90 {q[-1]:.3f}, within 2x {within:.0%}"
 
 
 def main(path: Path) -> None:
@@ -38,8 +37,11 @@ def main(path: Path) -> None:
         est = e.estimate
         if est.assumptions.get("as_published") or e.entry_id not in published or est.convention == "thompson":
             continue
-        key = f"{est.method} ({'utilisation from source' if est.assumptions.get('utilisation_from') == 'source' else 'default utilisation'})" \
-            if est.method == "hardware" else f"operations (epochs {est.assumptions.get('epochs_from', 'default')})"
+        key = (
+            f"{est.method} ({'utilisation from source' if est.assumptions.get('utilisation_from') == 'source' else 'default utilisation'})"
+            if est.method == "hardware"
+            else f"operations (epochs {est.assumptions.get('epochs_from', 'default')})"
+        )
         groups.setdefault(key, []).append(est.flop / published[e.entry_id])
     for key in sorted(groups):
         print(_summary(key, groups[key]))

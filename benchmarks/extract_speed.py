@@ -62,7 +62,16 @@ def measure(label: str, files: list[Path], run: Callable[[Path], int]) -> dict[s
             failures += 1
             print(f"  {label}: {f.name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return {"label": label, "pages": pages, "files": len(files), "failures": failures, "wall_s": wall, "cpu_s": cpu, "pages_per_s_wall": pages / wall if wall else 0.0, "pages_per_s_cpu": pages / cpu if cpu else 0.0}
+    return {
+        "label": label,
+        "pages": pages,
+        "files": len(files),
+        "failures": failures,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "pages_per_s_wall": pages / wall if wall else 0.0,
+        "pages_per_s_cpu": pages / cpu if cpu else 0.0,
+    }
 
 
 def _end_to_end(in_process: bool) -> Callable[[Path], int] | None:
@@ -172,15 +181,30 @@ def _flopsdb() -> list[str]:
 def whole_process(label: str, files: list[Path], pages: int, extra: list[str]) -> dict[str, object]:
     """Wall clock of one ``flopsdb extract`` process over ``files`` (start-up, imports, parser worker
     included); its peak memory is the largest of the process and its children."""
-    script = "import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); " \
-             "print(json.dumps({'rc': r.returncode, 'maxrss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+    script = (
+        "import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+        "print(json.dumps({'rc': r.returncode, 'maxrss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+    )
     wall0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", script, *_flopsdb(), "extract", *extra, *map(str, files)], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    out = subprocess.run(
+        [sys.executable, "-c", script, *_flopsdb(), "extract", *extra, *map(str, files)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     wall = time.perf_counter() - wall0
     info = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"label": label, "pages": pages, "files": len(files), "failures": int(info["rc"] != 0), "wall_s": wall, "cpu_s": 0.0,
-            "pages_per_s_wall": pages / wall, "pages_per_s_cpu": 0.0, "maxrss_mb": info["maxrss_mb"]}
+    return {
+        "label": label,
+        "pages": pages,
+        "files": len(files),
+        "failures": int(info["rc"] != 0),
+        "wall_s": wall,
+        "cpu_s": 0.0,
+        "pages_per_s_wall": pages / wall,
+        "pages_per_s_cpu": 0.0,
+        "maxrss_mb": info["maxrss_mb"],
+    }
 
 
 def batch_report(files: list[Path], plumber_pages: int | None = None) -> dict[str, object]:
@@ -190,10 +214,12 @@ def batch_report(files: list[Path], plumber_pages: int | None = None) -> dict[st
 
     pages = sum(_pdfium_text(f) for f in files)
     print(f"batch: {len(files)} papers, {pages} pages: {', '.join(f.name for f in files)}")
-    runs = [whole_process("flopsdb extract (whole process)", files, pages, []),
-            whole_process("flopsdb extract --timeout 0 (process)", files, pages, ["--timeout", "0"]),
-            measure("pdfplumber text+tables (baseline)", files, _pdfplumber(plumber_pages)),
-            measure("pypdfium2 text only", files, _pdfium_text)]
+    runs = [
+        whole_process("flopsdb extract (whole process)", files, pages, []),
+        whole_process("flopsdb extract --timeout 0 (process)", files, pages, ["--timeout", "0"]),
+        measure("pdfplumber text+tables (baseline)", files, _pdfplumber(plumber_pages)),
+        measure("pypdfium2 text only", files, _pdfium_text),
+    ]
     plumber = runs[2]["pages_per_s_wall"]
     for r in runs:
         note = ""
@@ -211,9 +237,15 @@ def _line(r: dict[str, object], note: str = "") -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run every measurement and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("folder", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "pdfs"), help="folder of PDFs (default ../shared/corpus/pdfs)")
+    ap.add_argument(
+        "folder", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "pdfs"), help="folder of PDFs (default ../shared/corpus/pdfs)"
+    )
     ap.add_argument("--plumber-pages", type=int, default=None, help="time pdfplumber on at most this many pages (default: every page)")
-    ap.add_argument("--batch-folder", default=str(ROOT.parent / "shared" / "corpus2" / "pdfs"), help="where the whole-process batch comes from (default ../shared/corpus2/pdfs)")
+    ap.add_argument(
+        "--batch-folder",
+        default=str(ROOT.parent / "shared" / "corpus2" / "pdfs"),
+        help="where the whole-process batch comes from (default ../shared/corpus2/pdfs)",
+    )
     ap.add_argument("--batch", type=int, default=BATCH, help=f"papers in the whole-process batch (default {BATCH}; 0: skip)")
     ap.add_argument("--batch-only", action="store_true", help="only the whole-process batch figures")
     ap.add_argument("--json", action="store_true", help="also print the figures as one JSON object")
@@ -277,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         peak = {**peak_memory(path), "file": path.name, "which": kind}
         peaks.append(peak)
         status = "TARGET MET" if peak["maxrss_mb"] < TARGET_PEAK_MB else "over target"
-        print(f"peak memory ({peak['mode']}) on the {kind} PDF {path.name} ({path.stat().st_size / 1e6:.1f} MB, {peak['pages']} pages): {peak['maxrss_mb']:.0f} MB  {status}")
+        print(
+            f"peak memory ({peak['mode']}) on the {kind} PDF {path.name} ({path.stat().st_size / 1e6:.1f} MB, {peak['pages']} pages): {peak['maxrss_mb']:.0f} MB  {status}"
+        )
     if args.json:
         print(json.dumps({"batch": batch, "runs": results, "peaks": peaks}))
     return 0

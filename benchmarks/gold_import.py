@@ -24,8 +24,9 @@ TARGET_S = 60.0
 
 def timed_import(home: Path, gold: Path, pdfs: Path | None) -> tuple[float, str]:
     """Seconds of one ``review import`` process and its last output line."""
-    cmd = [str(Path(sys.executable).parent / "flopsdb"), "review", "import", str(gold),
-           "--format", "annotations"] + (["--pdf-dir", str(pdfs)] if pdfs else [])
+    cmd = [str(Path(sys.executable).parent / "flopsdb"), "review", "import", str(gold), "--format", "annotations"] + (
+        ["--pdf-dir", str(pdfs)] if pdfs else []
+    )
     start = time.perf_counter()
     out = subprocess.run(cmd, env={**os.environ, "FLOPSDB_HOME": str(home)}, capture_output=True, text=True, check=True)
     return time.perf_counter() - start, (out.stdout.strip().splitlines() or [""])[-1]

@@ -64,8 +64,9 @@ def build_queue(home: Path, n: int, cache: Path | None = None):
         manifest = {r["arxiv_id"]: r for r in csv.DictReader((CORPUS.parent / "MANIFEST.tsv").open(), delimiter="\t")}
         with store.transaction() as con:
             run = start_run(con, "benchmark")
-            upsert_papers(con, [Paper(arxiv_id=p, version=1, title=manifest[p]["title"], source="file") for p in PAPERS],
-                          [(True, "corpus")] * len(PAPERS), run)
+            upsert_papers(
+                con, [Paper(arxiv_id=p, version=1, title=manifest[p]["title"], source="file") for p in PAPERS], [(True, "corpus")] * len(PAPERS), run
+            )
         base = []
         for p in PAPERS:
             out = extract_file(CORPUS / f"{p}.pdf")
@@ -97,19 +98,26 @@ def build_queue(home: Path, n: int, cache: Path | None = None):
 def _summary(paints: list[float], think_ms: int, n: int) -> str:
     q = statistics.quantiles(paints, n=100)
     p50, p95 = statistics.median(paints), q[94]
-    return (f"{think_ms:4d} ms think, {len(paints)} verdicts on a queue of {n}: p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
-            f"   max {max(paints):6.1f} ms   target p95 <= {TARGET_MS:.0f} ms   {'OK' if p95 <= TARGET_MS else 'OVER TARGET'}")
+    return (
+        f"{think_ms:4d} ms think, {len(paints)} verdicts on a queue of {n}: p50 {p50:6.1f} ms   p95 {p95:6.1f} ms"
+        f"   max {max(paints):6.1f} ms   target p95 <= {TARGET_MS:.0f} ms   {'OK' if p95 <= TARGET_MS else 'OVER TARGET'}"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000, help="queue size")
     ap.add_argument("--verdicts", type=int, default=150, help="verdicts to time per think time")
-    ap.add_argument("--think-ms", default="400", help="pause between seeing an item and pressing the key; several"
-                    " values separated by commas are run one after the other on the same queue (e.g. 0,400)")
+    ap.add_argument(
+        "--think-ms",
+        default="400",
+        help="pause between seeing an item and pressing the key; several"
+        " values separated by commas are run one after the other on the same queue (e.g. 0,400)",
+    )
     ap.add_argument("--screenshot", type=Path, default=None, help="save a screenshot of the first item here")
-    ap.add_argument("--queue-cache", type=Path, default=None,
-                    help="reuse the queue database saved here by an earlier run (built and saved when missing)")
+    ap.add_argument(
+        "--queue-cache", type=Path, default=None, help="reuse the queue database saved here by an earlier run (built and saved when missing)"
+    )
     args = ap.parse_args()
     thinks = [int(v) for v in str(args.think_ms).split(",") if v.strip()]
     if args.n < args.verdicts * len(thinks) + 10:

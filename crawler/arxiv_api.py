@@ -90,8 +90,9 @@ def paper_from_result(result: arxiv.Result, pdf_base: str) -> Paper:
 class ArxivApi:
     """Id look-ups against the arXiv API (``FLOPSDB_ARXIV_API_URL``)."""
 
-    def __init__(self, http: HttpClient, api_url: str, *, pdf_base: str = "https://arxiv.org/pdf",
-                 page_size: int = 100, empty_retries: int = 2) -> None:
+    def __init__(
+        self, http: HttpClient, api_url: str, *, pdf_base: str = "https://arxiv.org/pdf", page_size: int = 100, empty_retries: int = 2
+    ) -> None:
         self.http = http
         self.pdf_base = pdf_base
         self.empty_retries = empty_retries

@@ -139,8 +139,7 @@ def _fetch(
                             raise DownloadError(f"file exceeds the {max_bytes:,}-byte cap", url=url, paper=paper)
                         out.write(chunk)
                         if time.monotonic() > deadline:
-                            raise DownloadError(f"too slow: not finished after {max_seconds:g}s; partial file kept",
-                                                url=url, paper=paper)
+                            raise DownloadError(f"too slow: not finished after {max_seconds:g}s; partial file kept", url=url, paper=paper)
                 if written == 0:
                     raise DownloadError("empty answer", url=url, paper=paper)
                 if not checked:
@@ -198,8 +197,7 @@ def download_pdf(
             raise NotAPDF(f"got an {kind} instead of a PDF ({content_type or 'no content type'})", url=url, paper=paper)
 
     part = _partial(cache_dir, arxiv_id, version, "pdf")
-    content_type = _fetch(client, url, part, max_bytes=max_bytes, paper=paper, check_head=check, attempts=attempts,
-                          max_seconds=max_seconds)
+    content_type = _fetch(client, url, part, max_bytes=max_bytes, paper=paper, check_head=check, attempts=attempts, max_seconds=max_seconds)
     sha, path, size = _finish(part, cache_dir, ".pdf")
     return Downloaded(arxiv_id, version, "pdf", url, sha, path, size, content_type)
 
@@ -239,8 +237,7 @@ def download_source(
             raise DownloadError("got an HTML page instead of the e-print", url=url, paper=paper)
 
     part = _partial(cache_dir, arxiv_id, version, "src")
-    content_type = _fetch(client, url, part, max_bytes=max_bytes, paper=paper, check_head=check, attempts=attempts,
-                          max_seconds=max_seconds)
+    content_type = _fetch(client, url, part, max_bytes=max_bytes, paper=paper, check_head=check, attempts=attempts, max_seconds=max_seconds)
     suffix = _source_suffix(part)
     sha, path, size = _finish(part, cache_dir, suffix)
     return Downloaded(arxiv_id, version, "source", url, sha, path, size, content_type)

@@ -139,7 +139,7 @@ class HttpClient:
         if retry_after is not None:
             pause = retry_after
         else:
-            pause = min(self.max_backoff, self.backoff * (2 ** attempt)) * (0.75 + 0.5 * random.random())
+            pause = min(self.max_backoff, self.backoff * (2**attempt)) * (0.75 + 0.5 * random.random())
         if self.limiter is not None:
             self.limiter.defer(pause)
         else:
@@ -154,7 +154,10 @@ class HttpClient:
             if retry_after is not None and retry_after > self.max_retry_after:
                 raise HTTPError(
                     f"server asked to retry after {retry_after:.0f}s (HTTP {resp.status_code}); giving up",
-                    status=resp.status_code, retry_after=retry_after, url=url, paper=paper,
+                    status=resp.status_code,
+                    retry_after=retry_after,
+                    url=url,
+                    paper=paper,
                 )
             return -1.0 if retry_after is None else retry_after
         raise HTTPError(f"HTTP {resp.status_code} {resp.reason or ''}".strip(), status=resp.status_code, url=url, paper=paper)

@@ -27,7 +27,6 @@ RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
 _NS = {"oai": OAI_NS, "raw": RAW_NS}
 
 
-
 @dataclass(frozen=True)
 class HarvestPage:
     """One ``ListRecords`` answer: its papers, deleted ids, and the token that continues after it."""

@@ -37,8 +37,15 @@ _ARXIV_URL = re.compile(
 )
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _REPAIR_LIMIT = 64_000_000
-_STREAM_ERRORS = (ijson.JSONError, ijson.IncompleteJSONError, EOFError, OSError, gzip.BadGzipFile,
-                  urllib3.exceptions.HTTPError, requests.exceptions.RequestException)
+_STREAM_ERRORS = (
+    ijson.JSONError,
+    ijson.IncompleteJSONError,
+    EOFError,
+    OSError,
+    gzip.BadGzipFile,
+    urllib3.exceptions.HTTPError,
+    requests.exceptions.RequestException,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,8 @@ class PwcResult:
     def result_id(self) -> str:
         """A stable id from the row's identity (same row in a re-loaded dump -> same id)."""
         key = "\x1f".join(
-            str(x or "") for x in (self.task_path, self.dataset, self.subdataset, self.metric, self.model_name,
-                                    self.paper_url, self.paper_title, self.raw_value)
+            str(x or "")
+            for x in (self.task_path, self.dataset, self.subdataset, self.metric, self.model_name, self.paper_url, self.paper_title, self.raw_value)
         )
         return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
@@ -134,8 +141,9 @@ def _rows(sota: Any) -> list[Mapping[str, Any]]:
     return [r for r in rows if isinstance(r, Mapping)]
 
 
-def _dataset_results(task: str, task_path: str, dataset: Mapping[str, Any], source: str,
-                     top: str | None, sub_path: tuple[str, ...]) -> Iterator[PwcResult]:
+def _dataset_results(
+    task: str, task_path: str, dataset: Mapping[str, Any], source: str, top: str | None, sub_path: tuple[str, ...]
+) -> Iterator[PwcResult]:
     name = _name(dataset, "dataset", "subdataset", "name")
     dataset_name = top if top is not None else name
     subdataset = " / ".join(sub_path) if sub_path else None
@@ -322,9 +330,22 @@ class PwcApi:
             for metric, raw in metrics.items():
                 value, raw_text = normalise_value(raw)
                 extra = _first(ev, "uses_additional_data", "external_data")
-                out.append(PwcResult(task=task, task_path=task, dataset=str(dataset), subdataset=None, metric=str(metric),
-                                     value=value, raw_value=raw_text, model_name=str(model) if model else None,
-                                     paper_title=title, paper_url=url, arxiv_id=arxiv_id, paper_date=published,
-                                     uses_additional_data=extra if isinstance(extra, bool) else None, source="api"))
+                out.append(
+                    PwcResult(
+                        task=task,
+                        task_path=task,
+                        dataset=str(dataset),
+                        subdataset=None,
+                        metric=str(metric),
+                        value=value,
+                        raw_value=raw_text,
+                        model_name=str(model) if model else None,
+                        paper_title=title,
+                        paper_url=url,
+                        arxiv_id=arxiv_id,
+                        paper_date=published,
+                        uses_additional_data=extra if isinstance(extra, bool) else None,
+                        source="api",
+                    )
+                )
         return out
-

@@ -31,10 +31,7 @@ def load_rules(path: str | None = None) -> RelevanceRules:
     else:
         text = Path(path).read_text(encoding="utf-8")
     data = json.loads(text)
-    benchmarks = tuple(
-        (name, re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE))
-        for name, patterns in data["benchmarks"].items()
-    )
+    benchmarks = tuple((name, re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)) for name, patterns in data["benchmarks"].items())
     return RelevanceRules(frozenset(data["categories"]), benchmarks)
 
 

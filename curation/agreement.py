@@ -144,9 +144,14 @@ def _field_agreement(ratings: Sequence[Rating], kind: str, field: str) -> FieldA
             ys.append(b)
     kappas = [k for xs, ys in by_pair.values() if (k := cohen_kappa(xs, ys)) is not None]
     return FieldAgreement(
-        kind, field, len(units), pairs,
-        exact / pairs if pairs else None, close / pairs if pairs else None,
-        float(np.mean(kappas)) if kappas else None, krippendorff_alpha(units),
+        kind,
+        field,
+        len(units),
+        pairs,
+        exact / pairs if pairs else None,
+        close / pairs if pairs else None,
+        float(np.mean(kappas)) if kappas else None,
+        krippendorff_alpha(units),
     )
 
 

@@ -46,8 +46,7 @@ def _open_page(pdf_path: str | Path, page: int) -> Iterator[pdfium.PdfPage]:
             pdf.close()
 
 
-def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0, margin: float = 60.0,
-                min_width: float = 420.0) -> bytes:
+def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0, margin: float = 60.0, min_width: float = 420.0) -> bytes:
     """PNG bytes of the page region around ``box`` (widened to ``min_width`` points and padded by
     ``margin``), with the box outlined in red. The box is clipped to the page; a box that is empty, not
     finite or off the page shows the page's top half without an outline."""
@@ -59,14 +58,17 @@ def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0
         else:
             cx = (box.x0 + box.x1) / 2
             half = max(box.x1 - box.x0 + 2 * margin, min_width) / 2
-            region = Box(max(0.0, cx - half), max(0.0, box.top - margin), min(width, cx + half),
-                         min(height, box.bottom + margin))
+            region = Box(max(0.0, cx - half), max(0.0, box.top - margin), min(width, cx + half), min(height, box.bottom + margin))
         crop = (region.x0, height - region.bottom, width - region.x1, region.top)
         image = pg.render(scale=scale, crop=crop).to_pil().convert("RGB")
     if box.x1 > box.x0 and box.bottom > box.top:
         draw = ImageDraw.Draw(image)
-        rect = [(box.x0 - region.x0 - 2) * scale, (box.top - region.top - 2) * scale,
-                (box.x1 - region.x0 + 2) * scale, (box.bottom - region.top + 2) * scale]
+        rect = [
+            (box.x0 - region.x0 - 2) * scale,
+            (box.top - region.top - 2) * scale,
+            (box.x1 - region.x0 + 2) * scale,
+            (box.bottom - region.top + 2) * scale,
+        ]
         draw.rectangle(rect, outline=(220, 30, 30), width=max(2, int(scale * 1.5)))
     buf = io.BytesIO()
     image.save(buf, format="PNG", optimize=False)
@@ -79,8 +81,7 @@ def _clip(box: Box, width: float, height: float) -> Box:
     if not all(math.isfinite(v) for v in values):
         return Box(0, 0, 0, 0)
     x0, top, x1, bottom = values
-    return Box(min(max(x0, 0.0), width), min(max(top, 0.0), height), min(max(x1, 0.0), width),
-               min(max(bottom, 0.0), height))
+    return Box(min(max(x0, 0.0), width), min(max(top, 0.0), height), min(max(x1, 0.0), width), min(max(bottom, 0.0), height))
 
 
 def render_page(pdf_path: str | Path, page: int, *, scale: float = 1.5, quality: int = 80) -> tuple[bytes, float, float]:

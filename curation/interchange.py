@@ -77,18 +77,28 @@ def _candidate_from(data: Mapping[str, Any]) -> tuple[Candidate, str | None]:
 
 def _event_json(e: Event) -> dict[str, Any]:
     return {
-        "event_id": e.event_id, "annotator": e.annotator, "action": e.action,
-        "after": json.loads(e.after) if e.after else None, "dwell_ms": e.dwell_ms,
-        "extractor": e.extractor, "source": e.source, "created_at": e.created_at.isoformat(),
+        "event_id": e.event_id,
+        "annotator": e.annotator,
+        "action": e.action,
+        "after": json.loads(e.after) if e.after else None,
+        "dwell_ms": e.dwell_ms,
+        "extractor": e.extractor,
+        "source": e.source,
+        "created_at": e.created_at.isoformat(),
     }
 
 
 def _event_from(cid: str, data: Mapping[str, Any]) -> Event:
     after = data.get("after")
     return Event(
-        event_id=str(data.get("event_id") or new_event_id()), candidate_id=cid, annotator=str(data["annotator"]),
-        action=str(data["action"]), after=json.dumps(after, sort_keys=True, default=str) if after else None,
-        dwell_ms=data.get("dwell_ms"), extractor=data.get("extractor"), source="import",
+        event_id=str(data.get("event_id") or new_event_id()),
+        candidate_id=cid,
+        annotator=str(data["annotator"]),
+        action=str(data["action"]),
+        after=json.dumps(after, sort_keys=True, default=str) if after else None,
+        dwell_ms=data.get("dwell_ms"),
+        extractor=data.get("extractor"),
+        source="import",
         created_at=datetime.fromisoformat(data["created_at"]) if data.get("created_at") else utcnow(),
     )
 
@@ -101,17 +111,31 @@ def to_annotations(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
         c = r.candidate
         for e in r.events:
             kept: dict[str, Any] = json.loads(e.after) if e.after else _proposed(c)
-            line: dict[str, Any] = {"paper": c.paper, "kind": c.kind, "model": kept.get("model"), "stage": kept.get("stage"),
-                                    "page": c.evidence.page, "quote": c.evidence.snippet}
+            line: dict[str, Any] = {
+                "paper": c.paper,
+                "kind": c.kind,
+                "model": kept.get("model"),
+                "stage": kept.get("stage"),
+                "page": c.evidence.page,
+                "quote": c.evidence.snippet,
+            }
             line.update({k: kept.get("fields", {}).get(k) for k in KIND_FIELDS[c.kind]})
-            line.update({"bbox": c.evidence.bbox.as_list(), "verdict": e.action, "annotator": e.annotator,
-                         "candidate": _candidate_json(r), "event": _event_json(e)})
+            line.update(
+                {
+                    "bbox": c.evidence.bbox.as_list(),
+                    "verdict": e.action,
+                    "annotator": e.annotator,
+                    "candidate": _candidate_json(r),
+                    "event": _event_json(e),
+                }
+            )
             lines.append(line)
     return lines
 
 
-def from_annotations(lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path | None = None,
-                     annotator: str = "gold", with_verdicts: bool = True) -> list[ReviewRecord]:
+def from_annotations(
+    lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path | None = None, annotator: str = "gold", with_verdicts: bool = True
+) -> list[ReviewRecord]:
     """Records from gold lines. Lines written by :func:`to_annotations` restore their candidate and
     event exactly; plain gold lines become a candidate of extractor ``gold`` (confidence 1.0, box found
     by searching the quote on its page in ``pdf_dir/<paper>.pdf``) accepted by ``annotator``."""
@@ -126,8 +150,7 @@ def from_annotations(lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path 
                 after = make_after(cand.fields, cand.model, cand.stage)
                 # the id is the verdict's content: importing the same gold again adds no verdict
                 eid = "gold-" + hashlib.sha256(f"{annotator}\x00{cand.candidate_id}\x00{after}".encode()).hexdigest()[:30]
-                event = Event(eid, cand.candidate_id, annotator, Action.ACCEPT, after=after,
-                              source="import") if with_verdicts else None
+                event = Event(eid, cand.candidate_id, annotator, Action.ACCEPT, after=after, source="import") if with_verdicts else None
         except (KeyError, TypeError, ValueError) as exc:
             raise CurationError(f"line {n}: bad gold record ({exc})", paper=line.get("paper")) from None
         rec = records.setdefault(cand.candidate_id, ReviewRecord(cand, path))
@@ -158,11 +181,21 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     if box is None:
         box, flags = Box(0, 0, 0, 0), ("unlocated",)
     fields = {k: line.get(k) for k in KIND_FIELDS[kind] if k in line}
-    cand = Candidate(paper=str(line["paper"]), kind=kind, extractor=str(line.get("extractor", "gold")),
-                     evidence=Evidence(page, box, quote), confidence=float(line.get("confidence", 1.0)),
-                     fields=fields, model=line.get("model"), stage=line.get("stage"), flags=flags,
-                     model_key=line.get("model_key"), scope=line.get("model_scope") or _gold_scope(line),
-                     headline=line.get("headline") is True, headline_reason=line.get("headline_reason"))
+    cand = Candidate(
+        paper=str(line["paper"]),
+        kind=kind,
+        extractor=str(line.get("extractor", "gold")),
+        evidence=Evidence(page, box, quote),
+        confidence=float(line.get("confidence", 1.0)),
+        fields=fields,
+        model=line.get("model"),
+        stage=line.get("stage"),
+        flags=flags,
+        model_key=line.get("model_key"),
+        scope=line.get("model_scope") or _gold_scope(line),
+        headline=line.get("headline") is True,
+        headline_reason=line.get("headline_reason"),
+    )
     return cand, str(path) if path is not None and path.is_file() else None
 
 
@@ -213,10 +246,23 @@ def _blank_page() -> str:
 
 def _ls_region(box: Box, width: float, height: float) -> dict[str, Any]:
     """The evidence box as a Label Studio rectangle region (percent of the page image)."""
-    return {"id": "evidence", "from_name": "evidence", "to_name": "page", "type": "rectanglelabels",
-            "original_width": round(width * _LS_SCALE), "original_height": round(height * _LS_SCALE), "image_rotation": 0,
-            "value": {"x": 100 * box.x0 / width, "y": 100 * box.top / height, "width": 100 * (box.x1 - box.x0) / width,
-                      "height": 100 * (box.bottom - box.top) / height, "rotation": 0, "rectanglelabels": ["evidence"]}}
+    return {
+        "id": "evidence",
+        "from_name": "evidence",
+        "to_name": "page",
+        "type": "rectanglelabels",
+        "original_width": round(width * _LS_SCALE),
+        "original_height": round(height * _LS_SCALE),
+        "image_rotation": 0,
+        "value": {
+            "x": 100 * box.x0 / width,
+            "y": 100 * box.top / height,
+            "width": 100 * (box.x1 - box.x0) / width,
+            "height": 100 * (box.bottom - box.top) / height,
+            "rotation": 0,
+            "rectanglelabels": ["evidence"],
+        },
+    }
 
 
 def _ls_results(kind: str, action: str, kept: Mapping[str, Any] | None, region: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -224,10 +270,12 @@ def _ls_results(kind: str, action: str, kept: Mapping[str, Any] | None, region: 
     results = [region] if region else []
     results.append({"id": "verdict", "from_name": "verdict", "to_name": "page", "type": "choices", "value": {"choices": [action]}})
     if kept is not None:
-        values = {"model": kept.get("model"), "stage": kept.get("stage"),
-                  **{k: (kept.get("fields") or {}).get(k) for k in KIND_FIELDS[kind]}}
-        results.extend({"id": f"text-{name}", "from_name": name, "to_name": "page", "type": "textarea",
-                        "value": {"text": [_text(value)]}} for name, value in values.items() if _text(value))
+        values = {"model": kept.get("model"), "stage": kept.get("stage"), **{k: (kept.get("fields") or {}).get(k) for k in KIND_FIELDS[kind]}}
+        results.extend(
+            {"id": f"text-{name}", "from_name": name, "to_name": "page", "type": "textarea", "value": {"text": [_text(value)]}}
+            for name, value in values.items()
+            if _text(value)
+        )
     return results
 
 
@@ -249,26 +297,43 @@ def to_label_studio(records: Iterable[ReviewRecord], *, users: Mapping[str, int]
         proposed = _proposed(c)
         anns = []
         for e in r.events:
-            ann: dict[str, Any] = {"created_at": e.created_at.isoformat(), "lead_time": (e.dwell_ms or 0) / 1000,
-                                   "result": _ls_results(c.kind, e.action, json.loads(e.after) if e.after else None, region)}
+            ann: dict[str, Any] = {
+                "created_at": e.created_at.isoformat(),
+                "lead_time": (e.dwell_ms or 0) / 1000,
+                "result": _ls_results(c.kind, e.action, json.loads(e.after) if e.after else None, region),
+            }
             if e.annotator in users:
                 ann["completed_by"] = int(users[e.annotator])
             anns.append(ann)
         shown = "; ".join(f"{k}: {_text(v) or '-'}" for k, v in [("model", c.model), ("stage", c.stage), *proposed["fields"].items()])
-        data = {"image": page[0] if page else blank, "paper": c.paper, "page": c.evidence.page, "kind": c.kind,
-                "extractor": c.extractor, "confidence": round(c.confidence, 3), "snippet": c.evidence.snippet,
-                "proposed": f"proposed: {shown}", "candidate_id": c.candidate_id,
-                "flopsdb": {"candidate": _candidate_json(r), "events": [_event_json(e) for e in r.events]}}
-        tasks.append({"id": n, "data": data, "annotations": anns,
-                      "predictions": [{"model_version": c.extractor, "score": c.confidence,
-                                       "result": _ls_results(c.kind, Action.ACCEPT, proposed, region)}]})
+        data = {
+            "image": page[0] if page else blank,
+            "paper": c.paper,
+            "page": c.evidence.page,
+            "kind": c.kind,
+            "extractor": c.extractor,
+            "confidence": round(c.confidence, 3),
+            "snippet": c.evidence.snippet,
+            "proposed": f"proposed: {shown}",
+            "candidate_id": c.candidate_id,
+            "flopsdb": {"candidate": _candidate_json(r), "events": [_event_json(e) for e in r.events]},
+        }
+        tasks.append(
+            {
+                "id": n,
+                "data": data,
+                "annotations": anns,
+                "predictions": [
+                    {"model_version": c.extractor, "score": c.confidence, "result": _ls_results(c.kind, Action.ACCEPT, proposed, region)}
+                ],
+            }
+        )
     return tasks
 
 
 def _ls_kept(c: Candidate, results: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """The values kept in an annotation's text boxes, typed as the candidate's (None when it has no text box)."""
-    texts = {str(res.get("from_name")): "\n".join(res.get("value", {}).get("text") or [])
-             for res in results if res.get("type") == "textarea"}
+    texts = {str(res.get("from_name")): "\n".join(res.get("value", {}).get("text") or []) for res in results if res.get("type") == "textarea"}
     if not texts:
         return None
     if set(texts) == {"fields"}:  # written by flopsdb before the labeling config: the kept values as JSON
@@ -281,8 +346,7 @@ def _ls_kept(c: Candidate, results: Sequence[Mapping[str, Any]]) -> dict[str, An
         text, old = texts.get(name, "").strip(), c.fields.get(name)
         if text != _text(old):
             fields[name] = coerce_fields(c.kind, {name: text})[name]
-    return {"fields": fields,
-            "model": texts.get("model", "").strip() or None, "stage": texts.get("stage", "").strip() or None}
+    return {"fields": fields, "model": texts.get("model", "").strip() or None, "stage": texts.get("stage", "").strip() or None}
 
 
 def _ls_user(completed_by: Any, names: Mapping[int, str]) -> str:
@@ -327,15 +391,23 @@ def _ls_event(c: Candidate, ann: Mapping[str, Any], known: list[dict[str, Any]],
         raise CurationError("an adjudication not made in flopsdb (adjudicate on its /adjudicate page)", paper=c.paper)
     made = ann.get("updated_at") or ann.get("created_at")
     key = json.dumps([c.candidate_id, ann.get("id"), made, results, who], sort_keys=True, default=str)
-    return _event_from(c.candidate_id, {
-        "event_id": (ann.get("meta") or {}).get("event_id") or "ls-" + hashlib.sha256(key.encode()).hexdigest()[:30],
-        "annotator": _ls_user(who, names),
-        "action": action, "after": after, "dwell_ms": int(round(float(ann.get("lead_time") or 0) * 1000)),
-        "extractor": c.extractor, "created_at": _utc(made)})
+    return _event_from(
+        c.candidate_id,
+        {
+            "event_id": (ann.get("meta") or {}).get("event_id") or "ls-" + hashlib.sha256(key.encode()).hexdigest()[:30],
+            "annotator": _ls_user(who, names),
+            "action": action,
+            "after": after,
+            "dwell_ms": int(round(float(ann.get("lead_time") or 0) * 1000)),
+            "extractor": c.extractor,
+            "created_at": _utc(made),
+        },
+    )
 
 
-def from_label_studio(tasks: Iterable[Mapping[str, Any]], *, users: Mapping[str, int] | None = None,
-                      problems: list[str] | None = None) -> list[ReviewRecord]:
+def from_label_studio(
+    tasks: Iterable[Mapping[str, Any]], *, users: Mapping[str, int] | None = None, problems: list[str] | None = None
+) -> list[ReviewRecord]:
     """Records from Label Studio's JSON export of tasks made by :func:`to_label_studio`. A task or annotation
     that cannot be read (no flopsdb candidate, no verdict chosen, a correction without values, ...) is named
     in ``problems`` and left out, the rest imported; without ``problems`` the first one raises CurationError."""
@@ -392,18 +464,29 @@ def to_prodigy(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
     lines = []
     for r in records:
         c = r.candidate
-        base: dict[str, Any] = {"text": c.evidence.snippet, "meta": {"paper": c.paper, "page": c.evidence.page, "kind": c.kind,
-                                                                     "score": c.confidence, "extractor": c.extractor},
-                                "options": [{"id": a, "text": a} for a in _PRODIGY_ANSWER], "candidate": _candidate_json(r)}
+        base: dict[str, Any] = {
+            "text": c.evidence.snippet,
+            "meta": {"paper": c.paper, "page": c.evidence.page, "kind": c.kind, "score": c.confidence, "extractor": c.extractor},
+            "options": [{"id": a, "text": a} for a in _PRODIGY_ANSWER],
+            "candidate": _candidate_json(r),
+        }
         base["_input_hash"] = _hash(c.evidence.snippet)
         base["_task_hash"] = _hash(c.candidate_id)
         if not r.events:
             lines.append({**base, **_prodigy_spans(c.evidence.snippet, c.kind, c.fields)})
         for e in r.events:
             kept = json.loads(e.after) if e.after else None
-            lines.append({**base, **_prodigy_spans(c.evidence.snippet, c.kind, (kept or {}).get("fields") or c.fields),
-                          "answer": _PRODIGY_ANSWER[e.action], "accept": [e.action], "kept": kept,
-                          "_annotator_id": e.annotator, "flopsdb_event": _event_json(e)})
+            lines.append(
+                {
+                    **base,
+                    **_prodigy_spans(c.evidence.snippet, c.kind, (kept or {}).get("fields") or c.fields),
+                    "answer": _PRODIGY_ANSWER[e.action],
+                    "accept": [e.action],
+                    "kept": kept,
+                    "_annotator_id": e.annotator,
+                    "flopsdb_event": _event_json(e),
+                }
+            )
     return lines
 
 
@@ -436,8 +519,13 @@ def from_prodigy(lines: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
         if (ev.get("action"), ev.get("after")) != (action, kept):
             who = str(line.get("_annotator_id") or ev.get("annotator") or "prodigy")
             key = json.dumps([cand.candidate_id, who, action, kept, line.get("_session_id")], sort_keys=True, default=str)
-            ev = {"event_id": "pg-" + hashlib.sha256(key.encode()).hexdigest()[:30], "annotator": who,
-                  "action": action, "after": kept, "extractor": cand.extractor}
+            ev = {
+                "event_id": "pg-" + hashlib.sha256(key.encode()).hexdigest()[:30],
+                "annotator": who,
+                "action": action,
+                "after": kept,
+                "extractor": cand.extractor,
+            }
         rec.events.append(_event_from(cand.candidate_id, ev))
     return list(records.values())
 
@@ -452,8 +540,7 @@ def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
                     raise CurationError(f"{path}:{n}: not JSON ({exc.msg})") from None
 
 
-def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path, *,
-                 users: Mapping[str, int] | None = None) -> list[Path]:
+def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path, *, users: Mapping[str, int] | None = None) -> list[Path]:
     """Write records in ``fmt``: ``annotations`` -> one ``<paper>.jsonl`` per paper in folder ``out``;
     ``labelstudio`` -> one JSON file (``users``: Label Studio user ids by annotator); ``prodigy`` -> one
     JSONL file. Returns the files written."""
@@ -479,9 +566,16 @@ def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path, *,
     return [out]
 
 
-def read_import(fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None, annotator: str = "gold",
-                with_verdicts: bool = True, users: Mapping[str, int] | None = None,
-                problems: list[str] | None = None) -> list[ReviewRecord]:
+def read_import(
+    fmt: str,
+    src: str | Path,
+    *,
+    pdf_dir: str | Path | None = None,
+    annotator: str = "gold",
+    with_verdicts: bool = True,
+    users: Mapping[str, int] | None = None,
+    problems: list[str] | None = None,
+) -> list[ReviewRecord]:
     """Read records in ``fmt`` from a file (or, for ``annotations``, a folder of ``*.jsonl``). For
     ``labelstudio``, ``users`` maps annotators to Label Studio user ids and bad tasks go to ``problems``
     (see :func:`from_label_studio`)."""
@@ -490,8 +584,7 @@ def read_import(fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
         raise CurationError(f"not found: {src}")
     if fmt == "annotations":
         files = sorted(src.glob("*.jsonl")) if src.is_dir() else [src]
-        return from_annotations((row for f in files for row in _jsonl(f)), pdf_dir=pdf_dir, annotator=annotator,
-                                with_verdicts=with_verdicts)
+        return from_annotations((row for f in files for row in _jsonl(f)), pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts)
     if fmt == "labelstudio":
         try:
             tasks = json.loads(src.read_text(encoding="utf-8"))

@@ -51,8 +51,21 @@ def project(candidates: Sequence[Candidate], events: Sequence[Event]) -> list[Cu
             verdict = "accepted" if all(e.action == Action.ACCEPT for e in decisive) else "corrected"
         kept = json.loads(deciding.after or "{}")
         b = c.evidence.bbox
-        out.append(CuratedFact(
-            f"f-{cid}", cid, c.paper, c.kind, kept.get("model"), kept.get("stage"), kept.get("fields", {}), verdict,
-            deciding.event_id, deciding.annotator, deciding.created_at, c.evidence.page, (b.x0, b.top, b.x1, b.bottom),
-        ))
+        out.append(
+            CuratedFact(
+                f"f-{cid}",
+                cid,
+                c.paper,
+                c.kind,
+                kept.get("model"),
+                kept.get("stage"),
+                kept.get("fields", {}),
+                verdict,
+                deciding.event_id,
+                deciding.annotator,
+                deciding.created_at,
+                c.evidence.page,
+                (b.x0, b.top, b.x1, b.bottom),
+            )
+        )
     return out

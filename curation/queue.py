@@ -99,7 +99,21 @@ def plan_queue(rows: Iterable[QueueRow], policy: QueuePolicy) -> list[QueueEntry
     for group in groups.values():
         group_key = min(keys[m.candidate_id] for m in group)
         for m in group:
-            ordered.append(((not m.leased_by_me, (m.leased_at or datetime.min) if m.leased_by_me else datetime.min, group_key, m.paper, m.kind, keys[m.candidate_id], m.candidate_id), m, group))
+            ordered.append(
+                (
+                    (
+                        not m.leased_by_me,
+                        (m.leased_at or datetime.min) if m.leased_by_me else datetime.min,
+                        group_key,
+                        m.paper,
+                        m.kind,
+                        keys[m.candidate_id],
+                        m.candidate_id,
+                    ),
+                    m,
+                    group,
+                )
+            )
     ordered.sort(key=lambda t: t[0])
     out: list[QueueEntry] = []
     for _, row, members in ordered:
@@ -108,11 +122,12 @@ def plan_queue(rows: Iterable[QueueRow], policy: QueuePolicy) -> list[QueueEntry
         if row.leased_by_me:
             why = "you already hold this item (lease kept across reloads)"
         elif audit[row.candidate_id]:
-            why = (f"audit sample: a random {policy.audit_share:.0%} of high-confidence candidates "
-                   f"(confidence {row.confidence:.2f}) measures extractor precision")
+            why = (
+                f"audit sample: a random {policy.audit_share:.0%} of high-confidence candidates "
+                f"(confidence {row.confidence:.2f}) measures extractor precision"
+            )
         else:
-            why = (f"low confidence first: {row.confidence:.2f}; grouped with {len(members) - 1} other "
-                   f"{row.kind} candidate(s) of {row.paper}")
+            why = f"low confidence first: {row.confidence:.2f}; grouped with {len(members) - 1} other {row.kind} candidate(s) of {row.paper}"
         if overlap:
             why += f"; overlap sample: {need} annotators judge it for agreement ({row.decided} so far)"
         out.append(QueueEntry(row.candidate_id, why, audit[row.candidate_id], overlap))

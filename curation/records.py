@@ -149,15 +149,21 @@ def record_units(paper: str, facts: Sequence[RecordFact]) -> list[RecordUnit]:
             unlinked.facts.append((f, "unlinked"))
     order = {"result": 0, "hardware": 1, "training_time": 2, "parameters": 3}
     for unit in records.values():
-        unit.facts.sort(key=lambda fr: (order.get(fr[0].item.candidate.kind, 9),
-                                        not (fr[0].item.candidate.headline and fr[0].item.candidate.kind == "result"),
-                                        fr[0].item.candidate.evidence.page, fr[0].candidate_id))
+        unit.facts.sort(
+            key=lambda fr: (
+                order.get(fr[0].item.candidate.kind, 9),
+                not (fr[0].item.candidate.headline and fr[0].item.candidate.kind == "result"),
+                fr[0].item.candidate.evidence.page,
+                fr[0].candidate_id,
+            )
+        )
     units = sorted(records.values(), key=lambda u: (not u.headline, u.key != main, u.key))
     return units + [u for u in (baselines, unlinked) if u.facts]
 
 
-def find_unit(units: Sequence[RecordUnit], key: str | None = None, candidate_id: str | None = None,
-              kind: str | None = None, held: bool = False) -> RecordUnit | None:
+def find_unit(
+    units: Sequence[RecordUnit], key: str | None = None, candidate_id: str | None = None, kind: str | None = None, held: bool = False
+) -> RecordUnit | None:
     """The unit with ``key``; else the first unit holding ``candidate_id`` as its own (not shared) fact, else as
     any fact; else (``held``) the first unit with an open fact leased to the annotator, else the first unit with
     open facts (of ``kind``)."""
@@ -184,34 +190,52 @@ def fact_rows(unit: RecordUnit) -> list[dict[str, Any]]:
             continue
         c = f.item.candidate
         scope = "all_models" if role == "shared" else ("main_model" if role == "main" else "model")
-        out.append({"fact_id": f.candidate_id, "paper": c.paper, "kind": c.kind,
-                    "model": (unit.names[0] if unit.names else None) if role in ("shared", "main") else f.current_model,
-                    "model_key": unit.key if role != "unlinked" else None, "scope": scope,
-                    "headline": bool(c.headline), "fields": dict(f.current_fields)})
+        out.append(
+            {
+                "fact_id": f.candidate_id,
+                "paper": c.paper,
+                "kind": c.kind,
+                "model": (unit.names[0] if unit.names else None) if role in ("shared", "main") else f.current_model,
+                "model_key": unit.key if role != "unlinked" else None,
+                "scope": scope,
+                "headline": bool(c.headline),
+                "fields": dict(f.current_fields),
+            }
+        )
     return out
 
 
-def unit_json(unit: RecordUnit, units: Sequence[RecordUnit], *, why: str = "",
-              estimate: Mapping[str, Any] | None = None, title: str | None = None) -> dict[str, Any]:
+def unit_json(
+    unit: RecordUnit, units: Sequence[RecordUnit], *, why: str = "", estimate: Mapping[str, Any] | None = None, title: str | None = None
+) -> dict[str, Any]:
     """What the record screen receives: the unit's facts (each an item with its state and role), the paper's other
     records to move a fact to (a list to pick from), the collapsed units, and the compute estimate."""
     facts = []
     for f, role in unit.facts:
         data = f.item.to_json()
         data.pop("others", None)
-        data.update(state=f.state, role=role, leased=f.leased, current_model=f.current_model,
-                    current_fields={k: f.current_fields.get(k) for k in data["fields"]},
-                    headline=bool(f.item.candidate.headline))
+        data.update(
+            state=f.state,
+            role=role,
+            leased=f.leased,
+            current_model=f.current_model,
+            current_fields={k: f.current_fields.get(k) for k in data["fields"]},
+            headline=bool(f.item.candidate.headline),
+        )
         facts.append(data)
     c0 = unit.facts[0][0].item if unit.facts else None
     return {
-        "paper": unit.paper, "key": unit.key, "name": unit.name, "names": list(unit.names), "section": unit.section,
-        "title": title or (c0.title if c0 else None), "arxiv_url": c0.to_json()["arxiv_url"] if c0 else None,
-        "why": why, "facts": facts,
-        "models": [{"key": u.key, "name": u.name, "section": u.section} for u in units
-                   if u.key not in (BASELINES, UNLINKED) and u.key != unit.key],
-        "units": [{"key": u.key, "name": u.name, "section": u.section, "facts": len(u.facts),
-                   "open": len(u.open_ids())} for u in units],
+        "paper": unit.paper,
+        "key": unit.key,
+        "name": unit.name,
+        "names": list(unit.names),
+        "section": unit.section,
+        "title": title or (c0.title if c0 else None),
+        "arxiv_url": c0.to_json()["arxiv_url"] if c0 else None,
+        "why": why,
+        "facts": facts,
+        "models": [{"key": u.key, "name": u.name, "section": u.section} for u in units if u.key not in (BASELINES, UNLINKED) and u.key != unit.key],
+        "units": [{"key": u.key, "name": u.name, "section": u.section, "facts": len(u.facts), "open": len(u.open_ids())} for u in units],
         "estimate": dict(estimate or {}),
     }
 
@@ -232,9 +256,17 @@ def move_target(units: Sequence[RecordUnit], fact: RecordFact, to_key: str | Non
     return target
 
 
-def fact_verdict(fact: RecordFact, action: str, annotator: str, *, fields: Mapping[str, Any] | None = None,
-                 target: RecordUnit | None = None, event_id: str | None = None, dwell_ms: int | None = None,
-                 source: str = "web") -> Callable[[Candidate], Event]:
+def fact_verdict(
+    fact: RecordFact,
+    action: str,
+    annotator: str,
+    *,
+    fields: Mapping[str, Any] | None = None,
+    target: RecordUnit | None = None,
+    event_id: str | None = None,
+    dwell_ms: int | None = None,
+    source: str = "web",
+) -> Callable[[Candidate], Event]:
     """The verdict event of one record-screen action on ``fact`` (built from the stored candidate):
 
     ``accept`` keeps the proposal; ``fix`` keeps the current version with ``fields`` corrected (typed and checked
@@ -263,15 +295,16 @@ def fact_verdict(fact: RecordFact, action: str, annotator: str, *, fields: Mappi
             verdict = "accept"
         # the stored id, not one recomputed from the rebuilt candidate (a value read back from DuckDB may print
         # differently, e.g. 28000000 as 28000000.0, and so hash differently)
-        return Event(event_id or new_event_id(), fact.candidate_id, annotator, verdict, after=after, dwell_ms=dwell_ms,
-                     extractor=c.extractor, source=source)
+        return Event(
+            event_id or new_event_id(), fact.candidate_id, annotator, verdict, after=after, dwell_ms=dwell_ms, extractor=c.extractor, source=source
+        )
 
     return make
 
 
-def record_accept_verdicts(unit: RecordUnit, candidate_ids: Sequence[str], annotator: str, *,
-                           event_id: str | None = None, dwell_ms: int | None = None,
-                           source: str = "web") -> list[tuple[str, Callable[[Candidate], Event]]]:
+def record_accept_verdicts(
+    unit: RecordUnit, candidate_ids: Sequence[str], annotator: str, *, event_id: str | None = None, dwell_ms: int | None = None, source: str = "web"
+) -> list[tuple[str, Callable[[Candidate], Event]]]:
     """One accept per listed fact of ``unit`` (event ids ``<event_id>.<n>``, the record's dwell split evenly), for
     ``ReviewStore.decide_many``; a listed id that is not a fact of the unit raises :class:`CurationError` naming
     its position."""
@@ -283,5 +316,4 @@ def record_accept_verdicts(unit: RecordUnit, candidate_ids: Sequence[str], annot
     base = event_id or new_event_id()
     dwell = None if dwell_ms is None or not ids else dwell_ms // len(ids)
     by_id = {f.candidate_id: f for f, _ in unit.facts}
-    return [(cid, fact_verdict(by_id[cid], "accept", annotator, event_id=f"{base}.{n}", dwell_ms=dwell, source=source))
-            for n, cid in enumerate(ids)]
+    return [(cid, fact_verdict(by_id[cid], "accept", annotator, event_id=f"{base}.{n}", dwell_ms=dwell, source=source)) for n, cid in enumerate(ids)]

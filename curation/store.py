@@ -86,8 +86,9 @@ class ReviewStore(Protocol):
     def curated(self) -> list[dict[str, object]]:
         """The ``curated_facts`` rows as dicts."""
 
-    def lease_record(self, annotator: str, *, paper: str | None = None, kind: str | None = None,
-                     key: str | None = None) -> tuple[RecordUnit, list[RecordUnit], str] | None:
+    def lease_record(
+        self, annotator: str, *, paper: str | None = None, kind: str | None = None, key: str | None = None
+    ) -> tuple[RecordUnit, list[RecordUnit], str] | None:
         """Review by record: the next record unit (or ``paper``'s unit ``key``) with its open facts (of ``kind``)
         leased to ``annotator`` in one unit of work; ``(unit, the paper's units, why)``, None when nothing is left."""
 

@@ -57,9 +57,17 @@ def _show(console: Console, item: Item, counts: dict[str, int]) -> None:
     console.print(Text(f"{counts.get('pending', 0)} pending · {counts.get('curated', 0)} curated   {KEYS_HELP}", style="dim"))
 
 
-def review_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[], str],
-                    ask: Callable[[str, str], str], console: Console | None = None, limit: int | None = None,
-                    paper: str | None = None, kind: str | None = None) -> dict[str, int]:
+def review_terminal(
+    store: ReviewStore,
+    annotator: str,
+    *,
+    read_key: Callable[[], str],
+    ask: Callable[[str, str], str],
+    console: Console | None = None,
+    limit: int | None = None,
+    paper: str | None = None,
+    kind: str | None = None,
+) -> dict[str, int]:
     """Review the queue as ``annotator`` (only ``paper``'s and ``kind``'s items when given) until it is empty,
     ``q`` is pressed or ``limit`` verdicts are saved. Returns counts per action. Leases still held at the end
     are released."""
@@ -110,8 +118,11 @@ def review_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[]
                 console.print(f"unknown key {key!r}; {KEYS_HELP}")
                 continue
             try:
-                store.record(Event(new_event_id(), item.candidate_id, annotator, action, after=after, dwell_ms=dwell_ms,
-                                   extractor=c.extractor, source="terminal"))
+                store.record(
+                    Event(
+                        new_event_id(), item.candidate_id, annotator, action, after=after, dwell_ms=dwell_ms, extractor=c.extractor, source="terminal"
+                    )
+                )
             except LeaseError as exc:
                 console.print(f"[red]not saved:[/red] {exc}")
             else:
@@ -122,8 +133,10 @@ def review_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[]
     return done
 
 
-RECORD_KEYS_HELP = ("a accept the record · j/k choose a fact · y accept it · e fix a field · m move to another model"
-                    " · n not the paper's · x reject · o other records · u undo · q quit")
+RECORD_KEYS_HELP = (
+    "a accept the record · j/k choose a fact · y accept it · e fix a field · m move to another model"
+    " · n not the paper's · x reject · o other records · u undo · q quit"
+)
 
 
 def _fact_line(f: Mapping[str, Any]) -> str:
@@ -145,8 +158,15 @@ def _show_record(console: Console, data: Mapping[str, Any], focus: int, expanded
     for n, f in enumerate(data["facts"]):
         model = {"shared": "all models", "main": "main model"}.get(f["role"], str(f["current_model"]))
         star = "★" if f["headline"] and f["kind"] == "result" else ""
-        table.add_row(">" if n == focus else "", f"{n + 1}{star}", f["kind"], Text(_fact_line(f)), Text(model),
-                      f["state"], style="bold" if n == focus else ("dim" if f["state"] != "open" else None))
+        table.add_row(
+            ">" if n == focus else "",
+            f"{n + 1}{star}",
+            f["kind"],
+            Text(_fact_line(f)),
+            Text(model),
+            f["state"],
+            style="bold" if n == focus else ("dim" if f["state"] != "open" else None),
+        )
     title = Text(f"{data['paper']} · record {data['name']} ({data['section']})")
     if data.get("title"):
         title.append(f" · {data['title']}")
@@ -170,15 +190,22 @@ def _show_record(console: Console, data: Mapping[str, Any], focus: int, expanded
         console.print(Text(f"o: {len(others)} other record(s) of this paper (ablations, baselines)", style="dim"))
     if data.get("why"):
         console.print(Text(f"why: {data['why']}", style="magenta"))
-    console.print(Text(f"{counts.get('pending', 0)} pending · {counts.get('curated', 0)} curated   {RECORD_KEYS_HELP}",
-                       style="dim"))
+    console.print(Text(f"{counts.get('pending', 0)} pending · {counts.get('curated', 0)} curated   {RECORD_KEYS_HELP}", style="dim"))
 
 
-def review_records_terminal(store: ReviewStore, annotator: str, *, read_key: Callable[[], str],
-                            ask: Callable[[str, str], str], console: Console | None = None, limit: int | None = None,
-                            paper: str | None = None, kind: str | None = None,
-                            estimate: Callable[[list[dict[str, Any]]], dict[str, dict[str, Any]]] | None = None,
-                            clock: Callable[[], float] = time.monotonic) -> dict[str, int]:
+def review_records_terminal(
+    store: ReviewStore,
+    annotator: str,
+    *,
+    read_key: Callable[[], str],
+    ask: Callable[[str, str], str],
+    console: Console | None = None,
+    limit: int | None = None,
+    paper: str | None = None,
+    kind: str | None = None,
+    estimate: Callable[[list[dict[str, Any]]], dict[str, dict[str, Any]]] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, int]:
     """Review a record at a time as ``annotator`` (the web page's record screen, the same events with
     ``source = terminal``): until no record is left, ``q`` is pressed or ``limit`` verdicts are saved. ``paper`` and
     ``kind`` filter the queue; ``estimate`` shows the record's compute (the CLI passes ``flopsdb.review.record_estimate``).
@@ -241,16 +268,14 @@ def review_records_terminal(store: ReviewStore, annotator: str, *, read_key: Cal
                 elif key == "a":
                     ids = [f.candidate_id for f in facts if f.state == "open" and f.leased]
                     if ids:
-                        saved(store.decide_many(record_accept_verdicts(unit, ids, annotator, dwell_ms=dwell,
-                                                                       source="terminal")))
+                        saved(store.decide_many(record_accept_verdicts(unit, ids, annotator, dwell_ms=dwell, source="terminal")))
                     unit = None
                 elif key in ("y", "n", "x", "e", "m"):
                     action = {"y": "accept", "n": "not_paper", "x": "reject", "e": "fix", "m": "move"}[key]
                     fields, target = None, None
                     if key == "e":
                         cur = fact.current_fields
-                        edited = {k: ask(k, "" if cur.get(k) is None else str(cur.get(k)))
-                                  for k in KIND_FIELDS[fact.item.candidate.kind]}
+                        edited = {k: ask(k, "" if cur.get(k) is None else str(cur.get(k))) for k in KIND_FIELDS[fact.item.candidate.kind]}
                         fields = {k: v for k, v in edited.items() if v != ("" if cur.get(k) is None else str(cur.get(k)))}
                         if not fields:
                             console.print("nothing changed")
@@ -267,8 +292,7 @@ def review_records_terminal(store: ReviewStore, annotator: str, *, read_key: Cal
                         if not (pick.isdigit() and 1 <= int(pick) <= min(9, len(models))):
                             continue
                         target = move_target(units, fact, models[int(pick) - 1]["key"])
-                    make = fact_verdict(fact, action, annotator, fields=fields, target=target, dwell_ms=dwell,
-                                        source="terminal")
+                    make = fact_verdict(fact, action, annotator, fields=fields, target=target, dwell_ms=dwell, source="terminal")
                     saved(store.decide_many([(fact.candidate_id, make)], mode="revise" if fact.state == "mine" else "lease"))
                     refresh(unit.key)
                 elif key == "u":

@@ -74,7 +74,7 @@ LOGIN_COOKIE = "flopsdb_login_csrf"
 
 SECURITY_HEADERS: dict[str, str] = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none';"
-                               " form-action 'self'; frame-ancestors 'none'",
+    " form-action 'self'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -193,8 +193,7 @@ class RecordFactBody(BaseModel):
 
 def _unprocessable(field: str, problem: str) -> JSONResponse:
     """A 422 naming the field, shaped like the validation errors."""
-    return JSONResponse({"error": f"invalid request: {field}: {problem}", "fields": [{"field": field, "problem": problem}]},
-                        status_code=422)
+    return JSONResponse({"error": f"invalid request: {field}: {problem}", "fields": [{"field": field, "problem": problem}]}, status_code=422)
 
 
 class _Unprocessable(Exception):
@@ -281,8 +280,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
         """Every refusal answers ``{"error": ...}`` like the others (``detail`` kept for older pages)."""
-        return JSONResponse({"error": str(exc.detail), "detail": exc.detail}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+        return JSONResponse({"error": str(exc.detail), "detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -312,8 +310,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         return login_page(request, _LOGIN_ERRORS.get(error, ""))
 
     @app.post("/login")
-    def login(request: Request, name: str = Form(..., max_length=64), password: str = Form(..., max_length=1024),
-              csrf: str = Form("")) -> Response:
+    def login(request: Request, name: str = Form(..., max_length=64), password: str = Form(..., max_length=1024), csrf: str = Form("")) -> Response:
         if not same_token(csrf, request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "missing or wrong CSRF token")
         user_key, address_key = f"user:{name.strip()}", f"address:{request.client.host if request.client else '-'}"
@@ -324,8 +321,9 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
                 by_user.forgive(user_key)
         if wait:
             seconds = max(1, math.ceil(wait))
-            return login_page(request, f"too many failed sign-ins for this name or address; try again in {seconds} s",
-                              429, {"Retry-After": str(seconds)})
+            return login_page(
+                request, f"too many failed sign-ins for this name or address; try again in {seconds} s", 429, {"Retry-After": str(seconds)}
+            )
         user = store.authenticate(name, password)
         if user is None:
             return RedirectResponse("/login?error=wrong", status_code=303)
@@ -333,8 +331,9 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         by_address.forgive(address_key)
         sess = store.open_session(user, hours=settings.session_hours)
         resp = RedirectResponse("/", status_code=303)
-        resp.set_cookie(SESSION_COOKIE, sess.token, httponly=True, samesite="strict", secure=settings.secure_cookies,
-                        max_age=int(settings.session_hours * 3600))
+        resp.set_cookie(
+            SESSION_COOKIE, sess.token, httponly=True, samesite="strict", secure=settings.secure_cookies, max_age=int(settings.session_hours * 3600)
+        )
         resp.delete_cookie(LOGIN_COOKIE)
         return resp
 
@@ -354,20 +353,22 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         return page(request, "review.html", sess, prefetch=settings.prefetch)
 
     @app.get("/api/queue")
-    def queue(request: Request, n: int = 3, counts: int = 0,
-              paper: str | None = Query(None, pattern=_PAPER),
-              kind: Literal[KINDS] | None = None) -> dict[str, Any]:  # type: ignore[valid-type]
+    def queue(
+        request: Request,
+        n: int = 3,
+        counts: int = 0,
+        paper: str | None = Query(None, pattern=_PAPER),
+        kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
+    ) -> dict[str, Any]:
         sess = need(request)
-        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper,
-                                 kind=kind or settings.kind)
+        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper, kind=kind or settings.kind)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
 
     @app.post("/api/verdict")
     async def verdict(body: VerdictBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
         if body.mode == ReviewMode.ADJUDICATE and not role_allows(sess.user.role, "reviewer"):
             raise PermissionDenied(f"{sess.user.name} is {sess.user.role}; adjudication needs reviewer")
-        stored = await run_in_threadpool(store.decide, body.candidate_id,
-                                         lambda c: _verdict_event(c, sess.user.name, body), mode=body.mode)
+        stored = await run_in_threadpool(store.decide, body.candidate_id, lambda c: _verdict_event(c, sess.user.name, body), mode=body.mode)
         return {"ok": True, "event_id": stored.event_id, "action": stored.action, "revises": stored.revises}
 
     @app.post("/api/undo")
@@ -387,21 +388,21 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         return unit_json(unit, units, why=why, estimate=est)
 
     @app.get("/records", response_class=HTMLResponse)
-    def records_page(request: Request, paper: str | None = Query(None, pattern=_PAPER),
-                     kind: Literal[KINDS] | None = None) -> Response:  # type: ignore[valid-type]
+    def records_page(request: Request, paper: str | None = Query(None, pattern=_PAPER), kind: Literal[KINDS] | None = None) -> Response:  # type: ignore[valid-type]
         sess = need(request, html=True)
-        return page(request, "records.html", sess, paper=paper or settings.paper or "", kind=kind or settings.kind or "",
-                    kinds=KINDS)
+        return page(request, "records.html", sess, paper=paper or settings.paper or "", kind=kind or settings.kind or "", kinds=KINDS)
 
     @app.get("/api/record")
-    async def record_next(request: Request, paper: str | None = Query(None, pattern=_PAPER),
-                          kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
-                          key: str | None = Query(None, min_length=1, max_length=300)) -> dict[str, Any]:
+    async def record_next(
+        request: Request,
+        paper: str | None = Query(None, pattern=_PAPER),
+        kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
+        key: str | None = Query(None, min_length=1, max_length=300),
+    ) -> dict[str, Any]:
         sess = need(request)
         if key is not None and paper is None:
             raise _Unprocessable("query.paper", "a record key needs its paper")
-        got = await run_in_threadpool(store.lease_record, sess.user.name, paper=paper or settings.paper,
-                                      kind=kind or settings.kind, key=key)
+        got = await run_in_threadpool(store.lease_record, sess.user.name, paper=paper or settings.paper, kind=kind or settings.kind, key=key)
         if got is None:
             return {"record": None, "counts": store.queue_counts()}
         unit, units, why = got
@@ -445,8 +446,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
             target = move_target(units, fact, body.to_key) if body.action == "move" else None
         except CurationError as exc:
             raise field_error(exc) from None
-        make = fact_verdict(fact, body.action, me, fields=body.fields, target=target, event_id=body.event_id,
-                            dwell_ms=body.dwell_ms)
+        make = fact_verdict(fact, body.action, me, fields=body.fields, target=target, event_id=body.event_id, dwell_ms=body.dwell_ms)
 
         def checked(c: Candidate) -> Event:
             try:
@@ -458,8 +458,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, checked)], mode=mode)
         units = await run_in_threadpool(store.paper_units, body.paper, me)
         shown = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)
-        return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action,
-                "record": record_payload(shown, units)}
+        return {"ok": True, "event_id": stored[0].event_id, "action": stored[0].action, "record": record_payload(shown, units)}
 
     @app.post("/api/heartbeat")
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:
@@ -500,8 +499,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         ratings = store.ratings()
         rows = [a.row() for a in agreement(ratings)]
         people = [a.row() for a in agreement(ratings, include_extractor=False)]
-        return page(request, "agreement.html", sess, rows=rows, people=people,
-                    precision=extractor_precision(ratings), counts=store.queue_counts())
+        return page(request, "agreement.html", sess, rows=rows, people=people, precision=extractor_precision(ratings), counts=store.queue_counts())
 
     @app.get("/admin/users", response_class=HTMLResponse)
     def users_page(request: Request) -> Response:
@@ -509,8 +507,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         return page(request, "users.html", sess, users=store.users())
 
     @app.post("/admin/users")
-    def users_add(request: Request, name: str = Form(...), role: str = Form(...), password: str = Form(...),
-                  csrf: str = Form("")) -> Response:
+    def users_add(request: Request, name: str = Form(...), role: str = Form(...), password: str = Form(...), csrf: str = Form("")) -> Response:
         sess = need(request, "admin")
         check_csrf(request, sess, csrf)
         store.add_user(name, role, password)
@@ -540,6 +537,12 @@ def _verdict_event(c: Candidate, annotator: str, body: VerdictBody) -> Event:
     elif action == Action.ACCEPT:
         after = make_after(c.fields, c.model, c.stage)
     return Event(
-        event_id=body.event_id or new_event_id(), candidate_id=body.candidate_id, annotator=annotator, action=action,
-        after=after, dwell_ms=body.dwell_ms, extractor=c.extractor, source="web",
+        event_id=body.event_id or new_event_id(),
+        candidate_id=body.candidate_id,
+        annotator=annotator,
+        action=action,
+        after=after,
+        dwell_ms=body.dwell_ms,
+        extractor=c.extractor,
+        source="web",
     )

@@ -11,9 +11,30 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
 
 _COLUMNS = (
-    "candidate_id", "paper", "kind", "extractor", "model", "stage", "page", "x0", "top", "x1", "bottom",
-    "span_start", "span_end", "snippet", "confidence", "fields", "alternatives", "flags", "pdf_sha256", "pdf_path",
-    "model_key", "scope", "headline", "headline_reason",
+    "candidate_id",
+    "paper",
+    "kind",
+    "extractor",
+    "model",
+    "stage",
+    "page",
+    "x0",
+    "top",
+    "x1",
+    "bottom",
+    "span_start",
+    "span_end",
+    "snippet",
+    "confidence",
+    "fields",
+    "alternatives",
+    "flags",
+    "pdf_sha256",
+    "pdf_path",
+    "model_key",
+    "scope",
+    "headline",
+    "headline_reason",
 )
 
 
@@ -21,13 +42,30 @@ def candidate_row(c: Candidate, *, pdf_sha256: str | None = None, pdf_path: str 
     """A candidate as a ``candidates`` row without its run id (also the schema of Parquet shards)."""
     b = c.evidence.bbox
     return {
-        "candidate_id": c.candidate_id, "paper": c.paper, "kind": c.kind, "extractor": c.extractor, "model": c.model,
-        "stage": c.stage, "page": c.evidence.page, "x0": b.x0, "top": b.top, "x1": b.x1, "bottom": b.bottom,
-        "span_start": c.evidence.start, "span_end": c.evidence.end, "snippet": c.evidence.snippet,
-        "confidence": c.confidence, "fields": json.dumps(dict(c.fields), default=str),
+        "candidate_id": c.candidate_id,
+        "paper": c.paper,
+        "kind": c.kind,
+        "extractor": c.extractor,
+        "model": c.model,
+        "stage": c.stage,
+        "page": c.evidence.page,
+        "x0": b.x0,
+        "top": b.top,
+        "x1": b.x1,
+        "bottom": b.bottom,
+        "span_start": c.evidence.start,
+        "span_end": c.evidence.end,
+        "snippet": c.evidence.snippet,
+        "confidence": c.confidence,
+        "fields": json.dumps(dict(c.fields), default=str),
         "alternatives": json.dumps([dict(a) for a in c.alternatives], default=str) if c.alternatives else None,
-        "flags": list(c.flags), "pdf_sha256": pdf_sha256, "pdf_path": pdf_path,
-        "model_key": c.model_key, "scope": c.scope, "headline": c.headline, "headline_reason": c.headline_reason,
+        "flags": list(c.flags),
+        "pdf_sha256": pdf_sha256,
+        "pdf_path": pdf_path,
+        "model_key": c.model_key,
+        "scope": c.scope,
+        "headline": c.headline,
+        "headline_reason": c.headline_reason,
     }
 
 
@@ -40,9 +78,7 @@ def store_candidates(
     pdf_path: str | None = None,
 ) -> int:
     """Insert candidates; one already stored (same ``candidate_id``) is left as it is. Returns how many were new."""
-    rows = [
-        [*candidate_row(c, pdf_sha256=pdf_sha256, pdf_path=pdf_path).values(), run_id] for c in candidates
-    ]
+    rows = [[*candidate_row(c, pdf_sha256=pdf_sha256, pdf_path=pdf_path).values(), run_id] for c in candidates]
     if not rows:
         return 0
     before = scalar(con, "SELECT count(*) FROM candidates")

@@ -71,8 +71,7 @@ class _VerdictGate:
 
 _GATES: dict[str, _VerdictGate] = defaultdict(_VerdictGate)
 
-_EVENT_COLS = ("event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source,"
-               " created_at")
+_EVENT_COLS = "event_id, candidate_id, annotator, action, after, before, undoes, revises, dwell_ms, extractor, source, created_at"
 
 MODES: tuple[ReviewMode, ...] = tuple(ReviewMode)
 
@@ -107,10 +106,18 @@ def _event(row: dict[str, Any]) -> Event:
         return v if v is None or isinstance(v, str) else json.dumps(v, sort_keys=True)
 
     return Event(
-        event_id=row["event_id"], candidate_id=row["candidate_id"], annotator=row["annotator"], action=row["action"],
-        after=text(row["after"]), before=text(row["before"]), undoes=row["undoes"], revises=row["revises"],
+        event_id=row["event_id"],
+        candidate_id=row["candidate_id"],
+        annotator=row["annotator"],
+        action=row["action"],
+        after=text(row["after"]),
+        before=text(row["before"]),
+        undoes=row["undoes"],
+        revises=row["revises"],
         dwell_ms=row["dwell_ms"],
-        extractor=row["extractor"], source=row["source"], created_at=row["created_at"],
+        extractor=row["extractor"],
+        source=row["source"],
+        created_at=row["created_at"],
     )
 
 
@@ -148,8 +155,7 @@ def _same_paper(a: str | None, b: str | None) -> bool:
 class RecordReviewMixin:
     """Review-by-record reads and writes of :class:`DbReviewStore` (kept apart so the per-item path stays as it is)."""
 
-    def filtered_plan(self, con: Connection, annotator: str, *, paper: str | None = None,
-                      kind: str | None = None) -> list[tuple[Any, QueueRow]]:
+    def filtered_plan(self, con: Connection, annotator: str, *, paper: str | None = None, kind: str | None = None) -> list[tuple[Any, QueueRow]]:
         """The annotator's queue (entries with their rows), only the items of ``paper`` (any version) and ``kind``."""
         sql, params = _QUEUE_SQL, {"me": annotator, "now": utcnow()}
         if paper is not None:
@@ -167,28 +173,42 @@ class RecordReviewMixin:
         if not ids:
             return set()
         now = utcnow()
-        return {r[0] for r in con.execute(_LEASE_SQL, {
-            "ids": list(ids), "needs": [required_raters(c, self.policy) for c in ids],  # type: ignore[attr-defined]
-            "ks": list(range(len(ids))), "me": annotator, "now": now,
-            "exp": now + timedelta(minutes=self.lease_minutes)}).fetchall()}  # type: ignore[attr-defined]
+        return {
+            r[0]
+            for r in con.execute(
+                _LEASE_SQL,
+                {
+                    "ids": list(ids),
+                    "needs": [required_raters(c, self.policy) for c in ids],  # type: ignore[attr-defined]
+                    "ks": list(range(len(ids))),
+                    "me": annotator,
+                    "now": now,
+                    "exp": now + timedelta(minutes=self.lease_minutes),  # type: ignore[attr-defined]
+                },
+            ).fetchall()
+        }
 
     def paper_record_facts(self, con: Connection, paper: str, annotator: str, open_ids: set[str]) -> list[RecordFact]:
         """Every candidate of ``paper`` (withdrawn ones left out) as a ``curation.records.RecordFact``: its current
         version (my kept one, else the curated one) and its state for ``annotator`` (``open_ids``: the plan's)."""
-        rows = _rows(con, f"""
+        rows = _rows(
+            con,
+            f"""
             SELECT c.*, p.title AS paper_title,
                    CAST(me.after AS VARCHAR) AS my_after, me.outcome AS my_outcome,
                    CAST(cf.fields AS VARCHAR) AS kept_fields, cf.model AS kept_model, cf.fact_id IS NOT NULL AS curated,
                    coalesce(o.n_decided, 0) AS n_decided, ml.candidate_id IS NOT NULL AS leased_by_me
             FROM candidates c
-            LEFT JOIN papers p ON p.arxiv_id = {unversioned_sql('c.paper')}
+            LEFT JOIN papers p ON p.arxiv_id = {unversioned_sql("c.paper")}
             LEFT JOIN review_latest me ON me.candidate_id = c.candidate_id AND me.annotator = $me AND me.outcome IS NOT NULL
             LEFT JOIN curated_facts cf ON cf.candidate_id = c.candidate_id
             LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id
             LEFT JOIN review_leases ml ON ml.candidate_id = c.candidate_id AND ml.annotator = $me AND ml.expires_at > $now
-            WHERE {unversioned_sql('c.paper')} = {unversioned_sql('$paper')}
+            WHERE {unversioned_sql("c.paper")} = {unversioned_sql("$paper")}
               AND c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
-            ORDER BY c.page, c.top, c.candidate_id""", {"me": annotator, "paper": paper, "now": utcnow()})
+            ORDER BY c.page, c.top, c.candidate_id""",
+            {"me": annotator, "paper": paper, "now": utcnow()},
+        )
         out = []
         for r in rows:
             item = Item(r["candidate_id"], candidate_from_row(r), "", r.get("paper_title"), r.get("pdf_path"))
@@ -207,8 +227,9 @@ class RecordReviewMixin:
             out.append(RecordFact(item, state, model, fields, bool(r["leased_by_me"])))
         return out
 
-    def lease_record(self, annotator: str, *, paper: str | None = None, kind: str | None = None,
-                     key: str | None = None) -> tuple[RecordUnit, list[RecordUnit], str] | None:
+    def lease_record(
+        self, annotator: str, *, paper: str | None = None, kind: str | None = None, key: str | None = None
+    ) -> tuple[RecordUnit, list[RecordUnit], str] | None:
         """The next record unit for ``annotator`` (one the annotator holds leases in first, then the paper of the
         first item in queue order, its records in screen order: headline, ablation, baselines, unlinked), or the
         unit ``key`` of ``paper``; its open facts (of ``kind``) are leased in the
@@ -267,7 +288,9 @@ class RecordReviewMixin:
         """Annotator time per paper and annotator from the verdicts in force (``dwell_ms``; imports carry none):
         verdicts, verdicts with a dwell, total minutes, median and 90th percentile seconds per verdict."""
         with self._con() as con:  # type: ignore[attr-defined]
-            return _rows(con, """
+            return _rows(
+                con,
+                """
                 SELECT c.paper, e.annotator, count(*) AS verdicts, count(e.dwell_ms) AS timed,
                        round(coalesce(sum(e.dwell_ms), 0) / 60000.0, 2) AS minutes,
                        round(median(e.dwell_ms) / 1000.0, 2) AS median_s,
@@ -275,7 +298,8 @@ class RecordReviewMixin:
                        min(e.created_at) AS first_at, max(e.created_at) AS last_at
                 FROM review_effective e JOIN candidates c ON c.candidate_id = e.candidate_id
                 WHERE e.action IN ('accept', 'correct', 'reject', 'unsure', 'adjudicate')
-                GROUP BY 1, 2 ORDER BY 1, 2""")
+                GROUP BY 1, 2 ORDER BY 1, 2""",
+            )
 
 
 class DbReviewStore(RecordReviewMixin):
@@ -372,8 +396,10 @@ class DbReviewStore(RecordReviewMixin):
         self._gate.wait()
         with self._tx() as con:
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
-            got = {r[0] for r in con.execute(
-                """
+            got = {
+                r[0]
+                for r in con.execute(
+                    """
                 INSERT INTO review_leases (candidate_id, annotator, leased_at, expires_at)
                 SELECT w.cid, $me, $now + to_microseconds(w.k), $exp
                 FROM (SELECT unnest($ids) AS cid, unnest($needs) AS need, unnest($ks) AS k) w
@@ -388,9 +414,16 @@ class DbReviewStore(RecordReviewMixin):
                 ON CONFLICT (candidate_id, annotator) DO UPDATE SET expires_at = excluded.expires_at
                 RETURNING candidate_id
                 """,
-                {"ids": ids, "needs": [required_raters(c, self.policy) for c in ids], "ks": list(range(len(ids))),
-                 "me": annotator, "now": now, "exp": expires},
-            ).fetchall()}
+                    {
+                        "ids": ids,
+                        "needs": [required_raters(c, self.policy) for c in ids],
+                        "ks": list(range(len(ids))),
+                        "me": annotator,
+                        "now": now,
+                        "exp": expires,
+                    },
+                ).fetchall()
+            }
         chosen = [e for e in plan if e.candidate_id in got]
         self._gate.wait()
         with self._con() as con:
@@ -400,12 +433,15 @@ class DbReviewStore(RecordReviewMixin):
         if not wanted:
             return []
         ids = [cid for cid, _ in wanted]
-        rows = {r["candidate_id"]: r for r in _rows(
-            con,
-            "SELECT c.*, p.title AS paper_title FROM candidates c LEFT JOIN papers p"
-            f" ON p.arxiv_id = {unversioned_sql('c.paper')} WHERE c.candidate_id IN (SELECT unnest($ids))",
-            {"ids": ids},
-        )}
+        rows = {
+            r["candidate_id"]: r
+            for r in _rows(
+                con,
+                "SELECT c.*, p.title AS paper_title FROM candidates c LEFT JOIN papers p"
+                f" ON p.arxiv_id = {unversioned_sql('c.paper')} WHERE c.candidate_id IN (SELECT unnest($ids))",
+                {"ids": ids},
+            )
+        }
         papers = sorted({r["paper"] for r in rows.values()})
         siblings: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in _rows(
@@ -420,39 +456,50 @@ class DbReviewStore(RecordReviewMixin):
             siblings[r["paper"]].append(r)
         leases = {}
         if annotator:
-            leases = dict(con.execute(
-                "SELECT candidate_id, expires_at FROM review_leases WHERE annotator = ?", [annotator]).fetchall())
+            leases = dict(con.execute("SELECT candidate_id, expires_at FROM review_leases WHERE annotator = ?", [annotator]).fetchall())
         out = []
         for cid, why in wanted:
             row = rows.get(cid)
             if row is None:
                 continue
             others = tuple(
-                {"candidate_id": s["candidate_id"], "kind": s["kind"], "page": s["page"],
-                 "summary": _summary_of(s["fields"]), "decided": bool(s["n_decided"])}
-                for s in siblings[row["paper"]] if s["candidate_id"] != cid
+                {
+                    "candidate_id": s["candidate_id"],
+                    "kind": s["kind"],
+                    "page": s["page"],
+                    "summary": _summary_of(s["fields"]),
+                    "decided": bool(s["n_decided"]),
+                }
+                for s in siblings[row["paper"]]
+                if s["candidate_id"] != cid
             )[:30]
-            out.append(Item(cid, candidate_from_row(row), why, row.get("paper_title"), row.get("pdf_path"), others,
-                            leases.get(cid)))
+            out.append(Item(cid, candidate_from_row(row), why, row.get("paper_title"), row.get("pdf_path"), others, leases.get(cid)))
         return out
 
     def heartbeat(self, annotator: str) -> int:
         """Extend the annotator's live leases."""
         now = utcnow()
         with self._tx() as con:
-            return con.execute(
-                "UPDATE review_leases SET expires_at = ? WHERE annotator = ? AND expires_at > ? RETURNING candidate_id",
-                [now + timedelta(minutes=self.lease_minutes), annotator, now],
-            ).fetchall().__len__()
+            return (
+                con.execute(
+                    "UPDATE review_leases SET expires_at = ? WHERE annotator = ? AND expires_at > ? RETURNING candidate_id",
+                    [now + timedelta(minutes=self.lease_minutes), annotator, now],
+                )
+                .fetchall()
+                .__len__()
+            )
 
     def release(self, annotator: str, candidate_ids: Sequence[str] | None = None) -> int:
         """Give leases back to the queue."""
         with self._tx() as con:
             if candidate_ids is None:
                 return len(con.execute("DELETE FROM review_leases WHERE annotator = ? RETURNING 1", [annotator]).fetchall())
-            return len(con.execute(
-                "DELETE FROM review_leases WHERE annotator = ? AND candidate_id IN (SELECT unnest(?)) RETURNING 1",
-                [annotator, list(candidate_ids)]).fetchall())
+            return len(
+                con.execute(
+                    "DELETE FROM review_leases WHERE annotator = ? AND candidate_id IN (SELECT unnest(?)) RETURNING 1",
+                    [annotator, list(candidate_ids)],
+                ).fetchall()
+            )
 
     def record(self, event: Event, *, require_lease: bool = True, mode: str = ReviewMode.LEASE) -> Event:
         """Append an event and drop its lease, atomically (idempotent by event id, per user and candidate).
@@ -484,8 +531,9 @@ class DbReviewStore(RecordReviewMixin):
     def _check_right(self, con: Connection, event: Event, mode: str, paper: str) -> Event:
         """The event as it may be stored under ``mode``, or the error saying why it may not."""
         cid, me = event.candidate_id, event.annotator
-        mine = con.execute("SELECT event_id FROM review_latest WHERE candidate_id = ? AND annotator = ?"
-                           " AND outcome IS NOT NULL", [cid, me]).fetchone()
+        mine = con.execute(
+            "SELECT event_id FROM review_latest WHERE candidate_id = ? AND annotator = ? AND outcome IS NOT NULL", [cid, me]
+        ).fetchone()
         if mode == ReviewMode.REVISE:
             if mine is None:
                 raise LeaseError(f"you have no verdict in force on {cid} to revise", paper=paper)
@@ -496,24 +544,22 @@ class DbReviewStore(RecordReviewMixin):
                 raise PermissionDenied(f"{me} may not adjudicate: that needs the reviewer role")
             if event.action == Action.UNSURE:
                 raise CurationError("an adjudication keeps or rejects; unsure is not a decision", paper=paper)
-            decided = con.execute("SELECT 1 FROM review_latest WHERE candidate_id = ? AND outcome IS NOT NULL",
-                                  [cid]).fetchone()
+            decided = con.execute("SELECT 1 FROM review_latest WHERE candidate_id = ? AND outcome IS NOT NULL", [cid]).fetchone()
             if decided is None:
                 raise LeaseError(f"nobody has decided {cid} yet: lease it from the queue instead", paper=paper)
-            return dataclasses.replace(event, action=Action.ADJUDICATE,
-                                       after=event.after if event.action in KEEP_ACTIONS else None)
+            return dataclasses.replace(event, action=Action.ADJUDICATE, after=event.after if event.action in KEEP_ACTIONS else None)
         if mode != ReviewMode.LEASE:
             raise CurationError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        live = con.execute("SELECT 1 FROM review_leases WHERE candidate_id = ? AND annotator = ? AND expires_at > ?",
-                           [cid, me, utcnow()]).fetchone()
+        live = con.execute("SELECT 1 FROM review_leases WHERE candidate_id = ? AND annotator = ? AND expires_at > ?", [cid, me, utcnow()]).fetchone()
         if live is None:
             if mine is not None:
                 raise LeaseError(f"you already decided {cid}; send it as a revision to change your verdict", paper=paper)
             raise LeaseError(f"you hold no live lease on {cid}: take it from the queue first", paper=paper)
         return event
 
-    def _record(self, con: Connection, event: Event, *, require_lease: bool, candidate: Candidate | None = None,
-                mode: str = ReviewMode.LEASE) -> Event:
+    def _record(
+        self, con: Connection, event: Event, *, require_lease: bool, candidate: Candidate | None = None, mode: str = ReviewMode.LEASE
+    ) -> Event:
         old = _rows(con, f"SELECT {_EVENT_COLS} FROM review_events WHERE event_id = ?", [event.event_id])
         if old:
             if (old[0]["annotator"], old[0]["candidate_id"]) != (event.annotator, event.candidate_id):
@@ -533,32 +579,55 @@ class DbReviewStore(RecordReviewMixin):
             after = before
         con.execute(
             f"INSERT INTO review_events ({_EVENT_COLS}, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [event.event_id, event.candidate_id, event.annotator, event.action, after, before, event.undoes,
-             event.revises, event.dwell_ms, event.extractor or c.extractor, event.source, event.created_at, event.outcome],
+            [
+                event.event_id,
+                event.candidate_id,
+                event.annotator,
+                event.action,
+                after,
+                before,
+                event.undoes,
+                event.revises,
+                event.dwell_ms,
+                event.extractor or c.extractor,
+                event.source,
+                event.created_at,
+                event.outcome,
+            ],
         )
         if event.action != Action.UNDO:
-            con.execute("DELETE FROM review_leases WHERE candidate_id = ? AND annotator = ?",
-                        [event.candidate_id, event.annotator])
+            con.execute("DELETE FROM review_leases WHERE candidate_id = ? AND annotator = ?", [event.candidate_id, event.annotator])
         return dataclasses.replace(event, after=after, before=before, extractor=event.extractor or c.extractor)
 
     def undo_last(self, annotator: str) -> Event | None:
         """Undo the annotator's latest verdict in force and lease its item back to them."""
         now = utcnow()
         with self._tx() as con:
-            last = _rows(con, f"SELECT {_EVENT_COLS} FROM review_effective WHERE annotator = ?"
-                              " AND action IN (SELECT unnest(?)) ORDER BY seq DESC LIMIT 1",
-                         [annotator, [str(a) for a in DECISIVE_ACTIONS]])
+            last = _rows(
+                con,
+                f"SELECT {_EVENT_COLS} FROM review_effective WHERE annotator = ? AND action IN (SELECT unnest(?)) ORDER BY seq DESC LIMIT 1",
+                [annotator, [str(a) for a in DECISIVE_ACTIONS]],
+            )
             if not last:
                 return None
             target = _event(last[0])
-            undo = Event(new_event_id(), target.candidate_id, annotator, Action.UNDO, undoes=target.event_id,
-                         extractor=target.extractor, source=target.source, created_at=now)
+            undo = Event(
+                new_event_id(),
+                target.candidate_id,
+                annotator,
+                Action.UNDO,
+                undoes=target.event_id,
+                extractor=target.extractor,
+                source=target.source,
+                created_at=now,
+            )
             self._record(con, undo, require_lease=False)
             if target.action != Action.ADJUDICATE:
                 con.execute(
                     "INSERT INTO review_leases VALUES (?, ?, ?, ?) ON CONFLICT (candidate_id, annotator)"
                     " DO UPDATE SET expires_at = excluded.expires_at",
-                    [target.candidate_id, annotator, now, now + timedelta(minutes=self.lease_minutes)])
+                    [target.candidate_id, annotator, now, now + timedelta(minutes=self.lease_minutes)],
+                )
             return target
 
     def candidate(self, candidate_id: str) -> Candidate | None:
@@ -589,12 +658,15 @@ class DbReviewStore(RecordReviewMixin):
     def disagreements(self) -> list[Disagreement]:
         """Disputed candidates with their versions side by side (the extractor's included)."""
         with self._con() as con:
-            latest = _rows(con, """
+            latest = _rows(
+                con,
+                """
                 SELECT l.candidate_id, l.annotator, l.outcome, CAST(l.after AS VARCHAR) AS after, l.dwell_ms
                 FROM review_latest l JOIN review_outcomes o ON o.candidate_id = l.candidate_id
                 WHERE o.n_versions > 1 AND l.outcome IS NOT NULL
                   AND l.candidate_id NOT IN (SELECT candidate_id FROM adjudications)
-                ORDER BY l.candidate_id, l.annotator""")
+                ORDER BY l.candidate_id, l.annotator""",
+            )
             ids = sorted({r["candidate_id"] for r in latest})
             items = {i.candidate_id: i for i in self._items(con, [(cid, "") for cid in ids])}
         grouped: dict[str, dict[tuple, list[str]]] = defaultdict(dict)
@@ -616,11 +688,14 @@ class DbReviewStore(RecordReviewMixin):
     def ratings(self, *, include_extractor: bool = True) -> list[Rating]:
         """Latest decisive judgement per rater and candidate; the extractor rates what it proposed."""
         with self._con() as con:
-            rows = _rows(con, """
+            rows = _rows(
+                con,
+                """
                 SELECT l.candidate_id, c.kind, l.annotator, l.outcome, CAST(l.after AS VARCHAR) AS after,
                        c.extractor, CAST(c.fields AS VARCHAR) AS proposed
                 FROM review_latest l JOIN candidates c ON c.candidate_id = l.candidate_id
-                WHERE l.outcome IS NOT NULL ORDER BY l.candidate_id, l.annotator""")
+                WHERE l.outcome IS NOT NULL ORDER BY l.candidate_id, l.annotator""",
+            )
         out: list[Rating] = []
         seen: set[str] = set()
         for r in rows:
@@ -651,19 +726,20 @@ class DbReviewStore(RecordReviewMixin):
         """Counts for the status line."""
         self._gate.wait()
         with self._con() as con:
-            row = con.execute("""
+            row = con.execute(
+                """
                 SELECT (SELECT count(*) FROM candidates),
                        (SELECT count(DISTINCT candidate_id) FROM review_leases WHERE expires_at > $now),
                        (SELECT count(*) FROM review_outcomes WHERE n_decided > 0),
                        (SELECT count(*) FROM review_outcomes o WHERE n_versions > 1
                           AND candidate_id NOT IN (SELECT candidate_id FROM adjudications)),
-                       (SELECT count(*) FROM curated_facts)""", {"now": utcnow()}).fetchone() or (0, 0, 0, 0, 0)
+                       (SELECT count(*) FROM curated_facts)""",
+                {"now": utcnow()},
+            ).fetchone() or (0, 0, 0, 0, 0)
         total, leased, decided, disputed, curated = (int(v or 0) for v in row)
-        return {"total": total, "pending": total - decided, "leased": leased, "decided": decided,
-                "disputed": disputed, "curated": curated}
+        return {"total": total, "pending": total - decided, "leased": leased, "decided": decided, "disputed": disputed, "curated": curated}
 
     def curated(self) -> list[dict[str, object]]:
         """The ``curated_facts`` rows."""
         with self._con() as con:
             return _rows(con, "SELECT * FROM curated_facts ORDER BY paper, page, candidate_id")
-

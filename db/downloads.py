@@ -12,8 +12,9 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def papers_to_download(con: Connection, *, kind: str = "pdf", max_attempts: int = 5, limit: int | None = None,
-                       ids: list[str] | None = None) -> list[tuple[str, int]]:
+def papers_to_download(
+    con: Connection, *, kind: str = "pdf", max_attempts: int = 5, limit: int | None = None, ids: list[str] | None = None
+) -> list[tuple[str, int]]:
     """``(arxiv_id, version)`` of relevant papers (or papers PwC links to results) whose current version
     is not downloaded yet and has failed fewer than ``max_attempts`` times; oldest first.
     With ``ids``, exactly those papers (relevant or not) that are not downloaded yet."""
@@ -27,7 +28,7 @@ def papers_to_download(con: Connection, *, kind: str = "pdf", max_attempts: int 
         sql += " AND p.arxiv_id IN (SELECT unnest(?))"
         params.append(list(ids))
     else:
-        sql += (" AND (p.relevant OR p.arxiv_id IN (SELECT arxiv_id FROM pwc_results WHERE arxiv_id IS NOT NULL))")
+        sql += " AND (p.relevant OR p.arxiv_id IN (SELECT arxiv_id FROM pwc_results WHERE arxiv_id IS NOT NULL))"
     sql += " ORDER BY p.first_version_date NULLS LAST, p.arxiv_id"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
@@ -56,8 +57,9 @@ def record_download(con: Connection, d: Downloaded, run_id: str) -> None:
     )
 
 
-def record_download_failure(con: Connection, arxiv_id: str, version: int, kind: str, url: str, error: str,
-                            run_id: str, *, status: str = "failed") -> int:
+def record_download_failure(
+    con: Connection, arxiv_id: str, version: int, kind: str, url: str, error: str, run_id: str, *, status: str = "failed"
+) -> int:
     """Record a failed attempt with its reason; return the number of attempts so far."""
     con.execute(
         "INSERT INTO downloads (arxiv_id, version, kind, url, status, error, attempts, run_id, fetched_at)"
@@ -67,6 +69,4 @@ def record_download_failure(con: Connection, arxiv_id: str, version: int, kind: 
         " fetched_at = excluded.fetched_at",
         [arxiv_id, version, kind, url, status, error, run_id, _now()],
     )
-    return con.execute(
-        "SELECT attempts FROM downloads WHERE arxiv_id = ? AND version = ? AND kind = ?", [arxiv_id, version, kind]
-    ).fetchall()[0][0]
+    return con.execute("SELECT attempts FROM downloads WHERE arxiv_id = ? AND version = ? AND kind = ?", [arxiv_id, version, kind]).fetchall()[0][0]

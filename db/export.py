@@ -10,13 +10,18 @@ from flopsdb.core.errors import StoreError
 from flopsdb.db.store import Store, scalar
 
 EXPORT_RELATIONS: tuple[str, ...] = (
-    "papers", "curated_facts", "imported_facts", "compute_estimates", "benchmark_results", "fit_inputs", "pwc_results",
+    "papers",
+    "curated_facts",
+    "imported_facts",
+    "compute_estimates",
+    "benchmark_results",
+    "fit_inputs",
+    "pwc_results",
     "model_records",
 )
 
 
-def export_tables(db_path: str | Path, out_dir: str | Path, *, fmt: str = "parquet",
-                  relations: tuple[str, ...] = EXPORT_RELATIONS) -> dict[str, int]:
+def export_tables(db_path: str | Path, out_dir: str | Path, *, fmt: str = "parquet", relations: tuple[str, ...] = EXPORT_RELATIONS) -> dict[str, int]:
     """Write each relation to ``out_dir/<relation>.<fmt>`` (read-only on the database); returns rows per file.
 
     Relations missing from the database are skipped; a file is written to a temporary name first and

@@ -92,10 +92,39 @@ class BatchRecord(Protocol):
     def failures(self) -> Sequence[ItemFailure]: ...
 
 
-_FACT_COLS = ("fact_id", "source", "source_file", "source_row", "entry_id", "kind", "paper", "model", "year",
-              "benchmark", "domain", "fields", "run_id")
-_EST_COLS = ("estimate_id", "entry_id", "source", "paper", "model", "year", "domain", "quantity", "flop", "flop_low",
-             "flop_high", "method", "convention", "fact_ids", "assumptions", "run_id")
+_FACT_COLS = (
+    "fact_id",
+    "source",
+    "source_file",
+    "source_row",
+    "entry_id",
+    "kind",
+    "paper",
+    "model",
+    "year",
+    "benchmark",
+    "domain",
+    "fields",
+    "run_id",
+)
+_EST_COLS = (
+    "estimate_id",
+    "entry_id",
+    "source",
+    "paper",
+    "model",
+    "year",
+    "domain",
+    "quantity",
+    "flop",
+    "flop_low",
+    "flop_high",
+    "method",
+    "convention",
+    "fact_ids",
+    "assumptions",
+    "run_id",
+)
 
 
 def estimate_id(entry_id: str, est: EstimateRecord) -> str:
@@ -105,30 +134,55 @@ def estimate_id(entry_id: str, est: EstimateRecord) -> str:
 
 
 def _fact_row(f: FactRecord, run_id: str) -> list[Any]:
-    return [f.fact_id, f.source, f.source_file, f.source_row, f.entry_id, f.kind, f.paper, f.model, f.year,
-            f.benchmark, f.domain, json.dumps(f.fields, default=str), run_id]
+    return [
+        f.fact_id,
+        f.source,
+        f.source_file,
+        f.source_row,
+        f.entry_id,
+        f.kind,
+        f.paper,
+        f.model,
+        f.year,
+        f.benchmark,
+        f.domain,
+        json.dumps(f.fields, default=str),
+        run_id,
+    ]
 
 
 def store_import(con: Connection, batch: BatchRecord, *, run_id: str) -> dict[str, int]:
     """Store an import batch (facts, estimates, failures with reasons), replacing earlier imports of the same
     source files. Returns counts."""
     for name in batch.files:
-        con.execute("DELETE FROM compute_estimates WHERE entry_id IN "
-                    "(SELECT entry_id FROM imported_facts WHERE source = ? AND source_file = ?)", [batch.source, name])
+        con.execute(
+            "DELETE FROM compute_estimates WHERE entry_id IN (SELECT entry_id FROM imported_facts WHERE source = ? AND source_file = ?)",
+            [batch.source, name],
+        )
         con.execute("DELETE FROM imported_facts WHERE source = ? AND source_file = ?", [batch.source, name])
     if batch.facts:
         _insert(con, "imported_facts", _FACT_COLS, [_fact_row(f, run_id) for f in batch.facts])
     if batch.failures:
-        _insert(con, "import_failures", ("source", "source_file", "source_row", "reason", "run_id"),
-                [[batch.source, x.source_file, x.source_row, x.reason, run_id] for x in batch.failures])
+        _insert(
+            con,
+            "import_failures",
+            ("source", "source_file", "source_row", "reason", "run_id"),
+            [[batch.source, x.source_file, x.source_row, x.reason, run_id] for x in batch.failures],
+        )
     meta = {f.entry_id: f for f in batch.facts}
     n_est = store_estimates(con, batch.estimates, run_id=run_id, meta=meta)
     return {"facts": len(batch.facts), "estimates": n_est, "failures": len(batch.failures)}
 
 
-def store_estimates(con: Connection, rows: Iterable[EntryEstimate], *, run_id: str,
-                    meta: Mapping[str, FactRecord] | None = None, info: dict[str, dict[str, Any]] | None = None,
-                    replace_source: str | None = None) -> int:
+def store_estimates(
+    con: Connection,
+    rows: Iterable[EntryEstimate],
+    *,
+    run_id: str,
+    meta: Mapping[str, FactRecord] | None = None,
+    info: dict[str, dict[str, Any]] | None = None,
+    replace_source: str | None = None,
+) -> int:
     """Insert or replace compute estimates; ``meta``/``info`` give each entry's paper, model, year and domain.
     With ``replace_source``, that source's earlier estimates are dropped first (in the caller's transaction)."""
     if replace_source is not None:
@@ -138,11 +192,26 @@ def store_estimates(con: Connection, rows: Iterable[EntryEstimate], *, run_id: s
         f = (meta or {}).get(row.entry_id)
         extra = (info or {}).get(row.entry_id, {})
         e = row.estimate
-        values.append([estimate_id(row.entry_id, e), row.entry_id, row.source,
-                       f.paper if f else extra.get("paper"), f.model if f else extra.get("model"),
-                       f.year if f else extra.get("year"), f.domain if f else extra.get("domain"),
-                       e.quantity, e.flop, e.flop_low, e.flop_high, e.method, e.convention, list(e.fact_ids),
-                       json.dumps(e.assumptions, default=str), run_id])
+        values.append(
+            [
+                estimate_id(row.entry_id, e),
+                row.entry_id,
+                row.source,
+                f.paper if f else extra.get("paper"),
+                f.model if f else extra.get("model"),
+                f.year if f else extra.get("year"),
+                f.domain if f else extra.get("domain"),
+                e.quantity,
+                e.flop,
+                e.flop_low,
+                e.flop_high,
+                e.method,
+                e.convention,
+                list(e.fact_ids),
+                json.dumps(e.assumptions, default=str),
+                run_id,
+            ]
+        )
     if values:
         _insert(con, "compute_estimates", _EST_COLS, values, replace=True)
     return len(values)
@@ -166,15 +235,15 @@ def _dicts(cur: Any) -> list[dict[str, Any]]:
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
-def read_fit_inputs(con: Connection, *, quantity: str, compute_sources: Sequence[str],
-                    conventions: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def read_fit_inputs(
+    con: Connection, *, quantity: str, compute_sources: Sequence[str], conventions: Sequence[str] | None = None
+) -> list[dict[str, Any]]:
     """Rows of the ``fit_inputs`` view for one compute quantity from the given compute sources.
 
     Each row: benchmark, metric, value, result_source, compute_source, entry_id, paper, model, year,
     domain, quantity, convention, method, flop, flop_low, flop_high, estimate_id, fact_ids, match.
     """
-    sql = ("SELECT * FROM fit_inputs WHERE quantity = ? AND list_contains(?, compute_source)"
-           " AND value IS NOT NULL AND flop > 0")
+    sql = "SELECT * FROM fit_inputs WHERE quantity = ? AND list_contains(?, compute_source) AND value IS NOT NULL AND flop > 0"
     params: list[Any] = [quantity, list(compute_sources)]
     if conventions:
         sql += " AND list_contains(?, convention)"
@@ -185,6 +254,5 @@ def read_fit_inputs(con: Connection, *, quantity: str, compute_sources: Sequence
 def read_benchmark_results(con: Connection, *, sources: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Rows of the ``benchmark_results`` view (all sources, or those given)."""
     if sources:
-        return _dicts(con.execute("SELECT * FROM benchmark_results WHERE list_contains(?, source) AND value IS NOT NULL",
-                                  [list(sources)]))
+        return _dicts(con.execute("SELECT * FROM benchmark_results WHERE list_contains(?, source) AND value IS NOT NULL", [list(sources)]))
     return _dicts(con.execute("SELECT * FROM benchmark_results WHERE value IS NOT NULL"))

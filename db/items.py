@@ -75,9 +75,7 @@ def due_for_retry(con: Connection, stage: str, item: str, *, now: datetime | Non
 
 def parked_items(con: Connection) -> list[dict[str, Any]]:
     """Items that failed too often and wait for an operator."""
-    cur = con.execute(
-        "SELECT stage, item, attempts, last_error, last_failed_at FROM item_failures WHERE parked ORDER BY stage, item"
-    )
+    cur = con.execute("SELECT stage, item, attempts, last_error, last_failed_at FROM item_failures WHERE parked ORDER BY stage, item")
     cols = [d[0] for d in cur.description]
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
@@ -85,7 +83,5 @@ def parked_items(con: Connection) -> list[dict[str, Any]]:
 def queue_counts(con: Connection, run_id: str) -> dict[str, int]:
     """Candidates this run added, and all candidates that still wait for a verdict."""
     new = scalar(con, "SELECT count(*) FROM candidates WHERE run_id = ?", [run_id])
-    waiting = scalar(
-        con, "SELECT count(*) FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM review_events e WHERE e.candidate_id = c.candidate_id)"
-    )
+    waiting = scalar(con, "SELECT count(*) FROM candidates c WHERE NOT EXISTS (SELECT 1 FROM review_events e WHERE e.candidate_id = c.candidate_id)")
     return {"queued": new, "awaiting_review": waiting}

@@ -11,8 +11,23 @@ from flopsdb.crawler.paper import Paper
 from flopsdb.db.store import Connection
 
 _COLUMNS = [
-    "arxiv_id", "version", "title", "abstract", "authors", "categories", "first_version_date", "updated_date",
-    "license", "pdf_url", "comments", "journal_ref", "doi", "source", "relevant", "relevance_reason", "run_id",
+    "arxiv_id",
+    "version",
+    "title",
+    "abstract",
+    "authors",
+    "categories",
+    "first_version_date",
+    "updated_date",
+    "license",
+    "pdf_url",
+    "comments",
+    "journal_ref",
+    "doi",
+    "source",
+    "relevant",
+    "relevance_reason",
+    "run_id",
     "affiliations",
 ]
 
@@ -39,9 +54,26 @@ def upsert_papers(
     for paper, rel in zip(papers, relevance, strict=True):
         latest[paper.arxiv_id] = (paper, rel)
     rows = [
-        [p.arxiv_id, p.version, p.title, p.abstract, list(p.authors), list(p.categories), p.first_version_date,
-         p.updated_date, p.license, p.pdf_url, p.comments, p.journal_ref, p.doi, p.source, rel[0], rel[1], run_id,
-         json.dumps([list(a) for a in p.affiliations]) if any(p.affiliations) else None]
+        [
+            p.arxiv_id,
+            p.version,
+            p.title,
+            p.abstract,
+            list(p.authors),
+            list(p.categories),
+            p.first_version_date,
+            p.updated_date,
+            p.license,
+            p.pdf_url,
+            p.comments,
+            p.journal_ref,
+            p.doi,
+            p.source,
+            rel[0],
+            rel[1],
+            run_id,
+            json.dumps([list(a) for a in p.affiliations]) if any(p.affiliations) else None,
+        ]
         for p, rel in latest.values()
     ]
     import pandas as pd  # on demand: only harvests build frames (issue 12)
@@ -52,8 +84,7 @@ def upsert_papers(
     con.register("incoming_papers", frame)
     try:
         known, updated = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE i.version >= p.version)"
-            " FROM papers p JOIN incoming_papers i USING (arxiv_id)"
+            "SELECT count(*), count(*) FILTER (WHERE i.version >= p.version) FROM papers p JOIN incoming_papers i USING (arxiv_id)"
         ).fetchall()[0]
         con.execute(
             "INSERT INTO papers (arxiv_id, version, title, abstract, authors, categories, first_version_date,"
@@ -86,11 +117,14 @@ def mark_deleted(con: Connection, ids: Sequence[str], run_id: str) -> int:
     deletion; out of the review queue, the downloads and the analyst views). Return how many were newly marked."""
     if not ids:
         return 0
-    return con.execute(
-        "UPDATE papers SET deleted_at = ?, deleted_run_id = ? WHERE arxiv_id IN (SELECT unnest(?)) AND deleted_at IS NULL"
-        " RETURNING arxiv_id",
-        [_now(), run_id, list(ids)],
-    ).fetchall().__len__()
+    return (
+        con.execute(
+            "UPDATE papers SET deleted_at = ?, deleted_run_id = ? WHERE arxiv_id IN (SELECT unnest(?)) AND deleted_at IS NULL RETURNING arxiv_id",
+            [_now(), run_id, list(ids)],
+        )
+        .fetchall()
+        .__len__()
+    )
 
 
 def get_cursor(con: Connection, source: str) -> dict[str, Any] | None:

@@ -20,8 +20,9 @@ _SKIP = CREDENTIAL_TABLES | {"schema_migrations"}
 
 
 def _tables(con: Connection, database: str) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?"
-                                      " AND schema_name = 'main'", [database]).fetchall()}
+    return {
+        r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main'", [database]).fetchall()
+    }
 
 
 def publish(store: Store, target: Path) -> Path:

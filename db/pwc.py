@@ -8,8 +8,22 @@ from flopsdb.crawler.pwc import PwcResult
 from flopsdb.db.store import Connection
 
 _COLUMNS = [
-    "result_id", "task", "task_path", "dataset", "subdataset", "metric", "value", "raw_value", "model_name",
-    "paper_title", "paper_url", "arxiv_id", "paper_date", "uses_additional_data", "source", "run_id",
+    "result_id",
+    "task",
+    "task_path",
+    "dataset",
+    "subdataset",
+    "metric",
+    "value",
+    "raw_value",
+    "model_name",
+    "paper_title",
+    "paper_url",
+    "arxiv_id",
+    "paper_date",
+    "uses_additional_data",
+    "source",
+    "run_id",
 ]
 
 
@@ -21,9 +35,27 @@ def insert_pwc_results(con: Connection, results: Sequence[PwcResult], run_id: st
 
     unique = {r.result_id: r for r in results}
     frame = pd.DataFrame(
-        [[rid, r.task, r.task_path, r.dataset, r.subdataset, r.metric, r.value, r.raw_value, r.model_name,
-          r.paper_title, r.paper_url, r.arxiv_id, r.paper_date, r.uses_additional_data, r.source, run_id]
-         for rid, r in unique.items()],
+        [
+            [
+                rid,
+                r.task,
+                r.task_path,
+                r.dataset,
+                r.subdataset,
+                r.metric,
+                r.value,
+                r.raw_value,
+                r.model_name,
+                r.paper_title,
+                r.paper_url,
+                r.arxiv_id,
+                r.paper_date,
+                r.uses_additional_data,
+                r.source,
+                run_id,
+            ]
+            for rid, r in unique.items()
+        ],
         columns=_COLUMNS,
     )
     frame["paper_date"] = pd.to_datetime(frame["paper_date"])
@@ -60,7 +92,5 @@ def linked_ids(con: Connection, ids: Sequence[str]) -> set[str]:
     """Those of ``ids`` that Papers with Code links to at least one stored result."""
     if not ids:
         return set()
-    rows = con.execute(
-        "SELECT DISTINCT arxiv_id FROM pwc_results WHERE arxiv_id IN (SELECT unnest(?))", [list(ids)]
-    ).fetchall()
+    rows = con.execute("SELECT DISTINCT arxiv_id FROM pwc_results WHERE arxiv_id IN (SELECT unnest(?))", [list(ids)]).fetchall()
     return {r[0] for r in rows}

@@ -40,9 +40,11 @@ def read_record_facts(con: Connection, *, paper: str | None = None) -> list[dict
 
     A fact whose model a reviewer changed (the record screen's *move*, or a corrected model name) is linked to that
     model alone: its ``scope`` is ``model`` whatever the extractor's link was."""
-    sql = ("SELECT c.fact_id, c.paper, c.kind, c.model, c.stage, c.fields, c.page, k.model_key,"
-           " CASE WHEN c.model IS NOT NULL AND c.model IS DISTINCT FROM k.model THEN 'model' ELSE k.scope END AS scope,"
-           " k.headline FROM curated_facts c JOIN candidates k ON k.candidate_id = c.candidate_id")
+    sql = (
+        "SELECT c.fact_id, c.paper, c.kind, c.model, c.stage, c.fields, c.page, k.model_key,"
+        " CASE WHEN c.model IS NOT NULL AND c.model IS DISTINCT FROM k.model THEN 'model' ELSE k.scope END AS scope,"
+        " k.headline FROM curated_facts c JOIN candidates k ON k.candidate_id = c.candidate_id"
+    )
     params: list[Any] = []
     if paper:
         sql += f" WHERE {unversioned_sql('c.paper')} = ?"
@@ -60,13 +62,21 @@ def read_paper_meta(con: Connection, papers: Sequence[str]) -> dict[str, dict[st
     out: dict[str, dict[str, Any]] = {}
     if not ids:
         return out
-    rows = _dicts(con.execute(
-        "SELECT arxiv_id, CAST(year(first_version_date) AS INTEGER) AS year, journal_ref, categories"
-        " FROM papers WHERE list_contains(?, arxiv_id)", [ids]))
+    rows = _dicts(
+        con.execute(
+            "SELECT arxiv_id, CAST(year(first_version_date) AS INTEGER) AS year, journal_ref, categories"
+            " FROM papers WHERE list_contains(?, arxiv_id)",
+            [ids],
+        )
+    )
     for r in rows:
         if r["year"] is not None:
-            out[r["arxiv_id"]] = {"year": r["year"], "year_source": "arxiv", "venue": r["journal_ref"],
-                                  "domain": "language" if "cs.CL" in (r["categories"] or []) else None}
+            out[r["arxiv_id"]] = {
+                "year": r["year"],
+                "year_source": "arxiv",
+                "venue": r["journal_ref"],
+                "domain": "language" if "cs.CL" in (r["categories"] or []) else None,
+            }
         else:
             out[r["arxiv_id"]] = {"reason": f"papers row of {r['arxiv_id']} has no first version date"}
     for p in ids:
@@ -78,9 +88,9 @@ def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
     """The PDF each paper's candidates were extracted from (paper id without version -> path), where recorded."""
     ids = sorted({unversioned(p) for p in papers})
     base = unversioned_sql("paper")
-    rows = con.execute(f"SELECT {base} AS paper, max(pdf_path) FROM candidates"
-                       f" WHERE pdf_path IS NOT NULL AND list_contains(?, {base})"
-                       " GROUP BY 1", [ids]).fetchall()
+    rows = con.execute(
+        f"SELECT {base} AS paper, max(pdf_path) FROM candidates WHERE pdf_path IS NOT NULL AND list_contains(?, {base}) GROUP BY 1", [ids]
+    ).fetchall()
     return {r[0]: r[1] for r in rows}
 
 
@@ -90,11 +100,43 @@ def store_records(con: Connection, records: Sequence[RecordLike], *, run_id: str
         con.execute(f"DELETE FROM model_records WHERE {unversioned_sql('paper')} = ?", [unversioned(paper)])
     else:
         con.execute("DELETE FROM model_records")
-    cols = ("record_id", "paper", "model_key", "names", "year", "year_source", "year_reason", "venue", "parameters",
-            "flop_thompson", "flop_epoch", "missing", "fact_ids", "record", "run_id")
-    values = [[r.record_id, r.paper, r.model_key, list(r.names), r.year, r.year_source, r.year_reason, r.venue,
-               r.parameters, (r.compute.get("thompson") or {}).get("flop"), (r.compute.get("epoch") or {}).get("flop"),
-               list(r.missing), list(r.fact_ids), json.dumps(r.to_json(), default=str), run_id] for r in records]
+    cols = (
+        "record_id",
+        "paper",
+        "model_key",
+        "names",
+        "year",
+        "year_source",
+        "year_reason",
+        "venue",
+        "parameters",
+        "flop_thompson",
+        "flop_epoch",
+        "missing",
+        "fact_ids",
+        "record",
+        "run_id",
+    )
+    values = [
+        [
+            r.record_id,
+            r.paper,
+            r.model_key,
+            list(r.names),
+            r.year,
+            r.year_source,
+            r.year_reason,
+            r.venue,
+            r.parameters,
+            (r.compute.get("thompson") or {}).get("flop"),
+            (r.compute.get("epoch") or {}).get("flop"),
+            list(r.missing),
+            list(r.fact_ids),
+            json.dumps(r.to_json(), default=str),
+            run_id,
+        ]
+        for r in records
+    ]
     if values:
         _insert(con, "model_records", cols, values)
     return len(values)

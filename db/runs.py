@@ -87,8 +87,7 @@ def recording(store: Store, command: str, *, run_id: str | None = None, con: Con
 def last_runs(con: Connection, limit: int = 5) -> list[dict[str, Any]]:
     """The most recent runs, newest first."""
     cur = con.execute(
-        "SELECT run_id, command, started_at, finished_at, status, counts, error"
-        " FROM runs ORDER BY started_at DESC LIMIT ?",
+        "SELECT run_id, command, started_at, finished_at, status, counts, error FROM runs ORDER BY started_at DESC LIMIT ?",
         [limit],
     )
     cols = [d[0] for d in cur.description]

@@ -9,7 +9,15 @@ from flopsdb.db.candidates import _COLUMNS
 from flopsdb.db.store import Connection, scalar
 
 OUTCOME_COLUMNS: tuple[str, ...] = (
-    "paper", "pdf_path", "sha256", "status", "reason", "pages", "seconds", "extractors", "n_candidates",
+    "paper",
+    "pdf_path",
+    "sha256",
+    "status",
+    "reason",
+    "pages",
+    "seconds",
+    "extractors",
+    "n_candidates",
 )
 
 

@@ -20,8 +20,7 @@ from flopsdb.core.config import Config
 from flopsdb.core.errors import QueryError, QueryTimeout
 from flopsdb.db.store import Store
 
-SAMPLE_QUERY = ("SELECT model, year, value AS top1_percent, flop FROM fit_inputs WHERE result_source = 'sample' AND metric = 'top1' "
-                "ORDER BY flop")
+SAMPLE_QUERY = "SELECT model, year, value AS top1_percent, flop FROM fit_inputs WHERE result_source = 'sample' AND metric = 'top1' ORDER BY flop"
 """A first query to try on the shipped sample's database (``flopsdb demo`` prints it): its dataset, point by point."""
 
 SAFE_CONFIG: dict[str, str] = {"enable_external_access": "false", "lock_configuration": "true"}
@@ -57,12 +56,13 @@ def snapshot_staleness(config: Config, *, live: bool = False) -> str | None:
     if age <= 1.0:
         return None
     hours, rest = divmod(int(age), 3600)
-    return (f"the published snapshot {config.published_path} is {hours} h {rest // 60} min older than the live "
-            f"database (written since the last `flopsdb publish`); use --live to read the live file")
+    return (
+        f"the published snapshot {config.published_path} is {hours} h {rest // 60} min older than the live "
+        f"database (written since the last `flopsdb publish`); use --live to read the live file"
+    )
 
 
-def run_query(path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000,
-              lock_timeout: float = 10.0) -> QueryResult:
+def run_query(path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000, lock_timeout: float = 10.0) -> QueryResult:
     """Run ``sql`` read-only against ``path``; refuse writes, file access and SET; stop after ``timeout`` s."""
     if not sql or not sql.strip():
         raise QueryError("empty query")

@@ -71,7 +71,7 @@ def _markers(path: Path) -> list[Path]:
             continue
         marker = Path(entry.path)
         try:
-            pid = int(entry.name[len(prefix):].split(".")[0])
+            pid = int(entry.name[len(prefix) :].split(".")[0])
             os.kill(pid, 0)
         except (ValueError, ProcessLookupError):
             marker.unlink(missing_ok=True)
@@ -138,9 +138,7 @@ class Store:
                     if not _is_lock_error(exc):
                         raise StoreError(f"cannot open {self.path}: {exc}") from exc
                     if time.monotonic() >= deadline:
-                        raise StoreLocked(
-                            f"database {self.path} stayed locked by another process for {self.lock_timeout:.0f}s"
-                        ) from exc
+                        raise StoreLocked(f"database {self.path} stayed locked by another process for {self.lock_timeout:.0f}s") from exc
                     if marker is None and not self._holds_here():
                         marker = self._ask_holder()
                     time.sleep(delay * (0.5 + random.random()))
@@ -210,10 +208,7 @@ class Store:
 
     @staticmethod
     def _migrate(con: Connection) -> list[str]:
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
-        )
+        con.execute("CREATE TABLE IF NOT EXISTS schema_migrations ( name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
         done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
         applied: list[str] = []
         for name in migration_names():

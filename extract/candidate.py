@@ -72,7 +72,17 @@ class Candidate:
     def candidate_id(self) -> str:
         """A stable id: the same fact at the same place from the same extractor gets the same id."""
         key = json.dumps(
-            [self.paper, self.kind, self.extractor, self.model, self.stage, dict(self.fields), self.evidence.page, self.evidence.start, self.evidence.bbox.as_list()],
+            [
+                self.paper,
+                self.kind,
+                self.extractor,
+                self.model,
+                self.stage,
+                dict(self.fields),
+                self.evidence.page,
+                self.evidence.start,
+                self.evidence.bbox.as_list(),
+            ],
             sort_keys=True,
             default=str,
         )
@@ -113,8 +123,23 @@ class Candidate:
     def from_json(cls, data: Mapping[str, Any]) -> Candidate:
         """Inverse of :meth:`to_json`."""
         reserved = {
-            "id", "paper", "kind", "model", "model_key", "model_scope", "stage", "page", "bbox", "snippet", "span",
-            "confidence", "extractor", "alternatives", "flags", "headline", "headline_reason",
+            "id",
+            "paper",
+            "kind",
+            "model",
+            "model_key",
+            "model_scope",
+            "stage",
+            "page",
+            "bbox",
+            "snippet",
+            "span",
+            "confidence",
+            "extractor",
+            "alternatives",
+            "flags",
+            "headline",
+            "headline_reason",
         }
         fields = {k: v for k, v in data.items() if k not in reserved}
         span = data.get("span") or [None, None]

@@ -59,7 +59,12 @@ class Evidence:
 
     def to_json(self) -> dict[str, object]:
         """The evidence fields of the output contract."""
-        return {"page": self.page, "bbox": self.bbox.as_list(), "snippet": self.snippet, "span": [self.start, self.end] if self.start is not None else None}
+        return {
+            "page": self.page,
+            "bbox": self.bbox.as_list(),
+            "snippet": self.snippet,
+            "span": [self.start, self.end] if self.start is not None else None,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Evidence:

@@ -81,8 +81,17 @@ def load_gold(path: str | Path) -> tuple[dict[str, list[GoldFact]], list[str]]:
                 problems.append(f"{f.name}:{n}: {exc}")
                 continue
             reserved = {"paper", "kind", "model", "stage", "page", "quote", "note"}
-            gold[f.stem].append(GoldFact(str(d.get("paper") or f.stem), kind, {k: v for k, v in d.items() if k not in reserved},
-                                         d.get("page"), d.get("quote", ""), d.get("model"), d.get("stage")))
+            gold[f.stem].append(
+                GoldFact(
+                    str(d.get("paper") or f.stem),
+                    kind,
+                    {k: v for k, v in d.items() if k not in reserved},
+                    d.get("page"),
+                    d.get("quote", ""),
+                    d.get("model"),
+                    d.get("stage"),
+                )
+            )
     return gold, problems
 
 
@@ -170,8 +179,14 @@ class Evaluation:
         return Score(sum(s.tp for s in self.by_kind.values()), sum(s.fp for s in self.by_kind.values()), sum(s.fn for s in self.by_kind.values()))
 
 
-def score(gold: Mapping[str, list[GoldFact]], candidates: Mapping[str, Iterable[Candidate]], *, min_confidence: float = 0.0,
-          mode: str = "candidates", evaluation: Evaluation | None = None) -> Evaluation:
+def score(
+    gold: Mapping[str, list[GoldFact]],
+    candidates: Mapping[str, Iterable[Candidate]],
+    *,
+    min_confidence: float = 0.0,
+    mode: str = "candidates",
+    evaluation: Evaluation | None = None,
+) -> Evaluation:
     """Match candidates to gold paper by paper (greedy by confidence) and count tp/fp/fn per kind."""
     ev = evaluation or Evaluation()
     ev.min_confidence, ev.mode = min_confidence, mode
@@ -202,9 +217,16 @@ def find_pdf(paper: str, pdf_dirs: Iterable[str | Path]) -> Path:
     return next((d / f"{paper}.pdf" for d in dirs if (d / f"{paper}.pdf").exists()), dirs[0] / f"{paper}.pdf")
 
 
-def evaluate_dir(gold_dir: str | Path, pdf_dirs: str | Path | Iterable[str | Path], *, min_confidence: float = 0.0,
-                 modes: Iterable[str] = MODES, halves: Iterable[str] = HALVES, papers: Iterable[str] | None = None,
-                 extract: Callable[[Path, str], Any] | None = None) -> dict[tuple[str, str], Evaluation]:
+def evaluate_dir(
+    gold_dir: str | Path,
+    pdf_dirs: str | Path | Iterable[str | Path],
+    *,
+    min_confidence: float = 0.0,
+    modes: Iterable[str] = MODES,
+    halves: Iterable[str] = HALVES,
+    papers: Iterable[str] | None = None,
+    extract: Callable[[Path, str], Any] | None = None,
+) -> dict[tuple[str, str], Evaluation]:
     """Extract the PDF of every gold paper (``<paper>.pdf`` in one of ``pdf_dirs``) once and score it in each
     mode for each half: ``{(half, mode): Evaluation}``; half ``all`` pools both halves.
 
@@ -237,8 +259,12 @@ def evaluate_dir(gold_dir: str | Path, pdf_dirs: str | Path | Iterable[str | Pat
 
 
 def _describe(fields: Mapping[str, Any], kind: str) -> str:
-    keys = {"hardware": ("accelerator", "count", "unit"), "training_time": ("hours", "scope"), "result": ("dataset", "metric", "value"),
-            "parameters": ("value",)}[kind]
+    keys = {
+        "hardware": ("accelerator", "count", "unit"),
+        "training_time": ("hours", "scope"),
+        "result": ("dataset", "metric", "value"),
+        "parameters": ("value",),
+    }[kind]
     return ", ".join(f"{k}={fields.get(k)}" for k in keys)
 
 
@@ -261,5 +287,7 @@ def format_report(ev: Evaluation, *, verbose: bool = False) -> str:
             for g in ev.misses.get(paper, []):
                 lines.append(f"  miss {g.kind:<13} {_describe(g.fields, g.kind)}  p{g.page}: {g.quote[:90]!r}")
             for c in ev.false_positives.get(paper, []):
-                lines.append(f"  fp   {c.kind:<13} {_describe(c.fields, c.kind)}  conf={c.confidence} p{c.evidence.page}: {c.evidence.snippet[:90]!r}")
+                lines.append(
+                    f"  fp   {c.kind:<13} {_describe(c.fields, c.kind)}  conf={c.confidence} p{c.evidence.page}: {c.evidence.snippet[:90]!r}"
+                )
     return "\n".join(lines)

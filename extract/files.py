@@ -22,8 +22,13 @@ FILE_REASONS: tuple[str, ...] = ("missing", "bad_name", "not_regular", "too_larg
 DEFAULT_MAX_BYTES = 60_000_000
 """The default of the ``max_pdf_bytes`` setting."""
 
-_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
-          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+_KINDS = {
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
 
 
 def storable_name(path: str | Path) -> str:
@@ -65,8 +70,7 @@ def pdf_digest(path: str | Path, *, paper: str, max_bytes: int | None = DEFAULT_
         info = os.fstat(fh.fileno())
         _refuse_kind(info.st_mode, name, paper)
         if max_bytes is not None and info.st_size > max_bytes:
-            raise PDFError(f"PDF is {info.st_size} bytes, over the limit of {max_bytes} (max_pdf_bytes)",
-                           reason="too_large", paper=paper)
+            raise PDFError(f"PDF is {info.st_size} bytes, over the limit of {max_bytes} (max_pdf_bytes)", reason="too_large", paper=paper)
         h, total = hashlib.sha256(), 0
         for block in iter(lambda: fh.read(1 << 20), b""):
             total += len(block)

@@ -83,8 +83,10 @@ def _alias_patterns(alias: str) -> list[list[dict[str, Any]]]:
     Where the alias writes two parts together ("V100") the text must too (``SPACY`` false: "V100", "V-100", never
     "20M 40M"); where it spaces them ("1080 Ti") the text may space, hyphenate or join them."""
     toks = [t for t in tokenize(alias) if t[0] != "-"]
-    glued = [j + 1 < len(toks) and not alias[toks[j][2] : toks[j + 1][1]].strip(" -") and " " not in alias[toks[j][2] : toks[j + 1][1]]
-             for j in range(len(toks))]
+    glued = [
+        j + 1 < len(toks) and not alias[toks[j][2] : toks[j + 1][1]].strip(" -") and " " not in alias[toks[j][2] : toks[j + 1][1]]
+        for j in range(len(toks))
+    ]
     variants: list[list[tuple[str, bool]]] = [[]]
     for i, (atom, _, _) in enumerate(toks):
         grown: list[list[tuple[str, bool]]] = []
@@ -391,8 +393,19 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
         before = sentence[max(0, start_of[i] - 48) : start_of[i]]
         if value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
             flags.append("no_usage_cue")
-        out.append({"accelerator": acc.name, "count": value, "unit": unit, "start": start_of[i], "end": end_of[i], "model": not generic,
-                    "alternatives": alternatives, "flags": flags, "article": article})
+        out.append(
+            {
+                "accelerator": acc.name,
+                "count": value,
+                "unit": unit,
+                "start": start_of[i],
+                "end": end_of[i],
+                "model": not generic,
+                "alternatives": alternatives,
+                "flags": flags,
+                "article": article,
+            }
+        )
     return _share_generic_count(out, sentence)
 
 
@@ -413,9 +426,14 @@ def _share_generic_count(out: list[dict[str, Any]], sentence: str) -> list[dict[
     lo, hi = sorted((int(spec["start"]), int(gen["start"])))
     if a is None or b is None or a.kind != b.kind or _CONTRAST.search(sentence, lo, hi) or _CONTRAST.match(sentence.strip()):
         return out
-    spec.update(count=gen["count"], unit=gen["unit"] if a.kind == "tpu" else spec["unit"], start=min(int(spec["start"]), int(gen["start"])),
-                end=max(int(spec["end"]), int(gen["end"])), alternatives=[*spec["alternatives"], *gen["alternatives"]],
-                flags=[f for f in spec["flags"] if f != "no_usage_cue"] + ["count_from_generic"])
+    spec.update(
+        count=gen["count"],
+        unit=gen["unit"] if a.kind == "tpu" else spec["unit"],
+        start=min(int(spec["start"]), int(gen["start"])),
+        end=max(int(spec["end"]), int(gen["end"])),
+        alternatives=[*spec["alternatives"], *gen["alternatives"]],
+        flags=[f for f in spec["flags"] if f != "no_usage_cue"] + ["count_from_generic"],
+    )
     return [o for o in out if o is not gen]
 
 
@@ -548,9 +566,20 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
             fields["model_confidence"] = link_conf
-        cands.append(Candidate(
-            paper=doc.paper, kind="hardware", extractor=EXTRACTOR, evidence=ev, confidence=round(max(0.05, conf), 3),
-            fields=fields, model=model.name if model else None, model_key=model.key if model else None, scope=scope, stage=stage,
-            alternatives=tuple(mention["alternatives"]), flags=tuple(mention["flags"]),
-        ))
+        cands.append(
+            Candidate(
+                paper=doc.paper,
+                kind="hardware",
+                extractor=EXTRACTOR,
+                evidence=ev,
+                confidence=round(max(0.05, conf), 3),
+                fields=fields,
+                model=model.name if model else None,
+                model_key=model.key if model else None,
+                scope=scope,
+                stage=stage,
+                alternatives=tuple(mention["alternatives"]),
+                flags=tuple(mention["flags"]),
+            )
+        )
     return cands

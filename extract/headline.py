@@ -69,8 +69,10 @@ def _table_key(c: Candidate) -> tuple[int, str] | None:
 
 def _caption(doc: Document, key: tuple[int, str]) -> str:
     page, label = key
-    return next((c.text for c in doc.captions if c.kind == "table" and c.label == label and c.page == page),
-                next((c.text for c in doc.captions if c.kind == "table" and c.label == label), ""))
+    return next(
+        (c.text for c in doc.captions if c.kind == "table" and c.label == label and c.page == page),
+        next((c.text for c in doc.captions if c.kind == "table" and c.label == label), ""),
+    )
 
 
 def table_score(caption: str, cells: Sequence[Candidate]) -> float:
@@ -166,17 +168,25 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
     p = policy()
     last = _last_rows(candidates)
-    pool = [c for c in candidates if c.kind == "result" and c.fields.get("own") and c.confidence >= p["min_confidence"]
-            and not (p["_variant"].search(c.model or "") and not (p["_additive"].match(c.model or "") and _row(c) in last))
-            and not p["_cited"].search(c.model or "") and not set(c.flags) & set(p["never_flags"])]
+    pool = [
+        c
+        for c in candidates
+        if c.kind == "result"
+        and c.fields.get("own")
+        and c.confidence >= p["min_confidence"]
+        and not (p["_variant"].search(c.model or "") and not (p["_additive"].match(c.model or "") and _row(c) in last))
+        and not p["_cited"].search(c.model or "")
+        and not set(c.flags) & set(p["never_flags"])
+    ]
     reasons: dict[int, str] = {}
     end = abstract_end(doc)
     for c in pool:
         if _table_key(c) is None and c.evidence.start is not None and c.evidence.start < end:
             reasons[id(c)] = "abstract"
     stated = {(c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) for c in pool if reasons.get(id(c)) == "abstract"}
-    anchors = {_row(c) for c in pool if _table_key(c) is not None
-               and (c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) in stated}
+    anchors = {
+        _row(c) for c in pool if _table_key(c) is not None and (c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) in stated
+    }
     for c in pool:
         if _table_key(c) is not None and _row(c) in anchors:
             reasons[id(c)] = "abstract_row"
@@ -199,9 +209,14 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             if best < p["main_threshold"]:
                 continue
             main = [c for c in cells if scores[_table_key(c)] == best]  # type: ignore[index]
-        named = [c for c in main if p["_own"].search(c.model or "") or p["_ensemble"].search(c.model or "")
-                 or p["_ensemble_caption"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
-                 or link_model(c.model, doc.models) is not None]
+        named = [
+            c
+            for c in main
+            if p["_own"].search(c.model or "")
+            or p["_ensemble"].search(c.model or "")
+            or p["_ensemble_caption"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
+            or link_model(c.model, doc.models) is not None
+        ]
         main = named or main
         if len(main) <= p["max_per_paper"] and dataset not in anchored:
             for c in main:
@@ -217,8 +232,12 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     chosen = [c for c in pool if id(c) in reasons]
     tested = {_identity(doc, c) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
     tested_here = {(_table_key(c), *_identity(doc, c)) for c in chosen if c.fields.get("split") in ("test", "test-dev") and _table_key(c)}
-    chosen = [c for c in chosen if not (c.fields.get("split") in ("val", "dev") and _identity(doc, c) in tested)
-              and not (c.fields.get("split") is None and (_table_key(c), *_identity(doc, c)) in tested_here)]
+    chosen = [
+        c
+        for c in chosen
+        if not (c.fields.get("split") in ("val", "dev") and _identity(doc, c) in tested)
+        and not (c.fields.get("split") is None and (_table_key(c), *_identity(doc, c)) in tested_here)
+    ]
     chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), _metric_rank(c), -c.confidence))
     kept: dict[int, str] = {}
     seen: set[tuple[object, ...]] = set()

@@ -160,7 +160,9 @@ def _fragments(page: RawPage, font_of: Callable[[int], tuple[float, bool]]) -> l
     gap = x0[1:] - x1[:-1] > 1.1 * ph
     vjump = np.abs(mid[1:] - mid[:-1]) > 1.2 * np.maximum(ph, h[1:])
     rw = np.maximum(x1[:-1] - x0[:-1], 1.0)
-    rjump = (np.abs(top[1:] - bottom[:-1]) > 1.5 * rw) & (np.abs(top[1:] - top[:-1]) > 1.5 * (bottom[:-1] - top[:-1]) + 1.0) | (np.abs(x0[1:] - x0[:-1]) > 0.5 * rw)
+    rjump = (np.abs(top[1:] - bottom[:-1]) > 1.5 * rw) & (np.abs(top[1:] - top[:-1]) > 1.5 * (bottom[:-1] - top[:-1]) + 1.0) | (
+        np.abs(x0[1:] - x0[:-1]) > 0.5 * rw
+    )
     cut[1:] |= np.where(flat_prev, back | gap | vjump, rjump)
     cut[1:] |= rot[1:] != rot[:-1]
     starts = np.flatnonzero(cut)

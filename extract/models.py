@@ -213,7 +213,10 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     return None, None, 0.0
 
 
-_VARIANT = re.compile(r"(?:[\s\-]?(?:\(\s*)?(?:(?:large|base|small|tiny|medium|big|huge|xl|xxl|mini|lite)\b|\d+(?:\.\d+)?\s*[BMK]\b|v\d+\b|(?-i:[A-Z]?\d+[a-z]?)\b)(?:\s*\))?)+", re.I)
+_VARIANT = re.compile(
+    r"(?:[\s\-]?(?:\(\s*)?(?:(?:large|base|small|tiny|medium|big|huge|xl|xxl|mini|lite)\b|\d+(?:\.\d+)?\s*[BMK]\b|v\d+\b|(?-i:[A-Z]?\d+[a-z]?)\b)(?:\s*\))?)+",
+    re.I,
+)
 
 
 def variant_mention(text: str, model: ModelName) -> str:

@@ -27,9 +27,25 @@ from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pa
 EXTRACTOR = "parameters.v2"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mil": 1e6, "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9, "billions": 1e9, "t": 1e12, "trillion": 1e12}
+_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mil": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+}
 _PREFILTER = re.compile(r"param|\d\s*(?:[MB]|million|billion)\b", re.I)
-_NOT_PARAMS = re.compile(r"^\s*(?:FLOPs?|multi|mult-adds|Mult-Adds|MACs|MAdds|operations|ops|images|tokens|words|examples|sentences|steps|iterations|samples|pairs|documents|GB|MB|hours|training|frames|videos|queries|questions|articles|pages|web|English|bytes|characters|updates|connections|multiplications)", re.I)
+_NOT_PARAMS = re.compile(
+    r"^\s*(?:FLOPs?|multi|mult-adds|Mult-Adds|MACs|MAdds|operations|ops|images|tokens|words|examples|sentences|steps|iterations|samples|pairs|documents|GB|MB|hours|training|frames|videos|queries|questions|articles|pages|web|English|bytes|characters|updates|connections|multiplications)",
+    re.I,
+)
 _MODEL_WORD = re.compile(r"(?<![\w\-])(?:[A-Z][a-z]*[A-Z0-9][\w\-\.]*|[A-Z][a-z]+(?:Net|Former|former|GPT|BERT)\w*|[A-Z]{2,}[\w\-]*)(?![\w\-])")
 
 
@@ -115,16 +131,22 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     lo = max(cuts + [max(0, start - 100)])
     clause = sentence[lo:start]
     strong_cuts = [c.end() for c in p["boundary"].finditer(sentence, 0, start)]
-    phrase = sentence[max(strong_cuts + [max(0, start - 100)]):start]
+    phrase = sentence[max(strong_cuts + [max(0, start - 100)]) : start]
     stop = vocabulary()["_stop"]
-    names = [w for w in _MODEL_WORD.finditer(clause) if w.group(0).lower().rstrip("s") not in stop and w.group(0).lower() not in stop
-             and not re.fullmatch(r"[GT]PUs?|CPUs?|NVIDIA|FLOPs?|MACs?|GB|MB", w.group(0)) and not _dataset_word(w.group(0))]
+    names = [
+        w
+        for w in _MODEL_WORD.finditer(clause)
+        if w.group(0).lower().rstrip("s") not in stop
+        and w.group(0).lower() not in stop
+        and not re.fullmatch(r"[GT]PUs?|CPUs?|NVIDIA|FLOPs?|MACs?|GB|MB", w.group(0))
+        and not _dataset_word(w.group(0))
+    ]
     if names:
         last = names[-1]
-        between = clause[last.end():]
+        between = clause[last.end() :]
         if p["baseline_before"].search(between):
             return False, None
-        name_text = clause[last.start():]
+        name_text = clause[last.start() :]
         own = link_model(name_text, models) or link_model(last.group(0), models)
         if own is not None:
             return True, own
@@ -176,8 +198,11 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
     tabular = len(tokens) > 6 and sum(1 for t in tokens if re.fullmatch(r"[\d.,×x%()/\-]+[MBKk]?", t)) > 0.3 * len(tokens)
     own_sentence = bool(p["own_before"].search(sentence)) or link_model(sentence, models) is not None
     for m in pattern.finditer(sentence):
-        if m.start() > 0 and re.match(r"[A-Za-z\-]", sentence[m.start() - 1]) and not (
-                sentence[m.start() - 1] == "-" and name_just_before(sentence, m.start(), models) is not None):
+        if (
+            m.start() > 0
+            and re.match(r"[A-Za-z\-]", sentence[m.start() - 1])
+            and not (sentence[m.start() - 1] == "-" and name_just_before(sentence, m.start(), models) is not None)
+        ):
             continue  # "ResNet-50", "V100"; but "LLaMA-13B" for the own model LLaMA is a size
         after = sentence[m.end() :]
         if _NOT_PARAMS.match(after) or p["difference_after"].match(after):
@@ -216,8 +241,18 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
                 conf -= 0.35
         if tabular:
             conf -= 0.35
-        out.append({"value": value, "value_text": sentence[m.start("num") : m.end()].strip(), "start": m.start(), "end": m.end(),
-                    "confidence": round(max(0.05, min(0.95, conf)), 3), "approx": bool(m.group("hedge")), "own": own, "model": model})
+        out.append(
+            {
+                "value": value,
+                "value_text": sentence[m.start("num") : m.end()].strip(),
+                "start": m.start(),
+                "end": m.end(),
+                "confidence": round(max(0.05, min(0.95, conf)), 3),
+                "approx": bool(m.group("hedge")),
+                "own": own,
+                "model": model,
+            }
+        )
     return out
 
 
@@ -330,8 +365,9 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
         found = _label_sizes(table, models)
     if not found:
         return []
-    mentioned = [n for n in (names if names is not None else [m.name for m in models])
-                 if any(_key(n) and _key(n) in _key(label) for label, *_ in found)]
+    mentioned = [
+        n for n in (names if names is not None else [m.name for m in models]) if any(_key(n) and _key(n) in _key(label) for label, *_ in found)
+    ]
     out = []
     abbreviated = any(abbreviates(label, models) for label, *_ in found)
     for label, snippet, cell, value, text in found:
@@ -343,9 +379,21 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
             conf = 0.3
         model = label or None
         key = model_key(label) if label else None
-        out.append(Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=Evidence(page=table.page, bbox=cell.bbox, snippet=snippet),
-                             confidence=conf, fields={"value": value, "value_text": text, "own": conf >= 0.5, "model_confidence": 0.9 if own else 0.5},
-                             model=model, model_key=key, scope="model" if model else None, stage="training", flags=("table",)))
+        out.append(
+            Candidate(
+                paper=doc.paper,
+                kind="parameters",
+                extractor=EXTRACTOR,
+                evidence=Evidence(page=table.page, bbox=cell.bbox, snippet=snippet),
+                confidence=conf,
+                fields={"value": value, "value_text": text, "own": conf >= 0.5, "model_confidence": 0.9 if own else 0.5},
+                model=model,
+                model_key=key,
+                scope="model" if model else None,
+                stage="training",
+                flags=("table",),
+            )
+        )
     return out
 
 
@@ -472,7 +520,19 @@ def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, .
         fields: dict[str, Any] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
         if scope:
             fields["model_confidence"] = link_conf
-        out.append(Candidate(paper=doc.paper, kind="parameters", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
-                             confidence=float(c["confidence"]), fields=fields, model=name, model_key=key, scope=scope, stage=stage,
-                             flags=("approx",) if c["approx"] else ()))
+        out.append(
+            Candidate(
+                paper=doc.paper,
+                kind="parameters",
+                extractor=EXTRACTOR,
+                evidence=doc.evidence(sent.start, sent.end),
+                confidence=float(c["confidence"]),
+                fields=fields,
+                model=name,
+                model_key=key,
+                scope=scope,
+                stage=stage,
+                flags=("approx",) if c["approx"] else (),
+            )
+        )
     return out

@@ -451,7 +451,9 @@ def _continues_paragraph(text: str, records: list[tuple[int, VisualLine, int, in
     return bool(last) and last not in ".:!?" and abs(prev.font_size - line.font_size) < 0.5
 
 
-def _structure(text: str, records: list[tuple[int, VisualLine, int, int]], body_size: float) -> tuple[list[Line], list[Section], list[Caption], list[int]]:
+def _structure(
+    text: str, records: list[tuple[int, VisualLine, int, int]], body_size: float
+) -> tuple[list[Line], list[Section], list[Caption], list[int]]:
     """Lines, section headings, captions and the offsets where a sentence must start."""
     lines: list[Line] = []
     sections: list[Section] = []

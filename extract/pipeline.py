@@ -40,6 +40,7 @@ REGISTRY: dict[str, str] = {
 }
 """Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
 
+
 def extractors(names: Iterable[str] | None = None) -> dict[str, Extractor]:
     """The registered extractors (all, or the named ones), imported."""
     out: dict[str, Extractor] = {}
@@ -84,10 +85,18 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     kept = [best[k] for k in order]
     counted = {(c.fields.get("accelerator"), c.stage) for c in kept if c.kind == "hardware" and c.fields.get("count") is not None}
     kept = [c for c in kept if not (c.kind == "hardware" and c.fields.get("count") is None and (c.fields.get("accelerator"), c.stage) in counted)]
-    specific = {(c.fields.get("unit"), c.fields.get("count"), c.stage) for c in kept
-                if c.kind == "hardware" and c.stage != "inference" and c.fields.get("accelerator") not in _GENERIC and c.fields.get("count") is not None}
-    return [c for c in kept if not (c.kind == "hardware" and c.fields.get("accelerator") in _GENERIC
-                                    and (c.fields.get("unit"), c.fields.get("count"), c.stage) in specific)]
+    specific = {
+        (c.fields.get("unit"), c.fields.get("count"), c.stage)
+        for c in kept
+        if c.kind == "hardware" and c.stage != "inference" and c.fields.get("accelerator") not in _GENERIC and c.fields.get("count") is not None
+    }
+    return [
+        c
+        for c in kept
+        if not (
+            c.kind == "hardware" and c.fields.get("accelerator") in _GENERIC and (c.fields.get("unit"), c.fields.get("count"), c.stage) in specific
+        )
+    ]
 
 
 def extract_document(doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None) -> list[Candidate]:
@@ -142,8 +151,14 @@ def paper_id_for(path: str | Path) -> str:
     return m.group("id").replace("_", "/") if m else stem
 
 
-def extract_file(path: str | Path, *, paper: str | None = None, names: Iterable[str] | None = None, timeout: float | None = 120.0,
-                 max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExtractionOutcome:
+def extract_file(
+    path: str | Path,
+    *,
+    paper: str | None = None,
+    names: Iterable[str] | None = None,
+    timeout: float | None = 120.0,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> ExtractionOutcome:
     """Parse one PDF and extract its candidates; a PDF that cannot be read gives a failed outcome, never an exception.
 
     Only a regular file of at most ``max_bytes`` whose name is valid UTF-8 is read (``extract.files``).
@@ -182,9 +197,14 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, cores))
 
 
-def extract_files(jobs: Iterable[tuple[str | Path, str | None]], *, names: Iterable[str] | None = None,
-                  timeout: float | None = 120.0, max_bytes: int | None = DEFAULT_MAX_BYTES,
-                  workers: int | None = None) -> Iterator[ExtractionOutcome]:
+def extract_files(
+    jobs: Iterable[tuple[str | Path, str | None]],
+    *,
+    names: Iterable[str] | None = None,
+    timeout: float | None = 120.0,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+    workers: int | None = None,
+) -> Iterator[ExtractionOutcome]:
     """:func:`extract_file` over ``(path, paper)`` jobs, outcomes in order (the same outcomes, one by one).
 
     With ``timeout``, ``workers`` guarded worker processes (default :func:`default_workers`: one per core,
@@ -276,8 +296,9 @@ def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: i
         return "ok", (digest, ("bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")))
 
 
-def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (),
-           pool: ParserPool | None = None) -> tuple:
+def _parse(
+    path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (), pool: ParserPool | None = None
+) -> tuple:
     """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | (reason, error))``
     (never raises for a bad file). With ``timeout`` (and not in a daemonic process) the guarded worker hashes,
     parses and extracts (``chosen``) within the one time limit and the result is an :class:`_Extracted`."""
@@ -293,8 +314,9 @@ def _parse(path: str | Path, paper: str | None, timeout: float | None, max_bytes
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
-            answer = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes),
-                                                 timeout=timeout, name=name, doing="reading the file")
+            answer = (pool or shared_pool()).run(
+                read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes), timeout=timeout, name=name, doing="reading the file"
+            )
             digest, result = cast(tuple[str, tuple[str, Any]], answer)
             kind, value = result
             if kind == "doc":
@@ -319,14 +341,24 @@ def _finish(parsed: tuple, chosen: tuple[str, ...]) -> ExtractionOutcome:
     """The outcome of a read file: its candidates (extracted here, or already by the worker), or the failure."""
     name, shown, digest, started, doc = parsed
     if isinstance(doc, PDFError):
-        return ExtractionOutcome(name, shown, digest, "failed", reason=doc.reason, error=str(doc), seconds=time.perf_counter() - started, extractors=chosen)
+        return ExtractionOutcome(
+            name, shown, digest, "failed", reason=doc.reason, error=str(doc), seconds=time.perf_counter() - started, extractors=chosen
+        )
     if isinstance(doc, tuple):
         reason, error = doc
-        return ExtractionOutcome(name, shown, digest, "failed", reason=reason, error=error,
-                                 seconds=time.perf_counter() - started, extractors=chosen)
+        return ExtractionOutcome(name, shown, digest, "failed", reason=reason, error=error, seconds=time.perf_counter() - started, extractors=chosen)
     done = doc if isinstance(doc, _Extracted) else _extract_parsed(doc, chosen)
-    return ExtractionOutcome(name, shown, digest, "ok", candidates=done.candidates, pages=done.pages, seconds=time.perf_counter() - started,
-                             extractors=chosen, warnings=done.warnings)
+    return ExtractionOutcome(
+        name,
+        shown,
+        digest,
+        "ok",
+        candidates=done.candidates,
+        pages=done.pages,
+        seconds=time.perf_counter() - started,
+        extractors=chosen,
+        warnings=done.warnings,
+    )
 
 
 def warm_extractors() -> None:
@@ -337,22 +369,34 @@ def warm_extractors() -> None:
 
     from flopsdb.extract.document import Caption, Cell, Page, Section, Sentence, Table
 
-    text = ("Results\nWe train our model BigNet on 8 NVIDIA V100 GPUs for 3 days. BigNet has 110M parameters and "
-            "achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.\n")
+    text = (
+        "Results\nWe train our model BigNet on 8 NVIDIA V100 GPUs for 3 days. BigNet has 110M parameters and "
+        "achieves 28.4 BLEU on the WMT 2014 English-to-German translation task.\n"
+    )
     boxes = np.zeros((len(text), 5))
     for i in range(len(text)):
         boxes[i] = (1, 50 + 6 * (i % 80), 50 + 12 * (i // 80), 56 + 6 * (i % 80), 60 + 12 * (i // 80))
     first = text.index("We")
     mid = text.index("BigNet has")
-    sentences = [Sentence(first, mid - 1, text[first:mid - 1], 1), Sentence(mid, len(text) - 1, text[mid:-1], 1)]
+    sentences = [Sentence(first, mid - 1, text[first : mid - 1], 1), Sentence(mid, len(text) - 1, text[mid:-1], 1)]
     from flopsdb.extract.document import Box
 
     box = Box(50, 300, 300, 400)
     caption = Caption(kind="table", label="1", text="Table 1: BLEU on WMT 2014 English-German.", page=1, bbox=box, start=0, end=0)
-    rows = ((Cell("Model", box, bold=True), Cell("Params (M)", box, bold=True), Cell("BLEU", box, bold=True)),
-            (Cell("BigNet", box), Cell("110", box), Cell("28.4", box)))
+    rows = (
+        (Cell("Model", box, bold=True), Cell("Params (M)", box, bold=True), Cell("BLEU", box, bold=True)),
+        (Cell("BigNet", box), Cell("110", box), Cell("28.4", box)),
+    )
     tables, captions = [Table(page=1, bbox=box, caption=caption, rows=rows)], [caption]
-    doc = Document(paper="warm-up", path="", text=text, char_boxes=boxes, pages=[Page(1, 612, 792, 0, len(text))],
-                   sentences=sentences, sections=[Section(title="Results", number=None, page=1, start=0, bbox=Box(0, 0, 1, 1))],
-                   tables=tables, captions=captions)
+    doc = Document(
+        paper="warm-up",
+        path="",
+        text=text,
+        char_boxes=boxes,
+        pages=[Page(1, 612, 792, 0, len(text))],
+        sentences=sentences,
+        sections=[Section(title="Results", number=None, page=1, start=0, bbox=Box(0, 0, 1, 1))],
+        tables=tables,
+        captions=captions,
+    )
     extract_document(doc, failures=[])

@@ -22,9 +22,20 @@ from flopsdb.extract.stage import SentenceSpan, has_cue, iter_sentences
 EXTRACTOR = "result.v1"
 
 _VALUE = r"(?<![\w.\-+])(?P<value>\d{1,3}(?:\.\d{1,3})?)(?P<pct>\s*%)?(?![\w.]*\d)"
-_DELTA_BEFORE = re.compile(r"(?:\bby|\bboost\s+of|\bup\s+to|\+|\bgain\s+of|\bincrease\s+of|\bimprovement\s+of|\bimproves?\s+(?:\S+\s+){0,2}|\boutperforms?\s+(?:\w+\s+){0,3}by|\bmargin\s+of|\bdrop\s+of|\breduction\s+of|\breduces?\s+(?:\w+\s+){0,3}by|±|\bwithin)\s*(?:over\s+|about\s+|more\s+than\s+|nearly\s+|almost\s+|up\s+to\s+)?$", re.I)
-_DELTA_AFTER = re.compile(r"^\s*%?\s*(?:points?|pts|absolute|relative|improvements?|gains?|higher|lower|better|worse|increase|decrease|reduction|boost|over|above|below|more|less)\b", re.I)
-_SPLITS = (("test-dev", r"test-?dev"), ("dev", r"\bdev(?:elopment)?\s*set|\bdev\b"), ("val", r"\bval(?:idation)?\b|\bminival\b"), ("test", r"\btest(?:ing)?\s*(?:set|split)?\b"))
+_DELTA_BEFORE = re.compile(
+    r"(?:\bby|\bboost\s+of|\bup\s+to|\+|\bgain\s+of|\bincrease\s+of|\bimprovement\s+of|\bimproves?\s+(?:\S+\s+){0,2}|\boutperforms?\s+(?:\w+\s+){0,3}by|\bmargin\s+of|\bdrop\s+of|\breduction\s+of|\breduces?\s+(?:\w+\s+){0,3}by|±|\bwithin)\s*(?:over\s+|about\s+|more\s+than\s+|nearly\s+|almost\s+|up\s+to\s+)?$",
+    re.I,
+)
+_DELTA_AFTER = re.compile(
+    r"^\s*%?\s*(?:points?|pts|absolute|relative|improvements?|gains?|higher|lower|better|worse|increase|decrease|reduction|boost|over|above|below|more|less)\b",
+    re.I,
+)
+_SPLITS = (
+    ("test-dev", r"test-?dev"),
+    ("dev", r"\bdev(?:elopment)?\s*set|\bdev\b"),
+    ("val", r"\bval(?:idation)?\b|\bminival\b"),
+    ("test", r"\btest(?:ing)?\s*(?:set|split)?\b"),
+)
 _WMT_OTHER = re.compile(r"WMT\s*'?\s*(?:15|16|17|18|19|2015|2016|2017|2018|2019)\s*$|IWSLT\s*'?\s*\d*\s*$", re.I)
 
 
@@ -167,7 +178,11 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                 break
             elif v.start() >= mh.end():
                 gap = sentence[mh.end() : v.start()]
-                if re.fullmatch(r"\s*(?:scores?|rates?|results?|values?|metric)?\s*(?:of|is|was|=|:|reaches|reached|to|at|\()?\s*(?:an?\s+|about\s+|around\s+)?", gap, re.I):
+                if re.fullmatch(
+                    r"\s*(?:scores?|rates?|results?|values?|metric)?\s*(?:of|is|was|=|:|reaches|reached|to|at|\()?\s*(?:an?\s+|about\s+|around\s+)?",
+                    gap,
+                    re.I,
+                ):
                     pick = v
                     break
         if pick is None:
@@ -188,14 +203,28 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                     if metric is None:
                         continue
                     used.add(v.start())
-                    out.append({"task": bench.task, "dataset": bench.dataset, "split": split if split in bench.splits else None, "metric": metric,
-                                "value": float(v.group("value")), "value_text": v.group("value"), "own": bool(own), "start": v.start(), "end": mh.end(),
-                                "confidence": 0.7 if own else 0.45})
+                    out.append(
+                        {
+                            "task": bench.task,
+                            "dataset": bench.dataset,
+                            "split": split if split in bench.splits else None,
+                            "metric": metric,
+                            "value": float(v.group("value")),
+                            "value_text": v.group("value"),
+                            "own": bool(own),
+                            "start": v.start(),
+                            "end": mh.end(),
+                            "confidence": 0.7 if own else 0.45,
+                        }
+                    )
                 continue
         after_metric = sentence[max(pick.end(), mh.end()) :]
-        if (_DELTA_BEFORE.search(sentence[max(0, pick.start() - 40) : pick.start()]) or _DELTA_AFTER.match(sentence[pick.end() :])
-                or _DELTA_AFTER.match(re.sub(r"^\s*scores?", "", after_metric))
-                or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, pick.start() - 25) : pick.start()], re.I)):
+        if (
+            _DELTA_BEFORE.search(sentence[max(0, pick.start() - 40) : pick.start()])
+            or _DELTA_AFTER.match(sentence[pick.end() :])
+            or _DELTA_AFTER.match(re.sub(r"^\s*scores?", "", after_metric))
+            or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, pick.start() - 25) : pick.start()], re.I)
+        ):
             used.add(pick.start())
             continue
         candidates: Sequence[tuple[re.Match[str] | None, Benchmark | None]]
@@ -215,7 +244,9 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             if value > 100:
                 continue
             window = sentence[max(0, min(pick.start(), mh.start()) - 60) : pick.start()].lower()
-            baseline = any(c in window for c in ("previous", "prior", "reported", "baseline", "et al", "compared to", "compared with", "existing", "on par with"))
+            baseline = any(
+                c in window for c in ("previous", "prior", "reported", "baseline", "et al", "compared to", "compared with", "existing", "on par with")
+            )
             baseline = baseline or bool(re.search(r"\d{4}[a-z]?\)|\[\d+(?:,\s*\d+)*\]", window))
             conf = 0.75 if own and not baseline else 0.45
             if inferred:
@@ -223,11 +254,20 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             if tabular:
                 conf -= 0.3
             used.add(pick.start())
-            out.append({
-                "task": bench.task, "dataset": bench.dataset, "split": split if split in bench.splits else None, "metric": metric,
-                "value": value, "value_text": pick.group("value"), "own": bool(own and not baseline),
-                "start": min(pick.start(), mh.start()), "end": max(pick.end(), mh.end()), "confidence": round(min(0.95, max(0.05, conf)), 3),
-            })
+            out.append(
+                {
+                    "task": bench.task,
+                    "dataset": bench.dataset,
+                    "split": split if split in bench.splits else None,
+                    "metric": metric,
+                    "value": value,
+                    "value_text": pick.group("value"),
+                    "own": bool(own and not baseline),
+                    "start": min(pick.start(), mh.start()),
+                    "end": max(pick.end(), mh.end()),
+                    "confidence": round(min(0.95, max(0.05, conf)), 3),
+                }
+            )
             break
     return out
 
@@ -258,8 +298,15 @@ def extract_results(doc: Document) -> list[Candidate]:
 def _from_sentence(doc: Document, sent: SentenceSpan, main: str | None) -> list[Candidate]:
     found = results_in(sent.text, default_dataset=main)
     return [
-        Candidate(paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
-                  confidence=float(r["confidence"]),  # type: ignore[arg-type]
-                  fields={k: r[k] for k in ("task", "dataset", "split", "metric", "value", "value_text", "own")}, model=None, stage="training")
+        Candidate(
+            paper=doc.paper,
+            kind="result",
+            extractor=EXTRACTOR,
+            evidence=doc.evidence(sent.start, sent.end),
+            confidence=float(r["confidence"]),  # type: ignore[arg-type]
+            fields={k: r[k] for k in ("task", "dataset", "split", "metric", "value", "value_text", "own")},
+            model=None,
+            stage="training",
+        )
         for r in found
     ]

@@ -198,28 +198,29 @@ class ParserPool:
         message, reason, err_paper, page = cast(_ErrorFields, value)
         raise PDFError(message, reason=reason, paper=err_paper or name, page=page)
 
-    def run(self, func: Callable[..., tuple[str, object]], args: tuple[object, ...], *, timeout: float | None, name: str,
-            doing: str = "reading the file") -> object:
+    def run(
+        self, func: Callable[..., tuple[str, object]], args: tuple[object, ...], *, timeout: float | None, name: str, doing: str = "reading the file"
+    ) -> object:
         """Run ``func(*args)`` (a module-level function returning ``("ok", value)`` or ``("error", (message,
         reason, paper, page))``) in the worker within ``timeout`` seconds; the value, or a :class:`PDFError`
         (``timeout``, ``corrupt`` on a crash, or the one ``func`` reported)."""
         return self._call(func, args, timeout=timeout, name=name, doing=doing)
 
-    def parse(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None) -> Document:
+    def parse(
+        self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None
+    ) -> Document:
         """Parse one file in the worker; raise :class:`PDFError` (``timeout`` when it takes longer than
         ``timeout`` seconds, ``corrupt`` when the worker crashed, ``too_large`` over ``max_bytes``,
         default the pool's)."""
         limit = max_bytes if max_bytes is not None else self.max_bytes
-        return self._call(_work, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem,
-                          doing="parsing")  # type: ignore[return-value]
+        return self._call(_work, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem, doing="parsing")  # type: ignore[return-value]
 
     def digest(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, max_bytes: int | None = None) -> str:
         """The file's SHA-256, read in the worker (:func:`flopsdb.extract.files.pdf_digest`) within
         ``timeout`` seconds; raise :class:`PDFError` (``timeout``, ``not_regular``, ``too_large``, ...)."""
         name = paper or Path(path).stem
         limit = max_bytes if max_bytes is not None else self.max_bytes
-        return self._call(_digest_work, (str(path), name, limit), timeout=timeout, name=name,
-                          doing="reading the file")  # type: ignore[return-value]
+        return self._call(_digest_work, (str(path), name, limit), timeout=timeout, name=name, doing="reading the file")  # type: ignore[return-value]
 
     def close(self) -> None:
         """Stop the worker."""
@@ -273,7 +274,15 @@ def _start_quietly(pool: ParserPool) -> None:
         pass  # the next parse starts it again and reports the failure for its file
 
 
-def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: str | None = None, tables: bool = True, pool: ParserPool | None = None, max_bytes: int | None = None) -> Document:
+def parse_pdf_safe(
+    path: str | Path,
+    timeout: float | None = 120.0,
+    *,
+    paper: str | None = None,
+    tables: bool = True,
+    pool: ParserPool | None = None,
+    max_bytes: int | None = None,
+) -> Document:
     """``parse_pdf`` with containment: runs in ``pool`` (default: a shared worker kept for the
     process's lifetime) and raises only :class:`PDFError`; ``timeout`` None parses in this process
     (no time limit, still only PDFError); ``max_bytes`` refuses larger files (``too_large``)."""
@@ -288,8 +297,9 @@ def parse_pdf_safe(path: str | Path, timeout: float | None = 120.0, *, paper: st
     return (pool or _shared_pool()).parse(path, timeout=timeout, paper=paper, tables=tables, max_bytes=max_bytes)
 
 
-def pdf_digest_safe(path: str | Path, timeout: float | None = 120.0, *, paper: str, pool: ParserPool | None = None,
-                    max_bytes: int | None = None) -> str:
+def pdf_digest_safe(
+    path: str | Path, timeout: float | None = 120.0, *, paper: str, pool: ParserPool | None = None, max_bytes: int | None = None
+) -> str:
     """The file's SHA-256 read under the time limit: in ``pool`` (default the shared worker) like
     :func:`parse_pdf_safe`; ``timeout`` None (or a daemonic process) reads it here, without a limit."""
     if pool is None and (timeout is None or multiprocessing.current_process().daemon):
@@ -297,7 +307,9 @@ def pdf_digest_safe(path: str | Path, timeout: float | None = 120.0, *, paper: s
     return (pool or _shared_pool()).digest(path, timeout=timeout, paper=paper, max_bytes=max_bytes)
 
 
-def parse_many(paths: Iterable[str | Path], timeout: float | None = 120.0, *, tables: bool = True, pool: ParserPool | None = None) -> Iterator[tuple[Path, Document | PDFError]]:
+def parse_many(
+    paths: Iterable[str | Path], timeout: float | None = 120.0, *, tables: bool = True, pool: ParserPool | None = None
+) -> Iterator[tuple[Path, Document | PDFError]]:
     """Parse every file; yield ``(path, Document)`` or ``(path, PDFError)``. Never stops early."""
     own = pool is None
     p = pool or ParserPool()

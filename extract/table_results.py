@@ -45,7 +45,6 @@ EXTRACTOR = "result_table.v1"
 _LOG = logging.getLogger(__name__)
 
 
-
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
     """The vocabularies of ``extract/data/table_results.json``."""
@@ -68,7 +67,6 @@ def _res() -> dict[str, re.Pattern[str]]:
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
         "leaderboard": re.compile(v["leaderboard"]),
     }
-
 
 
 # --------------------------------------------------------------------------- own-model names
@@ -196,8 +194,12 @@ def _metric(bench: Benchmark, header: str, caption: str, *, caption_ok: bool = T
         return bench.metric_from_header(header, caption)
     metric, conf = _metric_named(bench, header, caption, caption_ok=caption_ok)
     for scope in v.get("metric_scopes", {}).get(bench.dataset, ()):
-        if metric is not None and metric not in scope["metrics"] and (re.search(scope["header"], raw, re.I) or re.search(scope["caption"], caption, re.I)) \
-                and not re.search(scope["unless"], raw, re.I):
+        if (
+            metric is not None
+            and metric not in scope["metrics"]
+            and (re.search(scope["header"], raw, re.I) or re.search(scope["caption"], caption, re.I))
+            and not re.search(scope["unless"], raw, re.I)
+        ):
             return None, 0.0
     return metric, conf
 
@@ -265,8 +267,10 @@ def _split_pair(cell: Cell) -> tuple[Cell, ...]:
     b = cell.bbox
     cut = b.x0 + (b.x1 - b.x0) * m.end("a") / n
     resume = b.x0 + (b.x1 - b.x0) * m.start("b") / n
-    return (Cell(m.group("a"), Box(b.x0, b.top, cut, b.bottom), cell.bold, cell.marks),
-            Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks))
+    return (
+        Cell(m.group("a"), Box(b.x0, b.top, cut, b.bottom), cell.bold, cell.marks),
+        Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks),
+    )
 
 
 def _pair_headers(cols: Sequence[_Column], seconds: dict[int, int]) -> None:
@@ -337,8 +341,9 @@ def _relevant(caption: Caption | None, table: Table | None = None, doc: Document
     return bool(_res()["cues"].search(text))
 
 
-def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None,
-                  title_names: Sequence[str] | None = None) -> list[Candidate]:
+def table_results(
+    doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None, title_names: Sequence[str] | None = None
+) -> list[Candidate]:
     """The result candidates of one table (see the module docstring for the rules).
 
     ``names`` are the paper's model names (:func:`own_names`); a row that cites one of them counts as
@@ -396,8 +401,14 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
         if not any(DECIMAL.search(c.text) for _, c in col.cells):
             continue
         bare = _bare_header(col.header, names)
-        tiers = [(_datasets_in(col.header), 1.0), (_datasets_in(col.section), 0.95), (cap_sets, 0.9 if len(cap_sets) == 1 else 0.72), (group_sets, 0.8),
-                 ([implied] if implied else [], 0.75), ([main] if main else [], 0.6)]
+        tiers = [
+            (_datasets_in(col.header), 1.0),
+            (_datasets_in(col.section), 0.95),
+            (cap_sets, 0.9 if len(cap_sets) == 1 else 0.72),
+            (group_sets, 0.8),
+            ([implied] if implied else [], 0.75),
+            ([main] if main else [], 0.6),
+        ]
         alts: list[dict] = []
         chosen: tuple[Benchmark, str, float] | None = None
         for found, conf in tiers:
@@ -487,14 +498,30 @@ def table_results(doc: Document, table: Table, *, names: Sequence[str] = (), mai
                     flags += ("second_setting",)  # the second of two values under one title (10-crop beside single-crop)
             elif id(cell) in firsts and header_of.get(firsts[id(cell)]) == col.header and pair_split:
                 row_split = pair_split[0]
-            out.append(Candidate(
-                paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev,
-                confidence=_confidence(conf * oconf),
-                fields={"task": row_bench.task, "dataset": row_bench.dataset, "split": row_split, "metric": row_metric, "value": value,
-                        "value_text": text, "own": own, **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
-                        "table": table.caption.label if table.caption else None},
-                model=label or None, stage="training", alternatives=tuple(alts), flags=flags,
-            ))
+            out.append(
+                Candidate(
+                    paper=doc.paper,
+                    kind="result",
+                    extractor=EXTRACTOR,
+                    evidence=ev,
+                    confidence=_confidence(conf * oconf),
+                    fields={
+                        "task": row_bench.task,
+                        "dataset": row_bench.dataset,
+                        "split": row_split,
+                        "metric": row_metric,
+                        "value": value,
+                        "value_text": text,
+                        "own": own,
+                        **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
+                        "table": table.caption.label if table.caption else None,
+                    },
+                    model=label or None,
+                    stage="training",
+                    alternatives=tuple(alts),
+                    flags=flags,
+                )
+            )
     return out
 
 
@@ -548,8 +575,9 @@ def _inner_labels(i: int, row: Sequence[Cell], first_x: float) -> dict[tuple[int
     return out
 
 
-def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]]], cols: list[_Column], caption: str,
-             names: Sequence[str]) -> list[Candidate] | None:
+def _by_rows(
+    doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]]], cols: list[_Column], caption: str, names: Sequence[str]
+) -> list[Candidate] | None:
     """A table whose rows are datasets or tasks (``SQuAD``, ``NER``, ``SNLI``) and whose columns are models.
 
     None when fewer than two row labels name a dataset or task, or none of them a tracked one.
@@ -598,13 +626,29 @@ def _by_rows(doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]
             value, text, pm = parsed
             label = " ".join(c.text for c in rows[i] if c.bbox.x1 <= cols[0].x0 + 1)
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(f"{label} | {col.header} | {cell.text}".split()))
-            out.append(Candidate(
-                paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev, confidence=_confidence(0.85 * mconf * oconf),
-                fields={"task": bench.task, "dataset": bench.dataset, "split": _split(f"{col.header} {caption}", bench), "metric": metric,
-                        "value": value, "value_text": text, "own": own, **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
-                        "table": table.caption.label if table.caption else None},
-                model=col.header or None, stage="training", flags=("plus_minus",) if pm else (),
-            ))
+            out.append(
+                Candidate(
+                    paper=doc.paper,
+                    kind="result",
+                    extractor=EXTRACTOR,
+                    evidence=ev,
+                    confidence=_confidence(0.85 * mconf * oconf),
+                    fields={
+                        "task": bench.task,
+                        "dataset": bench.dataset,
+                        "split": _split(f"{col.header} {caption}", bench),
+                        "metric": metric,
+                        "value": value,
+                        "value_text": text,
+                        "own": own,
+                        **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
+                        "table": table.caption.label if table.caption else None,
+                    },
+                    model=col.header or None,
+                    stage="training",
+                    flags=("plus_minus",) if pm else (),
+                )
+            )
     return out
 
 
@@ -613,6 +657,7 @@ def _table_names(labels: Sequence[str], names: Sequence[str], known: Sequence[st
     well-known other model (``HarDNet 68``), own names that are well-known models unrelated to it (``ResNet``,
     taken from a garbled title or a comparison sentence) mark baselines there, not own rows; a well-known name
     that is part of an own name (``DenseNet`` beside ``DenseNet-BC``) stays."""
+
     def key(n: str) -> str:
         return re.sub(r"[^a-z0-9]", "", n.lower())
 
@@ -646,8 +691,9 @@ def _other_version(label: str, names: Sequence[str]) -> bool:
     return False
 
 
-def _own(label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str],
-         cited_ok: Sequence[str] = ()) -> tuple[bool, float]:
+def _own(
+    label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str], cited_ok: Sequence[str] = ()
+) -> tuple[bool, float]:
     """Whether a row is the paper's own model, and how sure that is."""
     res = _res()
     ours = bool(res["own"].search(label) or res["own"].search(group))
@@ -705,8 +751,15 @@ def extract_table_results(doc: Document) -> list[Candidate]:
         try:
             found = table_results(doc, table, names=names, main=main, title_names=titled)
         except Exception as exc:  # one unreadable table must not lose the others
-            _LOG.warning("%s: table %s on page %d of %s skipped: %s: %s", EXTRACTOR,
-                         table.caption.label if table.caption else "?", table.page, doc.paper, type(exc).__name__, exc)
+            _LOG.warning(
+                "%s: table %s on page %d of %s skipped: %s: %s",
+                EXTRACTOR,
+                table.caption.label if table.caption else "?",
+                table.page,
+                doc.paper,
+                type(exc).__name__,
+                exc,
+            )
             continue
         corner = _corner(table)
         for c in found:

@@ -148,7 +148,11 @@ def _regroup(frags: list[Fragment]) -> list[VisualLine]:
     lines: list[VisualLine] = []
     for f in sorted(normal, key=lambda f: (f.top + f.bottom) / 2):
         mid = (f.top + f.bottom) / 2
-        if lines and lines[-1].top - 1.0 <= mid <= lines[-1].bottom + 1.0 and abs(mid - (lines[-1].top + lines[-1].bottom) / 2) < 0.45 * max(lines[-1].bottom - lines[-1].top, 1.0):
+        if (
+            lines
+            and lines[-1].top - 1.0 <= mid <= lines[-1].bottom + 1.0
+            and abs(mid - (lines[-1].top + lines[-1].bottom) / 2) < 0.45 * max(lines[-1].bottom - lines[-1].top, 1.0)
+        ):
             lines[-1].fragments.append(f)
         else:
             lines.append(VisualLine([f]))
@@ -474,7 +478,9 @@ def _prose(row: list[_Word], band: tuple[float, float], body: float) -> bool:
         size = sorted(w.size for w in r)[len(r) // 2]
         stops = sum(w.text.lower() in _STOPWORDS for w in r)
         cells_outside = any(is_value(w.text) or w.text in ("-", "–", "—", "/") for w in row if w not in r)
-        if (width > 0.6 * (band[1] - band[0]) and len(r) >= 8) or (size >= 0.95 * body and width > 0.3 * (band[1] - band[0]) and stops >= 2 and not cells_outside):
+        if (width > 0.6 * (band[1] - band[0]) and len(r) >= 8) or (
+            size >= 0.95 * body and width > 0.3 * (band[1] - band[0]) and stops >= 2 and not cells_outside
+        ):
             return True
     return False
 
@@ -483,8 +489,9 @@ _STOPWORDS = frozenset("the of and to in is we that for with a an are this on by
 _CAPTION_START = re.compile(r"^(?:Table|Tab\.|Figure|Fig\.)\s*[0-9IVX]+\s*[:.|]", re.I)
 
 
-def _walk(rows: list[list[_Word]], band: tuple[float, float], upward: bool, body: float, edge: float,
-          barriers: Sequence[Box] = ()) -> list[list[_Word]]:
+def _walk(
+    rows: list[list[_Word]], band: tuple[float, float], upward: bool, body: float, edge: float, barriers: Sequence[Box] = ()
+) -> list[list[_Word]]:
     """Rows from the caption's edge outwards until a large gap, a prose line or another caption (``barriers``)."""
     taken: list[list[_Word]] = []
     seq = list(reversed(rows)) if upward else rows
@@ -655,12 +662,25 @@ def read_tables_from_chars(doc: Document, captions: Sequence[Caption]) -> list[T
         band = _band(cap, float(doc.pages[cap.page - 1].width))
         key = (cap.page, band)
         if key not in rows_of:
-            rows_of[key] = _rows_of([w for w in words_of[cap.page] if w.x0 >= band[0] - 1 and w.x1 <= band[1] + 1
-                                     and not any(w.top >= b.top - 1 and w.bottom <= b.bottom + 1 and w.x0 >= b.x0 - 1 and w.x1 <= b.x1 + 1 for b in cap_boxes[cap.page])])
+            rows_of[key] = _rows_of(
+                [
+                    w
+                    for w in words_of[cap.page]
+                    if w.x0 >= band[0] - 1
+                    and w.x1 <= band[1] + 1
+                    and not any(
+                        w.top >= b.top - 1 and w.bottom <= b.bottom + 1 and w.x0 >= b.x0 - 1 and w.x1 <= b.x1 + 1 for b in cap_boxes[cap.page]
+                    )
+                ]
+            )
         rows = rows_of[key]
         others = [b for b in cap_boxes[cap.page] if b != cap.bbox and min(b.x1, band[1]) - max(b.x0, band[0]) > 0]
-        above = _walk([r for r in rows if max(w.bottom for w in r) <= cap.bbox.top + 1], band, upward=True, body=body, edge=cap.bbox.top, barriers=others)
-        below = _walk([r for r in rows if min(w.top for w in r) >= cap.bbox.bottom - 1], band, upward=False, body=body, edge=cap.bbox.bottom, barriers=others)
+        above = _walk(
+            [r for r in rows if max(w.bottom for w in r) <= cap.bbox.top + 1], band, upward=True, body=body, edge=cap.bbox.top, barriers=others
+        )
+        below = _walk(
+            [r for r in rows if min(w.top for w in r) >= cap.bbox.bottom - 1], band, upward=False, body=body, edge=cap.bbox.bottom, barriers=others
+        )
         sides.append((cap, above, below))
     votes = sum(1 if _score(a) > _score(b) else -1 for _, a, b in sides if _score(a) != _score(b))
     used: set[int] = set()
@@ -674,7 +694,6 @@ def read_tables_from_chars(doc: Document, captions: Sequence[Caption]) -> list[T
             used.update(id(w) for r in rows for w in r)
             out.append(_table_from_rows(cap.page, cap, rows))
     return out
-
 
 
 def table_quality(table: Table) -> tuple[int, int]:

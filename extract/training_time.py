@@ -84,7 +84,11 @@ def not_training(sentence: str, start: int, end: int) -> bool:
         return False
     head = sentence[:start]
     return bool(p["not_training"].search(head) and not p["train_cue"].search(head))
-_NOT_TIME = re.compile(r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I)
+
+
+_NOT_TIME = re.compile(
+    r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I
+)
 _PER = re.compile(r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)", re.I)
 _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|node|machine|V100|P100|A100|H100|K40|K80|CPU)[\s\-]*){1,2}"
 
@@ -97,7 +101,9 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         rf"\s*(?:more|additional|extra|further)?\s*(?P<device>{_DEVICE})?{units}",
         re.I,
     )
-    per_step = re.compile(rf"(?P<t>{NUMBER})\s*(?P<u>s|sec|secs|seconds|ms)\s*(?:per|/|a|each|for\s+each)\s*(?:mini-?batch|iteration|step|batch|update)", re.I)
+    per_step = re.compile(
+        rf"(?P<t>{NUMBER})\s*(?P<u>s|sec|secs|seconds|ms)\s*(?:per|/|a|each|for\s+each)\s*(?:mini-?batch|iteration|step|batch|update)", re.I
+    )
     steps = re.compile(rf"(?P<n>{NUMBER})\s*(?P<mult>[KkM])?\s*(?:training\s+)?(?:iterations|steps|updates)", re.I)
     return time, per_step, steps
 
@@ -117,11 +123,23 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
     out: list[dict[str, Any]] = []
     for d in found:
         prev = out[-1] if out else None
-        if (prev is not None and prev["scope"] == d["scope"] and prev["hours_low"] == prev["hours_high"] and d["hours_low"] == d["hours_high"]
-                and float(prev["hours"]) > float(d["hours"])
-                and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])):
+        if (
+            prev is not None
+            and prev["scope"] == d["scope"]
+            and prev["hours_low"] == prev["hours_high"]
+            and d["hours_low"] == d["hours_high"]
+            and float(prev["hours"]) > float(d["hours"])
+            and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])
+        ):
             total = round(float(prev["hours"]) + float(d["hours"]), 4)
-            out[-1] = {**prev, "hours": total, "hours_low": total, "hours_high": total, "end": d["end"], "approx": bool(prev["approx"] or d["approx"])}
+            out[-1] = {
+                **prev,
+                "hours": total,
+                "hours_low": total,
+                "hours_high": total,
+                "end": d["end"],
+                "approx": bool(prev["approx"] or d["approx"]),
+            }
             continue
         out.append(d)
     return out
@@ -168,12 +186,24 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             continue
         if re.search(r"(?:per|every|each)\s*$", sentence[max(0, m.start() - 12) : m.start()], re.I):
             continue
-        if re.search(r"(?:per|each|an?|one|every|single)\s+(?:\w+\s+)?(?:epoch|iteration|step)\w*\s*(?:\w+\s*){0,2}$", sentence[max(0, m.start() - 40) : m.start()], re.I):
+        if re.search(
+            r"(?:per|each|an?|one|every|single)\s+(?:\w+\s+)?(?:epoch|iteration|step)\w*\s*(?:\w+\s*){0,2}$",
+            sentence[max(0, m.start() - 40) : m.start()],
+            re.I,
+        ):
             continue
-        if unit.lower() in ("h", "hr", "hrs") and not re.search(r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\(|:|=)\s*$", sentence[max(0, m.start() - 16) : m.start()], re.I):
+        if unit.lower() in ("h", "hr", "hrs") and not re.search(
+            r"(?:for|takes?|took|in|about|approximately|roughly|around|within|of|and|or|~|∼|≈|\(|:|=)\s*$",
+            sentence[max(0, m.start() - 16) : m.start()],
+            re.I,
+        ):
             continue
         low = _hours(n1, unit)
-        whole = re.search(rf"(?<![\w.])(?P<w>{number_pattern()})\s+and\s+$", sentence[: m.start()], re.I) if n1.strip().lower() in ("a half", "half") else None
+        whole = (
+            re.search(rf"(?<![\w.])(?P<w>{number_pattern()})\s+and\s+$", sentence[: m.start()], re.I)
+            if n1.strip().lower() in ("a half", "half")
+            else None
+        )
         if whole and low is not None and parse_number(whole.group("w")):
             low += _hours(whole.group("w"), unit) or 0.0  # "two and a half days"
         if low is None or low <= 0:
@@ -188,7 +218,12 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         alternatives: list[dict[str, Any]] = []
         conf = 0.8
         scope = "device_hours" if device else "wall_clock"
-        if not device and re.search(r"total|cumulative|compute|combined", sentence, re.I) and not re.search(r"\bon\s+(?:\w+\s+){0,2}\d+|\bon\s+(?:a|one|eight|four|two|sixteen)\b", sentence, re.I) and unit.lower().startswith("day"):
+        if (
+            not device
+            and re.search(r"total|cumulative|compute|combined", sentence, re.I)
+            and not re.search(r"\bon\s+(?:\w+\s+){0,2}\d+|\bon\s+(?:a|one|eight|four|two|sixteen)\b", sentence, re.I)
+            and unit.lower().startswith("day")
+        ):
             flags.append("days_or_gpu_days")
             alternatives.append({"hours": hours, "hours_low": low, "hours_high": high, "scope": "device_hours", "approx": bool(m.group("hedge"))})
             conf -= 0.25
@@ -206,11 +241,20 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             conf = min(conf - 0.35, 0.3)
         if hours < 0.25:
             conf -= 0.5
-        out.append({
-            "hours": round(hours, 4), "hours_low": round(low, 4), "hours_high": round(high, 4), "scope": scope,
-            "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
-            "start": start, "end": m.end(), "flags": flags, "alternatives": alternatives, "confidence": round(max(0.05, conf), 3),
-        })
+        out.append(
+            {
+                "hours": round(hours, 4),
+                "hours_low": round(low, 4),
+                "hours_high": round(high, 4),
+                "scope": scope,
+                "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
+                "start": start,
+                "end": m.end(),
+                "flags": flags,
+                "alternatives": alternatives,
+                "confidence": round(max(0.05, conf), 3),
+            }
+        )
     out = _compounds(sentence, out)
     if not out:
         ps = per_step_re.search(sentence)
@@ -222,9 +266,20 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             n = float(st.group("n").replace(",", "")) * {"k": 1e3, "m": 1e6}.get((st.group("mult") or "").lower(), 1.0)
             hours = round(n * secs / 3600.0, 4)
             if hours > 0:
-                out.append({"hours": hours, "hours_low": hours, "hours_high": hours, "scope": "wall_clock", "approx": True,
-                            "start": min(ps.start(), st.start()), "end": max(ps.end(), st.end()), "flags": ["derived_steps_x_time"],
-                            "alternatives": [], "confidence": 0.4})
+                out.append(
+                    {
+                        "hours": hours,
+                        "hours_low": hours,
+                        "hours_high": hours,
+                        "scope": "wall_clock",
+                        "approx": True,
+                        "start": min(ps.start(), st.start()),
+                        "end": max(ps.end(), st.end()),
+                        "flags": ["derived_steps_x_time"],
+                        "alternatives": [],
+                        "confidence": 0.4,
+                    }
+                )
     return out
 
 
@@ -309,8 +364,13 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
     body = list(table.body())
     found: list[tuple[str, str, Cell, tuple[float, bool]]] = []  # (label, title, cell, reading)
     strict = _titled_columns(table, lambda t: _time_title(t, caption))
-    loose = [c for c in _titled_columns(table, lambda t: bool(patterns()["unit_titled_column"].search(t) and not patterns()["time_header_exclude"].search(t)))
-             if c[0] not in {s[0] for s in strict}]
+    loose = [
+        c
+        for c in _titled_columns(
+            table, lambda t: bool(patterns()["unit_titled_column"].search(t) and not patterns()["time_header_exclude"].search(t))
+        )
+        if c[0] not in {s[0] for s in strict}
+    ]
     for col, title, body in strict + loose:
         titled = _time_title(title, caption)
         for row in body:
@@ -341,12 +401,28 @@ def table_durations(doc: Document, table: Table, names: list[str] | None = None)
         model, key, scope, conf, link_conf = _row_link(doc, label, mentioned)
         device = bool(patterns()["header_device"].search(title))
         col_stage = local_stage(title, 0, len(title), stage)
-        out.append(Candidate(
-            paper=doc.paper, kind="training_time", extractor=EXTRACTOR, evidence=Evidence(table.page, cell.bbox, f"{label} | {title} | {cell.text.strip()}"),
-            confidence=round(conf, 3), fields={"hours": round(hours, 4), "hours_low": round(hours, 4), "hours_high": round(hours, 4),
-                                                "scope": "device_hours" if device else "wall_clock", "approx": approx, "model_confidence": link_conf},
-            model=model, model_key=key, scope=scope, stage="training" if col_stage == "inference" else col_stage, flags=("table",),
-        ))
+        out.append(
+            Candidate(
+                paper=doc.paper,
+                kind="training_time",
+                extractor=EXTRACTOR,
+                evidence=Evidence(table.page, cell.bbox, f"{label} | {title} | {cell.text.strip()}"),
+                confidence=round(conf, 3),
+                fields={
+                    "hours": round(hours, 4),
+                    "hours_low": round(hours, 4),
+                    "hours_high": round(hours, 4),
+                    "scope": "device_hours" if device else "wall_clock",
+                    "approx": approx,
+                    "model_confidence": link_conf,
+                },
+                model=model,
+                model_key=key,
+                scope=scope,
+                stage="training" if col_stage == "inference" else col_stage,
+                flags=("table",),
+            )
+        )
     return out
 
 
@@ -372,10 +448,20 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
         fields = {k: d[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")}
         if scope is not None:
             fields["model_confidence"] = link_conf
-        cands.append(Candidate(
-            paper=doc.paper, kind="training_time", extractor=EXTRACTOR, evidence=doc.evidence(sent.start, sent.end),
-            confidence=round(max(0.05, conf), 3), fields=fields, model=name,
-            model_key=key, scope=scope, stage=stage,
-            alternatives=tuple(d["alternatives"]), flags=tuple(d["flags"]),
-        ))
+        cands.append(
+            Candidate(
+                paper=doc.paper,
+                kind="training_time",
+                extractor=EXTRACTOR,
+                evidence=doc.evidence(sent.start, sent.end),
+                confidence=round(max(0.05, conf), 3),
+                fields=fields,
+                model=name,
+                model_key=key,
+                scope=scope,
+                stage=stage,
+                alternatives=tuple(d["alternatives"]),
+                flags=tuple(d["flags"]),
+            )
+        )
     return cands

@@ -36,8 +36,9 @@ class BatchOutcome:
     succeeded: list[str] = field(default_factory=list)
 
 
-def extract_one(path: str | Path, paper: str | None = None, *, timeout: float = 120.0,
-                max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExtractionOutcome:
+def extract_one(
+    path: str | Path, paper: str | None = None, *, timeout: float = 120.0, max_bytes: int | None = DEFAULT_MAX_BYTES
+) -> ExtractionOutcome:
     """Parse one PDF (within ``timeout`` seconds, a regular file of at most ``max_bytes``) and run every
     registered extractor on it.
 
@@ -53,9 +54,17 @@ def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) ->
         drop_superseded(con, outcome.paper, outcome.extractors)
         new = store_candidates(con, outcome.candidates, run_id=run_id, pdf_sha256=outcome.sha256 or None, pdf_path=outcome.path)
     record_extraction(
-        con, paper=outcome.paper, sha256=outcome.sha256 or f"missing:{outcome.path}", status=outcome.status, run_id=run_id,
-        pdf_path=outcome.path, reason=None if outcome.ok else outcome.reason, pages=outcome.pages,
-        seconds=round(outcome.seconds, 3), extractors=outcome.extractors, n_candidates=len(outcome.candidates),
+        con,
+        paper=outcome.paper,
+        sha256=outcome.sha256 or f"missing:{outcome.path}",
+        status=outcome.status,
+        run_id=run_id,
+        pdf_path=outcome.path,
+        reason=None if outcome.ok else outcome.reason,
+        pages=outcome.pages,
+        seconds=round(outcome.seconds, 3),
+        extractors=outcome.extractors,
+        n_candidates=len(outcome.candidates),
     )
     return new
 
@@ -112,6 +121,12 @@ def extract_pending(
         pending = [(a, v, sha, path) for a, v, sha, path in pending_extractions(con, tuple(REGISTRY)) if is_due(con, versioned(a, v))]
     versions = {a: v for a, v, _, _ in pending}
     jobs = [(path, a) for a, _, _, path in pending]
-    return extract_files(store, jobs, run_id=run_id, workers=workers, timeout=config.extract_timeout,
-                         max_bytes=config.max_pdf_bytes,
-                         item_of=lambda r: versioned(r.paper, versions.get(r.paper, 1)))
+    return extract_files(
+        store,
+        jobs,
+        run_id=run_id,
+        workers=workers,
+        timeout=config.extract_timeout,
+        max_bytes=config.max_pdf_bytes,
+        item_of=lambda r: versioned(r.paper, versions.get(r.paper, 1)),
+    )

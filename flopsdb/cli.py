@@ -28,11 +28,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "download": ("flopsdb.cli_crawl:download", "Download the version-pinned PDFs of relevant papers not cached yet."),
     "status": ("flopsdb.cli_crawl:status", "Counts, the last runs, the crawl cursors, recent download failures and parked items."),
     "extract": ("flopsdb.cli_extract:extract_cmd", "Extract hardware, training time, results and parameters from PDFs."),
-    "evaluate": ("flopsdb.cli_extract:evaluate_cmd", "Score the extractors against the gold: precision, recall and F1 per kind and micro, per half and mode."),
+    "evaluate": (
+        "flopsdb.cli_extract:evaluate_cmd",
+        "Score the extractors against the gold: precision, recall and F1 per kind and micro, per half and mode.",
+    ),
     "review": ("flopsdb.cli_review:review", "Review the queue in the terminal (one annotator), or run a subcommand."),
     "users": ("flopsdb.cli_review:users", "Local accounts for the review server."),
     "import": ("flopsdb.cli_scaling:import_cmd", "Import published datasets as facts attributed to their source (never human-confirmed)."),
-    "estimate": ("flopsdb.cli_scaling:estimate_cmd", "Store compute estimates of curated results (hardware method, both conventions) for SQL analysts."),
+    "estimate": (
+        "flopsdb.cli_scaling:estimate_cmd",
+        "Store compute estimates of curated results (hardware method, both conventions) for SQL analysts.",
+    ),
     "records": ("flopsdb.cli_records:records_cmd", "Build and list model records (one per model of a paper) from the curated facts."),
     "fit": ("flopsdb.cli_scaling:fit_cmd", "Fit error against training compute for a benchmark (the paper's models, and past them)."),
     "sql": ("flopsdb.cli_scaling:sql_cmd", "Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access)."),
@@ -71,8 +77,9 @@ class _Group(click.Group):
         if not names:
             return
         limit = formatter.width - 6 - max(len(n) for n in names)
-        rows = [(n, self.commands[n].get_short_help_str(limit) if n in self.commands else make_default_short_help(COMMANDS[n][1], limit))
-                for n in names]
+        rows = [
+            (n, self.commands[n].get_short_help_str(limit) if n in self.commands else make_default_short_help(COMMANDS[n][1], limit)) for n in names
+        ]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -85,10 +92,14 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Configuration file (default: ./flopsdb.toml when present).")
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data folder (overrides FLOPSDB_HOME).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Configuration file (default: ./flopsdb.toml when present).",
+)
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None, help="Data folder (overrides FLOPSDB_HOME).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or chatter (for cron).")
 @click.version_option(__version__, prog_name="flopsdb")
 @click.pass_context

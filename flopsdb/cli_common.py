@@ -20,8 +20,10 @@ from flopsdb.core.errors import StoreError
 from flopsdb.core.text import printable
 from flopsdb.db.store import Store
 
-NOTHING_YET = ("nothing here yet: no database in {home}. Start with `flopsdb nightly --offline-sample` (the shipped sample, "
-               "no network) or `flopsdb nightly` (crawl arXiv).")
+NOTHING_YET = (
+    "nothing here yet: no database in {home}. Start with `flopsdb nightly --offline-sample` (the shipped sample, "
+    "no network) or `flopsdb nightly` (crawl arXiv)."
+)
 
 
 def echo(message: Any = "", *, err: bool = False) -> None:
@@ -182,7 +184,16 @@ def progress_bar(app: App, label: str, total: int | None = None, unit: str = "fi
             speed = task.finished_speed or task.speed
             return Text("" if speed is None else f"{speed:.2f} {unit}/s", style="progress.data.speed")
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
-               _Rate(), TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        _Rate(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         yield Tracker(bar, bar.add_task(label, total=total))

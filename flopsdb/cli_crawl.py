@@ -39,12 +39,26 @@ def crawl() -> None:
 
 
 @crawl.command("arxiv")
-@click.option("--since", callback=parse_date, default=None, metavar="YYYY-MM-DD",
-              help="Harvest records changed since this date (default: each set's stored cursor).")
-@click.option("--sets", default=None, metavar="SET[,SET...]",
-              help="OAI-PMH sets, comma-separated (default: config 'sets', e.g. cs:cs:LG,cs:cs:CV,cs:cs:CL,stat:stat:ML).")
-@click.option("--max", "max_papers", type=click.IntRange(min=1), default=None,
-              help="Stop after the page on which N papers have been harvested (the cursor keeps the resumption token).")
+@click.option(
+    "--since",
+    callback=parse_date,
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Harvest records changed since this date (default: each set's stored cursor).",
+)
+@click.option(
+    "--sets",
+    default=None,
+    metavar="SET[,SET...]",
+    help="OAI-PMH sets, comma-separated (default: config 'sets', e.g. cs:cs:LG,cs:cs:CV,cs:cs:CL,stat:stat:ML).",
+)
+@click.option(
+    "--max",
+    "max_papers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after the page on which N papers have been harvested (the cursor keeps the resumption token).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: int | None, fmt: str) -> None:
@@ -64,9 +78,11 @@ def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: 
     if fmt == "json":
         click.echo(json.dumps(report.counts(), default=str, indent=1))
     else:
-        app.say(f"run {report.run_id}: {report.papers} papers on {report.pages} pages "
-                f"({report.new} new, {report.updated} updated, {report.relevant} relevant, {report.deleted} deleted)"
-                + ("" if report.complete or report.errors else "; stopped at --max, next run continues"))
+        app.say(
+            f"run {report.run_id}: {report.papers} papers on {report.pages} pages "
+            f"({report.new} new, {report.updated} updated, {report.relevant} relevant, {report.deleted} deleted)"
+            + ("" if report.complete or report.errors else "; stopped at --max, next run continues")
+        )
         for note in report.notes:
             app.say(f"  note: {note}")
         for source, cursor in report.cursors.items():
@@ -90,10 +106,16 @@ def crawl_ids_cmd(app: App, ids: tuple[str, ...]) -> None:
 
 
 @crawl.command("pwc")
-@click.option("--dump", default=None, metavar="PATH_OR_URL",
-              help="evaluation-tables.json (plain or .gz, a path or a URL); default: config 'pwc_dump'.")
-@click.option("--api", "api_ids", multiple=True, metavar="ARXIV_ID",
-              help="Instead of a dump, ask the paperswithcode.co API for this paper's results (repeatable).")
+@click.option(
+    "--dump", default=None, metavar="PATH_OR_URL", help="evaluation-tables.json (plain or .gz, a path or a URL); default: config 'pwc_dump'."
+)
+@click.option(
+    "--api",
+    "api_ids",
+    multiple=True,
+    metavar="ARXIV_ID",
+    help="Instead of a dump, ask the paperswithcode.co API for this paper's results (repeatable).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @pass_app
 def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str) -> None:
@@ -112,8 +134,10 @@ def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str
     if fmt == "json":
         click.echo(json.dumps(report.counts(), default=str, indent=1))
     else:
-        app.say(f"run {report.run_id}: {report.rows} result rows read, {report.new} new, "
-                f"{report.with_arxiv_id} with an arXiv id; {report.papers_linked} stored papers newly linked")
+        app.say(
+            f"run {report.run_id}: {report.rows} result rows read, {report.new} new, "
+            f"{report.with_arxiv_id} with an arXiv id; {report.papers_linked} stored papers newly linked"
+        )
     _fail_on(report.errors, "Papers-with-Code load failed")
 
 
@@ -135,8 +159,7 @@ def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, f
       flopsdb download --id 1706.03762 --sources
     """
     with _progress(app, "downloading") as progress:
-        report = download_pdfs(app.config, app.store, limit=limit, ids=list(ids) or None, sources=sources,
-                               progress=progress)
+        report = download_pdfs(app.config, app.store, limit=limit, ids=list(ids) or None, sources=sources, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(report.counts(), default=str, indent=1))
     else:

@@ -18,16 +18,31 @@ _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snip
 
 @click.command("extract")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True,
-              help="jsonl: one JSON object per candidate on stdout; table: a readable summary.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object per candidate on stdout; table: a readable summary.",
+)
 @click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
-@click.option("--timeout", type=Seconds(zero_ok=True), default=120.0, show_default=True, help="Seconds one file may take to parse (0: no limit, parse in-process).")
-@click.option("--facts", "facts_only", is_flag=True,
-              help="Print only the paper's own facts (headline own results, training hardware and time, own parameters; deduplicated).")
+@click.option(
+    "--timeout",
+    type=Seconds(zero_ok=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds one file may take to parse (0: no limit, parse in-process).",
+)
+@click.option(
+    "--facts",
+    "facts_only",
+    is_flag=True,
+    help="Print only the paper's own facts (headline own results, training hardware and time, own parameters; deduplicated).",
+)
 @pass_app
-def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, ...], to_store: bool, timeout: float,
-                facts_only: bool) -> None:
+def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, ...], to_store: bool, timeout: float, facts_only: bool) -> None:
     """Extract hardware, training time, results and parameters from PDFs.
 
     FILES may be PDFs, folders (every *.pdf below them) or quoted glob patterns ('pdfs/17*.pdf').
@@ -61,8 +76,7 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
         failed = 0
         with progress_bar(app, "extract", total=len(paths)) as bar:
             # The guarded worker parses the next file while this process extracts the current one.
-            for outcome in extract_files([(p, None) for p in paths], names=names or None, timeout=timeout or None,
-                                         max_bytes=limit):
+            for outcome in extract_files([(p, None) for p in paths], names=names or None, timeout=timeout or None, max_bytes=limit):
                 if run is not None:
                     outcome = store_outcome(outcome, app.store, run.run_id)
                 bar.advance()
@@ -88,27 +102,71 @@ def _emit(outcome: Any, fmt: str, facts_only: bool, rows: list, select_facts: An
         if fmt == "jsonl":
             click.echo(json.dumps(data, ensure_ascii=False, default=str))
         else:
-            rows.append((data["paper"], data["kind"], data["stage"], data["page"], data["confidence"], kind_spec(data["kind"]).summary(data),
-                         data["snippet"][:70]))
+            rows.append(
+                (
+                    data["paper"],
+                    data["kind"],
+                    data["stage"],
+                    data["page"],
+                    data["confidence"],
+                    kind_spec(data["kind"]).summary(data),
+                    data["snippet"][:70],
+                )
+            )
     return 0
 
 
 @click.command("evaluate")
-@click.option("--gold", "gold_dir", type=click.Path(exists=True, path_type=Path), default=Path("annotations/gold"), show_default=True,
-              help="Folder of <paper>.jsonl gold files.")
-@click.option("--pdfs", "pdf_dirs", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True, multiple=True,
-              help="Folder holding <paper>.pdf files (repeatable: each gold paper is looked up in every folder).")
-@click.option("--half", "halves", type=click.Choice(["develop", "validate", "all"]), multiple=True,
-              help="Score this half (repeatable); default: develop and validate.")
-@click.option("--mode", "modes", type=click.Choice(["facts", "candidates"]), multiple=True,
-              help="facts: what --facts asserts against headline gold; candidates: every candidate against all gold. Default: both.")
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(exists=True, path_type=Path),
+    default=Path("annotations/gold"),
+    show_default=True,
+    help="Folder of <paper>.jsonl gold files.",
+)
+@click.option(
+    "--pdfs",
+    "pdf_dirs",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    required=True,
+    multiple=True,
+    help="Folder holding <paper>.pdf files (repeatable: each gold paper is looked up in every folder).",
+)
+@click.option(
+    "--half",
+    "halves",
+    type=click.Choice(["develop", "validate", "all"]),
+    multiple=True,
+    help="Score this half (repeatable); default: develop and validate.",
+)
+@click.option(
+    "--mode",
+    "modes",
+    type=click.Choice(["facts", "candidates"]),
+    multiple=True,
+    help="facts: what --facts asserts against headline gold; candidates: every candidate against all gold. Default: both.",
+)
 @click.option("--paper", "papers", multiple=True, help="Score only this paper id (repeatable).")
-@click.option("--min-confidence", type=float, default=0.35, show_default=True,
-              help="Score only candidates at or above this confidence (weaker ones still go to the review queue).")
+@click.option(
+    "--min-confidence",
+    type=float,
+    default=0.35,
+    show_default=True,
+    help="Score only candidates at or above this confidence (weaker ones still go to the review queue).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="List per paper the gold facts missed and the false candidates.")
 @pass_app
-def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: tuple[str, ...], modes: tuple[str, ...],
-                 papers: tuple[str, ...], min_confidence: float, verbose: bool) -> None:
+def evaluate_cmd(
+    app: App,
+    gold_dir: Path,
+    pdf_dirs: tuple[Path, ...],
+    halves: tuple[str, ...],
+    modes: tuple[str, ...],
+    papers: tuple[str, ...],
+    min_confidence: float,
+    verbose: bool,
+) -> None:
     """Score the extractors against the gold: precision, recall and F1 per kind and micro, per half and mode.
 
     Papers fall in the develop or validate half by a fixed rule on their id (annotations/GUIDELINES.md).
@@ -125,9 +183,9 @@ def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: t
     from flopsdb.extract.pipeline import extract_file
 
     halves = halves or ("develop", "validate")
-    wanted = [p.stem for p in gold_dir.glob("*.jsonl")
-              if (not papers or p.stem in papers) and ("all" in halves or half_of(p.stem) in halves)]
+    wanted = [p.stem for p in gold_dir.glob("*.jsonl") if (not papers or p.stem in papers) and ("all" in halves or half_of(p.stem) in halves)]
     with progress_bar(app, "evaluate", total=len(wanted) or None, unit="papers") as bar:
+
         def run(path: Path, paper: str) -> Any:
             bar.describe(f"evaluate {paper}")
             try:
@@ -135,8 +193,9 @@ def evaluate_cmd(app: App, gold_dir: Path, pdf_dirs: tuple[Path, ...], halves: t
             finally:
                 bar.advance()
 
-        results = evaluate_dir(gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES,
-                               halves=halves, papers=papers or None, extract=run)
+        results = evaluate_dir(
+            gold_dir, pdf_dirs, min_confidence=min_confidence, modes=modes or MODES, halves=halves, papers=papers or None, extract=run
+        )
     click.echo("\n\n".join(format_report(ev, verbose=verbose) for ev in results.values()))
 
 

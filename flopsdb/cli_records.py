@@ -35,10 +35,21 @@ def records_cmd(app: App, paper: str | None, incomplete: bool, fmt: str) -> None
         for r in rows:
             click.echo(json.dumps(r["record"], default=str))
         return
-    print_rows(["record", "names", "results", "year", "thompson FLOP", "epoch FLOP", "lacks"],
-               [[r["record_id"], "; ".join(r["names"]), len(r["record"]["results"]),
-                 r["year"] if r["year"] is not None else f"- ({r['year_reason']})",
-                 _flop(r["flop_thompson"]), _flop(r["flop_epoch"]), ", ".join(r["missing"]) or "-"] for r in rows])
+    print_rows(
+        ["record", "names", "results", "year", "thompson FLOP", "epoch FLOP", "lacks"],
+        [
+            [
+                r["record_id"],
+                "; ".join(r["names"]),
+                len(r["record"]["results"]),
+                r["year"] if r["year"] is not None else f"- ({r['year_reason']})",
+                _flop(r["flop_thompson"]),
+                _flop(r["flop_epoch"]),
+                ", ".join(r["missing"]) or "-",
+            ]
+            for r in rows
+        ],
+    )
     if not app.quiet:
         click.echo(f"{len(rows)} record(s), {sum(bool(r['missing']) for r in rows)} incomplete", err=True)
 

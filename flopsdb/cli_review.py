@@ -74,11 +74,16 @@ def review(ctx: click.Context, app: App, user: str | None, limit: int | None, pa
 @click.option("--limit", type=int, default=None, help="Stop after this many verdicts.")
 @_PAPER_OPT
 @_KIND_OPT
-@click.option("--by", "unit", type=click.Choice(["record", "item"]), default="record", show_default=True,
-              help="Review a model record at a time (its results, hardware, time, parameters) or an item at a time.")
+@click.option(
+    "--by",
+    "unit",
+    type=click.Choice(["record", "item"]),
+    default="record",
+    show_default=True,
+    help="Review a model record at a time (its results, hardware, time, parameters) or an item at a time.",
+)
 @pass_app
-def review_terminal_cmd(app: App, user: str | None, limit: int | None, paper: str | None, kind: str | None,
-                        unit: str) -> None:
+def review_terminal_cmd(app: App, user: str | None, limit: int | None, paper: str | None, kind: str | None, unit: str) -> None:
     """Review in the terminal, a model record at a time (or an item at a time with --by item).
 
     Record keys: a accept the record, j/k choose a fact, y accept it, e fix a field, m move it to another
@@ -100,16 +105,16 @@ def review_terminal_cmd(app: App, user: str | None, limit: int | None, paper: st
         if unit == "item":
             counts = review_terminal(rs, name, read_key=keys.read_key, ask=_asker(keys), limit=limit, paper=paper, kind=kind)
         else:
-            counts = review_records_terminal(rs, name, read_key=keys.read_key, ask=_asker(keys), limit=limit, paper=paper,
-                                             kind=kind, estimate=record_estimate)
+            counts = review_records_terminal(
+                rs, name, read_key=keys.read_key, ask=_asker(keys), limit=limit, paper=paper, kind=kind, estimate=record_estimate
+            )
     app.say("saved: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"))
 
 
 @review.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", type=int, default=8765, show_default=True, help="Port to listen on.")
-@click.option("--secure-cookies", is_flag=True,
-              help="Mark cookies Secure and send HSTS: use when users reach the server over HTTPS (a TLS proxy).")
+@click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure and send HSTS: use when users reach the server over HTTPS (a TLS proxy).")
 @click.option("--paper", default=None, help="Serve only this paper's items and records (a page URL's ?paper= overrides it).")
 @_KIND_OPT
 @pass_app
@@ -132,8 +137,7 @@ def review_serve(app: App, host: str, port: int, secure_cookies: bool, paper: st
 
 
 @review.command("agreement")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True, help="Output format.")
 @click.option("--people-only", is_flag=True, help="Leave the extractor out of the raters.")
 @pass_app
 def review_agreement(app: App, fmt: str, people_only: bool) -> None:
@@ -147,16 +151,16 @@ def review_agreement(app: App, fmt: str, people_only: bool) -> None:
     from flopsdb.review import agreement_report, review_store
 
     report = agreement_report(review_store(app.config, app.existing_store), include_extractor=not people_only)
-    print_rows(["kind", "field", "items", "pairs", "exact", "tolerance", "kappa", "alpha"],
-               [fa.row() for fa in report["fields"]], fmt)
+    print_rows(["kind", "field", "items", "pairs", "exact", "tolerance", "kappa", "alpha"], [fa.row() for fa in report["fields"]], fmt)
     if fmt == "table":
-        print_rows(["extractor", "judged", "kept", "precision"],
-                   [[k, v["judged"], v["kept"], round(float(v["precision"]), 3)] for k, v in report["precision"].items()])
+        print_rows(
+            ["extractor", "judged", "kept", "precision"],
+            [[k, v["judged"], v["kept"], round(float(v["precision"]), 3)] for k, v in report["precision"].items()],
+        )
 
 
 @review.command("stats")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True, help="Output format.")
 @click.option("--by-annotator", is_flag=True, help="One row per paper and annotator (default: one per paper).")
 @pass_app
 def review_stats(app: App, fmt: str, by_annotator: bool) -> None:
@@ -173,15 +177,23 @@ def review_stats(app: App, fmt: str, by_annotator: bool) -> None:
     from flopsdb.review import dwell_report, review_store
 
     rows = dwell_report(review_store(app.config, app.existing_store), by_annotator=by_annotator)
-    head = ["paper"] + (["annotator"] if by_annotator else ["annotators"]) + [
-        "verdicts", "timed", "minutes", "median s", "p90 s"]
-    print_rows(head, [[r["paper"], r["annotator"] if by_annotator else r["annotators"], r["verdicts"], r["timed"],
-                       r["minutes"], r["median_s"], r["p90_s"]] for r in rows], fmt)
+    head = ["paper"] + (["annotator"] if by_annotator else ["annotators"]) + ["verdicts", "timed", "minutes", "median s", "p90 s"]
+    print_rows(
+        head,
+        [
+            [r["paper"], r["annotator"] if by_annotator else r["annotators"], r["verdicts"], r["timed"], r["minutes"], r["median_s"], r["p90_s"]]
+            for r in rows
+        ],
+        fmt,
+    )
     if fmt == "table" and rows:
         timed = [r for r in rows if r["timed"]]
         total = sum(float(r["minutes"]) for r in rows)
-        echo(f"{len(rows)} row(s); {total:.1f} annotator minutes over {len(timed)} with timed verdicts"
-             + (f", {total / len(timed):.1f} min per paper" if timed and not by_annotator else ""), err=True)
+        echo(
+            f"{len(rows)} row(s); {total:.1f} annotator minutes over {len(timed)} with timed verdicts"
+            + (f", {total / len(timed):.1f} min per paper" if timed and not by_annotator else ""),
+            err=True,
+        )
 
 
 def _ls_users(_: click.Context, __: click.Parameter, values: tuple[str, ...]) -> dict[str, int]:
@@ -195,14 +207,14 @@ def _ls_users(_: click.Context, __: click.Parameter, values: tuple[str, ...]) ->
     return out
 
 
-_LS_USER = click.option("--ls-user", "users", multiple=True, callback=_ls_users, metavar="NAME=ID",
-                        help="Label Studio: the user id of annotator NAME (repeatable).")
+_LS_USER = click.option(
+    "--ls-user", "users", multiple=True, callback=_ls_users, metavar="NAME=ID", help="Label Studio: the user id of annotator NAME (repeatable)."
+)
 
 
 @review.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Interchange format.")
-@click.option("--out", type=click.Path(path_type=Path), required=True,
-              help="Folder (annotations) or file (labelstudio .json, prodigy .jsonl).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder (annotations) or file (labelstudio .json, prodigy .jsonl).")
 @_LS_USER
 @pass_app
 def review_export(app: App, fmt: str, out: Path, users: dict[str, int]) -> None:
@@ -222,14 +234,14 @@ def review_export(app: App, fmt: str, out: Path, users: dict[str, int]) -> None:
 @review.command("import")
 @click.argument("src", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Interchange format.")
-@click.option("--pdf-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of <paper>.pdf, to find the boxes of plain gold quotes.")
+@click.option(
+    "--pdf-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of <paper>.pdf, to find the boxes of plain gold quotes."
+)
 @click.option("--as-candidates", is_flag=True, help="Import the facts as candidates to review, without verdicts.")
 @click.option("--annotator", default="gold", show_default=True, help="Who confirmed plain gold lines.")
 @_LS_USER
 @pass_app
-def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str,
-                  users: dict[str, int]) -> None:
+def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str, users: dict[str, int]) -> None:
     """Import candidates and verdicts (re-importing the same file adds nothing).
 
     Label Studio tasks that cannot be read are named one by one on stderr; the others are imported.
@@ -243,8 +255,17 @@ def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candid
 
     problems: list[str] = []
     with progress_bar(app, "review import", unit="records") as bar:
-        counts = import_file(app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates,
-                             users=users, problems=problems, progress=bar.update)
+        counts = import_file(
+            app.config,
+            fmt,
+            src,
+            pdf_dir=pdf_dir,
+            annotator=annotator,
+            with_verdicts=not as_candidates,
+            users=users,
+            problems=problems,
+            progress=bar.update,
+        )
     for problem in problems:
         echo(f"skipped {problem}", err=True)
     app.say(", ".join(f"{k} {v}" for k, v in {**counts, "skipped": len(problems)}.items()))
@@ -264,8 +285,7 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["annotator", "reviewer", "admin"]), required=True, help="The user's role.")
-@click.option("--password", default=None, help="Password (prompted, hidden, when omitted; env FLOPSDB_PASSWORD).",
-              envvar="FLOPSDB_PASSWORD")
+@click.option("--password", default=None, help="Password (prompted, hidden, when omitted; env FLOPSDB_PASSWORD).", envvar="FLOPSDB_PASSWORD")
 @pass_app
 def users_add(app: App, name: str, role: str, password: str | None) -> None:
     """Add a user, or change an existing user's role and password.

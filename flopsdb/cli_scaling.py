@@ -15,8 +15,7 @@ from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, i
 
 
 def _report(app: App, counts: dict) -> None:
-    app.say(f"run {counts['run_id']}: {counts['facts']} facts, {counts['estimates']} compute estimates, "
-            f"{counts['failures']} failures")
+    app.say(f"run {counts['run_id']}: {counts['facts']} facts, {counts['estimates']} compute estimates, {counts['failures']} failures")
     for reason in counts["failure_reasons"][:20]:
         app.say(f"  failed: {reason}")
     if len(counts["failure_reasons"]) > 20:
@@ -65,37 +64,76 @@ def import_epoch_cmd(app: App, file: Path) -> None:
 
 
 @click.command("fit")
-@click.option("--benchmark", default="imagenet", show_default=True,
-              help="imagenet, coco, squad1.1, conll2003, wmt14-en-de, wmt14-en-fr, or any benchmark name in the database.")
-@click.option("--x", "x", type=click.Choice(X_MEASURES), default="hardware_burden", show_default=True,
-              help="Compute measure: hardware method, operation counting, or any method (epoch convention).")
+@click.option(
+    "--benchmark",
+    default="imagenet",
+    show_default=True,
+    help="imagenet, coco, squad1.1, conll2003, wmt14-en-de, wmt14-en-fr, or any benchmark name in the database.",
+)
+@click.option(
+    "--x",
+    "x",
+    type=click.Choice(X_MEASURES),
+    default="hardware_burden",
+    show_default=True,
+    help="Compute measure: hardware method, operation counting, or any method (epoch convention).",
+)
 @click.option("--form", type=click.Choice(["polynomial", "exponential"]), default="polynomial", show_default=True)
-@click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True,
-              help="Where the compute figures come from.")
-@click.option("--convention", type=click.Choice(["thompson", "epoch"]), default=None,
-              help="Peak/utilisation convention for the hardware method (default: thompson).")
-@click.option("--y-transform", type=click.Choice(["log10_error", "error", "log10_inv_error", "inv_error"]), default=None,
-              help="Override the paper's transform of the error.")
+@click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True, help="Where the compute figures come from.")
+@click.option(
+    "--convention",
+    type=click.Choice(["thompson", "epoch"]),
+    default=None,
+    help="Peak/utilisation convention for the hardware method (default: thompson).",
+)
+@click.option(
+    "--y-transform",
+    type=click.Choice(["log10_error", "error", "log10_inv_error", "inv_error"]),
+    default=None,
+    help="Override the paper's transform of the error.",
+)
 @click.option("--target-error", type=float, default=None, help="Extrapolate the compute needed for this error (0-1).")
 @click.option("--hardware", default=None, help="Accelerator for cost and CO2 (default NVIDIA A100).")
 @click.option("--utilisation", type=float, default=None, help="Override the convention's utilisation.")
 @click.option("--price-per-hour", type=float, default=None, help="USD per chip-hour.")
-@click.option("--prices", "prices_file", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Epoch's hardware price table (CSV); the median on-demand price of --hardware is used.")
+@click.option(
+    "--prices",
+    "prices_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Epoch's hardware price table (CSV); the median on-demand price of --hardware is used.",
+)
 @click.option("--pue", type=float, default=None, help="Data-centre power usage effectiveness.")
 @click.option("--grid-intensity", type=float, default=None, help="kg CO2 per kWh.")
 @click.option("--bootstrap", type=int, default=200, show_default=True, help="Bootstrap resamples of the saturating fit.")
 @click.option("--no-variants", is_flag=True, help="Only the main OLS fit (no year control, frontier, saturating, coverage).")
-@click.option("--all-results", is_flag=True,
-              help="Curated records: also use results not marked headline (ablation/variant rows); default headline only.")
+@click.option(
+    "--all-results", is_flag=True, help="Curated records: also use results not marked headline (ablation/variant rows); default headline only."
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--plot", "plots", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a plot (.png or .svg); repeatable.")
+@click.option("--plot", "plots", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Write a plot (.png or .svg); repeatable.")
 @pass_app
-def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention: str | None, y_transform: str | None,
-            target_error: float | None, hardware: str | None, utilisation: float | None, price_per_hour: float | None,
-            prices_file: str | None, pue: float | None, grid_intensity: float | None, bootstrap: int, no_variants: bool,
-            all_results: bool, fmt: str, plots: tuple[Path, ...]) -> None:
+def fit_cmd(
+    app: App,
+    benchmark: str,
+    x: str,
+    form: str,
+    source: str,
+    convention: str | None,
+    y_transform: str | None,
+    target_error: float | None,
+    hardware: str | None,
+    utilisation: float | None,
+    price_per_hour: float | None,
+    prices_file: str | None,
+    pue: float | None,
+    grid_intensity: float | None,
+    bootstrap: int,
+    no_variants: bool,
+    all_results: bool,
+    fmt: str,
+    plots: tuple[Path, ...],
+) -> None:
     """Fit error against training compute for a benchmark (the paper's models, and past them).
 
     \b
@@ -105,11 +143,27 @@ def fit_cmd(app: App, benchmark: str, x: str, form: str, source: str, convention
     """
     from flopsdb.scaling.report import format_fit
 
-    result = run_fit(app.existing_store, FitOptions(
-        benchmark=benchmark, x=x, form=form, source=source, convention=convention, y_transform=y_transform,
-        target_error=target_error, hardware=hardware, utilisation=utilisation, price_per_hour=price_per_hour,
-        prices_file=prices_file, pue=pue, grid_intensity=grid_intensity, bootstrap=bootstrap, variants=not no_variants,
-        all_results=all_results))
+    result = run_fit(
+        app.existing_store,
+        FitOptions(
+            benchmark=benchmark,
+            x=x,
+            form=form,
+            source=source,
+            convention=convention,
+            y_transform=y_transform,
+            target_error=target_error,
+            hardware=hardware,
+            utilisation=utilisation,
+            price_per_hour=price_per_hour,
+            prices_file=prices_file,
+            pue=pue,
+            grid_intensity=grid_intensity,
+            bootstrap=bootstrap,
+            variants=not no_variants,
+            all_results=all_results,
+        ),
+    )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
     else:
@@ -151,8 +205,7 @@ def _warn_stale(app: App, live: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--max-rows", type=int, default=None, help="Row cap (default: config sql_max_rows).")
 @click.option("--timeout", type=Seconds(), default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
-@click.option("--live", is_flag=True,
-              help="Query the live database instead of the published snapshot (waits its turn while another process writes).")
+@click.option("--live", is_flag=True, help="Query the live database instead of the published snapshot (waits its turn while another process writes).")
 @pass_app
 def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float | None, live: bool) -> None:
     """Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access).
@@ -170,8 +223,9 @@ def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float
     path = query_database(cfg, live=live)
     if not path.exists():
         raise StoreError(NOTHING_YET.format(home=cfg.home))
-    res = run_query(path, query, timeout=timeout if timeout is not None else cfg.sql_timeout,
-                    max_rows=max_rows if max_rows is not None else cfg.sql_max_rows)
+    res = run_query(
+        path, query, timeout=timeout if timeout is not None else cfg.sql_timeout, max_rows=max_rows if max_rows is not None else cfg.sql_max_rows
+    )
     print_rows(res.columns, res.rows, fmt)
     _warn_stale(app, live)
     if res.truncated:

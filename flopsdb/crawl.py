@@ -121,9 +121,9 @@ def arxiv_http(config: Config) -> HttpClient:
     )
 
 
-def _store_papers(store: Store, papers: Sequence[Paper], run_id: str,
-                  cursor: tuple[str, str | None, dict[str, object]] | None = None,
-                  deleted: Sequence[str] = ()) -> tuple[int, int, int]:
+def _store_papers(
+    store: Store, papers: Sequence[Paper], run_id: str, cursor: tuple[str, str | None, dict[str, object]] | None = None, deleted: Sequence[str] = ()
+) -> tuple[int, int, int]:
     """Upsert papers (with their relevance), mark ``deleted`` ids deleted and, in the same transaction, store the
     cursor covering them."""
     with store.transaction() as con:
@@ -143,8 +143,16 @@ def _mark_pending(store: Store, source: str, set_spec: str, harvest_from: str, r
             set_cursor(con, source, None, {"set": set_spec, "harvest_from": harvest_from, "pending": True}, run_id)
 
 
-def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str, since: date | None,
-                 max_papers: int | None, report: CrawlReport, progress: Progress | None) -> None:
+def _harvest_set(
+    config: Config,
+    store: Store,
+    client: HttpClient,
+    set_spec: str,
+    since: date | None,
+    max_papers: int | None,
+    report: CrawlReport,
+    progress: Progress | None,
+) -> None:
     source = f"arxiv-oai:{set_spec}"
     with store.connect() as con:
         stored = get_cursor(con, source)
@@ -170,9 +178,12 @@ def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str
     restarted = clamped = False
     while True:
         pages = list_records(
-            client, config.arxiv_oai_url, set_spec=set_spec,
+            client,
+            config.arxiv_oai_url,
+            set_spec=set_spec,
             since=date.fromisoformat(harvest_from) if harvest_from else None,
-            resumption_token=token, pdf_base=config.arxiv_pdf_url,
+            resumption_token=token,
+            pdf_base=config.arxiv_pdf_url,
         )
         try:
             for page in pages:
@@ -205,8 +216,9 @@ def _harvest_set(config: Config, store: Store, client: HttpClient, set_spec: str
             earliest = _earliest_if_later(client, config, harvest_from) if not clamped and not token else None
             if earliest is None:
                 raise
-            report.notes.append(f"{set_spec}: from-date {harvest_from} is before the repository's earliestDatestamp "
-                                f"{earliest}; harvesting from {earliest}")
+            report.notes.append(
+                f"{set_spec}: from-date {harvest_from} is before the repository's earliestDatestamp {earliest}; harvesting from {earliest}"
+            )
             harvest_from, clamped = earliest, True
             with store.transaction() as con:
                 if (get_cursor(con, source) or {}).get("state", {}).get("pending"):
@@ -281,7 +293,7 @@ def lookup_papers(
         id_list = list(ids)
         try:
             for start in range(0, len(id_list), 100):
-                papers = api.lookup(id_list[start:start + 100])
+                papers = api.lookup(id_list[start : start + 100])
                 new, updated, relevant = _store_papers(store, papers, run_id)
                 report.pages += 1
                 report.papers += len(papers)
@@ -358,8 +370,9 @@ def crawl_pwc_api(
     with recording(store, "crawl pwc-api", run_id=run_id) as run:
         run_id = run.run_id
         report = PwcReport(run_id=run_id, source=config.pwc_api_url)
-        api = PwcApi(client or HttpClient(user_agent=config.user_agent, timeout=config.http_timeout,
-                                          max_retries=config.max_retries), config.pwc_api_url)
+        api = PwcApi(
+            client or HttpClient(user_agent=config.user_agent, timeout=config.http_timeout, max_retries=config.max_retries), config.pwc_api_url
+        )
         for arxiv_id in ids:
             try:
                 results = api.results(arxiv_id)
@@ -397,17 +410,19 @@ def download_pdfs(
         todo: list[tuple[str, int, str]] = []
         with store.connect() as con:
             for kind in kinds:
-                todo += [(a, v, kind) for a, v in papers_to_download(con, kind=kind, max_attempts=config.max_failures,
-                                                                      limit=limit, ids=list(ids) if ids else None)]
+                todo += [
+                    (a, v, kind)
+                    for a, v in papers_to_download(con, kind=kind, max_attempts=config.max_failures, limit=limit, ids=list(ids) if ids else None)
+                ]
         for arxiv_id, version, kind in todo:
             report.attempted += 1
             try:
                 if kind == "pdf":
-                    got = download_pdf(client, config.arxiv_pdf_url, arxiv_id, version, config.pdf_dir.resolve(),
-                                       max_bytes=config.max_pdf_bytes)
+                    got = download_pdf(client, config.arxiv_pdf_url, arxiv_id, version, config.pdf_dir.resolve(), max_bytes=config.max_pdf_bytes)
                 else:
-                    got = download_source(client, config.arxiv_eprint_url, arxiv_id, version, (config.home / "sources").resolve(),
-                                          max_bytes=config.max_pdf_bytes)
+                    got = download_source(
+                        client, config.arxiv_eprint_url, arxiv_id, version, (config.home / "sources").resolve(), max_bytes=config.max_pdf_bytes
+                    )
             except (FlopsdbError, OSError) as exc:
                 url = pdf_url(config.arxiv_pdf_url if kind == "pdf" else config.arxiv_eprint_url, arxiv_id, version)
                 reason = f"{type(exc).__name__}: {exc}"

@@ -33,17 +33,48 @@ from flopsdb.extract.pipeline import REGISTRY, paper_id_for
 from flopsdb.extraction import pdf_files
 
 _s, _f, _i = pa.string(), pa.float64(), pa.int64()
-CANDIDATE_SCHEMA = pa.schema([
-    ("candidate_id", _s), ("paper", _s), ("kind", _s), ("extractor", _s), ("model", _s), ("stage", _s), ("page", _i),
-    ("x0", _f), ("top", _f), ("x1", _f), ("bottom", _f), ("span_start", _i), ("span_end", _i), ("snippet", _s),
-    ("confidence", _f), ("fields", _s), ("alternatives", _s), ("flags", pa.list_(_s)), ("pdf_sha256", _s), ("pdf_path", _s),
-    ("model_key", _s), ("scope", _s), ("headline", pa.bool_()), ("headline_reason", _s),
-])
+CANDIDATE_SCHEMA = pa.schema(
+    [
+        ("candidate_id", _s),
+        ("paper", _s),
+        ("kind", _s),
+        ("extractor", _s),
+        ("model", _s),
+        ("stage", _s),
+        ("page", _i),
+        ("x0", _f),
+        ("top", _f),
+        ("x1", _f),
+        ("bottom", _f),
+        ("span_start", _i),
+        ("span_end", _i),
+        ("snippet", _s),
+        ("confidence", _f),
+        ("fields", _s),
+        ("alternatives", _s),
+        ("flags", pa.list_(_s)),
+        ("pdf_sha256", _s),
+        ("pdf_path", _s),
+        ("model_key", _s),
+        ("scope", _s),
+        ("headline", pa.bool_()),
+        ("headline_reason", _s),
+    ]
+)
 """The Parquet schema of candidate shards: the ``candidates`` table's columns without the run id."""
-OUTCOME_SCHEMA = pa.schema([
-    ("paper", _s), ("pdf_path", _s), ("sha256", _s), ("status", _s), ("reason", _s), ("pages", _i), ("seconds", _f),
-    ("extractors", pa.list_(_s)), ("n_candidates", _i),
-])
+OUTCOME_SCHEMA = pa.schema(
+    [
+        ("paper", _s),
+        ("pdf_path", _s),
+        ("sha256", _s),
+        ("status", _s),
+        ("reason", _s),
+        ("pages", _i),
+        ("seconds", _f),
+        ("extractors", pa.list_(_s)),
+        ("n_candidates", _i),
+    ]
+)
 """The Parquet schema of outcome shards: one row per file, the ``extractions`` table's columns."""
 
 
@@ -60,14 +91,15 @@ class BackfillReport:
 
     def summary(self) -> str:
         """One line per fact worth knowing."""
-        lines = [f"backfill {self.run_id}: {self.files} file(s), {self.pages} page(s), {self.candidates} new candidate(s), "
-                 f"{len(self.failures)} failure(s); shards in {self.shard_dir}"]
+        lines = [
+            f"backfill {self.run_id}: {self.files} file(s), {self.pages} page(s), {self.candidates} new candidate(s), "
+            f"{len(self.failures)} failure(s); shards in {self.shard_dir}"
+        ]
         lines += [f"  FAILED {f.item}: {f.reason}" for f in self.failures]
         return "\n".join(lines)
 
 
-def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 120.0,
-                      max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict[str, object]:
+def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 120.0, max_bytes: int | None = DEFAULT_MAX_BYTES) -> dict[str, object]:
     """The Dask task: extract one PDF (a regular file of at most ``max_bytes``) and write its candidate and
     outcome shards; return a small summary."""
     result = extract_one(path, paper, timeout=timeout, max_bytes=max_bytes)
@@ -79,13 +111,25 @@ def extract_to_shards(path: str, paper: str, shard_dir: str, timeout: float = 12
     if rows:
         pq.write_table(pa.Table.from_pylist(rows, schema=CANDIDATE_SCHEMA), cand_path)
     outcome = {
-        "paper": result.paper, "pdf_path": result.path, "sha256": result.sha256 or key, "status": result.status,
-        "reason": None if result.ok else f"{result.reason}: {result.error}", "pages": result.pages, "seconds": result.seconds, "extractors": list(result.extractors),
+        "paper": result.paper,
+        "pdf_path": result.path,
+        "sha256": result.sha256 or key,
+        "status": result.status,
+        "reason": None if result.ok else f"{result.reason}: {result.error}",
+        "pages": result.pages,
+        "seconds": result.seconds,
+        "extractors": list(result.extractors),
         "n_candidates": len(rows),
     }
     pq.write_table(pa.Table.from_pylist([outcome], schema=OUTCOME_SCHEMA), out / f"{key}.outcome.parquet")
-    return {"paper": result.paper, "ok": result.ok, "reason": f"{result.reason}: {result.error}", "pages": result.pages or 0,
-            "candidates": str(cand_path) if rows else None, "outcome": str(out / f"{key}.outcome.parquet")}
+    return {
+        "paper": result.paper,
+        "ok": result.ok,
+        "reason": f"{result.reason}: {result.error}",
+        "pages": result.pages or 0,
+        "candidates": str(cand_path) if rows else None,
+        "outcome": str(out / f"{key}.outcome.parquet"),
+    }
 
 
 def backfill(
@@ -118,9 +162,10 @@ def backfill(
                 cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         try:
             with Client(scheduler or cluster) as client:
-                futures = [client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout,
-                                         config.max_pdf_bytes, pure=False)
-                           for path, paper in jobs]
+                futures = [
+                    client.submit(extract_to_shards, path, paper, str(shard_dir), config.extract_timeout, config.max_pdf_bytes, pure=False)
+                    for path, paper in jobs
+                ]
                 if progress is not None:
                     progress(0, len(futures))
                     for done, _ in enumerate(as_completed(futures), 1):
@@ -134,7 +179,9 @@ def backfill(
         report.failures = [ItemFailure("extract", str(r["paper"]), str(r["reason"])) for r in results if not r["ok"]]
         with store.transaction() as con:
             report.candidates = load_shards(
-                con, [Path(str(r["candidates"])) for r in results if r["candidates"]], [Path(str(r["outcome"])) for r in results],
+                con,
+                [Path(str(r["candidates"])) for r in results if r["candidates"]],
+                [Path(str(r["outcome"])) for r in results],
                 run_id=run_id,
             )
         run.status = "partial" if report.failures else "ok"

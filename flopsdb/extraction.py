@@ -17,9 +17,16 @@ from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import ExtractionOutcome, extract_file
 
 
-def extract_and_store(path: str | Path, store: Store, run_id: str, *, paper: str | None = None,
-                      names: Iterable[str] | None = None, timeout: float | None = 120.0,
-                      max_bytes: int | None = DEFAULT_MAX_BYTES) -> ExtractionOutcome:
+def extract_and_store(
+    path: str | Path,
+    store: Store,
+    run_id: str,
+    *,
+    paper: str | None = None,
+    names: Iterable[str] | None = None,
+    timeout: float | None = 120.0,
+    max_bytes: int | None = DEFAULT_MAX_BYTES,
+) -> ExtractionOutcome:
     """Extract one PDF and store its candidates (with evidence) and its outcome (ok, or failed with the reason).
 
     A file that cannot be read (or takes longer than ``timeout`` seconds to parse) is recorded as ``failed``

@@ -36,8 +36,9 @@ def _store_batch(store: Store, batch: ImportBatch, command: str) -> dict[str, An
 def import_thompson(store: Store, directory: str | Path, *, source: str = "thompson") -> dict[str, Any]:
     """Parse and store the Thompson et al. CSVs in ``directory``; returns counts, run id and failure reasons.
     ``source`` labels the rows (``sample`` for the shipped sample's dataset in the same format)."""
-    return _store_batch(store, parse_thompson(directory, source=source), f"import thompson {directory}"
-                        + ("" if source == "thompson" else f" (as {source})"))
+    return _store_batch(
+        store, parse_thompson(directory, source=source), f"import thompson {directory}" + ("" if source == "thompson" else f" (as {source})")
+    )
 
 
 def import_epoch(store: Store, file: str | Path, *, catalog: Catalog | None = None) -> dict[str, Any]:
@@ -53,8 +54,7 @@ def estimate_curated(store: Store, *, utilisation: float | None = None, catalog:
     with store.connect() as con:
         records = records_from(con, catalog=catalog, utilisation=utilisation)
     rows, info = record_estimates(records)
-    notes = [f"record {r.record_id}: no compute estimate: lacks {', '.join(r.missing)}" for r in records
-             if r.results and not r.compute]
+    notes = [f"record {r.record_id}: no compute estimate: lacks {', '.join(r.missing)}" for r in records if r.results and not r.compute]
     with store.transaction() as con, recording(store, "estimate curated", con=con) as run:
         n = store_estimates(con, rows, run_id=run.run_id, info=info, replace_source="curated")
         run.counts = {"estimates": n, "notes": len(notes)}
@@ -112,8 +112,10 @@ def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Tra
         except FitError:
             continue
         if without.ci and not without.ci[0] <= main.slope <= without.ci[1]:
-            out.append(f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
-                       f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without")
+            out.append(
+                f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
+                f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without"
+            )
     return out
 
 
@@ -139,18 +141,19 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
             rows = [r for r in rows if r["method"] in methods]
         all_results = read_benchmark_results(con)
         if "curated" in sources and quantity != "network_operations":
-            records = [rec for rec in records_from(con, catalog=catalog, utilisation=opts.utilisation)
-                       if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)]
-            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench,
-                                               all_results=opts.all_results)
+            records = [
+                rec
+                for rec in records_from(con, catalog=catalog, utilisation=opts.utilisation)
+                if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)
+            ]
+            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench, all_results=opts.all_results)
             rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
             notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
     if not points:
         why = [n for n in notes if "left out" in n]
-        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}"
-                       + (": " + "; ".join(why) if why else ""))
+        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}" + (": " + "; ".join(why) if why else ""))
     by_source = Counter(p.source for p in points)
     notes.append("points by source: " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())))
     try:
@@ -159,12 +162,23 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         why = [n for n in notes if "left out" in n]
         raise FitError(f"{exc}" + (": " + "; ".join(why) if why else "")) from None
     notes += _mixing_warnings(points, main, transform, opts.form)
-    result = FitResult(benchmark=bench.key, form=opts.form, x=opts.x, y_transform=ytr, convention=conv_name,
-                       source=opts.source, main=main, points=points, notes=notes)
+    result = FitResult(
+        benchmark=bench.key,
+        form=opts.form,
+        x=opts.x,
+        y_transform=ytr,
+        convention=conv_name,
+        source=opts.source,
+        main=main,
+        points=points,
+        notes=notes,
+    )
     if opts.variants:
-        for attr, fn in (("year_control", lambda: year_fit(points, transform)),
-                         ("quantile", lambda: quantile_fit(points, transform, q=opts.quantile)),
-                         ("saturating", lambda: saturating_fit(points, bootstrap=opts.bootstrap))):
+        for attr, fn in (
+            ("year_control", lambda: year_fit(points, transform)),
+            ("quantile", lambda: quantile_fit(points, transform, q=opts.quantile)),
+            ("saturating", lambda: saturating_fit(points, bootstrap=opts.bootstrap)),
+        ):
             try:
                 setattr(result, attr, fn())
             except FitError as exc:
@@ -176,13 +190,22 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         except FitError as exc:
             notes.append(f"pareto: {exc}")
         with_compute = {p.fact_ids[0] for p in points}
-        entries = [(r["fact_id"], to_error(float(r["value"]), bench, r["metric"], r["benchmark"]), r["fact_id"] in with_compute)
-                   for r in all_results if r["source"] in ("thompson", "curated")
-                   and matches_benchmark(bench, r["benchmark"], r["metric"])]
+        entries = [
+            (r["fact_id"], to_error(float(r["value"]), bench, r["metric"], r["benchmark"]), r["fact_id"] in with_compute)
+            for r in all_results
+            if r["source"] in ("thompson", "curated") and matches_benchmark(bench, r["benchmark"], r["metric"])
+        ]
         result.coverage = coverage(entries)
     if opts.target_error is not None:
-        costs = cost_assumptions(catalog, conv_name=conv_name, hardware=opts.hardware, utilisation=opts.utilisation,
-                                 price_per_hour=opts.price_per_hour, prices_file=opts.prices_file, pue=opts.pue,
-                                 grid_intensity=opts.grid_intensity)
+        costs = cost_assumptions(
+            catalog,
+            conv_name=conv_name,
+            hardware=opts.hardware,
+            utilisation=opts.utilisation,
+            price_per_hour=opts.price_per_hour,
+            prices_file=opts.prices_file,
+            pue=opts.pue,
+            grid_intensity=opts.grid_intensity,
+        )
         result.extrapolation = extrapolate(main, transform, opts.target_error, costs)
     return result

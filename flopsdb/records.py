@@ -33,8 +33,7 @@ def pdf_year(path: str | Path) -> int | None:
     return None
 
 
-def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None,
-                 utilisation: float | None = None) -> list[ModelRecord]:
+def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None, utilisation: float | None = None) -> list[ModelRecord]:
     """Model records built from the curated facts in ``con`` (one paper's, or all)."""
     facts = read_record_facts(con, paper=paper)
     papers = [str(f["paper"]) for f in facts]
@@ -47,8 +46,7 @@ def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None,
         if year is not None:
             meta[pid] = {"year": year, "year_source": "pdf"}
         else:
-            meta[pid] = {"reason": meta[pid]["reason"] + (f"; the PDF {pdf} has no readable date" if pdf
-                                                          else "; no PDF recorded for it")}
+            meta[pid] = {"reason": meta[pid]["reason"] + (f"; the PDF {pdf} has no readable date" if pdf else "; no PDF recorded for it")}
     return build_records(facts, meta, catalog=catalog, utilisation=utilisation)
 
 
@@ -63,8 +61,7 @@ def rebuild_records(store: Store, *, paper: str | None = None, catalog: Catalog 
     return records
 
 
-def list_records(store: Store, *, paper: str | None = None, incomplete: bool = False,
-                 catalog: Catalog | None = None) -> list[dict[str, Any]]:
+def list_records(store: Store, *, paper: str | None = None, incomplete: bool = False, catalog: Catalog | None = None) -> list[dict[str, Any]]:
     """Rebuild, then read the stored records (one paper's, or those lacking something)."""
     rebuild_records(store, paper=paper, catalog=catalog)
     with store.connect() as con:

@@ -38,8 +38,16 @@ def record_estimate(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 _CATALOG: Any = None
 
 
-def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, secure_cookies: bool = False,
-              paper: str | None = None, kind: str | None = None, hold: bool = True):
+def build_app(
+    config: Config,
+    store: Store | None = None,
+    *,
+    prefetch: int = 5,
+    secure_cookies: bool = False,
+    paper: str | None = None,
+    kind: str | None = None,
+    hold: bool = True,
+):
     """The FastAPI review app over the live database (crops cached under ``<home>/crops``); with
     ``secure_cookies`` (behind TLS) cookies carry the Secure flag and responses send HSTS. The record screen's
     compute estimate comes from :func:`record_estimate`; ``paper``/``kind`` are the queue's default filter.
@@ -48,8 +56,7 @@ def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, 
     one connection for its life, each request a cursor on it, handed over within a poll interval to
     any other process that needs the file (the nightly, ``flopsdb sql --live``, ``publish``) and
     taken back after; the file is let go when the server stops (see docs/architecture.md)."""
-    settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies,
-                           paper=paper, kind=kind)
+    settings = WebSettings(crop_dir=config.home / "crops", prefetch=prefetch, secure_cookies=secure_cookies, paper=paper, kind=kind)
     rs = review_store(config, store)
     app = create_app(rs, settings, estimate=record_estimate)
     if hold:
@@ -68,15 +75,15 @@ def build_app(config: Config, store: Store | None = None, *, prefetch: int = 5, 
     return app
 
 
-def serve(config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False,
-          paper: str | None = None, kind: str | None = None) -> None:
+def serve(
+    config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False, paper: str | None = None, kind: str | None = None
+) -> None:
     """Run the review server with uvicorn until interrupted (``paper``/``kind``: the default filter of the queue and
     the record screen)."""
     import uvicorn
 
     review_store(config).store.migrate()
-    uvicorn.run(build_app(config, secure_cookies=secure_cookies, paper=paper, kind=kind), host=host, port=port,
-                log_level="warning")
+    uvicorn.run(build_app(config, secure_cookies=secure_cookies, paper=paper, kind=kind), host=host, port=port, log_level="warning")
 
 
 def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[str, Any]]:
@@ -87,8 +94,7 @@ def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[
         return rows
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
-        p = out.setdefault(r["paper"], {"paper": r["paper"], "annotators": 0, "verdicts": 0, "timed": 0, "minutes": 0.0,
-                                        "_median": [], "_p90": []})
+        p = out.setdefault(r["paper"], {"paper": r["paper"], "annotators": 0, "verdicts": 0, "timed": 0, "minutes": 0.0, "_median": [], "_p90": []})
         p["annotators"] += 1
         p["verdicts"] += r["verdicts"]
         p["timed"] += r["timed"]
@@ -103,8 +109,14 @@ def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[
     return list(out.values())
 
 
-def import_records(rs: DbReviewStore, records: list[ReviewRecord], *, command: str = "review import",
-                   progress: Callable[[int, int], None] | None = None, batch: int = 200) -> dict[str, int]:
+def import_records(
+    rs: DbReviewStore,
+    records: list[ReviewRecord],
+    *,
+    command: str = "review import",
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = 200,
+) -> dict[str, int]:
     """Store imported candidates, then their events (idempotent: known event ids are skipped), in one
     transaction per paper (a paper with more than ``batch`` records is split into batches of ``batch``);
     ``progress(done, total)`` counts records as their events are stored."""
@@ -142,11 +154,19 @@ def agreement_report(rs: DbReviewStore, *, include_extractor: bool = True) -> di
     return {"fields": rows, "precision": extractor_precision(ratings)}
 
 
-def import_file(config: Config, fmt: str, src: str | Path, *, pdf_dir: str | Path | None = None,
-                annotator: str = "gold", with_verdicts: bool = True, users: Mapping[str, int] | None = None,
-                problems: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+def import_file(
+    config: Config,
+    fmt: str,
+    src: str | Path,
+    *,
+    pdf_dir: str | Path | None = None,
+    annotator: str = "gold",
+    with_verdicts: bool = True,
+    users: Mapping[str, int] | None = None,
+    problems: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
     """Read ``src`` in ``fmt`` and import it into the live database (Label Studio tasks that cannot be read
     go to ``problems``, the others are imported; ``progress`` as in :func:`import_records`)."""
-    records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts,
-                          users=users, problems=problems)
+    records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts, users=users, problems=problems)
     return import_records(review_store(config), records, progress=progress)

@@ -74,9 +74,16 @@ def load_benchmarks() -> dict[str, Benchmark]:
     raw = json.loads((DATA / "benchmarks.json").read_text(encoding="utf-8"))
     return {
         key: Benchmark(
-            key=key, title=v["title"], thompson_file=v.get("thompson_file"), metric=v["metric"],
-            metrics=dict(v.get("metrics", {})), scale=float(v.get("scale", 100)), polynomial=v["polynomial"],
-            exponential=v["exponential"], aliases=tuple(v.get("aliases", ())), metric_aliases=tuple(v.get("metric_aliases", ())),
+            key=key,
+            title=v["title"],
+            thompson_file=v.get("thompson_file"),
+            metric=v["metric"],
+            metrics=dict(v.get("metrics", {})),
+            scale=float(v.get("scale", 100)),
+            polynomial=v["polynomial"],
+            exponential=v["exponential"],
+            aliases=tuple(v.get("aliases", ())),
+            metric_aliases=tuple(v.get("metric_aliases", ())),
             metric_name=v.get("metric_name", "score"),
         )
         for key, v in raw.items()
@@ -96,5 +103,15 @@ def resolve_benchmark(name: str) -> Benchmark:
             return bench
     if not key:
         raise FitError("empty benchmark name")
-    return Benchmark(key=name, title=name, thompson_file=None, metric="", metrics={}, scale=100.0,
-                     polynomial="log10_error", exponential="error", aliases=(name,), metric_aliases=())
+    return Benchmark(
+        key=name,
+        title=name,
+        thompson_file=None,
+        metric="",
+        metrics={},
+        scale=100.0,
+        polynomial="log10_error",
+        exponential="error",
+        aliases=(name,),
+        metric_aliases=(),
+    )

@@ -144,12 +144,24 @@ def hardware_compute(
     low_h = hours_low if hours_low is not None else hours
     high_h = hours_high if hours_high is not None else hours
     return ComputeEstimate(
-        flop=rate * hours, flop_low=rate * low_h, flop_high=rate * high_h, method="hardware", convention=conv.name,
-        quantity="hardware_burden" if conv.name == "thompson" else "compute", fact_ids=tuple(fact_ids),
-        assumptions={"accelerator": acc.name, "units": units, "unit": per if acc.kind == "tpu" else "chip",
-                     "precision": used_precision, "peak_flops": peak, "utilisation": util, "hours": hours,
-                     "utilisation_from": "source" if given_util is not None else "default",
-                     "precision_from": "source" if given_precision else "default"},
+        flop=rate * hours,
+        flop_low=rate * low_h,
+        flop_high=rate * high_h,
+        method="hardware",
+        convention=conv.name,
+        quantity="hardware_burden" if conv.name == "thompson" else "compute",
+        fact_ids=tuple(fact_ids),
+        assumptions={
+            "accelerator": acc.name,
+            "units": units,
+            "unit": per if acc.kind == "tpu" else "chip",
+            "precision": used_precision,
+            "peak_flops": peak,
+            "utilisation": util,
+            "hours": hours,
+            "utilisation_from": "source" if given_util is not None else "default",
+            "precision_from": "source" if given_precision else "default",
+        },
     )
 
 
@@ -160,20 +172,36 @@ def operations_compute(
     if min(forward_flops, examples, epochs, fp_bp_ratio) <= 0:
         raise ScalingError("forward FLOPs, examples, epochs and ratio must be positive")
     flop = forward_flops * fp_bp_ratio * examples * epochs
-    return ComputeEstimate(flop=flop, flop_low=flop, flop_high=flop, method="operations", convention="operations",
-                           quantity="network_operations", fact_ids=tuple(fact_ids),
-                           assumptions={"forward_flops": forward_flops, "fp_bp_ratio": fp_bp_ratio,
-                                        "examples": examples, "epochs": epochs})
+    return ComputeEstimate(
+        flop=flop,
+        flop_low=flop,
+        flop_high=flop,
+        method="operations",
+        convention="operations",
+        quantity="network_operations",
+        fact_ids=tuple(fact_ids),
+        assumptions={"forward_flops": forward_flops, "fp_bp_ratio": fp_bp_ratio, "examples": examples, "epochs": epochs},
+    )
 
 
-def tokens_compute(parameters: float, tokens: float, *, epochs: float | None = None,
-                   fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
+def tokens_compute(parameters: float, tokens: float, *, epochs: float | None = None, fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
     """Operation counting for dense transformers: 6 x parameters x tokens (x epochs over the dataset when given)."""
     if parameters <= 0 or tokens <= 0 or (epochs is not None and epochs <= 0):
         raise ScalingError("parameters, tokens and epochs must be positive")
     flop = 6.0 * parameters * tokens * (epochs if epochs is not None else 1.0)
-    return ComputeEstimate(flop=flop, flop_low=flop, flop_high=flop, method="operations", convention="operations",
-                           quantity="network_operations", fact_ids=tuple(fact_ids),
-                           assumptions={"parameters": parameters, "tokens": tokens, "flop_per_param_token": 6,
-                                        "epochs": epochs if epochs is not None else 1.0,
-                                        "epochs_from": "source" if epochs is not None else "default"})
+    return ComputeEstimate(
+        flop=flop,
+        flop_low=flop,
+        flop_high=flop,
+        method="operations",
+        convention="operations",
+        quantity="network_operations",
+        fact_ids=tuple(fact_ids),
+        assumptions={
+            "parameters": parameters,
+            "tokens": tokens,
+            "flop_per_param_token": 6,
+            "epochs": epochs if epochs is not None else 1.0,
+            "epochs_from": "source" if epochs is not None else "default",
+        },
+    )

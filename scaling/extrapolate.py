@@ -39,10 +39,17 @@ class CostAssumptions:
 
     def to_dict(self) -> dict[str, Any]:
         """Each assumption as {value, source}."""
-        vals = {"hardware": self.hardware, "precision": self.precision, "peak_flops": self.peak_flops,
-                "utilisation": self.utilisation, "tdp_watts": self.tdp_watts,
-                "price_per_chip_hour_usd": self.price_per_chip_hour, "pue": self.pue,
-                "grid_kg_co2_per_kwh": self.grid_kg_per_kwh, "chips_per_unit": self.chips_per_unit}
+        vals = {
+            "hardware": self.hardware,
+            "precision": self.precision,
+            "peak_flops": self.peak_flops,
+            "utilisation": self.utilisation,
+            "tdp_watts": self.tdp_watts,
+            "price_per_chip_hour_usd": self.price_per_chip_hour,
+            "pue": self.pue,
+            "grid_kg_co2_per_kwh": self.grid_kg_per_kwh,
+            "chips_per_unit": self.chips_per_unit,
+        }
         return {k: {"value": v, "source": self.sources.get(k, "")} for k, v in vals.items()}
 
 
@@ -128,20 +135,30 @@ def cost_assumptions(
             raise ScalingError(f"{name} must be positive, not {value}")
     chips = int(acc.tpu_chips_per_board or 1) if per == "board" else 1
     sources["chips_per_unit"] = "catalog: TPU chips per board (the peak is per board)" if chips > 1 else "one chip per unit"
-    return CostAssumptions(hardware=acc.name, precision=precision, peak_flops=float(peak), utilisation=float(util),
-                           tdp_watts=float(acc.tdp_watts), price_per_chip_hour=float(price), pue=float(pue_v),
-                           grid_kg_per_kwh=float(grid), sources=sources, chips_per_unit=chips)
+    return CostAssumptions(
+        hardware=acc.name,
+        precision=precision,
+        peak_flops=float(peak),
+        utilisation=float(util),
+        tdp_watts=float(acc.tdp_watts),
+        price_per_chip_hour=float(price),
+        pue=float(pue_v),
+        grid_kg_per_kwh=float(grid),
+        sources=sources,
+        chips_per_unit=chips,
+    )
 
 
 def _costs(log10_flop: float, a: CostAssumptions) -> tuple[float, float, float]:
-    chip_hours = 10 ** log10_flop / (a.peak_flops * a.utilisation) / 3600.0 * a.chips_per_unit
+    chip_hours = 10**log10_flop / (a.peak_flops * a.utilisation) / 3600.0 * a.chips_per_unit
     usd = chip_hours * a.price_per_chip_hour
     co2 = chip_hours * a.tdp_watts / 1000.0 * a.pue * a.grid_kg_per_kwh
     return chip_hours, usd, co2
 
 
-def extrapolate(fit: LinearFit, transform: Transform, target_error: float, costs: CostAssumptions | None, *,
-                draws: int = 4000, seed: int = 0) -> dict[str, Any]:
+def extrapolate(
+    fit: LinearFit, transform: Transform, target_error: float, costs: CostAssumptions | None, *, draws: int = 4000, seed: int = 0
+) -> dict[str, Any]:
     """log10 FLOP at which the fitted line reaches ``target_error``, a 95% interval from the
     coefficients' sampling distribution, and chip-hours, USD and CO2 (kg) with their intervals."""
     if not 0 < target_error < 1:

@@ -44,8 +44,16 @@ class FitPoint:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: compute (FLOP), error, model, year, paper, where the result and the compute come from."""
-        return {"compute": self.flop, "error": self.error, "model": self.model, "year": self.year, "paper": self.paper,
-                "result_source": self.result_source, "compute_source": self.source, "fact_ids": list(self.fact_ids)}
+        return {
+            "compute": self.flop,
+            "error": self.error,
+            "model": self.model,
+            "year": self.year,
+            "paper": self.paper,
+            "result_source": self.result_source,
+            "compute_source": self.source,
+            "fact_ids": list(self.fact_ids),
+        }
 
 
 @dataclass
@@ -126,12 +134,25 @@ class FitResult:
         """The JSON document: the main fit's fields at the top level, variants nested."""
         m = self.main
         out: dict[str, Any] = {
-            "benchmark": self.benchmark, "form": self.form, "x": self.x, "y_transform": TRANSFORMS[self.y_transform].label,
-            "n": m.n, "intercept": m.intercept, "slope": m.slope, "slope_se": m.slope_se, "r2": m.r2, "ci": m.ci,
-            "convention": self.convention, "source": self.source, "fact_ids": m.fact_ids,
+            "benchmark": self.benchmark,
+            "form": self.form,
+            "x": self.x,
+            "y_transform": TRANSFORMS[self.y_transform].label,
+            "n": m.n,
+            "intercept": m.intercept,
+            "slope": m.slope,
+            "slope_se": m.slope_se,
+            "r2": m.r2,
+            "ci": m.ci,
+            "convention": self.convention,
+            "source": self.source,
+            "fact_ids": m.fact_ids,
             "year_control": self.year_control.to_dict() if self.year_control else None,
-            "frontier": {"quantile": self.quantile.to_dict() if self.quantile else None,
-                         "pareto": self.pareto.to_dict() if self.pareto else None, "pareto_fact_ids": self.pareto_ids},
+            "frontier": {
+                "quantile": self.quantile.to_dict() if self.quantile else None,
+                "pareto": self.pareto.to_dict() if self.pareto else None,
+                "pareto_fact_ids": self.pareto_ids,
+            },
             "saturating": self.saturating.to_dict() if self.saturating else None,
             "coverage": self.coverage,
             "points": [p.to_dict() for p in self.points],
@@ -171,9 +192,18 @@ def ols_fit(points: Sequence[FitPoint], transform: Transform, *, method: str = "
 
     res = sm.OLS(y, sm.add_constant(x)).fit()
     ci = res.conf_int(alpha)[1]
-    return LinearFit(method=method, n=len(points), intercept=float(res.params[0]), slope=float(res.params[1]),
-                     slope_se=float(res.bse[1]), intercept_se=float(res.bse[0]), r2=float(res.rsquared),
-                     ci=[float(ci[0]), float(ci[1])], fact_ids=_ids(points), cov=res.cov_params().tolist())
+    return LinearFit(
+        method=method,
+        n=len(points),
+        intercept=float(res.params[0]),
+        slope=float(res.params[1]),
+        slope_se=float(res.bse[1]),
+        intercept_se=float(res.bse[0]),
+        r2=float(res.rsquared),
+        ci=[float(ci[0]), float(ci[1])],
+        fact_ids=_ids(points),
+        cov=res.cov_params().tolist(),
+    )
 
 
 def year_fit(points: Sequence[FitPoint], transform: Transform, *, alpha: float = 0.05) -> LinearFit:
@@ -188,10 +218,19 @@ def year_fit(points: Sequence[FitPoint], transform: Transform, *, alpha: float =
 
     res = sm.OLS(y, sm.add_constant(np.column_stack([x, years]))).fit()
     ci = res.conf_int(alpha)[1]
-    return LinearFit(method="ols+year", n=len(pts), intercept=float(res.params[0]), slope=float(res.params[1]),
-                     slope_se=float(res.bse[1]), intercept_se=float(res.bse[0]), r2=float(res.rsquared),
-                     ci=[float(ci[0]), float(ci[1])], fact_ids=_ids(pts), year_coef=float(res.params[2]),
-                     year_se=float(res.bse[2]))
+    return LinearFit(
+        method="ols+year",
+        n=len(pts),
+        intercept=float(res.params[0]),
+        slope=float(res.params[1]),
+        slope_se=float(res.bse[1]),
+        intercept_se=float(res.bse[0]),
+        r2=float(res.rsquared),
+        ci=[float(ci[0]), float(ci[1])],
+        fact_ids=_ids(pts),
+        year_coef=float(res.params[2]),
+        year_se=float(res.bse[2]),
+    )
 
 
 def quantile_fit(points: Sequence[FitPoint], transform: Transform, *, q: float = 0.1, alpha: float = 0.05) -> LinearFit:
@@ -215,9 +254,17 @@ def quantile_fit(points: Sequence[FitPoint], transform: Transform, *, q: float =
     assert res is not None
     finite = bool(np.all(np.isfinite(res.bse)))
     ci = res.conf_int(alpha)[1]
-    return LinearFit(method=f"quantile q={q}", n=len(points), intercept=float(res.params[0]), slope=float(res.params[1]),
-                     slope_se=float(res.bse[1]) if finite else None, intercept_se=float(res.bse[0]) if finite else None,
-                     r2=None, ci=[float(ci[0]), float(ci[1])] if finite else None, fact_ids=_ids(points))
+    return LinearFit(
+        method=f"quantile q={q}",
+        n=len(points),
+        intercept=float(res.params[0]),
+        slope=float(res.params[1]),
+        slope_se=float(res.bse[1]) if finite else None,
+        intercept_se=float(res.bse[0]) if finite else None,
+        r2=None,
+        ci=[float(ci[0]), float(ci[1])] if finite else None,
+        fact_ids=_ids(points),
+    )
 
 
 def pareto_front(points: Sequence[FitPoint]) -> list[FitPoint]:
@@ -277,8 +324,18 @@ def saturating_fit(points: Sequence[FitPoint], *, bootstrap: int = 200, seed: in
         arr = np.array(draws)
         e_ci = [float(np.percentile(arr[:, 0], 2.5)), float(np.percentile(arr[:, 0], 97.5))]
         alpha_ci = [float(np.percentile(arr[:, 2], 2.5)), float(np.percentile(arr[:, 2], 97.5))]
-    return SaturatingFit(n=len(points), E=float(theta[0]), log10_A=float(theta[1]), alpha=float(theta[2]), E_ci=e_ci,
-                         alpha_ci=alpha_ci, loss="soft_l1", bootstrap=len(draws), fact_ids=_ids(points), converged=ok)
+    return SaturatingFit(
+        n=len(points),
+        E=float(theta[0]),
+        log10_A=float(theta[1]),
+        alpha=float(theta[2]),
+        E_ci=e_ci,
+        alpha_ci=alpha_ci,
+        loss="soft_l1",
+        bootstrap=len(draws),
+        fact_ids=_ids(points),
+        converged=ok,
+    )
 
 
 def coverage(entries: Sequence[tuple[str, float, bool]]) -> list[dict[str, Any]]:
@@ -290,10 +347,9 @@ def coverage(entries: Sequence[tuple[str, float, bool]]) -> list[dict[str, Any]]
     ranked = sorted(entries, key=lambda e: e[1])
     out = []
     for lo, hi in RANK_BINS:
-        chunk = ranked[lo - 1: hi]
+        chunk = ranked[lo - 1 : hi]
         if not chunk:
             continue
         have = sum(1 for e in chunk if e[2])
-        out.append({"ranks": f"{lo}-{hi}" if hi else f"{lo}+", "entries": len(chunk), "with_compute": have,
-                    "share": round(have / len(chunk), 3)})
+        out.append({"ranks": f"{lo}-{hi}" if hi else f"{lo}+", "entries": len(chunk), "with_compute": have, "share": round(have / len(chunk), 3)})
     return out

@@ -135,8 +135,9 @@ def parse_thompson(directory: str | Path, *, source: str = "thompson") -> Import
     return batch
 
 
-def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname: str, line: int, rec: dict[str, str], *,
-                  source: str = "thompson") -> None:
+def _thompson_row(
+    batch: ImportBatch, bench: str, metrics: dict[str, str], fname: str, line: int, rec: dict[str, str], *, source: str = "thompson"
+) -> None:
     name = (rec.get("name") or "").strip()
     if not name:
         raise ValueError("row has no model name")
@@ -144,35 +145,63 @@ def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname
     year = int(year_v) if year_v is not None else None
     paper = arxiv_id(rec.get("paper_link")) or (rec.get("title") or "").strip() or None
     entry = f"{source}:{bench}:{line}"
-    common: dict[str, Any] = dict(source=source, source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
-                  year=year, benchmark=bench)
+    common: dict[str, Any] = dict(
+        source=source, source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name, year=year, benchmark=bench
+    )
     staged: list[ImportedFact] = []
     for column, metric in metrics.items():
         value = _num(rec.get(column), what=column)
         if value is None:
             continue
-        staged.append(ImportedFact(fact_id=f"{entry}:result:{metric}", kind=Kind.RESULT,
-                                   fields={"task": bench, "dataset": bench, "metric": metric, "value": value,
-                                           "value_text": rec.get(column, "").strip(), "scale": 100, "own": True},
-                                   **common))
+        staged.append(
+            ImportedFact(
+                fact_id=f"{entry}:result:{metric}",
+                kind=Kind.RESULT,
+                fields={
+                    "task": bench,
+                    "dataset": bench,
+                    "metric": metric,
+                    "value": value,
+                    "value_text": rec.get(column, "").strip(),
+                    "scale": 100,
+                    "own": True,
+                },
+                **common,
+            )
+        )
     params = _num(rec.get("parameters"), what="parameters")
     if params is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
     for block in _BLOCKS:
         secs = _num(rec.get(f"{block}_time_total_sec"), what=f"{block}_time_total_sec")
         if secs is not None:
-            staged.append(ImportedFact(fact_id=f"{entry}:training_time:{block}", kind=Kind.TRAINING_TIME,
-                                       fields={"hours": secs / 3600.0, "scope": block,
-                                               "text": (rec.get(f"{block}_time_total") or "").strip()}, **common))
+            staged.append(
+                ImportedFact(
+                    fact_id=f"{entry}:training_time:{block}",
+                    kind=Kind.TRAINING_TIME,
+                    fields={"hours": secs / 3600.0, "scope": block, "text": (rec.get(f"{block}_time_total") or "").strip()},
+                    **common,
+                )
+            )
         for dev in ("gpu", "tpu", "cpu"):
             model = (rec.get(f"{block}_{dev}_model") or "").strip()
             amount = _num(rec.get(f"{block}_{dev}_amount"), what=f"{block}_{dev}_amount")
             ptp = _num(rec.get(f"{block}_{dev}_ptp_gflops") or rec.get(f"{block}_{dev}_ptp_flops"), what=f"{block}_{dev}_ptp")
             if model or amount is not None:
-                staged.append(ImportedFact(fact_id=f"{entry}:hardware:{block}:{dev}", kind=Kind.HARDWARE,
-                                           fields={"accelerator": model or None, "count": amount,
-                                                   "unit": "board" if dev == "tpu" else "chip",
-                                                   "ptp_gflops": ptp, "scope": block}, **common))
+                staged.append(
+                    ImportedFact(
+                        fact_id=f"{entry}:hardware:{block}:{dev}",
+                        kind=Kind.HARDWARE,
+                        fields={
+                            "accelerator": model or None,
+                            "count": amount,
+                            "unit": "board" if dev == "tpu" else "chip",
+                            "ptp_gflops": ptp,
+                            "scope": block,
+                        },
+                        **common,
+                    )
+                )
     support = tuple(f.fact_id for f in staged if f.kind in (Kind.HARDWARE, Kind.TRAINING_TIME))
     for column, method in (("hardware_burden", "hardware"), ("network_operations", "operations")):
         flop = _num(rec.get(column), what=column)
@@ -182,17 +211,40 @@ def _thompson_row(batch: ImportBatch, bench: str, metrics: dict[str, str], fname
             raise ValueError(f"{column}: not positive: {flop}")
         fid = f"{entry}:compute:{column}"
         conv = "thompson" if method == "hardware" else "operations"
-        staged.append(ImportedFact(fact_id=fid, kind="compute", fields={"quantity": column, "flop": flop, "method": method,
-                                                                       "convention": conv}, **common))
+        staged.append(
+            ImportedFact(fact_id=fid, kind="compute", fields={"quantity": column, "flop": flop, "method": method, "convention": conv}, **common)
+        )
         ids = (fid, *support) if method == "hardware" else (fid,)
-        batch.estimates.append(EstimateRow(entry, source, ComputeEstimate(
-            flop=flop, flop_low=flop, flop_high=flop, method=method, convention=conv, quantity=column, fact_ids=ids,
-            assumptions={"as_published": True, "file": fname, "row": line})))
+        batch.estimates.append(
+            EstimateRow(
+                entry,
+                source,
+                ComputeEstimate(
+                    flop=flop,
+                    flop_low=flop,
+                    flop_high=flop,
+                    method=method,
+                    convention=conv,
+                    quantity=column,
+                    fact_ids=ids,
+                    assumptions={"as_published": True, "file": fname, "row": line},
+                ),
+            )
+        )
     batch.facts.extend(staged)
 
 
-_EPOCH_REQUIRED = ("Model", "Publication date", "Training compute (FLOP)", "Training hardware", "Hardware quantity",
-                   "Training time (hours)", "Parameters", "Training dataset size (datapoints)", "Confidence")
+_EPOCH_REQUIRED = (
+    "Model",
+    "Publication date",
+    "Training compute (FLOP)",
+    "Training hardware",
+    "Hardware quantity",
+    "Training time (hours)",
+    "Parameters",
+    "Training dataset size (datapoints)",
+    "Confidence",
+)
 
 
 def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBatch:
@@ -234,8 +286,9 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     paper = arxiv_id(rec.get("Link")) or arxiv_id(rec.get("Reference"))
     domain = (rec.get("Domain") or "").strip() or None
     entry = f"epoch:{line}"
-    common: dict[str, Any] = dict(source="epoch", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name,
-                  year=year, domain=domain)
+    common: dict[str, Any] = dict(
+        source="epoch", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name, year=year, domain=domain
+    )
     confidence = (rec.get("Confidence") or "").strip() or None
     staged: list[ImportedFact] = []
     flop = _num(rec.get("Training compute (FLOP)"), what="Training compute (FLOP)")
@@ -251,28 +304,69 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     if params is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
     if size is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:dataset_size", kind="dataset_size",
-                                   fields={"value": size, "dataset": (rec.get("Training dataset") or "").strip() or None}, **common))
+        staged.append(
+            ImportedFact(
+                fact_id=f"{entry}:dataset_size",
+                kind="dataset_size",
+                fields={"value": size, "dataset": (rec.get("Training dataset") or "").strip() or None},
+                **common,
+            )
+        )
     if hardware or qty is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:hardware", kind=Kind.HARDWARE,
-                                   fields={"accelerator": hardware[0] if hardware else None, "all": hardware, "count": qty,
-                                           "unit": "chip", "utilisation": mfu, "precision": precision},
-                                   **common))
+        staged.append(
+            ImportedFact(
+                fact_id=f"{entry}:hardware",
+                kind=Kind.HARDWARE,
+                fields={
+                    "accelerator": hardware[0] if hardware else None,
+                    "all": hardware,
+                    "count": qty,
+                    "unit": "chip",
+                    "utilisation": mfu,
+                    "precision": precision,
+                },
+                **common,
+            )
+        )
     if hours is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind=Kind.TRAINING_TIME,
-                                   fields={"hours": hours, "scope": "training"}, **common))
+        staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind=Kind.TRAINING_TIME, fields={"hours": hours, "scope": "training"}, **common))
     if flop is not None:
         if flop <= 0:
             raise ValueError(f"Training compute (FLOP): not positive: {flop}")
         method = (rec.get("Training compute estimation method") or "").strip() or None
         fid = f"{entry}:compute"
-        staged.append(ImportedFact(fact_id=fid, kind="compute",
-                                   fields={"quantity": "compute", "flop": flop, "flop_low": low, "flop_high": high,
-                                           "method": method, "confidence": confidence, "convention": "epoch"}, **common))
-        batch.estimates.append(EstimateRow(entry, "epoch", ComputeEstimate(
-            flop=flop, flop_low=low or flop, flop_high=high or flop, method=_epoch_method(method), convention="epoch",
-            quantity="compute", fact_ids=(fid,), assumptions={"as_published": True, "confidence": confidence,
-                                                              "epoch_method": method})))
+        staged.append(
+            ImportedFact(
+                fact_id=fid,
+                kind="compute",
+                fields={
+                    "quantity": "compute",
+                    "flop": flop,
+                    "flop_low": low,
+                    "flop_high": high,
+                    "method": method,
+                    "confidence": confidence,
+                    "convention": "epoch",
+                },
+                **common,
+            )
+        )
+        batch.estimates.append(
+            EstimateRow(
+                entry,
+                "epoch",
+                ComputeEstimate(
+                    flop=flop,
+                    flop_low=low or flop,
+                    flop_high=high or flop,
+                    method=_epoch_method(method),
+                    convention="epoch",
+                    quantity="compute",
+                    fact_ids=(fid,),
+                    assumptions={"as_published": True, "confidence": confidence, "epoch_method": method},
+                ),
+            )
+        )
     epochs = _num(rec.get("Epochs"), what="Epochs")
     if params and size and domain and domain.strip().lower() == "language":
         ids = tuple(i for i in (f"{entry}:parameters", f"{entry}:dataset_size"))
@@ -281,8 +375,17 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
         ids = (f"{entry}:hardware", f"{entry}:training_time")
         for conv_name in ("thompson", "epoch"):
             try:
-                est = hardware_compute(hardware[0], qty, hours, catalog=catalog, conv=convention(conv_name), domain=domain,
-                                       fact_ids=ids, utilisation=mfu, precision=precision)
+                est = hardware_compute(
+                    hardware[0],
+                    qty,
+                    hours,
+                    catalog=catalog,
+                    conv=convention(conv_name),
+                    domain=domain,
+                    fact_ids=ids,
+                    utilisation=mfu,
+                    precision=precision,
+                )
             except ScalingError as exc:
                 batch.failures.append(ItemFailure("import", fname, f"hardware method ({conv_name}): {exc}", row=line))
                 break
@@ -290,8 +393,16 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     batch.facts.extend(staged)
 
 
-_PRECISIONS = {"fp32": "fp32", "float32": "fp32", "tf32": "tf32", "fp16": "fp16", "float16": "fp16", "bf16": "bf16",
-               "bfloat16": "bf16", "int8": "int8"}
+_PRECISIONS = {
+    "fp32": "fp32",
+    "float32": "fp32",
+    "tf32": "tf32",
+    "fp16": "fp16",
+    "float16": "fp16",
+    "bf16": "bf16",
+    "bfloat16": "bf16",
+    "int8": "int8",
+}
 
 
 def _precision(text: str | None) -> str | None:

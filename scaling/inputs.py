@@ -113,10 +113,20 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
             if not 0 < err < 1:
                 notes.append(f"{r['fact_ids'][0]}: score {r['value']} gives error {err:.3g} outside (0, 1); left out")
                 continue
-            points.append(FitPoint(flop=float(r["flop"]), error=err, fact_ids=tuple(r["fact_ids"]), model=r.get("model"),
-                                   paper=r.get("paper"), year=r.get("year"), source=r["compute_source"],
-                                   flop_low=r.get("flop_low"), flop_high=r.get("flop_high"),
-                                   result_source=r.get("result_source") or r.get("source")))
+            points.append(
+                FitPoint(
+                    flop=float(r["flop"]),
+                    error=err,
+                    fact_ids=tuple(r["fact_ids"]),
+                    model=r.get("model"),
+                    paper=r.get("paper"),
+                    year=r.get("year"),
+                    source=r["compute_source"],
+                    flop_low=r.get("flop_low"),
+                    flop_high=r.get("flop_high"),
+                    result_source=r.get("result_source") or r.get("source"),
+                )
+            )
     if dropped:
         notes.append(f"{dropped} point(s) left out because the same model has compute from a preferred source")
     return points, notes

@@ -21,11 +21,17 @@ from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit  # noqa: E402
 
 _SOURCE_COLOURS = {"thompson": "tab:blue", "epoch": "tab:green", "curated": "tab:purple", "sample": "tab:cyan"}
 _SOURCE_MARKERS = {"thompson": "o", "epoch": "s", "curated": "D", "sample": "^"}
-SOURCE_NAMES: dict[str, str] = {"thompson": "Thompson et al. (2022)", "epoch": "Epoch AI", "curated": "curated (flopsdb review)",
-                                "sample": "flopsdb sample (published runs)"}
-_CONVENTIONS = {"thompson": "hardware burden: chips x peak FLOP/s x time, no utilisation (Thompson et al.)",
-                "epoch": "chips x peak FLOP/s x time x utilisation (Epoch AI)",
-                "operations": "operation counting: forward FLOP x 3 x epochs x examples"}
+SOURCE_NAMES: dict[str, str] = {
+    "thompson": "Thompson et al. (2022)",
+    "epoch": "Epoch AI",
+    "curated": "curated (flopsdb review)",
+    "sample": "flopsdb sample (published runs)",
+}
+_CONVENTIONS = {
+    "thompson": "hardware burden: chips x peak FLOP/s x time, no utilisation (Thompson et al.)",
+    "epoch": "chips x peak FLOP/s x time x utilisation (Epoch AI)",
+    "operations": "operation counting: forward FLOP x 3 x epochs x examples",
+}
 
 
 def _plain(value: float, _: object = None) -> str:
@@ -48,8 +54,7 @@ def source_label(result_source: str | None, compute_source: str | None, n: int) 
     return f"{name} (n={n})"
 
 
-_LABEL_OFFSETS: tuple[tuple[int, int], ...] = tuple((dx, dy) for k in range(9) for dy in (-8 - 9 * k, 5 + 9 * k)
-                                                  for dx in (4, -4))
+_LABEL_OFFSETS: tuple[tuple[int, int], ...] = tuple((dx, dy) for k in range(9) for dy in (-8 - 9 * k, 5 + 9 * k) for dx in (4, -4))
 """Where a frontier label may go, in points from its model's marker (just below or above, left or right, then
 further away with a leader line): tried in order until it overlaps no other label."""
 
@@ -64,8 +69,16 @@ def _label_frontier(fig: Figure, ax: Axes, pts: list[FitPoint]) -> None:
         text = f"{p.model} ({p.year})" if p.year else str(p.model)
         for n, (dx, dy) in enumerate(_LABEL_OFFSETS):
             leader = {"arrowstyle": "-", "lw": 0.4, "color": "0.4"} if abs(dy) > 10 else None
-            ann = ax.annotate(text, (p.flop, p.error), fontsize=6, xytext=(dx, dy), textcoords="offset points",
-                              ha="left" if dx > 0 else "right", va="center", arrowprops=leader)
+            ann = ax.annotate(
+                text,
+                (p.flop, p.error),
+                fontsize=6,
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx > 0 else "right",
+                va="center",
+                arrowprops=leader,
+            )
             ann.update_positions(renderer)  # an annotation's place is computed at draw time otherwise
             box = Text.get_window_extent(ann, renderer)  # the text alone, not its leader line
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
@@ -114,6 +127,7 @@ def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
     years = [p.year for p in pts]
     by_year = result.year_control is not None and any(y is not None for y in years)
     scatter = None
+
     def origin(p: FitPoint) -> tuple[str, str]:
         return (p.result_source or p.source or "", p.source or "")
 
@@ -122,11 +136,28 @@ def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
         label = source_label(src or None, csrc or None, int(mask.sum()))
         if by_year:
             yr = np.array([np.nan if p.year is None else p.year for p in pts], dtype=float)
-            scatter = ax.scatter(10 ** lc[mask], err[mask], s=22, c=yr[mask], cmap="viridis", marker=_SOURCE_MARKERS.get(src, "o"),
-                                 vmin=np.nanmin(yr), vmax=np.nanmax(yr), label=label, edgecolors="none")
+            scatter = ax.scatter(
+                10 ** lc[mask],
+                err[mask],
+                s=22,
+                c=yr[mask],
+                cmap="viridis",
+                marker=_SOURCE_MARKERS.get(src, "o"),
+                vmin=np.nanmin(yr),
+                vmax=np.nanmax(yr),
+                label=label,
+                edgecolors="none",
+            )
         else:
-            ax.scatter(10 ** lc[mask], err[mask], s=18, alpha=0.75, color=_SOURCE_COLOURS.get(src, "tab:gray"),
-                       marker=_SOURCE_MARKERS.get(src, "o"), label=label)
+            ax.scatter(
+                10 ** lc[mask],
+                err[mask],
+                s=18,
+                alpha=0.75,
+                color=_SOURCE_COLOURS.get(src, "tab:gray"),
+                marker=_SOURCE_MARKERS.get(src, "o"),
+                label=label,
+            )
     if scatter is not None:
         bar = fig.colorbar(scatter, ax=ax, pad=0.01)
         bar.set_label("publication year")
@@ -138,14 +169,23 @@ def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
     if pm.any():
         ax.scatter(10 ** lc[pm], err[pm], s=60, facecolors="none", edgecolors="black", label="Pareto-best (frontier)")
     m = result.main
-    ax.plot(10 ** grid, _line(m, result.y_transform, grid), color="tab:red",
-            label=f"{result.form} OLS on {TRANSFORMS[result.y_transform].label}: slope {m.slope:.4f}, R² {m.r2:.3f}")
+    ax.plot(
+        10**grid,
+        _line(m, result.y_transform, grid),
+        color="tab:red",
+        label=f"{result.form} OLS on {TRANSFORMS[result.y_transform].label}: slope {m.slope:.4f}, R² {m.r2:.3f}",
+    )
     if result.quantile is not None:
-        ax.plot(10 ** grid, _line(result.quantile, result.y_transform, grid), color="tab:orange", ls="--",
-                label=f"frontier (q=0.1): slope {result.quantile.slope:.4f}")
+        ax.plot(
+            10**grid,
+            _line(result.quantile, result.y_transform, grid),
+            color="tab:orange",
+            ls="--",
+            label=f"frontier (q=0.1): slope {result.quantile.slope:.4f}",
+        )
     if result.saturating is not None:
         s = result.saturating
-        ax.plot(10 ** grid, s.predict(grid), color="tab:brown", ls=":", label=f"saturating: E={s.E:.3f}, α={s.alpha:.3f}")
+        ax.plot(10**grid, s.predict(grid), color="tab:brown", ls=":", label=f"saturating: E={s.E:.3f}, α={s.alpha:.3f}")
     ex = result.extrapolation
     if m.cov is not None:
         rng = np.random.default_rng(0)
@@ -153,16 +193,23 @@ def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
         tr = TRANSFORMS[result.y_transform]
         ys = theta[:, :1] + theta[:, 1:] * grid[None, :]
         curves = np.clip(np.vectorize(tr.inverse)(ys), 1e-6, 1.0)
-        ax.fill_between(10 ** grid, np.percentile(curves, 2.5, axis=0), np.percentile(curves, 97.5, axis=0),
-                        color="tab:red", alpha=0.15, label="95% band of the fit")
+        ax.fill_between(
+            10**grid,
+            np.percentile(curves, 2.5, axis=0),
+            np.percentile(curves, 97.5, axis=0),
+            color="tab:red",
+            alpha=0.15,
+            label="95% band of the fit",
+        )
     ylo, yhi = float(err.min()), float(err.max())
     if ex is not None:
         ax.axhline(ex["target_error"], color="gray", lw=0.8)
         if ex.get("log10_flop_ci"):
             lo, hi_ci = ex["log10_flop_ci"]
-            ax.axvspan(10 ** lo, 10 ** hi_ci, color="gray", alpha=0.12, label="95% interval of the compute needed")
-        ax.axvline(10 ** ex["log10_flop"], color="gray", ls="--", lw=0.8,
-                   label=f"target error {ex['target_error']:.3g}: 10^{ex['log10_flop']:.1f} FLOP")
+            ax.axvspan(10**lo, 10**hi_ci, color="gray", alpha=0.12, label="95% interval of the compute needed")
+        ax.axvline(
+            10 ** ex["log10_flop"], color="gray", ls="--", lw=0.8, label=f"target error {ex['target_error']:.3g}: 10^{ex['log10_flop']:.1f} FLOP"
+        )
         ylo = min(ylo, float(ex["target_error"]))
     ax.set_xscale("log")
     ax.set_yscale("log")

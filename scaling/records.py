@@ -85,8 +85,7 @@ def _own(fact: Mapping[str, Any]) -> bool:
 def _compact(fact: Mapping[str, Any]) -> dict[str, Any]:
     """The fact's fields with its id, model and model link (``model_scope``); a training time's own ``scope``
     (``wall_clock``, ``device_hours``) is a field and stays ``scope``."""
-    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "model_scope": fact.get("scope"),
-            **(fact.get("fields") or {})}
+    return {"fact_id": fact["fact_id"], "model": fact.get("model"), "model_scope": fact.get("scope"), **(fact.get("fields") or {})}
 
 
 _CONJUNCTION = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*)")
@@ -113,8 +112,12 @@ def _wall_hours(t: Mapping[str, Any], count: float) -> tuple[float | None, float
     if not count:
         raise ScalingError("training time is in device-hours and the hardware has no device count")
     div = float(count)
-    return (float(hours) / div, None if low is None else float(low) / div, None if high is None else float(high) / div,
-            f"device-hours / {count:g} devices")
+    return (
+        float(hours) / div,
+        None if low is None else float(low) / div,
+        None if high is None else float(high) / div,
+        f"device-hours / {count:g} devices",
+    )
 
 
 _NOT_TRAINING = ("search",)
@@ -128,28 +131,52 @@ def _stage_rank(fact: Mapping[str, Any]) -> int:
     return 1 if fact.get("stage") == "fine-tuning" else 0
 
 
-def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | None,
-              utilisation: float | None) -> ComputeEstimate:
+def _estimate(rec: ModelRecord, conv_name: str, catalog: Catalog, domain: str | None, utilisation: float | None) -> ComputeEstimate:
     h, t = rec.hardware or {}, rec.training_time or {}
     hours, low, high, converted = _wall_hours(t, float(h.get("count") or 0))
     if hours is None:
         raise ScalingError("training time has no hours")
     util = utilisation if utilisation is not None else h.get("utilisation")
-    est = hardware_compute(str(h.get("accelerator") or ""), float(h.get("count") or 0), float(hours), catalog=catalog,
-                           conv=convention(conv_name), domain=domain, hours_low=low, hours_high=high,
-                           count_unit=str(h.get("unit") or "chip"), fact_ids=(h["fact_id"], t["fact_id"]),
-                           utilisation=util, precision=h.get("precision"))
+    est = hardware_compute(
+        str(h.get("accelerator") or ""),
+        float(h.get("count") or 0),
+        float(hours),
+        catalog=catalog,
+        conv=convention(conv_name),
+        domain=domain,
+        hours_low=low,
+        hours_high=high,
+        count_unit=str(h.get("unit") or "chip"),
+        fact_ids=(h["fact_id"], t["fact_id"]),
+        utilisation=util,
+        precision=h.get("precision"),
+    )
     if converted:
         est.assumptions["wall_clock_hours"] = converted
     return est
 
 
-_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                 "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
+_NUMBER_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+}
 _COUNT = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
 _ENSEMBLE = re.compile(r"\bensemble\b|\bcombination of\b", re.I)
-_ENSEMBLE_SIZE = (re.compile(_COUNT + r"[- ](?:models?|members?|networks?|nets?)\b", re.I),
-                  re.compile(r"\b(?:ensemble|combination) of " + _COUNT + r"\b", re.I))
+_ENSEMBLE_SIZE = (
+    re.compile(_COUNT + r"[- ](?:models?|members?|networks?|nets?)\b", re.I),
+    re.compile(r"\b(?:ensemble|combination) of " + _COUNT + r"\b", re.I),
+)
 
 
 def ensemble_size(names: Iterable[str]) -> tuple[bool, int | None]:
@@ -180,26 +207,35 @@ def _ensemble_compute(rec: ModelRecord, picked: Mapping[str, Mapping[str, Any]])
         return
     if n is None:
         for name in list(rec.compute):
-            rec.missing.append(f"compute ({name}): an ensemble of an unstated number of models; the training time "
-                               f"{t['fact_id']} is one member's (move a time stated for the ensemble to it)")
+            rec.missing.append(
+                f"compute ({name}): an ensemble of an unstated number of models; the training time "
+                f"{t['fact_id']} is one member's (move a time stated for the ensemble to it)"
+            )
         rec.compute.clear()
         return
     for est in rec.compute.values():
         for k in ("flop", "flop_low", "flop_high"):
             if est.get(k) is not None:
                 est[k] = float(est[k]) * n
-        est["assumptions"] = {**est.get("assumptions", {}), "ensemble": f"{n} models x the member's compute "
-                              f"(training time {t['fact_id']} is one member's)"}
+        est["assumptions"] = {
+            **est.get("assumptions", {}),
+            "ensemble": f"{n} models x the member's compute (training time {t['fact_id']} is one member's)",
+        }
 
 
-def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping[str, Any] | None, catalog: Catalog,
-                   conventions: Sequence[str], utilisation: float | None) -> list[ModelRecord]:
+def _paper_records(
+    paper: str,
+    facts: Sequence[Mapping[str, Any]],
+    meta: Mapping[str, Any] | None,
+    catalog: Catalog,
+    conventions: Sequence[str],
+    utilisation: float | None,
+) -> list[ModelRecord]:
     records: dict[str, ModelRecord] = {}
     eligible = [f for f in facts if _key(f) and f.get("scope") != "all_models" and (f["kind"] != Kind.RESULT or _own(f))]
     keys = {k for f in eligible if (k := _key(f))}
     # a hardware or time naming several of the paper's models ("S and M") makes no record of its own
-    listing = {id(f) for f in eligible if f["kind"] != Kind.RESULT
-               and len(_named_records(f, {k: True for k in keys if k != _key(f)})) > 1}
+    listing = {id(f) for f in eligible if f["kind"] != Kind.RESULT and len(_named_records(f, {k: True for k in keys if k != _key(f)})) > 1}
     named = {_key(f) for f in eligible if id(f) not in listing}
     for f in facts:
         key = _key(f)
@@ -227,10 +263,15 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
             continue
         if f["kind"] == Kind.RESULT:
             if key in records and _own(f):
-                records[key].results.append({"fact_id": f["fact_id"], "model": f.get("model"),
-                                             "benchmark": (f.get("fields") or {}).get("dataset")
-                                             or (f.get("fields") or {}).get("task"), **(f.get("fields") or {}),
-                                             "headline": bool(f.get("headline"))})
+                records[key].results.append(
+                    {
+                        "fact_id": f["fact_id"],
+                        "model": f.get("model"),
+                        "benchmark": (f.get("fields") or {}).get("dataset") or (f.get("fields") or {}).get("task"),
+                        **(f.get("fields") or {}),
+                        "headline": bool(f.get("headline")),
+                    }
+                )
             continue
         if scope == "all_models":
             for k in records:
@@ -258,8 +299,7 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
             value = (picked[Kind.PARAMETERS].get("fields") or {}).get("value")
             rec.parameters = float(value) if value is not None else None
         if unassigned:
-            rec.notes.append(f"not linked to a model of the paper ({len(records)} models, no single main model): "
-                             + ", ".join(unassigned))
+            rec.notes.append(f"not linked to a model of the paper ({len(records)} models, no single main model): " + ", ".join(unassigned))
         rec.results.sort(key=lambda r: (not r["headline"], r["fact_id"]))
         if not rec.results:
             rec.missing.append("results")
@@ -274,23 +314,37 @@ def _paper_records(paper: str, facts: Sequence[Mapping[str, Any]], meta: Mapping
                 except (ScalingError, TypeError, ValueError) as exc:
                     rec.missing.append(f"compute ({name}): {exc}")
                     continue
-                rec.compute[name] = {"flop": est.flop, "flop_low": est.flop_low, "flop_high": est.flop_high,
-                                     "method": est.method, "quantity": est.quantity, "fact_ids": list(est.fact_ids),
-                                     "assumptions": est.assumptions}
+                rec.compute[name] = {
+                    "flop": est.flop,
+                    "flop_low": est.flop_low,
+                    "flop_high": est.flop_high,
+                    "method": est.method,
+                    "quantity": est.quantity,
+                    "fact_ids": list(est.fact_ids),
+                    "assumptions": est.assumptions,
+                }
             _ensemble_compute(rec, picked)
         if meta and meta.get("year") is not None:
             rec.year, rec.year_source, rec.venue = int(meta["year"]), meta.get("year_source"), meta.get("venue")
         else:
             rec.year_reason = (meta or {}).get("reason") or f"no metadata for paper {paper} (no papers row, no PDF date)"
-        rec.fact_ids = sorted({r["fact_id"] for r in rec.results}
-                              | {x["fact_id"] for x in (rec.hardware, rec.training_time) if x}
-                              | ({picked[Kind.PARAMETERS]["fact_id"]} if Kind.PARAMETERS in picked else set()))
+        rec.fact_ids = sorted(
+            {r["fact_id"] for r in rec.results}
+            | {x["fact_id"] for x in (rec.hardware, rec.training_time) if x}
+            | ({picked[Kind.PARAMETERS]["fact_id"]} if Kind.PARAMETERS in picked else set())
+        )
         out.append(rec)
     return out
 
 
-def build_records(facts: Iterable[Mapping[str, Any]], meta: Mapping[str, Mapping[str, Any]], *, catalog: Catalog,
-                  conventions: Sequence[str] = ("thompson", "epoch"), utilisation: float | None = None) -> list[ModelRecord]:
+def build_records(
+    facts: Iterable[Mapping[str, Any]],
+    meta: Mapping[str, Mapping[str, Any]],
+    *,
+    catalog: Catalog,
+    conventions: Sequence[str] = ("thompson", "epoch"),
+    utilisation: float | None = None,
+) -> list[ModelRecord]:
     """Model records from curated fact rows (``fact_id, paper, kind, model, model_key, scope, headline, fields``).
 
     ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf``), ``venue``
@@ -313,8 +367,9 @@ def _error_of(result: Mapping[str, Any], bench: Benchmark) -> float:
         return float("inf")
 
 
-def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Benchmark | None = None, *,
-                    all_results: bool = False) -> tuple[list[dict[str, Any]], list[str]]:
+def record_fit_rows(
+    records: Sequence[ModelRecord], conv_name: str, bench: Benchmark | None = None, *, all_results: bool = False
+) -> tuple[list[dict[str, Any]], list[str]]:
     """``fit_inputs``-shaped rows from model records, and notes on what was left out and why.
 
     With ``bench`` (the fit's benchmark): one row per (record, benchmark), the record's **headline** result on it,
@@ -335,8 +390,9 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
             sole[rec.paper] = sole.get(rec.paper, 0) + 1
     for rec in records:
         est = rec.compute.get(conv_name)
-        results = [r for r in rec.results if r.get("value") is not None
-                   and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))]
+        results = [
+            r for r in rec.results if r.get("value") is not None and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))
+        ]
         if est is None:
             if results or (bench is None and rec.results):
                 lacks = [m.split(":")[0] for m in rec.missing if m != "results"] or ["compute"]
@@ -362,22 +418,43 @@ def record_fit_rows(records: Sequence[ModelRecord], conv_name: str, bench: Bench
                 picked.append(best)
                 facts_out += len(results) - 1
         for r in picked:
-            rows.append({"benchmark": r.get("benchmark"), "metric": r.get("metric"), "value": r["value"],
-                         "source": "curated", "result_source": "curated", "compute_source": "curated",
-                         "entry_id": f"record:{rec.record_id}", "paper": rec.paper,
-                         "model": rec.names[0] if rec.names else rec.model_key, "year": rec.year,
-                         "quantity": est["quantity"], "convention": conv_name, "method": est["method"],
-                         "flop": est["flop"], "flop_low": est["flop_low"], "flop_high": est["flop_high"],
-                         "fact_ids": [r["fact_id"], *est["fact_ids"]], "match": "entry",
-                         "headline": bool(r.get("headline"))})
-    notes = [f"{len(ids)} record(s) left out: lacks {lacks} (e.g. {', '.join(ids[:3])}; `flopsdb records --incomplete`)"
-             for lacks, ids in sorted(left.items(), key=lambda kv: -len(kv[1]))]
+            rows.append(
+                {
+                    "benchmark": r.get("benchmark"),
+                    "metric": r.get("metric"),
+                    "value": r["value"],
+                    "source": "curated",
+                    "result_source": "curated",
+                    "compute_source": "curated",
+                    "entry_id": f"record:{rec.record_id}",
+                    "paper": rec.paper,
+                    "model": rec.names[0] if rec.names else rec.model_key,
+                    "year": rec.year,
+                    "quantity": est["quantity"],
+                    "convention": conv_name,
+                    "method": est["method"],
+                    "flop": est["flop"],
+                    "flop_low": est["flop_low"],
+                    "flop_high": est["flop_high"],
+                    "fact_ids": [r["fact_id"], *est["fact_ids"]],
+                    "match": "entry",
+                    "headline": bool(r.get("headline")),
+                }
+            )
+    notes = [
+        f"{len(ids)} record(s) left out: lacks {lacks} (e.g. {', '.join(ids[:3])}; `flopsdb records --incomplete`)"
+        for lacks, ids in sorted(left.items(), key=lambda kv: -len(kv[1]))
+    ]
     if not_headline:
-        notes.append(f"{len(not_headline)} record(s) left out: no headline result on {bench.key if bench else 'the benchmark'}"
-                     f" (ablation or variant rows; e.g. {', '.join(not_headline[:3])}; `--all-results` includes them)")
+        notes.append(
+            f"{len(not_headline)} record(s) left out: no headline result on {bench.key if bench else 'the benchmark'}"
+            f" (ablation or variant rows; e.g. {', '.join(not_headline[:3])}; `--all-results` includes them)"
+        )
     if facts_out:
-        notes.append(f"{facts_out} result fact(s) with compute left out: one point per (record, benchmark), its best "
-                     + ("result" if all_results else "headline result"))
+        notes.append(
+            f"{facts_out} result fact(s) with compute left out: one point per (record, benchmark), its best "
+            + ("result" if all_results else "headline result")
+        )
     return rows, notes
 
 
@@ -390,9 +467,21 @@ def record_estimates(records: Sequence[ModelRecord]) -> tuple[list[EstimateRow],
         for name in dict.fromkeys(str(r.get("model") or "") for r in rec.results):
             entry = f"curated:{rec.paper}:{name}"
             for conv_name, est in rec.compute.items():
-                rows.append(EstimateRow(entry, "curated", ComputeEstimate(
-                    flop=est["flop"], flop_low=est["flop_low"], flop_high=est["flop_high"], method=est["method"],
-                    convention=conv_name, quantity=est["quantity"], fact_ids=tuple(est["fact_ids"]),
-                    assumptions=dict(est["assumptions"]))))
+                rows.append(
+                    EstimateRow(
+                        entry,
+                        "curated",
+                        ComputeEstimate(
+                            flop=est["flop"],
+                            flop_low=est["flop_low"],
+                            flop_high=est["flop_high"],
+                            method=est["method"],
+                            convention=conv_name,
+                            quantity=est["quantity"],
+                            fact_ids=tuple(est["fact_ids"]),
+                            assumptions=dict(est["assumptions"]),
+                        ),
+                    )
+                )
             info[entry] = {"paper": rec.paper, "model": name or None, "year": rec.year}
     return rows, info

@@ -13,23 +13,27 @@ def _line(name: str, f: LinearFit | None) -> str:
     se = f"{f.slope_se:.4f}" if f.slope_se is not None else "-"
     r2 = f"{f.r2:.3f}" if f.r2 is not None else "-"
     extra = f"  year {f.year_coef:+.4f} (SE {f.year_se:.4f})" if f.year_coef is not None else ""
-    return (f"  {name:<22} n={f.n:<4} slope={f.slope:+.4f} (SE {se}, 95% CI {ci})  intercept={f.intercept:.3f}"
-            f"  R2={r2}{extra}")
+    return f"  {name:<22} n={f.n:<4} slope={f.slope:+.4f} (SE {se}, 95% CI {ci})  intercept={f.intercept:.3f}  R2={r2}{extra}"
 
 
 def format_fit(result: FitResult) -> str:
     """A human-readable summary: the main regression, variants, coverage, extrapolation and its assumptions."""
     label = TRANSFORMS[result.y_transform].label
-    out = [f"{result.benchmark}: {label} on log10({result.x})  form={result.form}  convention={result.convention}"
-           f"  source={result.source}",
-           _line("OLS", result.main), _line("OLS + year", result.year_control), _line("frontier quantile", result.quantile),
-           _line("Pareto-best OLS", result.pareto)]
+    out = [
+        f"{result.benchmark}: {label} on log10({result.x})  form={result.form}  convention={result.convention}  source={result.source}",
+        _line("OLS", result.main),
+        _line("OLS + year", result.year_control),
+        _line("frontier quantile", result.quantile),
+        _line("Pareto-best OLS", result.pareto),
+    ]
     s = result.saturating
     if s is not None:
         eci = f"[{s.E_ci[0]:.3f}, {s.E_ci[1]:.3f}]" if s.E_ci else "-"
         aci = f"[{s.alpha_ci[0]:.3f}, {s.alpha_ci[1]:.3f}]" if s.alpha_ci else "-"
-        out.append(f"  {'saturating E+A*C^-a':<22} n={s.n:<4} E={s.E:.4f} {eci}  alpha={s.alpha:.4f} {aci}  "
-                   f"log10 A={s.log10_A:.2f}  ({s.loss}, {s.bootstrap} bootstrap fits)")
+        out.append(
+            f"  {'saturating E+A*C^-a':<22} n={s.n:<4} E={s.E:.4f} {eci}  alpha={s.alpha:.4f} {aci}  "
+            f"log10 A={s.log10_A:.2f}  ({s.loss}, {s.bootstrap} bootstrap fits)"
+        )
     if result.coverage:
         out.append("  coverage (share of leaderboard entries with a compute figure, by accuracy rank):")
         out += [f"    ranks {c['ranks']:<7} {c['with_compute']:>3}/{c['entries']:<4} {c['share']:.0%}" for c in result.coverage]

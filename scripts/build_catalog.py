@@ -53,17 +53,30 @@ def build_catalog(epoch_csv: Path, seed: Path = SEED) -> list[dict[str, object]]
         tdp = year = None
         if row is not None:
             tensor = _num(row[_COLUMNS["tensor"]])
-            peaks.update(fp64=_num(row[_COLUMNS["fp64"]]), fp32=_num(row[_COLUMNS["fp32"]]), tf32=_num(row[_COLUMNS["tf32"]]),
-                         fp16=tensor or _num(row[_COLUMNS["fp16"]]), bf16=tensor if spec["kind"] == "tpu" or (tensor and _num(row[_COLUMNS["tf32"]])) else None,
-                         int8=_num(row[_COLUMNS["int8"]]))
+            peaks.update(
+                fp64=_num(row[_COLUMNS["fp64"]]),
+                fp32=_num(row[_COLUMNS["fp32"]]),
+                tf32=_num(row[_COLUMNS["tf32"]]),
+                fp16=tensor or _num(row[_COLUMNS["fp16"]]),
+                bf16=tensor if spec["kind"] == "tpu" or (tensor and _num(row[_COLUMNS["tf32"]])) else None,
+                int8=_num(row[_COLUMNS["int8"]]),
+            )
             tdp = _num(row["TDP (W)"])
             year = int(row["Release date"][:4]) if row["Release date"][:4].isdigit() else None
-        entries.append({
-            "name": spec["name"], "vendor": spec.get("vendor"), "kind": spec["kind"], "aliases": spec["aliases"],
-            "peak_flops": peaks, "tpu_cores_per_chip": spec.get("tpu_cores_per_chip"), "tpu_chips_per_board": spec.get("tpu_chips_per_board"),
-            "tdp_watts": tdp, "release_year": year,
-            "source": f"{SOURCE}, row {spec['epoch']!r}" if row is not None else "generic entry (no figures)",
-        })
+        entries.append(
+            {
+                "name": spec["name"],
+                "vendor": spec.get("vendor"),
+                "kind": spec["kind"],
+                "aliases": spec["aliases"],
+                "peak_flops": peaks,
+                "tpu_cores_per_chip": spec.get("tpu_cores_per_chip"),
+                "tpu_chips_per_board": spec.get("tpu_chips_per_board"),
+                "tdp_watts": tdp,
+                "release_year": year,
+                "source": f"{SOURCE}, row {spec['epoch']!r}" if row is not None else "generic entry (no figures)",
+            }
+        )
     return entries
 
 

@@ -179,4 +179,3 @@ def test_layer_rules_catch_an_upward_import() -> None:
     assert layer("flopsdb.extract.pdf") > layer("flopsdb.crawler.http")
     assert layer("flopsdb.db.store") < layer("flopsdb.nightly") < layer("flopsdb.cli")
     assert layer("flopsdb.core.errors") < layer("flopsdb.crawler.http")
-

@@ -11,9 +11,16 @@ from flopsdb.extract.document import Box, Evidence
 def _candidate(hours: float = 12.0) -> Candidate:
     ev = Evidence(page=7, bbox=Box(72.0, 100.5, 300.0, 112.0), snippet="trained the base models for a total of 12 hours", start=10, end=60)
     return Candidate(
-        paper="1706.03762", kind="training_time", extractor="training_time.v1", evidence=ev, confidence=0.9,
+        paper="1706.03762",
+        kind="training_time",
+        extractor="training_time.v1",
+        evidence=ev,
+        confidence=0.9,
         fields={"hours": hours, "hours_low": hours, "hours_high": hours, "scope": "wall_clock", "approx": False},
-        model="Transformer (base)", stage="training", alternatives=({"hours": 288.0},), flags=("days_or_gpu_days",),
+        model="Transformer (base)",
+        stage="training",
+        alternatives=({"hours": 288.0},),
+        flags=("days_or_gpu_days",),
     )
 
 
@@ -42,8 +49,20 @@ def test_a_new_extractor_version_re_extracts_and_supersedes_unreviewed_candidate
     sha = "cd" * 32
     with store.transaction() as con:
         run = start_run(con, "test")
-        record_download(con, Downloaded(arxiv_id="1706.03762", version=5, kind="pdf", url="http://127.0.0.1/x.pdf",
-                                        path=tmp_path / "x.pdf", sha256=sha, bytes=10, content_type="application/pdf"), run)
+        record_download(
+            con,
+            Downloaded(
+                arxiv_id="1706.03762",
+                version=5,
+                kind="pdf",
+                url="http://127.0.0.1/x.pdf",
+                path=tmp_path / "x.pdf",
+                sha256=sha,
+                bytes=10,
+                content_type="application/pdf",
+            ),
+            run,
+        )
         record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=["training_time.v1"])
         store_candidates(con, [_candidate()], run_id=run)
         assert [p[2] for p in pending_extractions(con)] == []
@@ -76,8 +95,20 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     assert old.extractor not in REGISTRY
     with store.transaction() as con:
         run = start_run(con, "test")
-        record_download(con, Downloaded(arxiv_id="1706.03762", version=5, kind="pdf", url="http://127.0.0.1/x.pdf",
-                                        path=pdf, sha256=sha, bytes=pdf.stat().st_size, content_type="application/pdf"), run)
+        record_download(
+            con,
+            Downloaded(
+                arxiv_id="1706.03762",
+                version=5,
+                kind="pdf",
+                url="http://127.0.0.1/x.pdf",
+                path=pdf,
+                sha256=sha,
+                bytes=pdf.stat().st_size,
+                content_type="application/pdf",
+            ),
+            run,
+        )
         record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=[old.extractor])
         store_candidates(con, [old], run_id=run)
 

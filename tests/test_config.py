@@ -35,15 +35,14 @@ BAD = [
     ('arxiv_delay = "nan"', "arxiv_delay = 'nan'", "a finite number >= 0"),
     ("arxiv_delay = inf", "arxiv_delay = inf", "a finite number >= 0"),
     ("arxiv_delay = 1", "arxiv_delay = 1 is below arXiv's 3 s politeness delay", "a number >= 3"),
-    ('sets = []', "sets = []", "at least 1"),
+    ("sets = []", "sets = []", "at least 1"),
     ('contact_email = "nobody"', "contact_email = 'nobody'", "an e-mail address"),
     ("flopsdb = 5", "flopsdb = 5", "a table of settings"),
 ]
 
 
 @pytest.mark.parametrize("line,named,allowed", BAD, ids=[b[0] for b in BAD])
-def test_invalid_values_are_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, named: str,
-                                                allowed: str) -> None:
+def test_invalid_values_are_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, named: str, allowed: str) -> None:
     monkeypatch.chdir(tmp_path)
     for var in [v for v in os.environ if v.startswith("FLOPSDB_")]:  # the file's value is under test, not the caller's
         monkeypatch.delenv(var)
@@ -56,8 +55,9 @@ def test_invalid_values_are_refused_in_one_line(tmp_path: Path, monkeypatch: pyt
     assert named in lines[0] and allowed in lines[0].split("allowed: ", 1)[1]
 
 
-@pytest.mark.parametrize("var,value", [("FLOPSDB_WORKERS", "0"), ("FLOPSDB_ARXIV_DELAY", "nan"),
-                                       ("FLOPSDB_SQL_TIMEOUT", "-1"), ("FLOPSDB_AUDIT_SHARE", "7")])
+@pytest.mark.parametrize(
+    "var,value", [("FLOPSDB_WORKERS", "0"), ("FLOPSDB_ARXIV_DELAY", "nan"), ("FLOPSDB_SQL_TIMEOUT", "-1"), ("FLOPSDB_AUDIT_SHARE", "7")]
+)
 def test_invalid_environment_values_name_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, var: str, value: str) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(var, value)
@@ -68,18 +68,26 @@ def test_invalid_environment_values_name_the_variable(tmp_path: Path, monkeypatc
 def test_valid_values_and_local_servers_are_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     toml = tmp_path / "flopsdb.toml"
-    toml.write_text('[flopsdb]\nhome = "data"\nworkers = 4\naudit_share = 1\narxiv_delay = 0\nmax_retries = 0\n'
-                    + "".join(f'{k} = "http://127.0.0.1:8000/{k}"\n' for k in
-                              ("arxiv_oai_url", "arxiv_api_url", "arxiv_pdf_url", "arxiv_eprint_url")))
+    toml.write_text(
+        '[flopsdb]\nhome = "data"\nworkers = 4\naudit_share = 1\narxiv_delay = 0\nmax_retries = 0\n'
+        + "".join(f'{k} = "http://127.0.0.1:8000/{k}"\n' for k in ("arxiv_oai_url", "arxiv_api_url", "arxiv_pdf_url", "arxiv_eprint_url"))
+    )
     from flopsdb.core.config import load_config
 
     cfg = load_config(toml, env={})
     assert (cfg.workers, cfg.audit_share, cfg.arxiv_delay, cfg.max_retries, cfg.home) == (4, 1.0, 0.0, 0, Path("data"))
 
 
-@pytest.mark.parametrize("args", [["sql", "--timeout", "0", "SELECT 1"], ["sql", "--timeout", "-1", "SELECT 1"],
-                                  ["sql", "--timeout", "nan", "SELECT 1"], ["extract", "--timeout", "nan", "x.pdf"],
-                                  ["extract", "--timeout", "-5", "x.pdf"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sql", "--timeout", "0", "SELECT 1"],
+        ["sql", "--timeout", "-1", "SELECT 1"],
+        ["sql", "--timeout", "nan", "SELECT 1"],
+        ["extract", "--timeout", "nan", "x.pdf"],
+        ["extract", "--timeout", "-5", "x.pdf"],
+    ],
+)
 def test_time_limits_on_the_command_line_are_checked_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]) -> None:
     monkeypatch.chdir(tmp_path)
     res = CliRunner().invoke(main, args)

@@ -79,6 +79,9 @@ def test_readme_is_short_and_gives_two_commands() -> None:
 def test_relative_links_resolve(page: str) -> None:
     path = ROOT / page
     text = re.sub(r"```.*?```", "", path.read_text(encoding="utf-8"), flags=re.S)
-    broken = [target for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
-              if not target.startswith(("http://", "https://", "mailto:")) and not (path.parent / target).exists()]
+    broken = [
+        target
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+        if not target.startswith(("http://", "https://", "mailto:")) and not (path.parent / target).exists()
+    ]
     assert not broken, f"{page}: broken links {broken}"

@@ -60,14 +60,20 @@ def test_store_waits_for_another_process_then_reports_lock(tmp_path: Path) -> No
     path = tmp_path / "locked.duckdb"
     Store(path).migrate()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(path)!r})
             print("held", flush=True)
             time.sleep(float(sys.argv[1]))
             con.close()
-        """), "1.5"],
-        stdout=subprocess.PIPE, text=True,
+        """),
+            "1.5",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "held"
     with pytest.raises(StoreLocked, match="stayed locked"):

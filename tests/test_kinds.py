@@ -15,11 +15,11 @@ from flopsdb.extract.pipeline import dedup, fact_key
 EV = Evidence(page=3, bbox=Box(10.0, 20.0, 200.0, 30.0), snippet="s", start=0, end=1)
 
 
-def _c(kind: str, fields: dict, *, model: str | None = None, stage: str | None = "training", page: int = 3,
-       confidence: float = 0.8) -> Candidate:
+def _c(kind: str, fields: dict, *, model: str | None = None, stage: str | None = "training", page: int = 3, confidence: float = 0.8) -> Candidate:
     ev = Evidence(page=page, bbox=EV.bbox, snippet="s", start=page, end=page + 1)
-    return Candidate(paper="1706.03762", kind=kind, extractor=f"{kind}.v1", evidence=ev, confidence=confidence,
-                     fields=fields, model=model, stage=stage)
+    return Candidate(
+        paper="1706.03762", kind=kind, extractor=f"{kind}.v1", evidence=ev, confidence=confidence, fields=fields, model=model, stage=stage
+    )
 
 
 def test_every_kind_has_one_entry_with_its_fields() -> None:
@@ -30,13 +30,19 @@ def test_every_kind_has_one_entry_with_its_fields() -> None:
         kind_spec("flops")
 
 
-@pytest.mark.parametrize(("kind", "same", "other"), [
-    ("hardware", {"accelerator": "NVIDIA P100", "count": 8, "unit": "chip"}, {"accelerator": "NVIDIA P100", "count": 4, "unit": "chip"}),
-    ("training_time", {"hours": 12.001, "scope": "wall_clock", "approx": False}, {"hours": 84.0, "scope": "wall_clock"}),
-    ("result", {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 28.4, "own": True},
-     {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 28.4, "own": False}),
-    ("parameters", {"value": 213e6, "value_text": "213M"}, {"value": 65e6}),
-])
+@pytest.mark.parametrize(
+    ("kind", "same", "other"),
+    [
+        ("hardware", {"accelerator": "NVIDIA P100", "count": 8, "unit": "chip"}, {"accelerator": "NVIDIA P100", "count": 4, "unit": "chip"}),
+        ("training_time", {"hours": 12.001, "scope": "wall_clock", "approx": False}, {"hours": 84.0, "scope": "wall_clock"}),
+        (
+            "result",
+            {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 28.4, "own": True},
+            {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 28.4, "own": False},
+        ),
+        ("parameters", {"value": 213e6, "value_text": "213M"}, {"value": 65e6}),
+    ],
+)
 def test_the_kind_key_decides_which_candidates_state_the_same_fact(kind: str, same: dict, other: dict) -> None:
     a, b, c = _c(kind, same), _c(kind, dict(same), page=9, confidence=0.9), _c(kind, other, page=5)
     assert a.fact_key == b.fact_key != c.fact_key
@@ -55,21 +61,28 @@ def test_summaries_name_the_values() -> None:
 
 def test_edited_text_is_typed_by_the_kind() -> None:
     assert kind_spec("result").coerce({"value": "1,200.5", "value_text": "28.4", "own": "false", "split": ""}) == {
-        "value": 1200.5, "value_text": "28.4", "own": False, "split": None}
+        "value": 1200.5,
+        "value_text": "28.4",
+        "own": False,
+        "split": None,
+    }
     assert kind_spec("hardware").coerce({"count": "8"}) == {"count": 8}
     with pytest.raises(FieldValueError, match="'hours' does not belong to kind 'hardware'"):
         kind_spec("hardware").coerce({"hours": "3"})
 
 
-@pytest.mark.parametrize(("kind", "fields", "message"), [
-    ("hardware", {"count": 0}, "'count' must be a whole number of at least 1"),
-    ("hardware", {"count": 2.5}, "'count' must be a whole number of at least 1"),
-    ("training_time", {"hours": -1.0}, "'hours' must not be negative"),
-    ("parameters", {"value": -5}, "'value' must not be negative"),
-    ("result", {"value": float("nan")}, "'value' must be a finite number"),
-    ("result", {"own": "yes"}, "'own' must be true or false"),
-    ("result", {"dataset": "x" * 301}, "'dataset' must be text of at most 300 characters"),
-])
+@pytest.mark.parametrize(
+    ("kind", "fields", "message"),
+    [
+        ("hardware", {"count": 0}, "'count' must be a whole number of at least 1"),
+        ("hardware", {"count": 2.5}, "'count' must be a whole number of at least 1"),
+        ("training_time", {"hours": -1.0}, "'hours' must not be negative"),
+        ("parameters", {"value": -5}, "'value' must not be negative"),
+        ("result", {"value": float("nan")}, "'value' must be a finite number"),
+        ("result", {"own": "yes"}, "'own' must be true or false"),
+        ("result", {"dataset": "x" * 301}, "'dataset' must be text of at most 300 characters"),
+    ],
+)
 def test_extracted_and_corrected_values_obey_the_same_rules(kind: str, fields: dict, message: str) -> None:
     with pytest.raises(CurationError, match=message):
         check_fields(kind, fields)

@@ -71,7 +71,13 @@ def test_one_item_failure_reads_as_the_shapes_it_replaced() -> None:
     f = ItemFailure("download", "2611.00004v1", "HTTPError: 404", attempts=2, parked=True)
     item, reason = f
     assert (item, reason, f[0], f["stage"], f.get("error"), f.get("nope", 7)) == (
-        "2611.00004v1", "HTTPError: 404", "2611.00004v1", "download", "HTTPError: 404", 7)
+        "2611.00004v1",
+        "HTTPError: 404",
+        "2611.00004v1",
+        "download",
+        "HTTPError: 404",
+        7,
+    )
     row = ItemFailure("import", "epoch.csv", "not a number", row=17)
     assert (row.source_file, row.source_row, row.reason) == ("epoch.csv", 17, "not a number")
     assert dict([f]) == {"2611.00004v1": "HTTPError: 404"} and row.line() == "import epoch.csv:17: not a number"

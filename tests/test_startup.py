@@ -37,14 +37,23 @@ print(json.dumps({{"code": code, "heavy": sorted({{m.split(".")[0] for m in heav
 
 
 def _probe(*args: str, env: dict[str, str] | None = None) -> dict:
-    out = subprocess.run([sys.executable, "-c", _PROBE.format(args=list(args), heavy=HEAVY)], capture_output=True,
-                         text=True, timeout=300, env=env)
+    out = subprocess.run([sys.executable, "-c", _PROBE.format(args=list(args), heavy=HEAVY)], capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("args", [("--help",), ("extract", "--help"), ("status", "--help"), ("sql", "--help"),
-                                  ("import", "--help"), ("import", "epoch", "--help"), ("fit", "--help")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("extract", "--help"),
+        ("status", "--help"),
+        ("sql", "--help"),
+        ("import", "--help"),
+        ("import", "epoch", "--help"),
+        ("fit", "--help"),
+    ],
+)
 def test_help_does_not_import_the_heavy_stacks(args: tuple[str, ...]) -> None:
     result = _probe(*args)
     assert result["code"] == 0
@@ -126,4 +135,3 @@ def test_registry_names_every_command_with_its_own_summary() -> None:
     for name, (_, summary) in COMMANDS.items():
         assert load_command(name) is declared[name]
         assert summary == declared[name].get_short_help_str(limit=1000), f"summary of {name} differs from its docstring"
-

@@ -64,10 +64,16 @@ class Accelerator:
     def from_json(cls, data: dict[str, Any]) -> Accelerator:
         """Build from one line of ``hardware.jsonl``."""
         return cls(
-            name=str(data["name"]), vendor=data.get("vendor"), kind=str(data["kind"]),
-            aliases=tuple(data.get("aliases") or ()), peak_flops=dict(data.get("peak_flops") or {}),
-            tpu_cores_per_chip=data.get("tpu_cores_per_chip"), tpu_chips_per_board=data.get("tpu_chips_per_board"),
-            tdp_watts=data.get("tdp_watts"), release_year=data.get("release_year"), source=str(data.get("source", "")),
+            name=str(data["name"]),
+            vendor=data.get("vendor"),
+            kind=str(data["kind"]),
+            aliases=tuple(data.get("aliases") or ()),
+            peak_flops=dict(data.get("peak_flops") or {}),
+            tpu_cores_per_chip=data.get("tpu_cores_per_chip"),
+            tpu_chips_per_board=data.get("tpu_chips_per_board"),
+            tdp_watts=data.get("tdp_watts"),
+            release_year=data.get("release_year"),
+            source=str(data.get("source", "")),
         )
 
 

@@ -107,9 +107,11 @@ class Config:
         hosts = [urlsplit(getattr(self, k)).hostname or "" for k in ARXIV_URL_KEYS]
         on_arxiv = [k for k, h in zip(ARXIV_URL_KEYS, hosts) if h == "arxiv.org" or h.endswith(".arxiv.org")]
         if self.arxiv_delay < ARXIV_MIN_DELAY and on_arxiv:
-            raise ValueError(f"arxiv_delay = {self.arxiv_delay:g} is below arXiv's {ARXIV_MIN_DELAY:g} s politeness delay "
-                             f"while {on_arxiv[0]} points at arXiv; allowed: a number >= {ARXIV_MIN_DELAY:g} "
-                             "(below only when every arXiv URL points elsewhere, e.g. a local mirror)")
+            raise ValueError(
+                f"arxiv_delay = {self.arxiv_delay:g} is below arXiv's {ARXIV_MIN_DELAY:g} s politeness delay "
+                f"while {on_arxiv[0]} points at arXiv; allowed: a number >= {ARXIV_MIN_DELAY:g} "
+                "(below only when every arXiv URL points elsewhere, e.g. a local mirror)"
+            )
         return self
 
     @property
@@ -169,8 +171,9 @@ def _build(values: dict[str, Any], origin: dict[str, str]) -> Config:
             raise ConfigError(f"invalid configuration: {err['msg'].removeprefix('Value error, ')}") from None
         value = values.get(key, err.get("input"))
         shown = repr(value) if not (isinstance(value, float) and math.isnan(value)) else "nan"
-        raise ConfigError(f"invalid setting {key} = {shown} ({origin.get(key, 'default')}): "
-                          f"{err['msg'].removeprefix('Value error, ')}; allowed: {allowed(key)}") from None
+        raise ConfigError(
+            f"invalid setting {key} = {shown} ({origin.get(key, 'default')}): {err['msg'].removeprefix('Value error, ')}; allowed: {allowed(key)}"
+        ) from None
 
 
 def load_config(

@@ -162,10 +162,25 @@ def load_taxonomy() -> Taxonomy:
         if not line.strip():
             continue
         d = json.loads(line)
-        metrics = tuple(Metric(m["name"], bool(m["higher_is_better"]), tuple(m.get("aliases", ())), tuple(sorted(m.get("facets", {}).items())))
-                        for m in d["metrics"])
-        facets = tuple(Facet(name, tuple(f["values"].items()), float(f.get("caption", 1.0)), f.get("default"), float(f.get("default_factor", 0.7)))
-                       for name, f in d.get("facets", {}).items())
-        out.append(Benchmark(d["dataset"], d["task"], d.get("area", ""), tuple(d.get("aliases", ())), tuple(d.get("splits", ())), metrics,
-                             tuple(d.get("pwc", ())), tuple((n, pat) for n, pat in d.get("split_patterns", ())), facets))
+        metrics = tuple(
+            Metric(m["name"], bool(m["higher_is_better"]), tuple(m.get("aliases", ())), tuple(sorted(m.get("facets", {}).items())))
+            for m in d["metrics"]
+        )
+        facets = tuple(
+            Facet(name, tuple(f["values"].items()), float(f.get("caption", 1.0)), f.get("default"), float(f.get("default_factor", 0.7)))
+            for name, f in d.get("facets", {}).items()
+        )
+        out.append(
+            Benchmark(
+                d["dataset"],
+                d["task"],
+                d.get("area", ""),
+                tuple(d.get("aliases", ())),
+                tuple(d.get("splits", ())),
+                metrics,
+                tuple(d.get("pwc", ())),
+                tuple((n, pat) for n, pat in d.get("split_patterns", ())),
+                facets,
+            )
+        )
     return Taxonomy(out)

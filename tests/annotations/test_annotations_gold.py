@@ -44,6 +44,7 @@ TABLE_KINDS = {"result", "parameters"}
 
 # ---------------------------------------------------------------- the guidelines, read as data
 
+
 def _ticks(text: str) -> list[str]:
     return re.findall(r"`([^`]+)`", text)
 
@@ -76,9 +77,14 @@ def vocabulary(path: Path = GUIDELINES) -> dict[str, Any]:
         splits = _ticks(cells[3])
         for dataset in _ticks(cells[0]):
             benchmarks[dataset] = {"task": task[0] if task else None, "metrics": set(metrics), "splits": set(splits)}
-    return {"kinds": kinds, "stages": stages, "units": set(_ticks(unit.group(1))),
-            "scopes": {s for s in _ticks(scope.group(1)) if "_" in s}, "accelerators": accelerators,
-            "benchmarks": benchmarks}
+    return {
+        "kinds": kinds,
+        "stages": stages,
+        "units": set(_ticks(unit.group(1))),
+        "scopes": {s for s in _ticks(scope.group(1)) if "_" in s},
+        "accelerators": accelerators,
+        "benchmarks": benchmarks,
+    }
 
 
 @cache
@@ -89,6 +95,7 @@ def catalog_kinds() -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- the rules, one function per line
+
 
 def _is_number(x: object) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
@@ -218,9 +225,13 @@ def duplicate_problems(lines: list[dict[str, Any]]) -> list[str]:
         keys[(kind, None if kind == "hardware" else d.get("model"), d.get("stage"), fields)] += 1
         if kind == "parameters" and isinstance(d.get("value"), int):
             params[str(d.get("model"))].append(d["value"])
-    out += [f"{k[0]} fact of model {k[1]!r} recorded {n} times" if k[0] != "hardware"
-            else f"hardware {dict(k[3])} at stage {k[2]!r} recorded {n} times (one line per paper)"
-            for k, n in keys.items() if n > 1]
+    out += [
+        f"{k[0]} fact of model {k[1]!r} recorded {n} times"
+        if k[0] != "hardware"
+        else f"hardware {dict(k[3])} at stage {k[2]!r} recorded {n} times (one line per paper)"
+        for k, n in keys.items()
+        if n > 1
+    ]
     for model, values in params.items():
         for a in values:
             for b in values:
@@ -284,6 +295,7 @@ def quote_found(doc: Document, page: int, quote: str, *, row_blocks: int = MAX_R
 
 
 # ---------------------------------------------------------------- the gold files
+
 
 def gold_files() -> list[Path]:
     """The gold files of the repository."""
@@ -349,9 +361,17 @@ def _good(kind: str) -> dict[str, Any]:
     extra = {
         "hardware": {"accelerator": "NVIDIA P100", "count": 8, "unit": "gpu"},
         "training_time": {"hours": 204, "hours_low": 168, "hours_high": 240, "scope": "wall_clock", "approx": False},
-        "result": {"task": "machine translation", "dataset": "WMT14 EN-DE", "split": "dev", "metric": "BLEU",
-                   "value": 25.8, "value_text": "25.8", "own": True, "headline": False,
-                   "quote": "big 6 1024 4.33 25.8 213"},
+        "result": {
+            "task": "machine translation",
+            "dataset": "WMT14 EN-DE",
+            "split": "dev",
+            "metric": "BLEU",
+            "value": 25.8,
+            "value_text": "25.8",
+            "own": True,
+            "headline": False,
+            "quote": "big 6 1024 4.33 25.8 213",
+        },
         "parameters": {"value": 1542000000, "value_text": "1542M", "quote": "1542M 48 1600"},
     }[kind]
     return {**base, **extra}
@@ -416,6 +436,7 @@ def test_duplicates_and_roundings_are_reported() -> None:
 
 # ---------------------------------------------------------------- the quote matcher on a generated PDF
 
+
 @pytest.fixture(scope="module")
 def sample_doc(tmp_path_factory: pytest.TempPathFactory) -> Document:
     """A two-page PDF written with matplotlib, parsed by the project's parser."""
@@ -427,9 +448,11 @@ def sample_doc(tmp_path_factory: pytest.TempPathFactory) -> Document:
 
     path = tmp_path_factory.mktemp("gold") / "sample.pdf"
     with PdfPages(path) as pdf:
-        for lines in (["Introduction text on the first page."],
-                      ["We trained our models on one machine with 8", "NVIDIA P100 GPUs. It took 3.5 days."],
-                      ["Model", "Transformer (big)", "Transformer (base)", "BLEU EN-DE EN-FR", "28.4 41.8", "27.3 38.1"]):
+        for lines in (
+            ["Introduction text on the first page."],
+            ["We trained our models on one machine with 8", "NVIDIA P100 GPUs. It took 3.5 days."],
+            ["Model", "Transformer (big)", "Transformer (base)", "BLEU EN-DE EN-FR", "28.4 41.8", "27.3 38.1"],
+        ):
             fig = plt.figure(figsize=(8.5, 11))
             for i, line in enumerate(lines):
                 fig.text(0.1, 0.9 - 0.03 * i, line, fontsize=11, family="DejaVu Sans")
@@ -469,6 +492,7 @@ def test_table_row_quote_may_span_blocks_in_order(sample_doc: Document) -> None:
 
 
 # ---------------------------------------------------------------- against the real corpus (../shared)
+
 
 @cache
 def _parsed(path: str) -> Document:

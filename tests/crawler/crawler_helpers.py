@@ -78,7 +78,7 @@ class ScriptedServer:
                     step = max(1, len(reply.body) // 10)
                     try:
                         for i in range(0, len(reply.body), step):
-                            self.wfile.write(reply.body[i:i + step])
+                            self.wfile.write(reply.body[i : i + step])
                             self.wfile.flush()
                             time.sleep(0.1)
                     except (BrokenPipeError, ConnectionResetError):

@@ -20,8 +20,7 @@ ATOM = FIXTURES / "atom"
 
 
 def api(server: ScriptedServer, **kw) -> ArxivApi:
-    http = HttpClient(user_agent="flopsdb-test (mailto:t@example.org)", backoff=0.01, max_retries=2, timeout=5,
-                      limiter=kw.pop("limiter", None))
+    http = HttpClient(user_agent="flopsdb-test (mailto:t@example.org)", backoff=0.01, max_retries=2, timeout=5, limiter=kw.pop("limiter", None))
     return ArxivApi(http, server.url + "/api/query", pdf_base="http://pdfs/pdf", **kw)
 
 
@@ -90,8 +89,7 @@ def test_lookup_papers_stores_them(config: Config, store: Store, server: Scripte
     report = lookup_papers(c, store, ["2611.90001", "2611.90002"])
     assert report.status == "ok" and report.new == 2 and report.relevant == 2
     with store.connect() as con:
-        assert con.execute("SELECT arxiv_id, source FROM papers ORDER BY 1").fetchall() == [
-            ("2611.90001", "api"), ("2611.90002", "api")]
+        assert con.execute("SELECT arxiv_id, source FROM papers ORDER BY 1").fetchall() == [("2611.90001", "api"), ("2611.90002", "api")]
 
 
 @pytest.mark.shared

@@ -26,8 +26,7 @@ def test_and_inside_parentheses_does_not_split() -> None:
 
 
 def test_suffixes_and_et_al_are_not_authors() -> None:
-    assert names("John Von Neumann, Herbert Van de Sompel, Fred Bloggs, Jr, et al") == (
-        "John Von Neumann", "Herbert Van de Sompel", "Fred Bloggs Jr")
+    assert names("John Von Neumann, Herbert Van de Sompel, Fred Bloggs, Jr, et al") == ("John Von Neumann", "Herbert Van de Sompel", "Fred Bloggs Jr")
     assert names("The DELPHI Collaboration, J. Abdallah, et al") == ("The DELPHI Collaboration", "J. Abdallah")
     assert names("J. Abdallah et al.") == ("J. Abdallah",)
     assert names("Anatoly Zlotnik and Jr-Shin Li") == ("Anatoly Zlotnik", "Jr-Shin Li")
@@ -38,8 +37,11 @@ def test_suffixes_and_et_al_are_not_authors() -> None:
 def test_numbered_affiliations_and_back_propagation() -> None:
     got = parse_authors("a.b.first, c.d.second (1), e.f.third, g.h.forth (2,3) ((1) affil1, (2) affil2, (3) affil3)")
     assert [(a.name, a.affiliations) for a in got] == [
-        ("a. b. first", ("affil1",)), ("c. d. second", ("affil1",)),
-        ("e. f. third", ("affil2", "affil3")), ("g. h. forth", ("affil2", "affil3"))]
+        ("a. b. first", ("affil1",)),
+        ("c. d. second", ("affil1",)),
+        ("e. f. third", ("affil2", "affil3")),
+        ("g. h. forth", ("affil2", "affil3")),
+    ]
     assert parse_authors("sum won(1 and 2)((1)lab a,(2)lab b)") == (Author("sum won", ("lab a", "lab b")),)
     assert parse_authors("sum won ((lab a), (lab b))") == (Author("sum won"),)
 
@@ -50,8 +52,9 @@ def test_a_real_collaboration_line_over_oai(config: Config, store: Store, server
     c = load_config(arxiv_oai_url=server.url + "/oai", max_retries=0)
     assert crawl_arxiv(c, store, since=date(2026, 11, 1), sets=["cs:cs:LG"]).status == "ok"
     with store.connect() as con:
-        rows = {r[0]: (r[1], json.loads(r[2]) if r[2] else None)
-                for r in con.execute("SELECT arxiv_id, authors, affiliations FROM papers").fetchall()}
+        rows = {
+            r[0]: (r[1], json.loads(r[2]) if r[2] else None) for r in con.execute("SELECT arxiv_id, authors, affiliations FROM papers").fetchall()
+        }
     authors, affiliations = rows["2611.90011"]
     assert len(authors) == 32 and authors[0] == "QUaD collaboration" and authors[-1] == "M. Zemcov"
     assert affiliations[0] == [] and affiliations[1] == ["Cardiff University"]

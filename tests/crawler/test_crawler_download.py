@@ -37,8 +37,7 @@ def ranged(body: bytes, *, truncate_first: bool = False):
         rng = seen.headers.get("range")
         if rng:
             start = int(rng.split("=")[1].rstrip("-"))
-            return Reply(206, body[start:], {"Content-Type": "application/pdf",
-                                             "Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"})
+            return Reply(206, body[start:], {"Content-Type": "application/pdf", "Content-Range": f"bytes {start}-{len(body) - 1}/{len(body)}"})
         if truncate_first and state["calls"] == 1:
             return Reply(200, body, {"Content-Type": "application/pdf"}, action="truncate")
         return Reply(200, body, {"Content-Type": "application/pdf"})

@@ -176,10 +176,13 @@ def test_max_stops_after_the_page_and_the_next_run_continues(config: Config, sto
 
 def _run_cli(home: Path, oai: str, *extra: str) -> subprocess.Popen:
     local = {f"FLOPSDB_{k.upper()}": f"http://127.0.0.1:9{p}" for k, p in LOCAL_ARXIV.items()}
-    env = {**os.environ, **local, "FLOPSDB_HOME": str(home), "FLOPSDB_ARXIV_DELAY": "0", "FLOPSDB_ARXIV_OAI_URL": oai,
-           "FLOPSDB_MAX_RETRIES": "1"}
-    return subprocess.Popen([sys.executable, "-m", "flopsdb.cli", "--quiet", "crawl", "arxiv", "--since", "2026-11-01",
-                             "--sets", "cs:cs:LG", *extra], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = {**os.environ, **local, "FLOPSDB_HOME": str(home), "FLOPSDB_ARXIV_DELAY": "0", "FLOPSDB_ARXIV_OAI_URL": oai, "FLOPSDB_MAX_RETRIES": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "flopsdb.cli", "--quiet", "crawl", "arxiv", "--since", "2026-11-01", "--sets", "cs:cs:LG", *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_killed_crawl_rerun_equals_uninterrupted_run(tmp_path: Path, server: ScriptedServer) -> None:
@@ -197,9 +200,7 @@ def test_killed_crawl_rerun_equals_uninterrupted_run(tmp_path: Path, server: Scr
     assert _run_cli(home, server.url + "/oai").wait(60) == 0
     clean = tmp_path / "clean"
     assert _run_cli(clean, server.url + "/oai").wait(60) == 0
-    killed_rows, clean_rows = (
-        stored(Store(h / "flopsdb.duckdb")) for h in (home, clean)
-    )
+    killed_rows, clean_rows = (stored(Store(h / "flopsdb.duckdb")) for h in (home, clean))
     assert set(killed_rows) == set(clean_rows) == ALL_IDS
     assert {k: v[:4] for k, v in killed_rows.items()} == {k: v[:4] for k, v in clean_rows.items()}
 

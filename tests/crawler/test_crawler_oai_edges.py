@@ -93,9 +93,15 @@ def test_a_failed_set_is_never_reported_complete(crawl, store: Store, server: Sc
 
 
 def _candidate(paper: str) -> Candidate:
-    return Candidate(paper=paper, kind="hardware", extractor="fixture.v1",
-                     evidence=Evidence(page=1, bbox=Box(72.0, 100.0, 300.0, 112.0), snippet="8 NVIDIA P100 GPUs"),
-                     confidence=0.5, fields={"accelerator": "NVIDIA P100", "count": 8, "unit": "gpu"}, stage="training")
+    return Candidate(
+        paper=paper,
+        kind="hardware",
+        extractor="fixture.v1",
+        evidence=Evidence(page=1, bbox=Box(72.0, 100.0, 300.0, 112.0), snippet="8 NVIDIA P100 GPUs"),
+        confidence=0.5,
+        fields={"accelerator": "NVIDIA P100", "count": 8, "unit": "gpu"},
+        stage="training",
+    )
 
 
 def test_deleted_records_mark_the_paper_deleted(crawl, config: Config, store: Store, server: ScriptedServer) -> None:
@@ -107,8 +113,7 @@ def test_deleted_records_mark_the_paper_deleted(crawl, config: Config, store: St
     for item in rs.lease_next("ann", n=2):
         c = item.candidate
         rs.record(Event(new_event_id(), item.candidate_id, "ann", "accept", after=make_after(c.fields, c.model, c.stage)))
-    pending = dataclasses.replace(_candidate("2611.90002v1"), confidence=0.4,
-                                  fields={"accelerator": "NVIDIA V100", "count": 4, "unit": "gpu"})
+    pending = dataclasses.replace(_candidate("2611.90002v1"), confidence=0.4, fields={"accelerator": "NVIDIA V100", "count": 4, "unit": "gpu"})
     rs.add_candidates([(pending, None)], command="test")
     with store.connect() as con:
         assert {r[0] for r in con.execute("SELECT paper FROM curated_facts").fetchall()} == {"2611.90001v2", "2611.90002v1"}

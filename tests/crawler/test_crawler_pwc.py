@@ -34,9 +34,21 @@ SHARED_COUNTS = {
 
 @pytest.mark.parametrize(
     "raw, value",
-    [("92.3%", 92.3), (".923", 0.923), ("**55.6**", 55.6), ("1,234.5", 1234.5), ("68.20 ± 0.66", 68.2),
-     (81, 81.0), (77.34, 77.34), ("-", None), ("", None), (None, None), ("n/a", None), ("Constituent parser", None),
-     ("27.9*", 27.9)],
+    [
+        ("92.3%", 92.3),
+        (".923", 0.923),
+        ("**55.6**", 55.6),
+        ("1,234.5", 1234.5),
+        ("68.20 ± 0.66", 68.2),
+        (81, 81.0),
+        (77.34, 77.34),
+        ("-", None),
+        ("", None),
+        (None, None),
+        ("n/a", None),
+        ("Constituent parser", None),
+        ("27.9*", 27.9),
+    ],
 )
 def test_normalise_value(raw, value) -> None:
     got, kept = normalise_value(raw)
@@ -62,7 +74,13 @@ def test_dump_recurses_through_subtasks_and_subdatasets() -> None:
     assert len(real) == 1 and real[0].dataset == "ImageNet" and real[0].value == pytest.approx(0.853) and real[0].arxiv_id is None
     resnet = rows[0]
     assert (resnet.metric, resnet.value, resnet.raw_value, resnet.arxiv_id, str(resnet.paper_date), resnet.uses_additional_data) == (
-        "Top 1 Accuracy", 78.57, "78.57%", "1512.03385", "2015-12-10", False)
+        "Top 1 Accuracy",
+        78.57,
+        "78.57%",
+        "1512.03385",
+        "2015-12-10",
+        False,
+    )
 
 
 def test_gzip_and_url_give_the_same_rows(tmp_path: Path, server: ScriptedServer) -> None:
@@ -85,8 +103,12 @@ def test_malformed_dump_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_crawl_pwc_stores_once_and_links_papers(config: Config, store: Store) -> None:
     with store.transaction() as con:
-        upsert_papers(con, [Paper("2611.90005", 3, "A Survey of Optimisers", "We survey optimisers.", categories=("cs.LG",))],
-                      [(False, "no tracked benchmark")], "seed")
+        upsert_papers(
+            con,
+            [Paper("2611.90005", 3, "A Survey of Optimisers", "We survey optimisers.", categories=("cs.LG",))],
+            [(False, "no tracked benchmark")],
+            "seed",
+        )
     report = crawl_pwc(config, store, dump=DUMP)
     assert (report.rows, report.new, report.papers_linked, report.status) == (10, 9, 1, "ok")
     again = crawl_pwc(config, store, dump=DUMP)
@@ -122,17 +144,66 @@ def test_shared_samples_load_with_hand_verified_counts(name: str, shared_dir: Pa
 
 def _pwc_api_routes(server: ScriptedServer) -> None:
     base = "/api/v1"
-    server.route(f"{base}/papers/1706.03762/", Reply(200, json.dumps({
-        "id": "attention-is-all-you-need", "arxiv_id": "1706.03762", "title": "Attention Is All You Need",
-        "url_abs": "https://arxiv.org/abs/1706.03762v7", "published": "2017-06-12"}).encode(), {"Content-Type": "application/json"}))
+    server.route(
+        f"{base}/papers/1706.03762/",
+        Reply(
+            200,
+            json.dumps(
+                {
+                    "id": "attention-is-all-you-need",
+                    "arxiv_id": "1706.03762",
+                    "title": "Attention Is All You Need",
+                    "url_abs": "https://arxiv.org/abs/1706.03762v7",
+                    "published": "2017-06-12",
+                }
+            ).encode(),
+            {"Content-Type": "application/json"},
+        ),
+    )
     page2 = server.url + f"{base}/evaluations/?paper_id=attention-is-all-you-need&page=2"
-    server.route(f"{base}/evaluations/?page=2", Reply(200, json.dumps({"count": 2, "next": None, "results": [
-        {"task": {"name": "Constituency Parsing"}, "dataset": {"name": "Penn Treebank"}, "model": "Transformer",
-         "metrics": [{"name": "F1 score", "value": "92.7"}]}]}).encode(), {"Content-Type": "application/json"}))
-    server.route(f"{base}/evaluations/?paper_id=attention-is-all-you-need", Reply(200, json.dumps({"count": 2, "next": page2, "results": [
-        {"task": "Machine Translation", "dataset": "WMT2014 English-German", "methodology": "Transformer Big",
-         "metrics": {"BLEU score": 28.4, "Hardware Burden": None}, "uses_additional_data": False}]}).encode(),
-        {"Content-Type": "application/json"}))
+    server.route(
+        f"{base}/evaluations/?page=2",
+        Reply(
+            200,
+            json.dumps(
+                {
+                    "count": 2,
+                    "next": None,
+                    "results": [
+                        {
+                            "task": {"name": "Constituency Parsing"},
+                            "dataset": {"name": "Penn Treebank"},
+                            "model": "Transformer",
+                            "metrics": [{"name": "F1 score", "value": "92.7"}],
+                        }
+                    ],
+                }
+            ).encode(),
+            {"Content-Type": "application/json"},
+        ),
+    )
+    server.route(
+        f"{base}/evaluations/?paper_id=attention-is-all-you-need",
+        Reply(
+            200,
+            json.dumps(
+                {
+                    "count": 2,
+                    "next": page2,
+                    "results": [
+                        {
+                            "task": "Machine Translation",
+                            "dataset": "WMT2014 English-German",
+                            "methodology": "Transformer Big",
+                            "metrics": {"BLEU score": 28.4, "Hardware Burden": None},
+                            "uses_additional_data": False,
+                        }
+                    ],
+                }
+            ).encode(),
+            {"Content-Type": "application/json"},
+        ),
+    )
 
 
 def test_pwc_api_follows_pages_and_tolerates_renamed_fields(server: ScriptedServer) -> None:

@@ -19,8 +19,7 @@ from flopsdb.review import build_app, import_records, review_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "curation"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "s3cret-pw-long"
 
 
@@ -32,10 +31,17 @@ def fixture_candidates(copies: int = 3):
     for v in range(copies):
         for n, rec in enumerate(base):
             c = rec.candidate
-            alts = ({k: (val * 2 if isinstance(val, (int, float)) and not isinstance(val, bool) else val)
-                     for k, val in c.fields.items()},) if v == 0 else ()
-            out.append((dataclasses.replace(c, extractor=f"fixture.v{v + 1}", confidence=round(0.3 + 0.1 * ((n + v) % 7), 2),
-                                            alternatives=alts), rec.pdf_path))
+            alts = (
+                ({k: (val * 2 if isinstance(val, (int, float)) and not isinstance(val, bool) else val) for k, val in c.fields.items()},)
+                if v == 0
+                else ()
+            )
+            out.append(
+                (
+                    dataclasses.replace(c, extractor=f"fixture.v{v + 1}", confidence=round(0.3 + 0.1 * ((n + v) % 7), 2), alternatives=alts),
+                    rec.pdf_path,
+                )
+            )
     return out
 
 

@@ -22,7 +22,9 @@ def press_and_wait(page, key: str) -> None:
     try:
         page.wait_for_function(f"window.__review.verdicts > {before}", timeout=10000)
     except Exception as exc:
-        raise AssertionError(f"no verdict after {key!r}; status: {page.locator('#status').inner_text()} {page.evaluate('window.__review.state()')} {page.evaluate('window.__review.current()')} {page.evaluate('window.__review.errors')}") from exc
+        raise AssertionError(
+            f"no verdict after {key!r}; status: {page.locator('#status').inner_text()} {page.evaluate('window.__review.state()')} {page.evaluate('window.__review.current()')} {page.evaluate('window.__review.errors')}"
+        ) from exc
 
 
 def test_twenty_items_keyboard_only_with_edit_undo_and_alternative(browser, live, rs: DbReviewStore) -> None:
@@ -118,11 +120,15 @@ def test_request_without_csrf_token_is_refused(browser, live, rs: DbReviewStore)
     cid = current(page)
     status = page.evaluate(
         """async (cid) => (await fetch('/api/verdict', {method: 'POST', headers: {'Content-Type': 'application/json'},
-             body: JSON.stringify({candidate_id: cid, action: 'reject'})})).status""", cid)
+             body: JSON.stringify({candidate_id: cid, action: 'reject'})})).status""",
+        cid,
+    )
     assert status == 403
     wrong = page.evaluate(
         """async (cid) => (await fetch('/api/verdict', {method: 'POST', headers: {'Content-Type': 'application/json',
-             'X-CSRF-Token': 'forged'}, body: JSON.stringify({candidate_id: cid, action: 'reject'})})).status""", cid)
+             'X-CSRF-Token': 'forged'}, body: JSON.stringify({candidate_id: cid, action: 'reject'})})).status""",
+        cid,
+    )
     assert wrong == 403
     assert rs.events() == []
     page.context.close()
@@ -138,7 +144,9 @@ def test_annotator_cannot_reach_admin_action(browser, live, rs: DbReviewStore) -
     csrf = page.locator("meta[name=csrf-token]").get_attribute("content")
     status = page.evaluate(
         """async (csrf) => (await fetch('/admin/users', {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},
-             body: 'name=mallory&role=admin&password=xxxxx&csrf=' + encodeURIComponent(csrf)})).status""", csrf)
+             body: 'name=mallory&role=admin&password=xxxxx&csrf=' + encodeURIComponent(csrf)})).status""",
+        csrf,
+    )
     assert status == 403
     assert "mallory" not in {u.name for u in rs.users()}
     assert page.goto(live.url + "/adjudicate").status == 403

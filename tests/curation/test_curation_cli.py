@@ -62,8 +62,7 @@ def test_terminal_reviewer_keys_make_the_same_events(store, config) -> None:
     keys = iter(["a", "x", " ", "1", "e", "u", "a", "?", "q"])
     answers = iter(["NVIDIA V100", "16", "gpu", "renamed", ""] * 3)
     buf = io.StringIO()
-    counts = review_terminal(rs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: next(answers),
-                             console=Console(file=buf, width=120))
+    counts = review_terminal(rs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: next(answers), console=Console(file=buf, width=120))
     events = rs.events(annotator="ann1")
     assert [e.action for e in events] == ["accept", "reject", "unsure", "correct", "correct", "undo", "accept"]
     assert counts == {"accept": 2, "reject": 1, "unsure": 1, "correct": 2, "undo": 1}

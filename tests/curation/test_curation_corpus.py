@@ -28,11 +28,26 @@ def load_corpus_queue(store, corpus_dir: Path, papers: list[str]) -> None:
     manifest = {r["arxiv_id"]: r for r in csv.DictReader((corpus_dir.parent / "MANIFEST.tsv").open(), delimiter="\t")}
     with store.transaction() as con:
         run = start_run(con, "test corpus queue")
-        upsert_papers(con, [Paper(arxiv_id=p, version=1, title=manifest[p]["title"], source="file") for p in papers],
-                      [(True, "corpus")] * len(papers), run)
-    done = subprocess.run([sys.executable, "-m", "flopsdb.cli", "--home", str(store.path.parent), "extract", "--store",
-                           "--format", "table", *[str(corpus_dir / f"{p}.pdf") for p in papers]],
-                          capture_output=True, text=True, timeout=600)
+        upsert_papers(
+            con, [Paper(arxiv_id=p, version=1, title=manifest[p]["title"], source="file") for p in papers], [(True, "corpus")] * len(papers), run
+        )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flopsdb.cli",
+            "--home",
+            str(store.path.parent),
+            "extract",
+            "--store",
+            "--format",
+            "table",
+            *[str(corpus_dir / f"{p}.pdf") for p in papers],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -63,6 +78,7 @@ def test_real_corpus_queue_reviewed_in_browser_becomes_curated_facts(browser, st
     with store.connect() as con:
         rows = con.execute(
             "SELECT f.page, f.x0, f.top, f.x1, f.bottom, c.pdf_path, e.annotator FROM curated_facts f"
-            " JOIN review_events e ON e.event_id = f.event_id JOIN candidates c ON c.candidate_id = f.candidate_id").fetchall()
+            " JOIN review_events e ON e.event_id = f.event_id JOIN candidates c ON c.candidate_id = f.candidate_id"
+        ).fetchall()
     assert len(rows) == len(accepted)
     assert all(r[0] >= 1 and r[3] > r[1] and r[4] > r[2] and r[5].endswith(".pdf") and r[6] == "ann1" for r in rows)

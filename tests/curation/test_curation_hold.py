@@ -56,8 +56,7 @@ def _review(client: httpx.Client, csrf: str, n: int, errors: list[str]) -> int:
         items = client.get("/api/queue?n=2").json()["items"]
         if not items:
             break
-        resp = client.post("/api/verdict", headers={"X-CSRF-Token": csrf},
-                           json={"candidate_id": items[0]["candidate_id"], "action": "accept"})
+        resp = client.post("/api/verdict", headers={"X-CSRF-Token": csrf}, json={"candidate_id": items[0]["candidate_id"], "action": "accept"})
         if resp.status_code != 200:
             errors.append(f"{resp.status_code} {resp.text}")
             break
@@ -66,7 +65,8 @@ def _review(client: httpx.Client, csrf: str, n: int, errors: list[str]) -> int:
 
 
 def test_nightly_writer_and_sql_reader_get_in_while_the_server_holds_the_file(
-        rs: DbReviewStore, config: Config, store: Store, tmp_path: Path) -> None:
+    rs: DbReviewStore, config: Config, store: Store, tmp_path: Path
+) -> None:
     env = {**os.environ, "FLOPSDB_HOME": str(config.home)}
     with LiveServer(build_app(config, store)) as live:
         client, csrf = _signed_in(live.url, "ann1")
@@ -79,11 +79,23 @@ def test_nightly_writer_and_sql_reader_get_in_while_the_server_holds_the_file(
         saved: list[int] = []
         worker = threading.Thread(target=lambda: saved.append(_review(client, csrf, 6, errors)))
         worker.start()
-        writer = subprocess.run([sys.executable, "-c", _WRITER, str(config.db_path)], capture_output=True, text=True,
-                                timeout=120)
-        reader = subprocess.run([sys.executable, "-m", "flopsdb.cli", "sql", "--live", "--format", "csv",
-                                 "SELECT count(*) AS n FROM runs WHERE command = 'nightly-style writer'"],
-                                capture_output=True, text=True, timeout=120, env=env)
+        writer = subprocess.run([sys.executable, "-c", _WRITER, str(config.db_path)], capture_output=True, text=True, timeout=120)
+        reader = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "flopsdb.cli",
+                "sql",
+                "--live",
+                "--format",
+                "csv",
+                "SELECT count(*) AS n FROM runs WHERE command = 'nightly-style writer'",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
         worker.join(120)
         assert writer.returncode == 0 and "wrote 3 units" in writer.stdout, writer.stderr
         assert reader.returncode == 0, reader.stderr
@@ -95,14 +107,17 @@ def test_nightly_writer_and_sql_reader_get_in_while_the_server_holds_the_file(
         assert _review(client, csrf, 1, errors) == 1, errors
         item = client.get("/api/queue?n=1").json()["items"][0]
         other, other_csrf = _signed_in(live.url, "ann2")
-        stolen = other.post("/api/verdict", headers={"X-CSRF-Token": other_csrf},
-                            json={"candidate_id": item["candidate_id"], "action": "accept"})
+        stolen = other.post("/api/verdict", headers={"X-CSRF-Token": other_csrf}, json={"candidate_id": item["candidate_id"], "action": "accept"})
         assert stolen.status_code == 409 and "lease" in stolen.json()["error"]
     assert store.holder() is None, "the server let the file go when it stopped"
     assert [e.annotator for e in rs.events()].count("ann1") == 9
     # Nothing holds the file now: a plain open from another process succeeds at once.
-    probe = subprocess.run([sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()",
-                            str(config.db_path)], capture_output=True, text=True, timeout=60)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", str(config.db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert probe.returncode == 0, probe.stderr
 
 

@@ -39,10 +39,12 @@ def review_some(rs: DbReviewStore) -> None:
 
 
 def snapshot(rs: DbReviewStore) -> tuple:
-    cands = sorted((c.candidate_id, c.evidence.page, tuple(c.evidence.bbox.as_list()), c.evidence.snippet, path)
-                   for c, path in rs.candidates())
-    events = sorted((e.event_id, e.candidate_id, e.annotator, e.action, e.after, e.dwell_ms)
-                    for r in collect_records(rs.candidates(), rs.events()) for e in r.events)
+    cands = sorted((c.candidate_id, c.evidence.page, tuple(c.evidence.bbox.as_list()), c.evidence.snippet, path) for c, path in rs.candidates())
+    events = sorted(
+        (e.event_id, e.candidate_id, e.annotator, e.action, e.after, e.dwell_ms)
+        for r in collect_records(rs.candidates(), rs.events())
+        for e in r.events
+    )
     facts = sorted((f["candidate_id"], f["verdict"], f["fields"]) for f in rs.curated())
     return cands, events, facts
 
@@ -109,9 +111,9 @@ def test_label_studio_tasks_fit_the_shipped_config(rs: DbReviewStore, tmp_path: 
         for a in t["annotations"]:
             assert a["completed_by"] == 7
     judged = [t for t in tasks if t["annotations"]]
-    assert judged and {r["value"]["choices"][0] for t in judged for a in t["annotations"] for r in a["result"]
-                       if r["from_name"] == "verdict"} == {e.action for r in collect_records(rs.candidates(), rs.events())
-                                                              for e in r.events} == {"accept", "reject", "correct"}
+    assert judged and {r["value"]["choices"][0] for t in judged for a in t["annotations"] for r in a["result"] if r["from_name"] == "verdict"} == {
+        e.action for r in collect_records(rs.candidates(), rs.events()) for e in r.events
+    } == {"accept", "reject", "correct"}
     export_records(rs, "labelstudio", out)
     assert all("completed_by" not in a for t in json.loads(out.read_text()) for a in t["annotations"])
 
@@ -130,8 +132,7 @@ def verdict(choice: str, **texts: str) -> list[dict]:
 def test_label_studio_annotations_become_typed_verdicts(rs: DbReviewStore, tmp_path: Path) -> None:
     task = ls_task(rs, tmp_path, "result")
     task["data"]["flopsdb"]["candidate"]["fields"].pop("split")  # a proposal without one of its kind's fields
-    shown = {r["from_name"]: r["value"]["text"][0] for r in task["predictions"][0]["result"]
-             if r["type"] == "textarea" and r["from_name"] != "split"}
+    shown = {r["from_name"]: r["value"]["text"][0] for r in task["predictions"][0]["result"] if r["type"] == "textarea" and r["from_name"] != "split"}
     task["annotations"] = [
         {"id": 11, "completed_by": 3, "lead_time": 2.5, "created_at": "2026-12-01T10:00:00.5Z", "result": verdict("accept")},
         {"id": 12, "completed_by": 4, "result": verdict("accept", **{**shown, "value": "29.1", "value_text": "29.10"})},
@@ -162,8 +163,14 @@ def test_label_studio_files_of_the_earlier_format_still_import() -> None:
     assert problems == []
     got = [(e.event_id, e.annotator, e.action, e.after, e.dwell_ms) for r in records for e in r.events]
     kept = [make_after(r.candidate.fields, r.candidate.model, r.candidate.stage) for r in records]
-    assert [g[:3] + g[4:] for g in got] == [("ev0", "ada", "accept", 1500), ("ev1", "ada", "accept", 1500), ("ev1b", "bo", "correct", 900),
-                                             ("ev2", "ada", "accept", 1500), ("ev2b", "bo", "correct", 900), ("ev2c", "cy", "reject", 0)]
+    assert [g[:3] + g[4:] for g in got] == [
+        ("ev0", "ada", "accept", 1500),
+        ("ev1", "ada", "accept", 1500),
+        ("ev1b", "bo", "correct", 900),
+        ("ev2", "ada", "accept", 1500),
+        ("ev2b", "bo", "correct", 900),
+        ("ev2c", "cy", "reject", 0),
+    ]
     assert [got[0][3], got[1][3], got[3][3]] == kept and json.loads(got[2][3])["model"] == "m9" and got[5][3] is None
     assert [r.candidate.candidate_id for r in records] == [c.candidate_id for c, _ in fixture_candidates(1)[:3]]
     assert records[1].candidate.scope is None and records[1].candidate.fields["scope"] == "wall_clock"
@@ -199,15 +206,19 @@ def test_label_studio_bad_tasks_are_named_and_the_rest_imported(rs: DbReviewStor
 def test_label_studio_import_cli_names_bad_tasks(rs: DbReviewStore, tmp_path: Path, config) -> None:
     good = ls_task(rs, tmp_path, "hardware")
     path = tmp_path / "export.json"
-    path.write_text(json.dumps([{**good, "id": 201, "annotations": [{"id": 1, "result": verdict("accept")}]},
-                                {**good, "id": 202, "annotations": [{"id": 2, "result": []}]}]))
-    result = CliRunner().invoke(main, ["review", "import", str(path), "--format", "labelstudio",
-                                       "--ls-user", "ann1=1"])
+    path.write_text(
+        json.dumps(
+            [
+                {**good, "id": 201, "annotations": [{"id": 1, "result": verdict("accept")}]},
+                {**good, "id": 202, "annotations": [{"id": 2, "result": []}]},
+            ]
+        )
+    )
+    result = CliRunner().invoke(main, ["review", "import", str(path), "--format", "labelstudio", "--ls-user", "ann1=1"])
     assert result.exit_code == 0, result.output
     assert "skipped task 202 (fixture-paper p.1 hardware), annotation 2: no verdict chosen" in result.stderr
     assert "new_events 1" in result.stdout and "skipped 1" in result.stdout
-    bad = CliRunner().invoke(main, ["review", "export", "--format", "labelstudio",
-                                    "--out", str(tmp_path / "x.json"), "--ls-user", "ann1"])
+    bad = CliRunner().invoke(main, ["review", "export", "--format", "labelstudio", "--out", str(tmp_path / "x.json"), "--ls-user", "ann1"])
     assert bad.exit_code == 2 and "NAME=ID" in bad.output
 
 
@@ -223,8 +234,9 @@ def test_prodigy_corrections_keep_their_own_verdict(rs: DbReviewStore, tmp_path:
     plain = [{k: v for k, v in line.items() if k != "flopsdb_event"} for line in answered]
     out.write_text("".join(json.dumps(line) + "\n" for line in plain))
     recs = read_import("prodigy", out)
-    assert sorted((e.action, e.after and json.loads(e.after)["model"]) for r in recs for e in r.events) == \
-        sorted((line["accept"][0], line["kept"] and line["kept"]["model"]) for line in answered)
+    assert sorted((e.action, e.after and json.loads(e.after)["model"]) for r in recs for e in r.events) == sorted(
+        (line["accept"][0], line["kept"] and line["kept"]["model"]) for line in answered
+    )
     assert [e.event_id for r in read_import("prodigy", out) for e in r.events] == [e.event_id for r in recs for e in r.events]
 
 
@@ -246,7 +258,7 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text('{"paper": "x", "kind": "hardware"}\nnot json\n')
     with pytest.raises(CurationError, match="without the flopsdb candidate"):
         read_import("prodigy", bad)
-    bad.write_text('not json\n')
+    bad.write_text("not json\n")
     with pytest.raises(CurationError, match="not JSON"):
         read_import("prodigy", bad)
     gold = tmp_path / "gold.jsonl"

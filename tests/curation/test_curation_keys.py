@@ -151,7 +151,7 @@ def test_an_arrow_key_is_one_unknown_key_and_the_next_key_still_counts(queue, te
     term.send(b"q")
     assert term.finish() == 0, term.tail()
     text = term.text()
-    line = text[text.index("unknown key"):].splitlines()[0]
+    line = text[text.index("unknown key") :].splitlines()[0]
     assert text.count("unknown key") == 1 and "x1b[A" in line, line
     assert [e.action for e in queue.events(annotator="ann1")] == ["accept"]
 

@@ -22,8 +22,12 @@ def test_cohen_kappa_matches_the_textbook_example() -> None:
 def test_krippendorff_alpha_matches_the_published_nominal_example() -> None:
     # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", 4 observers x 12 units, nominal alpha = 0.743.
     m = None
-    data = [[1, 2, 3, 3, 2, 1, 4, 1, 2, m, m, m], [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, m, 3],
-            [m, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, m], [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, m]]
+    data = [
+        [1, 2, 3, 3, 2, 1, 4, 1, 2, m, m, m],
+        [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, m, 3],
+        [m, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, m],
+        [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, m],
+    ]
     units = [{f"o{i}": data[i][j] for i in range(4) if data[i][j] is not None} for j in range(12)]
     assert krippendorff_alpha(units) == pytest.approx(0.743, abs=5e-4)
     assert krippendorff_alpha([{"a": 1, "b": 1}]) is None
@@ -35,10 +39,14 @@ def rating(cid: str, rater: str, outcome: str = "keep", **fields) -> Rating:
 
 def test_agreement_exact_tolerance_kappa_alpha_per_field() -> None:
     ratings = [
-        rating("c1", "ann1", hours=100.0, scope="wall_clock"), rating("c1", "ann2", hours=103.0, scope="Wall clock"),
-        rating("c2", "ann1", hours=24.0, scope="wall_clock"), rating("c2", "ann2", hours=24.0, scope="device_hours"),
-        rating("c3", "ann1", hours=5.0, scope="wall_clock"), rating("c3", "ann2", outcome="reject"),
-        rating("c4", "ann1", hours=10.0, scope="device_hours"), rating("c4", "ann2", hours=10.0, scope="device hours"),
+        rating("c1", "ann1", hours=100.0, scope="wall_clock"),
+        rating("c1", "ann2", hours=103.0, scope="Wall clock"),
+        rating("c2", "ann1", hours=24.0, scope="wall_clock"),
+        rating("c2", "ann2", hours=24.0, scope="device_hours"),
+        rating("c3", "ann1", hours=5.0, scope="wall_clock"),
+        rating("c3", "ann2", outcome="reject"),
+        rating("c4", "ann1", hours=10.0, scope="device_hours"),
+        rating("c4", "ann2", hours=10.0, scope="device hours"),
     ]
     rows = {fa.field: fa for fa in agreement(ratings)}
     hours, scope = rows["hours"], rows["scope"]
@@ -54,9 +62,12 @@ def test_agreement_exact_tolerance_kappa_alpha_per_field() -> None:
 
 def test_extractor_is_a_rater_and_its_precision_follows() -> None:
     ratings = [
-        rating("c1", "extractor:t.v1", hours=10.0), rating("c1", "ann1", hours=10.0),
-        rating("c2", "extractor:t.v1", hours=5.0), rating("c2", "ann1", hours=50.0),
-        rating("c3", "extractor:t.v1", hours=1.0), rating("c3", "ann1", outcome="reject"),
+        rating("c1", "extractor:t.v1", hours=10.0),
+        rating("c1", "ann1", hours=10.0),
+        rating("c2", "extractor:t.v1", hours=5.0),
+        rating("c2", "ann1", hours=50.0),
+        rating("c3", "extractor:t.v1", hours=1.0),
+        rating("c3", "ann1", outcome="reject"),
     ]
     p = extractor_precision(ratings)["t.v1"]
     assert (p["judged"], p["kept"]) == (3, 1)
@@ -80,9 +91,14 @@ def test_plan_groups_by_paper_and_kind_lowest_confidence_first_and_drops_nothing
 
 
 def test_plan_skips_judged_closed_and_fully_leased_items_and_keeps_held_first() -> None:
-    base = [QueueRow("a", "p", "hardware", 0.1, seen_by_me=True), QueueRow("b", "p", "hardware", 0.2, closed=True),
-            QueueRow("c", "p", "hardware", 0.3, leased_by_others=1), QueueRow("d", "p", "hardware", 0.9, leased_by_me=True),
-            QueueRow("e", "p", "hardware", 0.4), QueueRow("f", "p", "hardware", 0.5, decided=1)]
+    base = [
+        QueueRow("a", "p", "hardware", 0.1, seen_by_me=True),
+        QueueRow("b", "p", "hardware", 0.2, closed=True),
+        QueueRow("c", "p", "hardware", 0.3, leased_by_others=1),
+        QueueRow("d", "p", "hardware", 0.9, leased_by_me=True),
+        QueueRow("e", "p", "hardware", 0.4),
+        QueueRow("f", "p", "hardware", 0.5, decided=1),
+    ]
     plan = plan_queue(base, QueuePolicy(audit_share=0.0))
     assert [e.candidate_id for e in plan] == ["d", "e"]
     assert "already hold" in plan[0].why

@@ -29,8 +29,9 @@ def record_candidates():
     Big: headline BLEU 28.4, a training time (3.5 days); Base: a non-headline ImageNet result; GNMT: a baseline
     (own false); the 8 P100 statement without a model (the paper's one hardware line: every model's); the
     parameter count without a model (the main model's, Big)."""
-    base = {(r.candidate.kind, r.candidate.evidence.snippet): r for r in
-            read_import("annotations", FIX / "gold.jsonl", pdf_dir=FIX, with_verdicts=False)}
+    base = {
+        (r.candidate.kind, r.candidate.evidence.snippet): r for r in read_import("annotations", FIX / "gold.jsonl", pdf_dir=FIX, with_verdicts=False)
+    }
 
     def pick(kind: str, quote: str, **change):
         rec = base[(kind, quote)]
@@ -41,8 +42,7 @@ def record_candidates():
     return [
         pick("result", "28.4 BLEU on WMT14 EN-DE", model="Big", model_key=None, scope="model", headline=True),
         pick("result", "21.2% top-1 error", model="Base", model_key=None, scope="model"),
-        pick("result", "A snippet with <script>alert(1)</script> markup.", model="GNMT", model_key=None,
-             fields={"own": False}),
+        pick("result", "A snippet with <script>alert(1)</script> markup.", model="GNMT", model_key=None, fields={"own": False}),
         pick("hardware", "8 NVIDIA P100 GPUs", model=None, model_key=None, scope=None),
         pick("training_time", "Training took 3.5 days", model="Big", model_key=None, scope="model"),
         pick("parameters", "213M parameters", model=None, model_key=None, scope=None),
@@ -62,8 +62,7 @@ def rrs(store: Store, config: Config) -> DbReviewStore:
 def signed_in(config: Config, store: Store, name: str) -> tuple[TestClient, str]:
     client = TestClient(build_app(config, store))
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text).group(1)
-    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token},
-                       follow_redirects=False).status_code == 303
+    assert client.post("/login", data={"name": name, "password": PASSWORD, "csrf": token}, follow_redirects=False).status_code == 303
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/records").text).group(1)
     return client, csrf
 
@@ -87,7 +86,7 @@ def test_record_screen_accept_move_fix_and_not_the_papers(rrs: DbReviewStore, co
     assert rec["key"] == "big" and rec["section"] == "headline"
     assert [m["key"] for m in rec["models"]] == ["base"]
     assert all(f["leased"] for f in rec["facts"]) and len(rec["facts"]) == 4
-    assert rec["estimate"]["compute"]["thompson"]["flop"] > 0          # 8 P100 x 84 h
+    assert rec["estimate"]["compute"]["thompson"]["flop"] > 0  # 8 P100 x 84 h
     assert {u["key"]: u["section"] for u in rec["units"]} == {"big": "headline", "base": "ablation", BASELINES: "baselines"}
     # another annotator cannot take the leased facts
     other, csrf2 = signed_in(config, store, "ann2")
@@ -96,45 +95,56 @@ def test_record_screen_accept_move_fix_and_not_the_papers(rrs: DbReviewStore, co
     tt = next(f for f in rec["facts"] if f["kind"] == "training_time")
     hw = next(f for f in rec["facts"] if f["kind"] == "hardware")
     # bad input: 422 naming the field
-    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"],
-                                                 "action": "move", "to_key": "gnmt"}, headers=h)
+    bad = client.post(
+        "/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"], "action": "move", "to_key": "gnmt"}, headers=h
+    )
     assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "to_key"
-    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"],
-                                                 "action": "teleport"}, headers=h)
+    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"], "action": "teleport"}, headers=h)
     assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "action"
     bad = client.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": ["nope"]}, headers=h)
     assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "candidate_ids.0"
     assert client.get("/api/record?kind=weights").status_code == 422
     # the other annotator holds no lease on Big's facts: refused, nothing stored
-    stolen = other.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": [hw["candidate_id"]]},
-                        headers={"X-CSRF-Token": csrf2})
+    stolen = other.post(
+        "/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": [hw["candidate_id"]]}, headers={"X-CSRF-Token": csrf2}
+    )
     assert stolen.status_code == 409 and rrs.events(annotator="ann2") == []
     assert other.post("/logout", data={"csrf": csrf2}, follow_redirects=False).status_code == 303  # gives its leases back
     # move the training time to Base (a key from the list), then fix the hardware count
-    moved = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"],
-                                                   "action": "move", "to_key": "base", "dwell_ms": 4000}, headers=h).json()
+    moved = client.post(
+        "/api/record/fact",
+        json={"paper": PAPER, "key": "big", "candidate_id": tt["candidate_id"], "action": "move", "to_key": "base", "dwell_ms": 4000},
+        headers=h,
+    ).json()
     assert moved["action"] == "correct"
     assert tt["candidate_id"] not in {f["candidate_id"] for f in moved["record"]["facts"]}
-    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
-                                                 "action": "fix", "fields": {"count": "0"}}, headers=h)
+    bad = client.post(
+        "/api/record/fact",
+        json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"], "action": "fix", "fields": {"count": "0"}},
+        headers=h,
+    )
     assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "fields.count"
-    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
-                                                 "action": "fix"}, headers=h)
+    bad = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"], "action": "fix"}, headers=h)
     assert bad.status_code == 422 and "fix needs the corrected fields" in bad.json()["error"]
-    fixed = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
-                                                   "action": "fix", "fields": {"count": "16"}}, headers=h).json()
+    fixed = client.post(
+        "/api/record/fact",
+        json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"], "action": "fix", "fields": {"count": "16"}},
+        headers=h,
+    ).json()
     assert next(f for f in fixed["record"]["facts"] if f["kind"] == "hardware")["current_fields"]["count"] == 16
     rest = [f["candidate_id"] for f in fixed["record"]["facts"] if f["state"] == "open"]
-    acc = client.post("/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": rest, "event_id": "rec1",
-                                                  "dwell_ms": 9000}, headers=h).json()
+    acc = client.post(
+        "/api/record/accept", json={"paper": PAPER, "key": "big", "candidate_ids": rest, "event_id": "rec1", "dwell_ms": 9000}, headers=h
+    ).json()
     assert acc["event_ids"] == [f"rec1.{n}" for n in range(len(rest))]
     assert {f["state"] for f in acc["record"]["facts"]} == {"mine"}
     # the baseline unit: mark the copied result not the paper's (stays own false, kept)
     base_rec = client.get(f"/api/record?paper={PAPER}&key={BASELINES}").json()["record"]
     gnmt = base_rec["facts"][0]
-    out = client.post("/api/record/fact", json={"paper": PAPER, "key": BASELINES, "candidate_id": gnmt["candidate_id"],
-                                                 "action": "not_paper"}, headers=h).json()
-    assert out.get("action") == "accept", out   # own was already false: nothing changed
+    out = client.post(
+        "/api/record/fact", json={"paper": PAPER, "key": BASELINES, "candidate_id": gnmt["candidate_id"], "action": "not_paper"}, headers=h
+    ).json()
+    assert out.get("action") == "accept", out  # own was already false: nothing changed
     nxt = client.get(f"/api/record?paper={PAPER}").json()["record"]
     assert nxt["key"] == "base" and any(f["kind"] == "training_time" for f in nxt["facts"])
     ids = [f["candidate_id"] for f in nxt["facts"] if f["state"] == "open"]
@@ -179,9 +189,16 @@ def test_terminal_reviews_a_record_at_a_time(rrs: DbReviewStore, store: Store) -
     answers = iter(["NVIDIA P100", "16", "gpu"])
     ticks = iter(range(0, 10_000, 2))
     buf = io.StringIO()
-    counts = review_records_terminal(rrs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: next(answers),
-                                     console=Console(file=buf, width=140), paper=PAPER, estimate=record_estimate,
-                                     clock=lambda: float(next(ticks)))
+    counts = review_records_terminal(
+        rrs,
+        "ann1",
+        read_key=lambda: next(keys),
+        ask=lambda k, v: next(answers),
+        console=Console(file=buf, width=140),
+        paper=PAPER,
+        estimate=record_estimate,
+        clock=lambda: float(next(ticks)),
+    )
     out = buf.getvalue()
     assert "record Big (headline)" in out and "compute: thompson" in out and "[1] Base (ablation)" in out
     assert "record Base (ablation)" in out and "unknown key '?'" in out
@@ -202,11 +219,11 @@ def test_review_terminal_and_stats_cli(rrs: DbReviewStore, config: Config) -> No
 
     from flopsdb.cli import main
 
-    r = CliRunner().invoke(main, ["review", "terminal", "--user", "ann1", "--paper", PAPER, "--kind", "hardware"],
-                           input="aq", catch_exceptions=False)
+    r = CliRunner().invoke(main, ["review", "terminal", "--user", "ann1", "--paper", PAPER, "--kind", "hardware"], input="aq", catch_exceptions=False)
     assert r.exit_code == 0 and "saved: accept 1" in r.output, r.output
-    r = CliRunner().invoke(main, ["review", "terminal", "--user", "ann2", "--by", "item", "--kind", "result", "--limit", "1"],
-                           input="x", catch_exceptions=False)
+    r = CliRunner().invoke(
+        main, ["review", "terminal", "--user", "ann2", "--by", "item", "--kind", "result", "--limit", "1"], input="x", catch_exceptions=False
+    )
     assert "saved: reject 1" in r.output, r.output
     assert [e.action for e in rrs.events(annotator="ann2")] == ["reject"]
     assert [c.kind for c, _ in rrs.candidates() if c.candidate_id == rrs.events(annotator="ann2")[0].candidate_id] == ["result"]
@@ -228,7 +245,7 @@ def test_gold_lines_keep_their_headline_and_model_link(tmp_path) -> None:
         by_kind.setdefault(r.candidate.kind, []).append(r.candidate)
     # model null on hardware, time or parameters: stated for all the paper's models (annotations/GUIDELINES.md)
     assert all(c.scope == "all_models" for c in by_kind["hardware"] + by_kind["parameters"] if c.model is None)
-    assert [c.scope for c in by_kind["training_time"]] == [None]          # linked by its model name, "big"
+    assert [c.scope for c in by_kind["training_time"]] == [None]  # linked by its model name, "big"
     assert [c.headline for c in by_kind["result"]] == [ln is first for ln in lines if ln["kind"] == "result"]
     assert sum(c.headline for c in by_kind["result"]) == 1
 
@@ -254,8 +271,7 @@ def test_terminal_undo_brings_the_fact_back(rrs: DbReviewStore) -> None:
 
     keys = iter(["y", "u", "y", "q"])
     buf = io.StringIO()
-    counts = review_records_terminal(rrs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: v,
-                                     console=Console(file=buf, width=140), paper=PAPER)
+    counts = review_records_terminal(rrs, "ann1", read_key=lambda: next(keys), ask=lambda k, v: v, console=Console(file=buf, width=140), paper=PAPER)
     events = rrs.events(annotator="ann1")
     assert [e.action for e in events] == ["accept", "undo", "accept"] and counts == {"accept": 2, "undo": 1}
     assert events[1].undoes == events[0].event_id and events[2].candidate_id == events[0].candidate_id
@@ -272,8 +288,9 @@ def test_moving_a_shared_fact_links_it_to_that_model_alone(store: Store, config:
     rec = client.get(f"/api/record?paper={PAPER}").json()["record"]
     hw = next(f for f in rec["facts"] if f["kind"] == "hardware")
     assert hw["role"] == "shared"
-    moved = client.post("/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"],
-                                                   "action": "move", "to_key": "base"}, headers=h).json()
+    moved = client.post(
+        "/api/record/fact", json={"paper": PAPER, "key": "big", "candidate_id": hw["candidate_id"], "action": "move", "to_key": "base"}, headers=h
+    ).json()
     assert hw["candidate_id"] not in {f["candidate_id"] for f in moved["record"]["facts"]}
     base = client.get(f"/api/record?paper={PAPER}&key=base").json()["record"]
     assert [f["role"] for f in base["facts"] if f["kind"] == "hardware"] == ["own"]

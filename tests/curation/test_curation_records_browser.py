@@ -34,8 +34,7 @@ def press(page, key: str) -> None:
     try:
         page.wait_for_function(f"window.__records.actions > {before}", timeout=10000)
     except Exception as exc:
-        raise AssertionError(f"no action after {key!r}: {page.locator('#status').inner_text()} "
-                             f"{page.evaluate('window.__records.errors')}") from exc
+        raise AssertionError(f"no action after {key!r}: {page.locator('#status').inner_text()} {page.evaluate('window.__records.errors')}") from exc
 
 
 def focus_kind(page, kind: str) -> None:
@@ -78,7 +77,7 @@ def test_a_record_keyboard_only_move_fix_accept(browser, rlive, rrs: DbReviewSto
     assert "training_time" in page.locator("#facts").inner_text()
     press(page, "a")
     assert page.evaluate("window.__records.current()") == "~baselines"
-    press(page, "n")      # the copied result: not the paper's
+    press(page, "n")  # the copied result: not the paper's
     events = rrs.events(annotator="ann1")
     assert [e.action for e in events].count("correct") == 2 and all(e.dwell_ms is not None for e in events)
     with store.connect() as con:
@@ -95,7 +94,7 @@ def test_a_record_keyboard_only_move_fix_accept(browser, rlive, rrs: DbReviewSto
 
 def test_record_filter_in_the_url_and_with_csp_in_force(browser, rlive, rrs: DbReviewStore) -> None:  # noqa: F811
     page = sign_in(browser, rlive.url, "ann2", bypass_csp=False)
-    page.locator("#item").wait_for()      # the item queue page leased its first items: give them back
+    page.locator("#item").wait_for()  # the item queue page leased its first items: give them back
     rrs.release("ann2")
     page.goto(rlive.url + f"/records?paper={PAPER}&kind=training_time")
     page.locator("#record-name").filter(has_text="Big").wait_for()
@@ -103,16 +102,17 @@ def test_record_filter_in_the_url_and_with_csp_in_force(browser, rlive, rrs: DbR
     assert rows.count() >= 1
     assert rrs.events() == []
     with rrs.store.connect() as con:
-        kinds = {r[0] for r in con.execute("SELECT c.kind FROM review_leases l JOIN candidates c USING (candidate_id)"
-                                           " WHERE l.annotator = 'ann2'").fetchall()}
+        kinds = {
+            r[0]
+            for r in con.execute("SELECT c.kind FROM review_leases l JOIN candidates c USING (candidate_id) WHERE l.annotator = 'ann2'").fetchall()
+        }
     assert kinds == {"training_time"}
     assert page.locator("#filter-kind").input_value() == "training_time"
     page.context.close()
 
 
 @pytest.mark.shared
-def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_dir, config: Config, store: Store,
-                                                                tmp_path) -> None:
+def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_dir, config: Config, store: Store, tmp_path) -> None:
     """Gold facts of two corpus papers as candidates (boxes found on the real PDFs), every record accepted with
     `a` in chromium, then records and a fit on the curated points."""
     import json
@@ -128,8 +128,9 @@ def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_
     gold.mkdir()
     for paper in ("1706.03762", "1508.04025"):
         shutil.copy(Path(__file__).resolve().parents[2] / "annotations" / "gold" / f"{paper}.jsonl", gold)
-    r = CliRunner().invoke(main, ["review", "import", str(gold), "--format", "annotations", "--pdf-dir", str(corpus_dir),
-                                  "--as-candidates"], catch_exceptions=False)
+    r = CliRunner().invoke(
+        main, ["review", "import", str(gold), "--format", "annotations", "--pdf-dir", str(corpus_dir), "--as-candidates"], catch_exceptions=False
+    )
     assert r.exit_code == 0, r.output
     rs = review_store(config, store)
     rs.add_user("ann1", "annotator", PASSWORD)
@@ -153,12 +154,11 @@ def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_
             press(page, "a")
         assert page.locator("#done").is_visible()
         page.context.close()
-    assert set(seen[:2]) == {"transformerbig", "transformerbasemodel"}      # the headline records come first
-    assert len(seen) == len(set(seen))                                      # each record once
+    assert set(seen[:2]) == {"transformerbig", "transformerbasemodel"}  # the headline records come first
+    assert len(seen) == len(set(seen))  # each record once
     assert {e.action for e in rs.events(annotator="ann1")} == {"accept"}
-    r = CliRunner().invoke(main, ["fit", "--benchmark", "wmt14-en-de", "--source", "curated", "--format", "json"],
-                           catch_exceptions=False)
-    fit = json.loads(r.output[r.output.index("{"):])
+    r = CliRunner().invoke(main, ["fit", "--benchmark", "wmt14-en-de", "--source", "curated", "--format", "json"], catch_exceptions=False)
+    fit = json.loads(r.output[r.output.index("{") :])
     by_model = {p["model"]: p for p in fit["points"] if p["paper"] == "1706.03762"}
     assert set(by_model) == {"Transformer (base model)", "Transformer (big)"}
     assert by_model["Transformer (big)"]["compute"] > by_model["Transformer (base model)"]["compute"] * 5

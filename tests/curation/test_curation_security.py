@@ -106,6 +106,7 @@ def test_the_snapshot_file_holds_no_session_or_hash_bytes(rs: DbReviewStore, con
 
 # ---- over real HTTP: the review server served by uvicorn (the ``live`` fixture) -------------------------
 
+
 def _login(base: str, name: str, password: str = PASSWORD) -> tuple[httpx.Client, httpx.Response]:
     """A client that has posted the sign-in form of ``base``; the response of the form post."""
     client = httpx.Client(base_url=base, follow_redirects=False, timeout=60)
@@ -204,8 +205,7 @@ def test_http_a_password_change_signs_out_every_session(rs: DbReviewStore, live)
     ann1, h1 = _signed_in(live.url, "ann1")
     assert ann1.get("/api/queue?n=1").status_code == 200
     root, hr = _signed_in(live.url, "root")
-    changed = root.post("/admin/users", data={"name": "ann1", "role": "annotator", "password": "a-new-long-password",
-                                              "csrf": hr["X-CSRF-Token"]})
+    changed = root.post("/admin/users", data={"name": "ann1", "role": "annotator", "password": "a-new-long-password", "csrf": hr["X-CSRF-Token"]})
     assert changed.status_code == 303
     assert ann1.get("/api/queue?n=1").status_code == 401
     assert ann1.post("/api/heartbeat", headers=h1).status_code == 401
@@ -214,8 +214,7 @@ def test_http_a_password_change_signs_out_every_session(rs: DbReviewStore, live)
 
 def test_http_short_passwords_are_refused(rs: DbReviewStore, live) -> None:
     root, hr = _signed_in(live.url, "root")
-    short = root.post("/admin/users", data={"name": "shorty", "role": "annotator", "password": "123456789",
-                                            "csrf": hr["X-CSRF-Token"]})
+    short = root.post("/admin/users", data={"name": "shorty", "role": "annotator", "password": "123456789", "csrf": hr["X-CSRF-Token"]})
     assert short.status_code == 400 and "password too short (at least 10" in short.json()["error"]
     assert "shorty" not in [u.name for u in rs.users()]
 
@@ -229,8 +228,14 @@ def test_cli_short_passwords_are_refused(tmp_path: Path) -> None:
 
 def test_http_security_headers_on_every_response(rs: DbReviewStore, live) -> None:
     ann1, h1 = _signed_in(live.url, "ann1")
-    responses = [ann1.get("/login"), ann1.get("/"), ann1.get("/api/queue?n=1"), ann1.get("/nowhere"),
-                 ann1.post("/api/verdict", json=[1, 2], headers=h1), httpx.get(live.url + "/api/queue")]
+    responses = [
+        ann1.get("/login"),
+        ann1.get("/"),
+        ann1.get("/api/queue?n=1"),
+        ann1.get("/nowhere"),
+        ann1.post("/api/verdict", json=[1, 2], headers=h1),
+        httpx.get(live.url + "/api/queue"),
+    ]
     for resp in responses:
         csp = resp.headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "script-src" not in csp, csp
@@ -242,8 +247,9 @@ def test_cli_secure_cookies_sets_the_secure_flag(tmp_path: Path) -> None:
     assert _run_cli(tmp_path, "users", "add", "ada", "--role", "admin").returncode == 0
     port = free_port()
     env = {**os.environ, "FLOPSDB_HOME": str(tmp_path / "home")}
-    server = subprocess.Popen([*_exe(), "review", "serve", "--port", str(port), "--secure-cookies"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [*_exe(), "review", "serve", "--port", str(port), "--secure-cookies"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         resp = None
         for _ in range(600):
@@ -258,8 +264,12 @@ def test_cli_secure_cookies_sets_the_secure_flag(tmp_path: Path) -> None:
         assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie, cookie
         assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
         token = re.search(r'name="csrf" value="([^"]+)"', resp.text).group(1)
-        signed = httpx.post(f"http://127.0.0.1:{port}/login", cookies={"flopsdb_login_csrf": token},
-                            data={"name": "ada", "password": "a-long-password", "csrf": token}, timeout=60)
+        signed = httpx.post(
+            f"http://127.0.0.1:{port}/login",
+            cookies={"flopsdb_login_csrf": token},
+            data={"name": "ada", "password": "a-long-password", "csrf": token},
+            timeout=60,
+        )
         assert signed.status_code == 303 and "; Secure" in signed.headers["set-cookie"]
     finally:
         server.terminate()
@@ -267,6 +277,7 @@ def test_cli_secure_cookies_sets_the_secure_flag(tmp_path: Path) -> None:
 
 
 # ---- item 4: malformed verdict bodies over HTTP ---------------------------------------------------------
+
 
 def _leased(live) -> tuple[httpx.Client, dict[str, str], dict]:
     ann1, h1 = _signed_in(live.url, "ann1")
@@ -336,8 +347,7 @@ def test_http_event_ids_are_scoped_to_their_user_and_candidate(rs: DbReviewStore
     ann2, h2 = _signed_in(live.url, "ann2")
     first, other = (i["candidate_id"] for i in ann1.get("/api/queue?n=2").json()["items"])
     mine = ann2.get("/api/queue?n=1").json()["items"][0]["candidate_id"]
-    assert ann1.post("/api/verdict", json={"candidate_id": first, "action": "accept", "event_id": "evt-shared"},
-                     headers=h1).json()["ok"]
+    assert ann1.post("/api/verdict", json={"candidate_id": first, "action": "accept", "event_id": "evt-shared"}, headers=h1).json()["ok"]
     reused = ann1.post("/api/verdict", json={"candidate_id": other, "action": "reject", "event_id": "evt-shared"}, headers=h1)
     assert reused.status_code == 400 and "event_id" in reused.json()["error"].replace("event id", "event_id")
     theirs = ann2.post("/api/verdict", json={"candidate_id": mine, "action": "reject", "event_id": "evt-shared"}, headers=h2)
@@ -348,8 +358,10 @@ def test_http_event_ids_are_scoped_to_their_user_and_candidate(rs: DbReviewStore
 def test_http_a_crop_whose_box_is_off_the_page_is_an_image_not_a_500(rs: DbReviewStore, live) -> None:
     base, path = next((c, p) for c, p in rs.candidates() if p)
     boxes = [Box(5000.0, 5000.0, 6000.0, 6000.0), Box(-900.0, -900.0, -800.0, -800.0), Box(10.0, 10.0, 10.0, 10.0)]
-    cands = [(dataclasses.replace(base, extractor=f"offpage.v{n + 1}",
-                                  evidence=dataclasses.replace(base.evidence, bbox=box)), path) for n, box in enumerate(boxes)]
+    cands = [
+        (dataclasses.replace(base, extractor=f"offpage.v{n + 1}", evidence=dataclasses.replace(base.evidence, bbox=box)), path)
+        for n, box in enumerate(boxes)
+    ]
     cands.append((dataclasses.replace(base, extractor="offpage.v9", evidence=dataclasses.replace(base.evidence, page=999)), path))
     rs.add_candidates(cands, command="test")
     ids = {c.extractor: c.candidate_id for c, _ in rs.candidates() if c.extractor.startswith("offpage")}

@@ -76,7 +76,8 @@ def test_verdict_becomes_curated_fact_traceable_to_event_and_box(rs: DbReviewSto
         row = con.execute(
             "SELECT f.verdict, f.annotator, e.action, c.page, c.x0, c.top, c.snippet, f.fields FROM curated_facts f"
             " JOIN review_events e ON e.event_id = f.event_id JOIN candidates c ON c.candidate_id = f.candidate_id WHERE f.candidate_id = ?",
-            [item.candidate_id]).fetchone()
+            [item.candidate_id],
+        ).fetchone()
     assert row[:3] == ("accepted", "ann1", "accept")
     ev = item.candidate.evidence
     assert (row[3], round(row[4], 2), round(row[5], 2)) == (ev.page, round(ev.bbox.x0, 2), round(ev.bbox.top, 2))
@@ -132,8 +133,7 @@ def test_overlap_gives_k_annotators_the_same_item_then_adjudication(rs: DbReview
     assert [d.candidate_id for d in disputes] == [a.candidate_id]
     assert len(disputes[0].versions) == 3
     assert a.candidate_id not in {f["candidate_id"] for f in both.curated()}
-    both.record(Event(new_event_id(), a.candidate_id, "rev", "adjudicate", after=make_after(changed, c.model, c.stage)),
-                require_lease=False)
+    both.record(Event(new_event_id(), a.candidate_id, "rev", "adjudicate", after=make_after(changed, c.model, c.stage)), require_lease=False)
     fact = {f["candidate_id"]: f for f in both.curated()}[a.candidate_id]
     assert fact["verdict"] == "adjudicated" and json.loads(fact["fields"]) == changed
     assert both.disagreements() == []
@@ -148,8 +148,7 @@ def test_sql_projection_matches_pure_projection(rs: DbReviewStore) -> None:
         elif n % 3 == 1:
             rs.record(Event(new_event_id(), item.candidate_id, "ann1", "reject"))
         else:
-            rs.record(Event(new_event_id(), item.candidate_id, "ann1", "correct",
-                            after=make_after({**c.fields}, "renamed", c.stage)))
+            rs.record(Event(new_event_id(), item.candidate_id, "ann1", "correct", after=make_after({**c.fields}, "renamed", c.stage)))
     rs.undo_last("ann1")
     pure = {(f.candidate_id, f.verdict, f.event_id) for f in project([c for c, _ in rs.candidates()], rs.events())}
     sql = {(f["candidate_id"], f["verdict"], f["event_id"]) for f in rs.curated()}

@@ -42,14 +42,42 @@ class LabelStudio:
         self.email, self.password = "ls@example.com", "ls-pass-12345"
 
     def start(self) -> LabelStudio:
-        env = {**os.environ, "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir), "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
-               "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "DJANGO_DB": "sqlite", "HOST": ""}
+        env = {
+            **os.environ,
+            "LABEL_STUDIO_BASE_DATA_DIR": str(self.data_dir),
+            "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+            "LATEST_VERSION_CHECK": "false",
+            "COLLECT_ANALYTICS": "false",
+            "DJANGO_DB": "sqlite",
+            "HOST": "",
+        }
         log = (self.data_dir / "server.log").open("wb")
         self.proc = subprocess.Popen(
-            [str(LS_BIN), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(self.port),
-             "--data-dir", str(self.data_dir), "--username", self.email, "--password", self.password,
-             "--user-token", TOKEN, "--log-level", "WARNING"],
-            env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            [
+                str(LS_BIN),
+                "start",
+                "--no-browser",
+                "--internal-host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+                "--username",
+                self.email,
+                "--password",
+                self.password,
+                "--user-token",
+                TOKEN,
+                "--log-level",
+                "WARNING",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -81,8 +109,10 @@ class LabelStudio:
 def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudio]:
     """A running Label Studio (skipped when its virtualenv is missing)."""
     if not LS_BIN.exists():
-        pytest.skip(f"Label Studio is not installed at {LS_VENV} (bash .ci/install creates it; "
-                    "or set FLOPSDB_LABELSTUDIO_VENV to a virtualenv with the label-studio package)")
+        pytest.skip(
+            f"Label Studio is not installed at {LS_VENV} (bash .ci/install creates it; "
+            "or set FLOPSDB_LABELSTUDIO_VENV to a virtualenv with the label-studio package)"
+        )
     ls = LabelStudio(tmp_path_factory.mktemp("labelstudio"))
     try:
         yield ls.start()
@@ -148,8 +178,7 @@ def test_round_trip_through_a_real_label_studio(label_studio: LabelStudio, rs: D
     assert import_records(other_store, read_import("labelstudio", back, users={"ann1": me}, problems=[]))["new_events"] == 0
 
 
-def test_label_studio_shows_the_page_with_the_evidence_region(label_studio: LabelStudio, browser, rs: DbReviewStore,
-                                                             tmp_path: Path) -> None:
+def test_label_studio_shows_the_page_with_the_evidence_region(label_studio: LabelStudio, browser, rs: DbReviewStore, tmp_path: Path) -> None:
     ls = label_studio
     out = tmp_path / "to-ls.json"
     export_records(rs, "labelstudio", out)
@@ -165,8 +194,9 @@ def test_label_studio_shows_the_page_with_the_evidence_region(label_studio: Labe
     page.wait_for_url(lambda url: "/login" not in url)
     page.goto(f"{ls.url}/projects/{project['id']}/data?task={task['id']}")
     width = next(r for r in task["predictions"][0]["result"] if r["type"] == "rectanglelabels")["original_width"]
-    page.wait_for_function("w => [...document.images].some(i => i.src.startsWith('data:image/jpeg') && i.naturalWidth === w)",
-                           arg=width, timeout=60000)
+    page.wait_for_function(
+        "w => [...document.images].some(i => i.src.startsWith('data:image/jpeg') && i.naturalWidth === w)", arg=width, timeout=60000
+    )
     page.get_by_text("evidence", exact=True).first.wait_for(timeout=30000)
     assert page.get_by_text(task["data"]["snippet"]).count() >= 1
     accelerator = task["data"]["flopsdb"]["candidate"]["fields"]["accelerator"]

@@ -17,16 +17,47 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_catalog_has_every_canonical_name_of_the_guidelines() -> None:
     names = {a.name for a in load_catalog()}
-    for name in ("NVIDIA K40", "NVIDIA K80", "NVIDIA M40", "NVIDIA P100", "NVIDIA V100", "NVIDIA T4", "NVIDIA A100", "NVIDIA H100",
-                 "NVIDIA Titan X", "NVIDIA Titan Xp", "NVIDIA Titan V", "NVIDIA Titan RTX", "NVIDIA GTX Titan Black", "NVIDIA GTX 1080",
-                 "NVIDIA GTX 1080 Ti", "NVIDIA RTX 2080 Ti", "NVIDIA Kepler GPU", "Google TPU v2", "Google TPU v3", "Google TPU v4",
-                 "Google TPU", "GPU", "CPU"):
+    for name in (
+        "NVIDIA K40",
+        "NVIDIA K80",
+        "NVIDIA M40",
+        "NVIDIA P100",
+        "NVIDIA V100",
+        "NVIDIA T4",
+        "NVIDIA A100",
+        "NVIDIA H100",
+        "NVIDIA Titan X",
+        "NVIDIA Titan Xp",
+        "NVIDIA Titan V",
+        "NVIDIA Titan RTX",
+        "NVIDIA GTX Titan Black",
+        "NVIDIA GTX 1080",
+        "NVIDIA GTX 1080 Ti",
+        "NVIDIA RTX 2080 Ti",
+        "NVIDIA Kepler GPU",
+        "Google TPU v2",
+        "Google TPU v3",
+        "Google TPU v4",
+        "Google TPU",
+        "GPU",
+        "CPU",
+    ):
         assert name in names
 
 
-@pytest.mark.parametrize("mention, name", [("Tesla K40", "NVIDIA K40"), ("TitanX", "NVIDIA Titan X"), ("TPUv3", "Google TPU v3"),
-                                           ("Volta V100", "NVIDIA V100"), ("Tesla V-100 GPU", "NVIDIA V100"), ("1080 Ti", "NVIDIA GTX 1080 Ti"),
-                                           ("NVidia Kepler", "NVIDIA Kepler GPU"), ("GeForce RTX 2080Ti", "NVIDIA RTX 2080 Ti")])
+@pytest.mark.parametrize(
+    "mention, name",
+    [
+        ("Tesla K40", "NVIDIA K40"),
+        ("TitanX", "NVIDIA Titan X"),
+        ("TPUv3", "Google TPU v3"),
+        ("Volta V100", "NVIDIA V100"),
+        ("Tesla V-100 GPU", "NVIDIA V100"),
+        ("1080 Ti", "NVIDIA GTX 1080 Ti"),
+        ("NVidia Kepler", "NVIDIA Kepler GPU"),
+        ("GeForce RTX 2080Ti", "NVIDIA RTX 2080 Ti"),
+    ],
+)
 def test_match_resolves_aliases_and_near_misses(mention: str, name: str) -> None:
     acc = load_catalog().match(mention)
     assert acc is not None and acc.name == name
@@ -60,7 +91,18 @@ def test_generic_entries_have_no_figures() -> None:
 def test_catalog_lines_follow_the_contract() -> None:
     for line in (ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl").read_text().splitlines():
         d = json.loads(line)
-        assert set(d) == {"name", "vendor", "kind", "aliases", "peak_flops", "tpu_cores_per_chip", "tpu_chips_per_board", "tdp_watts", "release_year", "source"}
+        assert set(d) == {
+            "name",
+            "vendor",
+            "kind",
+            "aliases",
+            "peak_flops",
+            "tpu_cores_per_chip",
+            "tpu_chips_per_board",
+            "tdp_watts",
+            "release_year",
+            "source",
+        }
         assert d["kind"] in ("gpu", "tpu", "cpu")
         assert set(d["peak_flops"]) == {"fp64", "fp32", "tf32", "fp16", "bf16", "int8"}
         assert d["source"]
@@ -69,14 +111,34 @@ def test_catalog_lines_follow_the_contract() -> None:
 @pytest.mark.shared
 def test_build_catalog_regenerates_the_committed_file(shared_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "hardware.jsonl"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_catalog.py"), "--epoch", str(shared_dir / "datasets/epoch/epoch_chip_dataset.csv"),
-                    "--out", str(out)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_catalog.py"),
+            "--epoch",
+            str(shared_dir / "datasets/epoch/epoch_chip_dataset.csv"),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert out.read_text() == (ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl").read_text()
 
 
-@pytest.mark.parametrize("mention, dataset", [("WMT 2014 English-to-German", "WMT14 EN-DE"), ("WMT'14 En-Fr", "WMT14 EN-FR"), ("SQuAD v1.1", "SQuAD 1.1"),
-                                              ("SQuAD2.0", "SQuAD 2.0"), ("CoNLL 2003", "CoNLL-2003"), ("ILSVRC 2012", "ImageNet"), ("MS COCO", "COCO"),
-                                              ("VOC 2007", "PASCAL VOC 2007")])
+@pytest.mark.parametrize(
+    "mention, dataset",
+    [
+        ("WMT 2014 English-to-German", "WMT14 EN-DE"),
+        ("WMT'14 En-Fr", "WMT14 EN-FR"),
+        ("SQuAD v1.1", "SQuAD 1.1"),
+        ("SQuAD2.0", "SQuAD 2.0"),
+        ("CoNLL 2003", "CoNLL-2003"),
+        ("ILSVRC 2012", "ImageNet"),
+        ("MS COCO", "COCO"),
+        ("VOC 2007", "PASCAL VOC 2007"),
+    ],
+)
 def test_taxonomy_resolves_dataset_mentions(mention: str, dataset: str) -> None:
     bench = load_taxonomy().dataset(mention)
     assert bench is not None and bench.dataset == dataset

@@ -19,10 +19,27 @@ EV = Evidence(page=1, bbox=Box(0, 0, 1, 1), snippet="s", start=0, end=1)
 
 
 def _result(value: float, *, headline: bool, own: bool = True, confidence: float = 0.9, model: str | None = "Ours") -> Candidate:
-    fields = {"task": "machine translation", "dataset": "WMT14 EN-DE", "split": "test", "metric": "BLEU", "value": value,
-              "value_text": str(value), "own": own}
-    return Candidate("p", "result", "result.v1", EV, confidence, fields, model=model, stage="training", headline=headline,
-                     headline_reason="main_table" if headline else None)
+    fields = {
+        "task": "machine translation",
+        "dataset": "WMT14 EN-DE",
+        "split": "test",
+        "metric": "BLEU",
+        "value": value,
+        "value_text": str(value),
+        "own": own,
+    }
+    return Candidate(
+        "p",
+        "result",
+        "result.v1",
+        EV,
+        confidence,
+        fields,
+        model=model,
+        stage="training",
+        headline=headline,
+        headline_reason="main_table" if headline else None,
+    )
 
 
 def _hardware(stage: str, confidence: float = 0.9) -> Candidate:
@@ -63,10 +80,12 @@ def test_candidate_json_round_trips_the_model_link() -> None:
 
 
 def test_facts_mode_scores_against_headline_gold_only() -> None:
-    gold = {"p": [
-        GoldFact("p", "result", {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 28.4, "headline": True}),
-        GoldFact("p", "result", {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 27.3, "headline": False}),
-    ]}
+    gold = {
+        "p": [
+            GoldFact("p", "result", {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 28.4, "headline": True}),
+            GoldFact("p", "result", {"dataset": "WMT14 EN-DE", "metric": "BLEU", "value": 27.3, "headline": False}),
+        ]
+    }
     cands = {"p": [_result(28.4, headline=True), _result(27.3, headline=True)]}
     facts = score(gold, cands, mode="facts")
     assert (facts.by_kind["result"].tp, facts.by_kind["result"].fp, facts.by_kind["result"].fn) == (1, 1, 0)
@@ -90,7 +109,11 @@ def test_evaluate_reports_both_halves_and_modes(sample_pdf: Path, gold_dir: Path
     result = CliRunner().invoke(main, ["evaluate", "--gold", str(gold_dir), "--pdfs", str(sample_pdf.parent), "--min-confidence", "0"])
     assert result.exit_code == 0, result.output
     heads = [line for line in result.output.splitlines() if " half, " in line]
-    assert [h.split(":")[0] for h in heads] == ["develop half, facts", "develop half, candidates", "validate half, facts",
-                                                "validate half, candidates"]
+    assert [h.split(":")[0] for h in heads] == [
+        "develop half, facts",
+        "develop half, candidates",
+        "validate half, facts",
+        "validate half, candidates",
+    ]
     mine = half_of("sample-paper")
     assert all(("papers: 1" in h) == h.startswith(mine) for h in heads)

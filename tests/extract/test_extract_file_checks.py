@@ -16,8 +16,13 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def _cli(args: list[bytes | str], home: Path, cwd: Path, timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flopsdb.cli", *args], cwd=cwd, capture_output=True, timeout=timeout,
-                          env={**os.environ, "FLOPSDB_HOME": str(home), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "flopsdb.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, "FLOPSDB_HOME": str(home), **env},
+    )
 
 
 def _rows(home: Path, sql: str) -> list[tuple]:
@@ -33,8 +38,7 @@ def test_bad_name_fifo_and_device_fail_alone_and_the_run_ends(sample_pdf: Path, 
     os.mkfifo(tmp_path / "f.pdf")
     home = tmp_path / "home"
     started = time.monotonic()
-    res = _cli(["extract", "--store", "--timeout", "20", "good.pdf", b"bad\xff.pdf", "f.pdf", "/dev/zero", "good2.pdf"],
-               home, tmp_path, timeout=100)
+    res = _cli(["extract", "--store", "--timeout", "20", "good.pdf", b"bad\xff.pdf", "f.pdf", "/dev/zero", "good2.pdf"], home, tmp_path, timeout=100)
     assert time.monotonic() - started < 100
     err = res.stderr.decode()
     assert res.returncode == 1, err
@@ -42,8 +46,7 @@ def test_bad_name_fifo_and_device_fail_alone_and_the_run_ends(sample_pdf: Path, 
     assert "f.pdf is a FIFO, not a regular file" in err and "/dev/zero is a character device" in err
     assert "Traceback" not in err
     outcomes = dict(_rows(home, "SELECT pdf_path, coalesce(reason, status) FROM extractions"))
-    assert outcomes == {"good.pdf": "ok", "bad\\xff.pdf": "bad_name", "f.pdf": "not_regular",
-                        "/dev/zero": "not_regular", "good2.pdf": "ok"}
+    assert outcomes == {"good.pdf": "ok", "bad\\xff.pdf": "bad_name", "f.pdf": "not_regular", "/dev/zero": "not_regular", "good2.pdf": "ok"}
     assert _rows(home, "SELECT status, counts FROM runs") == [("partial", '{"files": 5, "failed": 3}')]
 
 
@@ -81,10 +84,8 @@ def test_a_regular_file_is_hashed_inside_the_time_limit(sample_pdf: Path, tmp_pa
     with open(tmp_path / "huge.pdf", "wb") as fh:
         fh.truncate(256 * 1024**3)
     home = tmp_path / "home"
-    res = _cli(["extract", "--store", "--timeout", "3", "huge.pdf", "good.pdf"], home, tmp_path, timeout=150,
-               FLOPSDB_MAX_PDF_BYTES=str(1024**4))
+    res = _cli(["extract", "--store", "--timeout", "3", "huge.pdf", "good.pdf"], home, tmp_path, timeout=150, FLOPSDB_MAX_PDF_BYTES=str(1024**4))
     err = res.stderr.decode()
     assert res.returncode == 1, err
     assert "took longer than 3 s" in err and "Traceback" not in err
-    assert dict(_rows(home, "SELECT pdf_path, coalesce(reason, status) FROM extractions")) == {
-        "huge.pdf": "timeout", "good.pdf": "ok"}
+    assert dict(_rows(home, "SELECT pdf_path, coalesce(reason, status) FROM extractions")) == {"huge.pdf": "timeout", "good.pdf": "ok"}

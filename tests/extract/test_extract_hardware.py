@@ -12,35 +12,45 @@ def _facts(sentence: str) -> list[tuple[object, object, object]]:
     return [(m["accelerator"], m["count"], m["unit"]) for m in mentions_in(sentence)]
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("We trained our models on one machine with 8 NVIDIA P100 GPUs.", [("NVIDIA P100", 8, "gpu")]),
-    ("The entire training process takes roughly 60 hours on eight Titan X GPUs.", [("NVIDIA Titan X", 8, "gpu")]),
-    ("The training process takes roughly 20 hours on a single Titan X GPU.", [("NVIDIA Titan X", 1, "gpu")]),
-    ("Our implementation runs on 8x V100.", [("NVIDIA V100", 8, "gpu")]),
-    ("We use 4 nodes with 8 GPUs each.", [("GPU", 32, "gpu")]),
-    ("distributed training using 50 replicas running each on a NVidia Kepler GPU", [("NVIDIA Kepler GPU", 50, "gpu")]),
-    ("We train XLNet-Large on 512 TPU v3 chips for 500K steps.", [("Google TPU v3", 512, "tpu_chip")]),
-    ("The model was trained on a TPU v3-256 pod slice.", [("Google TPU v3", 256, "tpu_core")]),
-    ("We trained on a TPU pod with 1024 cores.", [("Google TPU", 1024, "tpu_core")]),
-    ("Models were trained on a 4x4 TPU Pod.", [("Google TPU", 16, "tpu_chip")]),
-    ("We trained on 32 Cloud TPU v3 boards.", [("Google TPU v3", 32, "tpu_board")]),
-    ("All experiments are trained with a 1080 Ti or 2080 Ti GPU.", [("NVIDIA GTX 1080 Ti", 1, "gpu"), ("NVIDIA RTX 2080 Ti", 1, "gpu")]),
-    ("When running on a single GPU device Tesla K40, we achieve 1K words per second.", [("NVIDIA K40", 1, "gpu")]),
-    ("On 8 GPUs of NVIDIA M40, training takes 0.95s per mini-batch.", [("NVIDIA M40", 8, "gpu")]),
-    ("Although we used a CPU based implementation only, it was fine.", [("CPU", None, "cpu")]),
-    ("The jobs ran on 64 CPU cores.", [("CPU", 64, "cpu")]),
-    ("We trained on Imagenet-1k with a 8xV100 GPU machine.", [("NVIDIA V100", 8, "gpu")]),
-    ("Each model is trained on 16 TPUv3 cores for 3 days.", [("Google TPU v3", 16, "tpu_core")]),
-    ("We ran all experiments on a machine with two Intel Xeon E5-2680 CPUs and one Titan V.", [("CPU", 2, "cpu"), ("NVIDIA Titan V", 1, "gpu")]),
-    ("We trained on 1,024 A100 GPUs.", [("NVIDIA A100", 1024, "gpu")]),
-    ("All models were trained on a server with eight RTX 2080Ti cards.", [("NVIDIA RTX 2080 Ti", 8, "gpu")]),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("We trained our models on one machine with 8 NVIDIA P100 GPUs.", [("NVIDIA P100", 8, "gpu")]),
+        ("The entire training process takes roughly 60 hours on eight Titan X GPUs.", [("NVIDIA Titan X", 8, "gpu")]),
+        ("The training process takes roughly 20 hours on a single Titan X GPU.", [("NVIDIA Titan X", 1, "gpu")]),
+        ("Our implementation runs on 8x V100.", [("NVIDIA V100", 8, "gpu")]),
+        ("We use 4 nodes with 8 GPUs each.", [("GPU", 32, "gpu")]),
+        ("distributed training using 50 replicas running each on a NVidia Kepler GPU", [("NVIDIA Kepler GPU", 50, "gpu")]),
+        ("We train XLNet-Large on 512 TPU v3 chips for 500K steps.", [("Google TPU v3", 512, "tpu_chip")]),
+        ("The model was trained on a TPU v3-256 pod slice.", [("Google TPU v3", 256, "tpu_core")]),
+        ("We trained on a TPU pod with 1024 cores.", [("Google TPU", 1024, "tpu_core")]),
+        ("Models were trained on a 4x4 TPU Pod.", [("Google TPU", 16, "tpu_chip")]),
+        ("We trained on 32 Cloud TPU v3 boards.", [("Google TPU v3", 32, "tpu_board")]),
+        ("All experiments are trained with a 1080 Ti or 2080 Ti GPU.", [("NVIDIA GTX 1080 Ti", 1, "gpu"), ("NVIDIA RTX 2080 Ti", 1, "gpu")]),
+        ("When running on a single GPU device Tesla K40, we achieve 1K words per second.", [("NVIDIA K40", 1, "gpu")]),
+        ("On 8 GPUs of NVIDIA M40, training takes 0.95s per mini-batch.", [("NVIDIA M40", 8, "gpu")]),
+        ("Although we used a CPU based implementation only, it was fine.", [("CPU", None, "cpu")]),
+        ("The jobs ran on 64 CPU cores.", [("CPU", 64, "cpu")]),
+        ("We trained on Imagenet-1k with a 8xV100 GPU machine.", [("NVIDIA V100", 8, "gpu")]),
+        ("Each model is trained on 16 TPUv3 cores for 3 days.", [("Google TPU v3", 16, "tpu_core")]),
+        ("We ran all experiments on a machine with two Intel Xeon E5-2680 CPUs and one Titan V.", [("CPU", 2, "cpu"), ("NVIDIA Titan V", 1, "gpu")]),
+        ("We trained on 1,024 A100 GPUs.", [("NVIDIA A100", 1024, "gpu")]),
+        ("All models were trained on a server with eight RTX 2080Ti cards.", [("NVIDIA RTX 2080 Ti", 8, "gpu")]),
+    ],
+)
 def test_counts_units_and_accelerators(sentence: str, expected: list[tuple[object, object, object]]) -> None:
     assert _facts(sentence) == expected
 
 
-@pytest.mark.parametrize("sentence", ["The model fits in 12 GB of GPU memory.", "It needs 300 GPU hours in total.", "A ResNet-50 has 25M parameters.",
-                                      "Training required 256 TPU-v3 core-days."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The model fits in 12 GB of GPU memory.",
+        "It needs 300 GPU hours in total.",
+        "A ResNet-50 has 25M parameters.",
+        "Training required 256 TPU-v3 core-days.",
+    ],
+)
 def test_no_hardware_in_memory_time_or_unrelated_mentions(sentence: str) -> None:
     assert _facts(sentence) == []
 
@@ -58,8 +68,9 @@ def test_speed_only_hardware_is_inference_and_training_hardware_is_training(doc_
 
 
 def test_stage_from_sentence_and_section(doc_of) -> None:
-    doc = doc_of("", sections={"Pre-training details": "The model was trained on 16 TPU v3 chips.",
-                               "Fine-tuning": "We fine-tune on a single V100 GPU."})
+    doc = doc_of(
+        "", sections={"Pre-training details": "The model was trained on 16 TPU v3 chips.", "Fine-tuning": "We fine-tune on a single V100 GPU."}
+    )
     stages = {c.fields["accelerator"]: c.stage for c in extract_hardware(doc)}
     assert stages == {"Google TPU v3": "pretraining", "NVIDIA V100": "fine-tuning"}
 
@@ -74,19 +85,24 @@ def test_candidates_carry_evidence_and_extractor(doc_of) -> None:
 
 
 def test_references_and_acknowledgements_are_skipped(doc_of) -> None:
-    doc = doc_of("", sections={"Acknowledgements": "We thank NVIDIA for the donation of 4 Titan X GPUs.",
-                               "References": "Smith. Training on 64 K80 GPUs. 2016."})
+    doc = doc_of(
+        "",
+        sections={"Acknowledgements": "We thank NVIDIA for the donation of 4 Titan X GPUs.", "References": "Smith. Training on 64 K80 GPUs. 2016."},
+    )
     assert extract_hardware(doc) == []
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("paper, needle, expected", [
-    ("1706.03762", "8 NVIDIA P100", ("NVIDIA P100", 8, "gpu")),
-    ("1512.00567", "50 replicas", ("NVIDIA Kepler GPU", 50, "gpu")),
-    ("1906.08237", "512 TPU v3", ("Google TPU v3", 512, "tpu_chip")),
-    ("1907.10529", "32 Volta V100", ("NVIDIA V100", 32, "gpu")),
-    ("1611.01603", "eight Titan X", ("NVIDIA Titan X", 8, "gpu")),
-])
+@pytest.mark.parametrize(
+    "paper, needle, expected",
+    [
+        ("1706.03762", "8 NVIDIA P100", ("NVIDIA P100", 8, "gpu")),
+        ("1512.00567", "50 replicas", ("NVIDIA Kepler GPU", 50, "gpu")),
+        ("1906.08237", "512 TPU v3", ("Google TPU v3", 512, "tpu_chip")),
+        ("1907.10529", "32 Volta V100", ("NVIDIA V100", 32, "gpu")),
+        ("1611.01603", "eight Titan X", ("NVIDIA Titan X", 8, "gpu")),
+    ],
+)
 def test_real_sentences(corpus_doc, paper: str, needle: str, expected: tuple[object, object, object]) -> None:
     assert expected in _facts(sentence_with(corpus_doc(paper), needle))
 
@@ -100,54 +116,72 @@ def test_inference_only_hardware_of_a_real_paper(corpus_doc) -> None:
 
 # --- hardware.v2: the failure classes of issue 9, on small sentences of our own ---------------------------------------
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("We trained on two GTX 1080 Ti 11GB GPUs.", [("NVIDIA GTX 1080 Ti", 2, "gpu")]),
-    ("The model is trained on 8 A100-40GB GPUs.", [("NVIDIA A100", 8, "gpu")]),
-    ("We fine-tune on a single A100-80GB.", [("NVIDIA A100", 1, "gpu")]),
-    ("Training uses 4 NVIDIA A100-SXM4-80GB GPUs.", [("NVIDIA A100", 4, "gpu")]),
-    ("We trained the models on 8 32GB V100 GPUs.", [("NVIDIA V100", 8, "gpu")]),
-    ("Both models were trained on 8 NVIDIA A100 (80GB) GPUs.", [("NVIDIA A100", 8, "gpu")]),
-    ("Experiments ran on an RTX 3090 24GB card.", [("NVIDIA RTX 3090", 1, "gpu")]),
-    ("We used a TPU v4-128 slice.", [("Google TPU v4", 128, "tpu_core")]),
-])
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("We trained on two GTX 1080 Ti 11GB GPUs.", [("NVIDIA GTX 1080 Ti", 2, "gpu")]),
+        ("The model is trained on 8 A100-40GB GPUs.", [("NVIDIA A100", 8, "gpu")]),
+        ("We fine-tune on a single A100-80GB.", [("NVIDIA A100", 1, "gpu")]),
+        ("Training uses 4 NVIDIA A100-SXM4-80GB GPUs.", [("NVIDIA A100", 4, "gpu")]),
+        ("We trained the models on 8 32GB V100 GPUs.", [("NVIDIA V100", 8, "gpu")]),
+        ("Both models were trained on 8 NVIDIA A100 (80GB) GPUs.", [("NVIDIA A100", 8, "gpu")]),
+        ("Experiments ran on an RTX 3090 24GB card.", [("NVIDIA RTX 3090", 1, "gpu")]),
+        ("We used a TPU v4-128 slice.", [("Google TPU v4", 128, "tpu_core")]),
+    ],
+)
 def test_digits_and_memory_inside_a_name_are_not_a_count(sentence: str, expected: list[tuple[object, object, object]]) -> None:
     assert _facts(sentence) == expected
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Training took 120 hours on a Titan X.", [("NVIDIA Titan X", 1, "gpu")]),
-    ("It takes about 2.5 days on 4 Titan Xp GPUs.", [("NVIDIA Titan Xp", 4, "gpu")]),
-    ("The model converges after 36 hours on TPU v3.", [("Google TPU v3", None, "tpu_chip")]),
-    ("We trained for 3-4 days on 16 V100 GPUs.", [("NVIDIA V100", 16, "gpu")]),
-    ("Pre-training takes 2 weeks on a TPU v3-256 slice.", [("Google TPU v3", 256, "tpu_core")]),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Training took 120 hours on a Titan X.", [("NVIDIA Titan X", 1, "gpu")]),
+        ("It takes about 2.5 days on 4 Titan Xp GPUs.", [("NVIDIA Titan Xp", 4, "gpu")]),
+        ("The model converges after 36 hours on TPU v3.", [("Google TPU v3", None, "tpu_chip")]),
+        ("We trained for 3-4 days on 16 V100 GPUs.", [("NVIDIA V100", 16, "gpu")]),
+        ("Pre-training takes 2 weeks on a TPU v3-256 slice.", [("Google TPU v3", 256, "tpu_core")]),
+    ],
+)
 def test_a_duration_next_to_an_accelerator_is_not_a_count(sentence: str, expected: list[tuple[object, object, object]]) -> None:
     assert _facts(sentence) == expected
 
 
-@pytest.mark.parametrize("sentence", ["Size 4.5M 20M 40M Direct 29.3", "It needs 2,000 GPU-hours.", "The model requires 500 V100 GPU days.",
-                                      "Training required 256 TPUv3-core-days.", "We use a batch size of 32 per GPU.",
-                                      "We compare FP16 V100 kernels."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Size 4.5M 20M 40M Direct 29.3",
+        "It needs 2,000 GPU-hours.",
+        "The model requires 500 V100 GPU days.",
+        "Training required 256 TPUv3-core-days.",
+        "We use a batch size of 32 per GPU.",
+        "We compare FP16 V100 kernels.",
+    ],
+)
 def test_no_hardware_from_spaced_parts_or_device_time(sentence: str) -> None:
     assert [f for f in _facts(sentence) if f[1] is not None] == []
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Training takes 3 days on 64 Ascend 910 NPUs.", ("Huawei Ascend 910", 64, "gpu")),
-    ("The model is trained on 2048 Ascend 910B chips.", ("Huawei Ascend 910B", 2048, "gpu")),
-    ("We use 128 H800 GPUs for pretraining.", ("NVIDIA H800", 128, "gpu")),
-    ("We pre-train on 512 NVIDIA A800 GPUs.", ("NVIDIA A800", 512, "gpu")),
-    ("Our model was trained on a cluster of 256 AMD MI250X GPUs.", ("AMD MI250X", 256, "gpu")),
-    ("Training was done on 32 Gaudi2 accelerators.", ("Intel Gaudi2", 32, "gpu")),
-    ("We trained on 16 AWS Trainium chips.", ("Amazon Trainium", 16, "gpu")),
-    ("We trained on 64 TPU v5e chips.", ("Google TPU v5e", 64, "tpu_chip")),
-    ("the network was trained on 4 NVIDIA GTX TITAN X GPUs.", ("NVIDIA Titan X", 4, "gpu")),
-    ("We use 4 machines, each with 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
-    ("We train with 64 GPUs (NVIDIA V100 32GB).", ("NVIDIA V100", 64, "gpu")),
-    ("This instruction tuning takes around 60 hours on a TPUv3 with 128 cores.", ("Google TPU v3", 128, "tpu_core")),
-    ("We pre-train on the TPU v3 Pod (1024 chips).", ("Google TPU v3", 1024, "tpu_chip")),
-    ("We train on 4 nodes of 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Training takes 3 days on 64 Ascend 910 NPUs.", ("Huawei Ascend 910", 64, "gpu")),
+        ("The model is trained on 2048 Ascend 910B chips.", ("Huawei Ascend 910B", 2048, "gpu")),
+        ("We use 128 H800 GPUs for pretraining.", ("NVIDIA H800", 128, "gpu")),
+        ("We pre-train on 512 NVIDIA A800 GPUs.", ("NVIDIA A800", 512, "gpu")),
+        ("Our model was trained on a cluster of 256 AMD MI250X GPUs.", ("AMD MI250X", 256, "gpu")),
+        ("Training was done on 32 Gaudi2 accelerators.", ("Intel Gaudi2", 32, "gpu")),
+        ("We trained on 16 AWS Trainium chips.", ("Amazon Trainium", 16, "gpu")),
+        ("We trained on 64 TPU v5e chips.", ("Google TPU v5e", 64, "tpu_chip")),
+        ("the network was trained on 4 NVIDIA GTX TITAN X GPUs.", ("NVIDIA Titan X", 4, "gpu")),
+        ("We use 4 machines, each with 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
+        ("We train with 64 GPUs (NVIDIA V100 32GB).", ("NVIDIA V100", 64, "gpu")),
+        ("This instruction tuning takes around 60 hours on a TPUv3 with 128 cores.", ("Google TPU v3", 128, "tpu_core")),
+        ("We pre-train on the TPU v3 Pod (1024 chips).", ("Google TPU v3", 1024, "tpu_chip")),
+        ("We train on 4 nodes of 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
+    ],
+)
 def test_catalog_accelerators_of_epochs_chip_table(sentence: str, expected: tuple[object, object, object]) -> None:
     assert _facts(sentence) == [expected]
 
@@ -205,8 +239,13 @@ def test_a_statement_for_all_models_gets_scope_all_models(doc_of) -> None:
 
 
 def test_a_model_named_just_before_then_the_main_model(doc_of) -> None:
-    doc = doc_of("", sections={"Training": "We describe Ghost-S here. It was trained on 4 Titan X GPUs.",
-                               "Other": "Nothing here at all. Nothing else here. Training took 2 days on 8 P100 GPUs."})
+    doc = doc_of(
+        "",
+        sections={
+            "Training": "We describe Ghost-S here. It was trained on 4 Titan X GPUs.",
+            "Other": "Nothing here at all. Nothing else here. Training took 2 days on 8 P100 GPUs.",
+        },
+    )
     doc.models = _models("GhostNet", "Ghost-S")
     by_acc = {c.fields["accelerator"]: c for c in extract_hardware(doc)}
     near, main = by_acc["NVIDIA Titan X"], by_acc["NVIDIA P100"]
@@ -219,12 +258,15 @@ def test_no_models_no_link(doc_of) -> None:
     assert (c.model, c.scope) == (None, None) and "model_confidence" not in c.fields
 
 
-@pytest.mark.parametrize("sentence", [
-    "The latency is measured on a single V100 GPU with batch size 1.",
-    "Throughput is measured on one A100 GPU.",
-    "Inference speed is tested on a 2080Ti.",
-    "On 100 images, it takes 90 seconds to perform detection on a Titan X GPU.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The latency is measured on a single V100 GPU with batch size 1.",
+        "Throughput is measured on one A100 GPU.",
+        "Inference speed is tested on a 2080Ti.",
+        "On 100 images, it takes 90 seconds to perform detection on a Titan X GPU.",
+    ],
+)
 def test_speed_latency_and_throughput_hardware_is_inference(doc_of, sentence: str) -> None:
     (c,) = extract_hardware(doc_of(sentence))
     assert c.stage == "inference"
@@ -237,8 +279,12 @@ def test_a_speed_clause_inside_a_training_sentence(doc_of) -> None:
 
 
 def test_others_hardware_is_less_sure_than_ours(doc_of) -> None:
-    named, numbered, ours = extract_hardware(doc_of("GPT-3 (Brown et al, 2020) was trained on 1024 V100 GPUs. GPT-2 [3] was trained on 256 TPU v3 cores. "
-                                                    "Following [3], we trained on 8 V100 GPUs."))
+    named, numbered, ours = extract_hardware(
+        doc_of(
+            "GPT-3 (Brown et al, 2020) was trained on 1024 V100 GPUs. GPT-2 [3] was trained on 256 TPU v3 cores. "
+            "Following [3], we trained on 8 V100 GPUs."
+        )
+    )
     assert named.confidence < 0.35 < numbered.confidence < ours.confidence
 
 
@@ -260,7 +306,9 @@ def any_corpus_doc(shared_dir):
 
     def load(paper: str):
         if paper not in _DOCS:
-            path = next((p for p in (shared_dir / "corpus" / "pdfs" / f"{paper}.pdf", shared_dir / "corpus2" / "pdfs" / f"{paper}.pdf") if p.exists()), None)
+            path = next(
+                (p for p in (shared_dir / "corpus" / "pdfs" / f"{paper}.pdf", shared_dir / "corpus2" / "pdfs" / f"{paper}.pdf") if p.exists()), None
+            )
             if path is None:
                 pytest.skip(f"{paper}.pdf not in ../shared")
             doc = parse_pdf(path, paper=paper)
@@ -309,8 +357,13 @@ def test_every_ml_chip_of_epochs_table_is_recognised(shared_dir) -> None:
     import csv
 
     with open(shared_dir / "datasets" / "epoch" / "epoch_chip_dataset.csv", encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if (r["ML hardware"] == "checked" or (r["Number of ML models trained"] or "0") != "0")
-                and r["Type"] != "CPU" and "(" not in r["Hardware name"]]
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if (r["ML hardware"] == "checked" or (r["Number of ML models trained"] or "0") != "0")
+            and r["Type"] != "CPU"
+            and "(" not in r["Hardware name"]
+        ]
     assert len(rows) > 100
     bad = []
     for r in rows:
@@ -344,10 +397,13 @@ def test_a_tool_cited_after_the_hardware_is_no_penalty(doc_of) -> None:
     assert c.confidence == 0.85
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Our models are trained on NVIDIA V100 GPUs, using 8 GPUs per model.", [("NVIDIA V100", 8, "gpu")]),
-    ("Unlike prior work which used 1024 GPUs, we train on Titan X GPUs.", [("GPU", 1024, "gpu"), ("NVIDIA Titan X", None, "gpu")]),
-    ("Number of GPUs: 64", [("GPU", 64, "gpu")]),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Our models are trained on NVIDIA V100 GPUs, using 8 GPUs per model.", [("NVIDIA V100", 8, "gpu")]),
+        ("Unlike prior work which used 1024 GPUs, we train on Titan X GPUs.", [("GPU", 1024, "gpu"), ("NVIDIA Titan X", None, "gpu")]),
+        ("Number of GPUs: 64", [("GPU", 64, "gpu")]),
+    ],
+)
 def test_a_generic_count_goes_to_the_one_named_device(sentence: str, expected: list[tuple[object, object, object]]) -> None:
     assert _facts(sentence) == expected

@@ -20,17 +20,43 @@ def _doc(captions: dict[str, str]) -> Document:
     return doc
 
 
-def _cell(label: str, metric: str, value: float, *, table: str = "1", own: bool = True, split: str | None = "test-dev",
-          row: int = 0, dataset: str = "COCO", confidence: float = 0.8) -> Candidate:
-    fields = {"task": "object detection", "dataset": dataset, "split": split, "metric": metric, "value": value, "value_text": str(value),
-              "own": own, "table": table}
+def _cell(
+    label: str,
+    metric: str,
+    value: float,
+    *,
+    table: str = "1",
+    own: bool = True,
+    split: str | None = "test-dev",
+    row: int = 0,
+    dataset: str = "COCO",
+    confidence: float = 0.8,
+) -> Candidate:
+    fields = {
+        "task": "object detection",
+        "dataset": dataset,
+        "split": split,
+        "metric": metric,
+        "value": value,
+        "value_text": str(value),
+        "own": own,
+        "table": table,
+    }
     ev = Evidence(page=1, bbox=Box(300, 100 + 12 * row, 320, 110 + 12 * row), snippet=f"{label} | {metric} | {value}")
     return Candidate("p", "result", "result_table.v1", ev, confidence, fields, model=label, stage="training")
 
 
 def _sentence(doc: Document, needle: str, metric: str, value: float) -> Candidate:
     start = doc.text.index(needle)
-    fields = {"task": "object detection", "dataset": "COCO", "split": "test-dev", "metric": metric, "value": value, "value_text": str(value), "own": True}
+    fields = {
+        "task": "object detection",
+        "dataset": "COCO",
+        "split": "test-dev",
+        "metric": metric,
+        "value": value,
+        "value_text": str(value),
+        "own": True,
+    }
     return Candidate("p", "result", "result.v1", doc.evidence(start, start + len(needle)), 0.75, fields, stage="training")
 
 
@@ -46,14 +72,20 @@ def test_main_comparison_table_rows_are_headline_ablation_rows_are_not() -> None
     doc = _doc({"1": "Comparison with the state of the art on COCO test-dev.", "2": "Ablation study of the components of FlipNet."})
     cands = [
         _cell("RetinaNet [12]", "box AP", 39.1, own=False, row=0),
-        _cell("FlipNet-50", "box AP", 42.0, row=1), _cell("FlipNet-50", "AP50", 61.2, row=1),
-        _cell("FlipNet-101", "box AP", 44.3, row=2), _cell("FlipNet-101", "AP50", 63.0, row=2),
+        _cell("FlipNet-50", "box AP", 42.0, row=1),
+        _cell("FlipNet-50", "AP50", 61.2, row=1),
+        _cell("FlipNet-101", "box AP", 44.3, row=2),
+        _cell("FlipNet-101", "AP50", 63.0, row=2),
         _cell("FlipNet-101 w/o flip", "box AP", 40.2, table="2", split="val", row=0),
         _cell("FlipNet-101", "box AP", 43.9, table="2", split="val", row=1),
     ]
     marked = _headline(mark_headlines(doc, cands))
-    assert marked == {("FlipNet-50", "box AP", 42.0): "main_table", ("FlipNet-50", "AP50", 61.2): "main_table",
-                      ("FlipNet-101", "box AP", 44.3): "main_table", ("FlipNet-101", "AP50", 63.0): "main_table"}
+    assert marked == {
+        ("FlipNet-50", "box AP", 42.0): "main_table",
+        ("FlipNet-50", "AP50", 61.2): "main_table",
+        ("FlipNet-101", "box AP", 44.3): "main_table",
+        ("FlipNet-101", "AP50", 63.0): "main_table",
+    }
 
 
 def test_table_score_reads_caption_baselines_and_test_numbers() -> None:
@@ -82,15 +114,25 @@ def test_many_own_rows_keep_the_best_row_per_model_with_every_metric_and_the_bes
     for row, (label, ap) in enumerate(rows, 1):
         cands += [_cell(label, "box AP", ap, row=row), _cell(label, "AP75", ap + 5, row=row)]
     marked = _headline(mark_headlines(doc, cands))
-    assert set(marked) == {("FlipNet ensemble", "box AP", 46.0), ("FlipNet ensemble", "AP75", 51.0), ("FlipNet-L", "box AP", 44.0),
-                           ("FlipNet-L", "AP75", 49.0), ("SlowNet-L", "box AP", 37.5), ("SlowNet-L", "AP75", 42.5)}
+    assert set(marked) == {
+        ("FlipNet ensemble", "box AP", 46.0),
+        ("FlipNet ensemble", "AP75", 51.0),
+        ("FlipNet-L", "box AP", 44.0),
+        ("FlipNet-L", "AP75", 49.0),
+        ("SlowNet-L", "box AP", 37.5),
+        ("SlowNet-L", "AP75", 42.5),
+    }
     assert set(marked.values()) == {"best_own_row"}
 
 
 def test_variants_and_cited_rows_are_never_headline_and_test_beats_val() -> None:
     doc = _doc({"1": "Final results on COCO."})
-    cands = [_cell("+ multi-scale", "box AP", 47.0, row=0), _cell("XLM (2019)", "box AP", 46.0, row=1),
-             _cell("FlipNet", "box AP", 44.0, row=2, split="val"), _cell("FlipNet", "box AP", 44.6, row=3, split="test-dev")]
+    cands = [
+        _cell("+ multi-scale", "box AP", 47.0, row=0),
+        _cell("XLM (2019)", "box AP", 46.0, row=1),
+        _cell("FlipNet", "box AP", 44.0, row=2, split="val"),
+        _cell("FlipNet", "box AP", 44.6, row=3, split="test-dev"),
+    ]
     marked = _headline(link_results(doc, cands))
     assert marked == {}
     marked = _headline(mark_headlines(doc, link_results(doc, cands)))
@@ -116,8 +158,11 @@ def test_a_paper_without_own_tracked_results_has_no_headline() -> None:
 
 def test_the_bottom_row_of_a_step_by_step_table_is_the_final_model() -> None:
     doc = _doc({"1": "Final results on COCO test-dev."})
-    cands = [_cell("Basic detector", "box AP", 40.0, row=0), _cell("+ multi-scale", "box AP", 41.0, row=1),
-             _cell("+ longer schedule", "box AP", 42.5, row=2)]
+    cands = [
+        _cell("Basic detector", "box AP", 40.0, row=0),
+        _cell("+ multi-scale", "box AP", 41.0, row=1),
+        _cell("+ longer schedule", "box AP", 42.5, row=2),
+    ]
     marked = _headline(mark_headlines(doc, cands))
     assert ("+ longer schedule", "box AP", 42.5) in marked and ("+ multi-scale", "box AP", 41.0) not in marked
 

@@ -8,10 +8,12 @@ from flopsdb.extract.models import VERSION, find_models, link_model, link_result
 from flopsdb.extract.pipeline import extract_document
 from tests.extract.conftest import make_doc
 
-TEXT = ("Fast Detection at Scale\nAbstract. Detection at speed is hard. We propose FlipNet, a one-stage detector, and a family of backbones "
-        "we call SwiftNet. Residual networks (ResNets) are strong baselines.\n"
-        "Results. Our final model, FlipNet-L, reaches 44.1 box AP on COCO test-dev.\n"
-        "Table 1 lists RetinaNet [12] 39.1 and GhostDet (ours) 41.0 on COCO.")
+TEXT = (
+    "Fast Detection at Scale\nAbstract. Detection at speed is hard. We propose FlipNet, a one-stage detector, and a family of backbones "
+    "we call SwiftNet. Residual networks (ResNets) are strong baselines.\n"
+    "Results. Our final model, FlipNet-L, reaches 44.1 box AP on COCO test-dev.\n"
+    "Table 1 lists RetinaNet [12] 39.1 and GhostDet (ours) 41.0 on COCO."
+)
 
 
 def _names(text: str) -> dict[str, tuple[str, bool]]:
@@ -43,21 +45,40 @@ def test_link_model_takes_the_longest_name_mentioned() -> None:
 
 
 def _result(model: str | None, table: str | None, snippet: str) -> Candidate:
-    fields = {"task": "object detection", "dataset": "COCO", "split": "test-dev", "metric": "box AP", "value": 44.1, "value_text": "44.1",
-              "own": True, **({"table": table} if table else {})}
-    return Candidate("p", "result", "result_table.v1" if table else "result.v1", Evidence(1, Box(0, 0, 1, 1), snippet, 0, 1), 0.8, fields,
-                     model=model, stage="training")
+    fields = {
+        "task": "object detection",
+        "dataset": "COCO",
+        "split": "test-dev",
+        "metric": "box AP",
+        "value": 44.1,
+        "value_text": "44.1",
+        "own": True,
+        **({"table": table} if table else {}),
+    }
+    return Candidate(
+        "p",
+        "result",
+        "result_table.v1" if table else "result.v1",
+        Evidence(1, Box(0, 0, 1, 1), snippet, 0, 1),
+        0.8,
+        fields,
+        model=model,
+        stage="training",
+    )
 
 
 def test_results_carry_model_key_and_scope() -> None:
     doc = make_doc(TEXT)
     doc.models = find_models(doc)
-    row, generic, sentence, bare = link_results(doc, [
-        _result("FlipNet-L [ours]†", "1", "FlipNet-L | AP | 44.1"),
-        _result("Ensemble", "1", "Ensemble | AP | 44.1"),
-        _result(None, None, "With SwiftNet backbones the detector reaches 44.1 box AP."),
-        _result(None, None, "The detector reaches 44.1 box AP."),
-    ])
+    row, generic, sentence, bare = link_results(
+        doc,
+        [
+            _result("FlipNet-L [ours]†", "1", "FlipNet-L | AP | 44.1"),
+            _result("Ensemble", "1", "Ensemble | AP | 44.1"),
+            _result(None, None, "With SwiftNet backbones the detector reaches 44.1 box AP."),
+            _result(None, None, "The detector reaches 44.1 box AP."),
+        ],
+    )
     assert (row.model_key, row.scope) == ("flipnetlours", "model")
     assert (generic.model, generic.model_key, generic.scope) == ("Ensemble", "flipnet", "main_model")
     assert (sentence.model, sentence.model_key, sentence.scope) == ("SwiftNet", "swiftnet", "model")

@@ -9,14 +9,23 @@ from flopsdb.extract.results import extract_results, results_in, split_of
 from tests.extract.conftest import sentence_with
 
 
-@pytest.mark.parametrize("sentence, value", [("The model has about 2.6 million parameters.", 2.6e6), ("DenseNet-201 with 20M parameters", 20e6),
-                                             ("We train a 1.5B-parameter model.", 1.5e9), ("ResNeXt has 25.5×10^6 params.", 25.5e6),
-                                             ("Our model has 213M parameters.", 213e6)])
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("The model has about 2.6 million parameters.", 2.6e6),
+        ("DenseNet-201 with 20M parameters", 20e6),
+        ("We train a 1.5B-parameter model.", 1.5e9),
+        ("ResNeXt has 25.5×10^6 params.", 25.5e6),
+        ("Our model has 213M parameters.", 213e6),
+    ],
+)
 def test_parameter_counts(sentence: str, value: float) -> None:
     assert [c["value"] for c in counts_in(sentence)] == [pytest.approx(value)]
 
 
-@pytest.mark.parametrize("sentence", ["We use 3.3 billion tokens.", "It needs 7.8 billion FLOPs.", "The M40 has parameters.", "There are 14M images."])
+@pytest.mark.parametrize(
+    "sentence", ["We use 3.3 billion tokens.", "It needs 7.8 billion FLOPs.", "The M40 has parameters.", "There are 14M images."]
+)
 def test_not_parameter_counts(sentence: str) -> None:
     assert counts_in(sentence) == []
 
@@ -36,22 +45,40 @@ def _results(sentence: str) -> list[tuple[object, ...]]:
     return [(r["dataset"], r["metric"], r["value"], r["own"]) for r in results_in(sentence)]
 
 
-@pytest.mark.parametrize("sentence, expected", [
-    ("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task, improving over the existing best results by over 2 BLEU.",
-     [("WMT14 EN-DE", "BLEU", 28.4, True)]),
-    ("On the WMT 2014 English-to-French translation task, our big model achieves a BLEU score of 41.0.", [("WMT14 EN-FR", "BLEU", 41.0, True)]),
-    ("GoogLeNet achieves a top-5 error of 6.67% on ILSVRC 2014.", [("ImageNet", "top-5 error", 6.67, True)]),
-    ("We obtain 21.2% top-1 and 5.6% top-5 error on the ILSVRC 2012 validation set.", [("ImageNet", "top-1 error", 21.2, True), ("ImageNet", "top-5 error", 5.6, True)]),
-    ("Our single model obtains 94.6% and 88.7% F1 on SQuAD 1.1 and 2.0 respectively.", [("SQuAD 1.1", "F1", 94.6, True), ("SQuAD 2.0", "F1", 88.7, True)]),
-    ("YOLOv4 achieves 43.5% AP (65.7% AP50) for the MS COCO dataset.", [("COCO", "box AP", 43.5, True), ("COCO", "AP50", 65.7, True)]),
-    ("Our tagger obtains an F1 score of 91.21 on CoNLL 2003.", [("CoNLL-2003", "F1", 91.21, True)]),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        (
+            "Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task, improving over the existing best results by over 2 BLEU.",
+            [("WMT14 EN-DE", "BLEU", 28.4, True)],
+        ),
+        ("On the WMT 2014 English-to-French translation task, our big model achieves a BLEU score of 41.0.", [("WMT14 EN-FR", "BLEU", 41.0, True)]),
+        ("GoogLeNet achieves a top-5 error of 6.67% on ILSVRC 2014.", [("ImageNet", "top-5 error", 6.67, True)]),
+        (
+            "We obtain 21.2% top-1 and 5.6% top-5 error on the ILSVRC 2012 validation set.",
+            [("ImageNet", "top-1 error", 21.2, True), ("ImageNet", "top-5 error", 5.6, True)],
+        ),
+        (
+            "Our single model obtains 94.6% and 88.7% F1 on SQuAD 1.1 and 2.0 respectively.",
+            [("SQuAD 1.1", "F1", 94.6, True), ("SQuAD 2.0", "F1", 88.7, True)],
+        ),
+        ("YOLOv4 achieves 43.5% AP (65.7% AP50) for the MS COCO dataset.", [("COCO", "box AP", 43.5, True), ("COCO", "AP50", 65.7, True)]),
+        ("Our tagger obtains an F1 score of 91.21 on CoNLL 2003.", [("CoNLL-2003", "F1", 91.21, True)]),
+    ],
+)
 def test_results_in_sentences(sentence: str, expected: list[tuple[object, ...]]) -> None:
     assert _results(sentence) == expected
 
 
-@pytest.mark.parametrize("sentence", ["The Weighted Transformer achieves a 1.1 BLEU score improvement on WMT 2014 English-to-German.",
-                                      "We improve the F1 on SQuAD by 2.7 points.", "CIFAR-10 error is 3.5%.", "We train on WMT 2016 English-German with 28.1 BLEU."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Weighted Transformer achieves a 1.1 BLEU score improvement on WMT 2014 English-to-German.",
+        "We improve the F1 on SQuAD by 2.7 points.",
+        "CIFAR-10 error is 3.5%.",
+        "We train on WMT 2016 English-German with 28.1 BLEU.",
+    ],
+)
 def test_improvements_and_untracked_datasets_are_not_results(sentence: str) -> None:
     assert _results(sentence) == []
 
@@ -79,14 +106,24 @@ def test_real_result_and_parameter_sentences(corpus_doc) -> None:
 def _table(rows: list[list[str]]):
     from flopsdb.extract.document import Box, Cell, Table
 
-    cells = tuple(tuple(Cell(text, Box(50 + 60 * i, 100 + 12 * r, 100 + 60 * i, 110 + 12 * r)) for i, text in enumerate(row)) for r, row in enumerate(rows))
+    cells = tuple(
+        tuple(Cell(text, Box(50 + 60 * i, 100 + 12 * r, 100 + 60 * i, 110 + 12 * r)) for i, text in enumerate(row)) for r, row in enumerate(rows)
+    )
     return Table(page=3, bbox=Box(50, 100, 400, 200), caption=None, rows=cells, header_rows=1)
 
 
 def test_parameters_from_a_table_of_model_sizes(doc_of) -> None:
     doc = doc_of("We propose DenseNet, a dense network.")
-    doc.tables.append(_table([["Method", "Depth", "Params", "C10"], ["ResNet [11]", "110", "1.7M", "6.61"],
-                              ["DenseNet (k = 12)", "40", "1.0M", "7.00"], ["DenseNet-BC (k = 24)", "250", "15.3M", "5.19"]]))
+    doc.tables.append(
+        _table(
+            [
+                ["Method", "Depth", "Params", "C10"],
+                ["ResNet [11]", "110", "1.7M", "6.61"],
+                ["DenseNet (k = 12)", "40", "1.0M", "7.00"],
+                ["DenseNet-BC (k = 24)", "250", "15.3M", "5.19"],
+            ]
+        )
+    )
     doc.tables.append(_table([["Model", "Params (M)", "Top-1"], ["Ours-small", "4.2", "70.6"]]))
     by_value = {round(c.fields["value"]): c for c in extract_parameters(doc) if "table" in c.flags}
     assert set(by_value) == {1_700_000, 1_000_000, 15_300_000, 4_200_000}
@@ -116,37 +153,56 @@ def test_parameters_extractor_is_versioned_once_and_registered() -> None:
 
 
 def test_a_baseline_count_in_the_same_sentence_as_an_own_count_is_not_own() -> None:
-    got = _by_value("For example, our 250-layer model only has 15.3M parameters, but it outperforms other models such as "
-                    "FractalNet and Wide ResNets that have more than 30M parameters.", _own("DenseNet"))
+    got = _by_value(
+        "For example, our 250-layer model only has 15.3M parameters, but it outperforms other models such as "
+        "FractalNet and Wide ResNets that have more than 30M parameters.",
+        _own("DenseNet"),
+    )
     assert got[15_300_000]["own"] is True and got[15_300_000]["confidence"] >= 0.7
     assert got[30_000_000]["own"] is False and got[30_000_000]["confidence"] < 0.35
 
 
 def test_the_nearest_model_name_before_a_count_decides() -> None:
-    got = _by_value("A DenseNet-201 with 20M parameters yields a similar error as a 101-layer ResNet with more than 40M parameters.", _own("DenseNet"))
+    got = _by_value(
+        "A DenseNet-201 with 20M parameters yields a similar error as a 101-layer ResNet with more than 40M parameters.", _own("DenseNet")
+    )
     assert got[20_000_000]["own"] is True and got[20_000_000]["model"].name == "DenseNet"
     assert got[40_000_000]["own"] is False
 
 
-@pytest.mark.parametrize("sentence, own_value, other_value", [
-    ("Our layers have fewer parameters (27 million for MultiBox using GoogleNet [34] vs. 2.4 million for RPN using VGG-16).", 2_400_000, 27_000_000),
-    ("FooLM also outperforms 175B-parameter GPT-3 on 20 of 25 tasks, with only 8B parameters.", 8_000_000_000, 175_000_000_000),
-])
+@pytest.mark.parametrize(
+    "sentence, own_value, other_value",
+    [
+        (
+            "Our layers have fewer parameters (27 million for MultiBox using GoogleNet [34] vs. 2.4 million for RPN using VGG-16).",
+            2_400_000,
+            27_000_000,
+        ),
+        ("FooLM also outperforms 175B-parameter GPT-3 on 20 of 25 tasks, with only 8B parameters.", 8_000_000_000, 175_000_000_000),
+    ],
+)
 def test_a_name_after_the_count_decides(sentence: str, own_value: int, other_value: int) -> None:
     got = _by_value(sentence, _own("FooLM", "RPN"))
     assert got[own_value]["confidence"] >= 0.35 > got[other_value]["confidence"]
     assert got[other_value]["own"] is False
 
 
-@pytest.mark.parametrize("sentence", ["ResNet and FooNet have around 8M and 1M more parameters respectively.",
-                                      "The two models have on the order of 100B parameters.",
-                                      "It uses 2M fewer parameters than the baseline."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "ResNet and FooNet have around 8M and 1M more parameters respectively.",
+        "The two models have on the order of 100B parameters.",
+        "It uses 2M fewer parameters than the baseline.",
+    ],
+)
 def test_differences_and_orders_of_magnitude_are_not_counts(sentence: str) -> None:
     assert counts_in(sentence, _own("FooNet")) == []
 
 
-@pytest.mark.parametrize("sentence, value", [("In this paper we only use 6B RMs, as this saves compute.", 6e9),
-                                             ("We compare samples from our 52B HH RLHF model on the prompts.", 52e9)])
+@pytest.mark.parametrize(
+    "sentence, value",
+    [("In this paper we only use 6B RMs, as this saves compute.", 6e9), ("We compare samples from our 52B HH RLHF model on the prompts.", 52e9)],
+)
 def test_own_model_sizes_without_the_word_parameters(sentence: str, value: float) -> None:
     (c,) = counts_in(sentence)
     assert c["value"] == value and c["own"] is True and c["confidence"] >= 0.35
@@ -175,9 +231,19 @@ def _params_table(rows: list[list[str]], header_rows: int = 1):
 
 def test_layer_by_layer_tables_are_not_model_sizes(doc_of) -> None:
     doc = doc_of("We propose FooNet.")
-    doc.tables.append(_params_table([["type", "output size", "params", "ops"], ["convolution", "112x112x64", "2.7K", "34M"],
-                                     ["max pool", "56x56x64", "", ""], ["inception (3a)", "28x28x256", "159K", "128M"],
-                                     ["inception (3b)", "28x28x480", "380K", "304M"], ["avg pool", "1x1x1024", "", ""], ["linear", "1x1x1000", "1000K", "1M"]]))
+    doc.tables.append(
+        _params_table(
+            [
+                ["type", "output size", "params", "ops"],
+                ["convolution", "112x112x64", "2.7K", "34M"],
+                ["max pool", "56x56x64", "", ""],
+                ["inception (3a)", "28x28x256", "159K", "128M"],
+                ["inception (3b)", "28x28x480", "380K", "304M"],
+                ["avg pool", "1x1x1024", "", ""],
+                ["linear", "1x1x1000", "1000K", "1M"],
+            ]
+        )
+    )
     assert [c for c in extract_parameters(doc) if "table" in c.flags] == []
 
 
@@ -186,7 +252,11 @@ def test_a_header_scale_a_size_column_and_size_in_own_row_labels(doc_of) -> None
 
     doc = doc_of("We propose FooNet and BazLM.")
     doc.models = find_models(doc)
-    doc.tables.append(_params_table([["Model", "BLEU", "params ×106"], ["Transformer (C)", "23.7", "36"], ["FooNet (C)", "24.8", "36"], ["FooNet (B)", "27.2", "213"]]))
+    doc.tables.append(
+        _params_table(
+            [["Model", "BLEU", "params ×106"], ["Transformer (C)", "23.7", "36"], ["FooNet (C)", "24.8", "36"], ["FooNet (B)", "27.2", "213"]]
+        )
+    )
     doc.tables.append(_params_table([["Models", "Size", "PPL"], ["LLaMA", "700M", "12.3"], ["BazLM", "700M", "12.9"], ["BazLM", "3.9B", "9.6"]]))
     doc.tables.append(_params_table([["Model", "ARC", "HS"], ["LLaMA 7B", "54.7", "37.0"], ["BazLM 13B", "56.9", "38.5"]]))
     got = {(c.model, round(c.fields["value"])): c.confidence for c in extract_parameters(doc) if "table" in c.flags}
@@ -200,8 +270,11 @@ def test_rows_abbreviating_an_own_model_are_own_and_row_numbers_are_not_labels(d
 
     doc = doc_of("We propose MobileNetV9.")
     doc.models = find_models(doc)
-    doc.tables.append(_params_table([["N", "Backbone", "mIOU", "Params"], ["1", "V8", "72.8", "2.11M"], ["2", "V9", "72.6", "3.60M"],
-                                     ["3", "V9-Small", "68.4", "0.47M"]]))
+    doc.tables.append(
+        _params_table(
+            [["N", "Backbone", "mIOU", "Params"], ["1", "V8", "72.8", "2.11M"], ["2", "V9", "72.6", "3.60M"], ["3", "V9-Small", "68.4", "0.47M"]]
+        )
+    )
     got = {(c.model, round(c.fields["value"])): c.confidence for c in extract_parameters(doc) if "table" in c.flags}
     assert got[("V9", 3_600_000)] >= 0.65 and got[("V9-Small", 470_000)] >= 0.65 and got[("V8", 2_110_000)] < 0.35
 
@@ -217,10 +290,13 @@ def test_sentence_counts_are_linked_to_the_model(doc_of) -> None:
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("paper, needle, own, other", [
-    ("1608.06993", "only has 15.3M parameters", 15_300_000, 30_000_000),
-    ("1506.01497", "27 million for MultiBox", 2_400_000, 27_000_000),
-])
+@pytest.mark.parametrize(
+    "paper, needle, own, other",
+    [
+        ("1608.06993", "only has 15.3M parameters", 15_300_000, 30_000_000),
+        ("1506.01497", "27 million for MultiBox", 2_400_000, 27_000_000),
+    ],
+)
 def test_real_sentences_own_and_baseline_counts(corpus_doc, paper: str, needle: str, own: int, other: int) -> None:
     from flopsdb.extract.models import find_models
     from flopsdb.extract.parameters import own_models
@@ -271,7 +347,9 @@ def test_a_model_size_cue_and_a_parameter_row(doc_of) -> None:
 
 def test_a_parameter_title_below_a_short_header_is_found(doc_of) -> None:
     doc = doc_of("We propose FooNet.")
-    doc.tables.append(_params_table([["Model", "Size", "Top-1"], ["", "#Params (M)", "(%)"], ["FooNet-S", "4.2", "74.0"], ["FooNet-L", "12.5", "77.0"]]))
+    doc.tables.append(
+        _params_table([["Model", "Size", "Top-1"], ["", "#Params (M)", "(%)"], ["FooNet-S", "4.2", "74.0"], ["FooNet-L", "12.5", "77.0"]])
+    )
     got = {(c.model, round(c.fields["value"])) for c in extract_parameters(doc)}
     assert got == {("FooNet-S", 4_200_000), ("FooNet-L", 12_500_000)}
 
@@ -284,5 +362,9 @@ def test_an_own_size_joined_by_a_hyphen_and_a_caption_unit(doc_of) -> None:
     assert counts_in("ResNet-50 and ResNet-101 are strong.", _own("FooLM")) == []
     doc = doc_of("We propose FooNet.")
     cells = _params_table([["Model", "Params", "Top-1"], ["FooNet-S", "4.2", "74.0"]]).rows
-    doc.tables.append(Table(4, Box(50, 100, 500, 300), Caption("table", "2", "Table 2: Accuracy (parameters in millions).", 4, Box(50, 90, 400, 98), 0, 1), cells, 1))
+    doc.tables.append(
+        Table(
+            4, Box(50, 100, 500, 300), Caption("table", "2", "Table 2: Accuracy (parameters in millions).", 4, Box(50, 90, 400, 98), 0, 1), cells, 1
+        )
+    )
     assert [round(c.fields["value"]) for c in extract_parameters(doc)] == [4_200_000]

@@ -29,9 +29,11 @@ def test_registry_names_are_versioned_and_import() -> None:
 
 
 def test_the_same_fact_stated_twice_is_kept_once(doc_of) -> None:
-    doc = doc_of("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task. "
-                 "We trained on 8 NVIDIA P100 GPUs. In summary, our model reaches 28.4 BLEU on WMT 2014 English-to-German. "
-                 "Training used 8 NVIDIA P100 GPUs again.")
+    doc = doc_of(
+        "Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task. "
+        "We trained on 8 NVIDIA P100 GPUs. In summary, our model reaches 28.4 BLEU on WMT 2014 English-to-German. "
+        "Training used 8 NVIDIA P100 GPUs again."
+    )
     cands = extract_document(doc)
     kinds = sorted(c.kind for c in cands)
     assert kinds == ["hardware", "result"]
@@ -93,9 +95,17 @@ def test_matching_rules(doc_of) -> None:
     assert not matches(cand("parameters", value=26e6), _gold("parameters", value=25e6))
 
     gold = {"p": [_gold("hardware", accelerator="GPU", count=8)]}
-    ev_ = score(gold, {"p": [cand("hardware", 0.5, accelerator="GPU", count=8), cand("hardware", 0.9, accelerator="GPU", count=8),
-                             cand("hardware", 0.9, "inference", accelerator="NVIDIA T4", count=1),
-                             cand("result", dataset="COCO", metric="AP50", value=1.0, own=False)]})
+    ev_ = score(
+        gold,
+        {
+            "p": [
+                cand("hardware", 0.5, accelerator="GPU", count=8),
+                cand("hardware", 0.9, accelerator="GPU", count=8),
+                cand("hardware", 0.9, "inference", accelerator="NVIDIA T4", count=1),
+                cand("result", dataset="COCO", metric="AP50", value=1.0, own=False),
+            ]
+        },
+    )
     s = ev_.by_kind["hardware"]
     assert (s.tp, s.fp, s.fn) == (1, 1, 0)
     assert ev_.by_kind["result"].fp == 0
@@ -110,8 +120,23 @@ def test_load_gold_reports_bad_lines_and_keeps_the_rest(tmp_path: Path, gold_dir
 
 
 def test_evaluate_cli_on_the_tiny_gold(sample_pdf: Path, gold_dir: Path, config) -> None:
-    result = CliRunner().invoke(main, ["evaluate", "--gold", str(gold_dir), "--pdfs", str(sample_pdf.parent), "--min-confidence", "0", "--verbose",
-                                       "--half", "all", "--mode", "candidates"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            "--gold",
+            str(gold_dir),
+            "--pdfs",
+            str(sample_pdf.parent),
+            "--min-confidence",
+            "0",
+            "--verbose",
+            "--half",
+            "all",
+            "--mode",
+            "candidates",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.split()}
     assert rows["hardware"][1:5] == ["1", "1", "0", "0"]
@@ -136,7 +161,13 @@ def test_extract_cli_jsonl_contract_and_failures(sample_pdf: Path, tmp_path: Pat
     hw = next(o for o in objs if o["kind"] == "hardware" and o["stage"] == "training")
     assert (hw["accelerator"], hw["count"], hw["unit"]) == ("NVIDIA P100", 8, "gpu")
     tt = next(o for o in objs if o["kind"] == "training_time")
-    assert {k: tt[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")} == {"hours": 84.0, "hours_low": 84.0, "hours_high": 84.0, "scope": "wall_clock", "approx": False}
+    assert {k: tt[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")} == {
+        "hours": 84.0,
+        "hours_low": 84.0,
+        "hours_high": 84.0,
+        "scope": "wall_clock",
+        "approx": False,
+    }
     res = next(o for o in objs if o["kind"] == "result")
     assert {"task", "dataset", "split", "metric", "value", "own"} <= set(res)
     ok = CliRunner().invoke(main, ["extract", str(sample_pdf), "--format", "table"])
@@ -179,9 +210,11 @@ def test_extract_cli_store_records_one_run(sample_pdf: Path, tmp_path: Path, sto
 
 
 def test_generic_mention_is_dropped_when_the_named_accelerator_has_the_same_count(doc_of) -> None:
-    doc = doc_of("We trained our models on one machine with 8 NVIDIA P100 GPUs. Training took 12 hours on eight GPUs. "
-                 "Fine-tuning used 4 GPUs.")
-    assert sorted((c.fields["accelerator"], c.fields["count"]) for c in extract_document(doc) if c.kind == "hardware") == [("GPU", 4), ("NVIDIA P100", 8)]
+    doc = doc_of("We trained our models on one machine with 8 NVIDIA P100 GPUs. Training took 12 hours on eight GPUs. Fine-tuning used 4 GPUs.")
+    assert sorted((c.fields["accelerator"], c.fields["count"]) for c in extract_document(doc) if c.kind == "hardware") == [
+        ("GPU", 4),
+        ("NVIDIA P100", 8),
+    ]
 
 
 def test_extract_files_parses_ahead_and_gives_what_extract_file_gives_in_order(sample_pdf, tmp_path) -> None:
@@ -245,7 +278,11 @@ def test_a_file_over_its_time_limit_stops_only_its_own_worker(sample_pdf, tmp_pa
         shutil.copy(sample_pdf, tmp_path / f"good{i}.pdf")
     jobs = [(tmp_path / "huge.pdf", "huge")] + [(tmp_path / f"good{i}.pdf", f"g{i}") for i in range(3)]
     outcomes = list(extract_files(jobs, timeout=3, workers=2, max_bytes=1024**4))
-    assert [(o.paper, o.status, o.reason) for o in outcomes] == [("huge", "failed", "timeout"), ("g0", "ok", None),
-                                                                 ("g1", "ok", None), ("g2", "ok", None)]
+    assert [(o.paper, o.status, o.reason) for o in outcomes] == [
+        ("huge", "failed", "timeout"),
+        ("g0", "ok", None),
+        ("g1", "ok", None),
+        ("g2", "ok", None),
+    ]
     assert "took longer than 3 s" in (outcomes[0].error or "")
     assert all(o.candidates for o in outcomes[1:])

@@ -14,20 +14,23 @@ def _one(sentence: str) -> dict[str, object]:
     return found[0]
 
 
-@pytest.mark.parametrize("sentence, hours, low, high, scope, approx", [
-    ("The training process takes roughly 20 hours on a single Titan X GPU.", 20, 20, 20, "wall_clock", True),
-    ("The big models were trained for 300,000 steps (3.5 days).", 84, 84, 84, "wall_clock", False),
-    ("It takes 7-10 days to completely train a model.", 204, 168, 240, "wall_clock", False),
-    ("Pre-training took about 2.5 days.", 60, 60, 60, "wall_clock", True),
-    ("The search took 2,000 GPU hours.", 2000, 2000, 2000, "device_hours", False),
-    ("Training costs 30 TPU core-days.", 720, 720, 720, "device_hours", False),
-    ("We trained for approximately two more days.", 48, 48, 48, "wall_clock", True),
-    ("Training takes ~1 week on 8 GPUs.", 168, 168, 168, "wall_clock", True),
-    ("The model is trained for 53h.", 53, 53, 53, "wall_clock", False),
-    ("Training required 256 TPU-v3 core-days.", 6144, 6144, 6144, "device_hours", False),
-    ("The model was trained for 2 weeks on 64 V100 GPUs.", 336, 336, 336, "wall_clock", False),
-    ("In total, hardware failures caused 35 restarts over the course of 2 months.", 1440, 1440, 1440, "wall_clock", False),
-])
+@pytest.mark.parametrize(
+    "sentence, hours, low, high, scope, approx",
+    [
+        ("The training process takes roughly 20 hours on a single Titan X GPU.", 20, 20, 20, "wall_clock", True),
+        ("The big models were trained for 300,000 steps (3.5 days).", 84, 84, 84, "wall_clock", False),
+        ("It takes 7-10 days to completely train a model.", 204, 168, 240, "wall_clock", False),
+        ("Pre-training took about 2.5 days.", 60, 60, 60, "wall_clock", True),
+        ("The search took 2,000 GPU hours.", 2000, 2000, 2000, "device_hours", False),
+        ("Training costs 30 TPU core-days.", 720, 720, 720, "device_hours", False),
+        ("We trained for approximately two more days.", 48, 48, 48, "wall_clock", True),
+        ("Training takes ~1 week on 8 GPUs.", 168, 168, 168, "wall_clock", True),
+        ("The model is trained for 53h.", 53, 53, 53, "wall_clock", False),
+        ("Training required 256 TPU-v3 core-days.", 6144, 6144, 6144, "device_hours", False),
+        ("The model was trained for 2 weeks on 64 V100 GPUs.", 336, 336, 336, "wall_clock", False),
+        ("In total, hardware failures caused 35 restarts over the course of 2 months.", 1440, 1440, 1440, "wall_clock", False),
+    ],
+)
 def test_durations(sentence: str, hours: float, low: float, high: float, scope: str, approx: bool) -> None:
     d = _one(sentence)
     assert (d["hours"], d["hours_low"], d["hours_high"], d["scope"], d["approx"]) == (hours, low, high, scope, approx)
@@ -45,8 +48,15 @@ def test_project_totals_and_ambiguous_days_are_flagged_with_alternatives() -> No
     assert d["alternatives"][0]["scope"] == "device_hours" and d["confidence"] < 0.5
 
 
-@pytest.mark.parametrize("sentence", ["We trained a model on 10 hours of audio.", "It takes 5 days, with each epoch taking 2 hours to train.",
-                                      "The dataset was released 3 days ago.", "Each training iteration takes 2 hours."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We trained a model on 10 hours of audio.",
+        "It takes 5 days, with each epoch taking 2 hours to train.",
+        "The dataset was released 3 days ago.",
+        "Each training iteration takes 2 hours.",
+    ],
+)
 def test_not_training_durations(sentence: str) -> None:
     assert all(d["hours"] != 2 and d["hours"] != 10 for d in durations_in(sentence))
 
@@ -63,9 +73,16 @@ def test_each_clause_gets_its_own_stage(doc_of) -> None:
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("paper, needle, hours", [("1706.03762", "300,000 steps", 84), ("1906.08237", "about 2.5 days", 60),
-                                                  ("1907.10529", "15 days", 360), ("1611.05431", "10 days total", 240),
-                                                  ("1611.01603", "roughly 20 hours", 20)])
+@pytest.mark.parametrize(
+    "paper, needle, hours",
+    [
+        ("1706.03762", "300,000 steps", 84),
+        ("1906.08237", "about 2.5 days", 60),
+        ("1907.10529", "15 days", 360),
+        ("1611.05431", "10 days total", 240),
+        ("1611.01603", "roughly 20 hours", 20),
+    ],
+)
 def test_real_sentences(corpus_doc, paper: str, needle: str, hours: float) -> None:
     found = durations_in(sentence_with(corpus_doc(paper), needle))
     assert hours in [d["hours"] for d in found]
@@ -79,11 +96,26 @@ def test_time_column_of_a_table(doc_of) -> None:
 
     doc = doc_of("We propose QANet, a fast reader.")
     caption = Caption("table", "4", "Table 4: Speed comparison between our model and BiDAF [3].", 1, Box(50, 280, 400, 290), 0, 10)
-    doc.tables.append(Table(1, Box(50, 300, 400, 350), caption, (row(["", "Train time", "GPU days", "Inference speed"], 0),
-                                                                row(["QANet", "3 hours", "0.5", "259 samples/s"], 1),
-                                                                row(["BiDAF [3]", "15 hours", "2", "37 samples/s"], 2)), 1))
+    doc.tables.append(
+        Table(
+            1,
+            Box(50, 300, 400, 350),
+            caption,
+            (
+                row(["", "Train time", "GPU days", "Inference speed"], 0),
+                row(["QANet", "3 hours", "0.5", "259 samples/s"], 1),
+                row(["BiDAF [3]", "15 hours", "2", "37 samples/s"], 2),
+            ),
+            1,
+        )
+    )
     found = {(c.model, c.fields["hours"], c.fields["scope"]): c for c in extract_training_time(doc) if "table" in c.flags}
-    assert set(found) == {("QANet", 3.0, "wall_clock"), ("BiDAF [3]", 15.0, "wall_clock"), ("QANet", 12.0, "device_hours"), ("BiDAF [3]", 48.0, "device_hours")}
+    assert set(found) == {
+        ("QANet", 3.0, "wall_clock"),
+        ("BiDAF [3]", 15.0, "wall_clock"),
+        ("QANet", 12.0, "device_hours"),
+        ("BiDAF [3]", 48.0, "device_hours"),
+    }
     assert found[("BiDAF [3]", 15.0, "wall_clock")].confidence < 0.35 <= found[("QANet", 3.0, "wall_clock")].confidence
     assert all(c.stage == "training" for c in found.values())
 
@@ -94,7 +126,9 @@ def test_time_column_of_a_table(doc_of) -> None:
 def _cells(rows: list[list[str]], top: float = 300.0):
     from flopsdb.extract.document import Box, Cell
 
-    return tuple(tuple(Cell(t, Box(50 + 90 * i, top + 12 * r, 130 + 90 * i, top + 10 + 12 * r)) for i, t in enumerate(texts)) for r, texts in enumerate(rows))
+    return tuple(
+        tuple(Cell(t, Box(50 + 90 * i, top + 12 * r, 130 + 90 * i, top + 10 + 12 * r)) for i, t in enumerate(texts)) for r, texts in enumerate(rows)
+    )
 
 
 def _with_models(doc):
@@ -117,12 +151,24 @@ def test_times_per_model_in_a_table_column_are_linked_to_their_row(doc_of) -> No
 
     doc = _with_models(doc_of("We propose FooNet, a fast network. FooNet-S and FooNet-L are its two sizes."))
     caption = Caption("table", "3", "Table 3: Training cost of the models.", 1, Box(50, 280, 400, 290), 0, 10)
-    rows = _cells([["Model", "Params", "Train time (h)", "TPUv3-core-days", "Inference time (ms)"],
-                   ["ResNet-50 [12]", "25M", "29", "8", "12"], ["FooNet-S", "5M", "12.5", "2", "4"], ["FooNet-L", "40M", "~60", "11", "20"]])
+    rows = _cells(
+        [
+            ["Model", "Params", "Train time (h)", "TPUv3-core-days", "Inference time (ms)"],
+            ["ResNet-50 [12]", "25M", "29", "8", "12"],
+            ["FooNet-S", "5M", "12.5", "2", "4"],
+            ["FooNet-L", "40M", "~60", "11", "20"],
+        ]
+    )
     doc.tables.append(Table(1, Box(50, 300, 500, 360), caption, rows, 1))
     got = {(c.model, c.fields["hours"], c.fields["scope"]): c for c in extract_training_time(doc)}
-    assert set(got) == {("ResNet-50 [12]", 29.0, "wall_clock"), ("FooNet-S", 12.5, "wall_clock"), ("FooNet-L", 60.0, "wall_clock"),
-                        ("ResNet-50 [12]", 192.0, "device_hours"), ("FooNet-S", 48.0, "device_hours"), ("FooNet-L", 264.0, "device_hours")}
+    assert set(got) == {
+        ("ResNet-50 [12]", 29.0, "wall_clock"),
+        ("FooNet-S", 12.5, "wall_clock"),
+        ("FooNet-L", 60.0, "wall_clock"),
+        ("ResNet-50 [12]", 192.0, "device_hours"),
+        ("FooNet-S", 48.0, "device_hours"),
+        ("FooNet-L", 264.0, "device_hours"),
+    }
     own = got[("FooNet-L", 60.0, "wall_clock")]
     assert own.model_key == "foonetl" and own.scope == "model" and own.fields["approx"] and own.confidence >= 0.65
     assert own.evidence.snippet == "FooNet-L | Train time (h) | ~60" and own.fields["model_confidence"] > 0.5
@@ -137,8 +183,12 @@ def test_times_per_model_in_a_table_row_are_linked_to_their_column(doc_of) -> No
     rows = _cells([["", "BarLM-small", "BarLM-large"], ["Parameters", "120M", "1.2B"], ["GPU days", "3", "40"], ["Training time", "1 day", "5 days"]])
     doc.tables.append(Table(2, Box(50, 300, 400, 350), None, rows, 1))
     got = {(c.model, c.fields["hours"], c.fields["scope"]) for c in extract_training_time(doc)}
-    assert got == {("BarLM-small", 72.0, "device_hours"), ("BarLM-large", 960.0, "device_hours"),
-                   ("BarLM-small", 24.0, "wall_clock"), ("BarLM-large", 120.0, "wall_clock")}
+    assert got == {
+        ("BarLM-small", 72.0, "device_hours"),
+        ("BarLM-large", 960.0, "device_hours"),
+        ("BarLM-small", 24.0, "wall_clock"),
+        ("BarLM-large", 120.0, "wall_clock"),
+    }
 
 
 def test_a_statement_for_all_models_gets_scope_all_models(doc_of) -> None:
@@ -159,22 +209,33 @@ def test_the_model_named_in_the_sentence_is_linked_with_its_variant(doc_of) -> N
 
 
 def test_a_time_without_a_name_goes_to_a_model_named_just_before_else_to_the_main_model(doc_of) -> None:
-    doc = _with_models(doc_of("x", sections={"Abstract": "We propose ZapNet, a network.", "Setup": "The training takes 20 hours on one GPU.",
-                                             "Variants": "Our second model, called BlipNet, is smaller. Its training takes 6 hours."}))
+    doc = _with_models(
+        doc_of(
+            "x",
+            sections={
+                "Abstract": "We propose ZapNet, a network.",
+                "Setup": "The training takes 20 hours on one GPU.",
+                "Variants": "Our second model, called BlipNet, is smaller. Its training takes 6 hours.",
+            },
+        )
+    )
     got = {c.fields["hours"]: c for c in extract_training_time(doc)}
     assert (got[20.0].model, got[20.0].scope) == ("ZapNet", "main_model")
     assert (got[6.0].model, got[6.0].scope) == ("BlipNet", "model")
     assert got[20.0].fields["model_confidence"] < got[6.0].fields["model_confidence"] < 0.9
 
 
-@pytest.mark.parametrize("sentence", [
-    "Computing dense embeddings on 21 million passages takes roughly 8.8 hours on 8 GPUs.",
-    "Building the index over all passages takes 8.5 hours.",
-    "Human evaluation of the samples took about 3 weeks.",
-    "Annotating the dataset took two months.",
-    "Training all experiments in the entire project took 30 days in total.",
-    "Inference on the test set takes 2 hours on a single GPU.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Computing dense embeddings on 21 million passages takes roughly 8.8 hours on 8 GPUs.",
+        "Building the index over all passages takes 8.5 hours.",
+        "Human evaluation of the samples took about 3 weeks.",
+        "Annotating the dataset took two months.",
+        "Training all experiments in the entire project took 30 days in total.",
+        "Inference on the test set takes 2 hours on a single GPU.",
+    ],
+)
 def test_data_processing_evaluation_and_project_times_are_not_training_facts(doc_of, sentence: str) -> None:
     from flopsdb.extract.facts import is_fact
 
@@ -189,8 +250,13 @@ def test_a_training_clause_beside_an_evaluation_clause_stays_a_fact(doc_of) -> N
     assert got == {72.0: True, 2.0: False}
 
 
-@pytest.mark.parametrize("sentence", ["Claims held steady at just under 900,000 a week, as uncertainty continued to restrain hiring.",
-                                      "The hiring freeze continued to restrain growth for six months."])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Claims held steady at just under 900,000 a week, as uncertainty continued to restrain hiring.",
+        "The hiring freeze continued to restrain growth for six months.",
+    ],
+)
 def test_rates_and_words_that_merely_contain_train_are_not_durations(sentence: str) -> None:
     assert durations_in(sentence) == []
 
@@ -231,8 +297,10 @@ def test_real_sentence_names_its_model_variant(corpus_doc) -> None:
     assert linked and linked[0].model == "XLNet-Large" and linked[0].scope == "model"
 
 
-@pytest.mark.parametrize("sentence, hours, scope", [("Training takes 2 days and 6 hours on 8 GPUs.", 54.0, "wall_clock"),
-                                                    ("The search took 3 TPU-years.", 26280.0, "device_hours")])
+@pytest.mark.parametrize(
+    "sentence, hours, scope",
+    [("Training takes 2 days and 6 hours on 8 GPUs.", 54.0, "wall_clock"), ("The search took 3 TPU-years.", 26280.0, "device_hours")],
+)
 def test_compound_durations_and_device_years(sentence: str, hours: float, scope: str) -> None:
     d = _one(sentence)
     assert (d["hours"], d["scope"]) == (hours, scope)
@@ -275,7 +343,9 @@ def test_a_column_titled_training_is_read_when_its_cells_carry_units(doc_of) -> 
     from flopsdb.extract.document import Box, Table
 
     doc = _with_models(doc_of("We propose FooNet."))
-    doc.tables.append(Table(1, Box(50, 300, 400, 350), None, _cells([["Model", "Training", "Top-1"], ["FooNet", "3 days", "76.1"], ["FooNet-L", "5", "77.0"]]), 1))
+    doc.tables.append(
+        Table(1, Box(50, 300, 400, 350), None, _cells([["Model", "Training", "Top-1"], ["FooNet", "3 days", "76.1"], ["FooNet-L", "5", "77.0"]]), 1)
+    )
     assert [(c.model, c.fields["hours"]) for c in extract_training_time(doc)] == [("FooNet", 72.0)]
 
 

@@ -11,7 +11,17 @@ from flopsdb.extract.document import Document
 from flopsdb.extract.pdf import parse_pdf
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract_pdf"
-NAMES = ("two_column.pdf", "scanned.pdf", "minimal.pdf", "huge_page.pdf", "zero_pages.pdf", "encrypted.pdf", "truncated.pdf", "garbage.pdf", "not_a_pdf.pdf")
+NAMES = (
+    "two_column.pdf",
+    "scanned.pdf",
+    "minimal.pdf",
+    "huge_page.pdf",
+    "zero_pages.pdf",
+    "encrypted.pdf",
+    "truncated.pdf",
+    "garbage.pdf",
+    "not_a_pdf.pdf",
+)
 
 
 @pytest.fixture(scope="session")

@@ -14,12 +14,20 @@ pytestmark = pytest.mark.shared
 
 KNOWN_SENTENCES = [
     ("1706.03762", 7, "We trained our models on one machine with 8 NVIDIA P100 GPUs."),
-    ("1512.00567", 7, "We have trained our networks with stochastic gradient utilizing the TensorFlow [1] distributed machine learning system using 50 replicas running each on a NVidia Kepler GPU with batch size 32 for 100 epochs."),
+    (
+        "1512.00567",
+        7,
+        "We have trained our networks with stochastic gradient utilizing the TensorFlow [1] distributed machine learning system using 50 replicas running each on a NVidia Kepler GPU with batch size 32 for 100 epochs.",
+    ),
     ("1907.10529", 6, "The pre-training was done on 32 Volta V100 GPUs and took 15 days to complete."),
     ("1612.03144", 5, "We adopt synchronized SGD training on 8 GPUs."),
     ("1611.05431", 5, "We use SGD with a mini-batch size of 256 on 8 GPUs (32 per GPU)."),
     ("1611.01603", 6, "The training process takes roughly 20 hours on a single Titan X GPU."),
-    ("1906.08237", 8, "We train XLNet-Large on 512 TPU v3 chips for 500K steps with an Adam optimizer, linear learning rate decay and a batch size of 2048, which takes about 2.5 days."),
+    (
+        "1906.08237",
+        8,
+        "We train XLNet-Large on 512 TPU v3 chips for 500K steps with an Adam optimizer, linear learning rate decay and a batch size of 2048, which takes about 2.5 days.",
+    ),
     ("1508.04025", 6, "When running on a single GPU device Tesla K40, we achieve a speed of 1K target words per second."),
 ]
 

@@ -6,7 +6,7 @@ from flopsdb.extract.sentences import sentencizer, split_sentences
 
 TEXT = (
     "We use e.g. the GPUs. Results (see Fig. 3) are good. Smith et al. trained it.\n"
-    "The value 3.5 days! Is it \"done.\" Yes.\n\fNext page U.S. based.  Double  spaces."
+    'The value 3.5 days! Is it "done." Yes.\n\fNext page U.S. based.  Double  spaces.'
 )
 
 

@@ -54,7 +54,12 @@ def _score(paper: str, cands: list[Candidate]) -> tuple[int, int, int]:
     hits = 0
     for g in gold:
         for i, c in enumerate(own):
-            if i not in used and c.fields["dataset"] == g["dataset"] and c.fields["metric"] == g["metric"] and float(c.fields["value"]) == float(g["value"]):
+            if (
+                i not in used
+                and c.fields["dataset"] == g["dataset"]
+                and c.fields["metric"] == g["metric"]
+                and float(c.fields["value"]) == float(g["value"])
+            ):
                 used.add(i)
                 hits += 1
                 break
@@ -99,8 +104,11 @@ def test_a_multi_line_header_keeps_top1_acc_over_its_column(corpus2_dir: Path) -
     """HarDNet's Table 4: 'Top1' / 'Acc' on two header lines, 'GPU' / 'Time' over another column; ResNet and
     MobileNet rows are baselines although the garbled title names them."""
     cands = _pipeline(corpus2_dir, "hardnet-iccv2019")
-    top1 = {(c.model or "").split(" -")[0]: (c.fields["value"], c.fields["own"]) for c in cands
-            if c.fields["dataset"] == "ImageNet" and c.fields["metric"] == "top-1 accuracy"}
+    top1 = {
+        (c.model or "").split(" -")[0]: (c.fields["value"], c.fields["own"])
+        for c in cands
+        if c.fields["dataset"] == "ImageNet" and c.fields["metric"] == "top-1 accuracy"
+    }
     assert top1.get("HarDNet 68") == (76.2, True) and top1.get("HarDNet 138s") == (77.8, True)
     assert top1.get("ResNet 50") == (76.0, False) and top1.get("MobileNetV2") == (72.0, False)
     assert {("ImageNet", "top-1 accuracy", v) for v in (72.1, 74.3, 76.2, 74.7, 77.0, 77.8)} <= _headline(cands)
@@ -135,6 +143,11 @@ def test_an_ensemble_abstract_number_keeps_the_single_models_rows(corpus_dir: Pa
     """Inception-v4: the abstract's 3.08% is an ensemble on the test set; the single models' 144-crop rows stay
     headline, the ensemble's val top-5 does not."""
     heads = _headline(_pipeline(corpus_dir, "1602.07261"))
-    assert {("ImageNet", "top-5 error", 3.08), ("ImageNet", "top-1 error", 17.7), ("ImageNet", "top-5 error", 3.8),
-            ("ImageNet", "top-1 error", 18.8), ("ImageNet", "top-1 error", 16.5)} <= heads
+    assert {
+        ("ImageNet", "top-5 error", 3.08),
+        ("ImageNet", "top-1 error", 17.7),
+        ("ImageNet", "top-5 error", 3.8),
+        ("ImageNet", "top-1 error", 18.8),
+        ("ImageNet", "top-1 error", 16.5),
+    } <= heads
     assert ("ImageNet", "top-5 error", 3.1) not in heads

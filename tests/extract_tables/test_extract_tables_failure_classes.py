@@ -26,8 +26,9 @@ def _paper(title: str, abstract: str, tables: list[tuple[str, list[list[str]], l
     text = "\n".join(text_lines)
     lines, pos = [], 0
     for i, line in enumerate(text_lines):
-        lines.append(Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line,
-                          font_size=14.0 if i == 0 else 10.0))
+        lines.append(
+            Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=14.0 if i == 0 else 10.0)
+        )
         pos += len(line) + 1
     captions, grid_tables = [], []
     top = 200.0
@@ -36,14 +37,26 @@ def _paper(title: str, abstract: str, tables: list[tuple[str, list[list[str]], l
         top += 16
         grid: list[tuple[Cell, ...]] = []
         for row in [*header, *rows]:
-            grid.append(tuple(Cell(t, Box(x, top, x + (150 if k == 0 else 30), top + 9)) if t else Cell("", Box(0, 0, 0, 0))
-                              for k, (x, t) in enumerate(zip(_X, row))))
+            grid.append(
+                tuple(
+                    Cell(t, Box(x, top, x + (150 if k == 0 else 30), top + 9)) if t else Cell("", Box(0, 0, 0, 0))
+                    for k, (x, t) in enumerate(zip(_X, row))
+                )
+            )
             top += 12
         grid_tables.append(Table(page=1, bbox=Box(80, cap.bbox.bottom, 520, top), caption=cap, rows=tuple(grid), header_rows=len(header)))
         captions.append(cap)
         top += 30
-    return Document(paper="hand", path="", text=text, char_boxes=np.zeros((len(text), 5)), pages=[Page(1, 612, 792, 0, len(text))],
-                    lines=lines, captions=captions, tables=grid_tables)
+    return Document(
+        paper="hand",
+        path="",
+        text=text,
+        char_boxes=np.zeros((len(text), 5)),
+        pages=[Page(1, 612, 792, 0, len(text))],
+        lines=lines,
+        captions=captions,
+        tables=grid_tables,
+    )
 
 
 def _results(doc: Document) -> list[Candidate]:
@@ -55,12 +68,19 @@ def _facts(doc: Document) -> set[tuple[object, ...]]:
 
 
 def test_an_error_percent_header_is_error_and_an_acc_header_accuracy() -> None:
-    doc = _paper("FoldNet: Folded Filters for Image Classification", "We propose FoldNet, a convolutional network.", [
-        ("Table 1: Single-crop results on the ImageNet validation set.", [["Model", "top-1 error (%)", "top-5 error (%)"]],
-         [["ResNet-50 [12]", "23.9", "7.1"], ["FoldNet-50", "22.1", "6.0"]]),
-        ("Table 2: Top-5 results on the ILSVRC 2012 test set.", [["Model", "Error (%)"]], [["VGG [30]", "7.3"], ["FoldNet-101", "5.9"]]),
-        ("Table 3: Comparison on ImageNet (top-1).", [["Model", "Acc. (%)"]], [["VGG [30]", "71.5"], ["FoldNet-152", "79.3"]]),
-    ])
+    doc = _paper(
+        "FoldNet: Folded Filters for Image Classification",
+        "We propose FoldNet, a convolutional network.",
+        [
+            (
+                "Table 1: Single-crop results on the ImageNet validation set.",
+                [["Model", "top-1 error (%)", "top-5 error (%)"]],
+                [["ResNet-50 [12]", "23.9", "7.1"], ["FoldNet-50", "22.1", "6.0"]],
+            ),
+            ("Table 2: Top-5 results on the ILSVRC 2012 test set.", [["Model", "Error (%)"]], [["VGG [30]", "7.3"], ["FoldNet-101", "5.9"]]),
+            ("Table 3: Comparison on ImageNet (top-1).", [["Model", "Acc. (%)"]], [["VGG [30]", "71.5"], ["FoldNet-152", "79.3"]]),
+        ],
+    )
     got = {(c.fields["metric"], c.fields["value"], c.fields["own"]) for c in _results(doc)}
     assert ("top-1 error", 22.1, True) in got and ("top-5 error", 6.0, True) in got
     assert ("top-5 error", 5.9, True) in got and ("top-5 error", 7.3, False) in got
@@ -69,31 +89,58 @@ def test_an_error_percent_header_is_error_and_an_acc_header_accuracy() -> None:
 
 
 def test_single_model_and_ensemble_group_rows_are_both_headline() -> None:
-    doc = _paper("FooReader: Reading Faster", "We propose FooReader, a reading comprehension model.", [
-        ("Table 1: Results on the SQuAD 1.1 test set, compared with published models.", [["Model", "EM", "F1"]],
-         [["Single model", "", ""], ["BiDAF [1]", "67.7", "77.3"], ["FooReader", "73.6", "82.7"],
-          ["Ensemble", "", ""], ["BiDAF [1]", "73.3", "81.1"], ["FooReader", "76.0", "84.1"]]),
-    ])
+    doc = _paper(
+        "FooReader: Reading Faster",
+        "We propose FooReader, a reading comprehension model.",
+        [
+            (
+                "Table 1: Results on the SQuAD 1.1 test set, compared with published models.",
+                [["Model", "EM", "F1"]],
+                [
+                    ["Single model", "", ""],
+                    ["BiDAF [1]", "67.7", "77.3"],
+                    ["FooReader", "73.6", "82.7"],
+                    ["Ensemble", "", ""],
+                    ["BiDAF [1]", "73.3", "81.1"],
+                    ["FooReader", "76.0", "84.1"],
+                ],
+            ),
+        ],
+    )
     assert _facts(doc) == {("SQuAD 1.1", "EM", 73.6), ("SQuAD 1.1", "F1", 82.7), ("SQuAD 1.1", "EM", 76.0), ("SQuAD 1.1", "F1", 84.1)}
     ensemble = next(c for c in _results(doc) if c.fields["value"] == 76.0)
     assert "Ensemble" in (ensemble.model or "") and ensemble.fields["split"] == "test"
 
 
 def test_single_model_and_ensemble_column_titles_take_their_columns() -> None:
-    doc = _paper("FooReader: Reading Faster", "We propose FooReader, a reading comprehension model.", [
-        ("Table 1: Comparison with prior work on the SQuAD 1.1 test set.", [["", "Single Model", "", "Ensemble", ""], ["Model", "EM", "F1", "EM", "F1"]],
-         [["Match-LSTM (Wang et al., 2016)", "64.7", "73.7", "67.9", "77.0"], ["FooReader (ours)", "68.0", "77.3", "73.3", "81.1"]]),
-    ])
+    doc = _paper(
+        "FooReader: Reading Faster",
+        "We propose FooReader, a reading comprehension model.",
+        [
+            (
+                "Table 1: Comparison with prior work on the SQuAD 1.1 test set.",
+                [["", "Single Model", "", "Ensemble", ""], ["Model", "EM", "F1", "EM", "F1"]],
+                [["Match-LSTM (Wang et al., 2016)", "64.7", "73.7", "67.9", "77.0"], ["FooReader (ours)", "68.0", "77.3", "73.3", "81.1"]],
+            ),
+        ],
+    )
     assert _facts(doc) == {("SQuAD 1.1", "EM", 68.0), ("SQuAD 1.1", "F1", 77.3), ("SQuAD 1.1", "EM", 73.3), ("SQuAD 1.1", "F1", 81.1)}
     cells = {c.fields["value"]: c for c in _results(doc)}
     assert cells[64.7].fields["own"] is False and "Ensemble" in cells[73.3].evidence.snippet
 
 
 def test_a_two_line_row_label_keeps_its_group_line() -> None:
-    doc = _paper("FlipDet: Detecting Faster", "We propose FlipDet, a detector.", [
-        ("Table 1: Comparison with the state of the art on COCO test-dev.", [["Method", "AP", "AP50"]],
-         [["RetinaNet [20]", "39.1", "59.1"], ["FlipDet", "", ""], ["ResNeXt-101", "45.1", "64.0"]]),
-    ])
+    doc = _paper(
+        "FlipDet: Detecting Faster",
+        "We propose FlipDet, a detector.",
+        [
+            (
+                "Table 1: Comparison with the state of the art on COCO test-dev.",
+                [["Method", "AP", "AP50"]],
+                [["RetinaNet [20]", "39.1", "59.1"], ["FlipDet", "", ""], ["ResNeXt-101", "45.1", "64.0"]],
+            ),
+        ],
+    )
     cells = {c.fields["value"]: c for c in _results(doc)}
     assert cells[45.1].model == "FlipDet ResNeXt-101" and cells[45.1].fields["own"] is True
     assert cells[39.1].fields["own"] is False
@@ -101,66 +148,122 @@ def test_a_two_line_row_label_keeps_its_group_line() -> None:
 
 
 def test_a_pair_of_values_under_one_title_is_two_settings_and_only_the_first_is_headline() -> None:
-    doc = _paper("FoldNet: Folded Filters", "We propose FoldNet, a convolutional network.", [
-        ("Table 3: Top-1 and top-5 error rates on the ImageNet validation set, with single-crop / 10-crop testing.",
-         [["Model", "top-1", "", "", "top-5"]],
-         [["FoldNet-121", "25.02", "/", "23.61", "7.71 / 6.66"], ["FoldNet-169", "23.80", "/", "22.08", "6.85 / 5.92"]]),
-    ])
+    doc = _paper(
+        "FoldNet: Folded Filters",
+        "We propose FoldNet, a convolutional network.",
+        [
+            (
+                "Table 3: Top-1 and top-5 error rates on the ImageNet validation set, with single-crop / 10-crop testing.",
+                [["Model", "top-1", "", "", "top-5"]],
+                [["FoldNet-121", "25.02", "/", "23.61", "7.71 / 6.66"], ["FoldNet-169", "23.80", "/", "22.08", "6.85 / 5.92"]],
+            ),
+        ],
+    )
     got = {c.fields["value"]: c for c in _results(doc)}
     assert got[25.02].fields["metric"] == "top-1 error" and got[23.61].fields["metric"] == "top-1 error"
     assert "second_setting" in got[23.61].flags and "second_setting" not in got[25.02].flags
-    assert _facts(doc) == {("ImageNet", "top-1 error", 25.02), ("ImageNet", "top-5 error", 7.71),
-                           ("ImageNet", "top-1 error", 23.8), ("ImageNet", "top-5 error", 6.85)}
+    assert _facts(doc) == {
+        ("ImageNet", "top-1 error", 25.02),
+        ("ImageNet", "top-5 error", 7.71),
+        ("ImageNet", "top-1 error", 23.8),
+        ("ImageNet", "top-5 error", 6.85),
+    }
 
 
 def test_ablation_per_category_and_baseline_cells_do_not_drown_the_headline() -> None:
     per_class = [[f"class {k}", f"{40 + k}.5", f"{50 + k}.5"] for k in range(12)]
-    doc = _paper("FlipDet: Detecting Faster", "We propose FlipDet, a detector.", [
-        ("Table 1: Comparison with the state of the art on COCO test-dev.", [["Method", "AP", "AP50"]],
-         [["Faster R-CNN [30]", "36.2", "59.1"], ["RetinaNet [20]", "39.1", "59.1"], ["FlipDet", "45.1", "64.0"]]),
-        ("Table 2: Ablation study on COCO val: effect of each component.", [["Variant", "AP", "AP50"]],
-         [["FlipDet w/o flip", "41.0", "60.2"], ["+ flip", "42.3", "61.0"], ["+ flip + scale", "43.0", "61.9"]]),
-        ("Table 3: Per-category AP of FlipDet on COCO val.", [["Category", "AP", "AP50"]], per_class),
-    ])
+    doc = _paper(
+        "FlipDet: Detecting Faster",
+        "We propose FlipDet, a detector.",
+        [
+            (
+                "Table 1: Comparison with the state of the art on COCO test-dev.",
+                [["Method", "AP", "AP50"]],
+                [["Faster R-CNN [30]", "36.2", "59.1"], ["RetinaNet [20]", "39.1", "59.1"], ["FlipDet", "45.1", "64.0"]],
+            ),
+            (
+                "Table 2: Ablation study on COCO val: effect of each component.",
+                [["Variant", "AP", "AP50"]],
+                [["FlipDet w/o flip", "41.0", "60.2"], ["+ flip", "42.3", "61.0"], ["+ flip + scale", "43.0", "61.9"]],
+            ),
+            ("Table 3: Per-category AP of FlipDet on COCO val.", [["Category", "AP", "AP50"]], per_class),
+        ],
+    )
     facts = _facts(doc)
     assert facts == {("COCO", "box AP", 45.1), ("COCO", "AP50", 64.0)}
     assert len([c for c in _results(doc) if c.fields["own"]]) >= 20  # every cell stays a candidate for review
 
 
 def test_a_mask_table_gives_mask_ap_only() -> None:
-    doc = _paper("FlipSeg: Segmenting Faster", "We propose FlipSeg.", [
-        ("Table 5: Instance segmentation comparison on COCO test-dev.", [["Method", "APmask", "AP50", "AP75"]],
-         [["HTC [7]", "38.5", "60.1", "41.7"], ["FlipSeg", "41.2", "63.0", "44.9"]]),
-        ("Table 4: Comparison on COCO test-dev for bounding box detection.", [["Method", "APbbox", "AP50", "AP75"]],
-         [["HTC [7]", "43.6", "62.6", "47.4"], ["FlipSeg", "47.0", "66.1", "51.3"]]),
-    ])
+    doc = _paper(
+        "FlipSeg: Segmenting Faster",
+        "We propose FlipSeg.",
+        [
+            (
+                "Table 5: Instance segmentation comparison on COCO test-dev.",
+                [["Method", "APmask", "AP50", "AP75"]],
+                [["HTC [7]", "38.5", "60.1", "41.7"], ["FlipSeg", "41.2", "63.0", "44.9"]],
+            ),
+            (
+                "Table 4: Comparison on COCO test-dev for bounding box detection.",
+                [["Method", "APbbox", "AP50", "AP75"]],
+                [["HTC [7]", "43.6", "62.6", "47.4"], ["FlipSeg", "47.0", "66.1", "51.3"]],
+            ),
+        ],
+    )
     got = {(c.fields["metric"], c.fields["value"]) for c in _results(doc)}
     assert ("mask AP", 41.2) in got and ("box AP", 47.0) in got and ("AP50", 66.1) in got
     assert ("AP50", 63.0) not in got and ("AP75", 44.9) not in got
 
 
 def test_well_known_models_among_own_names_are_baselines_beside_the_papers_model() -> None:
-    doc = _paper("HarpNet: a Harmonic Network. ResNet MobileNet", "We propose HarpNet, and compare it with ResNet and MobileNet.", [
-        ("Table 4: Results for ImageNet models.", [["", "Param", "Top1"], ["", "(M)", "Acc"]],
-         [["HarpNet 68", "17.6", "76.2"], ["ResNet 50", "25.0", "76.0"], ["MobileNetV2", "3.5", "72.0"], ["HarpNet 39DS", "3.5", "72.1"]]),
-    ])
+    doc = _paper(
+        "HarpNet: a Harmonic Network. ResNet MobileNet",
+        "We propose HarpNet, and compare it with ResNet and MobileNet.",
+        [
+            (
+                "Table 4: Results for ImageNet models.",
+                [["", "Param", "Top1"], ["", "(M)", "Acc"]],
+                [["HarpNet 68", "17.6", "76.2"], ["ResNet 50", "25.0", "76.0"], ["MobileNetV2", "3.5", "72.0"], ["HarpNet 39DS", "3.5", "72.1"]],
+            ),
+        ],
+    )
     own = {c.fields["value"]: c.fields["own"] for c in _results(doc)}
     assert own == {76.2: True, 76.0: False, 72.0: False, 72.1: True}
 
 
 def test_a_paper_on_untracked_benchmarks_yields_no_headline() -> None:
-    doc = _paper("FooNet: Small Images", "We propose FooNet and test it on CIFAR-10 and GLUE.", [
-        ("Table 1: Test error (%) on CIFAR-10 and CIFAR-100.", [["Model", "C10", "C100"]], [["ResNet-110 [12]", "6.43", "25.2"], ["FooNet", "3.91", "19.6"]]),
-        ("Table 2: Results on the GLUE benchmark (accuracy).", [["Model", "MNLI", "SST-2"]], [["BERT [4]", "84.6", "93.5"], ["FooNet", "85.0", "94.1"]]),
-    ])
+    doc = _paper(
+        "FooNet: Small Images",
+        "We propose FooNet and test it on CIFAR-10 and GLUE.",
+        [
+            (
+                "Table 1: Test error (%) on CIFAR-10 and CIFAR-100.",
+                [["Model", "C10", "C100"]],
+                [["ResNet-110 [12]", "6.43", "25.2"], ["FooNet", "3.91", "19.6"]],
+            ),
+            (
+                "Table 2: Results on the GLUE benchmark (accuracy).",
+                [["Model", "MNLI", "SST-2"]],
+                [["BERT [4]", "84.6", "93.5"], ["FooNet", "85.0", "94.1"]],
+            ),
+        ],
+    )
     assert _facts(doc) == set()
 
 
 def test_a_dev_test_pair_gives_each_value_its_split() -> None:
-    doc = _paper("FooReader: Reading Faster", "We propose FooReader.", [
-        ("Table 1: F1 on SQuAD 1.1 (dev / test), compared with published models.", [["Model", "F1"]],
-         [["BiDAF [1]", "77.3 / 77.5"], ["FooReader", "84.0 / 84.6"]]),
-    ])
+    doc = _paper(
+        "FooReader: Reading Faster",
+        "We propose FooReader.",
+        [
+            (
+                "Table 1: F1 on SQuAD 1.1 (dev / test), compared with published models.",
+                [["Model", "F1"]],
+                [["BiDAF [1]", "77.3 / 77.5"], ["FooReader", "84.0 / 84.6"]],
+            ),
+        ],
+    )
     got = {c.fields["value"]: c for c in _results(doc)}
     assert got[84.0].fields["split"] == "dev" and got[84.6].fields["split"] == "test"
     assert "second_setting" not in got[84.6].flags
@@ -169,10 +272,17 @@ def test_a_dev_test_pair_gives_each_value_its_split() -> None:
 
 def test_a_blank_method_cell_continues_the_method_above() -> None:
     """Two label columns (Method | Backbone): a row that leaves the method blank is the method of the row above."""
-    doc = _paper("FlipDet: Detecting Faster", "We propose FlipDet, a detector.", [
-        ("Table 1: Comparison with the state of the art on COCO test-dev.", [["Method", "Backbone", "AP", "AP50"]],
-         [["RetinaNet [20]", "ResNet-101", "39.1", "59.1"], ["FlipDet", "ResNet-50", "43.0", "62.2"], ["", "ResNeXt-101", "45.1", "64.0"]]),
-    ])
+    doc = _paper(
+        "FlipDet: Detecting Faster",
+        "We propose FlipDet, a detector.",
+        [
+            (
+                "Table 1: Comparison with the state of the art on COCO test-dev.",
+                [["Method", "Backbone", "AP", "AP50"]],
+                [["RetinaNet [20]", "ResNet-101", "39.1", "59.1"], ["FlipDet", "ResNet-50", "43.0", "62.2"], ["", "ResNeXt-101", "45.1", "64.0"]],
+            ),
+        ],
+    )
     cells = {c.fields["value"]: c for c in _results(doc)}
     assert cells[45.1].model == "FlipDet ResNeXt-101" and cells[45.1].fields["own"] is True
     assert cells[39.1].fields["own"] is False

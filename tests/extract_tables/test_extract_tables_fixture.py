@@ -71,10 +71,20 @@ def _doc(text: str, tables: list[Table], captions: list[Caption]) -> Document:
     lines = []
     pos = 0
     for i, line in enumerate(text.split("\n")):
-        lines.append(Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=14.0 if i == 0 else 10.0))
+        lines.append(
+            Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=14.0 if i == 0 else 10.0)
+        )
         pos += len(line) + 1
-    return Document(paper="hand", path="", text=text, char_boxes=np.zeros((len(text), 5)), pages=[Page(1, 612, 792, 0, len(text))],
-                    lines=lines, captions=captions, tables=tables)
+    return Document(
+        paper="hand",
+        path="",
+        text=text,
+        char_boxes=np.zeros((len(text), 5)),
+        pages=[Page(1, 612, 792, 0, len(text))],
+        lines=lines,
+        captions=captions,
+        tables=tables,
+    )
 
 
 def _wmt_doc(rows: list[tuple[str, str, str]], header: tuple[str, str] = ("EN-DE", "EN-FR")) -> Document:
@@ -114,7 +124,9 @@ def test_tables_without_numbers_or_untracked_captions_give_nothing() -> None:
     table = doc.tables[0]
     cifar = Caption("table", "3", "Table 3: Error (%) on CIFAR-10.", 1, Box(72, 500, 540, 510), 0, 10)
     header = (_cell("Model", 80, 320), _cell("Top-1 err.", 300, 320), _cell("Top-5 err.", 380, 320))
-    other = Table(page=1, bbox=table.bbox, caption=cifar, rows=(header, (_cell("FlipNet", 80, 340, 150), _cell("3.91", 300, 340), _cell("4.10", 380, 340))))
+    other = Table(
+        page=1, bbox=table.bbox, caption=cifar, rows=(header, (_cell("FlipNet", 80, 340, 150), _cell("3.91", 300, 340), _cell("4.10", 380, 340)))
+    )
     assert table_results(doc, other, names=["FlipNet"]) == []
 
 
@@ -142,8 +154,11 @@ def _grid_doc(caption_text: str, header: list[str], rows: list[list[str]], title
 
 
 def test_rows_that_name_tasks_take_the_column_as_model() -> None:
-    doc = _grid_doc("Table 1: Test set comparison across SQuAD, SNLI and NER.", ["Task", "Previous SOTA", "Our baseline", "FlipNet + baseline"],
-                    [["SQuAD", "84.4", "81.1", "85.8"], ["SNLI", "88.6", "88.0", "88.7"], ["NER", "91.93", "90.15", "92.22"]])
+    doc = _grid_doc(
+        "Table 1: Test set comparison across SQuAD, SNLI and NER.",
+        ["Task", "Previous SOTA", "Our baseline", "FlipNet + baseline"],
+        [["SQuAD", "84.4", "81.1", "85.8"], ["SNLI", "88.6", "88.0", "88.7"], ["NER", "91.93", "90.15", "92.22"]],
+    )
     facts = _facts(extract_table_results(doc))
     assert ("SQuAD 1.1", "F1", 85.8, True) in facts
     assert ("CoNLL-2003", "F1", 92.22, True) in facts
@@ -152,8 +167,11 @@ def test_rows_that_name_tasks_take_the_column_as_model() -> None:
 
 
 def test_two_values_in_one_cell_follow_a_split_header() -> None:
-    doc = _grid_doc("Table 1: Results on the SQuAD 1.1 development set.", ["Model", "EM / F1", "", ""],
-                    [["FlipNet", "73.6 / 82.7", "", ""], ["BiDAF (Seo et al., 2016)", "67.7 / 77.3", "", ""]])
+    doc = _grid_doc(
+        "Table 1: Results on the SQuAD 1.1 development set.",
+        ["Model", "EM / F1", "", ""],
+        [["FlipNet", "73.6 / 82.7", "", ""], ["BiDAF (Seo et al., 2016)", "67.7 / 77.3", "", ""]],
+    )
     cands = extract_table_results(doc)
     facts = _facts(cands)
     assert ("SQuAD 1.1", "EM", 73.6, True) in facts and ("SQuAD 1.1", "F1", 82.7, True) in facts
@@ -164,17 +182,23 @@ def test_two_values_in_one_cell_follow_a_split_header() -> None:
 
 
 def test_leaderboard_affiliations_are_baselines() -> None:
-    doc = _grid_doc("Table 1: Results on the SQuAD 1.1 test set.", ["Model", "EM", "F1"],
-                    [["T-gating (Peking University)", "72.8", "81.0"], ["FlipNet", "76.7", "83.7"], ["Match-LSTM [3]", "64.7", "73.7"]])
+    doc = _grid_doc(
+        "Table 1: Results on the SQuAD 1.1 test set.",
+        ["Model", "EM", "F1"],
+        [["T-gating (Peking University)", "72.8", "81.0"], ["FlipNet", "76.7", "83.7"], ["Match-LSTM [3]", "64.7", "73.7"]],
+    )
     own = {c.fields["value"]: c.fields["own"] for c in extract_table_results(doc)}
     assert own[72.8] is False and own[81.0] is False
     assert own[76.7] is True and own[64.7] is False
 
 
 def test_other_versions_of_the_model_family_are_baselines() -> None:
-    doc = _grid_doc("Table 1: Top-1 accuracy (%) on ImageNet.", ["Model", "Top-1 acc.", "Top-5 acc."],
-                    [["FlipNet-v2", "74.1", "91.0"], ["FlipNet-v3", "76.3", "92.8"], ["V2 small", "70.2", "89.9"]],
-                    title="FlipNet-v3: Searching Faster")
+    doc = _grid_doc(
+        "Table 1: Top-1 accuracy (%) on ImageNet.",
+        ["Model", "Top-1 acc.", "Top-5 acc."],
+        [["FlipNet-v2", "74.1", "91.0"], ["FlipNet-v3", "76.3", "92.8"], ["V2 small", "70.2", "89.9"]],
+        title="FlipNet-v3: Searching Faster",
+    )
     own = {c.fields["value"]: c.fields["own"] for c in extract_table_results(doc)}
     assert own[76.3] is True and own[92.8] is True
     assert own[74.1] is False and own[70.2] is False
@@ -225,8 +249,11 @@ def test_table_quality_prefers_the_reading_with_full_rows() -> None:
 
 
 def test_group_rows_name_the_dataset_of_the_rows_below() -> None:
-    doc = _grid_doc("Table 1: Detection mAP (%) of FlipNet.", ["Method", "mAP", "", ""],
-                    [["PASCAL VOC 2007 test", "", "", ""], ["FlipNet", "73.2", "", ""], ["PASCAL VOC 2012 test", "", "", ""], ["FlipNet", "70.4", "", ""]])
+    doc = _grid_doc(
+        "Table 1: Detection mAP (%) of FlipNet.",
+        ["Method", "mAP", "", ""],
+        [["PASCAL VOC 2007 test", "", "", ""], ["FlipNet", "73.2", "", ""], ["PASCAL VOC 2012 test", "", "", ""], ["FlipNet", "70.4", "", ""]],
+    )
     facts = _facts(extract_table_results(doc))
     assert ("PASCAL VOC 2007", "mAP", 73.2, True) in facts
     assert ("PASCAL VOC 2012", "mAP", 70.4, True) in facts
@@ -238,10 +265,22 @@ def test_side_by_side_tables_take_their_own_row_labels() -> None:
     caption = Caption("table", "1", text[start:], 1, Box(72, 300, 540, 310), start, len(text))
     grid = [
         (_cell("Model", 80, 320, 100), _cell("EM", 190, 320), _cell("F1", 230, 320), _cell("EM", 400, 320), _cell("F1", 440, 320)),
-        (_cell("Match-LSTM [3]", 80, 335, 100), _cell("64.7", 190, 335), _cell("73.7", 230, 335), _cell("No char embedding", 280, 335, 100),
-         _cell("65.0", 400, 335), _cell("75.4", 440, 335)),
-        (_cell("FlipNet", 80, 347, 100), _cell("68.0", 190, 347), _cell("77.3", 230, 347), _cell("FlipNet (single)", 280, 347, 100),
-         _cell("67.7", 400, 347), _cell("77.4", 440, 347)),
+        (
+            _cell("Match-LSTM [3]", 80, 335, 100),
+            _cell("64.7", 190, 335),
+            _cell("73.7", 230, 335),
+            _cell("No char embedding", 280, 335, 100),
+            _cell("65.0", 400, 335),
+            _cell("75.4", 440, 335),
+        ),
+        (
+            _cell("FlipNet", 80, 347, 100),
+            _cell("68.0", 190, 347),
+            _cell("77.3", 230, 347),
+            _cell("FlipNet (single)", 280, 347, 100),
+            _cell("67.7", 400, 347),
+            _cell("77.4", 440, 347),
+        ),
     ]
     table = Table(page=1, bbox=Box(80, 320, 470, 360), caption=caption, rows=tuple(grid), header_rows=1)
     cands = extract_table_results(_doc(text, [table], [caption]))
@@ -257,10 +296,22 @@ def test_a_title_over_the_second_table_side_by_side_names_its_dataset() -> None:
     start = text.index("Table 2")
     caption = Caption("table", "2", text[start:], 1, Box(72, 300, 540, 310), start, len(text))
     grid = [
-        (_cell("SQuAD 1.1", 80, 320, 100), _cell("EM", 190, 320), _cell("F1", 230, 320), _cell("SQuAD 2.0", 280, 320, 100),
-         _cell("EM", 400, 320), _cell("F1", 440, 320)),
-        (_cell("FlipNet", 80, 335, 100), _cell("88.9", 190, 335), _cell("94.5", 230, 335), _cell("FlipNet", 280, 335, 100),
-         _cell("86.1", 400, 335), _cell("88.7", 440, 335)),
+        (
+            _cell("SQuAD 1.1", 80, 320, 100),
+            _cell("EM", 190, 320),
+            _cell("F1", 230, 320),
+            _cell("SQuAD 2.0", 280, 320, 100),
+            _cell("EM", 400, 320),
+            _cell("F1", 440, 320),
+        ),
+        (
+            _cell("FlipNet", 80, 335, 100),
+            _cell("88.9", 190, 335),
+            _cell("94.5", 230, 335),
+            _cell("FlipNet", 280, 335, 100),
+            _cell("86.1", 400, 335),
+            _cell("88.7", 440, 335),
+        ),
     ]
     table = Table(page=1, bbox=Box(80, 320, 470, 350), caption=caption, rows=tuple(grid), header_rows=1)
     facts = _facts(extract_table_results(_doc(text, [table], [caption])))

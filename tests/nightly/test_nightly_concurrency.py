@@ -47,9 +47,13 @@ def _seed(store: Store, n: int) -> None:
         run = start_run(con, "seed")
         cands = [
             Candidate(
-                paper=f"seed-{i:03d}", kind="hardware", extractor="hardware.v1", confidence=0.5 + (i % 5) / 10,
+                paper=f"seed-{i:03d}",
+                kind="hardware",
+                extractor="hardware.v1",
+                confidence=0.5 + (i % 5) / 10,
                 evidence=Evidence(page=1, bbox=Box(72, 130, 380, 142), snippet=f"Each model was trained on {i + 1} TPU v3 cores"),
-                fields={"accelerator": "Google TPU v3", "count": i + 1, "unit": "tpu_core"}, stage="training",
+                fields={"accelerator": "Google TPU v3", "count": i + 1, "unit": "tpu_core"},
+                stage="training",
             )
             for i in range(n)
         ]
@@ -70,8 +74,13 @@ def test_nightly_review_and_sql_readers_at_once(config: Config) -> None:
     publish(store, config.published_path)
 
     port = _free_port()
-    server_proc = subprocess.Popen([sys.executable, "-m", "flopsdb.cli", "review", "serve", "--port", str(port)],
-                                   env=_env(config), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server_proc = subprocess.Popen(
+        [sys.executable, "-m", "flopsdb.cli", "review", "serve", "--port", str(port)],
+        env=_env(config),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     posted: list[str] = []
     reader_failures: list[str] = []
@@ -81,8 +90,13 @@ def test_nightly_review_and_sql_readers_at_once(config: Config) -> None:
     def reader() -> None:
         nonlocal reads
         while not stop.is_set():
-            out = subprocess.run([sys.executable, "-m", "flopsdb.cli", "sql", "SELECT count(*) AS n FROM candidates", "--format", "csv"],
-                                 env=_env(config), capture_output=True, text=True, timeout=120)
+            out = subprocess.run(
+                [sys.executable, "-m", "flopsdb.cli", "sql", "SELECT count(*) AS n FROM candidates", "--format", "csv"],
+                env=_env(config),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             if out.returncode != 0:
                 reader_failures.append(out.stderr.strip())
             reads += 1
@@ -100,13 +114,17 @@ def test_nightly_review_and_sql_readers_at_once(config: Config) -> None:
         web = requests.Session()
         login = web.get(f"{base}/login", timeout=10)
         csrf_login = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
-        assert web.post(f"{base}/login", data={"name": "ann", "password": "correct horse battery", "csrf": csrf_login},
-                        timeout=30).status_code == 200
+        assert web.post(f"{base}/login", data={"name": "ann", "password": "correct horse battery", "csrf": csrf_login}, timeout=30).status_code == 200
         csrf = re.search(r'name="csrf-token" content="([^"]+)"', web.get(f"{base}/", timeout=30).text).group(1)
 
         with FaultServer(faults={"pdf": ["slow", "slow", "slow"]}) as arxiv:
-            nightly = subprocess.Popen([sys.executable, "-m", "flopsdb.cli", "nightly", "--since", "2026-11-01"],
-                                       env=_env(config, arxiv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            nightly = subprocess.Popen(
+                [sys.executable, "-m", "flopsdb.cli", "nightly", "--since", "2026-11-01"],
+                env=_env(config, arxiv),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             readers = [threading.Thread(target=reader) for _ in range(2)]
             for t in readers:
                 t.start()
@@ -119,9 +137,12 @@ def test_nightly_review_and_sql_readers_at_once(config: Config) -> None:
                     continue
                 event_id = uuid.uuid4().hex
                 verdict = "accept" if len(posted) % 3 else "reject"
-                r = web.post(f"{base}/api/verdict", json={"candidate_id": items[0]["candidate_id"], "action": verdict,
-                                                          "event_id": event_id, "dwell_ms": 5},
-                             headers={"x-csrf-token": csrf}, timeout=60)
+                r = web.post(
+                    f"{base}/api/verdict",
+                    json={"candidate_id": items[0]["candidate_id"], "action": verdict, "event_id": event_id, "dwell_ms": 5},
+                    headers={"x-csrf-token": csrf},
+                    timeout=60,
+                )
                 assert r.status_code == 200, r.text
                 posted.append(event_id)
                 during += nightly.poll() is None

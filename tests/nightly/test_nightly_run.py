@@ -108,12 +108,16 @@ def _nightly_process(home: Path, server: FaultServer) -> subprocess.Popen:
     env |= {"FLOPSDB_HOME": str(home), "FLOPSDB_SETS": "cs:cs:LG", "FLOPSDB_MAX_RETRIES": "6"}
     return subprocess.Popen(
         [sys.executable, "-m", "flopsdb.cli", "--quiet", "nightly", "--since", str(SINCE)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
-def test_kill_9_at_random_points_then_rerun_matches_uninterrupted(baseline: dict[str, object], tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_kill_9_at_random_points_then_rerun_matches_uninterrupted(
+    baseline: dict[str, object], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     rng = random.Random(20261123)
     with FaultServer() as server:
         t0 = time.monotonic()
@@ -141,8 +145,13 @@ def test_kill_9_at_random_points_then_rerun_matches_uninterrupted(baseline: dict
 
 def test_a_second_run_while_one_holds_the_lock_exits_2(config: Config) -> None:
     with RunLock(config.home / "nightly.lock"):
-        child = subprocess.run([sys.executable, "-m", "flopsdb.cli", "nightly", "--dry-run"], capture_output=True, text=True,
-                               env=os.environ | {"FLOPSDB_HOME": str(config.home)}, timeout=120)
+        child = subprocess.run(
+            [sys.executable, "-m", "flopsdb.cli", "nightly", "--dry-run"],
+            capture_output=True,
+            text=True,
+            env=os.environ | {"FLOPSDB_HOME": str(config.home)},
+            timeout=120,
+        )
     assert child.returncode == 2
     assert child.stderr.strip().startswith("flopsdb: error: another nightly run holds")
 

@@ -26,11 +26,43 @@ def run(config):
 def test_import_fit_sql_export(run, fx, tmp_path):
     out = run("import", "thompson", str(fx / "thompson")).output
     assert "57 facts" in out and "1 failures" in out and "image-classification-on-imagenet.csv:17" in out
-    res = run("fit", "--benchmark", "imagenet", "--source", "thompson", "--target-error", "0.05", "--format", "json",
-              "--bootstrap", "10", "--plot", str(tmp_path / "f.png"), "--plot", str(tmp_path / "f.svg"))
+    res = run(
+        "fit",
+        "--benchmark",
+        "imagenet",
+        "--source",
+        "thompson",
+        "--target-error",
+        "0.05",
+        "--format",
+        "json",
+        "--bootstrap",
+        "10",
+        "--plot",
+        str(tmp_path / "f.png"),
+        "--plot",
+        str(tmp_path / "f.svg"),
+    )
     doc = json.loads(res.output[: res.output.rindex("}") + 1])
-    for key in ("benchmark", "form", "x", "y_transform", "n", "intercept", "slope", "slope_se", "r2", "ci", "target_error",
-                "log10_flop", "usd", "co2_kg", "fact_ids", "convention", "source"):
+    for key in (
+        "benchmark",
+        "form",
+        "x",
+        "y_transform",
+        "n",
+        "intercept",
+        "slope",
+        "slope_se",
+        "r2",
+        "ci",
+        "target_error",
+        "log10_flop",
+        "usd",
+        "co2_kg",
+        "fact_ids",
+        "convention",
+        "source",
+    ):
         assert key in doc
     assert doc["n"] == 11 and doc["slope"] == pytest.approx(-0.1, abs=1e-6) and doc["y_transform"] == "log10(error)"
     assert doc["log10_flop"] == pytest.approx((1 - (-1.30103)) / 0.1, abs=1e-3)

@@ -12,13 +12,24 @@ from flopsdb.extract.document import Box, Evidence
 from flopsdb.fitting import FitOptions, run_fit
 
 # (paper, model, GPUs, hours, top-1 %)
-PAPERS = [("2001.00001", "A", 8, 10.0, 70.0), ("2001.00002", "B", 8, 100.0, 75.0),
-          ("2001.00003", "C", 64, 100.0, 80.0), ("2001.00004", "D", 256, 300.0, 84.0)]
+PAPERS = [
+    ("2001.00001", "A", 8, 10.0, 70.0),
+    ("2001.00002", "B", 8, 100.0, 75.0),
+    ("2001.00003", "C", 64, 100.0, 80.0),
+    ("2001.00004", "D", 256, 300.0, 84.0),
+]
 
 
 def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
-    return Candidate(paper=paper, kind=kind, extractor="test.v1", confidence=0.9, fields=fields, model=model,
-                     evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"))
+    return Candidate(
+        paper=paper,
+        kind=kind,
+        extractor="test.v1",
+        confidence=0.9,
+        fields=fields,
+        model=model,
+        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
+    )
 
 
 @pytest.fixture
@@ -28,16 +39,38 @@ def curated(imported):
     for i, (paper, model, gpus, hours, top1) in enumerate(PAPERS):
         cands += [
             _candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
-            _candidate(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None,
-                                                "scope": "total", "approx": False}, None, 3 * i + 1),
-            _candidate(paper, "result", {"task": "Image Classification", "dataset": "ImageNet", "split": "val",
-                                         "metric": "Top-1 accuracy", "value": top1, "value_text": f"{top1}%", "own": True},
-                       model, 3 * i + 2),
+            _candidate(
+                paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, None, 3 * i + 1
+            ),
+            _candidate(
+                paper,
+                "result",
+                {
+                    "task": "Image Classification",
+                    "dataset": "ImageNet",
+                    "split": "val",
+                    "metric": "Top-1 accuracy",
+                    "value": top1,
+                    "value_text": f"{top1}%",
+                    "own": True,
+                },
+                model,
+                3 * i + 2,
+            ),
         ]
     review.add_candidates([(c, None) for c in cands])
     for c in cands:
-        review.record(Event(event_id=new_event_id(), candidate_id=c.candidate_id, annotator="ann", action="accept",
-                            after=make_after(c.fields, c.model, c.stage), source="terminal"), require_lease=False)
+        review.record(
+            Event(
+                event_id=new_event_id(),
+                candidate_id=c.candidate_id,
+                annotator="ann",
+                action="accept",
+                after=make_after(c.fields, c.model, c.stage),
+                source="terminal",
+            ),
+            require_lease=False,
+        )
     return imported
 
 
@@ -47,14 +80,12 @@ def test_curated_source_reads_curated_facts(curated, fixture_catalog):
     by_model = {p.model: p for p in res.points}
     assert by_model["A"].flop == pytest.approx(8 * 15.7e12 * 10 * 3600)
     assert by_model["D"].error == pytest.approx(0.16)
-    assert all(p.source == "curated" and len(p.fact_ids) == 3 and all(f.startswith("f-") for f in p.fact_ids)
-               for p in res.points)
+    assert all(p.source == "curated" and len(p.fact_ids) == 3 and all(f.startswith("f-") for f in p.fact_ids) for p in res.points)
     assert res.convention == "thompson"
 
 
 def test_curated_under_the_epoch_convention(curated, fixture_catalog):
-    res = run_fit(curated, FitOptions(benchmark="imagenet", source="curated", convention="epoch", bootstrap=0),
-                  catalog=fixture_catalog)
+    res = run_fit(curated, FitOptions(benchmark="imagenet", source="curated", convention="epoch", bootstrap=0), catalog=fixture_catalog)
     a = next(p for p in res.points if p.model == "A")
     assert a.flop == pytest.approx(8 * 125e12 * 0.4 * 10 * 3600)
 
@@ -80,8 +111,9 @@ def test_estimates_of_curated_results_are_stored_for_analysts(curated, fixture_c
     assert counts["estimates"] == 8
     again = estimate_curated(curated, catalog=fixture_catalog)
     with curated.connect() as con:
-        rows = con.execute("SELECT convention, count(*), min(run_id) FROM compute_estimates WHERE source = 'curated'"
-                           " GROUP BY ALL ORDER BY 1").fetchall()
+        rows = con.execute(
+            "SELECT convention, count(*), min(run_id) FROM compute_estimates WHERE source = 'curated' GROUP BY ALL ORDER BY 1"
+        ).fetchall()
         joined = con.execute("SELECT count(*) FROM fit_inputs WHERE compute_source = 'curated'").fetchone()[0]
     assert [(r[0], r[1]) for r in rows] == [("epoch", 4), ("thompson", 4)]
     assert rows[0][2] == again["run_id"]

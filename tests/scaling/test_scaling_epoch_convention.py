@@ -22,18 +22,31 @@ def _table(path, rows):
 
 
 def _estimates(batch, method, convention):
-    return {e.entry_id: e.estimate for e in batch.estimates
-            if e.estimate.method == method and e.estimate.convention == convention and not e.estimate.assumptions.get("as_published")}
+    return {
+        e.entry_id: e.estimate
+        for e in batch.estimates
+        if e.estimate.method == method and e.estimate.convention == convention and not e.estimate.assumptions.get("as_published")
+    }
 
 
 def test_mfu_precision_and_epochs_from_the_row(tmp_path, fixture_catalog):
-    base = {"Publication date": "2020-01-01", "Confidence": "Confident", "Domain": "Language", "Training hardware": "NVIDIA V100",
-            "Hardware quantity": "100", "Training time (hours)": "10", "Parameters": "1e9",
-            "Training dataset size (datapoints)": "1e10"}
-    path = _table(tmp_path / "epoch.csv", [
-        {**base, "Model": "Given", "Epochs": "3", "Hardware utilization (MFU)": "0.25", "Numerical format": "FP32"},
-        {**base, "Model": "Defaults"},
-    ])
+    base = {
+        "Publication date": "2020-01-01",
+        "Confidence": "Confident",
+        "Domain": "Language",
+        "Training hardware": "NVIDIA V100",
+        "Hardware quantity": "100",
+        "Training time (hours)": "10",
+        "Parameters": "1e9",
+        "Training dataset size (datapoints)": "1e10",
+    }
+    path = _table(
+        tmp_path / "epoch.csv",
+        [
+            {**base, "Model": "Given", "Epochs": "3", "Hardware utilization (MFU)": "0.25", "Numerical format": "FP32"},
+            {**base, "Model": "Defaults"},
+        ],
+    )
     batch = parse_epoch(path, catalog=fixture_catalog)
     hw, ops = _estimates(batch, "hardware", "epoch"), _estimates(batch, "operations", "operations")
     given, default = "epoch:2", "epoch:3"

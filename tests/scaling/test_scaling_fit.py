@@ -17,7 +17,7 @@ LOG = TRANSFORMS["log10_error"]
 
 def _points(log_c, errors, years=None):
     years = years if years is not None else [None] * len(log_c)
-    return [FitPoint(flop=10 ** c, error=e, fact_ids=(f"f{i}",), year=y) for i, (c, e, y) in enumerate(zip(log_c, errors, years))]
+    return [FitPoint(flop=10**c, error=e, fact_ids=(f"f{i}",), year=y) for i, (c, e, y) in enumerate(zip(log_c, errors, years))]
 
 
 def test_ols_recovers_an_exact_line():
@@ -35,7 +35,7 @@ def test_ols_standard_error_matches_the_textbook_formula():
     rng = np.random.default_rng(3)
     lc = rng.uniform(16, 24, 30)
     y = 0.5 - 0.1 * lc + rng.normal(0, 0.05, 30)
-    f = ols_fit(_points(lc, 10 ** y), LOG)
+    f = ols_fit(_points(lc, 10**y), LOG)
     resid = y - (f.intercept + f.slope * lc)
     se = math.sqrt(resid @ resid / (30 - 2) / ((lc - lc.mean()) @ (lc - lc.mean())))
     assert f.slope_se == pytest.approx(se, rel=1e-8)
@@ -54,7 +54,7 @@ def test_year_control_separates_compute_and_time():
     years = rng.integers(2012, 2022, 40)
     lc = 17 + 0.4 * (years - 2012) + rng.normal(0, 1, 40)
     y = 40.0 - 0.05 * lc - 0.02 * years
-    f = year_fit(_points(lc, 10 ** y, [int(v) for v in years]), LOG)
+    f = year_fit(_points(lc, 10**y, [int(v) for v in years]), LOG)
     assert f.slope == pytest.approx(-0.05, abs=1e-8)
     assert f.year_coef == pytest.approx(-0.02, abs=1e-8)
 
@@ -116,8 +116,17 @@ def test_coverage_by_rank():
 def test_extrapolation_inverts_the_line_and_prices_it():
     lc = np.linspace(17, 23, 7)
     f = ols_fit(_points(lc, 10 ** (1.0 - 0.1 * lc)), LOG)
-    costs = CostAssumptions(hardware="X", precision="fp32", peak_flops=1e13, utilisation=0.5, tdp_watts=400.0,
-                            price_per_chip_hour=2.0, pue=1.5, grid_kg_per_kwh=0.5, sources={})
+    costs = CostAssumptions(
+        hardware="X",
+        precision="fp32",
+        peak_flops=1e13,
+        utilisation=0.5,
+        tdp_watts=400.0,
+        price_per_chip_hour=2.0,
+        pue=1.5,
+        grid_kg_per_kwh=0.5,
+        sources={},
+    )
     ex = extrapolate(f, LOG, 0.01, costs)
     assert ex["log10_flop"] == pytest.approx(30.0, abs=1e-6)
     hours = 1e30 / (1e13 * 0.5) / 3600

@@ -40,14 +40,14 @@ def test_gold_fit_points_are_headline_results(config, store):
     for bench, (dataset, metric) in DATASETS.items():
         r = CliRunner().invoke(main, ["fit", "--benchmark", bench, "--source", "curated", "--no-variants", "--format", "json"])
         if r.exit_code != 0:
-            assert "left out" in r.output, r.output          # no fit: the error says what was left out
+            assert "left out" in r.output, r.output  # no fit: the error says what was left out
             continue
-        fit = json.loads(r.output[r.output.index("{"):])
+        fit = json.loads(r.output[r.output.index("{") :])
         models = [(p["paper"], p["model"]) for p in fit["points"]]
-        assert len(models) == len(set(models))              # one point per model
+        assert len(models) == len(set(models))  # one point per model
         for p in fit["points"]:
             values = headline.get((p["paper"], p["model"], f"{dataset}/{metric}"))
             assert values, f"{p['model']} ({p['paper']}) is not a headline result on {dataset}"
-            assert p["error"] == pytest.approx(1 - max(values) / 100)   # a score: its best headline value
+            assert p["error"] == pytest.approx(1 - max(values) / 100)  # a score: its best headline value
         fitted += 1
     assert fitted >= 1

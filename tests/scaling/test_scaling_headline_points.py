@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from flopsdb.cli import main
 from flopsdb.scaling.records import ensemble_size
 
-V100_FP32 = 15.7e12          # the catalog's V100 peak (thompson convention: fp32 peak, utilisation 1)
+V100_FP32 = 15.7e12  # the catalog's V100 peak (thompson convention: fp32 peak, utilisation 1)
 
 
 def run(*args: str, ok: bool = True):
@@ -29,8 +29,18 @@ def _line(**kw) -> str:
 
 
 def _result(model: str, value: float, headline: bool, metric: str = "top-1 error", **kw) -> str:
-    return _line(kind="result", model=model, task="image classification", dataset="ImageNet", split="val",
-                 metric=metric, value=value, value_text=str(value), headline=headline, **kw)
+    return _line(
+        kind="result",
+        model=model,
+        task="image classification",
+        dataset="ImageNet",
+        split="val",
+        metric=metric,
+        value=value,
+        value_text=str(value),
+        headline=headline,
+        **kw,
+    )
 
 
 def _gold(tmp_path: Path) -> Path:
@@ -51,8 +61,7 @@ def _gold(tmp_path: Path) -> Path:
     (gold / "2101.00001.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     other = [
         _line(paper="2101.00002", kind="hardware", model=None, accelerator="NVIDIA V100", count=2, unit="gpu"),
-        _line(paper="2101.00002", kind="training_time", model=None, hours=10, hours_low=10, hours_high=10,
-              scope="wall_clock", approx=False),
+        _line(paper="2101.00002", kind="training_time", model=None, hours=10, hours_low=10, hours_high=10, scope="wall_clock", approx=False),
         _result("NetY", 30.0, True, paper="2101.00002"),
         _result("NetY Ensemble", 28.0, True, paper="2101.00002"),
     ]
@@ -62,7 +71,7 @@ def _gold(tmp_path: Path) -> Path:
 
 def _fit(*extra: str) -> tuple[dict, str]:
     r = run("fit", "--benchmark", "imagenet", "--source", "curated", "--no-variants", "--format", "json", *extra)
-    return json.loads(r.output[r.output.index("{"):]), r.output
+    return json.loads(r.output[r.output.index("{") :]), r.output
 
 
 def test_headline_points_ensembles_and_all_results(config, store, tmp_path):
@@ -72,7 +81,7 @@ def test_headline_points_ensembles_and_all_results(config, store, tmp_path):
     points = {p["model"]: p for p in fit["points"]}
     # one point per model with a headline result; the ablation rows are left out, and the notes say so
     assert set(points) == {"NetX-50", "NetX-50 (4-model ensemble)", "NetY"}, points.keys()
-    assert points["NetX-50"]["error"] == pytest.approx(0.21)              # the best of its two headline results
+    assert points["NetX-50"]["error"] == pytest.approx(0.21)  # the best of its two headline results
     member = 8 * V100_FP32 * 48 * 3600
     assert points["NetX-50"]["compute"] == pytest.approx(member, rel=0.01)
     assert points["NetX-50 (4-model ensemble)"]["compute"] == pytest.approx(4 * member, rel=0.01)
@@ -93,27 +102,49 @@ def test_headline_points_ensembles_and_all_results(config, store, tmp_path):
     with store.connect() as con:
         events = con.execute("SELECT count(*) FROM review_events").fetchone()[0]
         candidates = con.execute("SELECT count(*) FROM candidates").fetchone()[0]
-    assert events == candidates, (events, candidates)   # one verdict per candidate, not two
+    assert events == candidates, (events, candidates)  # one verdict per candidate, not two
 
 
 def test_no_points_says_why(config, store, tmp_path):
     gold = tmp_path / "gold"
     gold.mkdir()
-    (gold / "2101.00003.jsonl").write_text("\n".join([
-        _line(paper="2101.00003", kind="hardware", model=None, accelerator="NVIDIA V100", count=8, unit="gpu"),
-        _line(paper="2101.00003", kind="result", model="Det-A", task="object detection", dataset="COCO",
-              split="test-dev", metric="box AP", value=40.0, value_text="40.0", headline=True),
-    ]) + "\n", encoding="utf-8")
+    (gold / "2101.00003.jsonl").write_text(
+        "\n".join(
+            [
+                _line(paper="2101.00003", kind="hardware", model=None, accelerator="NVIDIA V100", count=8, unit="gpu"),
+                _line(
+                    paper="2101.00003",
+                    kind="result",
+                    model="Det-A",
+                    task="object detection",
+                    dataset="COCO",
+                    split="test-dev",
+                    metric="box AP",
+                    value=40.0,
+                    value_text="40.0",
+                    headline=True,
+                ),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     run("review", "import", str(gold), "--format", "annotations")
     r = run("fit", "--benchmark", "coco", "--source", "curated", "--no-variants", ok=False)
     assert r.exit_code != 0 and "lacks training_time" in r.output, r.output
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("SPP-net ensemble (eleven models)", (True, 11)), ("GoogLeNet (7-model ensemble, 144 crops)", (True, 7)),
-    ("Ensemble 8 models + unk replace", (True, 8)), ("BiDAF (ensemble)", (True, None)),
-    ("ResNet-152 (144 crops)", (False, None)), ("D-RFCN ensemble of 3 networks", (True, 3)),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SPP-net ensemble (eleven models)", (True, 11)),
+        ("GoogLeNet (7-model ensemble, 144 crops)", (True, 7)),
+        ("Ensemble 8 models + unk replace", (True, 8)),
+        ("BiDAF (ensemble)", (True, None)),
+        ("ResNet-152 (144 crops)", (False, None)),
+        ("D-RFCN ensemble of 3 networks", (True, 3)),
+    ],
+)
 def test_ensemble_size(name, expected):
     assert ensemble_size([name]) == expected
 
@@ -125,17 +156,43 @@ def test_coco_points_score_to_error_in_the_authors_form(config, store, tmp_path)
     gold.mkdir()
     for k, (hours, ap) in enumerate([(10, 30.0), (100, 36.0), (1000, 42.0)]):
         paper = f"2101.0001{k}"
-        (gold / f"{paper}.jsonl").write_text("\n".join([
-            _line(paper=paper, kind="hardware", model=None, accelerator="NVIDIA V100", count=8, unit="gpu"),
-            _line(paper=paper, kind="training_time", model=None, hours=hours, hours_low=hours, hours_high=hours,
-                  scope="wall_clock", approx=False),
-            *[_line(paper=paper, kind="result", model=f"Det-{k}", task="object detection", dataset="COCO",
-                    split="test-dev", metric=metric, value=value, value_text=str(value), headline=True)
-              for metric, value in (("box AP", ap), ("AP50", ap + 20))],
-        ]) + "\n", encoding="utf-8")
+        (gold / f"{paper}.jsonl").write_text(
+            "\n".join(
+                [
+                    _line(paper=paper, kind="hardware", model=None, accelerator="NVIDIA V100", count=8, unit="gpu"),
+                    _line(
+                        paper=paper,
+                        kind="training_time",
+                        model=None,
+                        hours=hours,
+                        hours_low=hours,
+                        hours_high=hours,
+                        scope="wall_clock",
+                        approx=False,
+                    ),
+                    *[
+                        _line(
+                            paper=paper,
+                            kind="result",
+                            model=f"Det-{k}",
+                            task="object detection",
+                            dataset="COCO",
+                            split="test-dev",
+                            metric=metric,
+                            value=value,
+                            value_text=str(value),
+                            headline=True,
+                        )
+                        for metric, value in (("box AP", ap), ("AP50", ap + 20))
+                    ],
+                ]
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     run("review", "import", str(gold), "--format", "annotations")
     r = run("fit", "--benchmark", "coco", "--source", "curated", "--no-variants", "--format", "json")
-    fit = json.loads(r.output[r.output.index("{"):])
+    fit = json.loads(r.output[r.output.index("{") :])
     assert fit["y_transform"] == "log10(1/error)" and fit["n"] == 3
     assert sorted(p["error"] for p in fit["points"]) == pytest.approx([0.58, 0.64, 0.70])
-    assert fit["slope"] > 0                    # more compute, higher log10(1/error)
+    assert fit["slope"] > 0  # more compute, higher log10(1/error)

@@ -66,7 +66,8 @@ def test_store_attributes_sources_and_reimport_replaces(store, fx):
     assert first["facts"] == second["facts"] and second["failures"] == 1
     with store.connect() as con:
         n, confirmed, files = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE human_confirmed), count(DISTINCT source_file) FROM imported_facts").fetchone()
+            "SELECT count(*), count(*) FILTER (WHERE human_confirmed), count(DISTINCT source_file) FROM imported_facts"
+        ).fetchone()
         assert (n, confirmed, files) == (first["facts"], 0, 2)
         fails = con.execute("SELECT source_row, reason, run_id FROM import_failures").fetchall()
         assert [f[0] for f in fails] == [17, 17] and {f[2] for f in fails} == {first["run_id"], second["run_id"]}
@@ -79,14 +80,18 @@ def test_store_attributes_sources_and_reimport_replaces(store, fx):
 def test_imported_facts_can_never_be_marked_confirmed(store):
     with store.connect() as con:
         with pytest.raises(duckdb.ConstraintException):
-            con.execute("INSERT INTO imported_facts (fact_id, source, source_file, source_row, entry_id, kind, fields,"
-                        " human_confirmed, run_id) VALUES ('x', 'thompson', 'f', 1, 'e', 'result', '{}', true, 'r')")
+            con.execute(
+                "INSERT INTO imported_facts (fact_id, source, source_file, source_row, entry_id, kind, fields,"
+                " human_confirmed, run_id) VALUES ('x', 'thompson', 'f', 1, 'e', 'result', '{}', true, 'r')"
+            )
 
 
 def test_epoch_compute_joins_results_of_the_same_paper_and_model(imported):
     with imported.connect() as con:
         rows = read_fit_inputs(con, quantity="compute", compute_sources=["epoch"])
     got = sorted((r["model"], r["match"], r["flop"], r["estimate_id"]) for r in rows)
-    assert got == [("Net-3", "name", 3.0e19, "epoch:2:compute:epoch:operations:published"),
-                   ("Net-3", "name", 3.456e19, "epoch:2:compute:epoch:hardware")]
+    assert got == [
+        ("Net-3", "name", 3.0e19, "epoch:2:compute:epoch:operations:published"),
+        ("Net-3", "name", 3.456e19, "epoch:2:compute:epoch:hardware"),
+    ]
     assert {r["fact_ids"][0] for r in rows} == {"thompson:imagenet:8:result:top1"}

@@ -9,9 +9,21 @@ from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 
 
 def _row(fid, source, match="entry", value=80.0, flop=1e20, paper="2001.00001", model="M", estimate_id="e"):
-    return {"benchmark": "imagenet", "metric": "top1", "value": value, "compute_source": source, "paper": paper,
-            "model": model, "year": 2020, "flop": flop, "flop_low": flop, "flop_high": flop, "match": match,
-            "estimate_id": estimate_id, "fact_ids": [fid, f"c-{source}"]}
+    return {
+        "benchmark": "imagenet",
+        "metric": "top1",
+        "value": value,
+        "compute_source": source,
+        "paper": paper,
+        "model": model,
+        "year": 2020,
+        "flop": flop,
+        "flop_low": flop,
+        "flop_high": flop,
+        "match": match,
+        "estimate_id": estimate_id,
+        "fact_ids": [fid, f"c-{source}"],
+    }
 
 
 def test_aliases_and_metrics():
@@ -32,9 +44,12 @@ def test_scores_become_errors():
 
 def test_one_point_per_result_preferring_entry_then_published():
     bench = resolve_benchmark("imagenet")
-    rows = [_row("r1", "epoch", match="partial", flop=1e21), _row("r1", "epoch", match="name", flop=2e21),
-            _row("r2", "epoch", match="name", flop=3e21, model="N", estimate_id="x:hardware"),
-            _row("r2", "epoch", match="name", flop=4e21, model="N", estimate_id="x:operations:published")]
+    rows = [
+        _row("r1", "epoch", match="partial", flop=1e21),
+        _row("r1", "epoch", match="name", flop=2e21),
+        _row("r2", "epoch", match="name", flop=3e21, model="N", estimate_id="x:hardware"),
+        _row("r2", "epoch", match="name", flop=4e21, model="N", estimate_id="x:operations:published"),
+    ]
     points, _ = points_from_rows(rows, bench)
     assert sorted(p.flop for p in points) == [2e21, 4e21]
 

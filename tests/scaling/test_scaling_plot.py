@@ -26,8 +26,12 @@ from flopsdb.scaling.fit import pareto_front  # noqa: E402
 from flopsdb.scaling.plot import SOURCE_NAMES, draw_fit, plot_fit  # noqa: E402
 
 # curated papers (paper, model, V100s, hours, top-1 %), written for this test
-PAPERS = [("2001.00001", "Alpha", 8, 10.0, 70.0), ("2001.00002", "Beta", 8, 100.0, 75.0),
-          ("2001.00003", "Gamma", 64, 100.0, 80.0), ("2001.00004", "Delta", 256, 300.0, 84.0)]
+PAPERS = [
+    ("2001.00001", "Alpha", 8, 10.0, 70.0),
+    ("2001.00002", "Beta", 8, 100.0, 75.0),
+    ("2001.00003", "Gamma", 64, 100.0, 80.0),
+    ("2001.00004", "Delta", 256, 300.0, 84.0),
+]
 
 
 @pytest.fixture
@@ -41,8 +45,15 @@ def figures():
 
 
 def _cand(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
-    return Candidate(paper=paper, kind=kind, extractor="test.v1", confidence=0.9, fields=fields, model=model,
-                     evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"))
+    return Candidate(
+        paper=paper,
+        kind=kind,
+        extractor="test.v1",
+        confidence=0.9,
+        fields=fields,
+        model=model,
+        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
+    )
 
 
 @pytest.fixture
@@ -51,16 +62,40 @@ def curated(imported):
     review = DbReviewStore(imported)
     cands = []
     for i, (paper, model, gpus, hours, top1) in enumerate(PAPERS):
-        cands += [_cand(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
-                  _cand(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total",
-                                                 "approx": False}, None, 3 * i + 1),
-                  _cand(paper, "result", {"task": "Image Classification", "dataset": "ImageNet", "split": "val",
-                                          "metric": "Top-1 accuracy", "value": top1, "value_text": f"{top1}%", "own": True},
-                        model, 3 * i + 2)]
+        cands += [
+            _cand(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
+            _cand(
+                paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, None, 3 * i + 1
+            ),
+            _cand(
+                paper,
+                "result",
+                {
+                    "task": "Image Classification",
+                    "dataset": "ImageNet",
+                    "split": "val",
+                    "metric": "Top-1 accuracy",
+                    "value": top1,
+                    "value_text": f"{top1}%",
+                    "own": True,
+                },
+                model,
+                3 * i + 2,
+            ),
+        ]
     review.add_candidates([(c, None) for c in cands])
     for c in cands:
-        review.record(Event(event_id=new_event_id(), candidate_id=c.candidate_id, annotator="ann", action="accept",
-                            after=make_after(c.fields, c.model, c.stage), source="terminal"), require_lease=False)
+        review.record(
+            Event(
+                event_id=new_event_id(),
+                candidate_id=c.candidate_id,
+                annotator="ann",
+                action="accept",
+                after=make_after(c.fields, c.model, c.stage),
+                source="terminal",
+            ),
+            require_lease=False,
+        )
     return imported
 
 
@@ -162,9 +197,11 @@ def test_squad_title_names_the_benchmark_and_metric(imported, figures) -> None:
 
 
 def test_mixed_sources_with_a_target_show_band_target_and_legend_by_source(curated, fixture_catalog, figures) -> None:
-    res = run_fit(curated, FitOptions(benchmark="imagenet", source="all", target_error=0.1, hardware="NVIDIA V100", price_per_hour=2.0,
-                                       bootstrap=0, variants=False),
-                  catalog=fixture_catalog)
+    res = run_fit(
+        curated,
+        FitOptions(benchmark="imagenet", source="all", target_error=0.1, hardware="NVIDIA V100", price_per_hour=2.0, bootstrap=0, variants=False),
+        catalog=fixture_catalog,
+    )
     by_source = {p.result_source or p.source for p in res.points}
     assert by_source == {"thompson", "curated"}
     fig, ax = _drawn(res, figures)
@@ -191,8 +228,11 @@ def test_mixed_sources_with_a_target_show_band_target_and_legend_by_source(curat
 
 def test_fit_plot_command_writes_png_and_svg(imported, tmp_path) -> None:
     png, svg = tmp_path / "fit.png", tmp_path / "fit.svg"
-    res = CliRunner().invoke(main, ["fit", "--benchmark", "imagenet", "--source", "thompson", "--no-variants",
-                                    "--plot", str(png), "--plot", str(svg)], catch_exceptions=False)
+    res = CliRunner().invoke(
+        main,
+        ["fit", "--benchmark", "imagenet", "--source", "thompson", "--no-variants", "--plot", str(png), "--plot", str(svg)],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "ImageNet top-1" in svg.read_text(encoding="utf-8")
@@ -211,8 +251,9 @@ def test_plot_fit_refuses_other_suffixes_before_drawing(imported, tmp_path) -> N
 
 
 def test_fit_json_points(imported) -> None:
-    res = CliRunner().invoke(main, ["fit", "--benchmark", "imagenet", "--source", "thompson", "--no-variants", "--format", "json"],
-                             catch_exceptions=False)
+    res = CliRunner().invoke(
+        main, ["fit", "--benchmark", "imagenet", "--source", "thompson", "--no-variants", "--format", "json"], catch_exceptions=False
+    )
     doc = json.loads(res.output)
     assert len(doc["points"]) == doc["n"]
     p = doc["points"][0]
@@ -225,14 +266,43 @@ def test_clustered_frontier_labels_do_not_overlap(figures) -> None:
     from flopsdb.scaling.fit import FitPoint, FitResult, ols_fit
 
     # eight frontier models within a factor 1.25 of compute and 0.03 of error (a crowded corner of a real leaderboard)
-    pts = [FitPoint(flop=1e19 * 1.03 ** i, error=0.30 - 0.004 * i, fact_ids=(f"f-{i}",), model=f"Model-{i}-large", year=2018 + i % 4,
-                    source="thompson", result_source="thompson") for i in range(8)]
-    pts += [FitPoint(flop=10 ** (20 + i / 2), error=0.2 - 0.02 * i, fact_ids=(f"g-{i}",), model=f"Far-{i}", year=2020,
-                     source="thompson", result_source="thompson") for i in range(4)]
+    pts = [
+        FitPoint(
+            flop=1e19 * 1.03**i,
+            error=0.30 - 0.004 * i,
+            fact_ids=(f"f-{i}",),
+            model=f"Model-{i}-large",
+            year=2018 + i % 4,
+            source="thompson",
+            result_source="thompson",
+        )
+        for i in range(8)
+    ]
+    pts += [
+        FitPoint(
+            flop=10 ** (20 + i / 2),
+            error=0.2 - 0.02 * i,
+            fact_ids=(f"g-{i}",),
+            model=f"Far-{i}",
+            year=2020,
+            source="thompson",
+            result_source="thompson",
+        )
+        for i in range(4)
+    ]
     tr = TRANSFORMS["log10_error"]
     front = pareto_front(pts)
-    res = FitResult(benchmark="imagenet", form="polynomial", x="hardware_burden", y_transform="log10_error", convention="thompson",
-                    source="thompson", main=ols_fit(pts, tr), points=pts, pareto_ids=[p.fact_ids[0] for p in front])
+    res = FitResult(
+        benchmark="imagenet",
+        form="polynomial",
+        x="hardware_burden",
+        y_transform="log10_error",
+        convention="thompson",
+        source="thompson",
+        main=ols_fit(pts, tr),
+        points=pts,
+        pareto_ids=[p.fact_ids[0] for p in front],
+    )
     fig, ax = _drawn(res, figures)
     assert {t.get_text() for t in ax.texts} == {f"{p.model} ({p.year})" for p in front}
     assert len(front) >= 8
@@ -252,10 +322,29 @@ def test_a_short_span_of_years_is_coloured_in_whole_years(figures) -> None:
     from flopsdb.scaling.fit import FitPoint, FitResult, ols_fit, year_fit
 
     tr = TRANSFORMS["log10_error"]
-    pts = [FitPoint(flop=10 ** (18 + i / 3), error=0.3 * 0.93 ** i * (1.05 if i % 2 else 0.96), fact_ids=(f"f-{i}",), model=f"M{i}",
-                    year=2019 + i % 3, source="thompson", result_source="thompson") for i in range(9)]
-    res = FitResult(benchmark="squad1.1", form="polynomial", x="hardware_burden", y_transform="log10_error", convention="thompson",
-                    source="thompson", main=ols_fit(pts, tr), points=pts, year_control=year_fit(pts, tr))
+    pts = [
+        FitPoint(
+            flop=10 ** (18 + i / 3),
+            error=0.3 * 0.93**i * (1.05 if i % 2 else 0.96),
+            fact_ids=(f"f-{i}",),
+            model=f"M{i}",
+            year=2019 + i % 3,
+            source="thompson",
+            result_source="thompson",
+        )
+        for i in range(9)
+    ]
+    res = FitResult(
+        benchmark="squad1.1",
+        form="polynomial",
+        x="hardware_burden",
+        y_transform="log10_error",
+        convention="thompson",
+        source="thompson",
+        main=ols_fit(pts, tr),
+        points=pts,
+        year_control=year_fit(pts, tr),
+    )
     fig, ax = _drawn(res, figures)
     bar = next(a for a in fig.axes if a is not ax)
     years = [t.get_text() for t in bar.get_yticklabels() if t.get_text()]

@@ -28,17 +28,34 @@ V100_FP32 = 15.7e12
 
 
 def _cand(paper, kind, fields, model=None, *, scope=None, headline=False, i=0):
-    return Candidate(paper=paper, kind=kind, extractor="test.v1", confidence=0.9, fields=fields, model=model,
-                     scope=scope, headline=headline,
-                     evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"))
+    return Candidate(
+        paper=paper,
+        kind=kind,
+        extractor="test.v1",
+        confidence=0.9,
+        fields=fields,
+        model=model,
+        scope=scope,
+        headline=headline,
+        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
+    )
 
 
 def _accept(store, cands):
     review = DbReviewStore(store)
     review.add_candidates([(c, None) for c in cands])
     for c in cands:
-        review.record(Event(event_id=new_event_id(), candidate_id=c.candidate_id, annotator="ann", action="accept",
-                            after=make_after(c.fields, c.model, c.stage), source="terminal"), require_lease=False)
+        review.record(
+            Event(
+                event_id=new_event_id(),
+                candidate_id=c.candidate_id,
+                annotator="ann",
+                action="accept",
+                after=make_after(c.fields, c.model, c.stage),
+                source="terminal",
+            ),
+            require_lease=False,
+        )
 
 
 def _hw(paper, count, i, **kw):
@@ -46,21 +63,34 @@ def _hw(paper, count, i, **kw):
 
 
 def _tt(paper, hours, i, **kw):
-    return _cand(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total",
-                                          "approx": False}, i=i, **kw)
+    return _cand(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, i=i, **kw)
 
 
 def _res(paper, model, value, i, metric="Top-1 accuracy", **kw):
-    return _cand(paper, "result", {"task": "Image Classification", "dataset": "ImageNet", "split": "val",
-                                   "metric": metric, "value": value, "value_text": str(value), "own": True},
-                 model, i=i, **kw)
+    return _cand(
+        paper,
+        "result",
+        {
+            "task": "Image Classification",
+            "dataset": "ImageNet",
+            "split": "val",
+            "metric": metric,
+            "value": value,
+            "value_text": str(value),
+            "own": True,
+        },
+        model,
+        i=i,
+        **kw,
+    )
 
 
 def _papers(store, *rows):
     with store.transaction() as con:
         run = start_run(con, "test papers")
-        upsert_papers(con, [Paper(arxiv_id=a, version=1, title=a, first_version_date=d, journal_ref=j) for a, d, j in rows],
-                      [(True, "test")] * len(rows), run)
+        upsert_papers(
+            con, [Paper(arxiv_id=a, version=1, title=a, first_version_date=d, journal_ref=j) for a, d, j in rows], [(True, "test")] * len(rows), run
+        )
 
 
 def test_an_error_metric_stays_an_error_and_accuracy_becomes_one_minus():
@@ -73,9 +103,16 @@ def test_an_error_metric_stays_an_error_and_accuracy_becomes_one_minus():
 
 def test_a_papers_single_training_time_goes_to_its_main_model_only(store, fixture_catalog):
     p = "2101.00001"
-    _accept(store, [_hw(p, 8, 0), _tt(p, 10.0, 1),
-                    _res(p, "Big (ours)", 80.0, 2, headline=True), _res(p, "Ablation w/o X", 78.0, 3),
-                    _res(p, "Ablation w/o Y", 77.5, 4)])
+    _accept(
+        store,
+        [
+            _hw(p, 8, 0),
+            _tt(p, 10.0, 1),
+            _res(p, "Big (ours)", 80.0, 2, headline=True),
+            _res(p, "Ablation w/o X", 78.0, 3),
+            _res(p, "Ablation w/o Y", 77.5, 4),
+        ],
+    )
     _papers(store, (p, date(2021, 1, 4), "CVPR 2021"))
     records = {r.model_key: r for r in rebuild_records(store, catalog=fixture_catalog)}
     assert set(records) == {model_key("Big (ours)"), model_key("Ablation w/o X"), model_key("Ablation w/o Y")}
@@ -94,9 +131,20 @@ def test_a_papers_single_training_time_goes_to_its_main_model_only(store, fixtur
 
 def test_all_models_scope_applies_to_every_model_and_no_main_model_means_no_guess(store, fixture_catalog):
     p, q = "2101.00002", "2101.00003"
-    _accept(store, [_hw(p, 16, 0, scope="all_models"), _tt(p, 5.0, 1, model="S"), _tt(p, 20.0, 2, model="L"),
-                    _res(p, "S", 70.0, 3), _res(p, "L", 75.0, 4),
-                    _hw(q, 8, 5), _tt(q, 10.0, 6), _res(q, "A1", 70.0, 7), _res(q, "A2", 71.0, 8)])
+    _accept(
+        store,
+        [
+            _hw(p, 16, 0, scope="all_models"),
+            _tt(p, 5.0, 1, model="S"),
+            _tt(p, 20.0, 2, model="L"),
+            _res(p, "S", 70.0, 3),
+            _res(p, "L", 75.0, 4),
+            _hw(q, 8, 5),
+            _tt(q, 10.0, 6),
+            _res(q, "A1", 70.0, 7),
+            _res(q, "A2", 71.0, 8),
+        ],
+    )
     records = {(r.paper, r.names[0]): r for r in rebuild_records(store, catalog=fixture_catalog)}
     assert records[(p, "S")].compute["thompson"]["flop"] == pytest.approx(16 * V100_FP32 * 5 * 3600)
     assert records[(p, "L")].compute["thompson"]["flop"] == pytest.approx(16 * V100_FP32 * 20 * 3600)
@@ -110,9 +158,12 @@ def test_curated_fit_points_are_one_per_model_with_error_compute_and_year(store,
     cands, meta = [], []
     for k, (gpus, hours, err) in enumerate([(8, 10.0, 30.0), (8, 100.0, 25.0), (64, 100.0, 20.4), (256, 300.0, 16.0)]):
         p = f"2102.0000{k}"
-        cands += [_hw(p, gpus, 10 * k), _tt(p, hours, 10 * k + 1),
-                  _res(p, f"M{k}", err, 10 * k + 2, metric="top-1 error", headline=True),
-                  _res(p, f"M{k}", 100 - err, 10 * k + 3, metric="Top-1 accuracy")]
+        cands += [
+            _hw(p, gpus, 10 * k),
+            _tt(p, hours, 10 * k + 1),
+            _res(p, f"M{k}", err, 10 * k + 2, metric="top-1 error", headline=True),
+            _res(p, f"M{k}", 100 - err, 10 * k + 3, metric="Top-1 accuracy"),
+        ]
         meta.append((p, date(2018 + k, 3, 1), None))
     _accept(store, cands)
     _papers(store, *meta)
@@ -165,12 +216,27 @@ def test_records_command_lists_records_and_what_they_lack(config, store, fixture
 
 def test_a_fact_naming_several_models_and_device_hours(store, fixture_catalog):
     p = "2101.00009"
-    gpu_hours = _cand(p, "training_time", {"hours": 160.0, "hours_low": None, "hours_high": None,
-                                           "scope": "device_hours", "approx": False}, "Big", i=1, scope="model")
-    _accept(store, [_hw(p, 4, 0, model="S and M", scope="model"), _tt(p, 12.0, 2, model="S, M", scope="model"),
-                    _hw(p, 8, 3, model="Big", scope="model"), gpu_hours,
-                    _res(p, "S", 70.0, 4), _res(p, "M", 72.0, 5), _res(p, "Big", 75.0, 6, headline=True),
-                    _hw(p, 2, 7, model="S and Tiny", scope="model")])
+    gpu_hours = _cand(
+        p,
+        "training_time",
+        {"hours": 160.0, "hours_low": None, "hours_high": None, "scope": "device_hours", "approx": False},
+        "Big",
+        i=1,
+        scope="model",
+    )
+    _accept(
+        store,
+        [
+            _hw(p, 4, 0, model="S and M", scope="model"),
+            _tt(p, 12.0, 2, model="S, M", scope="model"),
+            _hw(p, 8, 3, model="Big", scope="model"),
+            gpu_hours,
+            _res(p, "S", 70.0, 4),
+            _res(p, "M", 72.0, 5),
+            _res(p, "Big", 75.0, 6, headline=True),
+            _hw(p, 2, 7, model="S and Tiny", scope="model"),
+        ],
+    )
     records = {r.names[0]: r for r in rebuild_records(store, catalog=fixture_catalog) if r.names}
     # "S and M", "S, M": both models' own facts (every part is a model of the paper)
     for name in ("S", "M"):
@@ -193,8 +259,10 @@ def test_search_time_is_not_training_and_pretraining_comes_before_fine_tuning(st
     search_tt = dataclasses.replace(_tt(p, 108.0, 1, scope="all_models"), stage="search")
     pre_tt = dataclasses.replace(_tt(p, 300.0, 2, scope="all_models"), stage="pretraining")
     fine_tt = dataclasses.replace(_tt(p, 2.0, 3, model="Det", scope="model"), stage="fine-tuning")
-    _accept(store, [search_hw, search_tt, pre_tt, fine_tt, _hw(p, 8, 4, scope="all_models"),
-                    _res(p, "Cls", 75.0, 5, headline=True), _res(p, "Det", 40.0, 6)])
+    _accept(
+        store,
+        [search_hw, search_tt, pre_tt, fine_tt, _hw(p, 8, 4, scope="all_models"), _res(p, "Cls", 75.0, 5, headline=True), _res(p, "Det", 40.0, 6)],
+    )
     records = {r.names[0]: r for r in rebuild_records(store, catalog=fixture_catalog) if r.paper == p}
     for name in ("Cls", "Det"):
         rec = records[name]

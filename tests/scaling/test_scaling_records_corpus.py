@@ -19,9 +19,17 @@ PAPERS = ("1611.05431", "2012.12877")
 
 
 def _keep(review, cand, model):
-    review.record(Event(event_id=new_event_id(), candidate_id=cand.candidate_id, annotator="ann",
-                        action="accept" if model == cand.model else "correct",
-                        after=make_after(cand.fields, model, cand.stage), source="terminal"), require_lease=False)
+    review.record(
+        Event(
+            event_id=new_event_id(),
+            candidate_id=cand.candidate_id,
+            annotator="ann",
+            action="accept" if model == cand.model else "correct",
+            after=make_after(cand.fields, model, cand.stage),
+            source="terminal",
+        ),
+        require_lease=False,
+    )
 
 
 def _first(cands, kind, **want):
@@ -29,8 +37,7 @@ def _first(cands, kind, **want):
 
 
 def test_extracted_facts_become_records_and_fit_points(shared_dir, corpus_dir, config, store):
-    res = CliRunner().invoke(main, ["extract", "--store", *[str(corpus_dir / f"{p}.pdf") for p in PAPERS]],
-                             catch_exceptions=False)
+    res = CliRunner().invoke(main, ["extract", "--store", *[str(corpus_dir / f"{p}.pdf") for p in PAPERS]], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     review = DbReviewStore(store)
     by_paper = {}
@@ -42,15 +49,12 @@ def test_extracted_facts_become_records_and_fit_points(shared_dir, corpus_dir, c
     # from the paper's models); the model's own top-1 error.
     big = "ResNeXt-101 (64 × 4d)"
     hw_rx, tt_rx = _first(rx, "hardware", count=8), _first(rx, "training_time", hours=240.0)
-    err_rx = next(c for c in rx if c.kind == "result" and c.model and c.model_key == "resnext10164x4"
-                  and c.fields.get("metric") == "top-1 error")
+    err_rx = next(c for c in rx if c.kind == "result" and c.model and c.model_key == "resnext10164x4" and c.fields.get("metric") == "top-1 error")
     for c in (hw_rx, tt_rx, err_rx):
         _keep(review, c, big)
     # DeiT: one model reviewed; the paper's 8 V100s and a training time, stated without a model, go to it.
-    hw_deit = next(c for c in deit if c.kind == "hardware" and c.fields.get("accelerator") == "NVIDIA V100"
-                   and c.fields.get("count") == 8)
-    acc = next(c for c in deit if c.kind == "result" and c.fields.get("metric") == "top-1 accuracy"
-               and c.fields.get("value") == 83.1)
+    hw_deit = next(c for c in deit if c.kind == "hardware" and c.fields.get("accelerator") == "NVIDIA V100" and c.fields.get("count") == 8)
+    acc = next(c for c in deit if c.kind == "result" and c.fields.get("metric") == "top-1 accuracy" and c.fields.get("value") == 83.1)
     tt_deit = _first(deit, "training_time", hours=53.0)
     _keep(review, hw_deit, None)
     _keep(review, tt_deit, None)

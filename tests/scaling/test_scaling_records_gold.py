@@ -41,17 +41,19 @@ def test_gold_verdicts_become_records_and_one_point_per_model(corpus_dir, config
     assert not rx["missing"] and rx["training_time"]["hours"] == 240
     # ablation rows keep their results but get no training time of another model
     ablations = [rec for rid, rec in recs.items() if rid.startswith("1611.05431") and rec is not rx and rec["results"]]
-    assert ablations and all(rec["training_time"] is None or rec["training_time"]["fact_id"] != rx["training_time"]["fact_id"]
-                             for rec in ablations)
+    assert ablations and all(rec["training_time"] is None or rec["training_time"]["fact_id"] != rx["training_time"]["fact_id"] for rec in ablations)
     r = run("fit", "--benchmark", "wmt14-en-de", "--source", "curated", "--format", "json")
     assert "{" in r.output, r.output
-    fit = json.loads(r.output[r.output.index("{"):])
+    fit = json.loads(r.output[r.output.index("{") :])
     points = {p["model"]: p for p in fit["points"] if p["paper"] == "1706.03762"}
     assert set(points) == {"Transformer (base model)", "Transformer (big)"}
-    bleu = {res["model"]: res["value"] for res in big["results"] + base["results"]
-            if res["benchmark"] and "EN-DE" in res["benchmark"].upper() and res["headline"]}
+    bleu = {
+        res["model"]: res["value"]
+        for res in big["results"] + base["results"]
+        if res["benchmark"] and "EN-DE" in res["benchmark"].upper() and res["headline"]
+    }
     for name, p in points.items():
-        assert p["error"] == pytest.approx(1 - bleu[name] / 100)     # BLEU is a score: error is 1 - BLEU/100
+        assert p["error"] == pytest.approx(1 - bleu[name] / 100)  # BLEU is a score: error is 1 - BLEU/100
     hours = {"Transformer (base model)": 12, "Transformer (big)": 84}
     for name, p in points.items():
         assert p["compute"] == pytest.approx(8 * P100_FP32 * hours[name] * 3600, rel=0.01)

@@ -23,13 +23,16 @@ def thompson_store(store, shared_dir):
     return store
 
 
-@pytest.mark.parametrize("bench, x, n, slope, r2", [
-    ("imagenet", "hardware_burden", 36, -0.0933, 0.766),
-    ("imagenet", "network_operations", 77, -0.0836, 0.720),
-    ("squad1.1", "hardware_burden", 12, 0.0956, 0.872),
-    ("coco", "hardware_burden", 13, 0.0599, 0.776),
-    ("coco", "network_operations", 7, 0.0584, 0.860),
-])
+@pytest.mark.parametrize(
+    "bench, x, n, slope, r2",
+    [
+        ("imagenet", "hardware_burden", 36, -0.0933, 0.766),
+        ("imagenet", "network_operations", 77, -0.0836, 0.720),
+        ("squad1.1", "hardware_burden", 12, 0.0956, 0.872),
+        ("coco", "hardware_burden", 13, 0.0599, 0.776),
+        ("coco", "network_operations", 7, 0.0584, 0.860),
+    ],
+)
 def test_published_regressions(thompson_store, bench, x, n, slope, r2):
     res = run_fit(thompson_store, FitOptions(benchmark=bench, x=x, source="thompson", variants=False))
     assert res.main.n == n
@@ -39,8 +42,11 @@ def test_published_regressions(thompson_store, bench, x, n, slope, r2):
 
 
 def test_the_cli_prints_them(thompson_store, config):
-    res = CliRunner().invoke(main, ["fit", "--benchmark", "squad1.1", "--x", "hardware_burden", "--source", "thompson",
-                                    "--no-variants", "--format", "json"], catch_exceptions=False)
+    res = CliRunner().invoke(
+        main,
+        ["fit", "--benchmark", "squad1.1", "--x", "hardware_burden", "--source", "thompson", "--no-variants", "--format", "json"],
+        catch_exceptions=False,
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
     assert (doc["n"], round(doc["slope"], 4), round(doc["r2"], 3)) == (12, 0.0956, 0.872)

@@ -18,33 +18,40 @@ def db(imported):
 
 
 def test_views_answer(db):
-    res = run_query(db, "SELECT compute_source, count(*) FROM fit_inputs WHERE benchmark = 'imagenet'"
-                        " AND quantity = 'hardware_burden' GROUP BY ALL ORDER BY 1")
+    res = run_query(
+        db, "SELECT compute_source, count(*) FROM fit_inputs WHERE benchmark = 'imagenet' AND quantity = 'hardware_burden' GROUP BY ALL ORDER BY 1"
+    )
     assert res.rows == [("epoch", 1), ("thompson", 11)] and not res.truncated
     res = run_query(db, "SELECT source, count(*) FROM benchmark_results GROUP BY ALL ORDER BY 1")
     assert res.rows[0][0] == "thompson"
 
 
-@pytest.mark.parametrize("sql", [
-    "INSERT INTO runs (run_id, command, started_at) VALUES ('x', 'y', now())",
-    "DELETE FROM imported_facts",
-    "CREATE TABLE t (a INTEGER)",
-    "DROP VIEW fit_inputs",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO runs (run_id, command, started_at) VALUES ('x', 'y', now())",
+        "DELETE FROM imported_facts",
+        "CREATE TABLE t (a INTEGER)",
+        "DROP VIEW fit_inputs",
+    ],
+)
 def test_writes_are_refused(db, sql):
     with pytest.raises(QueryError, match="read-only"):
         run_query(db, sql)
 
 
-@pytest.mark.parametrize("sql", [
-    "COPY imported_facts TO '{out}/x.csv'",
-    "ATTACH '{out}/other.duckdb' AS other",
-    "SELECT * FROM read_csv('{csv}')",
-    "SELECT * FROM '{csv}'",
-    "SELECT * FROM glob('{out}/*')",
-    "INSTALL httpfs",
-    "LOAD httpfs",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY imported_facts TO '{out}/x.csv'",
+        "ATTACH '{out}/other.duckdb' AS other",
+        "SELECT * FROM read_csv('{csv}')",
+        "SELECT * FROM '{csv}'",
+        "SELECT * FROM glob('{out}/*')",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+    ],
+)
 def test_file_access_is_refused(db, fx, tmp_path, sql):
     text = sql.format(out=tmp_path, csv=fx / "prices.csv")
     with pytest.raises(QueryError, match="disabled by configuration|disabled through configuration"):
