@@ -1,8 +1,8 @@
-"""headline.v1: which result candidates are the paper's headline results (the headline policy of
+"""headline.v2: which result candidates are the paper's headline results (the headline policy of
 annotations/GUIDELINES.md), with the reason for each.
 
 A pure function of the Document and its candidates; the policy's words and weights are the data file
-``extract/data/headline.v1.json``. Among the own results at or above the operating confidence:
+``extract/data/headline.v2.json``. Among the own results at or above the operating confidence:
 
 - ``abstract``: results stated in the abstract (before the first section such as "Introduction");
 - ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
@@ -35,13 +35,13 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_model
 
-POLICY = "headline.v1"
+POLICY = "headline.v2"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    """The policy data (``extract/data/headline.v1.json``) with its regexes compiled."""
+    """The policy data (``extract/data/headline.v2.json``) with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
     data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)

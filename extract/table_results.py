@@ -1,4 +1,4 @@
-"""result_table.v1: benchmark results read from the tables of a paper.
+"""result_table.v2: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
 (``extract/data/table_results.json``: ``table_cues``). The tables are ``Document.tables``, read once by
@@ -41,7 +41,7 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 
-EXTRACTOR = "result_table.v1"
+EXTRACTOR = "result_table.v2"
 _LOG = logging.getLogger(__name__)
 
 

@@ -26,7 +26,7 @@ _TABLE_COLUMNS = ("paper", "kind", "stage", "page", "confidence", "value", "snip
     show_default=True,
     help="jsonl: one JSON object per candidate on stdout; table: a readable summary.",
 )
-@click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v1.")
+@click.option("--extractor", "names", multiple=True, help="Run only this extractor (repeatable), e.g. hardware.v2.")
 @click.option("--store", "to_store", is_flag=True, help="Also keep the candidates and outcomes in the database (one run).")
 @click.option(
     "--timeout",
