@@ -454,7 +454,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
             except CurationError as exc:
                 raise field_error(exc) from None
 
-        mode = "revise" if fact.state == "mine" else "lease"
+        mode = ReviewMode.REVISE if fact.state == "mine" else ReviewMode.LEASE
         stored = await run_in_threadpool(store.decide_many, [(body.candidate_id, checked)], mode=mode)
         units = await run_in_threadpool(store.paper_units, body.paper, me)
         shown = find_unit(units, key=body.key) or find_unit(units, candidate_id=body.candidate_id)

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from flopsdb.core.catalog import Accelerator, Catalog
+from flopsdb.curation.model import Event, make_after, new_event_id
+from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.store import Store
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Box, Evidence
 from flopsdb.fitting import import_epoch, import_thompson
 
 FX = Path(__file__).resolve().parents[1] / "fixtures" / "scaling"
@@ -33,3 +37,67 @@ def imported(store: Store, fixture_catalog: Catalog) -> Store:
     import_thompson(store, FX / "thompson")
     import_epoch(store, FX / "epoch_models.csv", catalog=fixture_catalog)
     return store
+
+
+def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
+    return Candidate(
+        paper=paper,
+        kind=kind,
+        extractor="test.v1",
+        confidence=0.9,
+        fields=fields,
+        model=model,
+        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
+    )
+
+
+@pytest.fixture
+def curate_models():
+    """``curate(store, papers)``: each ``(paper, model, V100s, hours, top-1 %)`` stored as three candidates
+    (hardware and time unlinked, an own ImageNet result of ``model``), each accepted by annotator ``ann``."""
+
+    def curate(store: Store, papers: list[tuple[str, str, int, float, float]]) -> Store:
+        review = DbReviewStore(store)
+        cands = []
+        for i, (paper, model, gpus, hours, top1) in enumerate(papers):
+            cands += [
+                _candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
+                _candidate(
+                    paper,
+                    "training_time",
+                    {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False},
+                    None,
+                    3 * i + 1,
+                ),
+                _candidate(
+                    paper,
+                    "result",
+                    {
+                        "task": "Image Classification",
+                        "dataset": "ImageNet",
+                        "split": "val",
+                        "metric": "Top-1 accuracy",
+                        "value": top1,
+                        "value_text": f"{top1}%",
+                        "own": True,
+                    },
+                    model,
+                    3 * i + 2,
+                ),
+            ]
+        review.add_candidates([(c, None) for c in cands])
+        for c in cands:
+            review.record(
+                Event(
+                    event_id=new_event_id(),
+                    candidate_id=c.candidate_id,
+                    annotator="ann",
+                    action="accept",
+                    after=make_after(c.fields, c.model, c.stage),
+                    source="terminal",
+                ),
+                require_lease=False,
+            )
+        return store
+
+    return curate

@@ -5,10 +5,6 @@ from __future__ import annotations
 import pytest
 
 from flopsdb.core.errors import FitError
-from flopsdb.curation.model import Event, make_after, new_event_id
-from flopsdb.db.curation import DbReviewStore
-from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Evidence
 from flopsdb.fitting import FitOptions, run_fit
 
 # (paper, model, GPUs, hours, top-1 %)
@@ -20,58 +16,9 @@ PAPERS = [
 ]
 
 
-def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
-    return Candidate(
-        paper=paper,
-        kind=kind,
-        extractor="test.v1",
-        confidence=0.9,
-        fields=fields,
-        model=model,
-        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
-    )
-
-
 @pytest.fixture
-def curated(imported):
-    review = DbReviewStore(imported)
-    cands = []
-    for i, (paper, model, gpus, hours, top1) in enumerate(PAPERS):
-        cands += [
-            _candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
-            _candidate(
-                paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, None, 3 * i + 1
-            ),
-            _candidate(
-                paper,
-                "result",
-                {
-                    "task": "Image Classification",
-                    "dataset": "ImageNet",
-                    "split": "val",
-                    "metric": "Top-1 accuracy",
-                    "value": top1,
-                    "value_text": f"{top1}%",
-                    "own": True,
-                },
-                model,
-                3 * i + 2,
-            ),
-        ]
-    review.add_candidates([(c, None) for c in cands])
-    for c in cands:
-        review.record(
-            Event(
-                event_id=new_event_id(),
-                candidate_id=c.candidate_id,
-                annotator="ann",
-                action="accept",
-                after=make_after(c.fields, c.model, c.stage),
-                source="terminal",
-            ),
-            require_lease=False,
-        )
-    return imported
+def curated(imported, curate_models):
+    return curate_models(imported, PAPERS)
 
 
 def test_curated_source_reads_curated_facts(curated, fixture_catalog):

@@ -17,10 +17,6 @@ from matplotlib.collections import PathCollection, PolyCollection  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from flopsdb.cli import main  # noqa: E402
-from flopsdb.curation.model import Event, make_after, new_event_id  # noqa: E402
-from flopsdb.db.curation import DbReviewStore  # noqa: E402
-from flopsdb.extract.candidate import Candidate  # noqa: E402
-from flopsdb.extract.document import Box, Evidence  # noqa: E402
 from flopsdb.fitting import FitOptions, run_fit  # noqa: E402
 from flopsdb.scaling.fit import pareto_front  # noqa: E402
 from flopsdb.scaling.plot import SOURCE_NAMES, draw_fit, plot_fit  # noqa: E402
@@ -44,59 +40,10 @@ def figures():
     assert not plt.get_fignums(), "a figure was left open"
 
 
-def _cand(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
-    return Candidate(
-        paper=paper,
-        kind=kind,
-        extractor="test.v1",
-        confidence=0.9,
-        fields=fields,
-        model=model,
-        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
-    )
-
-
 @pytest.fixture
-def curated(imported):
+def curated(imported, curate_models):
     """The imported fixture store plus four curated ImageNet models (hardware, time, result each)."""
-    review = DbReviewStore(imported)
-    cands = []
-    for i, (paper, model, gpus, hours, top1) in enumerate(PAPERS):
-        cands += [
-            _cand(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
-            _cand(
-                paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, None, 3 * i + 1
-            ),
-            _cand(
-                paper,
-                "result",
-                {
-                    "task": "Image Classification",
-                    "dataset": "ImageNet",
-                    "split": "val",
-                    "metric": "Top-1 accuracy",
-                    "value": top1,
-                    "value_text": f"{top1}%",
-                    "own": True,
-                },
-                model,
-                3 * i + 2,
-            ),
-        ]
-    review.add_candidates([(c, None) for c in cands])
-    for c in cands:
-        review.record(
-            Event(
-                event_id=new_event_id(),
-                candidate_id=c.candidate_id,
-                annotator="ann",
-                action="accept",
-                after=make_after(c.fields, c.model, c.stage),
-                source="terminal",
-            ),
-            require_lease=False,
-        )
-    return imported
+    return curate_models(imported, PAPERS)
 
 
 def _drawn(result, figures):
