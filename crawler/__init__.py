@@ -7,7 +7,7 @@ resumption token that continues after them, :class:`crawler.pwc.PwcResult`, cach
 Modules: ``http`` (rate limiter, retries), ``oai`` (OAI-PMH ListRecords, arXivRaw), ``arxiv_api``
 (id look-ups via the ``arxiv`` package), ``download`` (version-pinned PDFs and e-prints into a
 content-addressed cache), ``pwc`` (evaluation-tables dump and the paperswithcode.co API),
-``relevance`` (which papers to download; vocabulary in ``data/relevance.json``).
+``relevance`` (which papers to download; vocabulary in ``data/relevance.v1.json``).
 """
 
 from flopsdb.crawler.paper import Paper

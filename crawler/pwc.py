@@ -105,7 +105,7 @@ def normalise_value(raw: Any) -> tuple[float | None, str | None]:
 
 @lru_cache(maxsize=1)
 def _missing_values() -> frozenset[str]:
-    data = json.loads((resources.files("flopsdb.crawler") / "data" / "pwc_values.json").read_text(encoding="utf-8"))
+    data = json.loads((resources.files("flopsdb.crawler") / "data" / "pwc_values.v1.json").read_text(encoding="utf-8"))
     return frozenset(v.lower() for v in data["missing"])
 
 

@@ -1,6 +1,6 @@
 """Which papers are worth downloading: a tracked category plus a tracked benchmark, or a PwC link.
 
-The vocabulary lives in ``crawler/data/relevance.json`` (categories and benchmark patterns).
+The vocabulary lives in ``crawler/data/relevance.v1.json`` (categories and benchmark patterns).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ class RelevanceRules:
 
 @lru_cache(maxsize=4)
 def load_rules(path: str | None = None) -> RelevanceRules:
-    """Read the rules file (default: the shipped ``crawler/data/relevance.json``)."""
+    """Read the rules file (default: the shipped ``crawler/data/relevance.v1.json``)."""
     if path is None:
-        text = (resources.files("flopsdb.crawler") / "data" / "relevance.json").read_text(encoding="utf-8")
+        text = (resources.files("flopsdb.crawler") / "data" / "relevance.v1.json").read_text(encoding="utf-8")
     else:
         text = Path(path).read_text(encoding="utf-8")
     data = json.loads(text)

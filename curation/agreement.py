@@ -4,7 +4,7 @@ Raters are annotators and the extractor (``extractor:<name>``), so extractor pre
 agreement figure: the share of its proposals a person kept unchanged. A rejected candidate counts
 as the value ``<rejected>`` in every field. For each (kind, field): exact match and tolerance match
 over all rater pairs on shared items, mean pairwise Cohen's kappa (statsmodels) and Krippendorff's
-alpha (nominal, the ``krippendorff`` package). Comparison rules live in ``data/agreement.json``.
+alpha (nominal, the ``krippendorff`` package). Comparison rules live in ``data/agreement.v1.json``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ RECORD = "(record)"
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
-    return json.loads((resources.files("flopsdb.curation") / "data" / "agreement.json").read_text(encoding="utf-8"))
+    return json.loads((resources.files("flopsdb.curation") / "data" / "agreement.v1.json").read_text(encoding="utf-8"))
 
 
 def normalise(kind: str, field: str, value: Any) -> Any:

@@ -3,7 +3,7 @@
 Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v1.json``):
 
 1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
-   (``flopsdb/core/data/hardware.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
+   (``flopsdb/core/data/hardware.v1.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
    then generic devices (GPU, TPU, CPU), counts (digits, number words, "a single"), topologies (4x4), durations
    ("120 hours"), device-time units ("GPU hours", "core-days"), memory sizes ("11GB") and vendor or model words.
    Overlapping entities keep the longest, so a name's digits ("GTX 1080 Ti") and its memory size ("A100-40GB")

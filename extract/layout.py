@@ -12,7 +12,7 @@ top-left coordinates). A *fragment* is a run of characters on one baseline witho
 * rotated text (the arXiv stamp in the margin) is read last.
 
 Section headings and captions are recognised on the ordered lines with the patterns in
-``extract/data/layout_patterns.json``.
+``extract/data/layout_patterns.v1.json``.
 """
 
 from __future__ import annotations
@@ -112,15 +112,15 @@ class VisualLine:
 @lru_cache(maxsize=1)
 def charmap() -> tuple[dict[str, str], frozenset[str]]:
     """Character rewrites (ligatures, odd spaces, pdfium's hyphen marks) and the set of hyphen
-    characters, from ``extract/data/pdf_charmap.json``."""
-    raw = json.loads((DATA / "pdf_charmap.json").read_text(encoding="utf-8"))
+    characters, from ``extract/data/pdf_charmap.v1.json``."""
+    raw = json.loads((DATA / "pdf_charmap.v1.json").read_text(encoding="utf-8"))
     return dict(raw["replace"]), frozenset(raw["hyphens"])
 
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    """The heading and caption patterns (``extract/data/layout_patterns.json``), compiled."""
-    raw = json.loads((DATA / "layout_patterns.json").read_text(encoding="utf-8"))
+    """The heading and caption patterns (``extract/data/layout_patterns.v1.json``), compiled."""
+    raw = json.loads((DATA / "layout_patterns.v1.json").read_text(encoding="utf-8"))
     return {
         "caption": re.compile(raw["caption"], re.I),
         "caption_kinds": raw["caption_kinds"],

@@ -5,7 +5,7 @@ times faster than spaCy's English tokenizer and enough for sentence boundaries.
 
 * ``flopsdb_no_split`` keeps abbreviations (``e.g.``, ``et al.``, ``Fig.``, ``approx.``), numbers
   with a decimal point and initials from ending a sentence (vocabulary in
-  ``extract/data/sentence_rules.json``);
+  ``extract/data/sentence_rules.v1.json``);
 * ``flopsdb_breaks`` starts a sentence at every offset listed in ``doc.user_data["breaks"]``
   (headings, captions, page ends) and after blank-ish layout breaks.
 
@@ -32,7 +32,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, frozenset[str]]:
-    raw = json.loads((DATA / "sentence_rules.json").read_text(encoding="utf-8"))
+    raw = json.loads((DATA / "sentence_rules.v1.json").read_text(encoding="utf-8"))
     return {"abbreviations": frozenset(a.lower() for a in raw["abbreviations"])}
 
 

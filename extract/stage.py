@@ -1,6 +1,6 @@
 """What the extractors share: stage and pitfall classification, numbers in words, sentences and sections.
 
-Vocabularies live in ``extract/data/vocab.json``. Stage is one of ``pretraining``, ``training``,
+Vocabularies live in ``extract/data/vocab.v1.json``. Stage is one of ``pretraining``, ``training``,
 ``fine-tuning``, ``search`` or ``inference`` (hardware or time used only to measure speed).
 """
 
@@ -21,8 +21,8 @@ NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
 
 @lru_cache(maxsize=1)
 def vocab() -> dict:
-    """The vocabularies of ``extract/data/vocab.json``."""
-    return json.loads((Path(__file__).parent / "data" / "vocab.json").read_text(encoding="utf-8"))
+    """The vocabularies of ``extract/data/vocab.v1.json``."""
+    return json.loads((Path(__file__).parent / "data" / "vocab.v1.json").read_text(encoding="utf-8"))
 
 
 def _alternation(words: list[str]) -> str:

@@ -1,7 +1,7 @@
 """result_table.v2: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
-(``extract/data/table_results.json``: ``table_cues``). The tables are ``Document.tables``, read once by
+(``extract/data/table_results.v1.json``: ``table_cues``). The tables are ``Document.tables``, read once by
 ``extract.tables`` (one table model with cell boxes, whichever strategy read it); this module only interprets.
 
 Interpretation works on positions, not on column indices, so every reading strategy serves:
@@ -47,8 +47,8 @@ _LOG = logging.getLogger(__name__)
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    """The vocabularies of ``extract/data/table_results.json``."""
-    return json.loads((Path(__file__).parent / "data" / "table_results.json").read_text(encoding="utf-8"))
+    """The vocabularies of ``extract/data/table_results.v1.json``."""
+    return json.loads((Path(__file__).parent / "data" / "table_results.v1.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)

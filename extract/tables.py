@@ -43,8 +43,8 @@ DECIMAL = re.compile(r"\d\.\d|\d%")
 
 @lru_cache(maxsize=1)
 def table_rules() -> dict[str, object]:
-    """Settings and mark symbols from ``extract/data/table_rules.json``."""
-    return json.loads((DATA / "table_rules.json").read_text(encoding="utf-8"))
+    """Settings and mark symbols from ``extract/data/table_rules.v1.json``."""
+    return json.loads((DATA / "table_rules.v1.json").read_text(encoding="utf-8"))
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Benchmarks known to the scaling stage and the paper's transforms of their scores.
 
-The vocabulary lives in ``scaling/data/benchmarks.json``: each benchmark's Thompson et al. file and
+The vocabulary lives in ``scaling/data/benchmarks.v1.json``: each benchmark's Thompson et al. file and
 metric column, its score scale (100 = percent), the y transform of the polynomial and exponential
 models, and the dataset/metric names that identify it in curated facts.
 """
@@ -70,8 +70,8 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_benchmarks() -> dict[str, Benchmark]:
-    """Every benchmark in ``scaling/data/benchmarks.json`` by key."""
-    raw = json.loads((DATA / "benchmarks.json").read_text(encoding="utf-8"))
+    """Every benchmark in ``scaling/data/benchmarks.v1.json`` by key."""
+    raw = json.loads((DATA / "benchmarks.v1.json").read_text(encoding="utf-8"))
     return {
         key: Benchmark(
             key=key,

@@ -5,7 +5,7 @@
 - ``epoch``: Epoch AI's practice: the peak of the precision used, times a utilisation of 0.3 for
   language models and 0.4 otherwise (overridable).
 
-The defaults are data (``scaling/data/assumptions.json``); every :class:`ComputeEstimate` records
+The defaults are data (``scaling/data/assumptions.v1.json``); every :class:`ComputeEstimate` records
 its method, convention and assumptions.
 """
 
@@ -26,8 +26,8 @@ CONVENTIONS: tuple[str, ...] = ("thompson", "epoch")
 
 @lru_cache(maxsize=1)
 def assumptions() -> dict[str, Any]:
-    """The default assumptions (``scaling/data/assumptions.json``)."""
-    return json.loads((Path(__file__).parent / "data" / "assumptions.json").read_text(encoding="utf-8"))
+    """The default assumptions (``scaling/data/assumptions.v1.json``)."""
+    return json.loads((Path(__file__).parent / "data" / "assumptions.v1.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)

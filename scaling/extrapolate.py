@@ -91,7 +91,7 @@ def cost_assumptions(
     grid_intensity: float | None = None,
     domain: str | None = None,
 ) -> CostAssumptions:
-    """The cost assumptions: defaults from ``scaling/data/assumptions.json``, overridden by the arguments.
+    """The cost assumptions: defaults from ``scaling/data/assumptions.v1.json``, overridden by the arguments.
 
     Under ``thompson`` the FLOP are hardware burden (peak x time), so chip-hours use the FP32 peak
     without utilisation; under ``epoch`` / operation counting they are real operations, so the

@@ -100,7 +100,7 @@ def _read_thompson_file(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def parse_thompson(directory: str | Path, *, source: str = "thompson") -> ImportBatch:
-    """Parse the authors' six CSVs in ``directory`` (files named in ``scaling/data/benchmarks.json``).
+    """Parse the authors' six CSVs in ``directory`` (files named in ``scaling/data/benchmarks.v1.json``).
 
     ``source`` names where the rows come from (``thompson`` for the authors' data; another name for a
     dataset in the same format, such as the shipped sample's, so it is never mistaken for theirs).

@@ -1,9 +1,9 @@
-"""Regenerate ``flopsdb/core/data/hardware.jsonl`` from the seed and Epoch AI's chip table.
+"""Regenerate ``flopsdb/core/data/hardware.v1.jsonl`` from the seed and Epoch AI's chip table.
 
 Example:
     python scripts/build_catalog.py --epoch ../shared/datasets/epoch/epoch_chip_dataset.csv
 
-The seed (``flopsdb/core/data/hardware_seed.json``) names each canonical accelerator, its aliases and the
+The seed (``flopsdb/core/data/hardware_seed.v1.json``) names each canonical accelerator, its aliases and the
 Epoch row its figures come from; peak FLOP/s, TDP and release year are copied from that row.
 Source: Epoch AI, "Chip dataset" (epoch-research/training-cost-trends, CC BY), https://epoch.ai/data.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 __all__ = ["build_catalog", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "flopsdb" / "core" / "data" / "hardware_seed.json"
-OUT = ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl"
+SEED = ROOT / "flopsdb" / "core" / "data" / "hardware_seed.v1.json"
+OUT = ROOT / "flopsdb" / "core" / "data" / "hardware.v1.jsonl"
 DEFAULT_EPOCH = ROOT.parent / "shared" / "datasets" / "epoch" / "epoch_chip_dataset.csv"
 SOURCE = "Epoch AI, Chip dataset (epoch-research/training-cost-trends, data/Chip dataset-Grid view.csv, CC BY 4.0)"
 
@@ -81,7 +81,7 @@ def build_catalog(epoch_csv: Path, seed: Path = SEED) -> list[dict[str, object]]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write hardware.jsonl; returns the exit status."""
+    """Write hardware.v1.jsonl; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epoch", type=Path, default=DEFAULT_EPOCH, help="Epoch AI chip CSV")
     parser.add_argument("--out", type=Path, default=OUT)

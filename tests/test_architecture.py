@@ -179,3 +179,11 @@ def test_layer_rules_catch_an_upward_import() -> None:
     assert layer("flopsdb.extract.pdf") > layer("flopsdb.crawler.http")
     assert layer("flopsdb.db.store") < layer("flopsdb.nightly") < layer("flopsdb.cli")
     assert layer("flopsdb.core.errors") < layer("flopsdb.crawler.http")
+
+
+def test_every_data_file_carries_its_version() -> None:
+    """Patterns, vocabularies and reference data are versioned files (``name.vN.json``), like the extractors."""
+    data = [p for folder in FOLDERS.values() for p in folder.rglob("data/*.json*")]
+    assert len(data) >= 20
+    unversioned = [str(p.relative_to(ROOT)) for p in data if not re.search(r"\.v\d+\.jsonl?$", p.name)]
+    assert unversioned == []

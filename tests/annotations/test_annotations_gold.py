@@ -24,8 +24,8 @@ from flopsdb.extract.pdf import parse_pdf
 ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "annotations" / "gold"
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
-HARDWARE_CATALOG = ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl"
-TAXONOMY = ROOT / "flopsdb" / "core" / "data" / "benchmarks.jsonl"
+HARDWARE_CATALOG = ROOT / "flopsdb" / "core" / "data" / "hardware.v1.jsonl"
+TAXONOMY = ROOT / "flopsdb" / "core" / "data" / "benchmarks.v1.jsonl"
 
 COMMON_FIELDS = {"paper", "kind", "model", "stage", "page", "quote"}
 KIND_FIELDS = {

@@ -89,7 +89,7 @@ def test_generic_entries_have_no_figures() -> None:
 
 
 def test_catalog_lines_follow_the_contract() -> None:
-    for line in (ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl").read_text().splitlines():
+    for line in (ROOT / "flopsdb" / "core" / "data" / "hardware.v1.jsonl").read_text().splitlines():
         d = json.loads(line)
         assert set(d) == {
             "name",
@@ -110,7 +110,7 @@ def test_catalog_lines_follow_the_contract() -> None:
 
 @pytest.mark.shared
 def test_build_catalog_regenerates_the_committed_file(shared_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "hardware.jsonl"
+    out = tmp_path / "hardware.v1.jsonl"
     subprocess.run(
         [
             sys.executable,
@@ -123,7 +123,7 @@ def test_build_catalog_regenerates_the_committed_file(shared_dir: Path, tmp_path
         check=True,
         capture_output=True,
     )
-    assert out.read_text() == (ROOT / "flopsdb" / "core" / "data" / "hardware.jsonl").read_text()
+    assert out.read_text() == (ROOT / "flopsdb" / "core" / "data" / "hardware.v1.jsonl").read_text()
 
 
 @pytest.mark.parametrize(
