@@ -1,50 +1,218 @@
-"""Papers per minute of the nightly's extraction step with 1, 2 and N worker processes.
+"""A night at scale: the real nightly over N OAI-PMH records served locally, with 1 and 2 workers.
 
-Usage: python benchmarks/nightly_scale.py [PDF_DIR] [--workers 1,2,4] [--repeat 1]
+Usage: python benchmarks/nightly_scale.py [PDF_DIR ...] [--papers 1000] [--page-size 250] [--workers 1,2]
 
-Runs :func:`flopsdb.batch.extract_files` (parse, extract, store in a fresh DuckDB file) over every
-PDF in PDF_DIR (default ../shared/corpus/pdfs) and prints papers/min and pages/s per worker count
-beside the 1-worker baseline. Figures depend on the machine: these machines have 2 cores.
+A local server plays arXiv: ``--papers`` records in OAI-PMH ``ListRecords`` pages of ``--page-size`` joined by
+resumption tokens, a quarter of them relevant (a tracked category and a tracked benchmark in the abstract; the
+others are off-topic or name no benchmark), and the relevant ones' PDFs served from the PDF folders (default
+../shared/corpus/pdfs and ../shared/corpus2/pdfs) round robin, each under its own arXiv id. For each worker count
+the whole night (``flopsdb.nightly.run_nightly``: crawl, download, extract, enqueue, publish) runs in a fresh
+home with ``arxiv_delay = 0``; the politeness delay a real night adds (one request every 3 s to arXiv) is
+printed apart. Prints time and peak memory (resident set of this process and all its children, sampled every
+0.2 s) per step, the database size, and papers per minute. Target: the night under 30 minutes on 2 cores,
+politeness delay apart. Figures depend on the machine and its load: the load average is printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import sys
 import tempfile
+import threading
 import time
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+from xml.sax.saxutils import escape
 
-from flopsdb.batch import extract_files
-from flopsdb.db.runs import start_run
-from flopsdb.db.store import Store
-from flopsdb.extract.pipeline import paper_id_for
+import psutil
+
+from flopsdb.core.config import ARXIV_MIN_DELAY, load_config
+from flopsdb.nightly import run_nightly
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGET_MINUTES = 30.0
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+    '<responseDate>2026-12-03T05:00:00Z</responseDate><request verb="ListRecords" metadataPrefix="arXivRaw">'
+    "http://oaipmh.arxiv.org/oai</request><ListRecords>"
+)
+KINDS = (
+    ("cs.CV cs.LG", "We train a convolutional network on ImageNet and report top-1 accuracy."),  # relevant
+    ("math.CO", "We count planar lattice walks with small steps."),  # off-topic category
+    ("cs.LG", "We prove a bound on the sample complexity of a bandit problem."),  # no tracked benchmark
+    ("math.PR", "We study the mixing time of a random walk."),
+)
+
+
+def _record(i: int) -> str:
+    cats, abstract = KINDS[i % 4]
+    aid = f"2612.{i + 1:05d}"
+    return (
+        f"<record><header><identifier>oai:arXiv.org:{aid}</identifier><datestamp>2026-12-02</datestamp>"
+        f'<setSpec>cs:cs:LG</setSpec></header><metadata><arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/">'
+        f'<id>{aid}</id><submitter>Bench Mark</submitter><version version="v1"><date>Tue, 1 Dec 2026 10:00:00 GMT</date>'
+        f"<size>500kb</size><source_type>D</source_type></version><title>Benchmark paper {i + 1}</title>"
+        f"<authors>Bench Mark</authors><categories>{cats}</categories>"
+        f"<license>http://creativecommons.org/licenses/by/4.0/</license><abstract>{escape(abstract)}</abstract>"
+        "</arXivRaw></metadata></record>"
+    )
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+    def _send(self, status: int, body: bytes, ctype: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        url = urlparse(self.path)
+        srv = self.server
+        if url.path.rstrip("/").endswith("/oai"):
+            srv.oai_requests += 1
+            token = parse_qs(url.query).get("resumptionToken", ["0"])[0]
+            start = int(token)
+            end = min(start + srv.page_size, srv.papers)
+            body = HEAD + "".join(_record(i) for i in range(start, end))
+            if end < srv.papers:
+                body += f'<resumptionToken cursor="{start}" completeListSize="{srv.papers}">{end}</resumptionToken>'
+            body += "</ListRecords></OAI-PMH>"
+            self._send(200, body.encode(), "text/xml; charset=utf-8")
+            return
+        if url.path.startswith("/pdf/"):
+            srv.pdf_requests += 1
+            vid = url.path.rsplit("/", 1)[-1].removesuffix(".pdf")
+            number = int(vid.split(".")[1].split("v")[0]) - 1
+            if number % 4 == 0:
+                pdf = srv.pdfs[(number // 4) % len(srv.pdfs)]
+                self._send(200, pdf.read_bytes(), "application/pdf")
+                return
+        self._send(404, b"not found", "text/plain")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    papers: int
+    page_size: int
+    pdfs: list[Path]
+    oai_requests: int = 0
+    pdf_requests: int = 0
+
+
+class _Memory:
+    """Peak resident set of this process and all its children, per nightly step (sampled every 0.2 s)."""
+
+    def __init__(self) -> None:
+        self.step = "start"
+        self.peak: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.wait(0.2):
+            total = 0
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
+            self.peak[self.step] = max(self.peak.get(self.step, 0), total)
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        self.step = step
+
+    def __enter__(self) -> _Memory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def night(pdfs: list[Path], papers: int, page_size: int, workers: int) -> None:
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.papers, server.page_size, server.pdfs = papers, page_size, pdfs
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            base = load_config(env={})
+            config = dataclasses.replace(
+                base,
+                home=Path(home),
+                arxiv_oai_url=f"{url}/oai",
+                arxiv_pdf_url=f"{url}/pdf",
+                arxiv_eprint_url=f"{url}/e-print",
+                arxiv_api_url=f"{url}/api/query",
+                pwc_api_url=f"{url}/pwc-api/v1",
+                pwc_dump="",
+                arxiv_delay=0.0,
+                sets=("cs:cs:LG",),
+                workers=workers,
+            )
+            load = os.getloadavg()
+            t0 = time.perf_counter()
+            with _Memory() as mem:
+                report = run_nightly(config, since=date(2026, 12, 1), workers=workers, progress=mem.progress)
+            wall = time.perf_counter() - t0
+            after = os.getloadavg()
+            db_mb = config.db_path.stat().st_size / 1e6
+            pub_mb = config.published_path.stat().st_size / 1e6 if config.published_path.exists() else 0.0
+    finally:
+        server.shutdown()
+        server.server_close()
+    if report.error:
+        raise SystemExit(f"the night could not run: {report.error}")
+    print(f"\nworkers {workers}: load average {load[0]:.1f} at start, {after[0]:.1f} (1 min) / {after[1]:.1f} (5 min) at the end")
+    print(f"{'step':<10} {'seconds':>8} {'peak MB':>8}  counts")
+    for step in report.steps:
+        counts = ", ".join(f"{k} {v}" for k, v in step.counts.items())
+        print(f"{step.name:<10} {step.seconds:>8.1f} {mem.peak.get(step.name, 0) / 1e6:>8.0f}  {counts}")
+    extract = next(s for s in report.steps if s.name == "extract")
+    files = extract.counts.get("files", 0)
+    requests = server.oai_requests + server.pdf_requests
+    print(
+        f"night {wall:.1f} s = {wall / 60:.1f} min (target < {TARGET_MINUTES:.0f} min: {'met' if wall / 60 < TARGET_MINUTES else 'NOT met'}); "
+        f"extraction {files / extract.seconds * 60 if extract.seconds else 0:.1f} papers/min, whole night {files / wall * 60:.1f} relevant papers/min; "
+        f"database {db_mb:.1f} MB, published snapshot {pub_mb:.1f} MB; failures {len(report.failures)}"
+    )
+    print(
+        f"politeness apart: {requests} requests to arXiv ({server.oai_requests} OAI pages, {server.pdf_requests} PDFs) "
+        f"x {ARXIV_MIN_DELAY:g} s = {requests * ARXIV_MIN_DELAY / 60:.1f} min more on a real night"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pdf_dir", nargs="?", default=str(ROOT.parent / "shared" / "corpus" / "pdfs"))
-    parser.add_argument("--workers", default=f"1,2,{os.cpu_count() or 2}")
+    parser.add_argument(
+        "pdf_dir", nargs="*", default=[str(ROOT.parent / "shared" / "corpus" / "pdfs"), str(ROOT.parent / "shared" / "corpus2" / "pdfs")]
+    )
+    parser.add_argument("--papers", type=int, default=1000, help="OAI records in the night (a quarter relevant)")
+    parser.add_argument("--page-size", type=int, default=250, help="records per OAI-PMH page")
+    parser.add_argument("--workers", default="1,2", help="worker counts to run the night with")
     args = parser.parse_args()
-    pdfs = sorted(Path(args.pdf_dir).glob("*.pdf"))
+    pdfs = sorted(p for d in args.pdf_dir for p in Path(d).glob("*.pdf"))
     if not pdfs:
         raise SystemExit(f"no PDFs in {args.pdf_dir}")
-    counts = sorted({int(w) for w in args.workers.split(",")})
-    print(f"{len(pdfs)} PDFs from {args.pdf_dir}; cores: {os.cpu_count()}")
-    print(f"{'workers':>8} {'seconds':>9} {'papers/min':>11} {'pages/s':>9} {'speed-up':>9} {'failures':>9}")
-    base = None
-    for n in counts:
-        with tempfile.TemporaryDirectory() as tmp:
-            store = Store(Path(tmp) / "bench.duckdb")
-            with store.transaction() as con:
-                run = start_run(con, "benchmark")
-            t0 = time.perf_counter()
-            out = extract_files(store, [(str(p), paper_id_for(p)) for p in pdfs], run_id=run, workers=n)
-            secs = time.perf_counter() - t0
-        base = base or secs
-        print(f"{n:>8} {secs:>9.1f} {len(pdfs) / secs * 60:>11.1f} {out.pages / secs:>9.1f} {base / secs:>8.2f}x {len(out.failures):>9}")
+    print(
+        f"{args.papers} OAI records in pages of {args.page_size}, {(args.papers + 3) // 4} relevant, PDFs round robin from "
+        f"{len(pdfs)} files; cores: {os.cpu_count()}; python {sys.version.split()[0]}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
+    for n in sorted({int(w) for w in args.workers.split(",")}):
+        night(pdfs, args.papers, args.page_size, n)
 
 
 if __name__ == "__main__":

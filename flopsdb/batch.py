@@ -2,16 +2,16 @@
 
 :func:`extract_one` is the unit of work: a pure function of a file that returns a picklable
 :class:`extract.pipeline.ExtractionOutcome` (candidates, or the failure's reason) and never raises
-for a bad PDF. The same function runs inline, in a local process pool (``--workers N``) or on a Dask cluster
-(``flopsdb.distributed``). Only the parent process writes to the database, one short transaction
-per file.
+for a bad PDF; it runs on a Dask cluster (``flopsdb.distributed``). On one machine the nightly runs
+:func:`flopsdb.extract.pipeline.extract_files`, the same warm pool of guarded workers as ``flopsdb extract``
+(``--workers N`` of them, forked from one fork server that has imported the parsing stack). Only the parent
+process writes to the database, one short transaction per file, as each outcome comes back (so a killed
+run keeps every file already stored and a re-run does only the rest).
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from flopsdb.db.candidates import drop_superseded, pending_extractions, record_e
 from flopsdb.db.store import Connection, Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES
 from flopsdb.extract.pipeline import REGISTRY, ExtractionOutcome, extract_file
+from flopsdb.extract.pipeline import extract_files as extract_outcomes
 
 
 @dataclass
@@ -70,16 +71,9 @@ def store_result(con: Connection, outcome: ExtractionOutcome, *, run_id: str) ->
 
 
 def _run(jobs: list[tuple[str, str]], workers: int, timeout: float, max_bytes: int | None) -> Iterator[ExtractionOutcome]:
-    if workers <= 1 or len(jobs) <= 1:
-        for path, paper in jobs:
-            yield extract_one(path, paper, timeout=timeout, max_bytes=max_bytes)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(extract_one, path, paper, timeout=timeout, max_bytes=max_bytes) for path, paper in jobs]
-        for fut in as_completed(futures):
-            yield fut.result()
+    """The outcomes of ``jobs`` in order, from ``workers`` guarded workers of the warm pool (``timeout`` 0:
+    in this process, no limit)."""
+    yield from extract_outcomes(jobs, timeout=timeout or None, max_bytes=max_bytes, workers=max(1, workers))
 
 
 def extract_files(

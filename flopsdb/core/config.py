@@ -93,7 +93,7 @@ class Config:
     max_retries: Annotated[Count, Field(ge=0, le=100)] = 5
     max_pdf_bytes: Annotated[Count, Field(ge=1)] = 60_000_000
     extract_timeout: Seconds = 120.0
-    workers: Annotated[Count, Field(ge=1, le=1024)] = 1
+    workers: Annotated[Count, Field(ge=1, le=1024)] = 2
     lease_minutes: Seconds = 10.0
     audit_share: Share = 0.05
     overlap_share: Share = 0.0

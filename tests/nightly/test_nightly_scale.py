@@ -79,3 +79,34 @@ def test_worker_processes_exit_when_the_parent_already_has_a_parser_pool(tmp_pat
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(len(PDFS)), "1"]
+
+
+def test_the_nightly_extracts_in_the_warm_pool_in_job_order(tmp_path: Path) -> None:
+    """The nightly's batch runs the warm guarded pool of ``flopsdb extract`` (``extract.pipeline.extract_files``):
+    its own process imports none of the parsing stack (the workers forked from the fork server parse and
+    extract), and outcomes are stored in the jobs' order as they come back."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from flopsdb.db.runs import start_run
+        from flopsdb.db.store import Store
+        from flopsdb.batch import extract_files
+        from flopsdb.extract.pipeline import paper_id_for
+        pdfs = {[str(p) for p in reversed(PDFS)]!r}
+        store = Store(Path({str(tmp_path / "x.duckdb")!r}))
+        with store.transaction() as con:
+            run = start_run(con, "test")
+        out = extract_files(store, [(p, paper_id_for(p)) for p in pdfs], run_id=run, workers=2)
+        print(",".join(out.succeeded))
+        print(",".join(m for m in ("spacy", "pypdfium2", "pdfplumber", "thinc") if m in sys.modules) or "-")
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    succeeded, heavy = done.stdout.split()
+    expected = [paper_id_for(p) for p in reversed(PDFS) if paper_id_for(p) != "2611.00005"]
+    assert succeeded.split(",") == expected
+    assert heavy == "-", f"the nightly's own process imported {heavy}"
