@@ -1,4 +1,4 @@
-"""models.v1: the paper's own model names (Document.models) and the model link of result candidates."""
+"""models.v2: the paper's own model names (Document.models) and the model link of result candidates."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _names(text: str) -> dict[str, tuple[str, bool]]:
 
 
 def test_vocabulary_is_a_versioned_data_file() -> None:
-    assert VERSION == "models.v1" and vocabulary()["name_patterns"] and vocabulary()["ours_patterns"]
+    assert VERSION == "models.v2" and vocabulary()["name_patterns"] and vocabulary()["ours_patterns"]
 
 
 def test_naming_phrases_and_ours_marks_give_own_models() -> None:
