@@ -178,6 +178,18 @@ def link_model(text: str | None, models: Iterable[ModelName]) -> ModelName | Non
     return next((m for m in models if m.key == best), None)
 
 
+def abbreviates(label: str, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model a table row abbreviates: a label whose first word is the versioned tail of an own model's name
+    ("V3-Large 1.0" for MobileNetV3, "v2 small" for a model named FooNet-v2)."""
+    first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?([A-Za-z]*\d[\w.]*?)(?=[\s\-(]|$)", label)
+    if not first:
+        return None
+    tail = model_key(first.group(1)) or ""
+    if len(tail) < 2 or not re.search(r"\d", tail):
+        return None
+    return next((m for m in models if m.key != tail and m.key.endswith(tail) and len(m.key) > len(tail) + 2), None)
+
+
 _CITATION = re.compile(r"\s*\[[\d,\s–\-]+\]|\s*\((?:ours|our model|this work)\)", re.I)
 _GENERIC = re.compile(r"^[\W\dxX✓✗]*$|^(?:ours|our model|this work|single|ensemble|single model)$", re.I)
 
@@ -198,7 +210,7 @@ def link_results(doc: Document, candidates: Iterable[Candidate]) -> list[Candida
             continue
         label = _CITATION.sub("", c.model or "").strip()
         if label and not _GENERIC.match(label):
-            out.append(replace(c, model=c.model, model_key=model_key(label), scope="model"))
+            out.append(replace(c, model=c.model, model_key=row_model(label, doc.models)[1], scope="model"))
             continue
         named = None if c.fields.get("table") is not None else link_model(c.evidence.snippet, doc.models)
         target = named or main
@@ -269,3 +281,24 @@ def variant_mention(text: str, model: ModelName) -> str:
     if tail and tail.group(0).strip():
         end = tail.end()
     return " ".join(text[start:end].split()).strip(" -()") or model.name
+
+
+def row_model(label: str, models: Iterable[ModelName]) -> tuple[str | None, str | None]:
+    """A table row's model name and key, shared by every kind read from a row: the label without citation marks;
+    a label that abbreviates an own model (:func:`abbreviates`: "V3-Large 1.0" for MobileNetV3) gets the family
+    written out ("MobileNetV3-Large 1.0"), so its results and parameters share the key of the full name; a generic
+    label ("Ours", "single model") is the paper's main model."""
+    clean = " ".join(_CITATION.sub("", label).split()).strip()
+    if not clean:
+        return None, None
+    main = main_model(models)
+    if _GENERIC.match(clean) and main is not None:
+        return main.name, main.key  # a row "Ours"
+    own = abbreviates(clean, models)
+    if own is not None:
+        first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?", clean)
+        rest = clean[first.end() if first else 0 :]
+        tail = model_key(re.match(r"[A-Za-z]*\d[\w.]*?(?=[\s\-(]|$)", rest).group(0)) or ""  # type: ignore[union-attr]
+        cut = next((i for i in range(len(own.name) - 1, 0, -1) if model_key(own.name[i:]) == tail), 0)
+        clean = own.name[:cut] + rest if cut > 0 else f"{own.name} {rest}"
+    return clean, model_key(clean)

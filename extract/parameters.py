@@ -25,7 +25,7 @@ from typing import Any
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, ModelName, Table
-from flopsdb.extract.models import link_model, main_model, variant_mention, vocabulary
+from flopsdb.extract.models import abbreviates, link_model, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
 EXTRACTOR = "parameters.v3"
@@ -347,18 +347,6 @@ def row_confidence(label: str, names: list[str]) -> float:
     return 0.3
 
 
-def abbreviates(label: str, models: Iterable[ModelName]) -> ModelName | None:
-    """The own model a table row abbreviates: a label whose first word is the versioned tail of an own model's name
-    ("V3-Large 1.0" for MobileNetV3, "v2 small" for a model named FooNet-v2)."""
-    first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?([A-Za-z]*\d[\w.]*?)(?=[\s\-(]|$)", label)
-    if not first:
-        return None
-    tail = model_key(first.group(1)) or ""
-    if len(tail) < 2 or not re.search(r"\d", tail):
-        return None
-    return next((m for m in models if m.key != tail and m.key.endswith(tail) and len(m.key) > len(tail) + 2), None)
-
-
 def layer_table(table: Table) -> bool:
     """Whether the table lists an architecture layer by layer ("convolution", "max pool", "inception (3a)"): its
     parameter column counts per layer, not per model."""
@@ -400,8 +388,7 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
             conf = max(conf, 0.65)
         elif (mentioned or abbreviated or not sized_by_column) and conf == 0.5:
             conf = 0.3
-        model = label or None
-        key = model_key(label) if label else None
+        model, key = (label, row_model(label, models)[1]) if label else (None, None)
         out.append(
             Candidate(
                 paper=doc.paper,
