@@ -43,6 +43,7 @@ def vocabulary() -> dict[str, Any]:
     data["_furniture"] = re.compile(data["title_furniture"], re.I)
     data["_byline"] = re.compile(data["title_byline"])
     data["_not_name_suffix"] = re.compile(data["not_name_suffix"], re.I)
+    data["_component"] = re.compile(data["component_before"], re.I)
     return data
 
 
@@ -117,6 +118,9 @@ def _phrase_names(doc: Document) -> list[tuple[str, int, str]]:
             name = " ".join(m.group("name").strip(".-").split())
             if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
                 continue
+            lead = text[m.start() : m.start("name")].rstrip(' ("“')
+            if lead and v["_component"].search(lead):
+                continue  # "span boundary objective (SBO)": a part or a training device, not a model
             before = text[max(0, m.start() - 150) : m.start()]
             if needs_cue and not v["_cue"].search(before.split(".")[-1] + m.group(0)):
                 continue

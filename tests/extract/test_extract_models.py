@@ -152,3 +152,12 @@ def test_row_labels_share_the_key_of_the_full_name() -> None:
     assert row_model("FlipNetV3-Large 1.0 (ours)", models)[1] == row_model("V3-Large 1.0", models)[1]
     assert row_model("ResNet-50 [12]", models) == ("ResNet-50", "resnet50")
     assert row_model("Ours", models) == ("FlipNetV3", "flipnetv3")
+
+
+def test_a_parenthesised_part_or_objective_is_no_model() -> None:
+    text = (
+        "Fast Detection with Gaps\nAbstract. We propose GapNet, trained with a span boundary objective (SBO) and Cross mini-Batch "
+        "Normalization (CmBN), and Weighted-Residual-Connections (WRC). Our new model, the Dense Gap Network (DGNet), is fast."
+    )
+    names = _names(text)
+    assert "GapNet" in names and "DGNet" in names and not names.keys() & {"SBO", "CmBN", "WRC"}
