@@ -1,10 +1,10 @@
-"""models.v1: the paper's own models, found once per paper and stored on the Document (``Document.models``).
+"""models.v2: the paper's own models, found once per paper and stored on the Document (``Document.models``).
 
 Every extractor links its facts to one of these (``Candidate.model`` / ``model_key``). Names come from:
 
 - the title: the name before a colon ("GhostNet: More Features from Cheap Operations"), mixed-case or versioned
   words ("YOLOv4", "Inception-v4"), a capitalised name with a size ("Mistral 7B");
-- naming phrases of the data file ``extract/data/models.v1.json`` ("we propose X", "we call it X", "our model X",
+- naming phrases of the data file ``extract/data/models.v2.json`` ("we propose X", "we call it X", "our model X",
   "Dense Convolutional Network (DenseNet)" in the abstract);
 - own-model marks: "X (ours)", "Ours (X)", "X (this work)", in the text or in table rows.
 
@@ -27,29 +27,58 @@ from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, ModelName
 
-VERSION = "models.v1"
+VERSION = "models.v2"
 
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
-    """The naming vocabulary (``extract/data/models.v1.json``) with its patterns compiled."""
+    """The naming vocabulary (``extract/data/models.v2.json``) with its patterns compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{VERSION}.json").read_text(encoding="utf-8"))
     data["_patterns"] = tuple((re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"])) for p in data["name_patterns"])
     data["_ours"] = tuple(re.compile(p) for p in data["ours_patterns"])
     data["_cue"] = re.compile(data["name_cue"], re.I)
     data["_stop"] = frozenset(s.lower() for s in data["name_stoplist"])
+    data["_furniture"] = re.compile(data["title_furniture"], re.I)
+    data["_byline"] = re.compile(data["title_byline"])
+    data["_not_name_suffix"] = re.compile(data["not_name_suffix"], re.I)
+    data["_component"] = re.compile(data["component_before"], re.I)
     return data
 
 
+def _furniture(text: str) -> bool:
+    """A first-page line that is no part of the title: a venue or copyright header, an ISSN or arXiv stamp, or text
+    in a font without a usable encoding ("*&&&$7'*OUFSOBUJPOBM")."""
+    v = vocabulary()
+    letters = sum(ch.isalpha() for ch in text)
+    odd = sum(ch in "$&*'#%^|~" for ch in text)
+    return bool(v["_furniture"].search(text)) or letters < 0.5 * len(text.replace(" ", "") or "x") or odd > 0.1 * max(len(text), 1)
+
+
 def _title(doc: Document) -> tuple[str, int]:
-    """The lines of the first page in the largest font among its first twelve: the title, and its offset."""
+    """The title: the first block of lines in the largest font among the first twelve lines of page 1 (after page
+    furniture; a two-column author block may sit between its lines), or, when the page gives every line one size, its
+    first bold block, else its first line; at most
+    ``title_max_lines`` lines, never an author, affiliation or abstract line. Returns the title and its offset."""
+    v = vocabulary()
     first = [line for line in doc.lines if line.page == 1][:12]
+    first = [line for line in first if not _furniture(line.text.strip())] or first
     if not first:
         return doc.text[:200].split("\n", 1)[0], 0
     size = max(line.font_size for line in first)
-    lines = [line for line in first if line.font_size >= size - 0.5]
+    if size - min(line.font_size for line in first) >= 0.5:
+        candidates = [line for line in first if line.font_size >= size - 0.5]  # a two-column author block may interleave
+    else:
+        start = next((i for i, line in enumerate(first) if line.bold), 0)
+        candidates = list(first[start:])
+        stop = next((i for i, line in enumerate(candidates) if not line.bold and i), len(candidates))
+        candidates = candidates[:stop] if first[start].bold else candidates[:1]
+    lines = candidates[:1]
+    for line in candidates[1 : int(v["title_max_lines"])]:
+        if v["_byline"].search(line.text):
+            break
+        lines.append(line)
     return " ".join(line.text.strip() for line in lines), lines[0].start
 
 
@@ -64,6 +93,8 @@ def title_names(doc: Document) -> list[str]:
     for token in re.findall(r"[A-Za-z][\w\-]*[A-Za-z0-9]", title):
         mixed = re.search(r"[a-z][A-Z]|[A-Z]{2}", token) and re.search(r"[a-z]", token)
         short_caps = token.isupper() and "-" in token and len(token) <= 8
+        if vocabulary()["_not_name_suffix"].search(token):
+            continue  # "CNN-based", "FOFE-based": an adjective
         if mixed or re.search(r"\d", token) or short_caps:
             names.append(token)
     m = _NAME_WITH_SIZE.search(title)
@@ -87,6 +118,9 @@ def _phrase_names(doc: Document) -> list[tuple[str, int, str]]:
             name = " ".join(m.group("name").strip(".-").split())
             if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
                 continue
+            lead = text[m.start() : m.start("name")].rstrip(' ("“')
+            if lead and v["_component"].search(lead):
+                continue  # "span boundary objective (SBO)": a part or a training device, not a model
             before = text[max(0, m.start() - 150) : m.start()]
             if needs_cue and not v["_cue"].search(before.split(".")[-1] + m.group(0)):
                 continue
@@ -107,7 +141,13 @@ def find_models(doc: Document) -> tuple[ModelName, ...]:
     for name, offset, source in raw:
         for variant in (name, name[:-1] if name.endswith("s") and len(name) > 4 else name):
             key = model_key(variant)
-            if variant.lower() in v["_stop"] or key is None or len(key) < 3 or any(m.key == key for m in out):
+            if (
+                variant.lower() in v["_stop"]
+                or v["_not_name_suffix"].search(variant)
+                or key is None
+                or len(key) < 3
+                or any(m.key == key for m in out)
+            ):
                 continue
             main = source == "title" or offset < v["start_window"]
             if source == "title":
@@ -142,6 +182,18 @@ def link_model(text: str | None, models: Iterable[ModelName]) -> ModelName | Non
     return next((m for m in models if m.key == best), None)
 
 
+def abbreviates(label: str, models: Iterable[ModelName]) -> ModelName | None:
+    """The own model a table row abbreviates: a label whose first word is the versioned tail of an own model's name
+    ("V3-Large 1.0" for MobileNetV3, "v2 small" for a model named FooNet-v2)."""
+    first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?([A-Za-z]*\d[\w.]*?)(?=[\s\-(]|$)", label)
+    if not first:
+        return None
+    tail = model_key(first.group(1)) or ""
+    if len(tail) < 2 or not re.search(r"\d", tail):
+        return None
+    return next((m for m in models if m.key != tail and m.key.endswith(tail) and len(m.key) > len(tail) + 2), None)
+
+
 _CITATION = re.compile(r"\s*\[[\d,\s–\-]+\]|\s*\((?:ours|our model|this work)\)", re.I)
 _GENERIC = re.compile(r"^[\W\dxX✓✗]*$|^(?:ours|our model|this work|single|ensemble|single model)$", re.I)
 
@@ -162,7 +214,7 @@ def link_results(doc: Document, candidates: Iterable[Candidate]) -> list[Candida
             continue
         label = _CITATION.sub("", c.model or "").strip()
         if label and not _GENERIC.match(label):
-            out.append(replace(c, model=c.model, model_key=model_key(label), scope="model"))
+            out.append(replace(c, model=c.model, model_key=row_model(label, doc.models)[1], scope="model"))
             continue
         named = None if c.fields.get("table") is not None else link_model(c.evidence.snippet, doc.models)
         target = named or main
@@ -233,3 +285,24 @@ def variant_mention(text: str, model: ModelName) -> str:
     if tail and tail.group(0).strip():
         end = tail.end()
     return " ".join(text[start:end].split()).strip(" -()") or model.name
+
+
+def row_model(label: str, models: Iterable[ModelName]) -> tuple[str | None, str | None]:
+    """A table row's model name and key, shared by every kind read from a row: the label without citation marks;
+    a label that abbreviates an own model (:func:`abbreviates`: "V3-Large 1.0" for MobileNetV3) gets the family
+    written out ("MobileNetV3-Large 1.0"), so its results and parameters share the key of the full name; a generic
+    label ("Ours", "single model") is the paper's main model."""
+    clean = " ".join(_CITATION.sub("", label).split()).strip()
+    if not clean:
+        return None, None
+    main = main_model(models)
+    if _GENERIC.match(clean) and main is not None:
+        return main.name, main.key  # a row "Ours"
+    own = abbreviates(clean, models)
+    if own is not None:
+        first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?", clean)
+        rest = clean[first.end() if first else 0 :]
+        tail = model_key(re.match(r"[A-Za-z]*\d[\w.]*?(?=[\s\-(]|$)", rest).group(0)) or ""  # type: ignore[union-attr]
+        cut = next((i for i in range(len(own.name) - 1, 0, -1) if model_key(own.name[i:]) == tail), 0)
+        clean = own.name[:cut] + rest if cut > 0 else f"{own.name} {rest}"
+    return clean, model_key(clean)

@@ -1,7 +1,11 @@
-"""parameters.v2: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
+"""parameters.v3: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
 parameters", "25.5×10^6", "6B RMs") from sentences and from the parameter or size column of tables, linked to the model.
 
-v2 (patterns in ``extract/data/parameters.v2.json``): each count is given to the model whose phrase holds it (the
+v3 (patterns in ``extract/data/parameters.v3.json``) adds to v2: differences stated by a verb before the count ("adds
+only 2M parameters", "reduces the size by 3M") are not counts; a count whose phrase names a part of the model ("the
+embedding layer has 30M parameters", "23M parameters in the embeddings") is not the model's total unless it says
+total; a name after the count must be capitalised to be a baseline's ("with 5.3M parameters and 390M FLOPs" is no
+baseline); an unclaimed count in a sentence that cites others' work and has no own cue is a baseline's. v2: each count is given to the model whose phrase holds it (the
 nearest model name before it in its clause, or "for X" / "N-parameter X" after it), so "our model has 15M parameters,
 fewer than ResNet [12] with 40M" gives the own model high and the baseline low confidence; differences ("8M more
 parameters") and orders of magnitude are not counts; layer-by-layer architecture tables are not read; a size printed
@@ -21,10 +25,10 @@ from typing import Any
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, ModelName, Table
-from flopsdb.extract.models import link_model, main_model, variant_mention, vocabulary
+from flopsdb.extract.models import abbreviates, link_model, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
-EXTRACTOR = "parameters.v2"
+EXTRACTOR = "parameters.v3"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {
@@ -51,7 +55,7 @@ _MODEL_WORD = re.compile(r"(?<![\w\-])(?:[A-Z][a-z]*[A-Z0-9][\w\-\.]*|[A-Z][a-z]
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    """The data file ``extract/data/parameters.v2.json`` with its regexes compiled."""
+    """The data file ``extract/data/<EXTRACTOR>.json`` with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
     out: dict[str, Any] = {}
     for k, v in data.items():
@@ -86,7 +90,7 @@ def _dataset_word(word: str) -> bool:
 
 def model_words(text: str, models: Iterable[ModelName] = ()) -> list[str]:
     """Words of ``text`` that look like model names ("ResNet", "GPT-3", "BERT") and are none of ``models``, not
-    a dataset of the taxonomy and not a generic word of the models.v1 stoplist ("CNN", "LSTM", "GPU")."""
+    a dataset of the taxonomy and not a generic word of the models.v2 stoplist ("CNN", "LSTM", "GPU")."""
     stop = vocabulary()["_stop"]
     models = tuple(models)
     out = []
@@ -125,7 +129,7 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
         own = link_model(name, models)
         if own is not None:
             return True, own
-        if _MODEL_WORD.search(name) and not _dataset_word(name):
+        if model_words(name, models):
             return False, None
     cuts = [c.end() for c in p["boundary"].finditer(sentence, 0, start) if not re.fullmatch(r"and|that|which", c.group(0), re.I)]
     lo = max(cuts + [max(0, start - 100)])
@@ -183,6 +187,19 @@ def parse_count(num: str, scale: str | None, exp: str | None) -> float | None:
     return value
 
 
+def is_part(sentence: str, start: int, end: int) -> bool:
+    """Whether the count ``sentence[start:end]`` is the size of a part of a model (an embedding, a layer, a head, the
+    decoder: ``part_before`` / ``part_after``) rather than its total (``total_cue`` before it in the sentence or
+    right after it)."""
+    p = patterns()
+    cuts = [c.end() for c in p["boundary"].finditer(sentence, 0, start) if not re.fullmatch(r"and|that|which", c.group(0), re.I)]
+    phrase = sentence[max(cuts + [max(0, start - 80)]) : start]
+    after = sentence[end : end + 60]
+    if p["total_cue"].search(sentence[:start]) or p["total_cue"].search(after[:25]):
+        return False
+    return bool(p["part_before"].search(phrase) or p["part_after"].match(after))
+
+
 def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str, Any]]:
     """Parameter counts stated in one sentence: dicts with value, value_text, start, end, confidence, approx, own
     (True, False or None: see :func:`holder`) and model (the own :class:`ModelName` the count is given to, or None).
@@ -209,6 +226,10 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             continue
         if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
+        if p["difference_before"].search(sentence[max(0, m.start() - 60) : m.start()]):
+            continue  # "adds only 2M parameters", "reduces the model size by 3M"
+        if is_part(sentence, m.start(), m.end()):
+            continue  # "the embedding layer has 30M parameters"
         value = parse_count(m.group("num"), m.group("scale"), m.group("exp"))
         if value is None or value < 1e4:
             continue
@@ -239,6 +260,8 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
                 conf += 0.1
             if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I):
                 conf -= 0.35
+                if not own_sentence:
+                    own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
         if tabular:
             conf -= 0.35
         out.append(
@@ -324,18 +347,6 @@ def row_confidence(label: str, names: list[str]) -> float:
     return 0.3
 
 
-def abbreviates(label: str, models: Iterable[ModelName]) -> ModelName | None:
-    """The own model a table row abbreviates: a label whose first word is the versioned tail of an own model's name
-    ("V3-Large 1.0" for MobileNetV3, "v2 small" for a model named FooNet-v2)."""
-    first = re.match(r"\s*(?:\d+\s+(?=[A-Za-z]))?([A-Za-z]*\d[\w.]*?)(?=[\s\-(]|$)", label)
-    if not first:
-        return None
-    tail = model_key(first.group(1)) or ""
-    if len(tail) < 2 or not re.search(r"\d", tail):
-        return None
-    return next((m for m in models if m.key != tail and m.key.endswith(tail) and len(m.key) > len(tail) + 2), None)
-
-
 def layer_table(table: Table) -> bool:
     """Whether the table lists an architecture layer by layer ("convolution", "max pool", "inception (3a)"): its
     parameter column counts per layer, not per model."""
@@ -377,8 +388,7 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
             conf = max(conf, 0.65)
         elif (mentioned or abbreviated or not sized_by_column) and conf == 0.5:
             conf = 0.3
-        model = label or None
-        key = model_key(label) if label else None
+        model, key = (label, row_model(label, models)[1]) if label else (None, None)
         out.append(
             Candidate(
                 paper=doc.paper,

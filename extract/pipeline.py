@@ -34,7 +34,7 @@ Extractor = Callable[[Document], list[Candidate]]
 REGISTRY: dict[str, str] = {
     HARDWARE: "flopsdb.extract.hardware:extract_hardware",
     "training_time.v2": "flopsdb.extract.training_time:extract_training_time",
-    "parameters.v2": "flopsdb.extract.parameters:extract_parameters",
+    "parameters.v3": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",
     "result_table.v2": "flopsdb.extract.table_results:extract_table_results",
 }

@@ -1,4 +1,4 @@
-"""models.v1: the paper's own model names (Document.models) and the model link of result candidates."""
+"""models.v2: the paper's own model names (Document.models) and the model link of result candidates."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def _names(text: str) -> dict[str, tuple[str, bool]]:
 
 
 def test_vocabulary_is_a_versioned_data_file() -> None:
-    assert VERSION == "models.v1" and vocabulary()["name_patterns"] and vocabulary()["ours_patterns"]
+    assert VERSION == "models.v2" and vocabulary()["name_patterns"] and vocabulary()["ours_patterns"]
 
 
 def test_naming_phrases_and_ours_marks_give_own_models() -> None:
@@ -92,3 +92,72 @@ def test_pipeline_stores_models_and_links_and_marks_results() -> None:
     results = [c for c in out if c.kind == "result"]
     assert results and all(c.model_key == "flipnet" for c in results)
     assert any(c.headline and c.headline_reason == "abstract" for c in results)
+
+
+# --------------------------------------------------------------------------- models.v2: the title, row labels
+
+
+def _titled(lines: list[tuple[str, float, bool]]):  # type: ignore[no-untyped-def]
+    """A Document whose first page has these (text, font size, bold) lines."""
+    from flopsdb.extract.document import Line
+
+    doc = make_doc("\n".join(t for t, _, _ in lines) + "\nBody text follows here.")
+    out, at = [], 0
+    for text, size, bold in lines:
+        out.append(Line(page=1, bbox=Box(0, 0, 1, 1), start=at, end=at + len(text), text=text, font_size=size, bold=bold))
+        at += len(text) + 1
+    doc.lines = out
+    return doc
+
+
+def test_the_title_skips_page_furniture_and_stops_at_the_byline() -> None:
+    from flopsdb.extract.models import _title
+
+    same_size = [
+        ("*&&&$7'*OUFSOBUJPOBM$POGFSFODFPO *$$7", 1.0, False),
+        ("FlipNet: A Low Memory Detector", 1.0, True),
+        ("Ann Smith1,2 Bo Chen1", 1.0, False),
+        ("1National University", 1.0, False),
+        ("Abstract", 1.0, True),
+        ("Detectors such as ResNet, MobileNet and DenseNet are strong.", 1.0, False),
+    ]
+    assert _title(_titled(same_size))[0] == "FlipNet: A Low Memory Detector"
+    names = {m.name for m in find_models(_titled(same_size))}
+    assert "FlipNet" in names and not names & {"ResNet", "MobileNet", "DenseNet", "Smith1"}
+    bold_byline = [
+        ("International Conference on Computer Vision", 10.0, False),
+        ("2380-7504/", 10.0, False),
+        ("Swift-NMS: Improving Detection", 1.0, True),
+        ("with One Line of Code", 1.0, True),
+        ("Ann Smith* Bo Chen*", 1.0, True),
+        ("ann@uni.edu", 1.0, False),
+    ]
+    assert _title(_titled(bold_byline))[0] == "Swift-NMS: Improving Detection with One Line of Code"
+    interleaved = [("GapNet: Improving Pre-training by", 14.3, True), ("Ann Smith∗†", 12.0, True), ("Predicting Gaps", 14.3, True)]
+    assert _title(_titled(interleaved))[0] == "GapNet: Improving Pre-training by Predicting Gaps"
+
+
+def test_adjectives_and_generic_plurals_of_the_title_are_no_models() -> None:
+    doc = _titled([("CNN-based NER and the Era of 1-bit LLMs with FOFE-based Tagging", 17.2, False), ("Ann Smith", 10.0, False)])
+    assert not {m.name for m in find_models(doc)} & {"CNN-based", "LLMs", "LLM", "FOFE-based"}
+
+
+def test_row_labels_share_the_key_of_the_full_name() -> None:
+    from flopsdb.core.ids import model_key
+    from flopsdb.extract.document import ModelName
+    from flopsdb.extract.models import row_model
+
+    models = (ModelName(name="FlipNetV3", key="flipnetv3", main=True, source="title", evidence=None),)
+    assert row_model("V3-Large 1.0", models) == ("FlipNetV3-Large 1.0", model_key("FlipNetV3-Large 1.0"))
+    assert row_model("FlipNetV3-Large 1.0 (ours)", models)[1] == row_model("V3-Large 1.0", models)[1]
+    assert row_model("ResNet-50 [12]", models) == ("ResNet-50", "resnet50")
+    assert row_model("Ours", models) == ("FlipNetV3", "flipnetv3")
+
+
+def test_a_parenthesised_part_or_objective_is_no_model() -> None:
+    text = (
+        "Fast Detection with Gaps\nAbstract. We propose GapNet, trained with a span boundary objective (SBO) and Cross mini-Batch "
+        "Normalization (CmBN), and Weighted-Residual-Connections (WRC). Our new model, the Dense Gap Network (DGNet), is fast."
+    )
+    names = _names(text)
+    assert "GapNet" in names and "DGNet" in names and not names.keys() & {"SBO", "CmBN", "WRC"}

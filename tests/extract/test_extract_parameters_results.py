@@ -1,4 +1,4 @@
-"""parameters.v2 and result.v1 (results stated in sentences)."""
+"""parameters.v3 and result.v1 (results stated in sentences)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_baseline_parameter_counts_get_lower_confidence() -> None:
 
 def test_parameters_candidate(doc_of) -> None:
     (c,) = extract_parameters(doc_of("Our model has 213M parameters."))
-    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M", "own": True} and c.extractor == "parameters.v2"
+    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M", "own": True} and c.extractor == "parameters.v3"
 
 
 def _results(sentence: str) -> list[tuple[object, ...]]:
@@ -149,7 +149,7 @@ def test_parameters_extractor_is_versioned_once_and_registered() -> None:
     from flopsdb.extract import parameters
     from flopsdb.extract.pipeline import REGISTRY
 
-    assert parameters.EXTRACTOR == "parameters.v2" and parameters.EXTRACTOR in REGISTRY
+    assert parameters.EXTRACTOR == "parameters.v3" and parameters.EXTRACTOR in REGISTRY
 
 
 def test_a_baseline_count_in_the_same_sentence_as_an_own_count_is_not_own() -> None:
@@ -368,3 +368,62 @@ def test_an_own_size_joined_by_a_hyphen_and_a_caption_unit(doc_of) -> None:
         )
     )
     assert [round(c.fields["value"]) for c in extract_parameters(doc)] == [4_200_000]
+
+
+# --------------------------------------------------------------------------- parameters.v3: phrasings of own totals,
+# differences stated by a verb, parts of a model, capitalised baselines only, unclaimed counts next to a citation
+
+
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("Our model has 340M parameters.", 340e6),
+        ("We train a 1.5B parameter model on the corpus.", 1.5e9),
+        ("Our largest model, with 175 billion parameters, is trained on 300B tokens.", 175e9),
+        ("The resulting network contains 25.6 million parameters.", 25.6e6),
+        ("The number of parameters of our model is 66 million.", 66e6),
+        ("Our model contains approximately 1.2 billion trainable parameters.", 1.2e9),
+        ("It has 12 layers, 768 hidden units and 110M parameters in total.", 110e6),
+        ("We scale the model to 6.7B parameters.", 6.7e9),
+        ("Our model achieves 80.1% accuracy with 5.3M parameters and 390M FLOPs.", 5.3e6),
+        ("In total, the encoder and the decoder have 60M parameters.", 60e6),
+    ],
+)
+def test_own_totals_in_many_phrasings_are_asserted(sentence: str, value: float) -> None:
+    asserted = [c for c in counts_in(sentence) if c["confidence"] >= 0.35 and c["own"] is not False]
+    assert [c["value"] for c in asserted] == [pytest.approx(value)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The proposed model adds only 2M parameters to the backbone.",
+        "This adds 0.5M parameters.",
+        "The extra branch introduces 1.2M parameters.",
+        "Weight sharing reduces the model size by 3M parameters.",
+        "The embedding layer has 30M parameters.",
+        "The word embeddings account for 23M parameters of the model.",
+        "About 12M parameters are in the embedding layers.",
+        "GPT-3 (Brown et al., 2020) has 175B parameters.",
+    ],
+)
+def test_differences_parts_and_cited_counts_are_not_asserted(sentence: str) -> None:
+    assert not [c for c in counts_in(sentence) if c["confidence"] >= 0.35 and c["own"] is not False]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    "paper, needle, value",
+    [
+        ("1608.06993", "DenseNet-201 with 20M parameters", 20_000_000),
+        ("1611.01603", "about 2.6 million parameters", 2_600_000),
+    ],
+)
+def test_real_develop_sentences_of_own_totals(corpus_doc, paper: str, needle: str, value: int) -> None:
+    from flopsdb.extract.models import find_models
+    from flopsdb.extract.parameters import own_models
+
+    doc = corpus_doc(paper)
+    models = own_models(replace_models(doc, find_models(doc)))
+    got = [c for c in counts_in(sentence_with(doc, needle), models) if c["confidence"] >= 0.35 and c["own"] is not False]
+    assert [round(c["value"]) for c in got] == [value]
