@@ -347,7 +347,7 @@ def build_records(
 ) -> list[ModelRecord]:
     """Model records from curated fact rows (``fact_id, paper, kind, model, model_key, scope, headline, fields``).
 
-    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf``), ``venue``
+    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf`` | ``arxiv_id``), ``venue``
     or a ``reason`` why there is no year. ``utilisation`` overrides every utilisation (the CLI's option).
     """
     by_paper: dict[str, list[Mapping[str, Any]]] = {}
