@@ -101,3 +101,36 @@ def test_too_few_points_name_what_was_left_out(imported):
     assert "got 2" in r.output and "lacks training_time" in r.output and "gammamtsmall" in r.output
     r = run("fit", "--benchmark", "conll2003", "--source", "curated", "--no-variants")
     assert r.exit_code != 0 and "got 1" in r.output
+
+
+def test_status_counts_the_queue_and_the_facts_by_source(config, store):
+    from flopsdb.curation.model import Event, make_after, new_event_id
+    from flopsdb.db.curation import DbReviewStore
+
+    r = run("review", "import", str(GOLD), "--format", "annotations", "--as-candidates")
+    assert r.exit_code == 0, r.output
+    status = json.loads(run("status", "--format", "json").output)
+    assert status["queue"] == {"pending": 44, "curated": 0, "disputed": 0, "rejected": 0}
+    assert status["facts_by_source"] == {"curated": 0}
+    review = DbReviewStore(store)
+    with store.connect() as con:  # ids as stored (an unlocated quote's box reads back with other float digits)
+        rows = con.execute("SELECT candidate_id, model, stage, fields FROM candidates ORDER BY candidate_id LIMIT 3").fetchall()
+    first, second, third = [(cid, model, stage, json.loads(fields)) for cid, model, stage, fields in rows]
+
+    def verdict(cand, who, action, fields):
+        cid, model, stage, _ = cand
+        review.record(
+            Event(event_id=new_event_id(), candidate_id=cid, annotator=who, action=action, after=make_after(fields, model, stage), source="terminal"),
+            require_lease=False,
+        )
+
+    verdict(first, "ann", "accept", first[3])
+    verdict(second, "ann", "accept", second[3])  # two raters keep different versions: disputed
+    verdict(second, "bob", "correct", {**second[3], "note": "another version"})
+    verdict(third, "ann", "reject", third[3])
+    run("import", "thompson", str(Path(__file__).resolve().parents[1] / "fixtures" / "scaling" / "thompson"))
+    status = json.loads(run("status", "--format", "json").output)
+    assert status["queue"] == {"pending": 41, "curated": 1, "disputed": 1, "rejected": 1}
+    assert status["facts_by_source"]["curated"] == 1 and status["facts_by_source"]["thompson"] > 0
+    text = run("status").output
+    assert "review queue: pending 41, curated 1, disputed 1, rejected 1" in text and "facts by source: curated 1, thompson" in text
