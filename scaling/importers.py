@@ -293,11 +293,12 @@ def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None
             value = None
         if name and value and value > 0:
             published.setdefault(name, value)
-    bases = {f"epoch:{i + 2}": base for i, rec in enumerate(records) if (base := (rec.get("Base model") or "").strip())}
+    bases = {f"epoch:{i + 2}": b for i, rec in enumerate(records) if (b := (rec.get("Base model") or "").strip())}
     for k, row in enumerate(batch.estimates):
-        est, base = row.estimate, bases.get(row.entry_id)
-        if base is None or est.assumptions.get("as_published") or est.convention == "thompson":
+        est, base_name = row.estimate, bases.get(row.entry_id)
+        if base_name is None or est.assumptions.get("as_published") or est.convention == "thompson":
             continue
+        base = base_name
         base_flop = published.get(base.casefold())
         if base_flop is None:
             assumptions = {**est.assumptions, "base_model": base, "base_compute": "unknown (not in the table): the fine-tuning only"}
