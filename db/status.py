@@ -14,6 +14,32 @@ def _pairs(con: Connection, sql: str) -> dict[str, int]:
     return {str(k): int(v) for k, v in con.execute(sql).fetchall()}
 
 
+def queue_counts(con: Connection) -> dict[str, int]:
+    """The review queue: ``pending`` (candidates nobody has decided), ``curated`` (curated facts), ``disputed``
+    (raters kept different versions and no adjudication settled it), ``rejected`` (decided, and not curated nor
+    disputed: the raters agreed to reject, or an adjudication rejected it)."""
+    row = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE coalesce(o.n_decided, 0) = 0),
+               count(*) FILTER (WHERE f.candidate_id IS NOT NULL),
+               count(*) FILTER (WHERE o.n_versions > 1 AND a.candidate_id IS NULL AND f.candidate_id IS NULL),
+               count(*) FILTER (WHERE o.n_decided > 0 AND f.candidate_id IS NULL AND NOT (o.n_versions > 1 AND a.candidate_id IS NULL))
+        FROM candidates c
+        LEFT JOIN review_outcomes o USING (candidate_id)
+        LEFT JOIN (SELECT DISTINCT candidate_id FROM adjudications) a USING (candidate_id)
+        LEFT JOIN (SELECT DISTINCT candidate_id FROM curated_facts) f USING (candidate_id)
+        """
+    ).fetchall()[0]
+    return dict(zip(("pending", "curated", "disputed", "rejected"), (int(x or 0) for x in row), strict=True))
+
+
+def facts_by_source(con: Connection) -> dict[str, int]:
+    """Facts an analyst can fit, by source: ``curated`` (human-confirmed) and each imported dataset."""
+    out = {"curated": int(con.execute("SELECT count(*) FROM curated_facts").fetchall()[0][0])}
+    out.update(_pairs(con, "SELECT source, count(*) FROM imported_facts GROUP BY source ORDER BY source"))
+    return out
+
+
 def status_report(con: Connection) -> dict[str, Any]:
     """Counts per table, paper and download breakdowns, recent download failures, items the nightly
     parked, the newest runs and every crawl cursor, as one dict."""
@@ -43,6 +69,8 @@ def status_report(con: Connection) -> dict[str, Any]:
         ).fetchall()
     ]
     return {
+        "queue": queue_counts(con),
+        "facts_by_source": facts_by_source(con),
         "counts": counts,
         "papers": papers,
         "downloads": downloads,

@@ -192,6 +192,8 @@ def status(app: App, fmt: str) -> None:
         click.echo(json.dumps(report, default=str, indent=1))
         return
     echo(f"database: {app.config.db_path}")
+    echo("review queue: " + ", ".join(f"{k} {n:,}" for k, n in report["queue"].items()))
+    echo("facts by source: " + ", ".join(f"{k} {n:,}" for k, n in report["facts_by_source"].items()))
     for table, n in report["counts"].items():
         echo(f"  {table:<24} {n:>10,}")
     for key, n in report.get("papers", {}).items():

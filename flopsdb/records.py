@@ -9,6 +9,7 @@ from typing import Any
 import pypdfium2 as pdfium
 
 from flopsdb.core.catalog import Catalog, load_catalog
+from flopsdb.core.ids import arxiv_id_year
 from flopsdb.db.records import read_paper_meta, read_pdf_paths, read_record_facts, read_records, store_records
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
@@ -45,8 +46,11 @@ def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None,
         year = pdf_year(pdf) if pdf and Path(pdf).is_file() else None
         if year is not None:
             meta[pid] = {"year": year, "year_source": "pdf"}
+        elif (id_year := arxiv_id_year(pid)) is not None:
+            meta[pid] = {"year": id_year, "year_source": "arxiv_id"}
         else:
-            meta[pid] = {"reason": meta[pid]["reason"] + (f"; the PDF {pdf} has no readable date" if pdf else "; no PDF recorded for it")}
+            why = f"; the PDF {pdf} has no readable date" if pdf else "; no PDF recorded for it"
+            meta[pid] = {"reason": meta[pid]["reason"] + why + "; the id is not a dated arXiv id"}
     return build_records(facts, meta, catalog=catalog, utilisation=utilisation)
 
 

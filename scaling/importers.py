@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -274,7 +274,41 @@ def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBa
             _epoch_row(batch, path.name, line, rec, catalog)
         except ValueError as exc:
             batch.failures.append(ItemFailure("import", path.name, str(exc), row=line))
+    _add_base_compute(batch, records)
     return batch
+
+
+def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None:
+    """A fine-tuned model's training compute includes its base model's: Epoch's ``Training compute (FLOP)`` of a
+    row with a ``Base model`` is the base's compute plus the fine-tuning, while the row's hardware, time and dataset
+    describe the fine-tuning. Each own estimate of such a row (epoch convention and operation counting; the
+    thompson hardware burden stays the row's own) gets the base model's published training compute added, when the
+    table has it; the assumptions say so, or that the base's compute is unknown."""
+    published: dict[str, float] = {}
+    for rec in records:
+        name, flop = (rec.get("Model") or "").strip().casefold(), rec.get("Training compute (FLOP)")
+        try:
+            value = float(flop) if flop not in (None, "") else None
+        except ValueError:
+            value = None
+        if name and value and value > 0:
+            published.setdefault(name, value)
+    bases = {f"epoch:{i + 2}": b for i, rec in enumerate(records) if (b := (rec.get("Base model") or "").strip())}
+    for k, row in enumerate(batch.estimates):
+        est, base_name = row.estimate, bases.get(row.entry_id)
+        if base_name is None or est.assumptions.get("as_published") or est.convention == "thompson":
+            continue
+        base = base_name
+        base_flop = published.get(base.casefold())
+        if base_flop is None:
+            assumptions = {**est.assumptions, "base_model": base, "base_compute": "unknown (not in the table): the fine-tuning only"}
+            batch.estimates[k] = replace(row, estimate=replace(est, assumptions=assumptions))
+            continue
+        assumptions = {**est.assumptions, "base_model": base, "base_compute": base_flop, "fine_tuning_flop": est.flop}
+        total = replace(
+            est, flop=est.flop + base_flop, flop_low=est.flop_low + base_flop, flop_high=est.flop_high + base_flop, assumptions=assumptions
+        )
+        batch.estimates[k] = replace(row, estimate=total)
 
 
 def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], catalog: Catalog | None) -> None:

@@ -198,6 +198,43 @@ def ensemble_size(names: Iterable[str]) -> tuple[bool, int | None]:
     return found, None
 
 
+_ENSEMBLE_PHRASE = re.compile(
+    r"\([^()]*\b(?:ensemble|combination of)\b[^()]*\)"
+    r"|\b(?:an? )?(?:" + _COUNT + r"[- ](?:models?|members?|networks?|nets?) )?(?:ensemble|combination)"
+    r"(?: of " + _COUNT + r" (?:models?|members?|networks?|nets?))?(?: of)?\b",
+    re.I,
+)
+
+
+def ensemble_member_key(names: Iterable[str]) -> str | None:
+    """The model key of an ensemble's member: a name of the ensemble without its ensemble phrase
+    (``BetaNet-L (ensemble of 5 models)``, ``BetaNet-L ensemble``, ``5-model ensemble BetaNet-L`` give
+    ``betanetl``); None when no name keeps anything else."""
+    for name in names:
+        if not _ENSEMBLE.search(name):
+            continue
+        rest = _ENSEMBLE_PHRASE.sub(" ", name).strip(" -,;:+()")
+        key = model_key(rest) if rest else None
+        if key:
+            return key
+    return None
+
+
+def _member_facts(
+    records: Mapping[str, ModelRecord], shared: Mapping[str, list[Mapping[str, Any]]], key: str
+) -> tuple[list[Mapping[str, Any]], str | None]:
+    """An ensemble without a training time of its own takes its member's training facts (hardware, time,
+    parameters), the member being the paper's model whose key is the ensemble's name without its ensemble phrase."""
+    rec = records[key]
+    if not ensemble_size(rec.names)[0] or any(f["kind"] == Kind.TRAINING_TIME for f in shared[key]):
+        return [], None
+    member = ensemble_member_key(rec.names)
+    if member is None or member == key or member not in records:
+        return [], None
+    own = {id(f) for f in shared[key]}
+    return [f for f in shared[member] if f["kind"] in _PER_MODEL and id(f) not in own], member
+
+
 def _ensemble_compute(rec: ModelRecord, picked: Mapping[str, Mapping[str, Any]]) -> None:
     """An ensemble trained with a time not stated for the ensemble itself (a shared or member's time) has N times
     the member's compute when its name gives N; otherwise its compute is dropped and ``missing`` says why."""
@@ -282,6 +319,13 @@ def _paper_records(
             shared[main].append(f)
         else:
             unassigned.append(f"{f['kind']} {f['fact_id']}")
+    for key in records:
+        extra, member = _member_facts(records, shared, key)
+        if extra and member is not None:
+            shared[key].extend(extra)
+            records[key].notes.append(
+                f"the ensemble's training facts are its member's, {', '.join(records[member].names) or member} (its name without the ensemble phrase)"
+            )
     out = []
     for key, rec in records.items():
         picked: dict[str, Mapping[str, Any]] = {}
@@ -347,7 +391,7 @@ def build_records(
 ) -> list[ModelRecord]:
     """Model records from curated fact rows (``fact_id, paper, kind, model, model_key, scope, headline, fields``).
 
-    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf``), ``venue``
+    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf`` | ``arxiv_id``), ``venue``
     or a ``reason`` why there is no year. ``utilisation`` overrides every utilisation (the CLI's option).
     """
     by_paper: dict[str, list[Mapping[str, Any]]] = {}

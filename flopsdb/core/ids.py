@@ -71,6 +71,31 @@ def unversioned(paper: str) -> str:
     return _SUFFIX.sub("", paper.strip())
 
 
+_NEW_STYLE = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.\d{4,5}$")
+_OLD_STYLE = re.compile(r"^[a-z][a-z.\-]*/(?P<yy>\d{2})(?P<mm>\d{2})\d{3}$", re.IGNORECASE)
+
+
+def arxiv_id_year(paper: str) -> int | None:
+    """The year an arXiv id was assigned, read from the id itself: a new-style id ``YYMM.NNNN(N)`` (from April
+    2007) is 20YY, an old-style ``archive/YYMMNNN`` (1991 to March 2007) is 19YY or 20YY; None for anything else
+    (a PDF stem such as ``gpt2-radford2019``) or an impossible month. The id dates the first version.
+
+    >>> arxiv_id_year("1706.03762v5"), arxiv_id_year("hep-th/9901001"), arxiv_id_year("gpt2-radford2019")
+    (2017, 1999, None)
+    """
+    text = unversioned(paper)
+    m = _NEW_STYLE.match(text)
+    if m:
+        yy, mm = int(m.group("yy")), int(m.group("mm"))
+        return 2000 + yy if 1 <= mm <= 12 and (yy, mm) >= (7, 4) else None
+    m = _OLD_STYLE.match(text)
+    if m:
+        yy, mm = int(m.group("yy")), int(m.group("mm"))
+        year = 1900 + yy if yy >= 91 else 2000 + yy
+        return year if 1 <= mm <= 12 and (year, mm) <= (2007, 3) else None
+    return None
+
+
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "−": "-", "×": "x", "∗": "*"})
 _NOISE = re.compile(r"[\s_\-/,;:()\[\]{}'\"`*†‡§¶⋆?]+")
 _ARCH_DIM = re.compile(r"(\d)\s*x\s*(\d+)\s*d\b")

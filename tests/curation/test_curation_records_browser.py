@@ -163,3 +163,54 @@ def test_corpus_gold_reviewed_by_record_in_the_browser_then_fit(browser, corpus_
     assert set(by_model) == {"Transformer (base model)", "Transformer (big)"}
     assert by_model["Transformer (big)"]["compute"] > by_model["Transformer (base model)"]["compute"] * 5
     assert all(0 < p["error"] < 1 and p["year"] is not None for p in by_model.values())
+
+
+@pytest.mark.shared
+def test_extracted_records_reviewed_in_the_browser_then_fit(browser, corpus_dir, config: Config, store: Store) -> None:
+    """Done-when of issue #10 on a real corpus paper: `extract --store`, every record of the paper accepted with `a`
+    in chromium, then `fit --source curated`: one point per model, error = 1 - BLEU/100, the hardware method's compute
+    of the accepted hardware and time, and a year."""
+    import json
+
+    from click.testing import CliRunner
+
+    from flopsdb.cli import main
+    from flopsdb.review import review_store
+    from flopsdb.scaling.compute import find_accelerator
+
+    r = CliRunner().invoke(main, ["extract", "--store", str(corpus_dir / "1706.03762.pdf")], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    rs = review_store(config, store)
+    rs.add_user("ann1", "annotator", PASSWORD)
+    with LiveServer(build_app(config, store)) as server:
+        page = sign_in(browser, server.url, "ann1")
+        rs.release("ann1")
+        open_records(page, server.url, "?paper=1706.03762")
+        for _ in range(120):
+            if page.locator("#done").is_visible():
+                break
+            press(page, "a")
+        assert page.locator("#done").is_visible()
+        page.context.close()
+    assert {e.action for e in rs.events(annotator="ann1")} == {"accept"}
+    catalog = load_catalog()
+    with store.connect() as con:
+        records = {rec.model_key: rec for rec in records_from(con, catalog=catalog, paper="1706.03762")}
+    # one paper gives fewer than the 3 points a fit needs: fit it with the authors' rows, curated points preferred
+    r = CliRunner().invoke(main, ["import", "thompson", str(corpus_dir.parents[1] / "datasets" / "thompson2022")], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["fit", "--benchmark", "wmt14-en-de", "--source", "all", "--format", "json"], catch_exceptions=False)
+    assert r.exit_code == 0 and "{" in r.output, r.output
+    fit = json.loads(r.output[r.output.index("{") :])
+    points = [p for p in fit["points"] if p["paper"] and p["paper"].startswith("1706.03762") and p["compute_source"] == "curated"]
+    assert points and "points by source: curated" in " ".join(fit["notes"])
+    assert len({p["model"] for p in points}) == len(points)  # one point per model
+    p100 = find_accelerator(catalog, "NVIDIA P100")
+    assert p100 is not None
+    for p in points:
+        rec = next(r for r in records.values() if p["model"] in r.names)
+        bleu = max(res["value"] for res in rec.results if "EN-DE" in str(res.get("dataset") or res.get("benchmark")).upper())
+        assert p["error"] == pytest.approx(1 - bleu / 100)  # BLEU is a score
+        hours = rec.training_time["hours"] / (rec.hardware.get("count") or 1 if rec.training_time.get("scope") == "device_hours" else 1)
+        assert p["compute"] == pytest.approx(rec.hardware["count"] * p100.peak("fp32") * hours * 3600, rel=0.01)
+        assert p["year"] == rec.year and rec.year in (2017, 2018, 2019)

@@ -9,7 +9,7 @@ import pytest
 from flopsdb.core.catalog import load_catalog
 from flopsdb.scaling.importers import _EPOCH_REQUIRED, parse_epoch
 
-COLUMNS = [*_EPOCH_REQUIRED, "Domain", "Link", "Epochs", "Hardware utilization (MFU)", "Numerical format"]
+COLUMNS = [*_EPOCH_REQUIRED, "Domain", "Link", "Epochs", "Hardware utilization (MFU)", "Numerical format", "Base model"]
 
 
 def _table(path, rows):
@@ -70,3 +70,37 @@ def test_epochs_own_models_come_out_near_epochs_figures(shared_dir):
     assert hw["GPT-3 175B (davinci)"] == pytest.approx(3.14e23, rel=0.05)
     assert hw["Llama 2-70B"] == pytest.approx(8.1e23, rel=0.05)
     assert ops["BERT-Large"] == pytest.approx(2.85e20, rel=0.10)
+
+
+def test_a_fine_tuned_model_adds_its_base_models_published_compute(tmp_path):
+    """The row's hardware and time are the fine-tuning; its training compute is the base's plus the fine-tuning."""
+    rows = [
+        {"Model": "Base-LM", "Domain": "Language", "Training compute (FLOP)": "1e23"},
+        {
+            "Model": "Tuned-LM",
+            "Domain": "Language",
+            "Base model": "Base-LM",
+            "Training hardware": "NVIDIA A100",
+            "Hardware quantity": "8",
+            "Training time (hours)": "10",
+            "Hardware utilization (MFU)": "0.5",
+            "Numerical format": "BF16",
+        },
+        {
+            "Model": "Orphan-LM",
+            "Domain": "Language",
+            "Base model": "Unknown-LM",
+            "Training hardware": "NVIDIA A100",
+            "Hardware quantity": "8",
+            "Training time (hours)": "10",
+        },
+    ]
+    batch = parse_epoch(_table(tmp_path / "t.csv", rows), catalog=load_catalog())
+    epoch = _estimates(batch, "hardware", "epoch")
+    thompson = _estimates(batch, "hardware", "thompson")
+    tuned, orphan = epoch["epoch:3"], epoch["epoch:4"]
+    a100_bf16 = 8 * 3.12e14 * 10 * 3600 * 0.5
+    assert tuned.assumptions["fine_tuning_flop"] == pytest.approx(a100_bf16, rel=0.01)
+    assert tuned.flop == pytest.approx(1e23 + a100_bf16, rel=1e-6) and tuned.assumptions["base_model"] == "Base-LM"
+    assert thompson["epoch:3"].flop < 1e21  # the hardware burden stays the row's own
+    assert orphan.flop < 1e21 and "unknown" in orphan.assumptions["base_compute"]

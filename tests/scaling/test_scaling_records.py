@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from flopsdb.cli import main
 from flopsdb.core.errors import FitError
-from flopsdb.core.ids import model_key
+from flopsdb.core.ids import arxiv_id_year, model_key
 from flopsdb.crawler.paper import Paper
 from flopsdb.curation.model import Event, make_after, new_event_id
 from flopsdb.db.curation import DbReviewStore
@@ -151,7 +151,8 @@ def test_all_models_scope_applies_to_every_model_and_no_main_model_means_no_gues
     for name in ("A1", "A2"):
         rec = records[(q, name)]
         assert not rec.compute and any("not linked to a model" in n for n in rec.notes)
-        assert rec.year is None and "no arXiv metadata" in rec.year_reason
+        # no papers row, no PDF: the year of the new-style arXiv id (2101: January 2021)
+        assert (rec.year, rec.year_source, rec.year_reason) == (2021, "arxiv_id", None)
 
 
 def test_curated_fit_points_are_one_per_model_with_error_compute_and_year(store, fixture_catalog):
@@ -268,3 +269,22 @@ def test_search_time_is_not_training_and_pretraining_comes_before_fine_tuning(st
         rec = records[name]
         assert rec.hardware["count"] == 8 and rec.training_time["hours"] == 300.0, name
         assert any("stage search is not the model's training" in n for n in rec.notes)
+
+
+def test_the_year_comes_from_metadata_else_the_pdf_else_a_dated_arxiv_id_else_a_reason(store, fixture_catalog):
+    assert [arxiv_id_year(p) for p in ("1706.03762", "2012.12877v2", "0704.0001", "hep-th/9901001", "cs/0612099")] == [
+        2017,
+        2020,
+        2007,
+        1999,
+        2006,
+    ]
+    # not dated ids: a PDF stem, a month 13, a new-style number before April 2007, an old-style number after March 2007
+    assert [arxiv_id_year(p) for p in ("gpt2-radford2019", "1713.00001", "0612.0001", "cs/0801001")] == [None] * 4
+    meta, stem = "2103.00001", "bigmodel-smith2021"
+    _accept(store, [_hw(meta, 8, 0), _tt(meta, 10.0, 1), _res(meta, "A", 70.0, 2), _hw(stem, 8, 3), _tt(stem, 10.0, 4), _res(stem, "B", 71.0, 5)])
+    _papers(store, (meta, date(2019, 5, 1), None))  # metadata wins over the id's 2021
+    records = {r.paper: r for r in rebuild_records(store, catalog=fixture_catalog)}
+    assert (records[meta].year, records[meta].year_source) == (2019, "arxiv")
+    assert records[stem].year is None and records[stem].year_source is None
+    assert "not a dated arXiv id" in records[stem].year_reason and "no PDF recorded" in records[stem].year_reason

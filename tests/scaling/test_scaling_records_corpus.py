@@ -64,7 +64,8 @@ def test_extracted_facts_become_records_and_fit_points(shared_dir, corpus_dir, c
     assert set(records) == {big, "DeiT-B"} and not records[big].missing and not records["DeiT-B"].missing
     # no arXiv metadata in this store: the year comes from the PDF's date where it has one
     assert (records[big].year, records[big].year_source) == (2017, "pdf")
-    assert records["DeiT-B"].year is None and "has no readable date" in records["DeiT-B"].year_reason
+    # DeiT's PDF has no readable date: the year of its new-style arXiv id (2012.12877: December 2020)
+    assert (records["DeiT-B"].year, records["DeiT-B"].year_source) == (2020, "arxiv_id")
     m40 = find_accelerator(catalog, hw_rx.fields["accelerator"])
     v100 = find_accelerator(catalog, "NVIDIA V100")
     assert records[big].compute["thompson"]["flop"] == pytest.approx(8 * m40.peak("fp32") * 240 * 3600)

@@ -24,17 +24,25 @@ def thompson_store(store, shared_dir):
 
 
 @pytest.mark.parametrize(
-    "bench, x, n, slope, r2",
+    "bench, x, form, n, slope, r2",
     [
-        ("imagenet", "hardware_burden", 36, -0.0933, 0.766),
-        ("imagenet", "network_operations", 77, -0.0836, 0.720),
-        ("squad1.1", "hardware_burden", 12, 0.0956, 0.872),
-        ("coco", "hardware_burden", 13, 0.0599, 0.776),
-        ("coco", "network_operations", 7, 0.0584, 0.860),
+        ("imagenet", "hardware_burden", "polynomial", 36, -0.0933, 0.766),
+        ("imagenet", "network_operations", "polynomial", 77, -0.0836, 0.720),
+        ("coco", "hardware_burden", "polynomial", 13, 0.0599, 0.776),
+        ("coco", "network_operations", "polynomial", 7, 0.0584, 0.860),
+        ("squad1.1", "hardware_burden", "polynomial", 12, 0.0956, 0.872),
+        ("conll2003", "hardware_burden", "polynomial", 12, 0.0269, 0.417),
+        ("wmt14-en-de", "hardware_burden", "polynomial", 12, 0.0141, 0.188),
+        ("wmt14-en-fr", "hardware_burden", "polynomial", 14, 0.0236, 0.147),
+        # the exponential form of the NLP notebooks: 1/(1 - score) on log10(hardware_burden)
+        ("squad1.1", "hardware_burden", "exponential", 12, 1.36, 0.878),
+        ("conll2003", "hardware_burden", "exponential", 12, 0.852, 0.376),
+        ("wmt14-en-de", "hardware_burden", "exponential", 12, 0.0462, 0.198),
+        ("wmt14-en-fr", "hardware_burden", "exponential", 14, 0.0806, 0.138),
     ],
 )
-def test_published_regressions(thompson_store, bench, x, n, slope, r2):
-    res = run_fit(thompson_store, FitOptions(benchmark=bench, x=x, source="thompson", variants=False))
+def test_published_regressions(thompson_store, bench, x, form, n, slope, r2):
+    res = run_fit(thompson_store, FitOptions(benchmark=bench, x=x, form=form, source="thompson", variants=False))
     assert res.main.n == n
     assert float(f"{res.main.slope:.3g}") == slope
     assert float(f"{res.main.r2:.3g}") == r2
