@@ -66,6 +66,7 @@ def _res() -> dict[str, re.Pattern[str]]:
         "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
         "leaderboard": re.compile(v["leaderboard"]),
+        "row_metric": re.compile(v["row_metric_words"], re.I),
     }
 
 
@@ -398,6 +399,8 @@ def table_results(
     for col in cols:
         if res["untracked_col"].search(col.header) or (res["untracked"].search(col.header) and not _datasets_in(col.header)):
             continue
+        if len({w.lower() for w in res["row_metric"].findall(col.header)}) >= 2:
+            continue  # one column titled with several metrics ("acc/F1/BLEU"): its rows say which, not the title
         if not any(DECIMAL.search(c.text) for _, c in col.cells):
             continue
         bare = _bare_header(col.header, names)
@@ -462,6 +465,7 @@ def table_results(
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
     names = _table_names(list(labels.values()) + list(inner.values()), names, known)
+    table_named = any(_mentions(lab, names) or res["own"].search(lab) for lab in labels.values())
     header_of = {id(c): col.header for col in cols for _, c in col.cells}
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
@@ -476,6 +480,8 @@ def table_results(
             if not _plausible(bench, metric, value):
                 continue
             label = inner.get((i, cell.bbox.x0), labels[i])
+            if _names_benchmark(label, bench, metric):
+                continue
             is_cited = i in cited if label == labels[i] else _cites(label, names)
             # a group row that names a split ("Test set results on leaderboard") holds for the rows below it
             row_bench, row_metric, row_split = bench, metric, _split(groups.get(i, ""), bench) or split
@@ -485,7 +491,7 @@ def table_results(
                 if group_metric is not None:
                     row_bench, row_metric = in_group[0], group_metric
                     row_split = _split(f"{groups.get(i, '')} {col.header}", row_bench) or _split(caption, row_bench)
-            own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok)
+            own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok, table_named=table_named)
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags: tuple[str, ...] = ("plus_minus",) if pm else ()
@@ -523,6 +529,27 @@ def table_results(
                 )
             )
     return out
+
+
+def _names_benchmark(label: str, bench: Benchmark, metric: str) -> bool:
+    """True when a row label names a benchmark of its own rather than a model (``HellaSwag acc``, ``WMT'16 En-De BLEU``,
+    ``CuratedTREC`` beside ``SQuAD``): it starts with an untracked dataset or another tracked dataset than the
+    column's, or it names a metric word other than the column's metric. Such a row is not a result of the column's
+    dataset."""
+    text = label.strip()
+    if not text:
+        return False
+    res = _res()
+    if res["untracked"].match(text):
+        return True
+    first = res["datasets"].match(_clean(text))
+    if first is not None:
+        tax = load_taxonomy()
+        named = tax.get(first.group(0)) or tax.dataset(first.group(0))
+        if named is not None and named is not bench:
+            return True
+    words = {w.lower() for w in res["row_metric"].findall(text)}
+    return bool(words) and not any(w in metric.lower() for w in words)
 
 
 def _second_label_column(body: Sequence[tuple[int, Sequence[Cell]]], first_x: float) -> float | None:
@@ -692,7 +719,15 @@ def _other_version(label: str, names: Sequence[str]) -> bool:
 
 
 def _own(
-    label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str], cited_ok: Sequence[str] = ()
+    label: str,
+    group: str,
+    cited: bool,
+    table_cites: bool,
+    names: Sequence[str],
+    known: Sequence[str],
+    cited_ok: Sequence[str] = (),
+    *,
+    table_named: bool = False,
 ) -> tuple[bool, float]:
     """Whether a row is the paper's own model, and how sure that is."""
     res = _res()
@@ -721,6 +756,10 @@ def _own(
         return False, 0.6
     if not table_cites:
         return True, 0.6
+    if table_named and re.search(r"[A-Za-z]{2}", label):
+        # a comparison table (it cites) whose own rows name the paper's model: another named, uncited row is a
+        # baseline (a row without a name, such as a count of ensembled models, is not another paper's model)
+        return False, 0.45
     return True, 0.45
 
 
