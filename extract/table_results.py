@@ -1,7 +1,7 @@
-"""result_table.v2: benchmark results read from the tables of a paper.
+"""result_table.v3: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
-(``extract/data/table_results.v1.json``: ``table_cues``). The tables are ``Document.tables``, read once by
+(``extract/data/table_results.v2.json``: ``table_cues``). The tables are ``Document.tables``, read once by
 ``extract.tables`` (one table model with cell boxes, whichever strategy read it); this module only interprets.
 
 Interpretation works on positions, not on column indices, so every reading strategy serves:
@@ -41,14 +41,14 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 
-EXTRACTOR = "result_table.v2"
+EXTRACTOR = "result_table.v3"
 _LOG = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    """The vocabularies of ``extract/data/table_results.v1.json``."""
-    return json.loads((Path(__file__).parent / "data" / "table_results.v1.json").read_text(encoding="utf-8"))
+    """The vocabularies of ``extract/data/table_results.v2.json``."""
+    return json.loads((Path(__file__).parent / "data" / "table_results.v2.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -67,6 +67,7 @@ def _res() -> dict[str, re.Pattern[str]]:
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
         "leaderboard": re.compile(v["leaderboard"]),
         "row_metric": re.compile(v["row_metric_words"], re.I),
+        "variant": re.compile(v["variant_label"], re.I),
     }
 
 
@@ -396,6 +397,7 @@ def table_results(
     implied = _implied_dataset(cols)
     group_sets = _datasets_in(" ; ".join(" ".join(c.text for c in r) for _, r in body if not any(is_value(c.text) for c in r)))
     plan: list[tuple[_Column, Benchmark, str, float, list[dict]]] = []
+    from_paper: set[int] = set()  # columns whose dataset is only the paper's main dataset (nothing in the table names it)
     for col in cols:
         if res["untracked_col"].search(col.header) or (res["untracked"].search(col.header) and not _datasets_in(col.header)):
             continue
@@ -421,6 +423,8 @@ def table_results(
                     continue
                 if chosen is None:
                     chosen = (bench, metric, conf * mconf)
+                    if main is not None and found == [main] and conf == tiers[-1][1]:
+                        from_paper.add(id(col))
                 elif bench is not chosen[0] and len(alts) < 3:
                     alts.append({"dataset": bench.dataset, "task": bench.task, "metric": metric})
             if chosen is not None:
@@ -495,6 +499,8 @@ def table_results(
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags: tuple[str, ...] = ("plus_minus",) if pm else ()
+            if id(col) in from_paper and row_bench is bench:
+                flags += ("dataset_from_paper",)
             firsts = {v: k for k, v in seconds.items()}
             pair_split = _pair_split(f"{col.header} {caption}", row_bench)
             if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
@@ -756,7 +762,7 @@ def _own(
         return False, 0.6
     if not table_cites:
         return True, 0.6
-    if table_named and re.search(r"[A-Za-z]{2}", label):
+    if table_named and re.search(r"[A-Za-z]{2}", label) and not res["variant"].match(label):
         # a comparison table (it cites) whose own rows name the paper's model: another named, uncited row is a
         # baseline (a row without a name, such as a count of ensembled models, is not another paper's model)
         return False, 0.45
