@@ -440,11 +440,17 @@ def table_results(
     last_label, group, above = "", "", -2
     second_x = _second_label_column(body, first_x)
     first_cell = ""
+    rows_of = dict(body)
     for i, row in body:
         left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
         label = " ".join(c.text for c in left).strip()
         has_values = any(is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
         if not has_values:
+            if i - 1 in labels and left and len(left) == len(row) and _straddle(row, rows_of[i - 1]):
+                # the second line of a two-line row label, printed beside the row's values (vertically centred)
+                labels[i - 1] = f"{labels[i - 1]} {label}"
+                last_label = labels[i - 1]
+                continue
             group = " ".join(c.text for c in row)
             above = i
             first_cell = ""
@@ -457,9 +463,11 @@ def table_results(
             first_cell = min(left, key=lambda c: c.bbox.x0).text
         if not re.search(r"[A-Za-z]", label):
             label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
+            if above == i - 1 and _straddle(rows_of[i - 1], row):
+                label = f"{group} {label}".strip()
         elif re.fullmatch(vocabulary()["setting_rows"], group.strip(), re.I) and group.lower() not in label.lower():
             label = f"{label} ({group.strip()})"  # every row under a "Single model" / "Ensemble" row is of that setting
-        elif above == i - 1 and len(group.split()) <= 2 and group.lower() not in label.lower():
+        elif above == i - 1 and (len(group.split()) <= 2 or _straddle(rows_of[i - 1], row)) and group.lower() not in label.lower():
             label = f"{group} {label}"
         labels[i] = label or last_label
         groups[i] = group
@@ -535,6 +543,16 @@ def table_results(
                 )
             )
     return out
+
+
+def _straddle(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
+    """True when two rows overlap vertically: the lines of a two-line row label beside the row's values, which the
+    reader gives as rows of their own (``CSPDarknet53-PANet-SPP`` / ``512x512 43.0 64.9`` / ``(BoF-backbone + Mish)``)."""
+    if not a or not b:
+        return False
+    top = max(min(c.bbox.top for c in a), min(c.bbox.top for c in b))
+    bottom = min(max(c.bbox.bottom for c in a), max(c.bbox.bottom for c in b))
+    return bottom - top > 0.5
 
 
 def _names_benchmark(label: str, bench: Benchmark, metric: str) -> bool:
