@@ -1,8 +1,8 @@
-"""headline.v2: which result candidates are the paper's headline results (the headline policy of
+"""headline.v3: which result candidates are the paper's headline results (the headline policy of
 annotations/GUIDELINES.md), with the reason for each.
 
 A pure function of the Document and its candidates; the policy's words and weights are the data file
-``extract/data/headline.v2.json``. Among the own results at or above the operating confidence:
+``extract/data/headline.v3.json``. Among the own results at or above the operating confidence:
 
 - ``abstract``: results stated in the abstract (before the first section such as "Introduction");
 - ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
@@ -35,13 +35,13 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_model
 
-POLICY = "headline.v2"
+POLICY = "headline.v3"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    """The policy data (``extract/data/headline.v2.json``) with its regexes compiled."""
+    """The policy data (``extract/data/headline.v3.json``) with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
     data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
@@ -60,6 +60,18 @@ def abstract_end(doc: Document) -> int:
     p = policy()
     starts = [s.start for s in doc.sections if p["_heading"].match(s.title.strip())]
     return min(starts) if starts else min(len(doc.text), int(p["abstract_window"]))
+
+
+def abstract_datasets(doc: Document) -> set[str]:
+    """The tracked datasets the title and abstract name (taxonomy names and aliases)."""
+    tax = load_taxonomy()
+    pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{tax.dataset_pattern()})(?![A-Za-z0-9])", re.I)
+    out: set[str] = set()
+    for m in pattern.finditer(doc.text[: abstract_end(doc)]):
+        bench = tax.get(m.group(0)) or tax.dataset(m.group(0))
+        if bench is not None:
+            out.add(bench.dataset)
+    return out
 
 
 def _table_key(c: Candidate) -> tuple[int, str] | None:
@@ -168,6 +180,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     """The candidates, in order, with ``headline`` and ``headline_reason`` set on the headline results."""
     p = policy()
     last = _last_rows(candidates)
+    named_in_abstract = abstract_datasets(doc)
     pool = [
         c
         for c in candidates
@@ -177,6 +190,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
         and not (p["_variant"].search(c.model or "") and not (p["_additive"].match(c.model or "") and _row(c) in last))
         and not p["_cited"].search(c.model or "")
         and not set(c.flags) & set(p["never_flags"])
+        and not (set(c.flags) & set(p["unless_abstract_names_flags"]) and c.fields.get("dataset") not in named_in_abstract)
     ]
     reasons: dict[int, str] = {}
     end = abstract_end(doc)

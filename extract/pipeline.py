@@ -36,7 +36,7 @@ REGISTRY: dict[str, str] = {
     "training_time.v2": "flopsdb.extract.training_time:extract_training_time",
     "parameters.v3": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",
-    "result_table.v2": "flopsdb.extract.table_results:extract_table_results",
+    "result_table.v3": "flopsdb.extract.table_results:extract_table_results",
 }
 """Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
 

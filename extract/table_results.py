@@ -1,7 +1,7 @@
-"""result_table.v2: benchmark results read from the tables of a paper.
+"""result_table.v3: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
-(``extract/data/table_results.v1.json``: ``table_cues``). The tables are ``Document.tables``, read once by
+(``extract/data/table_results.v2.json``: ``table_cues``). The tables are ``Document.tables``, read once by
 ``extract.tables`` (one table model with cell boxes, whichever strategy read it); this module only interprets.
 
 Interpretation works on positions, not on column indices, so every reading strategy serves:
@@ -41,14 +41,14 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 
-EXTRACTOR = "result_table.v2"
+EXTRACTOR = "result_table.v3"
 _LOG = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    """The vocabularies of ``extract/data/table_results.v1.json``."""
-    return json.loads((Path(__file__).parent / "data" / "table_results.v1.json").read_text(encoding="utf-8"))
+    """The vocabularies of ``extract/data/table_results.v2.json``."""
+    return json.loads((Path(__file__).parent / "data" / "table_results.v2.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +66,8 @@ def _res() -> dict[str, re.Pattern[str]]:
         "baseline": re.compile("|".join(v["baseline_cues"]), re.I),
         "affiliation": re.compile(f"{v['affiliation']}|{v['leaderboard']}"),
         "leaderboard": re.compile(v["leaderboard"]),
+        "row_metric": re.compile(v["row_metric_words"], re.I),
+        "variant": re.compile(v["variant_label"], re.I),
     }
 
 
@@ -395,9 +397,12 @@ def table_results(
     implied = _implied_dataset(cols)
     group_sets = _datasets_in(" ; ".join(" ".join(c.text for c in r) for _, r in body if not any(is_value(c.text) for c in r)))
     plan: list[tuple[_Column, Benchmark, str, float, list[dict]]] = []
+    from_paper: set[int] = set()  # columns whose dataset is only the paper's main dataset (nothing in the table names it)
     for col in cols:
         if res["untracked_col"].search(col.header) or (res["untracked"].search(col.header) and not _datasets_in(col.header)):
             continue
+        if len({w.lower() for w in res["row_metric"].findall(col.header)}) >= 2:
+            continue  # one column titled with several metrics ("acc/F1/BLEU"): its rows say which, not the title
         if not any(DECIMAL.search(c.text) for _, c in col.cells):
             continue
         bare = _bare_header(col.header, names)
@@ -418,6 +423,8 @@ def table_results(
                     continue
                 if chosen is None:
                     chosen = (bench, metric, conf * mconf)
+                    if main is not None and found == [main] and conf == tiers[-1][1]:
+                        from_paper.add(id(col))
                 elif bench is not chosen[0] and len(alts) < 3:
                     alts.append({"dataset": bench.dataset, "task": bench.task, "metric": metric})
             if chosen is not None:
@@ -433,11 +440,17 @@ def table_results(
     last_label, group, above = "", "", -2
     second_x = _second_label_column(body, first_x)
     first_cell = ""
+    rows_of = dict(body)
     for i, row in body:
         left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
         label = " ".join(c.text for c in left).strip()
         has_values = any(is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
         if not has_values:
+            if i - 1 in labels and left and len(left) == len(row) and _straddle(row, rows_of[i - 1]):
+                # the second line of a two-line row label, printed beside the row's values (vertically centred)
+                labels[i - 1] = f"{labels[i - 1]} {label}"
+                last_label = labels[i - 1]
+                continue
             group = " ".join(c.text for c in row)
             above = i
             first_cell = ""
@@ -450,9 +463,11 @@ def table_results(
             first_cell = min(left, key=lambda c: c.bbox.x0).text
         if not re.search(r"[A-Za-z]", label):
             label = " ".join(c.text for c in row if c.bbox.x1 <= first_x + 1)
+            if above == i - 1 and _straddle(rows_of[i - 1], row):
+                label = f"{group} {label}".strip()
         elif re.fullmatch(vocabulary()["setting_rows"], group.strip(), re.I) and group.lower() not in label.lower():
             label = f"{label} ({group.strip()})"  # every row under a "Single model" / "Ensemble" row is of that setting
-        elif above == i - 1 and len(group.split()) <= 2 and group.lower() not in label.lower():
+        elif above == i - 1 and (len(group.split()) <= 2 or _straddle(rows_of[i - 1], row)) and group.lower() not in label.lower():
             label = f"{group} {label}"
         labels[i] = label or last_label
         groups[i] = group
@@ -462,6 +477,7 @@ def table_results(
     table_cites = bool(cited)
     known = vocabulary()["known_models"]
     names = _table_names(list(labels.values()) + list(inner.values()), names, known)
+    table_named = any(_mentions(lab, names) or res["own"].search(lab) for lab in labels.values())
     header_of = {id(c): col.header for col in cols for _, c in col.cells}
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
@@ -476,6 +492,8 @@ def table_results(
             if not _plausible(bench, metric, value):
                 continue
             label = inner.get((i, cell.bbox.x0), labels[i])
+            if _names_benchmark(label, bench, metric):
+                continue
             is_cited = i in cited if label == labels[i] else _cites(label, names)
             # a group row that names a split ("Test set results on leaderboard") holds for the rows below it
             row_bench, row_metric, row_split = bench, metric, _split(groups.get(i, ""), bench) or split
@@ -485,10 +503,12 @@ def table_results(
                 if group_metric is not None:
                     row_bench, row_metric = in_group[0], group_metric
                     row_split = _split(f"{groups.get(i, '')} {col.header}", row_bench) or _split(caption, row_bench)
-            own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok)
+            own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok, table_named=table_named)
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags: tuple[str, ...] = ("plus_minus",) if pm else ()
+            if id(col) in from_paper and row_bench is bench:
+                flags += ("dataset_from_paper",)
             firsts = {v: k for k, v in seconds.items()}
             pair_split = _pair_split(f"{col.header} {caption}", row_bench)
             if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
@@ -523,6 +543,37 @@ def table_results(
                 )
             )
     return out
+
+
+def _straddle(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
+    """True when two rows overlap vertically: the lines of a two-line row label beside the row's values, which the
+    reader gives as rows of their own (``CSPDarknet53-PANet-SPP`` / ``512x512 43.0 64.9`` / ``(BoF-backbone + Mish)``)."""
+    if not a or not b:
+        return False
+    top = max(min(c.bbox.top for c in a), min(c.bbox.top for c in b))
+    bottom = min(max(c.bbox.bottom for c in a), max(c.bbox.bottom for c in b))
+    return bottom - top > 0.5
+
+
+def _names_benchmark(label: str, bench: Benchmark, metric: str) -> bool:
+    """True when a row label names a benchmark of its own rather than a model (``HellaSwag acc``, ``WMT'16 En-De BLEU``,
+    ``CuratedTREC`` beside ``SQuAD``): it starts with an untracked dataset or another tracked dataset than the
+    column's, or it names a metric word other than the column's metric. Such a row is not a result of the column's
+    dataset."""
+    text = label.strip()
+    if not text:
+        return False
+    res = _res()
+    if res["untracked"].match(text):
+        return True
+    first = res["datasets"].match(_clean(text))
+    if first is not None:
+        tax = load_taxonomy()
+        named = tax.get(first.group(0)) or tax.dataset(first.group(0))
+        if named is not None and named is not bench:
+            return True
+    words = {w.lower() for w in res["row_metric"].findall(text)}
+    return bool(words) and not any(w in metric.lower() for w in words)
 
 
 def _second_label_column(body: Sequence[tuple[int, Sequence[Cell]]], first_x: float) -> float | None:
@@ -692,7 +743,15 @@ def _other_version(label: str, names: Sequence[str]) -> bool:
 
 
 def _own(
-    label: str, group: str, cited: bool, table_cites: bool, names: Sequence[str], known: Sequence[str], cited_ok: Sequence[str] = ()
+    label: str,
+    group: str,
+    cited: bool,
+    table_cites: bool,
+    names: Sequence[str],
+    known: Sequence[str],
+    cited_ok: Sequence[str] = (),
+    *,
+    table_named: bool = False,
 ) -> tuple[bool, float]:
     """Whether a row is the paper's own model, and how sure that is."""
     res = _res()
@@ -721,6 +780,10 @@ def _own(
         return False, 0.6
     if not table_cites:
         return True, 0.6
+    if table_named and re.search(r"[A-Za-z]{2}", label) and not res["variant"].match(label):
+        # a comparison table (it cites) whose own rows name the paper's model: another named, uncited row is a
+        # baseline (a row without a name, such as a count of ensembled models, is not another paper's model)
+        return False, 0.45
     return True, 0.45
 
 

@@ -58,7 +58,7 @@ def _result(model: str | None, table: str | None, snippet: str) -> Candidate:
     return Candidate(
         "p",
         "result",
-        "result_table.v2" if table else "result.v1",
+        "result_table.v3" if table else "result.v1",
         Evidence(1, Box(0, 0, 1, 1), snippet, 0, 1),
         0.8,
         fields,

@@ -1,4 +1,4 @@
-"""result_table.v2 on real tables of the corpus (skips cleanly without ../shared)."""
+"""result_table.v3 on real tables of the corpus (skips cleanly without ../shared)."""
 
 from __future__ import annotations
 
@@ -151,3 +151,39 @@ def test_an_ensemble_abstract_number_keeps_the_single_models_rows(corpus_dir: Pa
         ("ImageNet", "top-1 error", 16.5),
     } <= heads
     assert ("ImageNet", "top-5 error", 3.1) not in heads
+
+
+# Failure classes of issue 9 on real tables of develop-half papers.
+
+
+def test_a_two_line_row_label_beside_its_values_is_one_label(corpus_dir: Path) -> None:
+    """YOLOv4's Table 6: 'CSPDarknet53-PANet-SPP' / '512x512 43.0 64.9 46.5' / '(BoF-backbone + Mish)' on three lines."""
+    box_ap = {
+        (c.model, c.fields["value"]) for c in _pipeline(corpus_dir, "2004.10934") if c.fields.get("table") == "6" and c.fields["metric"] == "box AP"
+    }
+    assert ("CSPDarknet53-PANet-SPP 512x512 (BoF-backbone + Mish)", 43.0) in box_ap
+    assert ("CSPResNeXt50-PANet-SPP 512x512 (BoF-backbone)", 42.3) in box_ap
+
+
+def test_single_model_and_ensemble_rows_of_a_leaderboard(corpus_dir: Path) -> None:
+    """R-NET's Table 2: 'Single model' and 'Ensemble model' rows above the entries; both of the paper's final test
+    rows are headline, the cited and affiliated entries are baselines."""
+    cands = [c for c in _pipeline(corpus_dir, "rnet-msra2017") if c.fields.get("table") == "2"]
+    test = {(c.model, c.fields["metric"]): c for c in cands if c.fields["split"] == "test"}
+    assert test[("R-NET (March 2017) (Ensemble model)", "F1")].headline and test[("R-NET (March 2017)", "F1")].headline
+    assert test[("R-NET (March 2017) (Ensemble model)", "EM")].fields["value"] == 76.9
+    assert not any(c.fields["own"] for c in cands if "et al." in (c.model or "") and "R-NET" not in (c.model or ""))
+    assert not test[("T-gating (Peking University)", "F1")].fields["own"]
+
+
+def test_an_error_header_is_read_as_error(corpus_dir: Path) -> None:
+    """GoogLeNet's Table 2 titles its column 'Error' under a top-5 caption: top-5 error, never accuracy."""
+    cands = [c for c in _pipeline(corpus_dir, "1409.4842") if c.fields.get("table") == "2"]
+    assert cands and {c.fields["metric"] for c in cands} == {"top-5 error"}
+
+
+def test_rows_naming_other_benchmarks_give_no_squad_results(corpus2_dir: Path) -> None:
+    """FLAN's appendix table lists one benchmark per row ('HellaSwag acc', 'WMT'16 En→De BLEU') under 'acc/F1/BLEU'."""
+    cands = _pipeline(corpus2_dir, "2109.01652")
+    assert not [c for c in cands if c.fields.get("table") and ("acc/F1/BLEU" in c.evidence.snippet)]
+    assert not [c for c in cands if c.headline and c.fields["dataset"] == "SQuAD 1.1" and c.fields["metric"] == "F1" and c.fields["value"] > 90]

@@ -1,5 +1,5 @@
 """The failure classes of issue 9 for results, on small hand-built papers run through the real pipeline
-(``extract_document``: the table reader's model, result_table.v2, model links, the headline policy, ``--facts``).
+(``extract_document``: the table reader's model, result_table.v3, model links, the headline policy, ``--facts``).
 
 Each paper is a Document with grid tables built in code (cells with boxes, as ``extract.tables`` gives them).
 """
@@ -286,3 +286,75 @@ def test_a_blank_method_cell_continues_the_method_above() -> None:
     cells = {c.fields["value"]: c for c in _results(doc)}
     assert cells[45.1].model == "FlipDet ResNeXt-101" and cells[45.1].fields["own"] is True
     assert cells[39.1].fields["own"] is False
+
+
+def _centred_label_table(doc: Document) -> Document:
+    """The paper's table redrawn as printed in many detection papers: each row's label on two lines, the values
+    vertically centred between them (the reader gives three rows: label line, values, label line)."""
+    table = doc.tables[0]
+    header = table.rows[0]
+    top = table.rows[1][0].bbox.top
+    rows: list[tuple[Cell, ...]] = [header]
+    for name, setting, ap, ap50 in (("FlipDet-S", "(single scale)", "44.0", "63.1"), ("FlipDet-S", "(multi-scale)", "46.2", "65.0")):
+        rows.append((Cell(name, Box(80, top, 230, top + 7)),))
+        rows.append((Cell(ap, Box(300, top + 5, 330, top + 12)), Cell(ap50, Box(360, top + 5, 390, top + 12))))
+        rows.append((Cell(setting, Box(80, top + 9.5, 230, top + 16.5)),))
+        top += 22
+    doc.tables = [Table(page=1, bbox=table.bbox, caption=table.caption, rows=tuple(rows), header_rows=1)]
+    return doc
+
+
+def test_a_two_line_row_label_beside_centred_values_is_one_label() -> None:
+    doc = _paper(
+        "FlipDet: Detecting Faster",
+        "We propose FlipDet, a detector.",
+        [("Table 1: Results on COCO test-dev.", [["Method", "AP", "AP50"]], [["FlipDet-S", "44.0", "63.1"]])],
+    )
+    cells = {c.fields["value"]: c for c in _results(_centred_label_table(doc))}
+    assert cells[44.0].model == "FlipDet-S (single scale)"
+    assert cells[46.2].model == "FlipDet-S (multi-scale)"  # not "(single scale) FlipDet-S": the line below is not a group row
+
+
+def test_rows_that_name_benchmarks_of_their_own_are_not_results_of_the_column() -> None:
+    """A zero-shot table: each row a benchmark with its own metric, one column titled with several metrics."""
+    doc = _paper(
+        "FlipLM: Reading Without Examples",
+        "We propose FlipLM and evaluate it on SQuAD 1.1 and other tasks.",
+        [
+            (
+                "Table 1: Zero-shot results of FlipLM on SQuAD and other tasks.",
+                [["Task", "Total acc/F1/BLEU", ""]],
+                [["HellaSwag acc", "28.5", ""], ["WMT'16 En-De BLEU", "22.7", ""], ["SQuAD F1", "83.4", ""]],
+            ),
+            (
+                "Table 2: Results on the SQuAD 1.1 dev set.",
+                [["Model", "EM", "F1"]],
+                [["BoolQ acc", "76.5", "70.1"], ["FlipLM", "80.2", "87.9"]],
+            ),
+        ],
+    )
+    results = _results(doc)
+    values = {c.fields["value"] for c in results}
+    assert not values & {28.5, 22.7}  # HellaSwag and WMT'16 rows are not SQuAD
+    # the row that names SQuAD may be read as SQuAD (the table read the other way round), never another row
+    assert all(c.fields["dataset"] == "SQuAD 1.1" and c.fields["metric"] == "F1" for c in results if c.fields["value"] == 83.4)
+    assert not values & {76.5, 70.1}  # a row naming an untracked benchmark ("BoolQ acc") is not SQuAD
+    assert {80.2, 87.9} <= values
+
+
+def test_named_rows_beside_the_papers_model_in_a_citing_table_are_baselines() -> None:
+    doc = _paper(
+        "FlipDet: Detecting Faster",
+        "We propose FlipDet, a detector.",
+        [
+            (
+                "Table 1: Comparison with the state of the art on COCO test-dev.",
+                [["Method", "AP", "AP50"]],
+                [["RetinaNet [20]", "39.1", "59.1"], ["CornerBox", "41.0", "60.2"], ["w/o flips", "43.0", "62.0"], ["FlipDet", "45.1", "64.0"]],
+            ),
+        ],
+    )
+    own = {c.fields["value"]: c.fields["own"] for c in _results(doc)}
+    assert own[41.0] is False  # another model, named without a citation
+    assert own[43.0] is True  # an ablated variant of the paper's model
+    assert own[45.1] is True and own[39.1] is False
