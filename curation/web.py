@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -362,7 +364,15 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     ) -> dict[str, Any]:
         sess = need(request)
         items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper, kind=kind or settings.kind)
+        for i in items:
+            remember_evidence(i.candidate_id, i)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
+
+    @app.get("/api/counts")
+    def counts(request: Request) -> dict[str, Any]:
+        """The queue counts of the status line, apart from the prefetch so a refill never waits for them."""
+        need(request)
+        return {"counts": store.queue_counts()}
 
     @app.post("/api/verdict")
     async def verdict(body: VerdictBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
@@ -464,14 +474,32 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:
         return {"leases": store.heartbeat(sess.user.name)}
 
+    # Where each prefetched item's evidence is, so the page's crop request (one per item, right after the
+    # prefetch) does not build the item again: a candidate's evidence never changes (its id is made from it).
+    evidence: OrderedDict[str, tuple[str, int, Any]] = OrderedDict()
+    evidence_lock = threading.Lock()
+
+    def remember_evidence(candidate_id: str, item: Any) -> tuple[str, int, Any] | None:
+        if item is None or not item.pdf_path:
+            return None
+        got = (item.pdf_path, item.candidate.evidence.page, item.candidate.evidence.bbox)
+        with evidence_lock:
+            evidence[candidate_id] = got
+            while len(evidence) > 5000:
+                evidence.popitem(last=False)
+        return got
+
     @app.get("/crop/{candidate_id}.png")
     def crop(request: Request, candidate_id: str) -> Response:
         need(request)
-        item = store.item(candidate_id)
-        if item is None or not item.pdf_path:
+        with evidence_lock:
+            got = evidence.get(candidate_id)
+        if got is None:
+            got = remember_evidence(candidate_id, store.item(candidate_id))
+        if got is None:
             raise HTTPException(404, "no PDF for this candidate")
-        ev = item.candidate.evidence
-        data = crop_png(settings.crop_dir, item.pdf_path, ev.page, ev.bbox)
+        pdf_path, page_no, bbox = got
+        data = crop_png(settings.crop_dir, pdf_path, page_no, bbox)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/adjudicate", response_class=HTMLResponse)
