@@ -42,7 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 from flopsdb.core.kinds import Action, ReviewMode
 from flopsdb.curation.agreement import agreement, extractor_precision
-from flopsdb.curation.auth import Throttle, new_token, same_token
+from flopsdb.curation.auth import new_token, same_token
 from flopsdb.curation.crop import crop_png
 from flopsdb.curation.model import (
     ROLES,
@@ -246,9 +246,6 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         check_csrf(request, sess)
         return sess
 
-    by_user = Throttle(settings.login_user_limit, settings.login_window_s)
-    by_address = Throttle(settings.login_address_limit, settings.login_window_s)
-
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         resp = await call_next(request)
@@ -316,11 +313,12 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         if not same_token(csrf, request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "missing or wrong CSRF token")
         user_key, address_key = f"user:{name.strip()}", f"address:{request.client.host if request.client else '-'}"
-        wait = by_user.take(user_key)
+        window = settings.login_window_s
+        wait = store.take_attempt(user_key, settings.login_user_limit, window)
         if not wait:
-            wait = by_address.take(address_key)
+            wait = store.take_attempt(address_key, settings.login_address_limit, window)
             if wait:
-                by_user.forgive(user_key)
+                store.forgive_attempt(user_key)
         if wait:
             seconds = max(1, math.ceil(wait))
             return login_page(
@@ -329,8 +327,8 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         user = store.authenticate(name, password)
         if user is None:
             return RedirectResponse("/login?error=wrong", status_code=303)
-        by_user.forgive(user_key)
-        by_address.forgive(address_key)
+        store.forgive_attempt(user_key)
+        store.forgive_attempt(address_key)
         sess = store.open_session(user, hours=settings.session_hours)
         resp = RedirectResponse("/", status_code=303)
         resp.set_cookie(

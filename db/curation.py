@@ -343,6 +343,16 @@ class DbReviewStore(RecordReviewMixin):
         with self._con() as con:
             return _users.check_password(con, name, password)
 
+    def take_attempt(self, key: str, limit: int, window_s: float) -> float:
+        """Record a sign-in attempt of ``key`` unless the window is full; the seconds to wait, else 0.0."""
+        with self._tx() as con:
+            return _users.take_attempt(con, key, limit, window_s)
+
+    def forgive_attempt(self, key: str) -> None:
+        """Take back the latest sign-in attempt of ``key``."""
+        with self._tx() as con:
+            _users.forgive_attempt(con, key)
+
     def add_user(self, name: str, role: str, password: str) -> User:
         """Create a user or change its role and password."""
         with self._tx() as con:
