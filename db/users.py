@@ -91,7 +91,8 @@ def take_attempt(con: Connection, key: str, limit: int, window_s: float) -> floa
     now = utcnow()
     start = now - timedelta(seconds=window_s)
     con.execute("DELETE FROM login_attempts WHERE tried_at <= ?", [start])
-    n, first = con.execute("SELECT count(*), min(tried_at) FROM login_attempts WHERE throttle_key = ?", [key]).fetchone()
+    row = con.execute("SELECT count(*), min(tried_at) FROM login_attempts WHERE throttle_key = ?", [key]).fetchone()
+    n, first = row if row is not None else (0, None)
     if n >= limit:
         return max((first + timedelta(seconds=window_s) - now).total_seconds(), 0.001)
     con.execute("INSERT INTO login_attempts (attempt_id, throttle_key, tried_at) VALUES (?, ?, ?)", [new_token(), key, now])
