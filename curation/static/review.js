@@ -17,7 +17,7 @@
   let filters = "";
   for (const k of ["paper", "kind"]) { if (wanted.get(k)) filters += "&" + k + "=" + encodeURIComponent(wanted.get(k)); }
   const outbox = window.flopsdbOutbox;
-  // verdicts: confirmed by the server; shown: items shown after a verdict key; sent: key -> confirmation, ms.
+  // verdicts: confirmed by the server; shown: items shown after a verdict key; confirms: key -> confirmation, ms.
   window.__review = { paints: [], errors: [], verdicts: 0, shown: 0, confirms: [], current: () => (current ? current.candidate_id : null),
     state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size, unsent: outbox.pending().length }) };
 
