@@ -4,12 +4,15 @@ Builds a queue of ``--n`` candidates (default 1,000) in a fresh DuckDB file: rea
 extract stage on corpus PDFs when ``../shared`` is present (repeated under versioned extractor names
 to reach the size), else from the test fixture PDF. Starts the real review server, signs in, presses
 ``a`` for ``--verdicts`` items and prints p50/p95 beside the 150 ms target. The page records each
-latency itself (keydown to the second animation frame after the next item is rendered, the verdict
-having been saved first). ``--screenshot PATH`` also saves the review page on the first item.
+latency itself (keydown to the second animation frame after the next item is rendered). The page shows
+the next item from its buffer of prefetched, leased items and sends the verdict in the background, so
+the benchmark also prints the time from the key to the server's confirmation of the verdict, and the
+server-side breakdown seen by the browser (Resource Timing of ``POST /api/verdict`` and ``GET /api/queue``:
+request sent to response received). ``--screenshot PATH`` also saves the review page on the first item.
 
 An annotator reads each item before pressing a key; ``--think-ms`` (default 400 ms, faster than any
 real reader) models that, and ``--think-ms 0`` shows the worst case of keys pressed back to back
-(each verdict then queues behind the previous item's prefetch on the one database file).
+(the buffer then drains as fast as the keys come and refills from the server).
 
 Run: python benchmarks/review_latency.py [--n 1000] [--verdicts 150] [--think-ms 0,400] [--screenshot docs/review.png]
 """
@@ -95,6 +98,17 @@ def build_queue(home: Path, n: int, cache: Path | None = None):
     return config, store, source
 
 
+def _pcts(values: list[float]) -> str:
+    if len(values) < 2:
+        return "n/a"
+    q = statistics.quantiles(values, n=100)
+    return f"p50 {statistics.median(values):6.1f} ms   p95 {q[94]:6.1f} ms   (n={len(values)})"
+
+
+# The page's own timings of its API requests (Resource Timing: request start to response end).
+_TIMINGS = """(from) => performance.getEntriesByType('resource').slice(from).map((e) => [e.name, e.duration])"""
+
+
 def _summary(paints: list[float], think_ms: int, n: int) -> str:
     q = statistics.quantiles(paints, n=100)
     p50, p95 = statistics.median(paints), q[94]
@@ -148,24 +162,36 @@ def main() -> None:
                 page.wait_for_timeout(300)
                 page.screenshot(path=str(args.screenshot), full_page=True)
                 print(f"screenshot: {args.screenshot}")
+            page.evaluate("performance.setResourceTimingBufferSize(100000)")
+            # The buffered page counts items shown; a page that waits for each verdict counts verdicts.
+            counter = "shown" if page.evaluate("'shown' in window.__review") else "verdicts"
             done = 0
             for think in thinks:
                 start = len(page.evaluate("window.__review.paints"))
+                confirmed = len(page.evaluate("window.__review.confirms || []"))
+                timed = len(page.evaluate(_TIMINGS, 0))
                 for _ in range(args.verdicts):
                     page.wait_for_timeout(think)
                     page.keyboard.press("a")
-                    page.wait_for_function(f"window.__review.verdicts > {done}")
+                    page.wait_for_function(f"window.__review.{counter} > {done}")
                     done += 1
+                page.wait_for_function(f"window.__review.verdicts >= {done}", timeout=120_000)
                 page.wait_for_timeout(100)
                 paints = page.evaluate("window.__review.paints")[start:]
                 results.append((think, paints))
                 print("  " + _summary(paints, think, args.n) if len(paints) > 1 else f"  {think} ms: too few verdicts")
+                confirms = page.evaluate("window.__review.confirms || []")[confirmed:]
+                if confirms:
+                    print(f"      key -> verdict confirmed by the server: {_pcts(confirms)}")
+                entries = page.evaluate(_TIMINGS, timed)
+                for label, part in (("POST /api/verdict", "/api/verdict"), ("GET /api/queue", "/api/queue")):
+                    print(f"      {label} round trip: {_pcts([d for name, d in entries if part in name])}")
             errors = page.evaluate("window.__review.errors")
             browser.close()
         from flopsdb.review import review_store
 
         counts = review_store(config, store).queue_counts()
-    print("verdict key -> next item painted (the verdict saved first):")
+    print("verdict key -> next item painted:")
     for think, paints in results:
         if len(paints) > 1:
             print("  " + _summary(paints, think, args.n))

@@ -1,4 +1,4 @@
-"""Passwords, tokens, CSRF and sign-in throttling: stdlib scrypt hashes and ``secrets`` tokens."""
+"""Passwords, tokens and CSRF: stdlib scrypt hashes and ``secrets`` tokens (the sign-in throttle is kept in the store)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 
 _N, _R, _P = 2**14, 8, 1
 
@@ -48,38 +45,3 @@ def token_digest(token: str) -> str:
 def same_token(a: str | None, b: str | None) -> bool:
     """Constant-time equality of two tokens; False when either is missing."""
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
-
-
-class Throttle:
-    """Sign-in attempts per key (a user name, an address) in a sliding window of ``window`` seconds.
-
-    :meth:`take` records an attempt unless ``limit`` attempts are already in the window, atomically,
-    so parallel requests cannot overrun the limit; :meth:`forgive` takes back the attempt of a
-    sign-in that succeeded, so only failures count.
-    """
-
-    def __init__(self, limit: int, window: float, *, max_keys: int = 100_000) -> None:
-        self.limit, self.window, self.max_keys = limit, window, max_keys
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key: str) -> float:
-        """Record an attempt for ``key``: 0.0 when allowed, else the seconds to wait (nothing recorded)."""
-        now = time.monotonic()
-        with self._lock:
-            if len(self._hits) >= self.max_keys:
-                self._hits = {k: q for k, q in self._hits.items() if q and q[-1] > now - self.window}
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                return hits[0] + self.window - now
-            hits.append(now)
-            return 0.0
-
-    def forgive(self, key: str) -> None:
-        """Take back the latest attempt of ``key``."""
-        with self._lock:
-            hits = self._hits.get(key)
-            if hits:
-                hits.pop()

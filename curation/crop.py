@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,7 +103,7 @@ def crop_png(cache_dir: str | Path, pdf_path: str | Path, page: int, box: Box, *
         return cached.read_bytes()
     data = render_crop(pdf_path, page, box, **options)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_suffix(".tmp")
+    tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # two requests may render it at once
     tmp.write_bytes(data)
     tmp.replace(cached)
     return data

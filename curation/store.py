@@ -21,6 +21,14 @@ class ReviewStore(Protocol):
     def authenticate(self, name: str, password: str) -> User | None:
         """The user when the password matches, else None."""
 
+    def take_attempt(self, key: str, limit: int, window_s: float) -> float:
+        """Record a sign-in attempt of ``key`` (``user:<name>``, ``address:<ip>``) unless ``limit`` attempts are
+        already in the last ``window_s`` seconds: 0.0 when allowed, else the seconds to wait. Kept in the store,
+        so a restarted server or a second one sees the same attempts."""
+
+    def forgive_attempt(self, key: str) -> None:
+        """Take back the latest attempt of ``key`` (the sign-in succeeded: only failures count)."""
+
     def add_user(self, name: str, role: str, password: str) -> User:
         """Create (or update the role and password of) a local user."""
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -40,7 +42,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from flopsdb.core.errors import CurationError, FlopsdbError, LeaseError, PermissionDenied
 from flopsdb.core.kinds import Action, ReviewMode
 from flopsdb.curation.agreement import agreement, extractor_precision
-from flopsdb.curation.auth import Throttle, new_token, same_token
+from flopsdb.curation.auth import new_token, same_token
 from flopsdb.curation.crop import crop_png
 from flopsdb.curation.model import (
     ROLES,
@@ -244,9 +246,6 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         check_csrf(request, sess)
         return sess
 
-    by_user = Throttle(settings.login_user_limit, settings.login_window_s)
-    by_address = Throttle(settings.login_address_limit, settings.login_window_s)
-
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         resp = await call_next(request)
@@ -314,11 +313,12 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         if not same_token(csrf, request.cookies.get(LOGIN_COOKIE)):
             raise HTTPException(403, "missing or wrong CSRF token")
         user_key, address_key = f"user:{name.strip()}", f"address:{request.client.host if request.client else '-'}"
-        wait = by_user.take(user_key)
+        window = settings.login_window_s
+        wait = store.take_attempt(user_key, settings.login_user_limit, window)
         if not wait:
-            wait = by_address.take(address_key)
+            wait = store.take_attempt(address_key, settings.login_address_limit, window)
             if wait:
-                by_user.forgive(user_key)
+                store.forgive_attempt(user_key)
         if wait:
             seconds = max(1, math.ceil(wait))
             return login_page(
@@ -327,8 +327,8 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         user = store.authenticate(name, password)
         if user is None:
             return RedirectResponse("/login?error=wrong", status_code=303)
-        by_user.forgive(user_key)
-        by_address.forgive(address_key)
+        store.forgive_attempt(user_key)
+        store.forgive_attempt(address_key)
         sess = store.open_session(user, hours=settings.session_hours)
         resp = RedirectResponse("/", status_code=303)
         resp.set_cookie(
@@ -362,7 +362,15 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     ) -> dict[str, Any]:
         sess = need(request)
         items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper, kind=kind or settings.kind)
+        for i in items:
+            remember_evidence(i.candidate_id, i)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
+
+    @app.get("/api/counts")
+    def counts(request: Request) -> dict[str, Any]:
+        """The queue counts of the status line, apart from the prefetch so a refill never waits for them."""
+        need(request)
+        return {"counts": store.queue_counts()}
 
     @app.post("/api/verdict")
     async def verdict(body: VerdictBody, sess: Session = Depends(api_session)) -> dict[str, Any]:
@@ -464,14 +472,32 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     def heartbeat(sess: Session = Depends(api_session)) -> dict[str, Any]:
         return {"leases": store.heartbeat(sess.user.name)}
 
+    # Where each prefetched item's evidence is, so the page's crop request (one per item, right after the
+    # prefetch) does not build the item again: a candidate's evidence never changes (its id is made from it).
+    evidence: OrderedDict[str, tuple[str, int, Any]] = OrderedDict()
+    evidence_lock = threading.Lock()
+
+    def remember_evidence(candidate_id: str, item: Any) -> tuple[str, int, Any] | None:
+        if item is None or not item.pdf_path:
+            return None
+        got = (item.pdf_path, item.candidate.evidence.page, item.candidate.evidence.bbox)
+        with evidence_lock:
+            evidence[candidate_id] = got
+            while len(evidence) > 5000:
+                evidence.popitem(last=False)
+        return got
+
     @app.get("/crop/{candidate_id}.png")
     def crop(request: Request, candidate_id: str) -> Response:
         need(request)
-        item = store.item(candidate_id)
-        if item is None or not item.pdf_path:
+        with evidence_lock:
+            got = evidence.get(candidate_id)
+        if got is None:
+            got = remember_evidence(candidate_id, store.item(candidate_id))
+        if got is None:
             raise HTTPException(404, "no PDF for this candidate")
-        ev = item.candidate.evidence
-        data = crop_png(settings.crop_dir, item.pdf_path, ev.page, ev.bbox)
+        pdf_path, page_no, bbox = got
+        data = crop_png(settings.crop_dir, pdf_path, page_no, bbox)
         return Response(data, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/adjudicate", response_class=HTMLResponse)

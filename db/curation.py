@@ -343,6 +343,16 @@ class DbReviewStore(RecordReviewMixin):
         with self._con() as con:
             return _users.check_password(con, name, password)
 
+    def take_attempt(self, key: str, limit: int, window_s: float) -> float:
+        """Record a sign-in attempt of ``key`` unless the window is full; the seconds to wait, else 0.0."""
+        with self._tx() as con:
+            return _users.take_attempt(con, key, limit, window_s)
+
+    def forgive_attempt(self, key: str) -> None:
+        """Take back the latest sign-in attempt of ``key``."""
+        with self._tx() as con:
+            _users.forgive_attempt(con, key)
+
     def add_user(self, name: str, role: str, password: str) -> User:
         """Create a user or change its role and password."""
         with self._tx() as con:
@@ -381,8 +391,11 @@ class DbReviewStore(RecordReviewMixin):
         The queue is planned on a read snapshot and the items built after the write, so the write
         transaction (the conditional lease insert) is short and a verdict never waits for a plan. The
         insert re-checks, at write time, everything the plan assumed: the item is still open to this
-        annotator (not judged by them meanwhile, not adjudicated) and has fewer raters and leases than it needs."""
-        self._gate.wait()
+        annotator (not judged by them meanwhile, not adjudicated) and has fewer raters and leases than it needs.
+
+        It does not wait for verdicts in flight (the gate): the item screen shows the next item from its buffer
+        and sends verdicts in the background, so refilling the buffer is what a key waits for, and a page that
+        sends verdicts back to back would otherwise hold every refill at the gate (measured: 1.1 s p50)."""
         now = utcnow()
         expires = now + timedelta(minutes=self.lease_minutes)
         with self._con() as con:
@@ -393,7 +406,6 @@ class DbReviewStore(RecordReviewMixin):
         if not plan:
             return []
         ids = [e.candidate_id for e in plan]
-        self._gate.wait()
         with self._tx() as con:
             con.execute("DELETE FROM review_leases WHERE expires_at <= ?", [now])
             got = {
@@ -425,7 +437,6 @@ class DbReviewStore(RecordReviewMixin):
                 ).fetchall()
             }
         chosen = [e for e in plan if e.candidate_id in got]
-        self._gate.wait()
         with self._con() as con:
             return self._items(con, [(e.candidate_id, e.why) for e in chosen], annotator)
 

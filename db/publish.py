@@ -2,7 +2,7 @@
 
 While this holds the live file (so no other process writes), it builds a fresh database beside the
 snapshot: the same migrations, then every table's rows copied over, except the accounts tables
-(``CREDENTIAL_TABLES``: users and their password hashes, sessions), which stay empty. Because the
+(``CREDENTIAL_TABLES``: users and their password hashes, sessions, sign-in attempts), which stay empty. Because the
 snapshot is a new file and not a copy, no deleted page of the live file travels with it. The new file
 is then renamed over the snapshot: readers that have the old snapshot open keep reading it, new
 readers get the new one, and no reader ever blocks a writer.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flopsdb.db.store import Connection, Store, scalar
 
-CREDENTIAL_TABLES: frozenset[str] = frozenset({"users", "sessions"})
+CREDENTIAL_TABLES: frozenset[str] = frozenset({"users", "sessions", "login_attempts"})
 _SKIP = CREDENTIAL_TABLES | {"schema_migrations"}
 
 

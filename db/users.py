@@ -82,3 +82,26 @@ def get_session(con: Connection, token: str) -> Session | None:
 def close_session(con: Connection, token: str) -> None:
     """Delete a session."""
     con.execute("DELETE FROM sessions WHERE token_digest = ?", [token_digest(token)])
+
+
+def take_attempt(con: Connection, key: str, limit: int, window_s: float) -> float:
+    """Record a sign-in attempt for ``key`` unless ``limit`` attempts are already in the last ``window_s``
+    seconds: 0.0 when allowed, else the seconds to wait (nothing recorded). Run it in a write transaction, so
+    parallel sign-ins (of this or another server process) cannot overrun the limit."""
+    now = utcnow()
+    start = now - timedelta(seconds=window_s)
+    con.execute("DELETE FROM login_attempts WHERE tried_at <= ?", [start])
+    row = con.execute("SELECT count(*), min(tried_at) FROM login_attempts WHERE throttle_key = ?", [key]).fetchone()
+    n, first = row if row is not None else (0, None)
+    if n >= limit:
+        return max((first + timedelta(seconds=window_s) - now).total_seconds(), 0.001)
+    con.execute("INSERT INTO login_attempts (attempt_id, throttle_key, tried_at) VALUES (?, ?, ?)", [new_token(), key, now])
+    return 0.0
+
+
+def forgive_attempt(con: Connection, key: str) -> None:
+    """Take back the latest attempt of ``key`` (a sign-in that succeeded)."""
+    con.execute(
+        "DELETE FROM login_attempts WHERE attempt_id = (SELECT attempt_id FROM login_attempts WHERE throttle_key = ? ORDER BY tried_at DESC LIMIT 1)",
+        [key],
+    )

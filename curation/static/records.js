@@ -253,5 +253,7 @@
   });
 
   setInterval(() => { api("POST", "/api/heartbeat").catch(() => {}); }, 60000);
-  load().then(() => { window.__records.ready = true; }).catch((e) => status("could not load: " + e.message));
+  // Item verdicts still on their way (the item screen sends them in the background) are saved first, so the
+  // record shows them as decided.
+  window.flopsdbOutbox.flush().then(() => load()).then(() => { window.__records.ready = true; }).catch((e) => status("could not load: " + e.message));
 })();

@@ -1,5 +1,6 @@
 // Keyboard-first review: a accept, x reject, e edit (Enter save, Esc cancel), space unsure, u undo, 1-9 alternative.
-// Every verdict is saved (awaited) before the next item shows; the next items are prefetched.
+// The next items are prefetched and leased; a verdict shows the next one from that buffer at once and is sent
+// in the background by the outbox (outbox.js: kept until the server confirms it, retried, or shown as refused).
 // All paper text is set with textContent, never as HTML.
 (function () {
   "use strict";
@@ -15,10 +16,29 @@
   const wanted = new URLSearchParams(window.location.search);
   let filters = "";
   for (const k of ["paper", "kind"]) { if (wanted.get(k)) filters += "&" + k + "=" + encodeURIComponent(wanted.get(k)); }
-  window.__review = { paints: [], errors: [], verdicts: 0, current: () => (current ? current.candidate_id : null),
-    state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size }) };
+  const outbox = window.flopsdbOutbox;
+  // verdicts: confirmed by the server; shown: items shown after a verdict key; confirms: key -> confirmation, ms.
+  window.__review = { paints: [], errors: [], verdicts: 0, shown: 0, confirms: [], current: () => (current ? current.candidate_id : null),
+    state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size, unsent: outbox.pending().length }) };
 
   function status(text) { $("status").textContent = text; }
+  function unsaved(text) { const el = $("unsaved"); el.textContent = text; el.hidden = !text; }
+  function refusedText() {
+    const r = outbox.refused();
+    return r.length ? r.length + " verdict(s) refused by the server, not saved: " + r.map((v) => v.body.action + " on " + v.body.candidate_id + " (" + v.problem + ")").join("; ") : "";
+  }
+  const sentAt = new Map();
+  outbox.on((ev) => {
+    if (ev.type === "saved") {
+      window.__review.verdicts += 1;
+      const t = sentAt.get(ev.item.body.event_id);
+      if (t !== undefined) { window.__review.confirms.push(performance.now() - t); sentAt.delete(ev.item.body.event_id); }
+    } else if (ev.type === "refused") {
+      window.__review.errors.push(ev.problem);
+    }
+    const waiting = ev.pending ? ev.pending + " verdict(s) not yet saved" + (ev.type === "retry" ? ", retrying: " + ev.problem : "") : "";
+    unsaved([waiting, refusedText()].filter((x) => x).join(" · "));
+  });
 
   async function api(method, url, body) {
     const opts = { method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" };
@@ -34,13 +54,20 @@
   function preload(item) { if (item && item.crop && !item._img) { item._img = new Image(); item._img.src = item.crop; } }
 
   let topUps = 0;
-  let topping = false;
+  let topping = null;
+  const MAX_DEPTH = 20;
+  let depth = prefetch;
   async function topUp() {
-    const withCounts = topUps++ % 5 === 0 ? 1 : 0;
-    const data = await api("GET", "/api/queue?n=" + (prefetch + 1) + "&counts=" + withCounts + filters);
+    // The counts of the status line come apart from the refill (they wait for verdicts in flight).
+    if (topUps++ % 5 === 0) api("GET", "/api/counts").then(showCounts).catch(() => {});
+    // Items whose verdict is still on its way are still leased to us and come first: ask for that many more.
+    const n = Math.min(MAX_DEPTH, depth + 1 + outbox.pending().length);
+    const data = await api("GET", "/api/queue?n=" + n + "&counts=0" + filters);
     const have = new Set(queue.map((i) => i.candidate_id));
     if (current) have.add(current.candidate_id);
     for (const item of data.items) { if (!have.has(item.candidate_id) && !judged.has(item.candidate_id)) { queue.push(item); preload(item); } }
+  }
+  function showCounts(data) {
     const c = data.counts;
     if (c) status(c.pending + " pending · " + c.curated + " curated · " + c.disputed + " disputed");
   }
@@ -86,14 +113,25 @@
     requestAnimationFrame(() => requestAnimationFrame(() => { if (t0) window.__review.paints.push(performance.now() - t0); }));
   }
 
+  // One refill at a time; a key that finds the buffer empty waits for the refill in flight.
+  function refill() {
+    if (!topping) topping = topUp().catch((e) => status("could not load the queue: " + e.message)).finally(() => { topping = null; });
+    return topping;
+  }
+
   async function next(t0) {
-    if (!queue.length) { try { await topUp(); } catch (e) { status("could not load the queue: " + e.message); } }
-    render(queue.shift() || null);
-    painted(t0);
-    if (queue.length < Math.max(2, prefetch - 2) && !topping) {
-      topping = true;
-      topUp().catch((e) => status("could not load the queue: " + e.message)).finally(() => { topping = false; });
+    if (!queue.length) {
+      // The keys outpace the server: keep more items leased ahead from now on (one refill of 20 costs the
+      // server about what one of 6 does).
+      depth = Math.min(MAX_DEPTH, depth * 2);
+      await refill();
+      // Only items whose verdicts are still on their way came back: the queue is not done, wait for them.
+      if (!queue.length && outbox.pending().length) { await outbox.flush(); await refill(); }
     }
+    render(queue.shift() || null);
+    window.__review.shown += 1;
+    painted(t0);
+    if (queue.length < Math.max(2, depth - 2)) refill();
   }
 
   async function verdict(action, extra, t0) {
@@ -101,16 +139,10 @@
     busy = true;
     const body = Object.assign({ event_id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(),
       candidate_id: current.candidate_id, action: action, dwell_ms: Math.round(performance.now() - shownAt) }, extra || {});
-    try {
-      await api("POST", "/api/verdict", body);
-      judged.add(body.candidate_id);
-      await next(t0);
-      window.__review.verdicts += 1;
-    } catch (e) {
-      status("not saved: " + e.message);
-      window.__review.errors.push(e.message);
-      if (e.status === 409) await next(t0);
-    } finally { busy = false; }
+    judged.add(body.candidate_id);
+    sentAt.set(body.event_id, t0 || performance.now());
+    outbox.put("/api/verdict", body);
+    try { await next(t0); } finally { busy = false; }
   }
 
   function startEdit() {
@@ -141,6 +173,8 @@
     if (busy) return;
     busy = true;
     try {
+      // The server undoes the last verdict it has: let the ones on their way arrive first.
+      await outbox.flush();
       const data = await api("POST", "/api/undo");
       if (data.item) { judged.delete(data.item.candidate_id); if (current) queue.unshift(current); render(data.item); status("undone; judge it again"); } else status("nothing to undo");
     } catch (e) { status("undo failed: " + e.message); } finally { busy = false; }
@@ -164,5 +198,7 @@
   });
 
   setInterval(() => { api("POST", "/api/heartbeat").catch(() => {}); }, 60000);
-  topUp().then(() => { render(queue.shift() || null); window.__review.ready = true; }).catch((e) => status("could not load the queue: " + e.message));
+  unsaved(refusedText());
+  // Verdicts left unsent by a reload or a sign-out go first, so the queue does not offer their items again.
+  outbox.flush().then(topUp).then(() => { render(queue.shift() || null); window.__review.ready = true; }).catch((e) => status("could not load the queue: " + e.message));
 })();

@@ -180,6 +180,29 @@ def test_http_login_is_throttled_per_address(rs: DbReviewStore, live) -> None:
     assert blocked.status_code == 429 and "Retry-After" in blocked.headers
 
 
+def test_http_the_login_throttle_survives_a_restart_and_holds_across_servers(rs: DbReviewStore, config, store) -> None:
+    """The attempts are kept in the store: a restarted server, or a second one on the same file, still answers 429."""
+    from conftest import LiveServer
+
+    from flopsdb.review import build_app
+
+    with LiveServer(build_app(config, store)) as one:
+        for _ in range(6):
+            _, resp = _login(one.url, "ann1", "wrong-password!")
+            assert resp.status_code == 303
+    with LiveServer(build_app(config, store)) as two, LiveServer(build_app(config, store)) as three:
+        for server in (two, three):  # 4 more failures, spread over two servers
+            for _ in range(2):
+                _, resp = _login(server.url, "ann1", "wrong-password!")
+                assert resp.status_code == 303
+        for server in (two, three):
+            _, blocked = _login(server.url, "ann1")  # the right password, but the name is throttled
+            assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
+        _signed_in(two.url, "ann2")  # a success does not count against its name or address
+    with store.connect() as con:
+        assert con.execute("SELECT count(*) FROM login_attempts WHERE throttle_key = 'user:ann1'").fetchone()[0] == 10
+
+
 def test_http_an_unknown_name_costs_the_same_hash_work(rs: DbReviewStore, live, monkeypatch: pytest.MonkeyPatch) -> None:
     """Constant work: a sign-in with an unknown name verifies a dummy scrypt hash with the same parameters as
     a known name's (counted on the standard library's ``hashlib.scrypt``, not timed)."""
