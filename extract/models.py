@@ -29,6 +29,9 @@ from flopsdb.extract.document import Document, ModelName
 
 VERSION = "models.v1"
 
+MODEL_LINKS = "model_links.v2"
+"""The versioned data file of :func:`link_statement` (``extract/data/<MODEL_LINKS>.json``)."""
+
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")
 
 
@@ -175,8 +178,8 @@ def link_results(doc: Document, candidates: Iterable[Candidate]) -> list[Candida
 
 @lru_cache(maxsize=1)
 def link_vocabulary() -> dict[str, Any]:
-    """How stated facts are linked to own models (``extract/data/model_links.v1.json``), patterns compiled."""
-    data = json.loads((Path(__file__).parent / "data" / "model_links.v1.json").read_text(encoding="utf-8"))
+    """How stated facts are linked to own models (``extract/data/<MODEL_LINKS>.json``), patterns compiled."""
+    data = json.loads((Path(__file__).parent / "data" / f"{MODEL_LINKS}.json").read_text(encoding="utf-8"))
     data["_all"] = tuple(re.compile(p, re.I) for p in data["all_models"])
     return data
 
@@ -192,7 +195,7 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     Returns ``(model, scope, confidence)``: an own model named in the sentence (scope ``model``); a statement for
     all the paper's models (``all_models``, model None); an own model named shortly before the sentence in the same
     section (``model``, less sure); else the paper's main model (``main_model``); else ``(None, None, 0.0)``.
-    The confidence (``model_links.v1.json``) says how sure the link is."""
+    The confidence (``model_links.v2.json``) says how sure the link is."""
     v = link_vocabulary()
     conf = v["confidence"]
     named = link_model(text, doc.models)

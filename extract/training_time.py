@@ -45,7 +45,7 @@ from flopsdb.extract.stage import (
     vocab,
 )
 
-EXTRACTOR = "training_time.v2"
+EXTRACTOR = "training_time.v3"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
@@ -53,7 +53,7 @@ _PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    """The data file ``extract/data/training_time.v2.json`` with its regexes compiled (key -> ``re.Pattern``)."""
+    """The data file ``extract/data/<EXTRACTOR>.json`` with its regexes compiled (key -> ``re.Pattern``)."""
     data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
     return {k: (re.compile(v, re.I) if isinstance(v, str) and not k.startswith("_") else v) for k, v in data.items()}
 
