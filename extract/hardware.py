@@ -124,7 +124,7 @@ def _anchors(alias: str, prefixes: list[str]) -> set[str]:
 
 def _sentence_keys(sentence: str) -> set[str]:
     """The sentence's words (letter runs, digit runs, lower-cased) and every two adjacent ones joined."""
-    words = re.findall(r"[^\W\d_]+|\d+", sentence.lower())
+    words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"(?<=\d)[x×](?=[^\W\d_])", " x ", sentence.lower()))  # "8xA100": x, a100
     return set(words) | {a + b for a, b in zip(words, words[1:])}
 
 

@@ -198,7 +198,8 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     The confidence (``model_links.v2.json``) says how sure the link is."""
     v = link_vocabulary()
     conf = v["confidence"]
-    named = link_model(text, doc.models)
+    models = _not_hardware(doc.models)
+    named = link_model(text, models)
     if named is not None:
         return named, "model", float(conf["named"])
     if says_all_models(text):
@@ -207,13 +208,22 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
         lo = max(0, start - int(v["near_chars"]))
         section_starts = [s.start for s in doc.sections if lo < s.start <= start]
         lo = max([lo] + section_starts)
-        near = link_model(doc.text[lo:start], doc.models)
+        near = link_model(doc.text[lo:start], models)
         if near is not None:
             return near, "model", float(conf["near"])
-    main = main_model(doc.models)
+    main = main_model(models)
     if main is not None:
         return main, "main_model", float(conf["main_model"])
     return None, None, 0.0
+
+
+def _not_hardware(models: tuple[ModelName, ...]) -> tuple[ModelName, ...]:
+    """The own models less names of accelerators ("V100", "TPUv3" read as a versioned name): a fact is never
+    linked to the hardware it was stated with."""
+    from flopsdb.core.catalog import load_catalog
+
+    catalog = load_catalog()
+    return tuple(m for m in models if catalog.get(m.name) is None)
 
 
 _VARIANT = re.compile(
