@@ -31,14 +31,15 @@ from typing import Any
 
 from flopsdb.core.catalog import Accelerator, load_catalog
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Document, ModelName
-from flopsdb.extract.models import link_model, main_model
+from flopsdb.extract.document import Document
+from flopsdb.extract.models import link_statement
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
+from flopsdb.extract.training_time import not_training
 
-EXTRACTOR = "hardware.v2"
+EXTRACTOR = "hardware.v3"
 """The extractor's versioned name (the pipeline's registry reads it)."""
 
-GRAMMAR = "hardware_grammar.v1"
+GRAMMAR = "hardware_grammar.v2"
 """The versioned grammar file (``extract/data/<GRAMMAR>.json``)."""
 
 _GENERIC_NAMES = frozenset({"GPU", "CPU", "Google TPU"})
@@ -123,7 +124,7 @@ def _anchors(alias: str, prefixes: list[str]) -> set[str]:
 
 def _sentence_keys(sentence: str) -> set[str]:
     """The sentence's words (letter runs, digit runs, lower-cased) and every two adjacent ones joined."""
-    words = re.findall(r"[^\W\d_]+|\d+", sentence.lower())
+    words = re.findall(r"[^\W\d_]+|\d+", re.sub(r"(?<=\d)[x×](?=[^\W\d_])", " x ", sentence.lower()))  # "8xA100": x, a100
     return set(words) | {a + b for a, b in zip(words, words[1:])}
 
 
@@ -251,7 +252,10 @@ def _count_value(unit: _Unit) -> int | None:
 
 
 def _unit_of(acc: Accelerator, noun: str, sliced: bool) -> str:
-    if acc.kind in ("cpu", "gpu"):
+    if acc.kind == "system":
+        member = load_catalog().get(acc.system_of or "")
+        return _unit_of(member, noun, sliced) if member is not None else "gpu"
+    if acc.kind in ("cpu", "gpu", "accelerator"):
         return acc.kind
     noun = noun.lower()
     if sliced or noun.startswith("core") or noun.startswith("tensorcore"):
@@ -281,6 +285,7 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
     cores: dict[int, tuple[int, str]] = {}
     conj: list[tuple[int, int]] = []
     runs: set[int] = set()
+    per_group: dict[int, tuple[int, int, int]] = {}  # device -> (groups, start, index of the per-group count)
     for action, generic_only, s, e in _relations(units):
         span_devices = [i for i in range(s, e) if units[i].label in _DEVICE_LABELS]
         if not span_devices:
@@ -336,6 +341,10 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
                 start_of[first] = min(start_of[first], units[s].start)
         elif action == "conj" and first != last:
             conj.append((first, last))
+        elif action == "group_count" and len(counts) >= 2:
+            groups_n, inner = _count_value(units[counts[0]]), counts[1]
+            if groups_n is not None and groups_n > 1 and units[counts[0]].label == "COUNT":
+                per_group[last] = (groups_n, units[counts[0]].start, inner)
     for first, last in sorted(conj):
         if last not in count and first in count:
             count[last] = count[first]
@@ -371,7 +380,12 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
                 alternatives.append({"accelerator": acc.name, "count": value * acc.tpu_cores_per_chip, "unit": "tpu_core"})
             if article and acc.kind == "cpu":
                 value = None
-        if value is not None:
+        if value is not None and i in per_group and i in count and count[i][0] == i - per_group[i][2]:
+            n_groups, group_start, _ = per_group[i]  # "4 8-GPU nodes": 4 x 8
+            alternatives.append({"accelerator": acc.name, "count": value, "unit": unit})
+            value = n_groups * value
+            start_of[i] = min(start_of[i], group_start)
+        elif value is not None:
             for gi, gu in reversed(groups):
                 if gu.end > start_of[i]:
                     continue
@@ -391,6 +405,16 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
         if i in runs and i in count:
             flags.append("number_run")
         before = sentence[max(0, start_of[i] - 48) : start_of[i]]
+        system: dict[str, Any] | None = None
+        if acc.kind == "system" and acc.system_of and acc.system_count:
+            member = catalog.get(acc.system_of)
+            if member is None:
+                continue
+            system = {"name": acc.name, "systems": value, "per_system": acc.system_count}
+            alternatives.append({"accelerator": acc.name, "count": value, "unit": "system"})
+            value = None if value is None else value * acc.system_count
+            acc = member
+            flags.append("system")
         if value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
             flags.append("no_usage_cue")
         out.append(
@@ -404,9 +428,39 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
                 "alternatives": alternatives,
                 "flags": flags,
                 "article": article,
+                "system": system,
             }
         )
-    return _share_generic_count(out, sentence)
+    return _share_generic_count(_merge_systems(out), sentence)
+
+
+def _merge_systems(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A system and the accelerators the sentence names in it are one statement ("a DGX-1 with 8 V100 GPUs",
+    "2 DGX-2 servers with 16 V100 each"): the named chip keeps its name, takes the system's count when it has none,
+    and is multiplied by the number of systems when its own count is one system's ("each")."""
+    catalog = load_catalog()
+    for sys_m in [o for o in out if o.get("system")]:
+        others = [o for o in out if not o.get("system") and o["unit"] == sys_m["unit"]]
+        if not others:
+            continue
+        chip = max(others, key=lambda o: (bool(o["model"]), o["count"] is not None))
+        info = sys_m["system"]
+        n, per = info["systems"], info["per_system"]
+        if chip["count"] is None:
+            chip["count"] = sys_m["count"]
+        elif n and n > 1 and chip["count"] == per:
+            chip["count"] = n * per
+        member = catalog.get(str(sys_m["accelerator"]))
+        if not chip["model"] and member is not None and not member.generic:
+            chip.update(accelerator=sys_m["accelerator"], model=True)
+        chip.update(
+            start=min(int(chip["start"]), int(sys_m["start"])),
+            end=max(int(chip["end"]), int(sys_m["end"])),
+            alternatives=[*chip["alternatives"], *sys_m["alternatives"]],
+            flags=[f for f in chip["flags"] if f != "no_usage_cue"] + ["system"],
+        )
+        out = [o for o in out if o is not sys_m]
+    return out
 
 
 _CONTRAST = re.compile(r"\b(?:unlike|whereas|while|compared|than|vs|versus|instead|but|however|previous|prior)\b|\[\d", re.I)
@@ -476,12 +530,6 @@ def _confidence(mention: dict[str, Any], stage: str, clause: str = "") -> float:
     return round(max(0.05, conf), 3)
 
 
-def all_models_stated(sentence: str) -> bool:
-    """Whether the sentence states something once for all the paper's models ("all models were trained on ...")."""
-    low = " ".join(sentence.lower().split())
-    return any(cue in low for cue in grammar()["lists"]["all_models_cues"])
-
-
 _AUTHOR_CITATION = re.compile(r"\bet al\b|\(\s*[A-Z][A-Za-z\-]+(?: et al\.?| and [A-Z][A-Za-z\-]+)?,? \d{4}[a-z]?\s*\)")
 _NUMBER_CITATION = re.compile(r"\[\d+(?:\s*[,\-–]\s*\d+)*\]")
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us|ours)\b", re.I)
@@ -511,38 +559,15 @@ def speed_only(sentence: str) -> bool:
     return re.search(rf"\d\s*(?:{units})(?![a-z])", low) is not None
 
 
-def link(sentence: str, previous: list[str], models: tuple[ModelName, ...]) -> tuple[ModelName | None, str | None, float]:
-    """The model a hardware statement belongs to: ``(model, scope, model_confidence)``.
-
-    An own model the sentence names (scope ``model``, 0.9); all own models when the sentence says so
-    (``all_models``, 0.8, no single model); an own model named in the sentences just before (``model``, 0.6);
-    the paper's main model (``main_model``, 0.5); else ``(None, None, 0.0)``."""
-    named = link_model(sentence, models)
-    if named is not None:
-        return named, "model", 0.9
-    if all_models_stated(sentence):
-        return None, "all_models", 0.8
-    for text in reversed(previous):
-        near = link_model(text, models)
-        if near is not None:
-            return near, "model", 0.6
-    main = main_model(models)
-    if main is not None:
-        return main, "main_model", 0.5
-    return None, None, 0.0
-
-
 def extract_hardware(doc: Document) -> list[Candidate]:
     """``Document -> list[Candidate]`` of kind ``hardware``, linked to the paper's models (``Document.models``)."""
     out: list[Candidate] = []
-    previous: list[SentenceSpan] = []
     for sent in iter_sentences(doc):
-        out.extend(_from_sentence(doc, sent, [p.text for p in previous if p.section == sent.section]))
-        previous = (previous + [sent])[-2:]
+        out.extend(_from_sentence(doc, sent))
     return out
 
 
-def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> list[Candidate]:
+def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     found = mentions_in(sent.text)
     if not found or has_cue(sent.text, "grant_cues"):
         return []
@@ -553,11 +578,13 @@ def _from_sentence(doc: Document, sent: SentenceSpan, previous: list[str]) -> li
         sentence_stage = "inference"
     elif sentence_stage == "training" and any(c in sent.text.lower() for c in grammar()["lists"]["search_cues"]):
         sentence_stage = "search"
-    model, scope, link_conf = link(sent.text, previous, doc.models)
+    model, scope, link_conf = link_statement(doc, sent.text, sent.start)
     cands = []
     for mention in found:
         stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)
         stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)
+        if stage != "inference" and not_training(sent.text, int(mention["start"]), int(mention["end"])):
+            stage = "inference"  # "we used HNSW index type on CPU", "annotation ran on ...": not the training's hardware
         if mention["count"] is None and not mention["model"] and not re.search(r"train|implement|run|use|experiment", sent.text, re.I):
             continue
         ev = doc.evidence(sent.start, sent.end)

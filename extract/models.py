@@ -29,6 +29,9 @@ from flopsdb.extract.document import Document, ModelName
 
 VERSION = "models.v2"
 
+MODEL_LINKS = "model_links.v2"
+"""The versioned data file of :func:`link_statement` (``extract/data/<MODEL_LINKS>.json``)."""
+
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")
 
 
@@ -227,8 +230,8 @@ def link_results(doc: Document, candidates: Iterable[Candidate]) -> list[Candida
 
 @lru_cache(maxsize=1)
 def link_vocabulary() -> dict[str, Any]:
-    """How stated facts are linked to own models (``extract/data/model_links.v1.json``), patterns compiled."""
-    data = json.loads((Path(__file__).parent / "data" / "model_links.v1.json").read_text(encoding="utf-8"))
+    """How stated facts are linked to own models (``extract/data/<MODEL_LINKS>.json``), patterns compiled."""
+    data = json.loads((Path(__file__).parent / "data" / f"{MODEL_LINKS}.json").read_text(encoding="utf-8"))
     data["_all"] = tuple(re.compile(p, re.I) for p in data["all_models"])
     return data
 
@@ -244,10 +247,11 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     Returns ``(model, scope, confidence)``: an own model named in the sentence (scope ``model``); a statement for
     all the paper's models (``all_models``, model None); an own model named shortly before the sentence in the same
     section (``model``, less sure); else the paper's main model (``main_model``); else ``(None, None, 0.0)``.
-    The confidence (``model_links.v1.json``) says how sure the link is."""
+    The confidence (``model_links.v2.json``) says how sure the link is."""
     v = link_vocabulary()
     conf = v["confidence"]
-    named = link_model(text, doc.models)
+    models = _not_hardware(doc.models)
+    named = link_model(text, models)
     if named is not None:
         return named, "model", float(conf["named"])
     if says_all_models(text):
@@ -256,13 +260,22 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
         lo = max(0, start - int(v["near_chars"]))
         section_starts = [s.start for s in doc.sections if lo < s.start <= start]
         lo = max([lo] + section_starts)
-        near = link_model(doc.text[lo:start], doc.models)
+        near = link_model(doc.text[lo:start], models)
         if near is not None:
             return near, "model", float(conf["near"])
-    main = main_model(doc.models)
+    main = main_model(models)
     if main is not None:
         return main, "main_model", float(conf["main_model"])
     return None, None, 0.0
+
+
+def _not_hardware(models: tuple[ModelName, ...]) -> tuple[ModelName, ...]:
+    """The own models less names of accelerators ("V100", "TPUv3" read as a versioned name): a fact is never
+    linked to the hardware it was stated with."""
+    from flopsdb.core.catalog import load_catalog
+
+    catalog = load_catalog()
+    return tuple(m for m in models if catalog.get(m.name) is None)
 
 
 _VARIANT = re.compile(

@@ -25,6 +25,7 @@ from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_na
 from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
+from flopsdb.extract.training_time import EXTRACTOR as TRAINING_TIME
 
 if TYPE_CHECKING:
     from flopsdb.extract.robust import ParserPool
@@ -33,7 +34,7 @@ Extractor = Callable[[Document], list[Candidate]]
 
 REGISTRY: dict[str, str] = {
     HARDWARE: "flopsdb.extract.hardware:extract_hardware",
-    "training_time.v2": "flopsdb.extract.training_time:extract_training_time",
+    TRAINING_TIME: "flopsdb.extract.training_time:extract_training_time",
     "parameters.v3": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",
     "result_table.v3": "flopsdb.extract.table_results:extract_table_results",

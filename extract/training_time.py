@@ -45,7 +45,7 @@ from flopsdb.extract.stage import (
     vocab,
 )
 
-EXTRACTOR = "training_time.v2"
+EXTRACTOR = "training_time.v3"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
@@ -53,7 +53,7 @@ _PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    """The data file ``extract/data/training_time.v2.json`` with its regexes compiled (key -> ``re.Pattern``)."""
+    """The data file ``extract/data/<EXTRACTOR>.json`` with its regexes compiled (key -> ``re.Pattern``)."""
     data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
     return {k: (re.compile(v, re.I) if isinstance(v, str) and not k.startswith("_") else v) for k, v in data.items()}
 
@@ -84,6 +84,23 @@ def not_training(sentence: str, start: int, end: int) -> bool:
         return False
     head = sentence[:start]
     return bool(p["not_training"].search(head) and not p["train_cue"].search(head))
+
+
+_PLAIN_CLAUSE = re.compile(r"[,;()]")
+_TOTAL_WORDS = re.compile(r"\btotal|\bin\s+all\b|\boverall\b|\bwhole\b|\bentire\b", re.I)
+
+
+def per_unit(sentence: str, start: int, end: int) -> bool:
+    """Whether the duration at ``sentence[start:end]`` is a time per epoch, iteration or step without a total: its
+    clause (between commas, semicolons and parentheses) speaks of one such unit ("training for one epoch on ImageNet
+    takes 3 hours"), or it follows "N epochs, each of which"."""
+    p = patterns()
+    lo = max([m.end() for m in _PLAIN_CLAUSE.finditer(sentence, 0, start)] or [0])
+    hi = min([m.start() for m in _PLAIN_CLAUSE.finditer(sentence, end)] or [len(sentence)])
+    clause = sentence[lo:hi]
+    if p["per_unit"].search(clause) and not _TOTAL_WORDS.search(clause):
+        return True
+    return bool(p["per_unit_which"].search(sentence[:start]))
 
 
 _NOT_TIME = re.compile(
@@ -235,6 +252,9 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             conf = min(conf - 0.3, 0.3) if patterns()["project_total_strong"].search(sentence) else conf - 0.3
         if not_training(sentence, m.start(), m.end()):
             flags.append("not_training")
+            conf = min(conf, 0.2)
+        elif per_unit(sentence, m.start(), m.end()):
+            flags.append("per_unit")
             conf = min(conf, 0.2)
         if baseline:
             flags.append("baseline")

@@ -40,6 +40,13 @@ def _num(text: str | None) -> float | None:
         return None
 
 
+def _no_row_source(spec: dict[str, object]) -> str:
+    system = spec.get("system")
+    if isinstance(system, dict):
+        return f"system of {system['count']} {system['accelerator']} (vendor specification: {system.get('note', '')})"
+    return "generic entry (no figures)"
+
+
 def build_catalog(epoch_csv: Path, seed: Path = SEED) -> list[dict[str, object]]:
     """The catalog entries: the seed joined with Epoch's figures (peaks per chip, FLOP/s)."""
     with open(epoch_csv, encoding="utf-8-sig", newline="") as fh:
@@ -72,9 +79,10 @@ def build_catalog(epoch_csv: Path, seed: Path = SEED) -> list[dict[str, object]]
                 "peak_flops": peaks,
                 "tpu_cores_per_chip": spec.get("tpu_cores_per_chip"),
                 "tpu_chips_per_board": spec.get("tpu_chips_per_board"),
+                "system": spec.get("system"),
                 "tdp_watts": tdp,
                 "release_year": year,
-                "source": f"{SOURCE}, row {spec['epoch']!r}" if row is not None else "generic entry (no figures)",
+                "source": f"{SOURCE}, row {spec['epoch']!r}" if row is not None else _no_row_source(spec),
             }
         )
     return entries

@@ -39,6 +39,10 @@ class Accelerator:
     tdp_watts: float | None = None
     release_year: int | None = None
     source: str = ""
+    system_of: str | None = None
+    """For a system (kind ``system``, e.g. ``NVIDIA DGX-2``): the canonical name of the accelerator it holds."""
+    system_count: int | None = None
+    """For a system: how many of ``system_of`` one system holds (a DGX-2: 16 V100)."""
 
     @property
     def generic(self) -> bool:
@@ -74,6 +78,8 @@ class Accelerator:
             tdp_watts=data.get("tdp_watts"),
             release_year=data.get("release_year"),
             source=str(data.get("source", "")),
+            system_of=(data.get("system") or {}).get("accelerator"),
+            system_count=(data.get("system") or {}).get("count"),
         )
 
 

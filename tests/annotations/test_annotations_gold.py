@@ -34,7 +34,7 @@ KIND_FIELDS = {
     "result": {"task", "dataset", "split", "metric", "value", "value_text", "own", "headline"},
     "parameters": {"value", "value_text"},
 }
-UNIT_KIND = {"gpu": "gpu", "tpu_chip": "tpu", "tpu_core": "tpu", "tpu_board": "tpu", "cpu": "cpu"}
+UNIT_KIND = {"gpu": "gpu", "tpu_chip": "tpu", "tpu_core": "tpu", "tpu_board": "tpu", "cpu": "cpu", "accelerator": "accelerator"}
 SPACELESS = re.compile(r"[A-Za-z]{25,}")
 MAX_ROW_BLOCKS = 3
 """A table-row quote may be split by the parser into this many runs of page text."""

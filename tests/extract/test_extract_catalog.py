@@ -102,8 +102,10 @@ def test_catalog_lines_follow_the_contract() -> None:
             "tdp_watts",
             "release_year",
             "source",
+            "system",
         }
-        assert d["kind"] in ("gpu", "tpu", "cpu")
+        assert d["kind"] in ("gpu", "tpu", "cpu", "accelerator", "system")
+        assert (d["kind"] == "system") == (d["system"] is not None)
         assert set(d["peak_flops"]) == {"fp64", "fp32", "tf32", "fp16", "bf16", "int8"}
         assert d["source"]
 
@@ -152,3 +154,25 @@ def test_taxonomy_metrics_have_direction_and_aliases() -> None:
     assert tax.get("COCO").metric("AP50").higher_is_better
     assert tax.get("SQuAD 1.1").metric("exact match").name == "EM"
     assert tax.get("WMT14 EN-DE").task == "machine translation"
+
+
+def test_systems_name_their_member_accelerators() -> None:
+    catalog = load_catalog()
+    systems = [a for a in catalog if a.kind == "system"]
+    assert {"NVIDIA DGX-1", "NVIDIA DGX-2", "NVIDIA DGX-2H", "NVIDIA DGX A100", "NVIDIA DGX H100"} <= {a.name for a in systems}
+    for acc in systems:
+        member = catalog.get(acc.system_of or "")
+        assert member is not None and member.kind == "gpu" and (acc.system_count or 0) > 1, acc.name
+        assert acc.generic  # a system has no figures of its own: compute goes through its members
+    dgx2 = catalog.get("DGX-2")
+    assert dgx2 is not None and (dgx2.system_of, dgx2.system_count) == ("NVIDIA V100", 16)
+    assert catalog.get("DGX A100") is not None and catalog.get("DGX A100").system_of == "NVIDIA A100"
+
+
+def test_vendor_accelerators_that_are_not_gpus_have_their_own_kind() -> None:
+    catalog = load_catalog()
+    for name in ("Huawei Ascend 910", "Intel Gaudi2", "Amazon Trainium", "Graphcore Colossus MK2 GC200", "Cerebras CS-2"):
+        acc = catalog.get(name)
+        assert acc is not None and acc.kind == "accelerator", name
+    for name in ("AMD MI250X", "NVIDIA A100", "Intel Data Center GPU Max 1550"):
+        assert catalog.get(name).kind == "gpu", name

@@ -1,4 +1,4 @@
-"""hardware.v2 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
+"""hardware.v3 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_stage_from_sentence_and_section(doc_of) -> None:
 def test_candidates_carry_evidence_and_extractor(doc_of) -> None:
     doc = doc_of("Intro text here. We trained our models on one machine with 8 NVIDIA P100 GPUs.")
     (c,) = extract_hardware(doc)
-    assert c.extractor == EXTRACTOR == "hardware.v2" and c.kind == "hardware" and c.paper == "hand-built"
+    assert c.extractor == EXTRACTOR == "hardware.v3" and c.kind == "hardware" and c.paper == "hand-built"
     assert c.evidence.page == 1 and "8 NVIDIA P100" in c.evidence.snippet
     assert doc.text[c.evidence.start : c.evidence.end].strip().startswith("We trained")
     assert c.evidence.bbox.x1 > c.evidence.bbox.x0 > 0
@@ -166,13 +166,13 @@ def test_no_hardware_from_spaced_parts_or_device_time(sentence: str) -> None:
 @pytest.mark.parametrize(
     "sentence, expected",
     [
-        ("Training takes 3 days on 64 Ascend 910 NPUs.", ("Huawei Ascend 910", 64, "gpu")),
-        ("The model is trained on 2048 Ascend 910B chips.", ("Huawei Ascend 910B", 2048, "gpu")),
+        ("Training takes 3 days on 64 Ascend 910 NPUs.", ("Huawei Ascend 910", 64, "accelerator")),
+        ("The model is trained on 2048 Ascend 910B chips.", ("Huawei Ascend 910B", 2048, "accelerator")),
         ("We use 128 H800 GPUs for pretraining.", ("NVIDIA H800", 128, "gpu")),
         ("We pre-train on 512 NVIDIA A800 GPUs.", ("NVIDIA A800", 512, "gpu")),
         ("Our model was trained on a cluster of 256 AMD MI250X GPUs.", ("AMD MI250X", 256, "gpu")),
-        ("Training was done on 32 Gaudi2 accelerators.", ("Intel Gaudi2", 32, "gpu")),
-        ("We trained on 16 AWS Trainium chips.", ("Amazon Trainium", 16, "gpu")),
+        ("Training was done on 32 Gaudi2 accelerators.", ("Intel Gaudi2", 32, "accelerator")),
+        ("We trained on 16 AWS Trainium chips.", ("Amazon Trainium", 16, "accelerator")),
         ("We trained on 64 TPU v5e chips.", ("Google TPU v5e", 64, "tpu_chip")),
         ("the network was trained on 4 NVIDIA GTX TITAN X GPUs.", ("NVIDIA Titan X", 4, "gpu")),
         ("We use 4 machines, each with 8 V100 GPUs.", ("NVIDIA V100", 32, "gpu")),
@@ -212,7 +212,7 @@ def test_grammar_is_a_versioned_data_file_and_the_registry_reads_the_name() -> N
 
     assert hardware.EXTRACTOR in REGISTRY and REGISTRY[hardware.EXTRACTOR].endswith("hardware:extract_hardware")
     path = Path(hardware.__file__).parent / "data" / f"{hardware.GRAMMAR}.json"
-    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v1"
+    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v2"
     assert {r["action"] for r in hardware.grammar()["relations"]} >= {"block", "noun", "count", "count_after", "slice", "cores", "conj"}
 
 
