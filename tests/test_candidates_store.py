@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flopsdb.db.candidates import load_candidates, record_extraction, store_candidates
 from flopsdb.db.runs import start_run
 from flopsdb.extract.candidate import Candidate
@@ -120,3 +122,17 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     assert back and old.candidate_id not in {c.candidate_id for c in back}
     assert {c.extractor for c in back} <= set(REGISTRY) and extractors == sorted(REGISTRY)
     assert extract_pending(config, store, run_id=run).files == 0
+
+
+def test_a_box_of_whole_numbers_keeps_its_candidate_id_through_the_store(store) -> None:
+    """An unlocated gold quote has Box(0, 0, 0, 0) (ints); the store reads it back as DOUBLEs: one id for both."""
+    ints = dataclasses.replace(_candidate(), evidence=Evidence(page=3, bbox=Box(0, 0, 0, 0), snippet="8 P100 GPUs"), flags=("unlocated",))
+    floats = dataclasses.replace(ints, evidence=Evidence(page=3, bbox=Box(0.0, 0.0, 0.0, 0.0), snippet="8 P100 GPUs"))
+    assert ints.candidate_id == floats.candidate_id
+    with store.transaction() as con:
+        store_candidates(con, [ints], run_id=start_run(con, "test"))
+        stored = con.execute("SELECT candidate_id FROM candidates").fetchall()
+    with store.connect() as con:
+        (back,) = load_candidates(con, paper="1706.03762")
+    assert stored == [(ints.candidate_id,)] and back.candidate_id == ints.candidate_id
+    assert isinstance(back.evidence.bbox.x0, float)
