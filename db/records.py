@@ -47,7 +47,7 @@ def read_record_facts(con: Connection, *, paper: str | None = None) -> list[dict
     )
     params: list[Any] = []
     if paper:
-        sql += " WHERE c.paper_id = ?"
+        sql += " WHERE k.paper_id = ?"
         params.append(unversioned(paper))
     rows = _dicts(con.execute(sql + " ORDER BY c.paper, c.fact_id", params))
     for r in rows:

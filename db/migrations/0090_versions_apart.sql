@@ -24,46 +24,6 @@ SELECT c.candidate_id, c.paper, p.deleted_at
 FROM candidates c JOIN papers p ON p.arxiv_id = c.paper_id
 WHERE p.deleted_at IS NOT NULL;
 
--- curated facts carry the candidate's paper_id (last column), and the curated benchmark results join papers on it
-CREATE OR REPLACE VIEW curated_facts_all AS
-WITH decided AS (
-    SELECT candidate_id, event_id, annotator, outcome, after, created_at, 'adjudicated' AS verdict
-    FROM adjudications
-    UNION ALL
-    SELECT l.candidate_id, l.event_id, l.annotator, l.outcome, l.after, l.created_at,
-           CASE WHEN o.all_accepted THEN 'accepted' ELSE 'corrected' END AS verdict
-    FROM review_latest l JOIN review_outcomes o ON o.candidate_id = l.candidate_id AND o.last_seq = l.seq
-    WHERE o.n_versions = 1
-      AND l.candidate_id NOT IN (SELECT candidate_id FROM adjudications)
-)
-SELECT 'f-' || c.candidate_id AS fact_id,
-       c.candidate_id,
-       c.paper,
-       c.kind,
-       CAST(json_extract_string(d.after, '$.model') AS VARCHAR) AS model,
-       CAST(json_extract_string(d.after, '$.stage') AS VARCHAR) AS stage,
-       CAST(json_extract(d.after, '$.fields') AS JSON) AS fields,
-       d.verdict,
-       d.event_id,
-       d.annotator,
-       d.created_at AS decided_at,
-       c.page, c.x0, c.top, c.x1, c.bottom,
-       c.paper_id
-FROM decided d JOIN candidates c ON c.candidate_id = d.candidate_id
-WHERE d.outcome = 'keep';
-
-CREATE OR REPLACE VIEW benchmark_results AS
-SELECT f.fact_id, f.source, f.entry_id, f.paper, f.model, f.year, f.benchmark,
-       json_extract_string(f.fields, '$.metric') AS metric,
-       TRY_CAST(json_extract_string(f.fields, '$.value') AS DOUBLE) AS value,
-       f.human_confirmed
-FROM imported_facts f WHERE f.kind = 'result'
-UNION ALL
-SELECT c.fact_id, 'curated' AS source, 'curated:' || c.paper || ':' || coalesce(c.model, '') AS entry_id,
-       c.paper, c.model, CAST(year(p.first_version_date) AS INTEGER) AS year,
-       coalesce(json_extract_string(c.fields, '$.dataset'), json_extract_string(c.fields, '$.task')) AS benchmark,
-       json_extract_string(c.fields, '$.metric') AS metric,
-       TRY_CAST(json_extract_string(c.fields, '$.value') AS DOUBLE) AS value,
-       true AS human_confirmed
-FROM curated_facts c LEFT JOIN papers p ON p.arxiv_id = c.paper_id
-WHERE c.kind = 'result';
+-- The analyst views of 0031 (benchmark_results, fit_inputs) keep their join: they also join imported facts,
+-- whose paper ids come from the datasets as printed. Code that joins curated facts to papers goes through the
+-- fact's candidate (candidates.paper_id).
