@@ -39,6 +39,24 @@ def imported(store: Store, fixture_catalog: Catalog) -> Store:
     return store
 
 
+def accept_all(store: Store, cands: list[Candidate]) -> None:
+    """Store ``cands`` in the review queue and accept each as annotator ``ann`` (no lease needed)."""
+    review = DbReviewStore(store)
+    review.add_candidates([(c, None) for c in cands])
+    for c in cands:
+        review.record(
+            Event(
+                event_id=new_event_id(),
+                candidate_id=c.candidate_id,
+                annotator="ann",
+                action="accept",
+                after=make_after(c.fields, c.model, c.stage),
+                source="terminal",
+            ),
+            require_lease=False,
+        )
+
+
 def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
     return Candidate(
         paper=paper,
@@ -57,7 +75,6 @@ def curate_models():
     (hardware and time unlinked, an own ImageNet result of ``model``), each accepted by annotator ``ann``."""
 
     def curate(store: Store, papers: list[tuple[str, str, int, float, float]]) -> Store:
-        review = DbReviewStore(store)
         cands = []
         for i, (paper, model, gpus, hours, top1) in enumerate(papers):
             cands += [
@@ -85,19 +102,7 @@ def curate_models():
                     3 * i + 2,
                 ),
             ]
-        review.add_candidates([(c, None) for c in cands])
-        for c in cands:
-            review.record(
-                Event(
-                    event_id=new_event_id(),
-                    candidate_id=c.candidate_id,
-                    annotator="ann",
-                    action="accept",
-                    after=make_after(c.fields, c.model, c.stage),
-                    source="terminal",
-                ),
-                require_lease=False,
-            )
+        accept_all(store, cands)
         return store
 
     return curate
