@@ -26,6 +26,27 @@ def _candidate(hours: float = 12.0) -> Candidate:
     )
 
 
+def _record_pdf(con, run: str, path, sha: str, size: int) -> None:
+    """Record ``path`` as the downloaded PDF of 1706.03762v5."""
+    from flopsdb.crawler.download import Downloaded
+    from flopsdb.db.downloads import record_download
+
+    record_download(
+        con,
+        Downloaded(
+            arxiv_id="1706.03762",
+            version=5,
+            kind="pdf",
+            url="http://127.0.0.1/x.pdf",
+            path=path,
+            sha256=sha,
+            bytes=size,
+            content_type="application/pdf",
+        ),
+        run,
+    )
+
+
 def test_candidates_round_trip_and_are_stored_once(store) -> None:
     with store.transaction() as con:
         run = start_run(con, "test")
@@ -44,27 +65,12 @@ def test_candidates_round_trip_and_are_stored_once(store) -> None:
 
 
 def test_a_new_extractor_version_re_extracts_and_supersedes_unreviewed_candidates(store, tmp_path) -> None:
-    from flopsdb.crawler.download import Downloaded
     from flopsdb.db.candidates import drop_superseded, pending_extractions
-    from flopsdb.db.downloads import record_download
 
     sha = "cd" * 32
     with store.transaction() as con:
         run = start_run(con, "test")
-        record_download(
-            con,
-            Downloaded(
-                arxiv_id="1706.03762",
-                version=5,
-                kind="pdf",
-                url="http://127.0.0.1/x.pdf",
-                path=tmp_path / "x.pdf",
-                sha256=sha,
-                bytes=10,
-                content_type="application/pdf",
-            ),
-            run,
-        )
+        _record_pdf(con, run, tmp_path / "x.pdf", sha, 10)
         record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=["training_time.v1"])
         store_candidates(con, [_candidate()], run_id=run)
         assert [p[2] for p in pending_extractions(con)] == []
@@ -84,8 +90,6 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     from pathlib import Path
 
     from flopsdb.batch import extract_pending
-    from flopsdb.crawler.download import Downloaded
-    from flopsdb.db.downloads import record_download
     from flopsdb.extract.pipeline import REGISTRY
 
     spec = importlib.util.spec_from_file_location("make_pdf", Path(__file__).parent / "fixtures" / "extract" / "make_pdf.py")
@@ -97,20 +101,7 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     assert old.extractor not in REGISTRY
     with store.transaction() as con:
         run = start_run(con, "test")
-        record_download(
-            con,
-            Downloaded(
-                arxiv_id="1706.03762",
-                version=5,
-                kind="pdf",
-                url="http://127.0.0.1/x.pdf",
-                path=pdf,
-                sha256=sha,
-                bytes=pdf.stat().st_size,
-                content_type="application/pdf",
-            ),
-            run,
-        )
+        _record_pdf(con, run, pdf, sha, pdf.stat().st_size)
         record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=[old.extractor])
         store_candidates(con, [old], run_id=run)
 

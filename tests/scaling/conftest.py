@@ -57,7 +57,10 @@ def accept_all(store: Store, cands: list[Candidate]) -> None:
         )
 
 
-def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
+def candidate(
+    paper: str, kind: str, fields: dict, model: str | None = None, *, i: int = 0, scope: str | None = None, headline: bool = False
+) -> Candidate:
+    """A test candidate of ``paper`` on page 1, the ``i``-th box down the page (extractor ``test.v1``)."""
     return Candidate(
         paper=paper,
         kind=kind,
@@ -65,6 +68,8 @@ def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -
         confidence=0.9,
         fields=fields,
         model=model,
+        scope=scope,
+        headline=headline,
         evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
     )
 
@@ -78,15 +83,15 @@ def curate_models():
         cands = []
         for i, (paper, model, gpus, hours, top1) in enumerate(papers):
             cands += [
-                _candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
-                _candidate(
+                candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, i=3 * i),
+                candidate(
                     paper,
                     "training_time",
                     {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False},
                     None,
-                    3 * i + 1,
+                    i=3 * i + 1,
                 ),
-                _candidate(
+                candidate(
                     paper,
                     "result",
                     {
@@ -99,7 +104,7 @@ def curate_models():
                         "own": True,
                     },
                     model,
-                    3 * i + 2,
+                    i=3 * i + 2,
                 ),
             ]
         accept_all(store, cands)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import accept_all
+from conftest import accept_all, candidate
 
 from flopsdb.cli import main
 from flopsdb.core.errors import FitError
@@ -16,8 +16,6 @@ from flopsdb.crawler.paper import Paper
 from flopsdb.db.papers import upsert_papers
 from flopsdb.db.records import read_records
 from flopsdb.db.runs import start_run
-from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Evidence
 from flopsdb.fitting import FitOptions, run_fit
 from flopsdb.records import rebuild_records
 from flopsdb.scaling.benchmarks import resolve_benchmark
@@ -26,30 +24,16 @@ from flopsdb.scaling.inputs import to_error
 V100_FP32 = 15.7e12
 
 
-def _cand(paper, kind, fields, model=None, *, scope=None, headline=False, i=0):
-    return Candidate(
-        paper=paper,
-        kind=kind,
-        extractor="test.v1",
-        confidence=0.9,
-        fields=fields,
-        model=model,
-        scope=scope,
-        headline=headline,
-        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
-    )
-
-
 def _hw(paper, count, i, **kw):
-    return _cand(paper, "hardware", {"accelerator": "NVIDIA V100", "count": count, "unit": "chip"}, i=i, **kw)
+    return candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": count, "unit": "chip"}, i=i, **kw)
 
 
 def _tt(paper, hours, i, **kw):
-    return _cand(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, i=i, **kw)
+    return candidate(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, i=i, **kw)
 
 
 def _res(paper, model, value, i, metric="Top-1 accuracy", **kw):
-    return _cand(
+    return candidate(
         paper,
         "result",
         {
@@ -198,7 +182,7 @@ def test_records_command_lists_records_and_what_they_lack(config, store, fixture
 
 def test_a_fact_naming_several_models_and_device_hours(store, fixture_catalog):
     p = "2101.00009"
-    gpu_hours = _cand(
+    gpu_hours = candidate(
         p,
         "training_time",
         {"hours": 160.0, "hours_low": None, "hours_high": None, "scope": "device_hours", "approx": False},
