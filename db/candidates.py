@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flopsdb.core.ids import VersionedId
 from flopsdb.db.store import Connection, scalar
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Box, Evidence
@@ -35,12 +36,18 @@ _COLUMNS = (
     "scope",
     "headline",
     "headline_reason",
+    "paper_id",
+    "paper_version",
+    "extractor_name",
+    "extractor_version",
 )
 
 
 def candidate_row(c: Candidate, *, pdf_sha256: str | None = None, pdf_path: str | None = None) -> dict[str, Any]:
     """A candidate as a ``candidates`` row without its run id (also the schema of Parquet shards)."""
     b = c.evidence.bbox
+    paper_id, paper_version = VersionedId.split(c.paper)
+    extractor_name, extractor_version = VersionedId.split(c.extractor)
     return {
         "candidate_id": c.candidate_id,
         "paper": c.paper,
@@ -66,6 +73,10 @@ def candidate_row(c: Candidate, *, pdf_sha256: str | None = None, pdf_path: str 
         "scope": c.scope,
         "headline": c.headline,
         "headline_reason": c.headline_reason,
+        "paper_id": paper_id,
+        "paper_version": paper_version,
+        "extractor_name": extractor_name,
+        "extractor_version": extractor_version,
     }
 
 
@@ -173,12 +184,14 @@ def pending_extractions(con: Connection, extractors: Sequence[str] | None = None
 def drop_superseded(con: Connection, paper: str, extractors: Sequence[str]) -> int:
     """Remove the paper's candidates made by extractors outside ``extractors`` (older versions) that nobody has
     reviewed or leased yet; reviewed ones stay for history. Returns how many were removed."""
+    current = [VersionedId.split(e) for e in extractors]
     where = (
-        "paper = ? AND NOT list_contains(?::VARCHAR[], extractor)"
+        "paper = ? AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(?::VARCHAR[]) AS name, unnest(?::INTEGER[]) AS version) cur"
+        " WHERE cur.name = extractor_name AND cur.version IS NOT DISTINCT FROM extractor_version)"
         " AND candidate_id NOT IN (SELECT candidate_id FROM review_events)"
         " AND candidate_id NOT IN (SELECT candidate_id FROM review_leases)"
     )
-    args = [paper, list(extractors)]
+    args = [paper, [n for n, _ in current], [v for _, v in current]]
     n = scalar(con, f"SELECT count(*) FROM candidates WHERE {where}", args)
     if n:
         con.execute(f"DELETE FROM candidates WHERE {where}", args)

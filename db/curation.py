@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -20,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from flopsdb.core.errors import CurationError, LeaseError, PermissionDenied
+from flopsdb.core.ids import unversioned
 from flopsdb.core.kinds import DECISIVE_ACTIONS, KEEP_ACTIONS, VERDICT_ACTIONS, Action, ReviewMode
 from flopsdb.curation.model import (
     Disagreement,
@@ -38,7 +38,7 @@ from flopsdb.curation.records import RecordFact, RecordUnit, find_unit, record_u
 from flopsdb.db import users as _users
 from flopsdb.db.candidates import candidate_from_row, store_candidates
 from flopsdb.db.runs import recording
-from flopsdb.db.store import Connection, Store, unversioned_sql
+from flopsdb.db.store import Connection, Store
 from flopsdb.extract.candidate import Candidate
 
 _LOCKS: dict[str, threading.RLock] = defaultdict(threading.RLock)
@@ -149,7 +149,7 @@ RETURNING candidate_id
 
 
 def _same_paper(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and re.sub(r"v\d+$", "", a.strip()) == re.sub(r"v\d+$", "", b.strip())
+    return a is not None and b is not None and unversioned(a) == unversioned(b)
 
 
 class RecordReviewMixin:
@@ -159,8 +159,8 @@ class RecordReviewMixin:
         """The annotator's queue (entries with their rows), only the items of ``paper`` (any version) and ``kind``."""
         sql, params = _QUEUE_SQL, {"me": annotator, "now": utcnow()}
         if paper is not None:
-            sql += f" AND {unversioned_sql('c.paper')} = {unversioned_sql('$paper')}"
-            params["paper"] = paper
+            sql += " AND c.paper_id = $paper"
+            params["paper"] = unversioned(paper)
         if kind is not None:
             sql += " AND c.kind = $kind"
             params["kind"] = kind
@@ -193,21 +193,21 @@ class RecordReviewMixin:
         version (my kept one, else the curated one) and its state for ``annotator`` (``open_ids``: the plan's)."""
         rows = _rows(
             con,
-            f"""
+            """
             SELECT c.*, p.title AS paper_title,
                    CAST(me.after AS VARCHAR) AS my_after, me.outcome AS my_outcome,
                    CAST(cf.fields AS VARCHAR) AS kept_fields, cf.model AS kept_model, cf.fact_id IS NOT NULL AS curated,
                    coalesce(o.n_decided, 0) AS n_decided, ml.candidate_id IS NOT NULL AS leased_by_me
             FROM candidates c
-            LEFT JOIN papers p ON p.arxiv_id = {unversioned_sql("c.paper")}
+            LEFT JOIN papers p ON p.arxiv_id = c.paper_id
             LEFT JOIN review_latest me ON me.candidate_id = c.candidate_id AND me.annotator = $me AND me.outcome IS NOT NULL
             LEFT JOIN curated_facts cf ON cf.candidate_id = c.candidate_id
             LEFT JOIN review_outcomes o ON o.candidate_id = c.candidate_id
             LEFT JOIN review_leases ml ON ml.candidate_id = c.candidate_id AND ml.annotator = $me AND ml.expires_at > $now
-            WHERE {unversioned_sql("c.paper")} = {unversioned_sql("$paper")}
+            WHERE c.paper_id = $paper
               AND c.candidate_id NOT IN (SELECT candidate_id FROM withdrawn_candidates)
             ORDER BY c.page, c.top, c.candidate_id""",
-            {"me": annotator, "paper": paper, "now": utcnow()},
+            {"me": annotator, "paper": unversioned(paper), "now": utcnow()},
         )
         out = []
         for r in rows:
@@ -449,7 +449,7 @@ class DbReviewStore(RecordReviewMixin):
             for r in _rows(
                 con,
                 "SELECT c.*, p.title AS paper_title FROM candidates c LEFT JOIN papers p"
-                f" ON p.arxiv_id = {unversioned_sql('c.paper')} WHERE c.candidate_id IN (SELECT unnest($ids))",
+                " ON p.arxiv_id = c.paper_id WHERE c.candidate_id IN (SELECT unnest($ids))",
                 {"ids": ids},
             )
         }

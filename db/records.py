@@ -9,9 +9,9 @@ import json
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from flopsdb.core.ids import unversioned
+from flopsdb.core.ids import VersionedId, unversioned
 from flopsdb.db.facts import _dicts, _insert
-from flopsdb.db.store import Connection, unversioned_sql
+from flopsdb.db.store import Connection
 
 
 class RecordLike(Protocol):
@@ -47,7 +47,7 @@ def read_record_facts(con: Connection, *, paper: str | None = None) -> list[dict
     )
     params: list[Any] = []
     if paper:
-        sql += f" WHERE {unversioned_sql('c.paper')} = ?"
+        sql += " WHERE k.paper_id = ?"
         params.append(unversioned(paper))
     rows = _dicts(con.execute(sql + " ORDER BY c.paper, c.fact_id", params))
     for r in rows:
@@ -87,9 +87,8 @@ def read_paper_meta(con: Connection, papers: Sequence[str]) -> dict[str, dict[st
 def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
     """The PDF each paper's candidates were extracted from (paper id without version -> path), where recorded."""
     ids = sorted({unversioned(p) for p in papers})
-    base = unversioned_sql("paper")
     rows = con.execute(
-        f"SELECT {base} AS paper, max(pdf_path) FROM candidates WHERE pdf_path IS NOT NULL AND list_contains(?, {base}) GROUP BY 1", [ids]
+        "SELECT paper_id, max(pdf_path) FROM candidates WHERE pdf_path IS NOT NULL AND list_contains(?, paper_id) GROUP BY 1", [ids]
     ).fetchall()
     return {r[0]: r[1] for r in rows}
 
@@ -97,7 +96,7 @@ def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
 def store_records(con: Connection, records: Sequence[RecordLike], *, run_id: str, paper: str | None = None) -> int:
     """Replace the stored records (all of them, or one paper's) with ``records``; returns how many were written."""
     if paper:
-        con.execute(f"DELETE FROM model_records WHERE {unversioned_sql('paper')} = ?", [unversioned(paper)])
+        con.execute("DELETE FROM model_records WHERE paper_id = ?", [unversioned(paper)])
     else:
         con.execute("DELETE FROM model_records")
     cols = (
@@ -116,6 +115,7 @@ def store_records(con: Connection, records: Sequence[RecordLike], *, run_id: str
         "fact_ids",
         "record",
         "run_id",
+        "paper_id",
     )
     values = [
         [
@@ -134,6 +134,7 @@ def store_records(con: Connection, records: Sequence[RecordLike], *, run_id: str
             list(r.fact_ids),
             json.dumps(r.to_json(), default=str),
             run_id,
+            VersionedId.split(r.paper)[0],
         ]
         for r in records
     ]
@@ -146,7 +147,7 @@ def read_records(con: Connection, *, paper: str | None = None, incomplete: bool 
     """Stored records (optionally one paper's, or only those lacking something), ``record`` decoded."""
     sql, params = "SELECT * FROM model_records WHERE true", []
     if paper:
-        sql += f" AND {unversioned_sql('paper')} = ?"
+        sql += " AND paper_id = ?"
         params.append(unversioned(paper))
     if incomplete:
         sql += " AND len(missing) > 0"

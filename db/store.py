@@ -29,7 +29,6 @@ from typing import Any
 import duckdb
 
 from flopsdb.core.errors import StoreError, StoreLocked
-from flopsdb.core.ids import VERSION_SUFFIX
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -40,11 +39,6 @@ def scalar(con: Connection, sql: str, args: Sequence[Any] = ()) -> Any:
     """The first column of the first row a query answers (``None`` when it answers no row)."""
     row = con.execute(sql, list(args)).fetchone()
     return None if row is None else row[0]
-
-
-def unversioned_sql(expr: str) -> str:
-    """SQL for the paper id ``expr`` without its version suffix: ``flopsdb.core.ids.unversioned`` inside a query."""
-    return f"regexp_replace({expr}, '{VERSION_SUFFIX}', '')"
 
 
 def _is_lock_error(exc: BaseException) -> bool:

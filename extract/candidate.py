@@ -70,7 +70,10 @@ class Candidate:
 
     @property
     def candidate_id(self) -> str:
-        """A stable id: the same fact at the same place from the same extractor gets the same id."""
+        """A stable id: the same fact at the same place from the same extractor gets the same id.
+
+        The box enters as floats, so ``Box(0, 0, 0, 0)`` and the ``Box(0.0, 0.0, 0.0, 0.0)`` read back from the
+        store's DOUBLE columns give one id."""
         key = json.dumps(
             [
                 self.paper,
@@ -81,7 +84,7 @@ class Candidate:
                 dict(self.fields),
                 self.evidence.page,
                 self.evidence.start,
-                self.evidence.bbox.as_list(),
+                [float(v) for v in self.evidence.bbox.as_list()],
             ],
             sort_keys=True,
             default=str,

@@ -59,6 +59,10 @@ CANDIDATE_SCHEMA = pa.schema(
         ("scope", _s),
         ("headline", pa.bool_()),
         ("headline_reason", _s),
+        ("paper_id", _s),
+        ("paper_version", _i),
+        ("extractor_name", _s),
+        ("extractor_version", _i),
     ]
 )
 """The Parquet schema of candidate shards: the ``candidates`` table's columns without the run id."""

@@ -25,13 +25,13 @@ from flopsdb.core.config import Config
 from flopsdb.core.errors import FlopsdbError
 from flopsdb.core.failures import ItemFailure
 from flopsdb.db.items import parked_items
-from flopsdb.db.publish import publish
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
 from flopsdb.lock import RunLock
 from flopsdb.steps import StepReport
 
 STEPS: tuple[str, ...] = ("crawl", "download", "extract", "enqueue", "publish")
+"""The names of the steps, in order (``flopsdb.steps.nightly_steps`` builds them)."""
 
 log = logging.getLogger("flopsdb.nightly")
 
@@ -115,9 +115,10 @@ def run_nightly(
     try:
         with RunLock(config.home / "nightly.lock") as lock:
             report.took_over_from = lock.took_over_from
+            plan = steps.nightly_steps(config, store, since=since, max_papers=max_papers, workers=workers)
             if dry_run:
                 with store.connect() as con:
-                    report.steps = steps.plan(con, config, since=since, max_papers=max_papers)
+                    report.steps = steps.plan(con, plan)
                 return report
             with recording(store, "nightly") as run:
                 run_id = run.run_id
@@ -127,18 +128,12 @@ def run_nightly(
                     if lock.took_over_from:
                         log.warning("took over a stale lock from %s", lock.took_over_from)
                     log.info("nightly %s starts (since=%s, max_papers=%s)", run_id, since, max_papers)
-                    runners: dict[str, Callable[[], StepReport]] = {
-                        "crawl": lambda: steps.crawl(config, store, run_id, since=since, max_papers=max_papers),
-                        "download": lambda: steps.download(config, store, run_id, max_papers=max_papers),
-                        "extract": lambda: steps.extract(config, store, run_id, workers=workers or config.workers),
-                        "enqueue": lambda: steps.enqueue(config, store, run_id),
-                        "publish": lambda: _publish(config, store),
-                    }
-                    for i, name in enumerate(STEPS):
+                    for i, runner in enumerate(plan):
+                        name = runner.name
                         if progress is not None:
                             progress(name, i, len(STEPS))
                         t0 = time.monotonic()
-                        step = runners[name]()
+                        step = runner.run(run_id)
                         step.seconds = time.monotonic() - t0
                         report.steps.append(step)
                         log.info("step %s: %s in %.1fs; %d failure(s)", name, step.counts, step.seconds, len(step.failures))
@@ -154,8 +149,3 @@ def run_nightly(
     except FlopsdbError as exc:
         report.error = str(exc)
     return report
-
-
-def _publish(config: Config, store: Store) -> StepReport:
-    target = publish(store, config.published_path)
-    return StepReport("publish", counts={"bytes": target.stat().st_size})

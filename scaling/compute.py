@@ -165,6 +165,20 @@ def hardware_compute(
     )
 
 
+def _counted(flop: float, fact_ids: tuple[str, ...], assumptions: dict[str, Any]) -> ComputeEstimate:
+    """An estimate by operation counting: exact (no range), the network's operations under no hardware convention."""
+    return ComputeEstimate(
+        flop=flop,
+        flop_low=flop,
+        flop_high=flop,
+        method="operations",
+        convention="operations",
+        quantity="network_operations",
+        fact_ids=tuple(fact_ids),
+        assumptions=assumptions,
+    )
+
+
 def operations_compute(
     forward_flops: float, examples: float, epochs: float, *, fp_bp_ratio: float = 3.0, fact_ids: tuple[str, ...] = ()
 ) -> ComputeEstimate:
@@ -172,16 +186,7 @@ def operations_compute(
     if min(forward_flops, examples, epochs, fp_bp_ratio) <= 0:
         raise ScalingError("forward FLOPs, examples, epochs and ratio must be positive")
     flop = forward_flops * fp_bp_ratio * examples * epochs
-    return ComputeEstimate(
-        flop=flop,
-        flop_low=flop,
-        flop_high=flop,
-        method="operations",
-        convention="operations",
-        quantity="network_operations",
-        fact_ids=tuple(fact_ids),
-        assumptions={"forward_flops": forward_flops, "fp_bp_ratio": fp_bp_ratio, "examples": examples, "epochs": epochs},
-    )
+    return _counted(flop, fact_ids, {"forward_flops": forward_flops, "fp_bp_ratio": fp_bp_ratio, "examples": examples, "epochs": epochs})
 
 
 def tokens_compute(parameters: float, tokens: float, *, epochs: float | None = None, fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
@@ -189,15 +194,10 @@ def tokens_compute(parameters: float, tokens: float, *, epochs: float | None = N
     if parameters <= 0 or tokens <= 0 or (epochs is not None and epochs <= 0):
         raise ScalingError("parameters, tokens and epochs must be positive")
     flop = 6.0 * parameters * tokens * (epochs if epochs is not None else 1.0)
-    return ComputeEstimate(
-        flop=flop,
-        flop_low=flop,
-        flop_high=flop,
-        method="operations",
-        convention="operations",
-        quantity="network_operations",
-        fact_ids=tuple(fact_ids),
-        assumptions={
+    return _counted(
+        flop,
+        fact_ids,
+        {
             "parameters": parameters,
             "tokens": tokens,
             "flop_per_param_token": 6,

@@ -191,6 +191,11 @@ def ols_fit(points: Sequence[FitPoint], transform: Transform, *, method: str = "
     import statsmodels.api as sm  # imported on demand: only fits need it (issue 12)
 
     res = sm.OLS(y, sm.add_constant(x)).fit()
+    return _ols_result(res, method, points, alpha, cov=res.cov_params().tolist())
+
+
+def _ols_result(res: Any, method: str, points: Sequence[FitPoint], alpha: float, **extra: Any) -> LinearFit:
+    """A :class:`LinearFit` of a statsmodels OLS result whose first two parameters are the intercept and the slope."""
     ci = res.conf_int(alpha)[1]
     return LinearFit(
         method=method,
@@ -202,7 +207,7 @@ def ols_fit(points: Sequence[FitPoint], transform: Transform, *, method: str = "
         r2=float(res.rsquared),
         ci=[float(ci[0]), float(ci[1])],
         fact_ids=_ids(points),
-        cov=res.cov_params().tolist(),
+        **extra,
     )
 
 
@@ -217,20 +222,7 @@ def year_fit(points: Sequence[FitPoint], transform: Transform, *, alpha: float =
     import statsmodels.api as sm
 
     res = sm.OLS(y, sm.add_constant(np.column_stack([x, years]))).fit()
-    ci = res.conf_int(alpha)[1]
-    return LinearFit(
-        method="ols+year",
-        n=len(pts),
-        intercept=float(res.params[0]),
-        slope=float(res.params[1]),
-        slope_se=float(res.bse[1]),
-        intercept_se=float(res.bse[0]),
-        r2=float(res.rsquared),
-        ci=[float(ci[0]), float(ci[1])],
-        fact_ids=_ids(pts),
-        year_coef=float(res.params[2]),
-        year_se=float(res.bse[2]),
-    )
+    return _ols_result(res, "ols+year", pts, alpha, year_coef=float(res.params[2]), year_se=float(res.bse[2]))
 
 
 def quantile_fit(points: Sequence[FitPoint], transform: Transform, *, q: float = 0.1, alpha: float = 0.05) -> LinearFit:

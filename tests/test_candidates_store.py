@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from flopsdb.db.candidates import load_candidates, record_extraction, store_candidates
 from flopsdb.db.runs import start_run
 from flopsdb.extract.candidate import Candidate
@@ -24,6 +26,27 @@ def _candidate(hours: float = 12.0) -> Candidate:
     )
 
 
+def _record_pdf(con, run: str, path, sha: str, size: int) -> None:
+    """Record ``path`` as the downloaded PDF of 1706.03762v5."""
+    from flopsdb.crawler.download import Downloaded
+    from flopsdb.db.downloads import record_download
+
+    record_download(
+        con,
+        Downloaded(
+            arxiv_id="1706.03762",
+            version=5,
+            kind="pdf",
+            url="http://127.0.0.1/x.pdf",
+            path=path,
+            sha256=sha,
+            bytes=size,
+            content_type="application/pdf",
+        ),
+        run,
+    )
+
+
 def test_candidates_round_trip_and_are_stored_once(store) -> None:
     with store.transaction() as con:
         run = start_run(con, "test")
@@ -42,27 +65,12 @@ def test_candidates_round_trip_and_are_stored_once(store) -> None:
 
 
 def test_a_new_extractor_version_re_extracts_and_supersedes_unreviewed_candidates(store, tmp_path) -> None:
-    from flopsdb.crawler.download import Downloaded
     from flopsdb.db.candidates import drop_superseded, pending_extractions
-    from flopsdb.db.downloads import record_download
 
     sha = "cd" * 32
     with store.transaction() as con:
         run = start_run(con, "test")
-        record_download(
-            con,
-            Downloaded(
-                arxiv_id="1706.03762",
-                version=5,
-                kind="pdf",
-                url="http://127.0.0.1/x.pdf",
-                path=tmp_path / "x.pdf",
-                sha256=sha,
-                bytes=10,
-                content_type="application/pdf",
-            ),
-            run,
-        )
+        _record_pdf(con, run, tmp_path / "x.pdf", sha, 10)
         record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=["training_time.v1"])
         store_candidates(con, [_candidate()], run_id=run)
         assert [p[2] for p in pending_extractions(con)] == []
@@ -82,8 +90,6 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     from pathlib import Path
 
     from flopsdb.batch import extract_pending
-    from flopsdb.crawler.download import Downloaded
-    from flopsdb.db.downloads import record_download
     from flopsdb.extract.pipeline import REGISTRY
 
     spec = importlib.util.spec_from_file_location("make_pdf", Path(__file__).parent / "fixtures" / "extract" / "make_pdf.py")
@@ -95,20 +101,7 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     assert old.extractor not in REGISTRY
     with store.transaction() as con:
         run = start_run(con, "test")
-        record_download(
-            con,
-            Downloaded(
-                arxiv_id="1706.03762",
-                version=5,
-                kind="pdf",
-                url="http://127.0.0.1/x.pdf",
-                path=pdf,
-                sha256=sha,
-                bytes=pdf.stat().st_size,
-                content_type="application/pdf",
-            ),
-            run,
-        )
+        _record_pdf(con, run, pdf, sha, pdf.stat().st_size)
         record_extraction(con, paper="1706.03762", sha256=sha, status="ok", run_id=run, extractors=[old.extractor])
         store_candidates(con, [old], run_id=run)
 
@@ -120,3 +113,17 @@ def test_the_nightly_re_extracts_a_paper_extracted_by_an_older_extractor_version
     assert back and old.candidate_id not in {c.candidate_id for c in back}
     assert {c.extractor for c in back} <= set(REGISTRY) and extractors == sorted(REGISTRY)
     assert extract_pending(config, store, run_id=run).files == 0
+
+
+def test_a_box_of_whole_numbers_keeps_its_candidate_id_through_the_store(store) -> None:
+    """An unlocated gold quote has Box(0, 0, 0, 0) (ints); the store reads it back as DOUBLEs: one id for both."""
+    ints = dataclasses.replace(_candidate(), evidence=Evidence(page=3, bbox=Box(0, 0, 0, 0), snippet="8 P100 GPUs"), flags=("unlocated",))
+    floats = dataclasses.replace(ints, evidence=Evidence(page=3, bbox=Box(0.0, 0.0, 0.0, 0.0), snippet="8 P100 GPUs"))
+    assert ints.candidate_id == floats.candidate_id
+    with store.transaction() as con:
+        store_candidates(con, [ints], run_id=start_run(con, "test"))
+        stored = con.execute("SELECT candidate_id FROM candidates").fetchall()
+    with store.connect() as con:
+        (back,) = load_candidates(con, paper="1706.03762")
+    assert stored == [(ints.candidate_id,)] and back.candidate_id == ints.candidate_id
+    assert isinstance(back.evidence.bbox.x0, float)

@@ -85,3 +85,17 @@ def test_relative_links_resolve(page: str) -> None:
         if not target.startswith(("http://", "https://", "mailto:")) and not (path.parent / target).exists()
     ]
     assert not broken, f"{page}: broken links {broken}"
+
+
+def test_every_name_a_package_facade_exports_is_documented() -> None:
+    """A name in a package facade's ``__all__`` (its public surface) is named in README or docs/ (datasette style)."""
+    docs = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+    undocumented = []
+    for name in sorted(modules()):
+        module = importlib.import_module(name)
+        if Path(module.__file__ or "").name != "__init__.py":
+            continue
+        for attr in getattr(module, "__all__", ()):
+            if not attr.startswith("__") and not re.search(rf"`[\w.]*\b{re.escape(attr)}\b[^`]*`", docs):
+                undocumented.append(f"{name}.{attr}")
+    assert not undocumented, f"exported but not in README or docs/: {undocumented}"

@@ -1,13 +1,18 @@
-"""Versioned ids are formatted and parsed in one place (``flopsdb.core.ids``), in Python and in SQL alike."""
+"""Versioned ids are formatted and parsed in one place (``flopsdb.core.ids``), and kept as two columns in the store."""
 
 from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from flopsdb.core.ids import VersionedId, split_version, unversioned, versioned
 from flopsdb.crawler.download import pdf_url
-from flopsdb.db.store import unversioned_sql
+from flopsdb.db.store import Store, migration_names
+from flopsdb.extract.candidate import Candidate
+from flopsdb.extract.document import Box, Evidence
 
 
 def test_versioned_ids_round_trip() -> None:
@@ -21,8 +26,66 @@ def test_versioned_ids_round_trip() -> None:
     assert pdf_url("http://127.0.0.1:9/pdf/", "1706.03762", 5) == "http://127.0.0.1:9/pdf/1706.03762v5"
 
 
-@pytest.mark.parametrize("paper", ["1706.03762v5", "1706.03762", " 1706.03762v12 ", "hep-th/9901001v2", "solv-int/9901001"])
-def test_sql_strips_versions_the_way_python_does(paper: str) -> None:
-    con = duckdb.connect()
-    assert con.execute(f"SELECT {unversioned_sql('?')}", [paper.strip()]).fetchone()[0] == unversioned(paper)
-    assert unversioned(paper) in {"1706.03762", "hep-th/9901001", "solv-int/9901001"}
+PAPERS = ["1706.03762v5", "1706.03762", " 1706.03762v12 ", "hep-th/9901001v2", "solv-int/9901001"]
+EXTRACTORS = ["hardware.v2", "result_table.v12", "gold", "training_time.v1"]
+
+
+def _store_at(path: Path, last: str) -> Store:
+    """A database made by the schema up to migration ``last`` (as a release before the next one left it)."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    for name in migration_names():
+        if name > last:
+            break
+        con.execute((resources.files("flopsdb.db") / "migrations" / f"{name}.sql").read_text(encoding="utf-8"))
+        con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [name])
+    con.close()
+    return Store(path)
+
+
+def test_the_split_migration_fills_old_rows_the_way_versioned_id_splits(tmp_path: Path) -> None:
+    store = _store_at(tmp_path / "old.duckdb", "0075_model_records")
+    rows = [(f"c{i}", paper, EXTRACTORS[i % len(EXTRACTORS)]) for i, paper in enumerate(PAPERS)]
+    con = duckdb.connect(str(store.path))
+    assert con.execute("SELECT max(name) FROM schema_migrations").fetchone() == ("0075_model_records",)
+    con.executemany(
+        "INSERT INTO candidates (candidate_id, paper, kind, extractor, page, confidence, fields, run_id) VALUES (?, ?, 'hardware', ?, 1, 1.0, '{}', 'r')",
+        rows,
+    )
+    con.execute("INSERT INTO papers (arxiv_id, version, title, run_id) VALUES ('1706.03762', 5, 'Attention', 'r')")
+    con.execute(
+        "INSERT INTO model_records (record_id, paper, model_key, names, missing, fact_ids, record, run_id)"
+        " VALUES ('1706.03762v5:t', '1706.03762v5', 't', [], [], [], '{}', 'r')"
+    )
+    con.close()
+    assert store.migrate() == [n for n in migration_names() if n > "0075_model_records"]
+    with store.connect() as con:
+        got = {
+            r[0]: r[1:]
+            for r in con.execute("SELECT candidate_id, paper_id, paper_version, extractor_name, extractor_version FROM candidates").fetchall()
+        }
+        records = con.execute("SELECT paper_id FROM model_records").fetchall()
+        titled = con.execute("SELECT count(*) FROM candidates c JOIN papers p ON p.arxiv_id = c.paper_id").fetchone()
+    for cid, paper, extractor in rows:
+        assert got[cid] == (*VersionedId.split(paper), *VersionedId.split(extractor))
+        assert got[cid][0] == unversioned(paper)
+    assert got["c1"] == ("1706.03762", None, "result_table", 12) and got["c2"] == ("1706.03762", 12, "gold", None)
+    assert records == [("1706.03762",)] and titled == (3,)
+
+
+def test_stored_candidates_carry_their_id_and_version_apart(tmp_path: Path) -> None:
+    from flopsdb.db.candidates import candidate_row
+
+    for paper in PAPERS:
+        for extractor in EXTRACTORS:
+            cand = Candidate(
+                paper=paper.strip(),
+                kind="parameters",
+                extractor=extractor,
+                evidence=Evidence(1, Box(0, 0, 1, 1), "x"),
+                confidence=1.0,
+                fields={"count": 1.0},
+            )
+            row = candidate_row(cand)
+            assert (row["paper_id"], row["paper_version"]) == VersionedId.split(paper)
+            assert (row["extractor_name"], row["extractor_version"]) == VersionedId.split(extractor)

@@ -3,7 +3,6 @@
 // r next record, u undo. Every action is saved (awaited) before the screen changes. Text is set with textContent.
 (function () {
   "use strict";
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const script = document.currentScript;
   const filter = { paper: script.dataset.paper || "", kind: script.dataset.kind || "" };
   const $ = (id) => document.getElementById(id);
@@ -20,16 +19,7 @@
   function show(v) { return v === null || v === undefined ? "—" : String(v); }
   function uid() { return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + String(Math.random()).slice(2)).replace(/[^A-Za-z0-9]/g, "").slice(0, 40); }
 
-  async function api(method, url, body) {
-    const opts = { method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" };
-    if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
-    const resp = await fetch(url, opts);
-    let data = null;
-    try { data = await resp.json(); } catch (e) { data = null; }
-    if (resp.status === 401) { window.location = "/login"; throw new Error("signed out"); }
-    if (!resp.ok) { const err = new Error((data && (data.error || data.detail)) || resp.statusText); err.status = resp.status; throw err; }
-    return data;
-  }
+  const api = window.flopsdbApi;
 
   function query(extra) {
     const q = new URLSearchParams();

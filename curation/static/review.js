@@ -4,7 +4,6 @@
 // All paper text is set with textContent, never as HTML.
 (function () {
   "use strict";
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const prefetch = parseInt(document.currentScript.dataset.prefetch || "3", 10);
   const $ = (id) => document.getElementById(id);
   let queue = [];
@@ -40,16 +39,7 @@
     unsaved([waiting, refusedText()].filter((x) => x).join(" · "));
   });
 
-  async function api(method, url, body) {
-    const opts = { method, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" };
-    if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
-    const resp = await fetch(url, opts);
-    let data = null;
-    try { data = await resp.json(); } catch (e) { data = null; }
-    if (resp.status === 401) { window.location = "/login"; throw new Error("signed out"); }
-    if (!resp.ok) { const err = new Error((data && (data.error || data.detail)) || resp.statusText); err.status = resp.status; throw err; }
-    return data;
-  }
+  const api = window.flopsdbApi;
 
   function preload(item) { if (item && item.crop && !item._img) { item._img = new Image(); item._img.src = item.crop; } }
 

@@ -1,8 +1,8 @@
 """Identifiers: versioned arXiv ids and the normalised key of a model name.
 
 ``VersionedId`` is the one place where ``2007.05558v2`` is parsed and formatted (:func:`versioned`,
-:func:`split_version` and :func:`unversioned` are its short forms; ``db`` strips versions in SQL with the same
-:data:`VERSION_SUFFIX`); ``model_key`` is the one
+:func:`split_version` and :func:`unversioned` are its short forms; the store keeps an id and its version in two
+columns, filled with :meth:`VersionedId.split`); ``model_key`` is the one
 normalisation of a model's printed name, shared by extraction (the model a fact belongs to), the model records
 and the matching of curated records with imported datasets.
 """
@@ -36,6 +36,21 @@ class VersionedId:
             raise ValueError(f"{text!r} has no version (expected <id>v<N>)")
         return cls(m.group("id").rstrip("."), int(m.group("version")))
 
+    @classmethod
+    def split(cls, text: str) -> tuple[str, int | None]:
+        """``(id, version)`` of ``<id>v<N>`` or ``<name>.v<N>``, ``(text, None)`` when there is no version: the
+        values of a store's id and version columns (``candidates.paper_id``/``paper_version``,
+        ``extractor_name``/``extractor_version``; ``"gold"`` gives ``("gold", None)``).
+
+        >>> VersionedId.split("hardware.v2"), VersionedId.split("1706.03762v5"), VersionedId.split("gold")
+        (('hardware', 2), ('1706.03762', 5), ('gold', None))
+        """
+        try:
+            parsed = cls.parse(text)
+        except ValueError:
+            return text.strip(), None
+        return parsed.id, parsed.version
+
     def arxiv(self) -> str:
         """The arXiv form: ``1706.03762v5``."""
         return f"{self.id}v{self.version}"
@@ -57,13 +72,12 @@ def split_version(text: str, default: int | None = None) -> tuple[str, int]:
     >>> split_version("1706.03762v5"), split_version("hep-th/9901001", default=1)
     (('1706.03762', 5), ('hep-th/9901001', 1))
     """
-    try:
-        parsed = VersionedId.parse(text)
-    except ValueError:
+    ident, version = VersionedId.split(text)
+    if version is None:
         if default is None:
-            raise
-        return text.strip(), default
-    return parsed.id, parsed.version
+            raise ValueError(f"{text!r} has no version (expected <id>v<N>)")
+        return ident, default
+    return ident, version
 
 
 def unversioned(paper: str) -> str:

@@ -186,3 +186,33 @@ def test_first_run_without_cursor_or_since_starts_a_few_days_back(tmp_path: Path
     assert report.error is None and not [f for f in report.failures if f["stage"] == "crawl"], report.summary()
     assert f"from={date.today() - timedelta(days=FIRST_RUN_DAYS)}" in asked[0]
     assert next(s for s in report.steps if s.name == "crawl").counts["papers"] == 5
+
+
+def test_each_steps_plan_says_what_its_run_then_does(tmp_path: Path) -> None:
+    """The nightly's steps side by side: ``plan`` (the dry run's line) predicts ``run`` on the same database."""
+    from flopsdb.db.runs import start_run
+    from flopsdb.nightly import STEPS
+    from flopsdb.steps import nightly_steps
+
+    with FaultServer() as server:
+        config = _config(tmp_path / "home", server)
+        store = Store(config.db_path)
+        crawl, download, extract, enqueue, publish = steps = nightly_steps(config, store, since=SINCE, workers=1)
+        assert tuple(s.name for s in steps) == STEPS
+        with store.transaction() as con:
+            run_id = start_run(con, "test")
+        with store.connect() as con:
+            assert crawl.plan(con).skipped == f"would harvest from { {s: str(SINCE) for s in config.sets} }"
+        assert crawl.run(run_id).counts["papers"] == 5
+        with store.connect() as con:
+            would_fetch = download.plan(con).counts["would_fetch"]
+        fetched = download.run(run_id).counts
+        assert would_fetch == fetched["pending"] == fetched["fetched"] + fetched["failed"] > 0
+        with store.connect() as con:
+            would_extract = extract.plan(con).counts["would_extract"]
+            assert download.plan(con).counts == {"would_fetch": 0, "waiting_backoff": fetched["failed"]}
+        extracted = extract.run(run_id).counts
+        assert would_extract == extracted["files"] > 0
+        with store.connect() as con:
+            assert extract.plan(con).counts == {"would_extract": 0, "waiting_backoff": extracted["failed"]}
+    assert enqueue.run(run_id).counts and publish.run(run_id).counts["bytes"] > 0

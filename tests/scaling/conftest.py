@@ -39,7 +39,28 @@ def imported(store: Store, fixture_catalog: Catalog) -> Store:
     return store
 
 
-def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -> Candidate:
+def accept_all(store: Store, cands: list[Candidate]) -> None:
+    """Store ``cands`` in the review queue and accept each as annotator ``ann`` (no lease needed)."""
+    review = DbReviewStore(store)
+    review.add_candidates([(c, None) for c in cands])
+    for c in cands:
+        review.record(
+            Event(
+                event_id=new_event_id(),
+                candidate_id=c.candidate_id,
+                annotator="ann",
+                action="accept",
+                after=make_after(c.fields, c.model, c.stage),
+                source="terminal",
+            ),
+            require_lease=False,
+        )
+
+
+def candidate(
+    paper: str, kind: str, fields: dict, model: str | None = None, *, i: int = 0, scope: str | None = None, headline: bool = False
+) -> Candidate:
+    """A test candidate of ``paper`` on page 1, the ``i``-th box down the page (extractor ``test.v1``)."""
     return Candidate(
         paper=paper,
         kind=kind,
@@ -47,6 +68,8 @@ def _candidate(paper: str, kind: str, fields: dict, model: str | None, i: int) -
         confidence=0.9,
         fields=fields,
         model=model,
+        scope=scope,
+        headline=headline,
         evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
     )
 
@@ -57,19 +80,18 @@ def curate_models():
     (hardware and time unlinked, an own ImageNet result of ``model``), each accepted by annotator ``ann``."""
 
     def curate(store: Store, papers: list[tuple[str, str, int, float, float]]) -> Store:
-        review = DbReviewStore(store)
         cands = []
         for i, (paper, model, gpus, hours, top1) in enumerate(papers):
             cands += [
-                _candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, 3 * i),
-                _candidate(
+                candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": gpus, "unit": "chip"}, None, i=3 * i),
+                candidate(
                     paper,
                     "training_time",
                     {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False},
                     None,
-                    3 * i + 1,
+                    i=3 * i + 1,
                 ),
-                _candidate(
+                candidate(
                     paper,
                     "result",
                     {
@@ -82,22 +104,10 @@ def curate_models():
                         "own": True,
                     },
                     model,
-                    3 * i + 2,
+                    i=3 * i + 2,
                 ),
             ]
-        review.add_candidates([(c, None) for c in cands])
-        for c in cands:
-            review.record(
-                Event(
-                    event_id=new_event_id(),
-                    candidate_id=c.candidate_id,
-                    annotator="ann",
-                    action="accept",
-                    after=make_after(c.fields, c.model, c.stage),
-                    source="terminal",
-                ),
-                require_lease=False,
-            )
+        accept_all(store, cands)
         return store
 
     return curate

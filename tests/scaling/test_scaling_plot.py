@@ -53,6 +53,24 @@ def _drawn(result, figures):
     return fig, fig.axes[0]
 
 
+def _thompson_fit(benchmark, pts, **extra):
+    """A polynomial fit of ``log10_error`` on hardware burden over ``pts`` (Thompson's convention and source)."""
+    from flopsdb.scaling.benchmarks import TRANSFORMS
+    from flopsdb.scaling.fit import FitResult, ols_fit
+
+    return FitResult(
+        benchmark=benchmark,
+        form="polynomial",
+        x="hardware_burden",
+        y_transform="log10_error",
+        convention="thompson",
+        source="thompson",
+        main=ols_fit(pts, TRANSFORMS["log10_error"]),
+        points=pts,
+        **extra,
+    )
+
+
 def _legend(ax) -> list[str]:
     legend = ax.get_legend()
     assert legend is not None, "no legend"
@@ -209,8 +227,7 @@ def test_fit_json_points(imported) -> None:
 
 
 def test_clustered_frontier_labels_do_not_overlap(figures) -> None:
-    from flopsdb.scaling.benchmarks import TRANSFORMS
-    from flopsdb.scaling.fit import FitPoint, FitResult, ols_fit
+    from flopsdb.scaling.fit import FitPoint
 
     # eight frontier models within a factor 1.25 of compute and 0.03 of error (a crowded corner of a real leaderboard)
     pts = [
@@ -237,19 +254,8 @@ def test_clustered_frontier_labels_do_not_overlap(figures) -> None:
         )
         for i in range(4)
     ]
-    tr = TRANSFORMS["log10_error"]
     front = pareto_front(pts)
-    res = FitResult(
-        benchmark="imagenet",
-        form="polynomial",
-        x="hardware_burden",
-        y_transform="log10_error",
-        convention="thompson",
-        source="thompson",
-        main=ols_fit(pts, tr),
-        points=pts,
-        pareto_ids=[p.fact_ids[0] for p in front],
-    )
+    res = _thompson_fit("imagenet", pts, pareto_ids=[p.fact_ids[0] for p in front])
     fig, ax = _drawn(res, figures)
     assert {t.get_text() for t in ax.texts} == {f"{p.model} ({p.year})" for p in front}
     assert len(front) >= 8
@@ -266,7 +272,7 @@ def test_results_and_compute_from_different_sources_say_both() -> None:
 
 def test_a_short_span_of_years_is_coloured_in_whole_years(figures) -> None:
     from flopsdb.scaling.benchmarks import TRANSFORMS
-    from flopsdb.scaling.fit import FitPoint, FitResult, ols_fit, year_fit
+    from flopsdb.scaling.fit import FitPoint, year_fit
 
     tr = TRANSFORMS["log10_error"]
     pts = [
@@ -281,17 +287,7 @@ def test_a_short_span_of_years_is_coloured_in_whole_years(figures) -> None:
         )
         for i in range(9)
     ]
-    res = FitResult(
-        benchmark="squad1.1",
-        form="polynomial",
-        x="hardware_burden",
-        y_transform="log10_error",
-        convention="thompson",
-        source="thompson",
-        main=ols_fit(pts, tr),
-        points=pts,
-        year_control=year_fit(pts, tr),
-    )
+    res = _thompson_fit("squad1.1", pts, year_control=year_fit(pts, tr))
     fig, ax = _drawn(res, figures)
     bar = next(a for a in fig.axes if a is not ax)
     years = [t.get_text() for t in bar.get_yticklabels() if t.get_text()]

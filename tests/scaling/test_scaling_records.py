@@ -7,18 +7,15 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from conftest import accept_all, candidate
 
 from flopsdb.cli import main
 from flopsdb.core.errors import FitError
 from flopsdb.core.ids import arxiv_id_year, model_key
 from flopsdb.crawler.paper import Paper
-from flopsdb.curation.model import Event, make_after, new_event_id
-from flopsdb.db.curation import DbReviewStore
 from flopsdb.db.papers import upsert_papers
 from flopsdb.db.records import read_records
 from flopsdb.db.runs import start_run
-from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Evidence
 from flopsdb.fitting import FitOptions, run_fit
 from flopsdb.records import rebuild_records
 from flopsdb.scaling.benchmarks import resolve_benchmark
@@ -27,47 +24,16 @@ from flopsdb.scaling.inputs import to_error
 V100_FP32 = 15.7e12
 
 
-def _cand(paper, kind, fields, model=None, *, scope=None, headline=False, i=0):
-    return Candidate(
-        paper=paper,
-        kind=kind,
-        extractor="test.v1",
-        confidence=0.9,
-        fields=fields,
-        model=model,
-        scope=scope,
-        headline=headline,
-        evidence=Evidence(page=1, bbox=Box(10, 10 + i, 100, 20 + i), snippet=f"{kind} {i}"),
-    )
-
-
-def _accept(store, cands):
-    review = DbReviewStore(store)
-    review.add_candidates([(c, None) for c in cands])
-    for c in cands:
-        review.record(
-            Event(
-                event_id=new_event_id(),
-                candidate_id=c.candidate_id,
-                annotator="ann",
-                action="accept",
-                after=make_after(c.fields, c.model, c.stage),
-                source="terminal",
-            ),
-            require_lease=False,
-        )
-
-
 def _hw(paper, count, i, **kw):
-    return _cand(paper, "hardware", {"accelerator": "NVIDIA V100", "count": count, "unit": "chip"}, i=i, **kw)
+    return candidate(paper, "hardware", {"accelerator": "NVIDIA V100", "count": count, "unit": "chip"}, i=i, **kw)
 
 
 def _tt(paper, hours, i, **kw):
-    return _cand(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, i=i, **kw)
+    return candidate(paper, "training_time", {"hours": hours, "hours_low": None, "hours_high": None, "scope": "total", "approx": False}, i=i, **kw)
 
 
 def _res(paper, model, value, i, metric="Top-1 accuracy", **kw):
-    return _cand(
+    return candidate(
         paper,
         "result",
         {
@@ -103,7 +69,7 @@ def test_an_error_metric_stays_an_error_and_accuracy_becomes_one_minus():
 
 def test_a_papers_single_training_time_goes_to_its_main_model_only(store, fixture_catalog):
     p = "2101.00001"
-    _accept(
+    accept_all(
         store,
         [
             _hw(p, 8, 0),
@@ -131,7 +97,7 @@ def test_a_papers_single_training_time_goes_to_its_main_model_only(store, fixtur
 
 def test_all_models_scope_applies_to_every_model_and_no_main_model_means_no_guess(store, fixture_catalog):
     p, q = "2101.00002", "2101.00003"
-    _accept(
+    accept_all(
         store,
         [
             _hw(p, 16, 0, scope="all_models"),
@@ -166,7 +132,7 @@ def test_curated_fit_points_are_one_per_model_with_error_compute_and_year(store,
             _res(p, f"M{k}", 100 - err, 10 * k + 3, metric="Top-1 accuracy"),
         ]
         meta.append((p, date(2018 + k, 3, 1), None))
-    _accept(store, cands)
+    accept_all(store, cands)
     _papers(store, *meta)
     res = run_fit(store, FitOptions(benchmark="imagenet", source="curated", bootstrap=0), catalog=fixture_catalog)
     assert res.main.n == 4
@@ -181,7 +147,7 @@ def test_curated_fit_points_are_one_per_model_with_error_compute_and_year(store,
 
 def test_curated_and_imported_points_of_one_model_are_one_point(imported, fixture_catalog):
     p = "1004.00004v2"
-    _accept(imported, [_hw(p, 8, 0), _tt(p, 10.0, 1), _res(p, "Net 4", 87.0, 2, headline=True)])
+    accept_all(imported, [_hw(p, 8, 0), _tt(p, 10.0, 1), _res(p, "Net 4", 87.0, 2, headline=True)])
     res = run_fit(imported, FitOptions(benchmark="imagenet", source="all", variants=False), catalog=fixture_catalog)
     net4 = [pt for pt in res.points if pt.paper and pt.paper.startswith("1004.00004")]
     assert len(net4) == 1 and net4[0].source == "curated"
@@ -193,7 +159,7 @@ def test_a_source_that_changes_the_fit_is_warned_about(imported, fixture_catalog
     for k, (gpus, hours) in enumerate([(8, 1.0), (64, 2.0), (256, 50.0)]):
         p = f"2103.0000{k}"
         cands += [_hw(p, gpus, 10 * k), _tt(p, hours, 10 * k + 1), _res(p, f"Odd{k}", 60.0 - 5 * k, 10 * k + 2)]
-    _accept(imported, cands)
+    accept_all(imported, cands)
     res = run_fit(imported, FitOptions(benchmark="imagenet", source="all", variants=False), catalog=fixture_catalog)
     assert any(n.startswith("warning: the 3 curated point(s) change the fit") for n in res.notes), res.notes
     clean = run_fit(imported, FitOptions(benchmark="imagenet", source="thompson", variants=False), catalog=fixture_catalog)
@@ -202,7 +168,7 @@ def test_a_source_that_changes_the_fit_is_warned_about(imported, fixture_catalog
 
 def test_records_command_lists_records_and_what_they_lack(config, store, fixture_catalog):
     p = "2104.00001"
-    _accept(store, [_hw(p, 8, 0), _res(p, "Solo", 70.0, 1)])
+    accept_all(store, [_hw(p, 8, 0), _res(p, "Solo", 70.0, 1)])
     runner = CliRunner()
     out = runner.invoke(main, ["records", "--format", "jsonl"], catch_exceptions=False)
     assert out.exit_code == 0, out.output
@@ -217,7 +183,7 @@ def test_records_command_lists_records_and_what_they_lack(config, store, fixture
 
 def test_a_fact_naming_several_models_and_device_hours(store, fixture_catalog):
     p = "2101.00009"
-    gpu_hours = _cand(
+    gpu_hours = candidate(
         p,
         "training_time",
         {"hours": 160.0, "hours_low": None, "hours_high": None, "scope": "device_hours", "approx": False},
@@ -225,7 +191,7 @@ def test_a_fact_naming_several_models_and_device_hours(store, fixture_catalog):
         i=1,
         scope="model",
     )
-    _accept(
+    accept_all(
         store,
         [
             _hw(p, 4, 0, model="S and M", scope="model"),
@@ -260,7 +226,7 @@ def test_search_time_is_not_training_and_pretraining_comes_before_fine_tuning(st
     search_tt = dataclasses.replace(_tt(p, 108.0, 1, scope="all_models"), stage="search")
     pre_tt = dataclasses.replace(_tt(p, 300.0, 2, scope="all_models"), stage="pretraining")
     fine_tt = dataclasses.replace(_tt(p, 2.0, 3, model="Det", scope="model"), stage="fine-tuning")
-    _accept(
+    accept_all(
         store,
         [search_hw, search_tt, pre_tt, fine_tt, _hw(p, 8, 4, scope="all_models"), _res(p, "Cls", 75.0, 5, headline=True), _res(p, "Det", 40.0, 6)],
     )
