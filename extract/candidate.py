@@ -72,8 +72,9 @@ class Candidate:
     def candidate_id(self) -> str:
         """A stable id: the same fact at the same place from the same extractor gets the same id.
 
-        The box enters as floats, so ``Box(0, 0, 0, 0)`` and the ``Box(0.0, 0.0, 0.0, 0.0)`` read back from the
-        store's DOUBLE columns give one id."""
+        A whole-number coordinate enters as an integer, so ``Box(0, 0, 0, 0)`` (an unlocated gold quote) and the
+        ``Box(0.0, 0.0, 0.0, 0.0)`` read back from the store's DOUBLE columns give one id, the id such candidates
+        always had."""
         key = json.dumps(
             [
                 self.paper,
@@ -84,7 +85,7 @@ class Candidate:
                 dict(self.fields),
                 self.evidence.page,
                 self.evidence.start,
-                [float(v) for v in self.evidence.bbox.as_list()],
+                [int(v) if float(v).is_integer() else float(v) for v in self.evidence.bbox.as_list()],
             ],
             sort_keys=True,
             default=str,
