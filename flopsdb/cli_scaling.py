@@ -76,7 +76,8 @@ def import_epoch_cmd(app: App, file: Path) -> None:
     type=click.Choice(X_MEASURES),
     default="hardware_burden",
     show_default=True,
-    help="Compute measure: hardware method, operation counting, or any method (epoch convention).",
+    help="Compute measure: hardware method, operation counting, any method (epoch convention), or the hardware "
+    "burden where measured else predicted from network operations (hardware_burden_consolidated).",
 )
 @click.option("--form", type=click.Choice(["polynomial", "exponential"]), default="polynomial", show_default=True)
 @click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True, help="Where the compute figures come from.")

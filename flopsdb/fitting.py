@@ -15,13 +15,14 @@ from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
 from flopsdb.records import records_from
 from flopsdb.scaling.benchmarks import TRANSFORMS, Transform, resolve_benchmark
+from flopsdb.scaling.consolidate import AUTHORS_CONVERSION, consolidated_rows
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
 from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
 
-X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute")
+X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute", "hardware_burden_consolidated")
 SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
 """Where fit points come from; ``all`` is the real sources (thompson, epoch, curated), never the shipped ``sample``."""
 
@@ -91,6 +92,10 @@ def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None
         return ("hardware_burden" if conv == "thompson" else "compute"), conv, (None if conv == "thompson" else ("hardware",))
     if x == "network_operations":
         return "network_operations", "operations", None
+    if x == "hardware_burden_consolidated":
+        if conv not in (None, "thompson"):
+            raise ScalingError("--x hardware_burden_consolidated uses the thompson convention")
+        return "hardware_burden", "thompson", None
     if x == "compute":
         if conv not in (None, "epoch"):
             raise ScalingError("--x compute uses the epoch convention; use --x hardware_burden for thompson")
@@ -139,6 +144,18 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
         if methods:
             rows = [r for r in rows if r["method"] in methods]
+        if opts.x == "hardware_burden_consolidated" and imported:
+            operations = [
+                r
+                for r in read_fit_inputs(con, quantity="network_operations", compute_sources=imported)
+                if matches_benchmark(bench, r["benchmark"], r["metric"])
+            ]
+            rows, predicted = consolidated_rows(rows, operations, AUTHORS_CONVERSION)
+            notes.append(
+                f"hardware_burden_consolidated: {predicted} result(s) without a hardware burden put on its scale from their "
+                f"network operations, log10(hw) = {AUTHORS_CONVERSION.intercept} + {AUTHORS_CONVERSION.slope} log10(ops) "
+                f"({AUTHORS_CONVERSION.source})"
+            )
         all_results = read_benchmark_results(con)
         if "curated" in sources and quantity != "network_operations":
             records = [

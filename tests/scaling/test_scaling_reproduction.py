@@ -39,6 +39,9 @@ def thompson_store(store, shared_dir):
         ("conll2003", "hardware_burden", "exponential", 12, 0.852, 0.376),
         ("wmt14-en-de", "hardware_burden", "exponential", 12, 0.0462, 0.198),
         ("wmt14-en-fr", "hardware_burden", "exponential", 14, 0.0806, 0.138),
+        # the COCO notebook's consolidated column: measured hardware burden, else predicted from network operations
+        ("coco", "hardware_burden_consolidated", "polynomial", 20, 0.0610, 0.814),
+        ("coco", "hardware_burden_consolidated", "exponential", 20, 0.270, 0.814),
     ],
 )
 def test_published_regressions(thompson_store, bench, x, form, n, slope, r2):
@@ -59,3 +62,15 @@ def test_the_cli_prints_them(thompson_store, config):
     doc = json.loads(res.output)
     assert (doc["n"], round(doc["slope"], 4), round(doc["r2"], 3)) == (12, 0.0956, 0.872)
     assert doc["y_transform"] == "log10(1/error)"
+
+
+def test_consolidation_keeps_measured_burden_and_predicts_the_rest(thompson_store):
+    """COCO has 13 results with a hardware burden and 7 others with only network operations: the
+    consolidated fit has all 20, and its 13 measured points keep their own hardware burden."""
+    measured = run_fit(thompson_store, FitOptions(benchmark="coco", x="hardware_burden", source="thompson", variants=False))
+    both = run_fit(thompson_store, FitOptions(benchmark="coco", x="hardware_burden_consolidated", source="thompson", variants=False))
+    flop = {p.fact_ids[0]: p.flop for p in measured.points}
+    assert len(both.points) == 20
+    kept = [p for p in both.points if p.fact_ids[0] in flop]
+    assert len(kept) == 13 and all(p.flop == flop[p.fact_ids[0]] for p in kept)
+    assert any("7 result(s) without a hardware burden" in n for n in both.notes)
