@@ -187,3 +187,14 @@ def test_every_data_file_carries_its_version() -> None:
     assert len(data) >= 20
     unversioned = [str(p.relative_to(ROOT)) for p in data if not re.search(r"\.v\d+\.jsonl?$", p.name)]
     assert unversioned == []
+
+
+def test_tests_import_their_conftest_at_module_level() -> None:
+    """A function-local ``from conftest import`` reads whichever folder's conftest a whole-suite run loaded first."""
+    local = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in (ROOT / "tests").rglob("*.py")
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"\s+(?:from conftest import|import conftest)\b", line)
+    ]
+    assert local == []

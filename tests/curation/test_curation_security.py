@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PASSWORD, free_port, sign_in
+from conftest import PASSWORD, LiveServer, free_port, sign_in
 
 from flopsdb.core.errors import FlopsdbError, LeaseError
 from flopsdb.curation.model import Event, make_after, new_event_id
@@ -182,8 +182,6 @@ def test_http_login_is_throttled_per_address(rs: DbReviewStore, live) -> None:
 
 def test_http_the_login_throttle_survives_a_restart_and_holds_across_servers(rs: DbReviewStore, config, store) -> None:
     """The attempts are kept in the store: a restarted server, or a second one on the same file, still answers 429."""
-    from conftest import LiveServer
-
     from flopsdb.review import build_app
 
     with LiveServer(build_app(config, store)) as one:
