@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -90,6 +91,17 @@ _VERDICTS: tuple[str, ...] = (Action.ACCEPT, Action.REJECT, Action.UNSURE, Actio
 _Value = StrictBool | StrictInt | StrictFloat | StrictStr | None
 
 
+def _finite_fields(value: dict[str, Any]) -> dict[str, Any]:
+    for key, v in value.items():
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"field {key[:40]!r} must be a finite number")
+    return value
+
+
+_Fields = Annotated[dict[StrictStr, _Value], Field(max_length=16), AfterValidator(_finite_fields)]
+"""Corrected field values of a verdict: at most 16, numbers finite."""
+
+
 @dataclass(frozen=True)
 class WebSettings:
     """Options of the web app: where crops are cached, how many items the page prefetches, whether
@@ -118,7 +130,7 @@ class VerdictBody(BaseModel):
     action: StrictStr
     event_id: StrictStr | None = Field(None, pattern=r"^[A-Za-z0-9._:-]{1,64}$")
     n: StrictInt | None = Field(None, ge=1, le=9)
-    fields: dict[StrictStr, _Value] | None = Field(None, max_length=16)
+    fields: _Fields | None = None
     model: StrictStr | None = Field(None, max_length=300)
     stage: Literal[STAGES + ("",)] | None = None  # type: ignore[valid-type]
     dwell_ms: StrictInt | None = Field(None, ge=0, le=86_400_000)
@@ -129,14 +141,6 @@ class VerdictBody(BaseModel):
     def _known_action(cls, value: str) -> str:
         if value not in _VERDICTS:
             raise ValueError(f"unknown verdict {value[:40]!r}; choose one of {', '.join(_VERDICTS)}")
-        return value
-
-    @field_validator("fields")
-    @classmethod
-    def _finite(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        for key, v in (value or {}).items():
-            if isinstance(v, float) and not math.isfinite(v):
-                raise ValueError(f"field {key[:40]!r} must be a finite number")
         return value
 
 
@@ -171,18 +175,10 @@ class RecordFactBody(BaseModel):
     key: StrictStr = Field(min_length=1, max_length=300)
     candidate_id: StrictStr = Field(min_length=1, max_length=64)
     action: Literal[RECORD_ACTIONS]  # type: ignore[valid-type]
-    fields: dict[StrictStr, _Value] | None = Field(None, max_length=16)
+    fields: _Fields | None = None
     to_key: StrictStr | None = Field(None, min_length=1, max_length=300)
     event_id: StrictStr | None = Field(None, pattern=_EVENT_ID)
     dwell_ms: StrictInt | None = Field(None, ge=0, le=86_400_000)
-
-    @field_validator("fields")
-    @classmethod
-    def _finite(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        for key, v in (value or {}).items():
-            if isinstance(v, float) and not math.isfinite(v):
-                raise ValueError(f"field {key[:40]!r} must be a finite number")
-        return value
 
     @model_validator(mode="after")
     def _needs(self) -> RecordFactBody:
