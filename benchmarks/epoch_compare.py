@@ -1,23 +1,30 @@
 """Compare flopsdb's own compute estimates with Epoch AI's ``Training compute (FLOP)`` column.
 
 For every model of Epoch's table that has a published figure and enough inputs, flopsdb's hardware method
-(epoch convention: the source's MFU and numerical format when given, else the defaults) and operation counting
-(6 x parameters x tokens x epochs) are computed and divided by Epoch's figure; the distribution of the ratio is
-printed, split by whether the utilisation came from the source.
+(epoch convention: the source's MFU, numerical format and chip-hours when given, else the defaults) and operation
+counting (6 x parameters, or a mixture-of-experts model's active parameters, x tokens x epochs) are computed and
+divided by Epoch's figure; the distribution of the ratio is printed, split by whether the inputs came from the row,
+and the estimates outside 2x are counted by cause (read from the row's inputs and Epoch's method and notes: a
+diagnosis only; the estimates never read the notes' figures).
 
-Usage: python benchmarks/epoch_compare.py [../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv]
+Usage: python benchmarks/epoch_compare.py [--outliers] [../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv]
 """
 
 from __future__ import annotations
 
+import csv
+import re
 import statistics
 import sys
+from collections import Counter
 from pathlib import Path
 
 from flopsdb.core.catalog import load_catalog
+from flopsdb.scaling.compute import ComputeEstimate
 from flopsdb.scaling.importers import parse_epoch
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "epoch" / "epoch_all_ml_systems_full_view.csv"
+_MOE = re.compile(r"mixture[- ]of[- ]experts|\bmoe\b|\bexperts\b|\bsparse\b", re.I)
 
 
 def _summary(label: str, ratios: list[float]) -> str:
@@ -28,25 +35,74 @@ def _summary(label: str, ratios: list[float]) -> str:
     return f"{label}: n={len(ratios)} median ratio {statistics.median(ratios):.3f}, p10 {q[0]:.3f}, p90 {q[-1]:.3f}, within 2x {within:.0%}"
 
 
-def main(path: Path) -> None:
+def _group(est: ComputeEstimate) -> str:
+    a = est.assumptions
+    if est.method == "hardware":
+        return f"hardware ({'utilisation from source' if a.get('utilisation_from') == 'source' else 'default utilisation'})"
+    return f"operations (epochs {a.get('epochs_from', 'default')})"
+
+
+def _base_unknown(est: ComputeEstimate) -> bool:
+    return isinstance(est.assumptions.get("base_compute"), str)
+
+
+def cause(est: ComputeEstimate, rec: dict[str, str]) -> str:
+    """Why an estimate is outside 2x of Epoch's figure, from the row's inputs and Epoch's method and notes."""
+    method = (rec.get("Training compute estimation method") or "").lower()
+    notes = " ".join(rec.get(c) or "" for c in ("Training compute notes", "Parameters notes")).lower()
+    if _base_unknown(est):
+        return "fine-tuned: the base model's compute is not in the table (the estimate is the fine-tuning only)"
+    if est.assumptions.get("base_model"):
+        return "fine-tuned: Epoch's figure is not base + fine-tuning"
+    if est.method == "operations" and _MOE.search(notes) and est.assumptions.get("parameters_from") != "active":
+        return "mixture-of-experts (or sparse) model without active parameters in the row"
+    if "hardware" in method and "operation" in method and re.search(r"sqrt|geometric|gmean", notes):
+        return "Epoch's figure is the geometric mean of its hardware and operation-counting estimates"
+    if ("hardware" if est.method == "hardware" else "operation") not in method:
+        return f"Epoch used another method ({method or 'not stated'})"
+    return f"same method, other inputs ({est.method}: stages, tokens seen, utilisation or peak)"
+
+
+def main(path: Path, *, outliers: bool = False) -> None:
     """Print the ratio distributions of flopsdb's estimates to Epoch's published training compute."""
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        rows = {f"epoch:{i + 2}": rec for i, rec in enumerate(csv.DictReader(fh))}
     batch = parse_epoch(path, catalog=load_catalog())
     published = {e.entry_id: e.estimate.flop for e in batch.estimates if e.estimate.assumptions.get("as_published")}
     groups: dict[str, list[float]] = {}
+    per_model: dict[str, tuple[str, float]] = {}
+    comparable: list[float] = []
+    causes: Counter[str] = Counter()
+    table: list[tuple[float, str, str, str, str]] = []
     for e in batch.estimates:
         est = e.estimate
         if est.assumptions.get("as_published") or e.entry_id not in published or est.convention == "thompson":
             continue
-        key = (
-            f"{est.method} ({'utilisation from source' if est.assumptions.get('utilisation_from') == 'source' else 'default utilisation'})"
-            if est.method == "hardware"
-            else f"operations (epochs {est.assumptions.get('epochs_from', 'default')})"
-        )
-        groups.setdefault(key, []).append(est.flop / published[e.entry_id])
+        ratio = est.flop / published[e.entry_id]
+        groups.setdefault(_group(est), []).append(ratio)
+        if e.entry_id not in per_model or est.method == "operations":
+            per_model[e.entry_id] = (est.method, ratio)
+        if not _base_unknown(est):
+            comparable.append(ratio)
+        if not 0.5 <= ratio <= 2:
+            rec = rows[e.entry_id]
+            why = cause(est, rec)
+            causes[why] += 1
+            notes = (rec.get("Training compute notes") or "").replace("\n", " ")[:160]
+            table.append((ratio, est.method, rec.get("Model", "").strip(), why, notes))
     for key in sorted(groups):
         print(_summary(key, groups[key]))
-    print(_summary("all", [r for v in groups.values() for r in v]))
+    print(_summary("all estimates", [r for v in groups.values() for r in v]))
+    print(_summary("per model (operation counting where there is one, Epoch's preference; else hardware)", [r for _, r in per_model.values()]))
+    print(_summary("all but fine-tuned rows whose base model's compute is not in the table", comparable))
+    print(f"outside 2x: {sum(causes.values())}")
+    for why, n in causes.most_common():
+        print(f"  {n:4d}  {why}")
+    if outliers:
+        for ratio, method, model, why, notes in sorted(table):
+            print(f"{ratio:10.3g}  {method:10s}  {model[:40]:40s}  {why[:60]:60s}  {notes}")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT)
+    args = [a for a in sys.argv[1:] if a != "--outliers"]
+    main(Path(args[0]) if args else DEFAULT, outliers="--outliers" in sys.argv[1:])

@@ -76,12 +76,21 @@ class ComputeEstimate:
     assumptions: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
-def _peak(acc: Accelerator, conv: Convention) -> tuple[float, str, str]:
+def _peak(acc: Accelerator, conv: Convention, *, given: bool = False) -> tuple[float, str, str]:
+    """The chip's peak at the convention's precision (falling back to FP32, BF16, FP16 when the catalog lacks it).
+
+    A default 16-bit precision that the chip computes slower than FP32 (consumer Pascal GPUs run FP16 at 1/64 of
+    FP32) gives way to FP32: mixed precision is used where it speeds training up, so such chips train in FP32. A
+    precision the source gives is kept.
+    """
     precision = conv.precision.get(acc.kind, "fp32")
     per = conv.tpu_per if acc.kind == "tpu" else "chip"
     for candidate in dict.fromkeys((precision, "fp32", "bf16", "fp16")):
         value = acc.peak(candidate, per=per)
         if value is not None:
+            fp32 = acc.peak("fp32", per=per)
+            if not given and candidate in ("fp16", "bf16") and fp32 is not None and fp32 > value:
+                return fp32, "fp32", per
             return value, candidate, per
     raise ScalingError(f"no {precision} peak for {acc.name} in the hardware catalog")
 
@@ -129,7 +138,7 @@ def hardware_compute(
     given_precision = precision if conv.name == "epoch" and precision else None
     if given_precision:
         conv = Convention(conv.name, {k: given_precision for k in ("gpu", "tpu", "cpu")}, conv.tpu_per, conv.utilisation)
-    peak, used_precision, per = _peak(acc, conv)
+    peak, used_precision, per = _peak(acc, conv, given=bool(given_precision))
     units = float(count)
     if acc.kind == "tpu" and count_unit != per:
         chips = units
@@ -189,16 +198,32 @@ def operations_compute(
     return _counted(flop, fact_ids, {"forward_flops": forward_flops, "fp_bp_ratio": fp_bp_ratio, "examples": examples, "epochs": epochs})
 
 
-def tokens_compute(parameters: float, tokens: float, *, epochs: float | None = None, fact_ids: tuple[str, ...] = ()) -> ComputeEstimate:
-    """Operation counting for dense transformers: 6 x parameters x tokens (x epochs over the dataset when given)."""
+def tokens_compute(
+    parameters: float,
+    tokens: float,
+    *,
+    epochs: float | None = None,
+    active_parameters: float | None = None,
+    fact_ids: tuple[str, ...] = (),
+) -> ComputeEstimate:
+    """Operation counting for transformers: 6 x parameters x tokens (x epochs over the dataset when given).
+
+    For a mixture-of-experts model, ``active_parameters`` (the parameters each token passes through) replace the
+    total: a token's forward and backward pass touch only the experts it is routed to, so 6 x all parameters
+    overcounts by the ratio of total to active parameters. The assumptions say which count was used.
+    """
     if parameters <= 0 or tokens <= 0 or (epochs is not None and epochs <= 0):
         raise ScalingError("parameters, tokens and epochs must be positive")
-    flop = 6.0 * parameters * tokens * (epochs if epochs is not None else 1.0)
+    active = active_parameters if active_parameters is not None and 0 < active_parameters < parameters else None
+    used = active if active is not None else parameters
+    flop = 6.0 * used * tokens * (epochs if epochs is not None else 1.0)
+    extra: dict[str, Any] = {"total_parameters": parameters, "parameters_from": "active"} if active is not None else {}
     return _counted(
         flop,
         fact_ids,
         {
-            "parameters": parameters,
+            "parameters": used,
+            **extra,
             "tokens": tokens,
             "flop_per_param_token": 6,
             "epochs": epochs if epochs is not None else 1.0,

@@ -283,7 +283,9 @@ def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None
     row with a ``Base model`` is the base's compute plus the fine-tuning, while the row's hardware, time and dataset
     describe the fine-tuning. Each own estimate of such a row (epoch convention and operation counting; the
     thompson hardware burden stays the row's own) gets the base model's published training compute added, when the
-    table has it; the assumptions say so, or that the base's compute is unknown."""
+    table has it; the assumptions say so, or that the base's compute is unknown. A row built on several pretrained
+    components (``"Qwen2-72B,InternViT-6B"``) gets none added: Epoch's figures for such rows are sometimes the
+    sum and sometimes the new training only, so the assumptions say the components were not added."""
     published: dict[str, float] = {}
     for rec in records:
         name, flop = (rec.get("Model") or "").strip().casefold(), rec.get("Training compute (FLOP)")
@@ -295,13 +297,13 @@ def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None
             published.setdefault(name, value)
     bases = {f"epoch:{i + 2}": b for i, rec in enumerate(records) if (b := (rec.get("Base model") or "").strip())}
     for k, row in enumerate(batch.estimates):
-        est, base_name = row.estimate, bases.get(row.entry_id)
-        if base_name is None or est.assumptions.get("as_published") or est.convention == "thompson":
+        est, base = row.estimate, bases.get(row.entry_id)
+        if base is None or est.assumptions.get("as_published") or est.convention == "thompson":
             continue
-        base = base_name
         base_flop = published.get(base.casefold())
         if base_flop is None:
-            assumptions = {**est.assumptions, "base_model": base, "base_compute": "unknown (not in the table): the fine-tuning only"}
+            why = "several base models (components): not added" if "," in base else "unknown (not in the table): the fine-tuning only"
+            assumptions = {**est.assumptions, "base_model": base, "base_compute": why}
             batch.estimates[k] = replace(row, estimate=replace(est, assumptions=assumptions))
             continue
         assumptions = {**est.assumptions, "base_model": base, "base_compute": base_flop, "fine_tuning_flop": est.flop}
@@ -334,6 +336,7 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     params = _num(rec.get("Parameters"), what="Parameters")
     size = _num(rec.get("Training dataset size (datapoints)"), what="Training dataset size (datapoints)")
     mfu = _num(rec.get("Hardware utilization (MFU)"), what="Hardware utilization (MFU)")
+    chip_hours = _num(rec.get("Training chip-hours"), what="Training chip-hours")
     precision = _precision(rec.get("Numerical format"))
     if params is not None:
         staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
@@ -404,15 +407,21 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     epochs = _num(rec.get("Epochs"), what="Epochs")
     if params and size and domain and domain.strip().lower() == "language":
         ids = tuple(i for i in (f"{entry}:parameters", f"{entry}:dataset_size"))
-        batch.estimates.append(EstimateRow(entry, "epoch", tokens_compute(params, size, epochs=epochs or None, fact_ids=ids)))
-    if catalog is not None and hardware and qty and hours:
+        active = active_parameters(rec.get("Parameters notes"), params) or active_parameters(rec.get("Training compute notes"), params)
+        batch.estimates.append(
+            EstimateRow(entry, "epoch", tokens_compute(params, size, epochs=epochs or None, active_parameters=active, fact_ids=ids))
+        )
+    if catalog is not None and hardware and ((qty and hours) or chip_hours):
         ids = (f"{entry}:hardware", f"{entry}:training_time")
+        # chip-hours, when the row gives them, are the quantity x time of the whole run (stages with other chip
+        # counts included); else quantity x the hours.
+        count, run_hours = (qty, chip_hours / qty) if chip_hours and qty else (1.0, chip_hours) if chip_hours else (qty, hours)
         for conv_name in ("thompson", "epoch"):
             try:
                 est = hardware_compute(
                     hardware[0],
-                    qty,
-                    hours,
+                    count or 1.0,
+                    run_hours or 0.0,
                     catalog=catalog,
                     conv=convention(conv_name),
                     domain=domain,
@@ -423,8 +432,29 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
             except ScalingError as exc:
                 batch.failures.append(ItemFailure("import", fname, f"hardware method ({conv_name}): {exc}", row=line))
                 break
+            if chip_hours:
+                est = replace(est, assumptions={**est.assumptions, "chip_hours": chip_hours, "chip_hours_from": "source"})
             batch.estimates.append(EstimateRow(entry, "epoch", est))
     batch.facts.extend(staged)
+
+
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+_COUNT = r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|[kmbt])\b"
+_ACTIVE_WORD = r"\b(?:active|activated|activation|activates)\b"
+_ACTIVE_AFTER = re.compile(_COUNT + r"[^\d;]{0,25}?" + _ACTIVE_WORD, re.I)
+_ACTIVE_BEFORE = re.compile(_ACTIVE_WORD + r"[^\d;]{0,30}?" + _COUNT, re.I)
+
+
+def active_parameters(text: str | None, total: float) -> float | None:
+    """The active parameters a mixture-of-experts model's description states (``"671B total 37B activated"``,
+    ``"Activated Parameters per Token: 45.9B"``, ``"activates 96.6 billion parameters per token"``), when smaller
+    than ``total``; else None. A count on the other side of a digit or a semicolon is not taken."""
+    for pattern in (_ACTIVE_AFTER, _ACTIVE_BEFORE):
+        for m in pattern.finditer(text or ""):
+            value = float(m.group(1)) * _SCALE[m.group(2).lower()]
+            if 0 < value < total:
+                return value
+    return None
 
 
 _PRECISIONS = {
