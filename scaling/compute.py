@@ -170,8 +170,14 @@ def hardware_compute(
             "hours": hours,
             "utilisation_from": "source" if given_util is not None else "default",
             "precision_from": "source" if given_precision else "default",
+            **_fallback(conv.precision.get(acc.kind, "fp32"), used_precision),
         },
     )
+
+
+def _fallback(wanted: str, used: str) -> dict[str, str]:
+    """The assumption saying that the catalog or the chip made the peak's precision another than the one asked."""
+    return {} if wanted == used else {"precision_fallback": f"{wanted} -> {used} (the catalog's {wanted} peak is missing or below {used})"}
 
 
 def _counted(flop: float, fact_ids: tuple[str, ...], assumptions: dict[str, Any]) -> ComputeEstimate:

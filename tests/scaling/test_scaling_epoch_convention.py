@@ -172,12 +172,15 @@ def test_a_chip_slower_at_fp16_than_fp32_trains_at_its_fp32_peak_by_default():
     default = hardware_compute("Test Pascal", 4, 10, catalog=cat, conv=convention("epoch"), domain="vision")
     given = hardware_compute("Test Pascal", 4, 10, catalog=cat, conv=convention("epoch"), domain="vision", precision="fp16")
     assert default.flop == pytest.approx(4 * 11.34e12 * 0.4 * 10 * 3600) and default.assumptions["precision"] == "fp32"
+    assert default.assumptions["precision_fallback"].startswith("fp16 -> fp32")
+    assert "precision_fallback" not in given.assumptions
     assert given.flop == pytest.approx(4 * 0.177e12 * 0.4 * 10 * 3600) and given.assumptions["precision_from"] == "source"
 
 
 def test_a_chip_faster_at_fp16_keeps_the_fp16_peak(fixture_catalog):
     est = hardware_compute("NVIDIA V100", 1, 1, catalog=fixture_catalog, conv=convention("epoch"), domain="vision")
     assert est.assumptions["precision"] == "fp16" and est.assumptions["peak_flops"] == 125e12
+    assert "precision_fallback" not in est.assumptions
 
 
 def test_chip_hours_from_the_row_replace_quantity_times_hours(tmp_path, fixture_catalog):
