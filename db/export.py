@@ -16,6 +16,7 @@ EXPORT_RELATIONS: tuple[str, ...] = (
     "compute_estimates",
     "benchmark_results",
     "fit_inputs",
+    "forward_ops_inputs",
     "pwc_results",
     "model_records",
 )

@@ -251,6 +251,13 @@ def read_fit_inputs(
     return _dicts(con.execute(sql + " ORDER BY entry_id, match, estimate_id", params))
 
 
+def read_forward_ops_inputs(con: Connection, *, sources: Sequence[str]) -> list[dict[str, Any]]:
+    """Rows of the ``forward_ops_inputs`` view (a result and the operations per forward pass of its entry) from the
+    given sources; the same columns as :func:`read_fit_inputs`, ``quantity`` ``forward_ops``."""
+    sql = "SELECT * FROM forward_ops_inputs WHERE list_contains(?, compute_source) AND value IS NOT NULL AND flop > 0"
+    return _dicts(con.execute(sql + " ORDER BY entry_id", [list(sources)]))
+
+
 def read_benchmark_results(con: Connection, *, sources: Sequence[str] | None = None) -> list[dict[str, Any]]:
     """Rows of the ``benchmark_results`` view (all sources, or those given)."""
     if sources:

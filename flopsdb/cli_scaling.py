@@ -77,7 +77,8 @@ def import_epoch_cmd(app: App, file: Path) -> None:
     default="hardware_burden",
     show_default=True,
     help="Compute measure: hardware method, operation counting, any method (epoch convention), or the hardware "
-    "burden where measured else predicted from network operations (hardware_burden_consolidated).",
+    "burden where measured else predicted from network operations (hardware_burden_consolidated); or forward_ops, "
+    "operations per forward pass (flops, else 2 x multiadds: a model's size, not its training compute).",
 )
 @click.option("--form", type=click.Choice(["polynomial", "exponential"]), default="polynomial", show_default=True)
 @click.option("--source", type=click.Choice(SOURCES), default="all", show_default=True, help="Where the compute figures come from.")
@@ -89,7 +90,7 @@ def import_epoch_cmd(app: App, file: Path) -> None:
 )
 @click.option(
     "--y-transform",
-    type=click.Choice(["log10_error", "error", "log10_inv_error", "inv_error"]),
+    type=click.Choice(["log10_error", "error", "log10_inv_error", "inv_error", "log10_score"]),
     default=None,
     help="Override the paper's transform of the error.",
 )
@@ -111,6 +112,14 @@ def import_epoch_cmd(app: App, file: Path) -> None:
 @click.option(
     "--all-results", is_flag=True, help="Curated records: also use results not marked headline (ablation/variant rows); default headline only."
 )
+@click.option(
+    "--relative-to",
+    "relative_to",
+    metavar="MODEL",
+    default=None,
+    help="Divide every point's x by this model's x (e.g. AlexNet); the slope and R2 stay, the intercept is the y at its x.",
+)
+@click.option("--model-contains", metavar="TEXT", default=None, help="Fit only models whose name contains TEXT (one family, e.g. ResNet).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--plot", "plots", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Write a plot (.png or .svg); repeatable.")
 @pass_app
@@ -132,6 +141,8 @@ def fit_cmd(
     bootstrap: int,
     no_variants: bool,
     all_results: bool,
+    relative_to: str | None,
+    model_contains: str | None,
     fmt: str,
     plots: tuple[Path, ...],
 ) -> None:
@@ -141,6 +152,7 @@ def fit_cmd(
     Example:
       flopsdb fit --benchmark imagenet --x hardware_burden --form polynomial --source thompson
       flopsdb fit --benchmark squad1.1 --target-error 0.05 --format json --plot squad.png
+      flopsdb fit --benchmark imagenet --x forward_ops --relative-to AlexNet --source thompson
     """
     from flopsdb.scaling.report import format_fit
 
@@ -163,6 +175,8 @@ def fit_cmd(
             bootstrap=bootstrap,
             variants=not no_variants,
             all_results=all_results,
+            relative_to=relative_to,
+            model_contains=model_contains,
         ),
     )
     if fmt == "json":

@@ -10,7 +10,7 @@ from typing import Any
 
 from flopsdb.core.catalog import Catalog, load_catalog
 from flopsdb.core.errors import FitError, ScalingError
-from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, store_estimates, store_import
+from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, read_forward_ops_inputs, store_estimates, store_import
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Store
 from flopsdb.records import records_from
@@ -18,11 +18,13 @@ from flopsdb.scaling.benchmarks import TRANSFORMS, Transform, resolve_benchmark
 from flopsdb.scaling.consolidate import AUTHORS_CONVERSION, consolidated_rows
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
 from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.forward import FORWARD_OPS, forward_transform, name_contains, relative_to, select_models
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
 
-X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute", "hardware_burden_consolidated")
+X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute", "hardware_burden_consolidated", FORWARD_OPS)
+"""The x of a fit: four training-compute measures, and operations per forward pass (a model's size, not its training compute)."""
 SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
 """Where fit points come from; ``all`` is the real sources (thompson, epoch, curated), never the shipped ``sample``."""
 
@@ -84,6 +86,10 @@ class FitOptions:
     variants: bool = True
     all_results: bool = False
     """Curated records: also a record's non-headline results (ablation and variant rows); default headline only."""
+    relative_to: str | None = None
+    """Divide every point's x by the x of this model (``AlexNet``), as the notebooks' "vs. AlexNet" fits."""
+    model_contains: str | None = None
+    """Fit only the models whose name contains this (one family: ``ResNet``)."""
 
 
 def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None]:
@@ -96,6 +102,10 @@ def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None
         if conv not in (None, "thompson"):
             raise ScalingError("--x hardware_burden_consolidated uses the thompson convention")
         return "hardware_burden", "thompson", None
+    if x == FORWARD_OPS:
+        if conv is not None:
+            raise ScalingError("--x forward_ops is operations per forward pass: it has no compute convention")
+        return FORWARD_OPS, "forward_pass", None
     if x == "compute":
         if conv not in (None, "epoch"):
             raise ScalingError("--x compute uses the epoch convention; use --x hardware_burden for thompson")
@@ -124,6 +134,18 @@ def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Tra
     return out
 
 
+def _select(points: list[FitPoint], opts: FitOptions, notes: list[str]) -> list[FitPoint]:
+    """``--relative-to`` (the reference is looked up among all the benchmark's points) then ``--model-contains``."""
+    if opts.relative_to and points:
+        points, ref = relative_to(points, opts.relative_to)
+        notes.append(f"x relative to {ref.model} ({ref.fact_ids[0]}): {opts.x} / {ref.flop:.4g}")
+    if opts.model_contains:
+        kept = select_models(points, opts.model_contains)
+        notes.append(f"{len(kept)} of {len(points)} point(s) are of models whose name contains {opts.model_contains!r}")
+        points = kept
+    return points
+
+
 def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
     """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
     if opts.source not in SOURCES:
@@ -131,17 +153,25 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
     if opts.form not in ("polynomial", "exponential"):
         raise FitError(f"unknown form {opts.form!r}; use polynomial or exponential")
     bench = resolve_benchmark(opts.benchmark)
-    ytr = opts.y_transform or bench.transform(opts.form)
+    default = bench.transform(opts.form)
+    ytr = opts.y_transform or (forward_transform(bench.key, opts.form, default) if opts.x == FORWARD_OPS else default)
     if ytr not in TRANSFORMS:
         raise FitError(f"unknown y transform {ytr!r}; one of {', '.join(TRANSFORMS)}")
     transform = TRANSFORMS[ytr]
     quantity, conv_name, methods = _selection(opts.x, opts.convention)
+    if opts.target_error is not None and (opts.x == FORWARD_OPS or opts.relative_to):
+        raise ScalingError("--target-error extrapolates training compute in FLOP; not with --x forward_ops or --relative-to")
     sources = ("thompson", "epoch", "curated") if opts.source == "all" else (opts.source,)
     catalog = catalog or load_catalog()
     notes: list[str] = []
     with store.connect() as con:
         imported = [s for s in sources if s != "curated"]
-        rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
+        if quantity == FORWARD_OPS:
+            rows = read_forward_ops_inputs(con, sources=imported) if imported else []
+            if "curated" in sources:
+                notes.append("forward_ops: curated records have no operations per forward pass (imported rows only)")
+        else:
+            rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
         if methods:
             rows = [r for r in rows if r["method"] in methods]
         if opts.x == "hardware_burden_consolidated" and imported:
@@ -157,7 +187,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
                 f"({AUTHORS_CONVERSION.source})"
             )
         all_results = read_benchmark_results(con)
-        if "curated" in sources and quantity != "network_operations":
+        if "curated" in sources and quantity not in ("network_operations", FORWARD_OPS):
             records = [
                 rec
                 for rec in records_from(con, catalog=catalog, utilisation=opts.utilisation)
@@ -168,6 +198,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
             notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
+    points = _select(points, opts, notes)
     if not points:
         why = [n for n in notes if "left out" in n]
         raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}" + (": " + "; ".join(why) if why else ""))
@@ -189,6 +220,8 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         main=main,
         points=points,
         notes=notes,
+        relative_to=opts.relative_to,
+        model_contains=opts.model_contains,
     )
     if opts.variants:
         for attr, fn in (
@@ -210,7 +243,9 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         entries = [
             (r["fact_id"], to_error(float(r["value"]), bench, r["metric"], r["benchmark"]), r["fact_id"] in with_compute)
             for r in all_results
-            if r["source"] in ("thompson", "curated") and matches_benchmark(bench, r["benchmark"], r["metric"])
+            if r["source"] in ("thompson", "curated")
+            and matches_benchmark(bench, r["benchmark"], r["metric"])
+            and (not opts.model_contains or name_contains(r.get("model"), opts.model_contains))
         ]
         result.coverage = coverage(entries)
     if opts.target_error is not None:

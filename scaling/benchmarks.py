@@ -61,7 +61,9 @@ TRANSFORMS: dict[str, Transform] = {
     "error": Transform("error", "error", lambda e: e, lambda y: y),
     "log10_inv_error": Transform("log10_inv_error", "log10(1/error)", lambda e: -math.log10(e), lambda y: 10 ** (-y)),
     "inv_error": Transform("inv_error", "1/error", lambda e: 1.0 / e, lambda y: 1.0 / y),
+    "log10_score": Transform("log10_score", "log10(score)", lambda e: math.log10(1.0 - e), lambda y: 1.0 - 10**y),
 }
+"""``log10_score`` is the score itself (1 - error, a fraction), as the COCO notebook fits box AP on operations per forward pass."""
 
 
 def _norm(text: str) -> str:

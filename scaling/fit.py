@@ -129,6 +129,10 @@ class FitResult:
     coverage: list[dict[str, Any]] = field(default_factory=list)
     extrapolation: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
+    relative_to: str | None = None
+    """The model whose x every point's x is divided by (``--relative-to``), or None for the x itself."""
+    model_contains: str | None = None
+    """The model-name filter the points passed (``--model-contains``), or None for every model."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document: the main fit's fields at the top level, variants nested."""
@@ -137,6 +141,8 @@ class FitResult:
             "benchmark": self.benchmark,
             "form": self.form,
             "x": self.x,
+            "relative_to": self.relative_to,
+            "model_contains": self.model_contains,
             "y_transform": TRANSFORMS[self.y_transform].label,
             "n": m.n,
             "intercept": m.intercept,

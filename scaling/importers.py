@@ -20,6 +20,7 @@ from flopsdb.core.failures import ItemFailure
 from flopsdb.core.kinds import Kind
 from flopsdb.scaling.benchmarks import load_benchmarks
 from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
+from flopsdb.scaling.forward import FORWARD_OPS_KIND, forward_ops
 
 _ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?")
 _BLOCKS = ("training", "pretraining", "finetuning")
@@ -108,7 +109,8 @@ def parse_thompson(directory: str | Path, *, source: str = "thompson") -> Import
     Each row (line 5 on; line numbers are kept) becomes facts sharing one ``entry_id``: a ``result``
     per metric column, ``compute`` facts for network_operations / hardware_burden (as the authors
     computed them, method and convention recorded), ``hardware`` and ``training_time`` per block
-    (training, pretraining, finetuning) and ``parameters``.
+    (training, pretraining, finetuning), ``parameters``, and ``forward_ops`` (operations per forward pass:
+    ``flops``, else 2 x ``multiadds``; not training compute, so no compute fact and no estimate).
     """
     folder = Path(directory)
     if not folder.is_dir():
@@ -231,6 +233,9 @@ def _thompson_row(
                 ),
             )
         )
+    fwd = forward_ops(_num(rec.get("flops"), what="flops"), _num(rec.get("multiadds"), what="multiadds"))
+    if fwd is not None:
+        staged.append(ImportedFact(fact_id=f"{entry}:forward_ops", kind=FORWARD_OPS_KIND, fields={"flop": fwd[0], "from": fwd[1]}, **common))
     batch.facts.extend(staged)
 
 

@@ -31,6 +31,7 @@ _CONVENTIONS = {
     "thompson": "hardware burden: chips x peak FLOP/s x time, no utilisation (Thompson et al.)",
     "epoch": "chips x peak FLOP/s x time x utilisation (Epoch AI)",
     "operations": "operation counting: forward FLOP x 3 x epochs x examples",
+    "forward_pass": "flops, else 2 x multiadds (Thompson et al.); a model's size, not its training compute",
 }
 
 
@@ -219,9 +220,11 @@ def _draw(fig: Figure, ax: Axes, result: FitResult) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(_plain))
     ax.yaxis.set_minor_formatter(NullFormatter())
     title, metric = _metric(result)
-    ax.set_xlabel(f"training compute [FLOP]\n{_CONVENTIONS.get(result.convention, result.convention + ' convention')}")
+    what = "operations per forward pass" if result.convention == "forward_pass" else "training compute"
+    unit = f"(vs. {result.relative_to})" if result.relative_to else "[FLOP]"
+    ax.set_xlabel(f"{what} {unit}\n{_CONVENTIONS.get(result.convention, result.convention + ' convention')}")
     ax.set_ylabel(f"error (1 − {metric})")
-    ax.set_title(f"{title}: error vs training compute")
+    ax.set_title(f"{title}: error vs {what}" + (f", models containing {result.model_contains!r}" if result.model_contains else ""))
     ax.grid(True, which="both", alpha=0.25)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.18 if scatter is not None else 1.01, 1.0), borderaxespad=0)
     fig.tight_layout()

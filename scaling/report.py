@@ -19,8 +19,10 @@ def _line(name: str, f: LinearFit | None) -> str:
 def format_fit(result: FitResult) -> str:
     """A human-readable summary: the main regression, variants, coverage, extrapolation and its assumptions."""
     label = TRANSFORMS[result.y_transform].label
+    x = f"{result.x} / {result.relative_to}'s" if result.relative_to else result.x
+    only = f"  models containing {result.model_contains!r}" if result.model_contains else ""
     out = [
-        f"{result.benchmark}: {label} on log10({result.x})  form={result.form}  convention={result.convention}  source={result.source}",
+        f"{result.benchmark}: {label} on log10({x}){only}  form={result.form}  convention={result.convention}  source={result.source}",
         _line("OLS", result.main),
         _line("OLS + year", result.year_control),
         _line("frontier quantile", result.quantile),

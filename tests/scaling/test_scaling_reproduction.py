@@ -52,6 +52,40 @@ def test_published_regressions(thompson_store, bench, x, form, n, slope, r2):
     assert len({f for f in res.main.fact_ids if ":result:" in f}) == n
 
 
+@pytest.mark.parametrize(
+    "bench, x, relative, n, slope, intercept, r2",
+    [
+        # ImageNet notebook, cell 44: log10(top-1 error) on log10(ops per forward pass)
+        ("imagenet", "forward_ops", None, 110, -0.0821, 0.0915, 0.606),
+        # COCO notebook, cell 7: log10(box AP) (the score, a fraction) on log10(ops per forward pass)
+        ("coco", "forward_ops", None, 14, 0.0943, -1.43, 0.676),
+        # ImageNet notebook, cell 67: log10(top-1 error) on log10(network operations / AlexNet's), a = -0.6285
+        ("imagenet", "network_operations", "AlexNet", 77, -0.0836, -0.629, 0.720),
+    ],
+)
+def test_published_regressions_past_training_compute(thompson_store, bench, x, relative, n, slope, intercept, r2):
+    res = run_fit(thompson_store, FitOptions(benchmark=bench, x=x, source="thompson", relative_to=relative, variants=False))
+    assert (res.main.n, float(f"{res.main.slope:.3g}"), float(f"{res.main.intercept:.3g}"), float(f"{res.main.r2:.3g}")) == (n, slope, intercept, r2)
+
+
+def test_the_frontier_on_network_operations_relative_to_alexnet(thompson_store):
+    """ImageNet notebook, cell 66: the q = 0.1 quantile regression of log10(error) on log10(network operations /
+    AlexNet's): intercept -0.6726, slope -0.0841."""
+    res = run_fit(thompson_store, FitOptions(benchmark="imagenet", x="network_operations", source="thompson", relative_to="AlexNet", bootstrap=5))
+    assert res.quantile is not None and (round(res.quantile.intercept, 4), round(res.quantile.slope, 4)) == (-0.6726, -0.0841)
+
+
+def test_forward_ops_never_reach_the_compute_views(thompson_store):
+    with thompson_store.connect() as con:
+        facts = con.execute("SELECT count(*) FROM imported_facts WHERE kind = 'forward_ops' AND benchmark = 'imagenet'").fetchone()[0]
+        leaked = con.execute(
+            "SELECT (SELECT count(*) FROM compute_estimates WHERE quantity = 'forward_ops')"
+            " + (SELECT count(*) FROM fit_inputs WHERE quantity = 'forward_ops')"
+            " + (SELECT count(*) FROM imported_facts WHERE kind = 'compute' AND json_extract_string(fields, '$.quantity') = 'forward_ops')"
+        ).fetchone()[0]
+    assert facts >= 110 and leaked == 0
+
+
 def test_the_cli_prints_them(thompson_store, config):
     res = CliRunner().invoke(
         main,
