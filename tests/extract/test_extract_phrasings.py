@@ -132,6 +132,31 @@ HARDWARE = [
     ("Training: 8×V100, 3 days.", {("NVIDIA V100", 8, "gpu")}),
     ("Hardware: 64 TPU v4 chips.", {("Google TPU v4", 64, "tpu_chip")}),
     ("Pre-training is performed on 16 Cloud TPUs (64 TPU chips total).", {("Google TPU", 64, "tpu_chip")}),
+    ("We train on 8 Nvidia V100 GPUs.", {("NVIDIA V100", 8, "gpu")}),
+    ("We train on 8 nVidia V100 GPUs.", {("NVIDIA V100", 8, "gpu")}),
+    ("Models were trained on 8 V100-SXM2 GPUs.", {("NVIDIA V100", 8, "gpu")}),
+    ("Training uses 4 RTX-3090 GPUs.", {("NVIDIA RTX 3090", 4, "gpu")}),
+    ("We train on two 3090 GPUs.", {("NVIDIA RTX 3090", 2, "gpu")}),
+    ("We train on 4 2080Ti GPUs.", {("NVIDIA RTX 2080 Ti", 4, "gpu")}),
+    ("We train on a GTX1080Ti.", {("NVIDIA GTX 1080 Ti", 1, "gpu")}),
+    ("The network is trained on 2 TITAN-X GPUs.", {("NVIDIA Titan X", 2, "gpu")}),
+    ("Training takes 1 day on 4xA100.", {("NVIDIA A100", 4, "gpu")}),
+    ("We use 8 A40 GPUs.", {("NVIDIA A40", 8, "gpu")}),
+    ("We fine-tune on 4 L40S GPUs.", {("NVIDIA L40", 4, "gpu")}),
+    ("We train on 8 RTX A6000 (48GB) GPUs.", {("NVIDIA RTX A6000", 8, "gpu")}),
+    ("Pre-training runs on a TPU-v3 pod with 256 chips.", {("Google TPU v3", 256, "tpu_chip")}),
+    ("We trained with 16 v100 GPUs.", {("NVIDIA V100", 16, "gpu")}),
+    ("Training is performed on eight Tesla P100-PCIE-16GB.", {("NVIDIA P100", 8, "gpu")}),
+    ("We use 32 AMD MI250 GPUs.", {("AMD MI250", 32, "gpu")}),
+    ("We trained on 1,024 TPU v4 chips for 50 days.", {("Google TPU v4", 1024, "tpu_chip")}),
+    ("The model is trained on 6144 TPU v4 chips.", {("Google TPU v4", 6144, "tpu_chip")}),
+    ("We use 2048 A100 GPUs with 80GB each.", {("NVIDIA A100", 2048, "gpu")}),
+    ("Fine-tuning takes 3 hours on a single RTX 4090.", {("NVIDIA RTX 4090", 1, "gpu")}),
+    ("We train on 4 Tesla K80 GPUs.", {("NVIDIA K80", 4, "gpu")}),
+    ("We train on 8 GeForce GTX 1080 Ti GPUs in total.", {("NVIDIA GTX 1080 Ti", 8, "gpu")}),
+    ("The model was trained using 4 NVIDIA Titan X Pascal GPUs.", {("NVIDIA Titan X", 4, "gpu")}),
+    ("Pretraining uses 64 Cloud TPU v4 chips.", {("Google TPU v4", 64, "tpu_chip")}),
+    ("We used a machine with 4 Titan V and 2 Xeon CPUs.", {("CPU", 2, "cpu"), ("NVIDIA Titan V", 4, "gpu")}),
 ]
 
 HARDWARE_NEG = [
@@ -519,3 +544,28 @@ def test_statement_owner(sentence: str, at: str, owner: str | None) -> None:
     from flopsdb.extract.models import statement_owner
 
     assert statement_owner(sentence, sentence.index(at)) == owner
+
+
+# --- training times per model in tables ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ([["Model", "Params", "Training time"], ["ResNet-50 [12]", "25M", "29h"], ["ZapNet-S (ours)", "22M", "12h"]], {(12.0, "wall_clock")}),
+        (
+            [["Model", "Params", "Train time (days)"], ["ZapNet-S", "22M", "2"], ["ZapNet-B", "86M", "4"]],
+            {(48.0, "wall_clock"), (96.0, "wall_clock")},
+        ),
+        ([["Model", "GPU hours"], ["ZapNet-S", "120"], ["ZapNet-B", "480"]], {(120.0, "device_hours"), (480.0, "device_hours")}),
+        ([["Model", "TPUv3-core-days"], ["ZapNet-S", "10"], ["ZapNet-B", "40"]], {(240.0, "device_hours"), (960.0, "device_hours")}),
+        ([["Model", "Training cost (GPU days)"], ["DARTS [20]", "4"], ["ZapNet (ours)", "0.5"]], {(12.0, "device_hours")}),
+        ([["Model", "Search cost (GPU-days)"], ["NASNet-A [45]", "2000"], ["ZapNet (ours)", "1.5"]], {(36.0, "device_hours")}),
+        ([["Model", "Wall-clock (h)"], ["ZapNet-S", "5.5"]], {(5.5, "wall_clock")}),
+        ([["Model", "Inference time (ms)"], ["ZapNet-S", "12"]], set()),
+        ([["Model", "Time/epoch (min)"], ["ZapNet-S", "12"]], set()),
+        ([["Model", "Latency (s)"], ["ZapNet-S", "1.2"]], set()),
+    ],
+)
+def test_time_tables(rows: list[list[str]], expected: set[object]) -> None:
+    assert _facts(_table_doc(rows), "training_time") == expected
