@@ -1,6 +1,14 @@
-"""hardware.v2: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
+"""hardware.v4: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
 
-Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v1.json``):
+v4 (grammar ``hardware_grammar.v3``): whose statement the hardware is comes from its clause
+(:func:`~flopsdb.extract.models.statement_owner`): another work's ("Megatron-LM [31] used 512 V100 GPUs", "DETR [3],
+which was trained on 16 V100 GPUs", "Unlike [7], which requires 128 TPUs, ...") is far below the facts' confidence,
+the paper's own clause in the same sentence keeps its hardware, and a citation of the method followed ("following
+[12]") costs nothing; "one GPU" and "a single GPU" state a count (only "a GPU" is vague); what hardware could hold or
+run ("trainable on a single GPU", "fits on one V100") counts as hypothetical; a parenthesis that restates a count as a
+total ("4 Cloud TPUs (16 TPU chips total)") keeps the total only.
+
+Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v3.json``):
 
 1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
    (``flopsdb/core/data/hardware.v1.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
@@ -32,14 +40,14 @@ from typing import Any
 from flopsdb.core.catalog import Accelerator, load_catalog
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
-from flopsdb.extract.models import link_statement
+from flopsdb.extract.models import link_statement, statement_owner
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
-from flopsdb.extract.training_time import not_training
+from flopsdb.extract.training_time import baseline_sentence, not_training
 
-EXTRACTOR = "hardware.v3"
+EXTRACTOR = "hardware.v4"
 """The extractor's versioned name (the pipeline's registry reads it)."""
 
-GRAMMAR = "hardware_grammar.v2"
+GRAMMAR = "hardware_grammar.v3"
 """The versioned grammar file (``extract/data/<GRAMMAR>.json``)."""
 
 _GENERIC_NAMES = frozenset({"GPU", "CPU", "Google TPU"})
@@ -364,7 +372,7 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
         value = None
         alternatives: list[dict[str, Any]] = []
         flags: list[str] = []
-        article = False
+        article = vague = False
         unit = _unit_of(acc, noun.get(i, ""), i in sliced)
         if i in sliced and acc.kind == "tpu":
             value = sliced[i]
@@ -375,6 +383,7 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
         elif i in count:
             _, value, _, text = count[i]
             article = text.lower().strip() in m.lists["article_words"]
+            vague = text.lower().strip() in m.lists["vague_articles"]
             grid = re.fullmatch(r"\s*\d+\s*[x×*]\s*\d+\s*", text) is not None
             if grid and acc.kind == "tpu" and acc.tpu_cores_per_chip:
                 alternatives.append({"accelerator": acc.name, "count": value * acc.tpu_cores_per_chip, "unit": "tpu_core"})
@@ -427,11 +436,32 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
                 "model": not generic,
                 "alternatives": alternatives,
                 "flags": flags,
-                "article": article,
+                "article": vague,
                 "system": system,
             }
         )
-    return _share_generic_count(_merge_systems(out), sentence)
+    return _restated_totals(_share_generic_count(_merge_systems(out), sentence), sentence)
+
+
+def _restated_totals(out: list[dict[str, Any]], sentence: str) -> list[dict[str, Any]]:
+    """Drop a counted device that a parenthesis right after it counts again as a total of the same kind of device
+    ("4 Cloud TPUs in Pod configuration (16 TPU chips total)": 16 chips), grammar list ``restated_total``."""
+    catalog = load_catalog()
+    words = "|".join(re.escape(w) for w in grammar()["lists"]["restated_total"])
+    drop = []
+    for a in out:
+        for b in out:
+            if a is b or a["count"] is None or b["count"] is None or int(b["start"]) <= int(a["end"]):
+                continue
+            ka, kb = catalog.get(str(a["accelerator"])), catalog.get(str(b["accelerator"]))
+            gap = sentence[int(a["end"]) : int(b["start"])]
+            if ka is None or kb is None or ka.kind != kb.kind or "(" not in gap or ")" in gap or len(gap.split()) > 6:
+                continue
+            close = sentence.find(")", int(b["end"]))
+            inside = sentence[gap.rfind("(") + int(a["end"]) : close if close >= 0 else len(sentence)]
+            if re.search(rf"\b(?:{words})\b", inside, re.I):
+                drop.append(a)
+    return [o for o in out if not any(o is d for d in drop)]
 
 
 def _merge_systems(out: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -548,6 +578,32 @@ def cited(sentence: str, at: int | None = None) -> float:
     return 0.25 if _NUMBER_CITATION.search(head) else 0.0
 
 
+def capability(sentence: str, at: int) -> bool:
+    """Whether the clause before the device at ``sentence[at]`` says what the hardware could hold or run ("each
+    model replica trainable on a single GPU", "fits on one V100"), not what trained the model (grammar
+    ``capability_before``)."""
+    lo = max([m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)] or [0])
+    return re.search(grammar()["capability_before"], sentence[lo:at], re.I) is not None
+
+
+def attributed(doc: Document, sentence: str, at: int) -> float:
+    """The confidence to subtract for whose statement the hardware at ``sentence[at]`` is: none when its clause is the
+    paper's own (:func:`~flopsdb.extract.models.statement_owner`), 0.55 when it is another work's ("Megatron-LM [31]
+    used 512 V100 GPUs", "DETR [3], which was trained on 16 V100 GPUs") or the sentence reports another model's
+    training with a citation and no own cue ("ResNet-50 takes 29 hours on 8 P100 GPUs [10]"), else :func:`cited`."""
+    from flopsdb.extract.parameters import model_words, own_models
+
+    models = own_models(doc)
+    owner = statement_owner(sentence, at, models)
+    if owner in ("own", "follows"):
+        return 0.0
+    if owner == "other":
+        return 0.55
+    if baseline_sentence(sentence, models) and model_words(sentence[:at], models) and statement_owner(sentence, len(sentence), models) == "other":
+        return 0.55
+    return cited(sentence, at)
+
+
 def speed_only(sentence: str) -> bool:
     """Whether a sentence times something in seconds or milliseconds without any training cue (nor epochs, steps,
     updates): a speed
@@ -589,7 +645,8 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))
-        conf = _confidence(mention, stage, clause) - (0.4 if is_hypothetical(clause) else 0.0) - cited(sent.text, int(mention["start"]))
+        hypothetical = 0.4 if is_hypothetical(clause) else 0.55 if capability(sent.text, int(mention["start"])) else 0.0
+        conf = _confidence(mention, stage, clause) - hypothetical - attributed(doc, sent.text, int(mention["start"]))
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         if scope is not None:
             fields["model_confidence"] = link_conf

@@ -29,7 +29,7 @@ from flopsdb.extract.document import Document, ModelName
 
 VERSION = "models.v2"
 
-MODEL_LINKS = "model_links.v2"
+MODEL_LINKS = "model_links.v3"
 """The versioned data file of :func:`link_statement` (``extract/data/<MODEL_LINKS>.json``)."""
 
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")
@@ -233,7 +233,51 @@ def link_vocabulary() -> dict[str, Any]:
     """How stated facts are linked to own models (``extract/data/<MODEL_LINKS>.json``), patterns compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{MODEL_LINKS}.json").read_text(encoding="utf-8"))
     data["_all"] = tuple(re.compile(p, re.I) for p in data["all_models"])
+    data["_attribution"] = {k: re.compile(v, 0 if k == "citation" else re.I) for k, v in data["attribution"].items()}
     return data
+
+
+def _marks(text: str, models: tuple[ModelName, ...]) -> list[tuple[int, str]]:
+    """(offset, "own" | "other") of the attribution marks in ``text``: first person and own-model names, citations
+    and third-person words (a citation after a neutral cue such as "following" marks nothing)."""
+    a = link_vocabulary()["_attribution"]
+    out = [(m.start(), "own") for m in a["own"].finditer(text)]
+    pattern = _names_re(tuple(m.key for m in models))
+    if pattern is not None:
+        out += [(m.start(1), "own") for m in pattern.finditer(text.lower())]
+    out += [(m.start(), "other") for m in a["third_person"].finditer(text)]
+    for m in a["citation"].finditer(text):
+        out.append((m.start(), "follows" if a["neutral_before"].search(text[max(0, m.start() - 60) : m.start()]) else "other"))
+    return sorted(out)
+
+
+def statement_owner(sentence: str, start: int, models: Iterable[ModelName] = ()) -> str | None:
+    """Whose statement the fact at ``sentence[start]`` is: ``"own"`` (the paper's), ``"other"`` (a cited or
+    earlier work's: "Megatron-LM [31] used 512 V100 GPUs", "Unlike [7], which requires 128 TPUs, ..."),
+    ``"follows"`` (the paper's, citing the method it follows: "As in Devlin et al. (2019), training is done on ...")
+    or ``None``.
+
+    The clause holding the fact runs back to the last clause break or relative word (``attribution`` in
+    ``model_links.v3.json``); an own mark in it decides first, then an other mark; a clause with neither that
+    follows a relative word takes the nearest mark of the clause it qualifies."""
+    a = link_vocabulary()["_attribution"]
+    models = _not_hardware(tuple(models))
+    head = sentence[:start]
+    breaks = sorted(
+        [(m.start(), m.end(), "break") for m in a["clause_break"].finditer(head)]
+        + [(m.start(), m.end(), "relative") for m in a["relative"].finditer(head)]
+    )
+    lo, kind = (breaks[-1][1], breaks[-1][2]) if breaks else (0, "")
+    marks = {k for _, k in _marks(head[lo:], models)}
+    for mark in ("own", "other", "follows"):
+        if mark in marks:
+            return mark
+    if kind == "relative":
+        prev = max([b[1] for b in breaks[:-1]] + [0])
+        before = _marks(head[prev : breaks[-1][0]], models)
+        if before:
+            return before[-1][1]
+    return None
 
 
 def says_all_models(text: str) -> bool:
@@ -247,7 +291,7 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     Returns ``(model, scope, confidence)``: an own model named in the sentence (scope ``model``); a statement for
     all the paper's models (``all_models``, model None); an own model named shortly before the sentence in the same
     section (``model``, less sure); else the paper's main model (``main_model``); else ``(None, None, 0.0)``.
-    The confidence (``model_links.v2.json``) says how sure the link is."""
+    The confidence (``model_links.v3.json``) says how sure the link is."""
     v = link_vocabulary()
     conf = v["confidence"]
     models = _not_hardware(doc.models)

@@ -1,7 +1,13 @@
-"""parameters.v3: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
+"""parameters.v4: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
 parameters", "25.5×10^6", "6B RMs") from sentences and from the parameter or size column of tables, linked to the model.
 
-v3 (patterns in ``extract/data/parameters.v3.json``) adds to v2: differences stated by a verb before the count ("adds
+v4 (patterns in ``extract/data/parameters.v4.json``) adds to v3: "3M parameters fewer than" and the old value of a
+change ("reduce the parameters from 25M to 10M") are differences; a count in parentheses after a name is that name's
+("GPT-2 (1.5B parameters)" a baseline's, "ZapNet-Large (340M)" the own model's); a count in a clause that supposes
+("scaling the model to 10B parameters would require ...") and "more than 100B parameters" in a sentence with no own
+cue are no statements; "24 layers with 300M parameters" is the whole model's count, not a part's; a unit row under
+a parameter title ("Params" over "(M)") gives the cells their unit; row labels that start with a layer word
+("FC-DenseNet56") do not make a layer-by-layer table. v3 adds to v2: differences stated by a verb before the count ("adds
 only 2M parameters", "reduces the size by 3M") are not counts; a count whose phrase names a part of the model ("the
 embedding layer has 30M parameters", "23M parameters in the embeddings") is not the model's total unless it says
 total; a name after the count must be capitalised to be a baseline's ("with 5.3M parameters and 390M FLOPs" is no
@@ -28,7 +34,7 @@ from flopsdb.extract.document import Document, Evidence, ModelName, Table
 from flopsdb.extract.models import abbreviates, link_model, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
-EXTRACTOR = "parameters.v3"
+EXTRACTOR = "parameters.v4"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {
@@ -108,7 +114,7 @@ def name_just_before(sentence: str, start: int, models: Iterable[ModelName]) -> 
     """The own model whose name ends right before ``sentence[start]`` ("Mistral 7B", "BitNet b1.58 3B")."""
     before = sentence[max(0, start - 60) : start]
     for model in models:
-        hits = [h for h in re.finditer(re.escape(model.name) + r"[\s\-]?$", before, re.I)]
+        hits = [h for h in re.finditer(re.escape(model.name) + r"(?:-[\w.]+)*(?:[\s\-]?|\s*\(\s*)$", before, re.I)]
         if hits:
             return model
     return None
@@ -122,6 +128,9 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     named = name_just_before(sentence, start, models)
     if named is not None:
         return True, named
+    paren = re.search(r"(?P<name>\S+)\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start])
+    if paren and model_words(paren.group("name"), models):
+        return False, None  # "GPT-2 (1.5B parameters)": the count of the name before the parenthesis
     after = sentence[end:]
     m = p["baseline_after"].match(after)
     if m and (re.match(r"\s*(?:-?\s*param\w*\s+|for\s)", after, re.I)):
@@ -226,6 +235,8 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             continue
         if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
+        if not own_sentence and m.group("hedge") and p["vague_quantifier"].search(m.group("hedge") + " "):
+            continue  # "models with more than 100B parameters": a class of models, not a count
         if p["difference_before"].search(sentence[max(0, m.start() - 60) : m.start()]):
             continue  # "adds only 2M parameters", "reduces the model size by 3M"
         if is_part(sentence, m.start(), m.end()):
@@ -264,6 +275,10 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
                     own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
         if tabular:
             conf -= 0.35
+        lo = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()), 0)
+        hi = min([i for i in (sentence.find(",", m.end()), sentence.find(";", m.end())) if i >= 0] or [len(sentence)])
+        if p["hypothetical"].search(sentence, lo, hi):
+            conf -= 0.4  # "scaling the model to 10B parameters would require ..."
         out.append(
             {
                 "value": value,
@@ -420,6 +435,8 @@ def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:
             return []
     col, is_param = found
     unit_scale = _header_scale(title) if is_param else 1.0
+    if is_param and unit_scale == 1.0 and body and col < len(body[0]) and patterns()["unit_row"].match(body[0][col].text):
+        unit_scale, body = _header_scale(f"({body[0][col].text.strip(' ()[]')})"), body[1:]  # "Params" over "(M)"
     if is_param and unit_scale == 1.0 and table.caption is not None and patterns()["caption_millions"].search(table.caption.text):
         unit_scale = 1e6  # "Params" column, the caption says "(parameters in millions)"
     out = []

@@ -35,7 +35,7 @@ Extractor = Callable[[Document], list[Candidate]]
 REGISTRY: dict[str, str] = {
     HARDWARE: "flopsdb.extract.hardware:extract_hardware",
     TRAINING_TIME: "flopsdb.extract.training_time:extract_training_time",
-    "parameters.v3": "flopsdb.extract.parameters:extract_parameters",
+    "parameters.v4": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",
     "result_table.v3": "flopsdb.extract.table_results:extract_table_results",
 }

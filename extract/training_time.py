@@ -1,4 +1,10 @@
-"""training_time.v2: how long training took, in hours, from a paper's sentences and tables, linked to its model.
+"""training_time.v4: how long training took, in hours, from a paper's sentences and tables, linked to its model.
+
+v4 (patterns in ``extract/data/training_time.v4.json``): a duration in a clause that is another work's
+(:func:`~flopsdb.extract.models.statement_owner`: "Unlike [7], which trains for 2 weeks, our model ...") is a
+baseline's even when the sentence also speaks of the paper's own model; a task run over an evaluation split
+("translation of the test set takes 2 hours") is not training; "the experiments in this paper took 3 months" is a
+project total; "1 epoch" is a unit like "one epoch".
 
 Reads "12 hours", "3.5 days", "7-10 days" (range: hours is the midpoint), hedges ("about", "~": approx),
 device-time ("GPU-days", "TPU core-hours": scope ``device_hours``) versus wall-clock, and derives hours
@@ -29,7 +35,7 @@ from typing import Any
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Cell, Document, Evidence, ModelName, Table
-from flopsdb.extract.models import link_model, link_statement, main_model, variant_mention
+from flopsdb.extract.models import link_model, link_statement, main_model, statement_owner, variant_mention
 from flopsdb.extract.stage import (
     NUMBER,
     SentenceSpan,
@@ -45,7 +51,7 @@ from flopsdb.extract.stage import (
     vocab,
 )
 
-EXTRACTOR = "training_time.v3"
+EXTRACTOR = "training_time.v4"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
@@ -162,7 +168,7 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
     return out
 
 
-def _baseline_sentence(sentence: str, models: tuple[ModelName, ...]) -> bool:
+def baseline_sentence(sentence: str, models: tuple[ModelName, ...]) -> bool:
     """A sentence about another work's training: it cites, names a model that is not the paper's, and has no own cue."""
     from flopsdb.extract.parameters import model_words
 
@@ -183,8 +189,8 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         return []
     time_re, per_step_re, steps_re = _patterns()
     out: list[dict[str, Any]] = []
-    total_cue = is_project_total(sentence)
-    baseline = _baseline_sentence(sentence, models)
+    total_cue = is_project_total(sentence) or bool(patterns()["project_subject"].search(sentence))
+    baseline = baseline_sentence(sentence, models)
     for m in time_re.finditer(sentence):
         unit = m.group("unit")
         n1 = m.group("n1")
@@ -256,7 +262,8 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         elif per_unit(sentence, m.start(), m.end()):
             flags.append("per_unit")
             conf = min(conf, 0.2)
-        if baseline:
+        owner = statement_owner(sentence, m.start(), models)
+        if (baseline and owner not in ("own", "follows")) or owner == "other":
             flags.append("baseline")
             conf = min(conf - 0.35, 0.3)
         if hours < 0.25:

@@ -1,4 +1,4 @@
-"""hardware.v3 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
+"""hardware.v4 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_stage_from_sentence_and_section(doc_of) -> None:
 def test_candidates_carry_evidence_and_extractor(doc_of) -> None:
     doc = doc_of("Intro text here. We trained our models on one machine with 8 NVIDIA P100 GPUs.")
     (c,) = extract_hardware(doc)
-    assert c.extractor == EXTRACTOR == "hardware.v3" and c.kind == "hardware" and c.paper == "hand-built"
+    assert c.extractor == EXTRACTOR == "hardware.v4" and c.kind == "hardware" and c.paper == "hand-built"
     assert c.evidence.page == 1 and "8 NVIDIA P100" in c.evidence.snippet
     assert doc.text[c.evidence.start : c.evidence.end].strip().startswith("We trained")
     assert c.evidence.bbox.x1 > c.evidence.bbox.x0 > 0
@@ -212,7 +212,7 @@ def test_grammar_is_a_versioned_data_file_and_the_registry_reads_the_name() -> N
 
     assert hardware.EXTRACTOR in REGISTRY and REGISTRY[hardware.EXTRACTOR].endswith("hardware:extract_hardware")
     path = Path(hardware.__file__).parent / "data" / f"{hardware.GRAMMAR}.json"
-    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v2"
+    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v3"
     assert {r["action"] for r in hardware.grammar()["relations"]} >= {"block", "noun", "count", "count_after", "slice", "cores", "conj"}
 
 
@@ -285,7 +285,7 @@ def test_others_hardware_is_less_sure_than_ours(doc_of) -> None:
             "Following [3], we trained on 8 V100 GPUs."
         )
     )
-    assert named.confidence < 0.35 < numbered.confidence < ours.confidence
+    assert max(named.confidence, numbered.confidence) < 0.35 < ours.confidence  # hardware.v4: a cited model's clause is another work's
 
 
 def test_nas_controller_hardware_is_search(doc_of) -> None:
