@@ -394,7 +394,10 @@ def table_results(
     caption = _pairs(caption)
     for col in cols:
         col.header = _pairs(col.header)
-    transposed = _by_rows(doc, table, body, cols, caption, names, rows_are_datasets=_dataset_rows(header_rows, label_right))
+    # a "Datasets" title over column titles that mostly name datasets labels the header row, not the rows
+    named_cols = sum(bool(_datasets_in(c.header) or res["untracked"].search(c.header)) for c in cols)
+    by_title = _dataset_rows(header_rows, label_right) and named_cols * 2 <= len(cols)
+    transposed = _by_rows(doc, table, body, cols, caption, names, rows_are_datasets=by_title)
     if transposed is not None:
         return transposed
     if any(re.search(pattern, caption, re.I) for pattern in vocabulary()["untracked_settings"]):

@@ -411,3 +411,19 @@ def test_spaced_language_pairs_and_a_caption_naming_an_untracked_test_set() -> N
     assert {c.fields["value"] for c in results} == {24.79, 27.32, 28.11}
     assert all(c.fields["split"] == "test" for c in results)
     assert _facts(doc) == {("WMT14 EN-FR", "BLEU", 28.11)}
+
+
+def test_a_datasets_title_over_dataset_columns_labels_the_header_row() -> None:
+    """'Datasets | SQuAD 1.1 EM | SQuAD 1.1 F1' with method rows: the corner names the column titles, the rows stay models."""
+    doc = _paper(
+        "FlipQA: Answering Questions",
+        "We propose FlipQA and evaluate it on SQuAD 1.1.",
+        [
+            (
+                "Table 1: Results on the SQuAD 1.1 test set.",
+                [["Datasets", "SQuAD 1.1 EM", "SQuAD 1.1 F1"]],
+                [["BiDAF [3]", "68.0", "77.3"], ["FlipQA", "70.0", "79.0"]],
+            )
+        ],
+    )
+    assert {("SQuAD 1.1", "EM", 70.0), ("SQuAD 1.1", "F1", 79.0)} <= _facts(doc)
