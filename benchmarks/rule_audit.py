@@ -3,7 +3,8 @@
 Each entry is switched off in turn (a regex replaced by one that never matches, a list item or a stoplist word
 removed, a header unit dropped) and the parameter candidates of every paper are compared with the full rules':
 a paper *changes* when its candidates (value, confidence, model key, own) differ. The tp / fp columns are the
-change of the paper's parameter facts against the gold (facts mode, operating point 0.35). An entry that changes
+change of the paper's parameter facts against the gold (facts mode, operating point 0.35); with ``--every-kind`` the
+whole pipeline runs (results and their headline flags, hardware, time too) and tp / fp count the facts of every kind. An entry that changes
 no paper or one paper only is a candidate for removal or generalisation (HELPERS.md: never a rule for one paper).
 
     python benchmarks/rule_audit.py --cache /tmp/doccache-NAME/<hash>   # pickled Documents (evalfast.py's cache)
@@ -27,6 +28,7 @@ import flopsdb.extract.parameters as params_mod
 from flopsdb.core.ids import half_of
 from flopsdb.extract.evaluate import load_gold, score
 from flopsdb.extract.facts import select_facts
+from flopsdb.extract.pipeline import extract_document
 
 ROOT = Path(__file__).resolve().parent.parent
 NEVER = re.compile(r"(?!x)x")
@@ -37,18 +39,30 @@ def _signature(doc: Any) -> tuple[Any, ...]:
     return tuple(sorted((round(float(c.fields["value"])), c.confidence, c.model_key or "", bool(c.fields.get("own"))) for c in cands))
 
 
-def _run(docs: dict[str, Any], gold: dict[str, Any], with_models: bool) -> tuple[dict[str, tuple[Any, ...]], int, int]:
+def _run(docs: dict[str, Any], gold: dict[str, Any], with_models: bool, every_kind: bool = False) -> tuple[dict[str, tuple[Any, ...]], int, int]:
+    """Per paper a signature of what the rules give, and the facts' tp and fp: parameters only, or (``every_kind``)
+    every extractor of the pipeline (``extract_document``: hardware, time, results with their headline flags)."""
     sigs: dict[str, tuple[Any, ...]] = {}
     cands: dict[str, list[Any]] = {}
     for paper, doc in docs.items():
         d = copy.copy(doc)
+        if every_kind:
+            d.models = ()
+            found = extract_document(d)
+            sigs[paper] = tuple(m.key for m in d.models) + tuple(
+                sorted((str(c.kind), str(c.fields.get("value")), c.confidence, c.model_key or "", c.headline) for c in found)
+            )
+            cands[paper] = select_facts(found)
+            continue
         if with_models:
             d.models = models_mod.find_models(d)
         sigs[paper] = _signature(d) + tuple(m.key for m in d.models)
         cands[paper] = select_facts(params_mod.extract_parameters(d))
-    part = {p: [g for g in f if g.kind == "parameters"] for p, f in gold.items() if p in docs}
+    part = {p: [g for g in f if every_kind or g.kind == "parameters"] for p, f in gold.items() if p in docs}
     ev = score(part, cands, min_confidence=0.35, mode="facts")
-    return sigs, ev.by_kind["parameters"].tp, ev.by_kind["parameters"].fp
+    tp = sum(k.tp for k in ev.by_kind.values()) if every_kind else ev.by_kind["parameters"].tp
+    fp = sum(k.fp for k in ev.by_kind.values()) if every_kind else ev.by_kind["parameters"].fp
+    return sigs, tp, fp
 
 
 def _parameter_variants() -> Iterator[tuple[str, Callable[[dict[str, Any]], None]]]:
@@ -117,6 +131,7 @@ def main() -> None:
     ap.add_argument("--cache", required=True, help="folder of <paper>.pkl Documents")
     ap.add_argument("--gold", default=str(ROOT / "annotations" / "gold"))
     ap.add_argument("--only", default=None, help="audit only entries whose label contains this")
+    ap.add_argument("--every-kind", action="store_true", help="score the facts of every kind (the whole pipeline), not parameters only")
     a = ap.parse_args()
     gold, _ = load_gold(a.gold)
     docs = {}
@@ -124,8 +139,8 @@ def main() -> None:
         paper = f.stem
         if paper in gold and half_of(paper) == "develop":
             docs[paper] = pickle.loads(f.read_bytes())
-    base_sigs, base_tp, base_fp = _run(docs, gold, True)
-    print(f"{len(docs)} develop papers; parameters facts tp {base_tp} fp {base_fp}")
+    base_sigs, base_tp, base_fp = _run(docs, gold, True, a.every_kind)
+    print(f"{len(docs)} develop papers; {'all' if a.every_kind else 'parameters'} facts tp {base_tp} fp {base_fp}")
     print(f"{'papers':>6} {'tp':>4} {'fp':>4}  entry")
     real_p, real_v = params_mod.patterns, models_mod.vocabulary
     jobs: list[tuple[str, Callable[[dict[str, Any]], None], bool]] = [(n, f, False) for n, f in _parameter_variants()]
@@ -140,7 +155,7 @@ def main() -> None:
         else:
             params_mod.patterns = lambda data=data: data  # type: ignore[assignment]
         try:
-            sigs, tp, fp = _run(docs, gold, True)
+            sigs, tp, fp = _run(docs, gold, True, a.every_kind)
         finally:
             params_mod.patterns, models_mod.vocabulary, params_mod.vocabulary = real_p, real_v, real_v
         changed = [p for p in docs if sigs[p] != base_sigs[p]]

@@ -1,8 +1,8 @@
-"""headline.v3: which result candidates are the paper's headline results (the headline policy of
+"""headline.v4: which result candidates are the paper's headline results (the headline policy of
 annotations/GUIDELINES.md), with the reason for each.
 
 A pure function of the Document and its candidates; the policy's words and weights are the data file
-``extract/data/headline.v3.json``. Among the own results at or above the operating confidence:
+``extract/data/headline.v4.json``. Among the own results at or above the operating confidence:
 
 - ``abstract``: results stated in the abstract (before the first section such as "Introduction");
 - ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
@@ -14,7 +14,7 @@ A pure function of the Document and its candidates; the policy's words and weigh
   names (``Document.models``) the row that is best on the dataset's primary metric (and, when that row is an
   ensemble, the best single-model row), every tracked metric of that row.
 
-Rows of ablated variants ("+ X", "w/o X") and rows that cite another paper ("XLM (2019)", "[12]") are never
+Rows of ablated variants ("+ X", "w/o X"), intermediate iterations of one model ("Iter. 1" below "Iter. 5") and rows that cite another paper ("XLM (2019)", "[12]") are never
 headline. When a model's result on a dataset and metric
 is reported on the test split, its val/dev numbers are not headline. One value per dataset and metric is kept,
 and at most ``max_per_paper`` (the abstract first, then the main tables).
@@ -35,13 +35,13 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_model
 
-POLICY = "headline.v3"
+POLICY = "headline.v4"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    """The policy data (``extract/data/headline.v3.json``) with its regexes compiled."""
+    """The policy data (``extract/data/headline.v4.json``) with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
     data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
@@ -52,6 +52,7 @@ def policy() -> dict[str, Any]:
     data["_own"] = re.compile(data["own_label"], re.I)
     data["_cited"] = re.compile(data["cited_label"])
     data["_additive"] = re.compile(data["additive_label"])
+    data["_iteration"] = re.compile(data["iteration_label"], re.I)
     return data
 
 
@@ -131,6 +132,22 @@ def _best_rows(dataset: str, cells: Sequence[Candidate]) -> list[tuple[object, .
         if single is not None:
             rows.append(_row(single))
     return rows
+
+
+def _intermediate_rows(dataset: str, cells: Sequence[Candidate]) -> set[tuple[object, ...]]:
+    """Rows of one model's numbered iterations, rounds or steps (``Back-translation - Iter. 1`` ... ``Iter. 5``) in
+    one table, other than the best of them: intermediate configurations, never headline."""
+    it = policy()["_iteration"]
+    groups: dict[tuple[object, ...], list[Candidate]] = {}
+    for c in cells:
+        if it.search(c.model or ""):
+            groups.setdefault((_table_key(c), it.sub("#", c.model or "")), []).append(c)
+    out: set[tuple[object, ...]] = set()
+    for group in groups.values():
+        rows = {_row(c) for c in group}
+        if len(rows) >= 2:
+            out |= rows - set(_best_rows(dataset, group))
+    return out
 
 
 def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
@@ -232,6 +249,8 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             or link_model(c.model, doc.models) is not None
         ]
         main = named or main
+        intermediate = _intermediate_rows(dataset, main)
+        main = [c for c in main if _row(c) not in intermediate]
         if len(main) <= p["max_per_paper"] and dataset not in anchored:
             for c in main:
                 reasons.setdefault(id(c), "main_table")

@@ -1,10 +1,10 @@
-"""models.v2: the paper's own models, found once per paper and stored on the Document (``Document.models``).
+"""models.v3: the paper's own models, found once per paper and stored on the Document (``Document.models``).
 
 Every extractor links its facts to one of these (``Candidate.model`` / ``model_key``). Names come from:
 
 - the title: the name before a colon ("GhostNet: More Features from Cheap Operations"), mixed-case or versioned
   words ("YOLOv4", "Inception-v4"), a capitalised name with a size ("Mistral 7B");
-- naming phrases of the data file ``extract/data/models.v2.json`` ("we propose X", "we call it X", "our model X",
+- naming phrases of the data file ``extract/data/models.v3.json`` ("we propose X", "we call it X", "our model X",
   "Dense Convolutional Network (DenseNet)" in the abstract);
 - own-model marks: "X (ours)", "Ours (X)", "X (this work)", in the text or in table rows.
 
@@ -27,7 +27,7 @@ from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, ModelName
 
-VERSION = "models.v2"
+VERSION = "models.v3"
 
 MODEL_LINKS = "model_links.v3"
 """The versioned data file of :func:`link_statement` (``extract/data/<MODEL_LINKS>.json``)."""
@@ -37,7 +37,7 @@ _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
-    """The naming vocabulary (``extract/data/models.v2.json``) with its patterns compiled."""
+    """The naming vocabulary (``extract/data/models.v3.json``) with its patterns compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{VERSION}.json").read_text(encoding="utf-8"))
     data["_patterns"] = tuple((re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"])) for p in data["name_patterns"])
     data["_ours"] = tuple(re.compile(p) for p in data["ours_patterns"])

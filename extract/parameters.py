@@ -96,7 +96,7 @@ def _dataset_word(word: str) -> bool:
 
 def model_words(text: str, models: Iterable[ModelName] = ()) -> list[str]:
     """Words of ``text`` that look like model names ("ResNet", "GPT-3", "BERT") and are none of ``models``, not
-    a dataset of the taxonomy and not a generic word of the models.v2 stoplist ("CNN", "LSTM", "GPU")."""
+    a dataset of the taxonomy and not a generic word of the models.v3 stoplist ("CNN", "LSTM", "GPU")."""
     stop = vocabulary()["_stop"]
     models = tuple(models)
     out = []

@@ -37,7 +37,7 @@ REGISTRY: dict[str, str] = {
     TRAINING_TIME: "flopsdb.extract.training_time:extract_training_time",
     "parameters.v4": "flopsdb.extract.parameters:extract_parameters",
     "result.v1": "flopsdb.extract.results:extract_results",
-    "result_table.v3": "flopsdb.extract.table_results:extract_table_results",
+    "result_table.v4": "flopsdb.extract.table_results:extract_table_results",
 }
 """Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
 

@@ -1,7 +1,7 @@
-"""result_table.v3: benchmark results read from the tables of a paper.
+"""result_table.v4: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
-(``extract/data/table_results.v2.json``: ``table_cues``). The tables are ``Document.tables``, read once by
+(``extract/data/table_results.v3.json``: ``table_cues``). The tables are ``Document.tables``, read once by
 ``extract.tables`` (one table model with cell boxes, whichever strategy read it); this module only interprets.
 
 Interpretation works on positions, not on column indices, so every reading strategy serves:
@@ -41,14 +41,14 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 
-EXTRACTOR = "result_table.v3"
+EXTRACTOR = "result_table.v4"
 _LOG = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    """The vocabularies of ``extract/data/table_results.v2.json``."""
-    return json.loads((Path(__file__).parent / "data" / "table_results.v2.json").read_text(encoding="utf-8"))
+    """The vocabularies of ``extract/data/table_results.v3.json``."""
+    return json.loads((Path(__file__).parent / "data" / "table_results.v3.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +68,8 @@ def _res() -> dict[str, re.Pattern[str]]:
         "leaderboard": re.compile(v["leaderboard"]),
         "row_metric": re.compile(v["row_metric_words"], re.I),
         "variant": re.compile(v["variant_label"], re.I),
+        "language_pair": re.compile(v["language_pair"]),
+        "untracked_sets": re.compile("|".join(v["untracked_patterns"]), re.I),
     }
 
 
@@ -160,10 +162,15 @@ def _clean(text: str) -> str:
     return _res()["untracked"].sub(" ", text)
 
 
+def _pairs(text: str) -> str:
+    """Language pairs written with spaces around the arrow or dash (``en → fr``, ``en − fr``) as ``en→fr``, ``en-fr``."""
+    return _res()["language_pair"].sub(lambda m: f"{m[1]}{'→' if m[2] == '→' else '-'}{m[3]}", text)
+
+
 def _datasets_in(text: str) -> list[Benchmark]:
     tax = load_taxonomy()
     out: list[Benchmark] = []
-    for m in _res()["datasets"].finditer(_clean(text)):
+    for m in _res()["datasets"].finditer(_clean(_pairs(text))):
         bench = tax.get(m.group(0)) or tax.dataset(m.group(0))
         if bench is not None and bench not in out:
             out.append(bench)
@@ -340,7 +347,7 @@ def _relevant(caption: Caption | None, table: Table | None = None, doc: Document
         text += " " + doc.text[max(0, caption.start - 1500) : caption.end + 1500]
     if table is not None:
         text += " " + " ".join(c.text for r in table.rows[:3] for c in r)
-    return bool(_res()["cues"].search(text))
+    return bool(_res()["cues"].search(_pairs(text)))
 
 
 def table_results(
@@ -384,13 +391,22 @@ def table_results(
     header_rows, body = rows[:start], list(enumerate(rows))[start:]
     _headers(cols, header_rows, label_right)
     _pair_headers(cols, seconds)
-    transposed = _by_rows(doc, table, body, cols, caption, names)
+    caption = _pairs(caption)
+    for col in cols:
+        col.header = _pairs(col.header)
+    # a "Datasets" title over column titles that mostly name datasets labels the header row, not the rows
+    named_cols = sum(bool(_datasets_in(c.header) or res["untracked"].search(c.header)) for c in cols)
+    by_title = _dataset_rows(header_rows, label_right) and named_cols * 2 <= len(cols)
+    transposed = _by_rows(doc, table, body, cols, caption, names, rows_are_datasets=by_title)
     if transposed is not None:
         return transposed
     if any(re.search(pattern, caption, re.I) for pattern in vocabulary()["untracked_settings"]):
         return []
     cap_sets = _datasets_in(caption)
     untracked_caption = bool(res["untracked"].search(caption)) and not cap_sets
+    # a caption naming another year's test set of a tracked task ("newstest 2016 for every other pair") beside a tracked
+    # one ("newstest 2014 for en-fr"): columns of that task read only the tracked sets the caption names
+    caption_limits = bool(res["untracked_sets"].search(caption)) and bool(cap_sets)
     header_all = " ".join(c.header for c in cols)
     if untracked_caption and not _datasets_in(header_all):
         return []
@@ -429,6 +445,8 @@ def table_results(
                     alts.append({"dataset": bench.dataset, "task": bench.task, "metric": metric})
             if chosen is not None:
                 break
+        if chosen is not None and caption_limits and chosen[0] not in cap_sets and chosen[0].task in {b.task for b in cap_sets}:
+            continue
         if chosen is not None:
             plan.append((col, chosen[0], chosen[1], chosen[2], alts))
     if not plan:
@@ -626,12 +644,31 @@ def _inner_labels(i: int, row: Sequence[Cell], first_x: float) -> dict[tuple[int
     return out
 
 
+def _dataset_rows(header_rows: Sequence[Sequence[Cell]], label_right: float) -> bool:
+    """True when the title of the row-label column (the nearest header text over it) says the rows are datasets or
+    tasks (``Dataset``, ``Task``, ``Benchmarks``: data ``dataset_row_titles``)."""
+    for row in reversed(header_rows):
+        text = " ".join(c.text for c in row if c.text.strip() and c.bbox.x1 <= label_right).strip()
+        if text:
+            return bool(re.fullmatch(vocabulary()["dataset_row_titles"], text, re.I))
+    return False
+
+
 def _by_rows(
-    doc: Document, table: Table, body: list[tuple[int, tuple[Cell, ...]]], cols: list[_Column], caption: str, names: Sequence[str]
+    doc: Document,
+    table: Table,
+    body: list[tuple[int, tuple[Cell, ...]]],
+    cols: list[_Column],
+    caption: str,
+    names: Sequence[str],
+    *,
+    rows_are_datasets: bool = False,
 ) -> list[Candidate] | None:
     """A table whose rows are datasets or tasks (``SQuAD``, ``NER``, ``SNLI``) and whose columns are models.
 
-    None when fewer than two row labels name a dataset or task, or none of them a tracked one.
+    None when fewer than two row labels name a dataset or task, or none of them a tracked one, unless the title of
+    the label column says the rows are datasets (``rows_are_datasets``): then rows naming no tracked dataset give
+    nothing (``CuratedTREC`` beside a column ``DrQA SQuAD``: the column names the training data).
     """
     res = _res()
     v = vocabulary()
@@ -650,8 +687,11 @@ def _by_rows(
             tracked[i] = tax.get(alias)  # type: ignore[assignment]
         if found or alias or res["untracked"].search(label.split()[0] if label.split() else ""):
             named += 1
-    if named < 2 or not tracked or named < len([1 for _, r in body if any(is_value(c.text) for c in r)]) / 2:
+    qualified = named >= 2 and bool(tracked) and named >= len([1 for _, r in body if any(is_value(c.text) for c in r)]) / 2
+    if not qualified and not rows_are_datasets:
         return None
+    if not tracked:
+        return []
     out: list[Candidate] = []
     rows = dict(body)
     for col in cols:
@@ -670,7 +710,7 @@ def _by_rows(
             if bench is None or parsed is None:
                 continue
             metric, mconf = _metric(bench, col.header, caption)
-            if metric is None:
+            if metric is None and qualified:  # a table titled by dataset rows alone must name its metric
                 metric, mconf = v["default_metric"].get(bench.dataset), 0.6
             if metric is None or not _plausible(bench, metric, parsed[0]):
                 continue

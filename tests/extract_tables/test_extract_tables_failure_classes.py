@@ -1,5 +1,5 @@
 """The failure classes of issue 9 for results, on small hand-built papers run through the real pipeline
-(``extract_document``: the table reader's model, result_table.v3, model links, the headline policy, ``--facts``).
+(``extract_document``: the table reader's model, result_table.v4, model links, the headline policy, ``--facts``).
 
 Each paper is a Document with grid tables built in code (cells with boxes, as ``extract.tables`` gives them).
 """
@@ -358,3 +358,72 @@ def test_named_rows_beside_the_papers_model_in_a_citing_table_are_baselines() ->
     assert own[41.0] is False  # another model, named without a citation
     assert own[43.0] is True  # an ablated variant of the paper's model
     assert own[45.1] is True and own[39.1] is False
+
+
+def test_a_dataset_titled_label_column_makes_rows_datasets_and_untracked_rows_give_nothing() -> None:
+    """Open-domain QA sets as rows under a 'Dataset' title, a column naming SQuAD as the training data: the rows
+    CuratedTREC / WebQuestions are not SQuAD results; a 'Dataset' table that names no metric gives nothing."""
+    doc = _paper(
+        "FlipQA: Answering Questions from the Web",
+        "We propose FlipQA and evaluate it on SQuAD 1.1.",
+        [
+            (
+                "Table 1: Open retrieval results. Exact-match accuracy of the reader trained on SQuAD.",
+                [["Dataset", "FlipQA SQuAD", "FlipQA +Tune"]],
+                [["CuratedTREC", "19.7", "25.7"], ["WebQuestions", "11.8", "19.5"], ["WikiMovies", "24.5", "34.3"]],
+            ),
+            (
+                "Table 2: Retrieval: % of questions whose answer is in the top 5 pages.",
+                [["Dataset", "Search", "FlipQA"]],
+                [["SQuAD", "62.7", "76.1"], ["CuratedTREC", "81.0", "85.2"]],
+            ),
+            ("Table 3: Results on the SQuAD 1.1 test set.", [["Model", "EM", "F1"]], [["BiDAF [3]", "68.0", "77.3"], ["FlipQA", "70.0", "79.0"]]),
+        ],
+    )
+    values = {c.fields["value"] for c in _results(doc)}
+    assert not values & {19.7, 25.7, 11.8, 19.5, 24.5, 34.3}
+    assert not values & {62.7, 76.1}
+    assert {70.0, 79.0} <= values
+    assert {("SQuAD 1.1", "EM", 70.0), ("SQuAD 1.1", "F1", 79.0)} <= _facts(doc)
+
+
+def test_spaced_language_pairs_and_a_caption_naming_an_untracked_test_set() -> None:
+    """'en → fr' titles are WMT14 EN-FR; a caption that gives newstest 2014 for en − fr and newstest 2016 for every
+    other pair keeps the table to EN-FR (the en → de column is WMT16, untracked). Of one model's numbered
+    iterations only the best is headline."""
+    doc = _paper(
+        "FlipMT: Unsupervised Translation",
+        "We propose FlipMT, an unsupervised translation model.",
+        [
+            (
+                "Table 1: Fully unsupervised results. We report the BLEU score. Results are obtained on newstest 2014 for en − fr and newstest 2016 for every other pair.",
+                [["Model", "en → fr", "fr → en", "en → de"]],
+                [
+                    ["FlipMT - Iter. 1", "24.79", "26.16", "15.92"],
+                    ["FlipMT - Iter. 2", "27.32", "26.80", "17.65"],
+                    ["FlipMT - Iter. 3", "28.11", "27.16", "17.94"],
+                ],
+            ),
+        ],
+    )
+    results = _results(doc)
+    assert {c.fields["dataset"] for c in results} == {"WMT14 EN-FR"}
+    assert {c.fields["value"] for c in results} == {24.79, 27.32, 28.11}
+    assert all(c.fields["split"] == "test" for c in results)
+    assert _facts(doc) == {("WMT14 EN-FR", "BLEU", 28.11)}
+
+
+def test_a_datasets_title_over_dataset_columns_labels_the_header_row() -> None:
+    """'Datasets | SQuAD 1.1 EM | SQuAD 1.1 F1' with method rows: the corner names the column titles, the rows stay models."""
+    doc = _paper(
+        "FlipQA: Answering Questions",
+        "We propose FlipQA and evaluate it on SQuAD 1.1.",
+        [
+            (
+                "Table 1: Results on the SQuAD 1.1 test set.",
+                [["Datasets", "SQuAD 1.1 EM", "SQuAD 1.1 F1"]],
+                [["BiDAF [3]", "68.0", "77.3"], ["FlipQA", "70.0", "79.0"]],
+            )
+        ],
+    )
+    assert {("SQuAD 1.1", "EM", 70.0), ("SQuAD 1.1", "F1", 79.0)} <= _facts(doc)
