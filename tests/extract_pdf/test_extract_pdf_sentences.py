@@ -1,8 +1,16 @@
-"""The sentence splitter: spaCy blank English, the fast tokenizer and the rule components."""
+"""The sentence splitter: the fast tokenizer, spaCy's sentencizer rule (checked against spaCy itself)
+and the rule components."""
 
 from __future__ import annotations
 
-from flopsdb.extract.sentences import sentencizer, split_sentences
+import random
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flopsdb.extract.sentences import PUNCT_CHARS, _undo_starts, split_sentences, tokenize
 
 TEXT = (
     "We use e.g. the GPUs. Results (see Fig. 3) are good. Smith et al. trained it.\n"
@@ -15,9 +23,9 @@ def sents(text: str, breaks: list[int] | None = None) -> list[str]:
 
 
 def test_tokenizer_keeps_the_text() -> None:
-    doc = sentencizer().make_doc(TEXT)
-    assert doc.text == TEXT
-    assert [t.text for t in doc][:6] == ["We", "use", "e.g", ".", "the", "GPUs"]
+    words, spaces = tokenize(TEXT)
+    assert "".join(w + " " * sp for w, sp in zip(words, spaces)) == TEXT
+    assert words[:6] == ["We", "use", "e.g", ".", "the", "GPUs"]
 
 
 def test_abbreviations_initials_and_numbers_do_not_split() -> None:
@@ -47,3 +55,70 @@ def test_breaks_force_a_sentence_start() -> None:
 def test_spans_are_trimmed_and_ordered() -> None:
     spans = split_sentences("  One.   Two.  \n")
     assert spans == [(2, 6), (9, 13)]
+
+
+@lru_cache(maxsize=1)
+def _spacy_sentencizer() -> tuple[Any, Any]:
+    import spacy
+
+    nlp = spacy.blank("en")
+    return nlp, nlp.add_pipe("sentencizer")
+
+
+def _spacy_split(text: str) -> list[tuple[int, int]]:
+    """The split as it was built on spaCy (before issue 12): spaCy's sentencizer over a Doc of the same
+    tokens, then the no-split rule on the Doc's sentence starts (no breaks)."""
+    from spacy.attrs import SENT_START
+    from spacy.tokens import Doc
+
+    words, spaces = tokenize(text)
+    if not words:
+        return []
+    nlp, sentencizer = _spacy_sentencizer()
+    doc = sentencizer(Doc(nlp.vocab, words=words, spaces=spaces))
+    starts = doc.to_array(SENT_START).tolist()
+    _undo_starts(words, spaces, starts)
+    spans = []
+    bounds = [k for k in range(1, len(words)) if starts[k] == 1]
+    for a, b in zip([0, *bounds], [*bounds, len(words)]):
+        s, e = doc[a].idx, doc[b - 1].idx + len(words[b - 1])
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def test_punctuation_is_spacys() -> None:
+    from spacy.pipeline import Sentencizer
+
+    assert PUNCT_CHARS == frozenset(Sentencizer.default_punct_chars)
+
+
+def test_the_split_is_spacys_sentencizer_on_hard_cases() -> None:
+    text = TEXT + " Wait!? ... (Yes.) 'No!' — a dash. End。Next． Ok ‼ Then?! ) after. [1]. Done"
+    assert split_sentences(text) == _spacy_split(text)
+    assert len(split_sentences(text)) > 10
+
+
+def test_the_split_is_spacys_sentencizer_on_random_text() -> None:
+    rng = random.Random(12)
+    alphabet = ["A", "b", "e.g", "Fig", ".", "!", "?", "。", ")", "]", '"', "'", ",", "-", "3.5", "U", " ", "  ", "\n", "\f", "…", "—", "(", "‼"]
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        assert split_sentences(text) == _spacy_split(text), repr(text)
+
+
+@pytest.mark.shared
+def test_the_split_is_spacys_sentencizer_on_corpus_text(corpus_dir: Path) -> None:
+    import pypdfium2 as pdfium
+
+    for path in sorted(corpus_dir.glob("*.pdf"))[:4]:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            text = "\f".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        finally:
+            pdf.close()
+        assert split_sentences(text) == _spacy_split(text), path.name
