@@ -268,9 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"{len(files)} PDFs in {folder}; targets: >= {TARGET_PAGES_PER_S:g} pages/s end to end on one core, < {TARGET_PEAK_MB:g} MB peak")
     from flopsdb.extract.pdf import parse_pdf
-    from flopsdb.extract.sentences import sentencizer
+    from flopsdb.extract.sentences import split_sentences
 
-    sentencizer()
+    split_sentences("Warm up the splitter. It is cached.")
     parse_pdf(files[0])
     results = []
     e2e = _end_to_end(in_process=True)

@@ -1,31 +1,30 @@
-"""Sentences: spaCy ``blank("en")`` with a sentencizer and two rule components.
+"""Sentences: a rule-based split, the same as spaCy's sentencizer with two rule components.
 
-The tokenizer is :class:`FastTokenizer` (whitespace plus sentence-final punctuation), about five
-times faster than spaCy's English tokenizer and enough for sentence boundaries.
+The text is cut into tokens by :func:`tokenize` (whitespace plus sentence-final punctuation, enough
+for sentence boundaries); :func:`split_sentences` then applies, on plain lists:
 
-* ``flopsdb_no_split`` keeps abbreviations (``e.g.``, ``et al.``, ``Fig.``, ``approx.``), numbers
+* spaCy's ``Sentencizer`` rule (a sentence ends after a run of sentence-final characters,
+  :data:`PUNCT_CHARS`, at the first token that is neither one nor punctuation), reimplemented here so
+  that parsing never imports spaCy (about a second of start-up per process, issue 12);
+* ``no split`` keeps abbreviations (``e.g.``, ``et al.``, ``Fig.``, ``approx.``), numbers
   with a decimal point and initials from ending a sentence (vocabulary in
   ``extract/data/sentence_rules.v1.json``);
-* ``flopsdb_breaks`` starts a sentence at every offset listed in ``doc.user_data["breaks"]``
-  (headings, captions, page ends) and after blank-ish layout breaks.
+* ``breaks`` starts a sentence at every given offset (headings, captions, page ends).
 
-No downloaded model is needed.
+No downloaded model is needed; ``tests/extract_pdf/test_extract_pdf_sentences.py`` checks the split
+against spaCy's own sentencizer.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
-
-import numpy as np
-import spacy
-from spacy.attrs import IDX, SENT_START
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -40,17 +39,17 @@ _CHUNK = re.compile(r"\S+|\s+")
 _END = re.compile(r"^(.*?[^.!?])?([.!?]+)([)\]\"'”’]*)$")
 
 
-class FastTokenizer:
+PUNCT_CHARS: frozenset[str] = frozenset(
+    "!.?։؟۔܀܁܂߹।॥၊။።፧፨᙮᜵᜶᠃᠉᥄᥅᪨᪩᪪᪫᭚᭛᭞᭟᰻᰼᱾᱿‼‽⁇⁈⁉⸮⸼꓿꘎꘏꛳꛷꡶꡷꣎꣏꤯꧈꧉꩝꩞꩟꫰꫱꯫﹒﹖﹗！．？𐩖𐩗𑁇𑁈𑂾𑂿𑃀𑃁𑅁𑅂𑅃𑇅𑇆𑇍𑇞𑇟𑈸𑈹𑈻𑈼𑊩𑑋𑑌𑗂𑗃𑗉𑗊𑗋𑗌𑗍𑗎𑗏𑗐𑗑𑗒𑗓𑗔𑗕𑗖𑗗𑙁𑙂𑜼𑜽𑜾𑩂𑩃𑪛𑪜𑱁𑱂𖩮𖩯𖫵𖬷𖬸𖭄𛲟𝪈｡。"
+)
+"""Sentence-final characters: spaCy's ``Sentencizer.default_punct_chars`` (spaCy 3.8)."""
+
+
+def tokenize(text: str) -> tuple[list[str], list[bool]]:
     """Whitespace tokens with sentence-final ``. ! ?`` (and closing brackets or quotes after them)
-    split off: all the sentencizer needs, at a fraction of the cost of the full English tokenizer.
-    Runs of whitespace other than one space become whitespace tokens, so ``doc.text == text``."""
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Doc:
-        words, spaces = _words(text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+    split off, as words and their trailing-space flags. Runs of whitespace other than one space
+    become whitespace tokens, so the words and flags give back ``text``."""
+    return _words(text)
 
 
 def _words(text: str) -> tuple[list[str], list[bool]]:
@@ -109,73 +108,57 @@ def _undo_starts(words: list[str], spaces: list[bool], starts: list[int]) -> Non
             starts[at] = -1
 
 
-def _force_starts(idx: np.ndarray, starts: list[int], breaks: Iterable[int]) -> None:
-    """Force sentence starts (set 1) at the tokens that begin at the character offsets ``breaks``."""
+def _force_starts(idx: list[int], starts: list[int], breaks: Iterable[int]) -> None:
+    """Force sentence starts (set 1) at the tokens that begin at the character offsets ``breaks``
+    (``idx``: each token's start offset, ascending)."""
     for off in breaks:
-        k = int(np.searchsorted(idx, off))
+        k = bisect_left(idx, off)
         if 0 < k < len(starts) and idx[k] == off:
             starts[k] = 1
 
 
-def _write_starts(doc: Doc, starts: list[int]) -> Doc:
-    for tok, old, new in zip(doc, doc.to_array(SENT_START).tolist(), starts):
-        if new != old:
-            tok.is_sent_start = new == 1
-    return doc
+def _is_punct(word: str) -> bool:
+    """spaCy's ``is_punct``: every character is Unicode punctuation."""
+    return all(unicodedata.category(c).startswith("P") for c in word)
 
 
-@Language.component("flopsdb_no_split")
-def _no_split(doc: Doc) -> Doc:
-    """Undo sentence starts after abbreviations, initials and inside numbers, and before a
-    lower-case word or closing punctuation."""
-    starts = doc.to_array(SENT_START).tolist()
-    _undo_starts([t.text for t in doc], [bool(t.whitespace_) for t in doc], starts)
-    return _write_starts(doc, starts)
-
-
-@Language.component("flopsdb_breaks")
-def _breaks(doc: Doc) -> Doc:
-    """Force sentence starts at the character offsets in ``doc.user_data["breaks"]``."""
-    breaks = doc.user_data.get("breaks") or ()
-    if not breaks:
-        return doc
-    starts = doc.to_array(SENT_START).tolist()
-    _force_starts(doc.to_array(IDX), starts, breaks)
-    return _write_starts(doc, starts)
-
-
-@lru_cache(maxsize=1)
-def sentencizer() -> Language:
-    """The shared pipeline: blank English, sentencizer, the two rule components."""
-    nlp = spacy.blank("en")
-    nlp.tokenizer = FastTokenizer(nlp.vocab)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("flopsdb_no_split")
-    nlp.add_pipe("flopsdb_breaks")
-    nlp.max_length = 20_000_000
-    return nlp
+def _sentencizer_starts(words: list[str]) -> list[int]:
+    """Sentence starts as spaCy's ``Sentencizer`` sets them on a fresh Doc of ``words`` (``SENT_START``:
+    1 a start, -1 not): after a token in :data:`PUNCT_CHARS`, the next token that is neither one nor
+    punctuation starts a sentence."""
+    starts = [-1] * len(words)
+    start = 0
+    seen_period = False
+    for i, word in enumerate(words):
+        in_punct_chars = word in PUNCT_CHARS
+        if seen_period and not in_punct_chars and not _is_punct(word):
+            starts[start] = 1
+            start = i
+            seen_period = False
+        elif in_punct_chars:
+            seen_period = True
+    starts[0] = 1
+    starts[start] = 1
+    return starts
 
 
 def split_sentences(text: str, breaks: Iterable[int] = ()) -> list[tuple[int, int]]:
     """``(start, end)`` character spans of the sentences of ``text``, whitespace trimmed.
 
     ``breaks`` are offsets where a sentence must start (line starts of headings and captions).
-    The pipeline's ``flopsdb_no_split`` and ``flopsdb_breaks`` rules, applied to plain lists (setting
-    ``Token.is_sent_start`` costs time linear in the document, once per token changed)."""
+    The sentencizer rule, then the no-split and break rules, on plain lists of tokens."""
     words, spaces = _words(text)
     if not words:
         return []
-    nlp = sentencizer()
-    doc = nlp.get_pipe("sentencizer")(Doc(nlp.vocab, words=words, spaces=spaces))
-    starts = doc.to_array(SENT_START).tolist()
+    starts = _sentencizer_starts(words)
     _undo_starts(words, spaces, starts)
-    idx = np.cumsum([0] + [len(w) + sp for w, sp in zip(words, spaces)])[:-1]
+    idx = list(accumulate((len(w) + sp for w, sp in zip(words, spaces)), initial=0))[:-1]
     _force_starts(idx, starts, sorted(set(breaks)))
     bounds = [k for k in range(1, len(words)) if starts[k] == 1]
     spans: list[tuple[int, int]] = []
     for a, b in zip([0, *bounds], [*bounds, len(words)]):
-        start = int(idx[a])
-        end = int(idx[b - 1]) + len(words[b - 1])
+        start = idx[a]
+        end = idx[b - 1] + len(words[b - 1])
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -407,3 +407,33 @@ def test_a_tool_cited_after_the_hardware_is_no_penalty(doc_of) -> None:
 )
 def test_a_generic_count_goes_to_the_one_named_device(sentence: str, expected: list[tuple[object, object, object]]) -> None:
     assert _facts(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, named",
+    [
+        ("We trained on 8 NVIDIA GTX TITAN X GPUs and evaluated on a Tesla K40.", True),
+        ("All experiments are trained with a 1080 Ti or 2080-Ti GPU, some on TPU v3-256 pods.", True),
+        ("Training used 64 A100 80GB GPUs, then 16 V100 and a P100.", True),
+        ("No accelerator is named in this sentence, only 12 processors.", False),
+        ("nothing here at all", False),
+    ],
+)
+def test_the_catalog_ruler_on_a_sentence_finds_what_the_whole_catalog_finds(sentence: str, named: bool) -> None:
+    from spacy.tokens import Doc
+
+    from flopsdb.extract.hardware import _catalog_entities, machine, tokenize
+
+    m = machine()
+    toks = tokenize(sentence)
+    words = [t for t, _, _ in toks]
+    spaces = [a[2] < b[1] for a, b in zip(toks, toks[1:])] + [False]
+
+    def ents(doc: Doc) -> list[tuple[int, int, str, str]]:
+        return [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
+
+    whole = m.ruler[0](Doc(m.nlp.vocab, words=words, spaces=spaces))
+    chosen = _catalog_entities(m, Doc(m.nlp.vocab, words=words, spaces=spaces), words)
+    assert ents(chosen) == ents(whole)
+    assert bool(ents(whole)) == named
+    assert [t.ent_iob for t in chosen] == [t.ent_iob for t in whole]
