@@ -7,8 +7,9 @@ to reach the size), else from the test fixture PDF. Starts the real review serve
 latency itself (keydown to the second animation frame after the next item is rendered). The page shows
 the next item from its buffer of prefetched, leased items and sends the verdict in the background, so
 the benchmark also prints the time from the key to the server's confirmation of the verdict, and the
-server-side breakdown seen by the browser (Resource Timing of ``POST /api/verdict`` and ``GET /api/queue``:
-request sent to response received). ``--screenshot PATH`` also saves the review page on the first item.
+server-side breakdown seen by the browser (Resource Timing of ``POST /api/verdict``, of the outbox's batches
+``POST /api/verdicts`` and of ``GET /api/queue``: request sent to response received) and how many keys found
+the page's buffer empty. ``--screenshot PATH`` also saves the review page on the first item.
 
 An annotator reads each item before pressing a key; ``--think-ms`` (default 400 ms, faster than any
 real reader) models that, and ``--think-ms 0`` shows the worst case of keys pressed back to back
@@ -170,6 +171,7 @@ def main() -> None:
                 start = len(page.evaluate("window.__review.paints"))
                 confirmed = len(page.evaluate("window.__review.confirms || []"))
                 timed = len(page.evaluate(_TIMINGS, 0))
+                dry = page.evaluate("window.__review.dry || 0")
                 for _ in range(args.verdicts):
                     page.wait_for_timeout(think)
                     page.keyboard.press("a")
@@ -184,8 +186,14 @@ def main() -> None:
                 if confirms:
                     print(f"      key -> verdict confirmed by the server: {_pcts(confirms)}")
                 entries = page.evaluate(_TIMINGS, timed)
-                for label, part in (("POST /api/verdict", "/api/verdict"), ("GET /api/queue", "/api/queue")):
-                    print(f"      {label} round trip: {_pcts([d for name, d in entries if part in name])}")
+                for label, part in (
+                    ("POST /api/verdict", "/api/verdict"),
+                    ("POST /api/verdicts (batch)", "/api/verdicts"),
+                    ("GET /api/queue", "/api/queue"),
+                ):
+                    print(f"      {label} round trip: {_pcts([d for name, d in entries if name.split('?')[0].endswith(part)])}")
+                if "dry" in page.evaluate("Object.keys(window.__review)"):
+                    print(f"      keys that found the buffer empty: {page.evaluate('window.__review.dry') - dry} of {args.verdicts}")
             errors = page.evaluate("window.__review.errors")
             browser.close()
         from flopsdb.review import review_store

@@ -72,7 +72,7 @@ def render_crop(pdf_path: str | Path, page: int, box: Box, *, scale: float = 2.0
         ]
         draw.rectangle(rect, outline=(220, 30, 30), width=max(2, int(scale * 1.5)))
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=False)
+    image.save(buf, format="PNG", optimize=False, compress_level=1)  # fastest; these crops compress as well
     return buf.getvalue()
 
 

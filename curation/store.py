@@ -6,7 +6,7 @@ any object with these methods.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, Protocol
 
 from flopsdb.core.kinds import ReviewMode
@@ -44,10 +44,11 @@ class ReviewStore(Protocol):
     def close_session(self, token: str) -> None:
         """Sign out."""
 
-    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None) -> list[Item]:
+    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None, skip: Collection[str] = ()) -> list[Item]:
         """Up to ``n`` items leased to ``annotator``: the ones already held first, then new leases in
-        queue order (only ``paper``'s, any version, and ``kind``'s when given). Atomic: two callers never
-        lease the same item beyond its required raters."""
+        queue order (only ``paper``'s, any version, and ``kind``'s when given), leaving out the ids in
+        ``skip`` (items the caller already has). Atomic: two callers never lease the same item beyond its
+        required raters."""
 
     def heartbeat(self, annotator: str) -> int:
         """Extend the annotator's live leases; return how many."""

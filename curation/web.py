@@ -144,7 +144,16 @@ class VerdictBody(BaseModel):
         return value
 
 
+class VerdictBatch(BaseModel):
+    """The body of ``POST /api/verdicts``: the verdicts the page's outbox holds, sent at once (in order)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdicts: list[VerdictBody] = Field(min_length=1, max_length=50)
+
+
 _PAPER = r"^[A-Za-z0-9._/-]{1,64}$"
+_SKIP = r"^[A-Za-z0-9._:-]{1,64}(,[A-Za-z0-9._:-]{1,64}){0,399}$"
 _EVENT_ID = r"^[A-Za-z0-9._-]{1,56}$"
 Estimator = Callable[[list[dict[str, Any]]], dict[str, dict[str, Any]]]
 """Compute estimates of record units from their facts (``curation.records.fact_rows``), by record key."""
@@ -355,9 +364,14 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
         counts: int = 0,
         paper: str | None = Query(None, pattern=_PAPER),
         kind: Literal[KINDS] | None = None,  # type: ignore[valid-type]
+        skip: str | None = Query(None, pattern=_SKIP),
     ) -> dict[str, Any]:
+        """Lease up to ``n`` (at most 20) items; ``skip``: comma-separated ids the page already has (its buffer,
+        the items whose verdicts are on their way), left out so the refill brings new ones."""
         sess = need(request)
-        items = store.lease_next(sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper, kind=kind or settings.kind)
+        items = store.lease_next(
+            sess.user.name, n=max(1, min(n, 20)), paper=paper or settings.paper, kind=kind or settings.kind, skip=skip.split(",") if skip else ()
+        )
         for i in items:
             remember_evidence(i.candidate_id, i)
         return {"items": [i.to_json() for i in items], "counts": store.queue_counts() if counts else None}
@@ -374,6 +388,40 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
             raise PermissionDenied(f"{sess.user.name} is {sess.user.role}; adjudication needs reviewer")
         stored = await run_in_threadpool(store.decide, body.candidate_id, lambda c: _verdict_event(c, sess.user.name, body), mode=body.mode)
         return {"ok": True, "event_id": stored.event_id, "action": stored.action, "revises": stored.revises}
+
+    def decide_all(sess: Session, bodies: list[VerdictBody]) -> list[dict[str, Any]]:
+        """Each verdict of a batch stored or refused on its own, in order: one transaction for all when all are
+        stored, else one each (so one refusal, a lost lease, costs the others nothing)."""
+
+        def made(body: VerdictBody) -> Callable[[Candidate], Event]:
+            return lambda c: _verdict_event(c, sess.user.name, body)
+
+        def answer(stored: Event) -> dict[str, Any]:
+            return {"ok": True, "event_id": stored.event_id, "action": stored.action, "revises": stored.revises}
+
+        may_adjudicate = role_allows(sess.user.role, "reviewer")
+        modes = {b.mode for b in bodies}
+        if len(modes) == 1 and (may_adjudicate or ReviewMode.ADJUDICATE not in modes):
+            try:
+                return [answer(e) for e in store.decide_many([(b.candidate_id, made(b)) for b in bodies], mode=bodies[0].mode)]
+            except CurationError:
+                pass  # rolled back: find out which, one at a time
+        out: list[dict[str, Any]] = []
+        for b in bodies:
+            try:
+                if b.mode == ReviewMode.ADJUDICATE and not may_adjudicate:
+                    raise PermissionDenied(f"{sess.user.name} is {sess.user.role}; adjudication needs reviewer")
+                out.append(answer(store.decide(b.candidate_id, made(b), mode=b.mode)))
+            except CurationError as exc:
+                status = 403 if isinstance(exc, PermissionDenied) else 409 if isinstance(exc, LeaseError) else 400
+                out.append({"ok": False, "status": status, "error": str(exc)})
+        return out
+
+    @app.post("/api/verdicts")
+    async def verdicts(body: VerdictBatch, sess: Session = Depends(api_session)) -> dict[str, Any]:
+        """Several verdicts at once (the outbox sends what waits in one request); ``results`` answers each in
+        order as ``POST /api/verdict`` would (``ok``, else ``status`` and ``error``)."""
+        return {"results": await run_in_threadpool(decide_all, sess, body.verdicts)}
 
     @app.post("/api/undo")
     def undo(sess: Session = Depends(api_session)) -> dict[str, Any]:

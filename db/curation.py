@@ -12,7 +12,7 @@ import dataclasses
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from functools import lru_cache
@@ -384,9 +384,11 @@ class DbReviewStore(RecordReviewMixin):
         rows = [QueueRow(**r) for r in _rows(con, _QUEUE_SQL, {"me": annotator, "now": now or utcnow()})]
         return plan_queue(rows, self.policy)
 
-    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None) -> list[Item]:
+    def lease_next(self, annotator: str, *, n: int = 1, paper: str | None = None, kind: str | None = None, skip: Collection[str] = ()) -> list[Item]:
         """Up to ``n`` items for ``annotator``: held leases first, then new ones in queue order (only ``paper``'s
-        and ``kind``'s when given).
+        and ``kind``'s when given), leaving out the ids in ``skip``: the item screen passes the items it already
+        has (its buffer and the items whose verdicts are on their way, still leased to it and otherwise first
+        in the plan), so a refill brings new items however far the verdicts lag.
 
         The queue is planned on a read snapshot and the items built after the write, so the write
         transaction (the conditional lease insert) is short and a verdict never waits for a plan. The
@@ -400,9 +402,11 @@ class DbReviewStore(RecordReviewMixin):
         expires = now + timedelta(minutes=self.lease_minutes)
         with self._con() as con:
             if paper is None and kind is None:
-                plan = self._plan(con, annotator, now)[:n]
+                entries = self._plan(con, annotator, now)
             else:
-                plan = [e for e, _ in self.filtered_plan(con, annotator, paper=paper, kind=kind)][:n]
+                entries = [e for e, _ in self.filtered_plan(con, annotator, paper=paper, kind=kind)]
+        skipped = set(skip)
+        plan = [e for e in entries if e.candidate_id not in skipped][:n]
         if not plan:
             return []
         ids = [e.candidate_id for e in plan]

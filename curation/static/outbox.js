@@ -2,6 +2,7 @@
 // sent from here in the background, one at a time, in the order they were given. The server stays the
 // authority: a verdict counts when the server has confirmed it (its lease, CSRF token and role are checked
 // there as before). Nothing is lost:
+// - verdicts that wait together go in one request (POST /api/verdicts), each answered on its own;
 // - the outbox lives in sessionStorage until the server answers, so a reload or a sign-in resends it
 //   (event ids are client-made, so a verdict sent twice is stored once);
 // - a network failure, a 5xx or a 429 is retried with backoff (250 ms doubling to 5 s), for as long as it takes;
@@ -45,28 +46,49 @@
 
   function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 
+  // Verdicts that wait together go in one request (POST /api/verdicts, one transaction on the server when all
+  // are stored), answered one by one; a lone verdict goes as before (POST /api/verdict). At most BATCH at once,
+  // so the server's write transaction stays short (a refill's lease insert waits for it).
+  const BATCH = 10;
+  let single = false;
+  function batchOf() {
+    if (single || pending.length < 2 || pending[0].url !== "/api/verdict") return null;
+    const items = [];
+    for (const item of pending) { if (item.url !== "/api/verdict" || items.length >= BATCH) break; items.push(item); }
+    return items.length > 1 ? items : null;
+  }
+
+  function settle(item, got) {
+    pending.shift();
+    write(KEY, pending);
+    if (got.ok) notify({ type: "saved", item: item, data: got.data, pending: pending.length });
+    else {
+      refused.push(Object.assign({}, item, { status: got.status, problem: got.problem }));
+      write(REFUSED_KEY, refused);
+      notify({ type: "refused", item: item, status: got.status, problem: got.problem, pending: pending.length });
+    }
+  }
+
   async function drain() {
     while (pending.length) {
-      const item = pending[0];
-      const got = await post(item);
+      const items = batchOf();
+      const got = items ? await post({ url: "/api/verdicts", body: { verdicts: items.map((i) => i.body) } }) : await post(pending[0]);
+      single = false;
       if (got.signedOut) { window.location = "/login"; return; }
       if (got.retry) {
         lastProblem = got.problem;
-        notify({ type: "retry", item: item, problem: got.problem, pending: pending.length });
+        notify({ type: "retry", item: pending[0], problem: got.problem, pending: pending.length });
         await sleep(delay);
         delay = Math.min(delay * 2, 5000);
         continue;
       }
       delay = 250;
       lastProblem = "";
-      pending.shift();
-      write(KEY, pending);
-      if (got.ok) notify({ type: "saved", item: item, data: got.data, pending: pending.length });
-      else {
-        refused.push(Object.assign({}, item, { status: got.status, problem: got.problem }));
-        write(REFUSED_KEY, refused);
-        notify({ type: "refused", item: item, status: got.status, problem: got.problem, pending: pending.length });
-      }
+      if (!items) { settle(pending[0], got); continue; }
+      // The batch as a whole refused (e.g. one body the server finds invalid): send them one at a time.
+      const results = got.ok && got.data && Array.isArray(got.data.results) ? got.data.results : null;
+      if (!results || results.length !== items.length) { single = true; continue; }
+      results.forEach((r, i) => settle(items[i], r.ok ? { ok: true, data: r } : { status: r.status, problem: r.error }));
     }
   }
 

@@ -16,9 +16,10 @@
   let filters = "";
   for (const k of ["paper", "kind"]) { if (wanted.get(k)) filters += "&" + k + "=" + encodeURIComponent(wanted.get(k)); }
   const outbox = window.flopsdbOutbox;
-  // verdicts: confirmed by the server; shown: items shown after a verdict key; confirms: key -> confirmation, ms.
+  // verdicts: confirmed by the server; shown: items shown after a verdict key; confirms: key -> confirmation, ms;
+  // refills: the buffer's length (queued), items asked (n) and ids skipped when each refill started; dry: keys that found it empty.
   window.__review = { paints: [], errors: [], verdicts: 0, shown: 0, confirms: [], current: () => (current ? current.candidate_id : null),
-    state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size, unsent: outbox.pending().length }) };
+    state: () => ({ busy: busy, editing: editing, queued: queue.length, judged: judged.size, unsent: outbox.pending().length, refilling: topping !== null }) };
 
   function status(text) { $("status").textContent = text; }
   function unsaved(text) { const el = $("unsaved"); el.textContent = text; el.hidden = !text; }
@@ -41,21 +42,55 @@
 
   const api = window.flopsdbApi;
 
+  // Crops are fetched for the next few items only (PRELOAD), not for the whole buffer: each costs the server a
+  // PDF render, which would otherwise compete with the refills for its CPU in bursts of PER_REFILL.
+  const PRELOAD = 3;
   function preload(item) { if (item && item.crop && !item._img) { item._img = new Image(); item._img.src = item.crop; } }
+  function preloadNext() { queue.slice(0, PRELOAD).forEach(preload); }
 
+  // The buffer is kept filled in the background, one refill in flight at a time, naming the items the page
+  // already has (`skip`: the buffer, the item shown, verdicts on their way) so it always brings new ones. While
+  // the refills keep up, the buffer holds `prefetch` items and a refill starts when it is two below. Once a key
+  // has found it empty, the depth follows the keys: it covers the keys expected during
+  // one and a half refills (the gap between verdict keys and the refill's round trip, both averaged), up to
+  // MAX_BUFFER; a refill then starts as soon as the buffer is below that depth and asks for `prefetch` more than
+  // it lacks (at most PER_REFILL, the server's cap).
+  const PER_REFILL = 20;
+  const MAX_BUFFER = 60;
+  const MAX_SKIP = 400;
+  let keyGap = 1000;
+  let lastKey = 0;
+  let refillMs = 300;
   let topUps = 0;
   let topping = null;
-  const MAX_DEPTH = 20;
-  let depth = prefetch;
-  async function topUp() {
+  const refills = [];
+  window.__review.refills = refills;
+  window.__review.dry = 0;
+  let fast = false;
+  function target() { return fast ? Math.max(prefetch, Math.min(MAX_BUFFER, Math.ceil((1.5 * refillMs) / Math.max(keyGap, 10)) + 3)) : prefetch; }
+  function lowWater() { return fast ? target() : Math.max(2, prefetch - 2); }
+  window.__review.target = target;
+  function heldIds() {
+    const ids = queue.map((i) => i.candidate_id);
+    if (current) ids.push(current.candidate_id);
+    for (const v of outbox.pending()) if (v.body && v.body.candidate_id) ids.push(v.body.candidate_id);
+    return Array.from(new Set(ids));
+  }
+  async function topUp(first) {
     // The counts of the status line come apart from the refill (they wait for verdicts in flight).
     if (topUps++ % 5 === 0) api("GET", "/api/counts").then(showCounts).catch(() => {});
-    // Items whose verdict is still on its way are still leased to us and come first: ask for that many more.
-    const n = Math.min(MAX_DEPTH, depth + 1 + outbox.pending().length);
-    const data = await api("GET", "/api/queue?n=" + n + "&counts=0" + filters);
+    const n = first ? prefetch + 1 : Math.min(PER_REFILL, Math.max(1, target() - queue.length + (fast ? prefetch : 0)));
+    const skip = first ? [] : heldIds().slice(-MAX_SKIP);
+    refills.push({ queued: queue.length, n: n, skip: skip.length });
+    const t = performance.now();
+    const data = await api("GET", "/api/queue?n=" + n + "&counts=0" + filters + (skip.length ? "&skip=" + skip.join(",") : ""));
+    refillMs = 0.7 * refillMs + 0.3 * (performance.now() - t);
     const have = new Set(queue.map((i) => i.candidate_id));
     if (current) have.add(current.candidate_id);
-    for (const item of data.items) { if (!have.has(item.candidate_id) && !judged.has(item.candidate_id)) { queue.push(item); preload(item); } }
+    let added = 0;
+    for (const item of data.items) { if (!have.has(item.candidate_id) && !judged.has(item.candidate_id)) { queue.push(item); added += 1; } }
+    preloadNext();
+    return added;
   }
   function showCounts(data) {
     const c = data.counts;
@@ -103,30 +138,41 @@
     requestAnimationFrame(() => requestAnimationFrame(() => { if (t0) window.__review.paints.push(performance.now() - t0); }));
   }
 
-  // One refill at a time; a key that finds the buffer empty waits for the refill in flight.
+  // One refill at a time, again and again while the buffer is below its depth (and the queue gives items);
+  // a key that finds the buffer empty waits for the refill in flight. A verdict never waits for a refill.
+  let exhausted = false;
   function refill() {
-    if (!topping) topping = topUp().catch((e) => status("could not load the queue: " + e.message)).finally(() => { topping = null; });
+    if (!topping) {
+      topping = topUp(false)
+        .then((added) => { exhausted = added === 0; })
+        .catch((e) => { exhausted = true; status("could not load the queue: " + e.message); })
+        .finally(() => { topping = null; if (!exhausted && queue.length < lowWater()) refill(); });
+    }
     return topping;
   }
 
   async function next(t0) {
     if (!queue.length) {
-      // The keys outpace the server: keep more items leased ahead from now on (one refill of 20 costs the
-      // server about what one of 6 does).
-      depth = Math.min(MAX_DEPTH, depth * 2);
+      window.__review.dry += 1;
+      fast = true;
+      exhausted = false;
       await refill();
-      // Only items whose verdicts are still on their way came back: the queue is not done, wait for them.
-      if (!queue.length && outbox.pending().length) { await outbox.flush(); await refill(); }
+      // Only items whose verdicts are still on their way were left: the queue is not done, wait for them.
+      if (!queue.length && outbox.pending().length) { await outbox.flush(); exhausted = false; await refill(); }
     }
     render(queue.shift() || null);
     window.__review.shown += 1;
     painted(t0);
-    if (queue.length < Math.max(2, depth - 2)) refill();
+    preloadNext();
+    if (queue.length < lowWater()) { if (!topping) exhausted = false; refill(); }
   }
 
   async function verdict(action, extra, t0) {
     if (!current || busy) return;
     busy = true;
+    const now = performance.now();
+    if (lastKey) keyGap = 0.5 * keyGap + 0.5 * Math.min(now - lastKey, 5000);
+    lastKey = now;
     const body = Object.assign({ event_id: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(),
       candidate_id: current.candidate_id, action: action, dwell_ms: Math.round(performance.now() - shownAt) }, extra || {});
     judged.add(body.candidate_id);
@@ -190,5 +236,5 @@
   setInterval(() => { api("POST", "/api/heartbeat").catch(() => {}); }, 60000);
   unsaved(refusedText());
   // Verdicts left unsent by a reload or a sign-out go first, so the queue does not offer their items again.
-  outbox.flush().then(topUp).then(() => { render(queue.shift() || null); window.__review.ready = true; }).catch((e) => status("could not load the queue: " + e.message));
+  outbox.flush().then(() => topUp(true)).then(() => { render(queue.shift() || null); preloadNext(); window.__review.ready = true; }).catch((e) => status("could not load the queue: " + e.message));
 })();
