@@ -11,7 +11,8 @@ from flopsdb.cli_common import NOTHING_YET, App, Seconds, pass_app, print_rows, 
 from flopsdb.core.errors import StoreError
 from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query, snapshot_staleness
-from flopsdb.fitting import SOURCES, X_MEASURES, EstimateCurated, FitOptions, ImportDataset, import_dataset, run_fit
+from flopsdb.fitting import SOURCES, EstimateCurated, FitOptions, ImportDataset, import_dataset, run_fit
+from flopsdb.scaling.inputs import X_MEASURES
 from flopsdb.steps import run_recorded
 
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Parse and say what would be imported; write nothing.")

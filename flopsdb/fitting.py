@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,16 +12,15 @@ from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, store_estimates, store_import
 from flopsdb.db.store import Connection, Store
 from flopsdb.records import records_from
-from flopsdb.scaling.benchmarks import TRANSFORMS, Transform, resolve_benchmark
+from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
 from flopsdb.scaling.consolidate import AUTHORS_CONVERSION, consolidated_rows
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
-from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.fit import FitResult, coverage, mixing_warnings, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
-from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
+from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, select_measure, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
 from flopsdb.steps import StepReport, run_recorded
 
-X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute", "hardware_burden_consolidated")
 SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
 """Where fit points come from; ``all`` is the real sources (thompson, epoch, curated), never the shipped ``sample``."""
 
@@ -152,44 +150,6 @@ class FitOptions:
     """Curated records: also a record's non-headline results (ablation and variant rows); default headline only."""
 
 
-def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None]:
-    if x == "hardware_burden":
-        conv = conv or "thompson"
-        return ("hardware_burden" if conv == "thompson" else "compute"), conv, (None if conv == "thompson" else ("hardware",))
-    if x == "network_operations":
-        return "network_operations", "operations", None
-    if x == "hardware_burden_consolidated":
-        if conv not in (None, "thompson"):
-            raise ScalingError("--x hardware_burden_consolidated uses the thompson convention")
-        return "hardware_burden", "thompson", None
-    if x == "compute":
-        if conv not in (None, "epoch"):
-            raise ScalingError("--x compute uses the epoch convention; use --x hardware_burden for thompson")
-        return "compute", "epoch", None
-    raise ScalingError(f"unknown --x {x!r}; one of {', '.join(X_MEASURES)}")
-
-
-def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Transform, form: str) -> list[str]:
-    """A warning per source whose points change the fit: the slope with them is outside the 95% CI of the fit
-    of the other sources' points."""
-    out: list[str] = []
-    sources = {p.source for p in points}
-    if len(sources) < 2:
-        return out
-    for src in sorted(s for s in sources if s):
-        rest = [p for p in points if p.source != src]
-        try:
-            without = ols_fit(rest, transform, method=f"ols {form}")
-        except FitError:
-            continue
-        if without.ci and not without.ci[0] <= main.slope <= without.ci[1]:
-            out.append(
-                f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
-                f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without"
-            )
-    return out
-
-
 def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
     """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
     if opts.source not in SOURCES:
@@ -201,7 +161,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
     if ytr not in TRANSFORMS:
         raise FitError(f"unknown y transform {ytr!r}; one of {', '.join(TRANSFORMS)}")
     transform = TRANSFORMS[ytr]
-    quantity, conv_name, methods = _selection(opts.x, opts.convention)
+    quantity, conv_name, methods = select_measure(opts.x, opts.convention)
     sources = ("thompson", "epoch", "curated") if opts.source == "all" else (opts.source,)
     catalog = catalog or load_catalog()
     notes: list[str] = []
@@ -244,7 +204,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
     except FitError as exc:
         why = [n for n in notes if "left out" in n]
         raise FitError(f"{exc}" + (": " + "; ".join(why) if why else "")) from None
-    notes += _mixing_warnings(points, main, transform, opts.form)
+    notes += mixing_warnings(points, main, transform, opts.form)
     result = FitResult(
         benchmark=bench.key,
         form=opts.form,

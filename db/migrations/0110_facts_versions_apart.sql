@@ -21,34 +21,12 @@ UPDATE compute_estimates SET
     paper_version = TRY_CAST(regexp_extract(trim(paper), '^.+?v([0-9]+)$', 1) AS INTEGER)
 WHERE paper IS NOT NULL;
 
--- curated facts (0022, renamed by 0060) with their candidate's paper_id and paper_version at the end;
--- curated_facts (SELECT * of it) follows
-CREATE OR REPLACE VIEW curated_facts_all AS
-WITH decided AS (
-    SELECT candidate_id, event_id, annotator, outcome, after, created_at, 'adjudicated' AS verdict
-    FROM adjudications
-    UNION ALL
-    SELECT l.candidate_id, l.event_id, l.annotator, l.outcome, l.after, l.created_at,
-           CASE WHEN o.all_accepted THEN 'accepted' ELSE 'corrected' END AS verdict
-    FROM review_latest l JOIN review_outcomes o ON o.candidate_id = l.candidate_id AND o.last_seq = l.seq
-    WHERE o.n_versions = 1
-      AND l.candidate_id NOT IN (SELECT candidate_id FROM adjudications)
-)
-SELECT 'f-' || c.candidate_id AS fact_id,
-       c.candidate_id,
-       c.paper,
-       c.kind,
-       CAST(json_extract_string(d.after, '$.model') AS VARCHAR) AS model,
-       CAST(json_extract_string(d.after, '$.stage') AS VARCHAR) AS stage,
-       CAST(json_extract(d.after, '$.fields') AS JSON) AS fields,
-       d.verdict,
-       d.event_id,
-       d.annotator,
-       d.created_at AS decided_at,
-       c.page, c.x0, c.top, c.x1, c.bottom,
-       c.paper_id, c.paper_version
-FROM decided d JOIN candidates c ON c.candidate_id = d.candidate_id
-WHERE d.outcome = 'keep';
+-- curated facts (0022, renamed by 0060) with their candidate's paper_id and paper_version at the end; the view
+-- of 0022 keeps its text under the name curated_facts_decided, and curated_facts (SELECT * of it) follows
+ALTER VIEW curated_facts_all RENAME TO curated_facts_decided;
+CREATE VIEW curated_facts_all AS
+SELECT d.*, c.paper_id, c.paper_version
+FROM curated_facts_decided d JOIN candidates c ON c.candidate_id = d.candidate_id;
 
 -- the analyst views of 0031, joining on the columns; benchmark_results gains paper_id and paper_version at the end
 CREATE OR REPLACE VIEW benchmark_results AS
