@@ -99,18 +99,14 @@ class ExtractFiles:
 
     def run(self, run_id: str) -> StepReport:
         step = StepReport(self.name)
-        done = candidates = 0
         # The guarded worker parses the next file while this process extracts the current one.
         jobs = [(p, None) for p in self.paths]
         for outcome in extract_files(jobs, names=self.names, timeout=self.timeout, max_bytes=self.max_bytes):
             if self.store is not None:
                 outcome = store_outcome(outcome, self.store, run_id)
-            if outcome.ok:
-                done += 1
-                candidates += len(outcome.candidates)
-            else:
+            if not outcome.ok:
                 step.failures.append(ItemFailure(self.name, str(outcome.path), outcome.reason or outcome.error or "failed"))
             if self.on_outcome is not None:
                 self.on_outcome(outcome)
-        step.counts = {"files": len(self.paths), "extracted": done, "failed": len(step.failures), "candidates": candidates}
+        step.counts = {"files": len(self.paths), "failed": len(step.failures)}
         return step

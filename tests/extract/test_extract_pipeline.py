@@ -306,10 +306,10 @@ def test_the_extract_steps_plan_says_what_its_run_then_does(sample_pdf: Path, tm
     assert planned.counts == {"files": 5, "would_extract": 2, "would_refuse": 3}
     assert {f.item: f.reason for f in planned.failures} == {str(tmp_path / "gone.pdf"): "missing", str(fifo): "not_regular", str(big): "too_large"}
     run_id, done = run_recorded(store, "extract", step)
-    assert done.counts["files"] == 5 and done.counts["extracted"] == 1 and done.counts["candidates"] > 0
+    assert done.counts == {"files": 5, "failed": 4}
     assert {f.item: f.reason for f in done.failures} == {**{f.item: f.reason for f in planned.failures}, str(empty): "truncated"}
     assert len(seen) == 5
     with store.connect() as con:
         runs = con.execute("SELECT run_id, command, status FROM runs").fetchall()
         stored = con.execute("SELECT count(*) FROM candidates WHERE run_id = ?", [run_id]).fetchone()[0]
-    assert runs == [(run_id, "extract", "partial")] and stored == done.counts["candidates"]
+    assert runs == [(run_id, "extract", "partial")] and stored > 0
