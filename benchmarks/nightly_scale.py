@@ -23,9 +23,7 @@ import tempfile
 import threading
 import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlparse
 from xml.sax.saxutils import escape
 
@@ -33,6 +31,7 @@ import psutil
 
 from flopsdb.core.config import ARXIV_MIN_DELAY, load_config
 from flopsdb.nightly import run_nightly
+from flopsdb.sample_server import LocalServer, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MINUTES = 30.0
@@ -63,18 +62,9 @@ def _record(i: int) -> str:
     )
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+class _Handler(QuietHandler):
+    """OAI-PMH pages of generated records and, for the relevant quarter, a corpus PDF (state: papers, page_size,
+    pdfs, oai_requests, pdf_requests)."""
 
     def do_GET(self) -> None:
         url = urlparse(self.path)
@@ -88,7 +78,7 @@ class _Handler(BaseHTTPRequestHandler):
             if end < srv.papers:
                 body += f'<resumptionToken cursor="{start}" completeListSize="{srv.papers}">{end}</resumptionToken>'
             body += "</ListRecords></OAI-PMH>"
-            self._send(200, body.encode(), "text/xml; charset=utf-8")
+            self.send(200, body.encode(), "text/xml; charset=utf-8")
             return
         if url.path.startswith("/pdf/"):
             srv.pdf_requests += 1
@@ -96,18 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
             number = int(vid.split(".")[1].split("v")[0]) - 1
             if number % 4 == 0:
                 pdf = srv.pdfs[(number // 4) % len(srv.pdfs)]
-                self._send(200, pdf.read_bytes(), "application/pdf")
+                self.send(200, pdf.read_bytes(), "application/pdf")
                 return
-        self._send(404, b"not found", "text/plain")
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    papers: int
-    page_size: int
-    pdfs: list[Path]
-    oai_requests: int = 0
-    pdf_requests: int = 0
+        self.send(404, b"not found", "text/plain")
 
 
 class _Memory:
@@ -143,26 +124,11 @@ class _Memory:
 
 
 def night(pdfs: list[Path], papers: int, page_size: int, workers: int) -> None:
-    server = _Server(("127.0.0.1", 0), _Handler)
-    server.papers, server.page_size, server.pdfs = papers, page_size, pdfs
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with LocalServer(_Handler, papers=papers, page_size=page_size, pdfs=pdfs, oai_requests=0, pdf_requests=0) as local:
+        server = local.state
         with tempfile.TemporaryDirectory() as home:
-            base = load_config(env={})
-            config = dataclasses.replace(
-                base,
-                home=Path(home),
-                arxiv_oai_url=f"{url}/oai",
-                arxiv_pdf_url=f"{url}/pdf",
-                arxiv_eprint_url=f"{url}/e-print",
-                arxiv_api_url=f"{url}/api/query",
-                pwc_api_url=f"{url}/pwc-api/v1",
-                pwc_dump="",
-                arxiv_delay=0.0,
-                sets=("cs:cs:LG",),
-                workers=workers,
-            )
+            overrides = {**local.config_overrides(), "pwc_dump": ""}
+            config = dataclasses.replace(load_config(env={}), home=Path(home), workers=workers, **overrides)  # type: ignore[arg-type]
             load = os.getloadavg()
             t0 = time.perf_counter()
             with _Memory() as mem:
@@ -171,9 +137,6 @@ def night(pdfs: list[Path], papers: int, page_size: int, workers: int) -> None:
             after = os.getloadavg()
             db_mb = config.db_path.stat().st_size / 1e6
             pub_mb = config.published_path.stat().st_size / 1e6 if config.published_path.exists() else 0.0
-    finally:
-        server.shutdown()
-        server.server_close()
     if report.error:
         raise SystemExit(f"the night could not run: {report.error}")
     print(f"\nworkers {workers}: load average {load[0]:.1f} at start, {after[0]:.1f} (1 min) / {after[1]:.1f} (5 min) at the end")

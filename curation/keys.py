@@ -55,11 +55,6 @@ class KeyReader:
         if fd >= 0 and os.isatty(fd):
             self._fd = fd
 
-    @property
-    def is_terminal(self) -> bool:
-        """Whether keys come from a terminal (raw byte reads) rather than a text stream."""
-        return self._fd is not None
-
     def __enter__(self) -> KeyReader:
         if self._fd is not None:
             import termios

@@ -721,12 +721,12 @@ class DbReviewStore(RecordReviewMixin):
                 out.append(Rating(r["candidate_id"], r["kind"], f"extractor:{r['extractor']}", "keep", json.loads(r["proposed"])))
         return out
 
-    def add_candidates(self, candidates: Iterable[tuple[Candidate, str | None]], *, command: str = "review import") -> int:
-        """Store candidates under a new run, grouped by PDF path."""
+    def add_candidates(self, candidates: Iterable[tuple[Candidate, str | None]], *, command: str = "review import", run_id: str | None = None) -> int:
+        """Store candidates under a new run (or the enclosing run ``run_id``), grouped by PDF path."""
         by_pdf: dict[str | None, list[Candidate]] = defaultdict(list)
         for c, path in candidates:
             by_pdf[path].append(c)
-        with self._tx() as con, recording(self.store, command, con=con) as run:
+        with self._tx() as con, recording(self.store, command, run_id=run_id, con=con) as run:
             new = sum(store_candidates(con, cs, run_id=run.run_id, pdf_path=path) for path, cs in by_pdf.items())
             run.counts = {"candidates": new}
         return new
@@ -758,3 +758,10 @@ class DbReviewStore(RecordReviewMixin):
         """The ``curated_facts`` rows."""
         with self._con() as con:
             return _rows(con, "SELECT * FROM curated_facts ORDER BY paper, page, candidate_id")
+
+
+def known_ids(con: Connection, candidate_ids: Sequence[str], event_ids: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Which of ``candidate_ids`` and ``event_ids`` (review events) are stored already: what an import skips."""
+    cands = con.execute("SELECT candidate_id FROM candidates WHERE list_contains(?, candidate_id)", [list(set(candidate_ids))]).fetchall()
+    events = con.execute("SELECT event_id FROM review_events WHERE list_contains(?, event_id)", [list(set(event_ids))]).fetchall()
+    return {r[0] for r in cands}, {r[0] for r in events}

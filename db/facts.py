@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from flopsdb.core.failures import ItemFailure
+from flopsdb.core.ids import VersionedId
 from flopsdb.db.store import Connection
 
 
@@ -100,6 +101,8 @@ _FACT_COLS = (
     "entry_id",
     "kind",
     "paper",
+    "paper_id",
+    "paper_version",
     "model",
     "year",
     "benchmark",
@@ -112,6 +115,8 @@ _EST_COLS = (
     "entry_id",
     "source",
     "paper",
+    "paper_id",
+    "paper_version",
     "model",
     "year",
     "domain",
@@ -133,6 +138,11 @@ def estimate_id(entry_id: str, est: EstimateRecord) -> str:
     return base + ":published" if est.assumptions.get("as_published") else base
 
 
+def _paper_columns(paper: str | None) -> tuple[str | None, int | None]:
+    """``(paper_id, paper_version)`` of a fact's paper as :meth:`VersionedId.split` gives them (both None without one)."""
+    return VersionedId.split(paper) if paper is not None else (None, None)
+
+
 def _fact_row(f: FactRecord, run_id: str) -> list[Any]:
     return [
         f.fact_id,
@@ -142,6 +152,7 @@ def _fact_row(f: FactRecord, run_id: str) -> list[Any]:
         f.entry_id,
         f.kind,
         f.paper,
+        *_paper_columns(f.paper),
         f.model,
         f.year,
         f.benchmark,
@@ -192,12 +203,14 @@ def store_estimates(
         f = (meta or {}).get(row.entry_id)
         extra = (info or {}).get(row.entry_id, {})
         e = row.estimate
+        paper = f.paper if f else extra.get("paper")
         values.append(
             [
                 estimate_id(row.entry_id, e),
                 row.entry_id,
                 row.source,
-                f.paper if f else extra.get("paper"),
+                paper,
+                *_paper_columns(paper),
                 f.model if f else extra.get("model"),
                 f.year if f else extra.get("year"),
                 f.domain if f else extra.get("domain"),

@@ -337,11 +337,6 @@ def _header_scale(title: str) -> float:
     return 1.0
 
 
-def own_model_names(doc: Document) -> list[str]:
-    """The paper's names for its own models (:func:`own_models`, at least three characters long)."""
-    return [m.name for m in own_models(doc) if len(m.name) >= 3]
-
-
 def _key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 

@@ -171,13 +171,6 @@ def _all_sentences(doc: Document) -> Iterator[SentenceSpan]:
         yield SentenceSpan(pos, len(doc.text), doc.text[pos:], title_at(pos))
 
 
-def section_title(doc: Document, offset: int) -> str | None:
-    """The title of the section holding ``offset``."""
-    starts = [s.start for s in doc.sections]
-    i = bisect.bisect_right(starts, offset) - 1
-    return doc.sections[i].title if i >= 0 else None
-
-
 def in_table(doc: Document, start: int, end: int) -> bool:
     """Whether the characters ``start:end`` lie in a table region read by the parser (table extractors cover them)."""
     if not doc.tables:

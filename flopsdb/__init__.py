@@ -1,7 +1,9 @@
 """flopsdb: the compute behind deep-learning progress, mined from papers and confirmed by people.
 
-The stages are top-level packages (``crawler``, ``extract``, ``curation``, ``db``, ``scaling``);
-this package is the front door: configuration, the exception tree, the CLI and the nightly pipeline.
+The one installed name: the ground floor (``flopsdb.core``: errors, configuration, ids, kinds, reference data),
+the stages (``flopsdb.crawler``, ``flopsdb.extract``, ``flopsdb.curation``, ``flopsdb.db``, ``flopsdb.scaling``,
+kept in the repository's top-level folders), the wiring (``flopsdb.steps`` and the other modules here) and the CLI
+(``flopsdb.cli``). See docs/architecture.md.
 """
 
 __version__ = "0.1.0"

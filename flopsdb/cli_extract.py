@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -62,29 +61,35 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
         from flopsdb.extract.robust import prestart
 
         prestart()  # the fork server imports the parsing stack while this process imports the rest
-    from flopsdb.db.runs import recording
     from flopsdb.extract.facts import select_facts
-    from flopsdb.extract.pipeline import extract_files
-    from flopsdb.extraction import pdf_files, store_outcome
+    from flopsdb.extraction import ExtractFiles, pdf_files
+    from flopsdb.steps import run_recorded
 
     paths = pdf_files(files)
 
     rows: list[tuple[Any, ...]] = []
-    limit = app.config.max_pdf_bytes
-    with contextlib.ExitStack() as stack:
-        run = stack.enter_context(recording(app.store, "extract")) if to_store else None
-        failed = 0
-        with progress_bar(app, "extract", total=len(paths)) as bar:
-            # The guarded worker parses the next file while this process extracts the current one.
-            for outcome in extract_files([(p, None) for p in paths], names=names or None, timeout=timeout or None, max_bytes=limit):
-                if run is not None:
-                    outcome = store_outcome(outcome, app.store, run.run_id)
-                bar.advance()
-                failed += _emit(outcome, fmt, facts_only, rows, select_facts)
-                if run is not None:
-                    run.status, run.counts = ("partial" if failed else "ok"), {"files": len(paths), "failed": failed}
-        if fmt == "table" and rows:
-            print_rows(_TABLE_COLUMNS, rows, "table")
+    failed = 0
+    with progress_bar(app, "extract", total=len(paths)) as bar:
+
+        def emit(outcome: Any) -> None:
+            nonlocal failed
+            bar.advance()
+            failed += _emit(outcome, fmt, facts_only, rows, select_facts)
+
+        step = ExtractFiles(
+            paths,
+            store=app.store if to_store else None,
+            names=names or None,
+            timeout=timeout or None,
+            max_bytes=app.config.max_pdf_bytes,
+            on_outcome=emit,
+        )
+        if to_store:
+            run_recorded(app.store, "extract", step)
+        else:
+            step.run("")
+    if fmt == "table" and rows:
+        print_rows(_TABLE_COLUMNS, rows, "table")
     if failed:
         sys.exit(1)
 

@@ -240,8 +240,11 @@ def review_export(app: App, fmt: str, out: Path, users: dict[str, int]) -> None:
 @click.option("--as-candidates", is_flag=True, help="Import the facts as candidates to review, without verdicts.")
 @click.option("--annotator", default="gold", show_default=True, help="Who confirmed plain gold lines.")
 @_LS_USER
+@click.option("--dry-run", is_flag=True, help="Read the file and say what would be added; write nothing.")
 @pass_app
-def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str, users: dict[str, int]) -> None:
+def review_import(
+    app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candidates: bool, annotator: str, users: dict[str, int], dry_run: bool
+) -> None:
     """Import candidates and verdicts (re-importing the same file adds nothing).
 
     Label Studio tasks that cannot be read are named one by one on stderr; the others are imported.
@@ -251,21 +254,19 @@ def review_import(app: App, src: Path, fmt: str, pdf_dir: Path | None, as_candid
       flopsdb review import annotations/gold --format annotations --pdf-dir ../shared/corpus/pdfs --as-candidates
       flopsdb review import ls-export.json --format labelstudio --ls-user ada=1
     """
-    from flopsdb.review import import_file
+    from flopsdb.review import ImportReview
+    from flopsdb.steps import run_recorded
 
-    problems: list[str] = []
     with progress_bar(app, "review import", unit="records") as bar:
-        counts = import_file(
-            app.config,
-            fmt,
-            src,
-            pdf_dir=pdf_dir,
-            annotator=annotator,
-            with_verdicts=not as_candidates,
-            users=users,
-            problems=problems,
-            progress=bar.update,
+        step = ImportReview(
+            app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates, users=users, progress=bar.update
         )
+        if dry_run:
+            with app.store.connect() as con:
+                counts = step.plan(con).counts
+        else:
+            counts = run_recorded(app.store, step.name, step)[1].counts
+    problems = step.problems
     for problem in problems:
         echo(f"skipped {problem}", err=True)
     app.say(", ".join(f"{k} {v}" for k, v in {**counts, "skipped": len(problems)}.items()))

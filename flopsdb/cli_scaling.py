@@ -11,7 +11,23 @@ from flopsdb.cli_common import NOTHING_YET, App, Seconds, pass_app, print_rows, 
 from flopsdb.core.errors import StoreError
 from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query, snapshot_staleness
-from flopsdb.fitting import SOURCES, X_MEASURES, FitOptions, estimate_curated, import_epoch, import_thompson, run_fit
+from flopsdb.fitting import SOURCES, EstimateCurated, FitOptions, ImportDataset, import_dataset, run_fit
+from flopsdb.scaling.inputs import X_MEASURES
+from flopsdb.steps import run_recorded
+
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Parse and say what would be imported; write nothing.")
+
+
+def _import(app: App, step: ImportDataset, dry_run: bool) -> None:
+    with progress_bar(app, step.command, unit="files"):
+        if dry_run:
+            with app.store.connect() as con:
+                planned = step.plan(con)
+            counts = {"run_id": "(dry run)", **planned.counts}
+            counts["failure_reasons"] = [f"{f.source_file}:{f.source_row}: {f.reason}" for f in planned.failures]
+        else:
+            counts = import_dataset(step)
+    _report(app, counts)
 
 
 def _report(app: App, counts: dict) -> None:
@@ -35,32 +51,30 @@ def import_cmd() -> None:
 
 @import_cmd.command("thompson")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_DRY_RUN
 @pass_app
-def import_thompson_cmd(app: App, directory: Path) -> None:
+def import_thompson_cmd(app: App, directory: Path, dry_run: bool) -> None:
     """Import the six CSVs of Thompson et al., "The Computational Limits of Deep Learning".
 
     \b
     Example:
       flopsdb import thompson ../shared/datasets/thompson2022
     """
-    with progress_bar(app, f"import thompson {directory}", unit="files"):
-        counts = import_thompson(app.store, directory)
-    _report(app, counts)
+    _import(app, ImportDataset(app.store, "thompson", directory), dry_run)
 
 
 @import_cmd.command("epoch")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_DRY_RUN
 @pass_app
-def import_epoch_cmd(app: App, file: Path) -> None:
+def import_epoch_cmd(app: App, file: Path, dry_run: bool) -> None:
     """Import Epoch AI's models table (hardware, quantity, time, compute, parameters, data, confidence).
 
     \b
     Example:
       flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
     """
-    with progress_bar(app, f"import epoch {file}", unit="files"):
-        counts = import_epoch(app.store, file)
-    _report(app, counts)
+    _import(app, ImportDataset(app.store, "epoch", file), dry_run)
 
 
 @click.command("fit")
@@ -194,8 +208,9 @@ def fit_cmd(
 
 @click.command("estimate")
 @click.option("--utilisation", type=float, default=None, help="Override the epoch convention's utilisation.")
+@click.option("--dry-run", is_flag=True, help="Say how many estimates would be stored; write nothing.")
 @pass_app
-def estimate_cmd(app: App, utilisation: float | None) -> None:
+def estimate_cmd(app: App, utilisation: float | None, dry_run: bool) -> None:
     """Store compute estimates of curated results (hardware method, both conventions) for SQL analysts.
 
     \b
@@ -203,9 +218,15 @@ def estimate_cmd(app: App, utilisation: float | None) -> None:
       flopsdb estimate
       flopsdb sql "SELECT * FROM compute_estimates WHERE source = 'curated'"
     """
-    counts = estimate_curated(app.store, utilisation=utilisation)
-    app.say(f"run {counts['run_id']}: {counts['estimates']} compute estimates of curated results")
-    for note in counts["notes"][:20]:
+    step = EstimateCurated(app.store, utilisation=utilisation)
+    if dry_run:
+        with app.store.connect() as con:
+            planned = step.plan(con)
+        app.say(f"dry run: would store {planned.counts['estimates']} compute estimates of curated results")
+    else:
+        run_id, report = run_recorded(app.store, step.name, step)
+        app.say(f"run {run_id}: {report.counts['estimates']} compute estimates of curated results")
+    for note in step.notes[:20]:
         app.say(f"  {note}")
 
 

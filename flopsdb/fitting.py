@@ -3,65 +3,128 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flopsdb.core.catalog import Catalog, load_catalog
 from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, read_forward_ops_inputs, store_estimates, store_import
-from flopsdb.db.runs import recording
-from flopsdb.db.store import Store
+from flopsdb.db.store import Connection, Store
 from flopsdb.records import records_from
-from flopsdb.scaling.benchmarks import TRANSFORMS, Transform, resolve_benchmark
+from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
 from flopsdb.scaling.consolidate import AUTHORS_CONVERSION, consolidated_rows
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
-from flopsdb.scaling.fit import FitPoint, FitResult, LinearFit, coverage, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.fit import FitPoint, FitResult, coverage, mixing_warnings, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 from flopsdb.scaling.forward import FORWARD_OPS, forward_transform, name_contains, relative_to, select_models
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
-from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, to_error
+from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, select_measure, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
+from flopsdb.steps import StepReport, run_recorded
 
-X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute", "hardware_burden_consolidated", FORWARD_OPS)
-"""The x of a fit: four training-compute measures, and operations per forward pass (a model's size, not its training compute)."""
 SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
 """Where fit points come from; ``all`` is the real sources (thompson, epoch, curated), never the shipped ``sample``."""
 
 
-def _store_batch(store: Store, batch: ImportBatch, command: str) -> dict[str, Any]:
-    with store.transaction() as con, recording(store, command, con=con) as run:
-        counts = store_import(con, batch, run_id=run.run_id)
-        run.status, run.counts = ("partial" if batch.failures else "ok"), counts
-    return {"run_id": run.run_id, **counts, "failure_reasons": [f"{f.source_file}:{f.source_row}: {f.reason}" for f in batch.failures]}
+@dataclass
+class ImportDataset:
+    """A published dataset into the store (``flopsdb import``): ``plan`` parses it and says what ``run`` would
+    store, without writing; ``run`` stores it (replacing earlier imports of the same files) under ``run_id``.
+
+    ``dataset`` is ``thompson`` (a folder of the six CSVs; ``source`` labels the rows, ``sample`` for the shipped
+    sample's dataset in that format) or ``epoch`` (Epoch AI's models table; hardware method with ``catalog``)."""
+
+    store: Store
+    dataset: str
+    path: str | Path
+    source: str = "thompson"
+    catalog: Catalog | None = None
+    name: ClassVar[str] = "import"
+    _parsed: ImportBatch | None = field(default=None, init=False, repr=False)
+
+    @property
+    def command(self) -> str:
+        """The run's command line (``import thompson <dir>``, ``import epoch <file>``)."""
+        label = "" if self.dataset != "thompson" or self.source == "thompson" else f" (as {self.source})"
+        return f"import {self.dataset} {self.path}{label}"
+
+    def batch(self) -> ImportBatch:
+        """The parsed dataset (parsed once)."""
+        if self._parsed is None:
+            if self.dataset == "thompson":
+                self._parsed = parse_thompson(self.path, source=self.source)
+            elif self.dataset == "epoch":
+                self._parsed = parse_epoch(self.path, catalog=self.catalog or load_catalog())
+            else:
+                raise ScalingError(f"unknown dataset {self.dataset!r}; thompson or epoch")
+        return self._parsed
+
+    def plan(self, con: Connection) -> StepReport:
+        batch = self.batch()
+        return StepReport(self.name, counts=batch.counts(), failures=list(batch.failures), skipped="dry run")
+
+    def run(self, run_id: str) -> StepReport:
+        batch = self.batch()
+        with self.store.transaction() as con:
+            counts = store_import(con, batch, run_id=run_id)
+        return StepReport(self.name, counts=counts, failures=list(batch.failures))
+
+
+def import_dataset(step: ImportDataset) -> dict[str, Any]:
+    """Run ``step`` as a run of its own; returns counts, run id and failure reasons."""
+    run_id, report = run_recorded(step.store, step.command, step)
+    return {"run_id": run_id, **report.counts, "failure_reasons": [f"{f.source_file}:{f.source_row}: {f.reason}" for f in report.failures]}
 
 
 def import_thompson(store: Store, directory: str | Path, *, source: str = "thompson") -> dict[str, Any]:
     """Parse and store the Thompson et al. CSVs in ``directory``; returns counts, run id and failure reasons.
     ``source`` labels the rows (``sample`` for the shipped sample's dataset in the same format)."""
-    return _store_batch(
-        store, parse_thompson(directory, source=source), f"import thompson {directory}" + ("" if source == "thompson" else f" (as {source})")
-    )
+    return import_dataset(ImportDataset(store, "thompson", directory, source=source))
 
 
 def import_epoch(store: Store, file: str | Path, *, catalog: Catalog | None = None) -> dict[str, Any]:
     """Parse and store Epoch AI's models table ``file`` (hardware method computed with ``catalog``)."""
-    return _store_batch(store, parse_epoch(file, catalog=catalog or load_catalog()), f"import epoch {file}")
+    return import_dataset(ImportDataset(store, "epoch", file, catalog=catalog))
+
+
+@dataclass
+class EstimateCurated:
+    """Compute (hardware method, both conventions) of every curated model record into ``compute_estimates``
+    (``flopsdb estimate``; source ``curated``, one row per curated result entry and convention, replacing the
+    earlier ones): ``plan`` builds the rows and says how many ``run`` would store, without writing; both note
+    the records without an estimate and what they lack (``notes``)."""
+
+    store: Store
+    utilisation: float | None = None
+    catalog: Catalog | None = None
+    name: ClassVar[str] = "estimate curated"
+    notes: list[str] = field(default_factory=list, init=False)
+
+    def _rows(self, con: Connection) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+        records = records_from(con, catalog=self.catalog or load_catalog(), utilisation=self.utilisation)
+        rows, info = record_estimates(records)
+        self.notes = sorted(
+            {f"record {r.record_id}: no compute estimate: lacks {', '.join(r.missing)}" for r in records if r.results and not r.compute}
+        )
+        return rows, info
+
+    def plan(self, con: Connection) -> StepReport:
+        rows, _ = self._rows(con)
+        return StepReport(self.name, counts={"estimates": len(rows), "notes": len(self.notes)}, skipped="dry run")
+
+    def run(self, run_id: str) -> StepReport:
+        with self.store.connect() as con:
+            rows, info = self._rows(con)
+        with self.store.transaction() as con:
+            n = store_estimates(con, rows, run_id=run_id, info=info, replace_source="curated")
+        return StepReport(self.name, counts={"estimates": n, "notes": len(self.notes)})
 
 
 def estimate_curated(store: Store, *, utilisation: float | None = None, catalog: Catalog | None = None) -> dict[str, Any]:
-    """Compute (hardware method, both conventions) of every curated model record, stored in ``compute_estimates``
-    (source ``curated``, one row per curated result entry and convention) under a new run; returns counts and
-    notes (the records without an estimate and what they lack)."""
-    catalog = catalog or load_catalog()
-    with store.connect() as con:
-        records = records_from(con, catalog=catalog, utilisation=utilisation)
-    rows, info = record_estimates(records)
-    notes = [f"record {r.record_id}: no compute estimate: lacks {', '.join(r.missing)}" for r in records if r.results and not r.compute]
-    with store.transaction() as con, recording(store, "estimate curated", con=con) as run:
-        n = store_estimates(con, rows, run_id=run.run_id, info=info, replace_source="curated")
-        run.counts = {"estimates": n, "notes": len(notes)}
-    return {"run_id": run.run_id, "estimates": n, "notes": sorted(set(notes))}
+    """Run :class:`EstimateCurated` as a run of its own; returns the run id, the count of estimates and the notes."""
+    step = EstimateCurated(store, utilisation=utilisation, catalog=catalog)
+    run_id, report = run_recorded(store, step.name, step)
+    return {"run_id": run_id, "estimates": report.counts["estimates"], "notes": step.notes}
 
 
 @dataclass
@@ -92,48 +155,6 @@ class FitOptions:
     """Fit only the models whose name contains this (one family: ``ResNet``)."""
 
 
-def _selection(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None]:
-    if x == "hardware_burden":
-        conv = conv or "thompson"
-        return ("hardware_burden" if conv == "thompson" else "compute"), conv, (None if conv == "thompson" else ("hardware",))
-    if x == "network_operations":
-        return "network_operations", "operations", None
-    if x == "hardware_burden_consolidated":
-        if conv not in (None, "thompson"):
-            raise ScalingError("--x hardware_burden_consolidated uses the thompson convention")
-        return "hardware_burden", "thompson", None
-    if x == FORWARD_OPS:
-        if conv is not None:
-            raise ScalingError("--x forward_ops is operations per forward pass: it has no compute convention")
-        return FORWARD_OPS, "forward_pass", None
-    if x == "compute":
-        if conv not in (None, "epoch"):
-            raise ScalingError("--x compute uses the epoch convention; use --x hardware_burden for thompson")
-        return "compute", "epoch", None
-    raise ScalingError(f"unknown --x {x!r}; one of {', '.join(X_MEASURES)}")
-
-
-def _mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Transform, form: str) -> list[str]:
-    """A warning per source whose points change the fit: the slope with them is outside the 95% CI of the fit
-    of the other sources' points."""
-    out: list[str] = []
-    sources = {p.source for p in points}
-    if len(sources) < 2:
-        return out
-    for src in sorted(s for s in sources if s):
-        rest = [p for p in points if p.source != src]
-        try:
-            without = ols_fit(rest, transform, method=f"ols {form}")
-        except FitError:
-            continue
-        if without.ci and not without.ci[0] <= main.slope <= without.ci[1]:
-            out.append(
-                f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
-                f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without"
-            )
-    return out
-
-
 def _select(points: list[FitPoint], opts: FitOptions, notes: list[str]) -> list[FitPoint]:
     """``--relative-to`` (the reference is looked up among all the benchmark's points) then ``--model-contains``."""
     if opts.relative_to and points:
@@ -158,7 +179,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
     if ytr not in TRANSFORMS:
         raise FitError(f"unknown y transform {ytr!r}; one of {', '.join(TRANSFORMS)}")
     transform = TRANSFORMS[ytr]
-    quantity, conv_name, methods = _selection(opts.x, opts.convention)
+    quantity, conv_name, methods = select_measure(opts.x, opts.convention)
     if opts.target_error is not None and (opts.x == FORWARD_OPS or opts.relative_to):
         raise ScalingError("--target-error extrapolates training compute in FLOP; not with --x forward_ops or --relative-to")
     sources = ("thompson", "epoch", "curated") if opts.source == "all" else (opts.source,)
@@ -209,7 +230,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
     except FitError as exc:
         why = [n for n in notes if "left out" in n]
         raise FitError(f"{exc}" + (": " + "; ".join(why) if why else "")) from None
-    notes += _mixing_warnings(points, main, transform, opts.form)
+    notes += mixing_warnings(points, main, transform, opts.form)
     result = FitResult(
         benchmark=bench.key,
         form=opts.form,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flopsdb.core.config import Config
 from flopsdb.curation.agreement import FieldAgreement, agreement, extractor_precision
 from flopsdb.curation.interchange import ReviewRecord, collect_records, read_import, write_export
 from flopsdb.curation.queue import QueuePolicy
 from flopsdb.curation.web import WebSettings, create_app
-from flopsdb.db.curation import DbReviewStore
-from flopsdb.db.store import Store
+from flopsdb.db.curation import DbReviewStore, known_ids
+from flopsdb.db.store import Connection, Store
+from flopsdb.steps import StepReport
 
 
 def review_store(config: Config, store: Store | None = None) -> DbReviewStore:
@@ -116,11 +118,13 @@ def import_records(
     command: str = "review import",
     progress: Callable[[int, int], None] | None = None,
     batch: int = 200,
+    run_id: str | None = None,
 ) -> dict[str, int]:
     """Store imported candidates, then their events (idempotent: known event ids are skipped), in one
     transaction per paper (a paper with more than ``batch`` records is split into batches of ``batch``);
-    ``progress(done, total)`` counts records as their events are stored."""
-    new = rs.add_candidates(((r.candidate, r.pdf_path) for r in records), command=command)
+    ``progress(done, total)`` counts records as their events are stored; the candidates are stored under
+    ``run_id`` (an enclosing run's), or under a run of their own."""
+    new = rs.add_candidates(((r.candidate, r.pdf_path) for r in records), command=command, run_id=run_id)
     known = {e.event_id for e in rs.events()}
     events = 0
     groups: list[list[ReviewRecord]] = []
@@ -154,19 +158,46 @@ def agreement_report(rs: DbReviewStore, *, include_extractor: bool = True) -> di
     return {"fields": rows, "precision": extractor_precision(ratings)}
 
 
-def import_file(
-    config: Config,
-    fmt: str,
-    src: str | Path,
-    *,
-    pdf_dir: str | Path | None = None,
-    annotator: str = "gold",
-    with_verdicts: bool = True,
-    users: Mapping[str, int] | None = None,
-    problems: list[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> dict[str, int]:
-    """Read ``src`` in ``fmt`` and import it into the live database (Label Studio tasks that cannot be read
-    go to ``problems``, the others are imported; ``progress`` as in :func:`import_records`)."""
-    records = read_import(fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts, users=users, problems=problems)
-    return import_records(review_store(config), records, progress=progress)
+@dataclass
+class ImportReview:
+    """Candidates and verdicts from a file into the live database (``flopsdb review import``): ``plan`` reads the
+    file and says what ``run`` would add (records, new candidates, new events), without writing; ``run`` adds them
+    (see :func:`import_records`). Label Studio tasks that cannot be read go to ``problems``."""
+
+    config: Config
+    fmt: str
+    src: str | Path
+    pdf_dir: str | Path | None = None
+    annotator: str = "gold"
+    with_verdicts: bool = True
+    users: Mapping[str, int] | None = None
+    progress: Callable[[int, int], None] | None = None
+    problems: list[str] = field(default_factory=list)
+    name: ClassVar[str] = "review import"
+    _records: list[ReviewRecord] | None = field(default=None, init=False, repr=False)
+
+    def records(self) -> list[ReviewRecord]:
+        """The file's records (read once)."""
+        if self._records is None:
+            self._records = read_import(
+                self.fmt,
+                self.src,
+                pdf_dir=self.pdf_dir,
+                annotator=self.annotator,
+                with_verdicts=self.with_verdicts,
+                users=self.users,
+                problems=self.problems,
+            )
+        return self._records
+
+    def plan(self, con: Connection) -> StepReport:
+        records = self.records()
+        cids = [r.candidate.candidate_id for r in records]
+        eids = [e.event_id for r in records for e in r.events]
+        known_c, known_e = known_ids(con, cids, eids)
+        counts = {"records": len(records), "new_candidates": len(set(cids) - known_c), "new_events": len(set(eids) - known_e)}
+        return StepReport(self.name, counts=counts, skipped="dry run")
+
+    def run(self, run_id: str) -> StepReport:
+        counts = import_records(review_store(self.config), self.records(), progress=self.progress, run_id=run_id)
+        return StepReport(self.name, counts=counts)

@@ -20,6 +20,7 @@ from flopsdb.core.errors import FlopsdbError
 from flopsdb.core.failures import ItemFailure
 from flopsdb.core.ids import split_version, versioned
 from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
+from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
 
 log = logging.getLogger("flopsdb.nightly")
@@ -236,6 +237,15 @@ def nightly_steps(
         Enqueue(store),
         Publish(config, store),
     ]
+
+
+def run_recorded(store: Store, command: str, step: Step) -> tuple[str, StepReport]:
+    """Run ``step`` as a run of its own (``db.runs.recording``): ``partial`` when it reports item failures, with
+    its counts; returns the run id and the step's report."""
+    with recording(store, command) as run:
+        report = step.run(run.run_id)
+        run.status, run.counts = ("partial" if report.failures else "ok"), dict(report.counts)
+    return run.run_id, report
 
 
 def plan(con: Connection, steps: Sequence[Step]) -> list[StepReport]:

@@ -351,3 +351,24 @@ def coverage(entries: Sequence[tuple[str, float, bool]]) -> list[dict[str, Any]]
         have = sum(1 for e in chunk if e[2])
         out.append({"ranks": f"{lo}-{hi}" if hi else f"{lo}+", "entries": len(chunk), "with_compute": have, "share": round(have / len(chunk), 3)})
     return out
+
+
+def mixing_warnings(points: Sequence[FitPoint], main: LinearFit, transform: Transform, form: str) -> list[str]:
+    """A warning per source whose points change the fit: the slope with them is outside the 95% CI of the fit
+    of the other sources' points."""
+    out: list[str] = []
+    sources = {p.source for p in points}
+    if len(sources) < 2:
+        return out
+    for src in sorted(s for s in sources if s):
+        rest = [p for p in points if p.source != src]
+        try:
+            without = ols_fit(rest, transform, method=f"ols {form}")
+        except FitError:
+            continue
+        if without.ci and not without.ci[0] <= main.slope <= without.ci[1]:
+            out.append(
+                f"warning: the {sum(p.source == src for p in points)} {src} point(s) change the fit: slope "
+                f"{main.slope:.4g} (R2 {main.r2:.3g}) with them, {without.slope:.4g} (R2 {without.r2:.3g}) without"
+            )
+    return out

@@ -6,13 +6,15 @@ Pure functions over the dict rows that ``db.facts`` returns, so they are testabl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from flopsdb.core.errors import ScalingError
 from flopsdb.core.ids import model_key, unversioned
 from flopsdb.core.taxonomy import load_taxonomy
 from flopsdb.scaling.benchmarks import Benchmark
 from flopsdb.scaling.fit import FitPoint
+from flopsdb.scaling.forward import FORWARD_OPS
 
 SOURCE_PREFERENCE: tuple[str, ...] = ("curated", "thompson", "epoch")
 
@@ -130,3 +132,31 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
     if dropped:
         notes.append(f"{dropped} point(s) left out because the same model has compute from a preferred source")
     return points, notes
+
+
+X_MEASURES: tuple[str, ...] = ("hardware_burden", "network_operations", "compute", "hardware_burden_consolidated", FORWARD_OPS)
+"""The x of a fit (``flopsdb fit --x``): four training-compute measures, and operations per forward pass (a model's
+size, not its training compute)."""
+
+
+def select_measure(x: str, conv: str | None) -> tuple[str, str, Sequence[str] | None]:
+    """What a fit on the x measure ``x`` (one of :data:`X_MEASURES`) under convention ``conv`` reads:
+    ``(compute quantity, convention, compute methods or None for all)``; ``ScalingError`` for a mismatch."""
+    if x == "hardware_burden":
+        conv = conv or "thompson"
+        return ("hardware_burden" if conv == "thompson" else "compute"), conv, (None if conv == "thompson" else ("hardware",))
+    if x == "network_operations":
+        return "network_operations", "operations", None
+    if x == "hardware_burden_consolidated":
+        if conv not in (None, "thompson"):
+            raise ScalingError("--x hardware_burden_consolidated uses the thompson convention")
+        return "hardware_burden", "thompson", None
+    if x == FORWARD_OPS:
+        if conv is not None:
+            raise ScalingError("--x forward_ops is operations per forward pass: it has no compute convention")
+        return FORWARD_OPS, "forward_pass", None
+    if x == "compute":
+        if conv not in (None, "epoch"):
+            raise ScalingError("--x compute uses the epoch convention; use --x hardware_burden for thompson")
+        return "compute", "epoch", None
+    raise ScalingError(f"unknown --x {x!r}; one of {', '.join(X_MEASURES)}")

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import sys
 
-try:
-    from flopsdb.extract.pdf import parse_pdf
-except ImportError:  # the layout before the flopsdb namespace
-    from extract.pdf import parse_pdf  # type: ignore[no-redef]
+from flopsdb.extract.pdf import parse_pdf
 
 
 def main(argv: list[str]) -> None:

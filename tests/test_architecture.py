@@ -198,3 +198,36 @@ def test_tests_import_their_conftest_at_module_level() -> None:
         if re.match(r"\s+(?:from conftest import|import conftest)\b", line)
     ]
     assert local == []
+
+
+def _declared() -> set[str]:
+    """The distributions pyproject.toml declares (dependencies and every extra), normalised."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    specs = list(project["dependencies"]) + [s for extra in project.get("optional-dependencies", {}).values() for s in extra]
+    return {re.split(r"[\s\[<>=!~;]", s, maxsplit=1)[0].lower().replace("_", "-") for s in specs}
+
+
+def test_every_imported_package_is_declared() -> None:
+    """Each third-party import of the package, the tests, benchmarks and scripts comes from a declared distribution."""
+    import sys
+    from importlib.metadata import packages_distributions
+
+    local = {p.stem for p in (ROOT / "tests").rglob("*.py")} | {"conftest", "tests"}
+    dists = packages_distributions()
+    files = [*modules().values(), *(p for d in ("tests", "benchmarks", "scripts") for p in (ROOT / d).rglob("*.py"))]
+    undeclared: set[str] = set()
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                tops = {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops = {node.module.split(".")[0]}
+            else:
+                continue
+            for top in tops - set(sys.stdlib_module_names) - local - {"flopsdb", "__future__"}:
+                names = {d.lower().replace("_", "-") for d in dists.get(top, [top])}
+                if not names & _declared():
+                    undeclared.add(f"{top} ({path.relative_to(ROOT)})")
+    assert sorted(undeclared) == []

@@ -116,3 +116,23 @@ def test_cli_turns_errors_into_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "missing.toml"), "status"])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1].startswith("flopsdb: error: configuration file not found")
+
+
+def test_every_error_survives_pickling_with_its_context() -> None:
+    """Errors cross process boundaries (the guarded extraction workers): each class of the tree comes back the same
+    class with the same message and context, required keyword arguments (``OAIError.code``) included."""
+    import inspect
+    import pickle
+
+    import flopsdb.core.errors as errors
+
+    classes = [c for c in vars(errors).values() if inspect.isclass(c) and issubclass(c, errors.FlopsdbError)]
+    assert len(classes) >= 20
+    for cls in classes:
+        params = inspect.signature(cls).parameters
+        extra = {n: f"{n}-value" for n, p in params.items() if p.kind is p.KEYWORD_ONLY and p.default is p.empty}
+        err = cls("it broke", url="http://127.0.0.1:9/x", **extra) if "url" in params else cls("it broke", **extra)
+        err.paper = "1706.03762v5"
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is cls and str(back) == str(err) and vars(back) == vars(err), cls.__name__
+        assert back.exit_code == err.exit_code and back.args == err.args

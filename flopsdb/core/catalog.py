@@ -119,17 +119,6 @@ class Catalog:
         found = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         return self._by_key[found[0]] if found else None
 
-    def alias_pattern(self) -> str:
-        """A regex alternation of every specific alias (generic entries excluded), longest first, spaces optional."""
-        names = {a for acc in self.accelerators if not acc.generic for a in (acc.name, *acc.aliases)}
-        names.add("NVidia Kepler")
-        names.add("Kepler")
-        parts = []
-        for name in sorted(names, key=len, reverse=True):
-            tokens = re.split(r"[\s\-]+", name)
-            parts.append(r"[\s\-]*".join(re.escape(t) for t in tokens))
-        return "|".join(parts)
-
 
 @lru_cache(maxsize=1)
 def load_catalog() -> Catalog:

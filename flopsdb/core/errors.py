@@ -55,6 +55,11 @@ class FlopsdbError(Exception):
         self.paper = paper
         self.page = page
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from its arguments and attributes without calling ``__init__`` again, so a subclass with
+        # required keyword arguments (``OAIError(code=...)``) crosses a process boundary with all of its context.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
     def context(self) -> dict[str, object]:
         """The non-empty context fields, for logs and JSON reports."""
         return {k: v for k, v in (("url", self.url), ("paper", self.paper), ("page", self.page)) if v is not None}
@@ -62,6 +67,13 @@ class FlopsdbError(Exception):
     def __str__(self) -> str:
         where = ", ".join(f"{k}={v}" for k, v in self.context().items())
         return f"{self.message} ({where})" if where else self.message
+
+
+def _rebuild(cls: type[FlopsdbError], args: tuple[object, ...], state: dict[str, object]) -> FlopsdbError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, *args)
+    err.__dict__.update(state)
+    return err
 
 
 class ConfigError(FlopsdbError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
@@ -12,6 +13,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "crawler"
+_SPEC = importlib.util.spec_from_file_location("make_sample", Path(__file__).resolve().parents[2] / "scripts" / "make_sample.py")
+assert _SPEC is not None and _SPEC.loader is not None
+_SAMPLE_WRITER = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(_SAMPLE_WRITER)
 
 
 @dataclass
@@ -128,23 +133,5 @@ class ScriptedServer:
 
 
 def pdf_bytes(lines: list[str]) -> bytes:
-    """A minimal one-page PDF with a text layer, written by hand."""
-    ops = ["BT", "/F1 10 Tf", "12 TL", "72 720 Td"] + [f"({line}) Tj T*" for line in lines] + ["ET"]
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    """A minimal one-page PDF with a text layer, written by the shipped sample's PDF writer."""
+    return _SAMPLE_WRITER.pdf_bytes([lines])

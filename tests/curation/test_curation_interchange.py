@@ -269,3 +269,34 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         read_import("csv", gold)
     with pytest.raises(CurationError, match="not found"):
         read_import("annotations", tmp_path / "missing")
+
+
+def test_the_import_steps_plan_says_what_its_run_then_does(rs: DbReviewStore, tmp_path: Path, config) -> None:
+    """``ImportReview`` side by side: ``plan`` (``review import --dry-run``) predicts ``run`` on the same database,
+    for a file new to it and the same file again; the run stores the candidates under its own run id."""
+    from flopsdb.review import ImportReview
+    from flopsdb.steps import run_recorded
+
+    review_some(rs)
+    out = tmp_path / "export.jsonl"
+    export_records(rs, "prodigy", out)
+    other = Store(tmp_path / "other.duckdb")
+    gold = ImportReview(config, "annotations", FIX / "gold.jsonl", pdf_dir=FIX)
+    with rs.store.connect() as con:
+        planned = gold.plan(con)
+    assert planned.counts == {"records": 7, "new_candidates": 7, "new_events": 7}
+    run_id, done = run_recorded(rs.store, gold.name, gold)
+    assert done.counts == planned.counts
+    with rs.store.connect() as con:
+        assert gold.plan(con).counts == {"records": 7, "new_candidates": 0, "new_events": 0}
+        runs = con.execute("SELECT command, status FROM runs WHERE run_id = ?", [run_id]).fetchall()
+        assert runs == [("review import", "ok")]
+        assert con.execute("SELECT count(*) FROM candidates WHERE run_id = ?", [run_id]).fetchone() == (7,)
+    step = ImportReview(config, "prodigy", out)
+    with other.connect() as con:
+        first = step.plan(con)
+    assert first.counts["new_events"] > 0 and first.counts["new_candidates"] == first.counts["records"]
+    assert import_records(DbReviewStore(other), step.records()) == first.counts
+    with other.connect() as con:
+        assert step.plan(con).counts == {"records": first.counts["records"], "new_candidates": 0, "new_events": 0}
+    assert import_records(DbReviewStore(other), step.records())["new_events"] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,29 @@ def test_a_file_over_its_time_limit_stops_only_its_own_worker(sample_pdf, tmp_pa
     ]
     assert "took longer than 3 s" in (outcomes[0].error or "")
     assert all(o.candidates for o in outcomes[1:])
+
+
+def test_the_extract_steps_plan_says_what_its_run_then_does(sample_pdf: Path, tmp_path: Path, store) -> None:
+    """``ExtractFiles`` side by side: ``plan`` names, without reading a byte, the files ``run`` refuses; a readable
+    file that does not parse is the one thing the plan cannot foresee."""
+    from flopsdb.extraction import ExtractFiles
+    from flopsdb.steps import run_recorded
+
+    fifo, empty, big = tmp_path / "fifo.pdf", tmp_path / "empty.pdf", tmp_path / "big.pdf"
+    os.mkfifo(fifo)
+    empty.write_bytes(b"")
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (sample_pdf.stat().st_size + 10))
+    paths = [sample_pdf, tmp_path / "gone.pdf", fifo, empty, big]
+    seen: list[str] = []
+    step = ExtractFiles(paths, store=store, timeout=60.0, max_bytes=sample_pdf.stat().st_size + 5, on_outcome=lambda o: seen.append(o.path))
+    planned = step.plan()
+    assert planned.counts == {"files": 5, "would_extract": 2, "would_refuse": 3}
+    assert {f.item: f.reason for f in planned.failures} == {str(tmp_path / "gone.pdf"): "missing", str(fifo): "not_regular", str(big): "too_large"}
+    run_id, done = run_recorded(store, "extract", step)
+    assert done.counts == {"files": 5, "failed": 4}
+    assert {f.item: f.reason for f in done.failures} == {**{f.item: f.reason for f in planned.failures}, str(empty): "truncated"}
+    assert len(seen) == 5
+    with store.connect() as con:
+        runs = con.execute("SELECT run_id, command, status FROM runs").fetchall()
+        stored = con.execute("SELECT count(*) FROM candidates WHERE run_id = ?", [run_id]).fetchone()[0]
+    assert runs == [(run_id, "extract", "partial")] and stored > 0

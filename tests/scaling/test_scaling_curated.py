@@ -65,3 +65,22 @@ def test_estimates_of_curated_results_are_stored_for_analysts(curated, fixture_c
     assert [(r[0], r[1]) for r in rows] == [("epoch", 4), ("thompson", 4)]
     assert rows[0][2] == again["run_id"]
     assert joined == 8
+
+
+def test_the_estimate_steps_plan_says_what_its_run_then_does(curated, fixture_catalog):
+    """``EstimateCurated`` side by side: ``plan`` (``estimate --dry-run``) predicts ``run`` and writes nothing."""
+    from flopsdb.fitting import EstimateCurated
+    from flopsdb.steps import run_recorded
+
+    step = EstimateCurated(curated, catalog=fixture_catalog)
+    with curated.connect() as con:
+        planned = step.plan(con)
+        before = con.execute("SELECT count(*) FROM compute_estimates WHERE source = 'curated'").fetchone()
+    planned_notes = list(step.notes)
+    assert planned.counts["estimates"] > 0 and before == (0,)
+    run_id, done = run_recorded(curated, step.name, step)
+    assert done.counts == planned.counts and step.notes == planned_notes
+    with curated.connect() as con:
+        stored = con.execute("SELECT count(*) FROM compute_estimates WHERE source = 'curated' AND run_id = ?", [run_id]).fetchone()
+        assert step.plan(con).counts == planned.counts
+    assert stored == (planned.counts["estimates"],)

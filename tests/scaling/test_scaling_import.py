@@ -95,3 +95,25 @@ def test_epoch_compute_joins_results_of_the_same_paper_and_model(imported):
         ("Net-3", "name", 3.456e19, "epoch:2:compute:epoch:hardware"),
     ]
     assert {r["fact_ids"][0] for r in rows} == {"thompson:imagenet:8:result:top1"}
+
+
+@pytest.mark.parametrize("dataset", ["thompson", "epoch"])
+def test_the_import_steps_plan_says_what_its_run_then_does(store, fx, fixture_catalog, dataset):
+    """``ImportDataset`` side by side: ``plan`` (``import --dry-run``) parses and predicts ``run``, writing nothing."""
+    from flopsdb.fitting import ImportDataset, import_dataset
+
+    path = fx / "thompson" if dataset == "thompson" else fx / "epoch_models.csv"
+    step = ImportDataset(store, dataset, path, catalog=fixture_catalog)
+    with store.connect() as con:
+        planned = step.plan(con)
+        assert con.execute("SELECT count(*) FROM imported_facts").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+    assert planned.counts["facts"] > 0 and planned.failures
+    done = import_dataset(step)
+    assert {k: done[k] for k in planned.counts} == planned.counts
+    assert done["failure_reasons"] == [f"{f.source_file}:{f.source_row}: {f.reason}" for f in planned.failures]
+    with store.connect() as con:
+        facts = con.execute("SELECT count(*) FROM imported_facts").fetchone()[0]
+        run = con.execute("SELECT command, status FROM runs WHERE run_id = ?", [done["run_id"]]).fetchone()
+        assert con.execute("SELECT count(*) FROM imported_facts WHERE paper IS NOT NULL AND paper_id IS NULL").fetchone() == (0,)
+    assert facts == planned.counts["facts"] and run == (f"import {dataset} {path}", "partial")
