@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flopsdb.core.errors import CurationError
+from flopsdb.core.errors import CurationError, FieldValueError
 from flopsdb.core.ids import unversioned
-from flopsdb.core.kinds import KEEP_ACTIONS, KIND_FIELDS, MAX_TEXT, Action, FieldValueError, kind_spec
+from flopsdb.core.kinds import KEEP_ACTIONS, KIND_FIELDS, MAX_TEXT, Action, kind_spec
 from flopsdb.extract.candidate import STAGES, Candidate
 
 ROLES: tuple[str, ...] = ("annotator", "reviewer", "admin")

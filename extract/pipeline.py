@@ -25,6 +25,9 @@ from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_na
 from flopsdb.extract.hardware import EXTRACTOR as HARDWARE
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.models import find_models, link_results
+from flopsdb.extract.parameters import EXTRACTOR as PARAMETERS
+from flopsdb.extract.results import EXTRACTOR as RESULT
+from flopsdb.extract.table_results import EXTRACTOR as RESULT_TABLE
 from flopsdb.extract.training_time import EXTRACTOR as TRAINING_TIME
 
 if TYPE_CHECKING:
@@ -35,11 +38,12 @@ Extractor = Callable[[Document], list[Candidate]]
 REGISTRY: dict[str, str] = {
     HARDWARE: "flopsdb.extract.hardware:extract_hardware",
     TRAINING_TIME: "flopsdb.extract.training_time:extract_training_time",
-    "parameters.v4": "flopsdb.extract.parameters:extract_parameters",
-    "result.v1": "flopsdb.extract.results:extract_results",
-    "result_table.v4": "flopsdb.extract.table_results:extract_table_results",
+    PARAMETERS: "flopsdb.extract.parameters:extract_parameters",
+    RESULT: "flopsdb.extract.results:extract_results",
+    RESULT_TABLE: "flopsdb.extract.table_results:extract_table_results",
 }
-"""Versioned extractor name -> ``module:function``. Add an extractor by adding one entry."""
+"""Versioned extractor name (each module's ``EXTRACTOR``, defined there once) -> ``module:function``. Add an
+extractor by adding one entry."""
 
 
 def extractors(names: Iterable[str] | None = None) -> dict[str, Extractor]:

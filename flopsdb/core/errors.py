@@ -7,6 +7,7 @@ Every error carries the context needed to act on it (``url``, ``paper``, ``page`
 
     FlopsdbError
     ├── ConfigError
+    ├── FieldValueError          (a field of another kind, or a value of the wrong type; also a ValueError)
     ├── StoreError
     │   └── StoreLocked
     ├── QueryError               (an analyst's query refused or failed)
@@ -80,6 +81,12 @@ class ConfigError(FlopsdbError):
     """The configuration file or an environment variable is invalid."""
 
     exit_code = 2
+
+
+class FieldValueError(FlopsdbError, ValueError):
+    """A field that does not belong to its kind, or a value of the wrong type; the message names the field.
+
+    Also a ``ValueError``, so a pydantic validator that raises it answers 422 naming the field."""
 
 
 class StoreError(FlopsdbError):

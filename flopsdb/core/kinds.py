@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from flopsdb.core.errors import FieldValueError
+
 
 class Kind(StrEnum):
     """The kinds of fact an extractor proposes."""
@@ -61,10 +63,6 @@ MAX_TEXT = 300
 """The longest text a text field may hold."""
 
 _NUMERIC = frozenset({FieldType.NUMBER, FieldType.NON_NEGATIVE, FieldType.COUNT})
-
-
-class FieldValueError(ValueError):
-    """A field that does not belong to its kind, or a value of the wrong type; the message names the field."""
 
 
 def _coerce_text(ftype: FieldType, raw: Any) -> Any:
