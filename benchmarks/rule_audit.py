@@ -7,10 +7,10 @@ change of the paper's parameter facts against the gold (facts mode, operating po
 whole pipeline runs (results and their headline flags, hardware, time too) and tp / fp count the facts of every kind. An entry that changes
 no paper or one paper only is a candidate for removal or generalisation (HELPERS.md: never a rule for one paper).
 
-    python benchmarks/rule_audit.py --cache /tmp/doccache-NAME/<hash>   # pickled Documents (evalfast.py's cache)
+    python benchmarks/rule_audit.py --cache /tmp/doccache-NAME/<hash>   # pickled Documents (one pickled parse_pdf Document per paper)
 
 Only develop-half papers are read (annotations/GUIDELINES.md); the cache is expected to hold Documents pickled
-before extraction (``Document.models`` empty), as ``/work/wt/evalfast.py`` writes them.
+before extraction (``Document.models`` empty), one pickle of a ``parse_pdf`` Document per paper.
 """
 
 from __future__ import annotations
