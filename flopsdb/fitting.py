@@ -15,8 +15,8 @@ from flopsdb.records import records_from
 from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
 from flopsdb.scaling.consolidate import AUTHORS_CONVERSION, consolidated_rows
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
-from flopsdb.scaling.fit import FitPoint, FitResult, coverage, mixing_warnings, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
-from flopsdb.scaling.forward import FORWARD_OPS, forward_transform, name_contains, relative_to, select_models
+from flopsdb.scaling.fit import FitResult, coverage, mixing_warnings, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.forward import FORWARD_OPS, forward_transform, name_contains, select_points
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, select_measure, to_error
 from flopsdb.scaling.records import record_estimates, record_fit_rows
@@ -155,18 +155,6 @@ class FitOptions:
     """Fit only the models whose name contains this (one family: ``ResNet``)."""
 
 
-def _select(points: list[FitPoint], opts: FitOptions, notes: list[str]) -> list[FitPoint]:
-    """``--relative-to`` (the reference is looked up among all the benchmark's points) then ``--model-contains``."""
-    if opts.relative_to and points:
-        points, ref = relative_to(points, opts.relative_to)
-        notes.append(f"x relative to {ref.model} ({ref.fact_ids[0]}): {opts.x} / {ref.flop:.4g}")
-    if opts.model_contains:
-        kept = select_models(points, opts.model_contains)
-        notes.append(f"{len(kept)} of {len(points)} point(s) are of models whose name contains {opts.model_contains!r}")
-        points = kept
-    return points
-
-
 def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
     """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
     if opts.source not in SOURCES:
@@ -219,7 +207,7 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
             notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
-    points = _select(points, opts, notes)
+    points = select_points(points, x=opts.x, relative=opts.relative_to, contains=opts.model_contains, notes=notes)
     if not points:
         why = [n for n in notes if "left out" in n]
         raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}" + (": " + "; ".join(why) if why else ""))

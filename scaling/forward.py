@@ -80,3 +80,16 @@ def relative_to(points: Sequence[FitPoint], reference: str) -> tuple[list[FitPoi
         )
     ref = found[0]
     return [replace(p, flop=p.flop / ref.flop, flop_low=None, flop_high=None) for p in points], ref
+
+
+def select_points(points: list[FitPoint], *, x: str, relative: str | None, contains: str | None, notes: list[str]) -> list[FitPoint]:
+    """``--relative-to`` (the reference is looked up among all the benchmark's points), then ``--model-contains``;
+    each step says what it did in ``notes``."""
+    if relative and points:
+        points, ref = relative_to(points, relative)
+        notes.append(f"x relative to {ref.model} ({ref.fact_ids[0]}): {x} / {ref.flop:.4g}")
+    if contains:
+        kept = select_models(points, contains)
+        notes.append(f"{len(kept)} of {len(points)} point(s) are of models whose name contains {contains!r}")
+        points = kept
+    return points
