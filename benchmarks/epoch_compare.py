@@ -7,6 +7,14 @@ divided by Epoch's figure; the distribution of the ratio is printed, split by wh
 and the estimates outside 2x are counted by cause (read from the row's inputs and Epoch's method and notes: a
 diagnosis only; the estimates never read the notes' figures).
 
+Then one figure per model (``epoch_figure``: the method Epoch's ``Training compute estimation method`` names, the
+geometric mean when it names both), compared with Epoch's figure for every model, and split by general rules of
+comparability that read Epoch's columns only, never flopsdb's ratio: Epoch's figure is by neither method (reported,
+third-party, benchmarks, not stated); the row is fine-tuned from a base model whose compute is not in the table
+(flopsdb's figure is the fine-tuning only: compared with Epoch's ``Finetune compute (FLOP)``); Epoch's figure is below
+its base model's own (it leaves the base out: compared with flopsdb's fine-tuning figure); Epoch used a method the
+row's columns do not give flopsdb the inputs of. The rest is the like-for-like comparison.
+
 Usage: python benchmarks/epoch_compare.py [--outliers] [../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv]
 """
 
@@ -21,6 +29,7 @@ from pathlib import Path
 
 from flopsdb.core.catalog import load_catalog
 from flopsdb.scaling.compute import ComputeEstimate
+from flopsdb.scaling.epoch import COMPARABLE, comparability, epoch_figure
 from flopsdb.scaling.importers import parse_epoch
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "epoch" / "epoch_all_ml_systems_full_view.csv"
@@ -32,7 +41,7 @@ def _summary(label: str, ratios: list[float]) -> str:
         return f"{label}: no models"
     within = sum(0.5 <= r <= 2 for r in ratios) / len(ratios)
     q = statistics.quantiles(ratios, n=10) if len(ratios) > 1 else [ratios[0]] * 9
-    return f"{label}: n={len(ratios)} median ratio {statistics.median(ratios):.3f}, p10 {q[0]:.3f}, p90 {q[-1]:.3f}, within 2x {within:.0%}"
+    return f"{label}: n={len(ratios)} median ratio {statistics.median(ratios):.3f}, p10 {q[0]:.3f}, p90 {q[-1]:.3f}, within 2x {within:.1%}"
 
 
 def _group(est: ComputeEstimate) -> str:
@@ -61,6 +70,60 @@ def cause(est: ComputeEstimate, rec: dict[str, str]) -> str:
     if ("hardware" if est.method == "hardware" else "operation") not in method:
         return f"Epoch used another method ({method or 'not stated'})"
     return f"same method, other inputs ({est.method}: stages, tokens seen, utilisation or peak)"
+
+
+def _model_cause(est: ComputeEstimate, rec: dict[str, str]) -> str:
+    """Why a like-for-like figure is outside 2x, from the row's inputs and Epoch's notes (a diagnosis only)."""
+    notes = " ".join(rec.get(c) or "" for c in ("Training compute notes", "Parameters notes")).lower()
+    a = est.assumptions
+    if a.get("base_model"):
+        return "fine-tuned: Epoch's figure is not base + fine-tuning"
+    if est.method != "hardware" and _MOE.search(notes) and a.get("parameters_from") != "active":
+        return "mixture-of-experts (or sparse) model without active parameters in the row"
+    return f"same method, other inputs ({est.method}: stages, tokens seen, utilisation, peak or units)"
+
+
+def print_per_model(
+    batch_estimates: list[tuple[str, ComputeEstimate]], rows: dict[str, dict[str, str]], published: dict[str, float], *, outliers: bool
+) -> None:
+    """Print one figure per model (``epoch_figure``) against Epoch's, for all models and by class of comparability."""
+    by_entry: dict[str, list[ComputeEstimate]] = {}
+    for entry, est in batch_estimates:
+        by_entry.setdefault(entry, []).append(est)
+    every: list[float] = []
+    classes: dict[str, list[float]] = {}
+    missing: Counter[str] = Counter()
+    causes: Counter[str] = Counter()
+    table: list[tuple[float, str, str, str]] = []
+    for entry, ests in by_entry.items():
+        rec = rows[entry]
+        est = epoch_figure(rec.get("Training compute estimation method"), ests)
+        if est is None or entry not in published:
+            continue
+        every.append(est.flop / published[entry])
+        why, own, reference = comparability(est, rec, published[entry])
+        if reference is None:
+            missing[why] += 1
+            continue
+        ratio = own / reference
+        classes.setdefault(why, []).append(ratio)
+        if why == COMPARABLE and not 0.5 <= ratio <= 2:
+            causes[_model_cause(est, rec)] += 1
+        if not 0.5 <= ratio <= 2:
+            table.append((ratio, est.method, rec.get("Model", "").strip(), why))
+    print()
+    print(_summary("per model, every model, vs Training compute (FLOP)", every))
+    print(_summary(f"per model, {COMPARABLE} (the headline)", classes.get(COMPARABLE, [])))
+    for why in sorted(k for k in classes if k != COMPARABLE):
+        print(_summary(f"  not like for like: {why}", classes[why]))
+    for why, n in missing.items():
+        print(f"  not like for like: {why}: {n} without an Epoch fine-tuning figure")
+    print(f"like for like outside 2x: {sum(causes.values())}")
+    for why, n in causes.most_common():
+        print(f"  {n:4d}  {why}")
+    if outliers:
+        for ratio, method, model, why in sorted(table):
+            print(f"{ratio:10.3g}  {method:20s}  {model[:40]:40s}  {why}")
 
 
 def main(path: Path, *, outliers: bool = False) -> None:
@@ -101,6 +164,7 @@ def main(path: Path, *, outliers: bool = False) -> None:
     if outliers:
         for ratio, method, model, why, notes in sorted(table):
             print(f"{ratio:10.3g}  {method:10s}  {model[:40]:40s}  {why[:60]:60s}  {notes}")
+    print_per_model([(e.entry_id, e.estimate) for e in batch.estimates], rows, published, outliers=outliers)
 
 
 if __name__ == "__main__":

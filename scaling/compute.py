@@ -12,6 +12,7 @@ its method, convention and assumptions.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -234,5 +235,29 @@ def tokens_compute(
             "flop_per_param_token": 6,
             "epochs": epochs if epochs is not None else 1.0,
             "epochs_from": "source" if epochs is not None else "default",
+        },
+    )
+
+
+def geometric_mean(hardware: ComputeEstimate, operations: ComputeEstimate) -> ComputeEstimate:
+    """One figure from both methods: the geometric mean of a hardware-method and an operation-counting estimate
+    (and of their bounds), as Epoch combines them when it has both ("GMean(...)" in its notes). The assumptions keep
+    each method's figure and assumptions, so every input and default of both stays visible."""
+    if hardware.method != "hardware" or operations.method != "operations":
+        raise ScalingError(f"geometric_mean takes a hardware and an operations estimate, not {hardware.method} and {operations.method}")
+    return ComputeEstimate(
+        flop=math.sqrt(hardware.flop * operations.flop),
+        flop_low=math.sqrt(hardware.flop_low * operations.flop_low),
+        flop_high=math.sqrt(hardware.flop_high * operations.flop_high),
+        method="hardware+operations",
+        convention=hardware.convention,
+        quantity="compute",
+        fact_ids=tuple(dict.fromkeys((*hardware.fact_ids, *operations.fact_ids))),
+        assumptions={
+            "combined": "geometric mean",
+            "hardware_flop": hardware.flop,
+            "operations_flop": operations.flop,
+            "hardware": dict(hardware.assumptions),
+            "operations": dict(operations.assumptions),
         },
     )

@@ -401,7 +401,7 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
                     flop=flop,
                     flop_low=low or flop,
                     flop_high=high or flop,
-                    method=_epoch_method(method),
+                    method=epoch_method(method),
                     convention="epoch",
                     quantity="compute",
                     fact_ids=(fid,),
@@ -482,7 +482,9 @@ def _precision(text: str | None) -> str | None:
     return None
 
 
-def _epoch_method(text: str | None) -> str:
+def epoch_method(text: str | None) -> str:
+    """The method Epoch's ``Training compute estimation method`` names: ``hardware+operations`` (both), ``hardware``,
+    ``operations``, or ``reported`` (neither: a reported, third-party, benchmark-imputed or unstated figure)."""
     low = (text or "").lower()
     if "hardware" in low and "operation" in low:
         return "hardware+operations"
