@@ -45,7 +45,7 @@ _AFTER_METRIC = re.compile(
 _LIST_JOIN = r"\s*(?:,\s*and|,|and|/|&)\s*"
 _COMPARATIVE = re.compile(r"\b(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*)\b", re.I)
 _CLAUSE_END = re.compile(r"[,;)]|\s(?:and|while|with)\s")
-_BASELINE_WORDS = ("previous", "prior", "reported", "baseline", "et al", "compared to", "compared with", "existing", "on par with")
+_BASELINE_WORDS = ("previous", "prior", "reported", "published", "baseline", "et al", "compared to", "compared with", "existing", "on par with")
 _OTHER_BENCHMARK = re.compile(r"\b(?:on|in)\s+(?:the\s+)?[A-Z](?:[a-z]*[A-Z]|[A-Za-z]*\d|[A-Z]+\b)[\w\-]*")
 _MORE_BENCHMARKS = re.compile(
     r"(?<!the )(?<!these )(?<!both )\b(?:other|additional|several|more|new|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w\-]+\s+){0,3}(?:datasets|benchmarks|tasks)\b",
