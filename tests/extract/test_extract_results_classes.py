@@ -113,7 +113,7 @@ def _cell(model: str, metric: str, value: float, row: int) -> Candidate:
         "table": "3",
     }
     ev = Evidence(page=2, bbox=Box(10, 100 + 12 * row, 50, 110 + 12 * row), snippet=f"{model} | {metric} | {value}")
-    return Candidate(paper="p", kind="result", extractor="result_table.v4", evidence=ev, confidence=0.8, fields=fields, model=model)
+    return Candidate(paper="p", kind="result", extractor="result_table.v5", evidence=ev, confidence=0.8, fields=fields, model=model)
 
 
 def test_the_single_model_row_beside_an_anchored_ensemble_row_is_the_abstracts_too() -> None:
