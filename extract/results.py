@@ -146,7 +146,7 @@ class _Span:
         return self._text
 
 
-def _distance(d: re.Match[str], lo: int, hi: int) -> int:
+def _distance(d: re.Match[str] | _Span, lo: int, hi: int) -> int:
     """Characters between a dataset mention and the span ``lo:hi`` (0 when they overlap; 4 more after it)."""
     return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
 

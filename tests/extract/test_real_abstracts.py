@@ -1,6 +1,6 @@
 """result.v2 and the headline policy on real abstract passages of papers outside the corpora.
 
-``tests/fixtures/phrasings/real_abstracts.v1.jsonl``: 81 passages of 68 papers (abstracts, a few README, notes,
+``tests/fixtures/phrasings/real_abstracts.v1.jsonl``: 81 passages of 68 papers (63 abstracts; README, notes,
 introduction and body passages), copied from public text (GitHub READMEs and notes, arXiv mirrors, paper
 pages; each line names its source) and labelled from the passage alone under the headline policy of
 annotations/GUIDELINES.md: the paper's own results on tracked benchmarks, test numbers over val/dev, no
