@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Document, Evidence, ModelName, Sentence
+from flopsdb.extract.document import Document, ModelName, Sentence
 from flopsdb.extract.facts import select_facts
 from flopsdb.extract.headline import mark_headlines
 from flopsdb.extract.pipeline import extract_document
 from flopsdb.extract.results import results_in
 from flopsdb.extract.sentences import split_sentences
 from tests.extract.conftest import make_doc, sentence_with
+from tests.extract.test_extract_headline import _cell, _sentence
 
 
 def _facts(sentence: str, **kw: object) -> set[tuple[object, ...]]:
@@ -101,42 +101,18 @@ def test_coco_map_is_box_ap_and_at_half_iou_is_ap50() -> None:
     assert _facts("On COCO, our ensemble obtains an mAP of 66.0% at 50% overlap.") == {("COCO", "AP50", 66.0, True)}
 
 
-def _cell(model: str, metric: str, value: float, row: int) -> Candidate:
-    fields = {
-        "task": "object detection",
-        "dataset": "COCO",
-        "split": "test-dev",
-        "metric": metric,
-        "value": value,
-        "value_text": str(value),
-        "own": True,
-        "table": "3",
-    }
-    ev = Evidence(page=2, bbox=Box(10, 100 + 12 * row, 50, 110 + 12 * row), snippet=f"{model} | {metric} | {value}")
-    return Candidate(paper="p", kind="result", extractor="result_table.v5", evidence=ev, confidence=0.8, fields=fields, model=model)
-
-
 def test_the_single_model_row_beside_an_anchored_ensemble_row_is_the_abstracts_too() -> None:
     abstract = "ZipDet: Detecting Quickly\nOn COCO, an ensemble of three ZipDet networks obtains 47.9 mAP on COCO test-dev."
     doc = make_doc(abstract, sections={"Abstract": abstract, "1 Introduction": "We compare in Table 3."})
     doc.models = (ModelName("ZipDet", "zipdet", main=True, source="title"),)
     rows = {"ZipDet (single)": (44.0, 65.1, 48.0, 27.0), "ZipDet Ensemble": (47.9, 69.0, 52.9, 31.0), "ZipDet (no flip)": (43.1, 64.0, 47.2, 26.0)}
     cells = [
-        _cell(model, metric, value, row)
+        _cell(model, metric, value, table="3", row=row)
         for row, (model, values) in enumerate(rows.items())
         for metric, value in zip(("box AP", "AP50", "AP75", "APs"), values)
     ]
-    sentence = results_in(abstract.split("\n")[1], in_abstract=True)[0]
-    start = doc.text.index("47.9")
-    stated = Candidate(
-        paper="p",
-        kind="result",
-        extractor="result.v2",
-        evidence=doc.evidence(start, start + 4),
-        confidence=float(sentence["confidence"]),  # type: ignore[arg-type]
-        fields={k: sentence[k] for k in ("task", "dataset", "split", "metric", "value", "value_text", "own")},
-    )
-    marked = mark_headlines(doc, [stated, *cells])
+    assert ("COCO", "box AP", 47.9, True) in _facts(abstract.split("\n")[1], in_abstract=True)
+    marked = mark_headlines(doc, [_sentence(doc, "47.9", "box AP", 47.9), *cells])
     single = {c.fields["metric"] for c in marked if c.headline and c.model == "ZipDet (single)"}
     assert {"box AP", "AP50", "AP75"} <= single
     assert not any(c.headline for c in marked if c.model == "ZipDet (no flip)")
