@@ -1,15 +1,16 @@
-"""headline.v4: which result candidates are the paper's headline results (the headline policy of
+"""headline.v5: which result candidates are the paper's headline results (the headline policy of
 annotations/GUIDELINES.md), with the reason for each.
 
 A pure function of the Document and its candidates; the policy's words and weights are the data file
-``extract/data/headline.v4.json``. Among the own results at or above the operating confidence:
+``extract/data/headline.v5.json``. Among the own results at or above the operating confidence:
 
 - ``abstract``: results stated in the abstract (before the first section such as "Introduction");
 - ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
   results is scored by its caption (comparison cues such as "state of the art", "test set" for; ablation and
   analysis cues against), by whether it also holds baseline rows and by whether it reports test numbers; per
   dataset the best-scoring table(s) are the main ones;
-- ``abstract_row``: the other tracked metrics of a table row that repeats a number of the abstract;
+- ``abstract_row``: the other tracked metrics of a table row that repeats a number of the abstract (and, when that
+  row is an ensemble, of the table's best single-model row);
 - ``best_own_row``: when the main tables have more own cells than the policy allows, per own model the paper
   names (``Document.models``) the row that is best on the dataset's primary metric (and, when that row is an
   ensemble, the best single-model row), every tracked metric of that row.
@@ -35,13 +36,13 @@ from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_model
 
-POLICY = "headline.v4"
+POLICY = "headline.v5"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    """The policy data (``extract/data/headline.v4.json``) with its regexes compiled."""
+    """The policy data (``extract/data/headline.v5.json``) with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
     data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
@@ -150,6 +151,20 @@ def _intermediate_rows(dataset: str, cells: Sequence[Candidate]) -> set[tuple[ob
     return out
 
 
+def _single_beside_ensemble(pool: Sequence[Candidate], anchors: set[tuple[object, ...]]) -> set[tuple[object, ...]]:
+    """When the row that repeats the abstract's number is an ensemble, the best single-model row of that table and
+    dataset is the abstract's too (an abstract that gives the ensemble's number gives its single model's beside it)."""
+    ens = policy()["_ensemble"]
+    out: set[tuple[object, ...]] = set()
+    for c in pool:
+        if _row(c) not in anchors or not ens.search(c.model or ""):
+            continue
+        dataset = str(c.fields.get("dataset"))
+        cells = [x for x in pool if _table_key(x) == _table_key(c) and x.fields.get("dataset") == dataset]
+        out |= set(_best_rows(dataset, cells)[1:])
+    return out
+
+
 def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
     """The bottom row of each table column (dataset and metric): where a table that adds one step per row ends."""
     last: dict[tuple[object, ...], Candidate] = {}
@@ -218,6 +233,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
     anchors = {
         _row(c) for c in pool if _table_key(c) is not None and (c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) in stated
     }
+    anchors |= _single_beside_ensemble(pool, anchors)
     for c in pool:
         if _table_key(c) is not None and _row(c) in anchors:
             reasons[id(c)] = "abstract_row"

@@ -1,10 +1,10 @@
-"""result.v1: benchmark results stated in sentences, e.g. "achieves 28.4 BLEU on the WMT 2014
+"""result.v2: benchmark results stated in sentences, e.g. "achieves 28.4 BLEU on the WMT 2014
 English-to-German translation task" or "a top-5 error of 6.67%".
 
 A number is paired with an adjacent metric mention ("28.4 BLEU", "F1 score of 82.7") and with the nearest
-tracked dataset of the sentence that has that metric (``flopsdb/core/data/benchmarks.v1.jsonl``). Improvements
+tracked dataset of the sentence that has that metric (``flopsdb/core/data/benchmarks.v2.jsonl``). Improvements
 ("by 2 BLEU", "+1.3 AP") are skipped; results near baseline cues ("previous best of 26.3") get ``own=false``.
-Results from tables are ``extract.table_results`` (result_table.v4).
+Results from tables are ``extract.table_results`` (result_table.v5).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from functools import lru_cache
 from flopsdb.core.taxonomy import Benchmark, load_taxonomy
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
+from flopsdb.extract.headline import abstract_end
 from flopsdb.extract.stage import SentenceSpan, has_cue, iter_sentences
 
-EXTRACTOR = "result.v1"
+EXTRACTOR = "result.v2"
 
 _VALUE = r"(?<![\w.\-+])(?P<value>\d{1,3}(?:\.\d{1,3})?)(?P<pct>\s*%)?(?![\w.]*\d)"
 _DELTA_BEFORE = re.compile(
@@ -36,6 +37,21 @@ _SPLITS = (
     ("val", r"\bval(?:idation)?\b|\bminival\b"),
     ("test", r"\btest(?:ing)?\s*(?:set|split)?\b"),
 )
+_AFTER_METRIC = re.compile(
+    r"\s*(?:(?:test|validation|val|dev|single[- ]model|single[- ]crop)\s+)?(?:(?:error|err|accuracy|acc)\.?\s+)?"
+    r"(?:scores?|rates?|results?|values?|metric)?\s*(?:of|is|was|=|:|reaches|reached|to|at|\()?\s*(?:an?\s+|about\s+|around\s+)?",
+    re.I,
+)
+_LIST_JOIN = r"\s*(?:,\s*and|,|and|/|&)\s*"
+_COMPARATIVE = re.compile(r"\b(?:than|over|outperform\w*|surpass\w*|beat\w*|exceed\w*)\b", re.I)
+_CLAUSE_END = re.compile(r"[,;)]|\s(?:and|while|with)\s")
+_BASELINE_WORDS = ("previous", "prior", "reported", "published", "baseline", "et al", "compared to", "compared with", "existing", "on par with")
+_OTHER_BENCHMARK = re.compile(r"\b(?:on|in)\s+(?:the\s+)?[A-Z](?:[a-z]*[A-Z]|[A-Za-z]*\d|[A-Z]+\b)[\w\-]*")
+_MORE_BENCHMARKS = re.compile(
+    r"(?<!the )(?<!these )(?<!both )\b(?:other|additional|several|more|new|\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w\-]+\s+){0,3}(?:datasets|benchmarks|tasks)\b",
+    re.I,
+)
+_AT_HALF_IOU = re.compile(r"[\s\d.%]*(?:of\s+[\d.]+\s*%?\s*)?(?:at|@)\s*(?:50\s*%|0?\.5\b|IoU\s*(?:=|of)?\s*0?\.5\b)", re.I)
 _WMT_OTHER = re.compile(r"WMT\s*'?\s*(?:15|16|17|18|19|2015|2016|2017|2018|2019)\s*$|IWSLT\s*'?\s*\d*\s*$", re.I)
 
 
@@ -81,11 +97,14 @@ def _resolve_metric(bench: Benchmark, text: str, following: str = "") -> str | N
     low = text.lower()
     if bench.dataset == "ImageNet" and re.fullmatch(r"top-?\s*[15]", low.strip()):
         tail = following.lower()
-        if re.match(r"[\s/%\d.,]*(?:and|or|/)?[\s\d.%]*(?:top-?\s*[15]\s*)?(?:error|err)", tail):
+        split_word = r"(?:(?:test|validation|val|single[- ]model|single[- ]crop|classification)\s+)?"
+        if re.match(rf"[\s/%\d.,]*(?:and|or|/)?[\s\d.%]*(?:top-?\s*[15]\s*)?{split_word}(?:error|err)", tail):
             low = f"{low} error"
-        elif re.match(r"[\s/%\d.,]*(?:and|or|/)?[\s\d.%]*(?:top-?\s*[15]\s*)?acc", tail):
+        elif re.match(rf"[\s/%\d.,]*(?:and|or|/)?[\s\d.%]*(?:top-?\s*[15]\s*)?{split_word}acc", tail):
             low = f"{low} accuracy"
     m = bench.metric(low)
+    if m is not None and m.name == "box AP" and low.strip() == "map" and _AT_HALF_IOU.match(following):
+        m = bench.metric("AP50")
     if m is not None:
         return m.name
     if bench.dataset == "ImageNet":
@@ -127,15 +146,51 @@ class _Span:
         return self._text
 
 
-def _distance(d: re.Match[str], lo: int, hi: int) -> int:
+def _distance(d: re.Match[str] | _Span, lo: int, hi: int) -> int:
     """Characters between a dataset mention and the span ``lo:hi`` (0 when they overlap; 4 more after it)."""
     return lo - d.end() if d.end() <= lo else (d.start() - hi + 4 if d.start() >= hi else 0)
 
 
-def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dict[str, object]]:
+def _binds(sentence: str, hi: int, d: re.Match[str] | _Span) -> bool:
+    """Whether a result ending at ``hi`` is stated *on* the dataset mention ``d`` ("81.3% mAP on PASCAL VOC 2007")."""
+    return d.start() >= hi and bool(re.fullmatch(r"\s*%?\s*(?:\([^()]{0,40}\)\s*)?(?:on|in|for)\s+(?:the\s+)?", sentence[hi : d.start()], re.I))
+
+
+def _is_baseline(window: str) -> bool:
+    """Whether the text before a value names another work's result. A comparison clause that is closed before the
+    value ("performs better than strong baselines, and achieves 72.4 F1") names what the result is compared to,
+    not whose result it is."""
+    low = window.lower()
+    for m in reversed(list(_COMPARATIVE.finditer(low))):
+        end = _CLAUSE_END.search(low, m.end())
+        if end is not None:
+            low = low[: m.start()] + low[end.end() :]
+    return any(c in low for c in _BASELINE_WORDS) or bool(re.search(r"\d{4}[a-z]?\)|\[\d+(?:,\s*\d+)*\]", low))
+
+
+def _is_delta(sentence: str, start: int, end: int, after_metric: str) -> bool:
+    """Whether the value at ``start:end`` is an improvement ("by 2 BLEU", "+1.3 AP", "2.4 points higher")."""
+    return bool(
+        _DELTA_BEFORE.search(sentence[max(0, start - 40) : start])
+        or _DELTA_AFTER.match(sentence[end:])
+        or _DELTA_AFTER.match(re.sub(r"^\s*scores?", "", after_metric))
+        or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, start - 25) : start], re.I)
+    )
+
+
+def results_in(
+    sentence: str,
+    *,
+    default_dataset: str | None = None,
+    context: Sequence[str] = (),
+    in_abstract: bool = False,
+) -> list[dict[str, object]]:
     """Results stated in one sentence: dicts with dataset, task, metric, value, value_text, split, own, span, confidence.
 
-    ``default_dataset`` (the paper's main tracked dataset) is used, with lower confidence, when the sentence names none.
+    A sentence that names no tracked dataset takes the one dataset of ``context`` (the datasets the sentence before
+    named) its metric belongs to, else ``default_dataset`` (the paper's main tracked dataset), with lower
+    confidence. ``in_abstract``: the sentence stands in the abstract, where a result that is not another work's is
+    the paper's own even without "our" or "we".
     """
     datasets_re, metrics_re, prefilter = _patterns()
     if not prefilter.search(sentence):
@@ -144,27 +199,89 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
     if not metric_hits:
         return []
     tax = load_taxonomy()
-    ds_hits = []
+    ds_hits: list[tuple[re.Match[str] | _Span, Benchmark]] = []
     for d in datasets_re.finditer(sentence):
-        if _WMT_OTHER.search(sentence[max(0, d.start() - 16) : d.start()]):
+        if _WMT_OTHER.search(sentence[max(0, d.start() - 16) : d.start()]) or re.match(r"-[A-Z]\b", sentence[d.end() :]):
             continue
         bench = tax.get(d.group(0)) or tax.dataset(d.group(0))
         if bench is not None:
             ds_hits.append((d, bench))
-    inferred = False
+    inferred: float = 0.0
+    fallback: list[Benchmark] = []
     if not ds_hits:
-        if default_dataset is None or tax.get(default_dataset) is None:
+        if not (_OTHER_BENCHMARK.search(sentence) or _MORE_BENCHMARKS.search(sentence)):
+            fallback = [b for b in (tax.get(c) for c in context) if b is not None]
+        if fallback:
+            inferred = 0.15
+        elif default_dataset is not None and tax.get(default_dataset) is not None:
+            fallback, inferred = [tax.get(default_dataset)], 0.45  # type: ignore[list-item]
+        else:
             return []
-        inferred = True
     spans = [(d.start(), d.end()) for d, _ in ds_hits]
     values = [v for v in re.finditer(_VALUE, sentence) if not any(a <= v.start() < b for a, b in spans)]
     ds_hits = _expand_lists(sentence, ds_hits)
     out: list[dict[str, object]] = []
     used: set[int] = set()
-    own = has_cue(sentence, "own_cues")
+    cued = has_cue(sentence, "own_cues")
+    own = cued or in_abstract
     tokens = sentence.split()
     tabular = len(tokens) > 8 and sum(1 for t in tokens if re.fullmatch(r"[\d.,%±()×x/\-✓✗✔✘]+", t)) > 0.3 * len(tokens)
     split = split_of(sentence)
+
+    def benches_for(lo: int, hi: int) -> list[Benchmark]:
+        if fallback:
+            return fallback
+        scored = [(-1 if _binds(sentence, hi, h[0]) else _distance(h[0], lo, hi), h) for h in ds_hits]
+        return [h[1] for gap, h in sorted(scored, key=lambda s: s[0]) if gap <= 160]
+
+    def emit(bench: Benchmark, metric: str, v: re.Match[str], lo: int, hi: int) -> None:
+        value = float(v.group("value"))
+        window = sentence[max(0, lo - 60) : v.start()]
+        baseline = _is_baseline(window)
+        conf = (0.75 if cued else 0.6) if own and not baseline else 0.45
+        conf -= inferred + (0.3 if tabular else 0.0)
+        used.add(v.start())
+        out.append(
+            {
+                "task": bench.task,
+                "dataset": bench.dataset,
+                "split": split if split in bench.splits else None,
+                "metric": metric,
+                "value": value,
+                "value_text": v.group("value"),
+                "own": bool(own and not baseline),
+                "start": lo,
+                "end": hi,
+                "confidence": round(min(0.95, max(0.05, conf)), 3),
+            }
+        )
+
+    def resolve(mh: re.Match[str], lo: int, hi: int) -> tuple[Benchmark, str] | None:
+        for bench in benches_for(lo, hi):
+            metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
+            if metric is not None:
+                return bench, metric
+        return None
+
+    # "top-1 and top-5 error rates of 37.5% and 17.0%", "EM and F1 of 84.1 and 90.9": metrics listed, then values
+    for mh, mh2 in zip(metric_hits, metric_hits[1:]):
+        if not re.fullmatch(_LIST_JOIN, sentence[mh.end() : mh2.start()]):
+            continue
+        m = re.match(
+            rf"{_AFTER_METRIC.pattern}{_VALUE}\s*%?{_LIST_JOIN}{_VALUE.replace('value', 'value2').replace('pct', 'pct2')}",
+            sentence[mh2.end() :],
+            re.I,
+        )
+        if m is None:
+            continue
+        first = next((v for v in values if v.start() == mh2.end() + m.start("value")), None)
+        second = next((v for v in values if v.start() == mh2.end() + m.start("value2")), None)
+        if first is None or second is None or _is_delta(sentence, first.start(), second.end(), ""):
+            continue
+        for hit, v in ((mh, first), (mh2, second)):
+            found = resolve(hit, mh.start(), second.end())
+            if found is not None and float(v.group("value")) <= 100:
+                emit(found[0], found[1], v, mh.start(), second.end())
     for mh in metric_hits:
         pick = None
         for v in values:
@@ -177,12 +294,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             elif pick is not None:
                 break
             elif v.start() >= mh.end():
-                gap = sentence[mh.end() : v.start()]
-                if re.fullmatch(
-                    r"\s*(?:scores?|rates?|results?|values?|metric)?\s*(?:of|is|was|=|:|reaches|reached|to|at|\()?\s*(?:an?\s+|about\s+|around\s+)?",
-                    gap,
-                    re.I,
-                ):
+                if _AFTER_METRIC.fullmatch(sentence[mh.end() : v.start()]):
                     pick = v
                     break
         if pick is None:
@@ -200,75 +312,42 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             if len(after_ds) == len(listed):
                 for v, (_dhit, bench) in zip(listed, after_ds):
                     metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
-                    if metric is None:
-                        continue
-                    used.add(v.start())
-                    out.append(
-                        {
-                            "task": bench.task,
-                            "dataset": bench.dataset,
-                            "split": split if split in bench.splits else None,
-                            "metric": metric,
-                            "value": float(v.group("value")),
-                            "value_text": v.group("value"),
-                            "own": bool(own),
-                            "start": v.start(),
-                            "end": mh.end(),
-                            "confidence": 0.7 if own else 0.45,
-                        }
-                    )
+                    if metric is not None:
+                        emit(bench, metric, v, v.start(), mh.end())
                 continue
-        after_metric = sentence[max(pick.end(), mh.end()) :]
-        if (
-            _DELTA_BEFORE.search(sentence[max(0, pick.start() - 40) : pick.start()])
-            or _DELTA_AFTER.match(sentence[pick.end() :])
-            or _DELTA_AFTER.match(re.sub(r"^\s*scores?", "", after_metric))
-            or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, pick.start() - 25) : pick.start()], re.I)
-        ):
+        if _is_delta(sentence, pick.start(), pick.end(), sentence[max(pick.end(), mh.end()) :]):
             used.add(pick.start())
             continue
-        candidates: Sequence[tuple[re.Match[str] | None, Benchmark | None]]
-        if inferred:
-            candidates = [(None, tax.get(default_dataset or ""))]
-        else:
-            lo, hi = min(pick.start(), mh.start()), max(pick.end(), mh.end())
-            scored = [(_distance(h[0], lo, hi), h) for h in ds_hits]
-            candidates = [h for gap, h in sorted(scored, key=lambda s: s[0]) if gap <= 160]
-        for _hit, bench in candidates:
-            if bench is None:
-                continue
-            metric = _resolve_metric(bench, mh.group(0), sentence[mh.end() : mh.end() + 30])
-            if metric is None:
-                continue
-            value = float(pick.group("value"))
-            if value > 100:
-                continue
-            window = sentence[max(0, min(pick.start(), mh.start()) - 60) : pick.start()].lower()
-            baseline = any(
-                c in window for c in ("previous", "prior", "reported", "baseline", "et al", "compared to", "compared with", "existing", "on par with")
-            )
-            baseline = baseline or bool(re.search(r"\d{4}[a-z]?\)|\[\d+(?:,\s*\d+)*\]", window))
-            conf = 0.75 if own and not baseline else 0.45
-            if inferred:
-                conf -= 0.45
-            if tabular:
-                conf -= 0.3
-            used.add(pick.start())
-            out.append(
-                {
-                    "task": bench.task,
-                    "dataset": bench.dataset,
-                    "split": split if split in bench.splits else None,
-                    "metric": metric,
-                    "value": value,
-                    "value_text": pick.group("value"),
-                    "own": bool(own and not baseline),
-                    "start": min(pick.start(), mh.start()),
-                    "end": max(pick.end(), mh.end()),
-                    "confidence": round(min(0.95, max(0.05, conf)), 3),
-                }
-            )
-            break
+        lo, hi = min(pick.start(), mh.start()), max(pick.end(), mh.end())
+        found = resolve(mh, lo, hi)
+        if found is not None and float(pick.group("value")) <= 100:
+            emit(found[0], found[1], pick, lo, hi)
+    # "85.6% mAP on PASCAL VOC 2007 and 83.8% on PASCAL VOC 2012": a value with no metric of its own, stated on a
+    # dataset, takes the metric stated before it in the sentence when that metric is one of the dataset's
+    for v in values:
+        if v.start() in used or not out:
+            continue
+        target = next((h for h in ds_hits if _binds(sentence, v.end(), h[0])), None)
+        before = [mh for mh in metric_hits if mh.end() <= v.start()]
+        if target is None or not before or _is_delta(sentence, v.start(), v.end(), ""):
+            continue
+        if not re.search(rf"(?:{_LIST_JOIN}|\s+)$", sentence[max(0, v.start() - 8) : v.start()]):
+            continue
+        metric = _resolve_metric(target[1], before[-1].group(0), sentence[before[-1].end() : before[-1].end() + 30])
+        if metric is not None and float(v.group("value")) <= 100:
+            emit(target[1], metric, v, v.start(), target[0].end())
+    return out
+
+
+def _datasets_named(sentence: str) -> list[str]:
+    """The tracked datasets a sentence names, in order."""
+    datasets_re, _, _ = _patterns()
+    tax = load_taxonomy()
+    out: list[str] = []
+    for m in datasets_re.finditer(sentence):
+        bench = tax.get(m.group(0)) or tax.dataset(m.group(0))
+        if bench is not None and bench.dataset not in out:
+            out.append(bench.dataset)
     return out
 
 
@@ -289,14 +368,17 @@ def _main_dataset(doc: Document) -> str | None:
 def extract_results(doc: Document) -> list[Candidate]:
     """``Document -> list[Candidate]`` of kind ``result`` from sentences."""
     main = _main_dataset(doc)
+    end = abstract_end(doc)
     out: list[Candidate] = []
+    context: list[str] = []
     for sent in iter_sentences(doc):
-        out.extend(_from_sentence(doc, sent, main))
+        out.extend(_from_sentence(doc, sent, main, context, sent.start < end))
+        context = _datasets_named(sent.text)
     return out
 
 
-def _from_sentence(doc: Document, sent: SentenceSpan, main: str | None) -> list[Candidate]:
-    found = results_in(sent.text, default_dataset=main)
+def _from_sentence(doc: Document, sent: SentenceSpan, main: str | None, context: Sequence[str], in_abstract: bool) -> list[Candidate]:
+    found = results_in(sent.text, default_dataset=main, context=context, in_abstract=in_abstract)
     return [
         Candidate(
             paper=doc.paper,

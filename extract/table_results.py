@@ -1,4 +1,4 @@
-"""result_table.v4: benchmark results read from the tables of a paper.
+"""result_table.v5: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
 (``extract/data/table_results.v3.json``: ``table_cues``). The tables are ``Document.tables``, read once by
@@ -19,6 +19,10 @@ Interpretation works on positions, not on column indices, so every reading strat
   model family, and whether the table cites anything at all.
 
 Values are numbers as printed (``"41.2%"`` -> 41.2); a ``±`` part goes to the ``plus_minus`` field and flag.
+Two values in one cell are two settings of the row: ``"25.02 / 23.61"`` (the second is a ``second_setting``) and,
+in v5, ``"88.83 (90.10)"`` (the worse of the two is the ``second_setting``, kept below the operating point). v5
+also reads stacked sub-tables: a row without values such as ``(a) English→French`` is the sub-caption of the block
+above it, and the block below the last one is named by the caption's next letter (``(b) English→German``).
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 
-EXTRACTOR = "result_table.v4"
+EXTRACTOR = "result_table.v5"
 _LOG = logging.getLogger(__name__)
 
 
@@ -264,21 +268,23 @@ def _split(text: str, bench: Benchmark) -> str | None:
     return bench.split_of(text)
 
 
-_PAIR = re.compile(r"^(?P<a>\S+?)\s*/\s*(?P<b>\S+)$")
+_PAIR = re.compile(r"^(?P<a>\S+?)\s*(?:/\s*(?P<b>\S+)|\(\s*(?P<p>[^()\s]+)\s*\))$")
 
 
 def _split_pair(cell: Cell) -> tuple[Cell, ...]:
-    """``"73.6 / 82.7"`` (two values in one cell, e.g. under ``EM / F1``) -> two cells, the box split by characters."""
+    """``"73.6 / 82.7"`` (two values in one cell, e.g. under ``EM / F1``) or ``"32.68 (28.76)"`` (a second value in
+    parentheses: another setting of the same row and column) -> two cells, the box split by characters."""
     m = _PAIR.match(cell.text.strip())
-    if not m or not (is_value(m.group("a")) and is_value(m.group("b"))):
+    second = m.group("b") or m.group("p") if m else None
+    if not m or second is None or not (is_value(m.group("a")) and is_value(second)):
         return (cell,)
     n = max(1, len(cell.text.strip()))
     b = cell.bbox
     cut = b.x0 + (b.x1 - b.x0) * m.end("a") / n
-    resume = b.x0 + (b.x1 - b.x0) * m.start("b") / n
+    resume = b.x0 + (b.x1 - b.x0) * m.start("b" if m.group("b") else "p") / n
     return (
         Cell(m.group("a"), Box(b.x0, b.top, cut, b.bottom), cell.bold, cell.marks),
-        Cell(m.group("b"), Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks),
+        Cell(second, Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks),
     )
 
 
@@ -364,6 +370,7 @@ def table_results(
     rows = [tuple(c for c in r if c.text.strip()) for r in table.rows]
     rows = [_join_pairs(r) for r in rows if r and not (len(r) == 1 and is_value(r[0].text))]
     seconds: dict[int, int] = {}
+    in_parens: dict[int, Cell] = {}  # the two cells of an "X (Y)" pair, each by the id of the other
     split_rows = []
     for r in rows:
         cells: list[Cell] = []
@@ -371,6 +378,8 @@ def table_results(
             parts = _split_pair(c)
             if len(parts) == 2:
                 seconds[id(parts[1])] = id(parts[0])
+                if c.text.strip().endswith(")"):
+                    in_parens[id(parts[0])], in_parens[id(parts[1])] = parts[1], parts[0]
             cells.extend(parts)
         split_rows.append(tuple(cells))
     rows = split_rows
@@ -459,7 +468,10 @@ def table_results(
     second_x = _second_label_column(body, first_x)
     first_cell = ""
     rows_of = dict(body)
+    subs = _sub_tables(body, caption)
     for i, row in body:
+        if i in subs.get("rows", {}):
+            continue  # "(a) English→French" under a block of rows: the block's sub-caption, not a group of the rows below
         left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
         label = " ".join(c.text for c in left).strip()
         has_values = any(is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
@@ -488,7 +500,7 @@ def table_results(
         elif above == i - 1 and (len(group.split()) <= 2 or _straddle(rows_of[i - 1], row)) and group.lower() not in label.lower():
             label = f"{group} {label}"
         labels[i] = label or last_label
-        groups[i] = group
+        groups[i] = subs["of"].get(i, group)
         last_label = labels[i]
         inner.update(_inner_labels(i, row, first_x))
     cited = {i for i, lab in labels.items() if _cites(lab, names)}
@@ -525,11 +537,20 @@ def table_results(
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags: tuple[str, ...] = ("plus_minus",) if pm else ()
+            secondary = False
             if id(col) in from_paper and row_bench is bench:
                 flags += ("dataset_from_paper",)
             firsts = {v: k for k, v in seconds.items()}
             pair_split = _pair_split(f"{col.header} {caption}", row_bench)
-            if id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
+            if id(cell) in in_parens and header_of.get(id(in_parens[id(cell)])) == col.header:
+                # "88.83 (90.10)": two settings of one row; the row's headline is its better setting
+                other = _number(in_parens[id(cell)].text)
+                better = bench.metric(row_metric)
+                sign = 1 if better is None or better.higher_is_better else -1
+                if other is not None and sign * value < sign * other[0]:
+                    flags += ("second_setting",)
+                    secondary = True  # the other setting: kept for review, below the operating point
+            elif id(cell) in seconds and header_of.get(seconds[id(cell)]) == col.header:
                 if pair_split:  # "dev / test" pairs: each value its split
                     row_split = pair_split[1]
                 else:
@@ -542,7 +563,7 @@ def table_results(
                     kind="result",
                     extractor=EXTRACTOR,
                     evidence=ev,
-                    confidence=_confidence(conf * oconf),
+                    confidence=min(_SECONDARY, _confidence(conf * oconf)) if secondary else _confidence(conf * oconf),
                     fields={
                         "task": row_bench.task,
                         "dataset": row_bench.dataset,
@@ -561,6 +582,39 @@ def table_results(
                 )
             )
     return out
+
+
+_SECONDARY = 0.3
+"""The confidence of the worse setting of an "X (Y)" cell: below the operating point, still in the review queue."""
+_SUB_CAPTION = re.compile(r"^\(([a-h])\)\s*\S")
+
+
+def _sub_tables(body: Sequence[tuple[int, Sequence[Cell]]], caption: str) -> dict[str, dict[int, str]]:
+    """Stacked sub-tables: a row without values that reads ``(a) English→French`` is the sub-caption of the block
+    of rows above it (down from the previous sub-caption); the rows below the last one are the next letter's block,
+    named by the caption (``... on (a) English→French and (b) English→German translation``). ``rows``: the
+    sub-caption rows; ``of``: per row index, the text that names its block."""
+    marks = [(i, _SUB_CAPTION.match(" ".join(c.text for c in row).strip())) for i, row in body if not any(is_value(c.text) for c in row)]
+    found = [(i, m.group(1), " ".join(c.text for c in dict(body)[i]).strip()) for i, m in marks if m]
+    if not found:
+        return {"rows": {}, "of": {}}
+
+    def from_caption(letter: str) -> str:
+        m = re.search(rf"\({letter}\)\s*(.+?)(?=\([a-h]\)|$)", caption)
+        return m.group(1) if m else ""
+
+    of: dict[int, str] = {}
+    start = -1
+    for i, _letter, text in found:
+        for j, _row in body:
+            if start < j < i:
+                of[j] = text
+        start = i
+    after = from_caption(chr(ord(found[-1][1]) + 1))
+    for j, _row in body:
+        if j > start and after:
+            of[j] = after
+    return {"rows": {i: text for i, _letter, text in found}, "of": of}
 
 
 def _straddle(a: Sequence[Cell], b: Sequence[Cell]) -> bool:

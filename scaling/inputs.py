@@ -40,7 +40,7 @@ def matches_benchmark(bench: Benchmark, name: str | None, metric: str | None) ->
 
 
 def is_error_metric(bench: Benchmark, metric: str | None, dataset: str | None = None) -> bool:
-    """True when ``metric`` is an error (lower is better) by the benchmark taxonomy (``flopsdb/core/data/benchmarks.v1.jsonl``).
+    """True when ``metric`` is an error (lower is better) by the benchmark taxonomy (``flopsdb/core/data/benchmarks.v2.jsonl``).
 
     The metric is looked up among the metrics of ``dataset`` (or of ``bench``'s names); a metric the
     taxonomy does not know is a score (higher is better).

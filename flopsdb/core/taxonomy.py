@@ -1,6 +1,6 @@
 """The benchmark taxonomy: tracked datasets, their task, splits and metrics (with direction and aliases).
 
-Read from ``flopsdb/core/data/benchmarks.v1.jsonl``; names seeded from Papers with Code and Thompson et al. (2022).
+Read from ``flopsdb/core/data/benchmarks.v2.jsonl``; names seeded from Papers with Code and Thompson et al. (2022).
 The result extractors (sentences: ``extract.results``; tables: ``extract.table_results``) resolve mentions here.
 
 What a table header means is data too: ``split_patterns`` name a dataset's splits as headers and captions print
@@ -156,9 +156,9 @@ class Taxonomy:
 
 @lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
-    """The packaged taxonomy (``flopsdb/core/data/benchmarks.v1.jsonl``), loaded once."""
+    """The packaged taxonomy (``flopsdb/core/data/benchmarks.v2.jsonl``), loaded once."""
     out = []
-    for line in (Path(__file__).parent / "data" / "benchmarks.v1.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (Path(__file__).parent / "data" / "benchmarks.v2.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         d = json.loads(line)

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLD_DIR = ROOT / "annotations" / "gold"
 GUIDELINES = ROOT / "annotations" / "GUIDELINES.md"
 HARDWARE_CATALOG = ROOT / "flopsdb" / "core" / "data" / "hardware.v1.jsonl"
-TAXONOMY = ROOT / "flopsdb" / "core" / "data" / "benchmarks.v1.jsonl"
+TAXONOMY = ROOT / "flopsdb" / "core" / "data" / "benchmarks.v2.jsonl"
 
 COMMON_FIELDS = {"paper", "kind", "model", "stage", "page", "quote"}
 KIND_FIELDS = {

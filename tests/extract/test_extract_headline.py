@@ -1,4 +1,4 @@
-"""headline.v4: the headline policy applied to result candidates (abstract, main table, best own row)."""
+"""headline.v5: the headline policy applied to result candidates (abstract, main table, best own row)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _cell(
         "table": table,
     }
     ev = Evidence(page=1, bbox=Box(300, 100 + 12 * row, 320, 110 + 12 * row), snippet=f"{label} | {metric} | {value}")
-    return Candidate("p", "result", "result_table.v4", ev, confidence, fields, model=label, stage="training")
+    return Candidate("p", "result", "result_table.v5", ev, confidence, fields, model=label, stage="training")
 
 
 def _sentence(doc: Document, needle: str, metric: str, value: float) -> Candidate:
@@ -57,7 +57,7 @@ def _sentence(doc: Document, needle: str, metric: str, value: float) -> Candidat
         "value_text": str(value),
         "own": True,
     }
-    return Candidate("p", "result", "result.v1", doc.evidence(start, start + len(needle)), 0.75, fields, stage="training")
+    return Candidate("p", "result", "result.v2", doc.evidence(start, start + len(needle)), 0.75, fields, stage="training")
 
 
 def _headline(cands: list[Candidate]) -> dict[tuple[str | None, str, float], str | None]:
@@ -65,7 +65,7 @@ def _headline(cands: list[Candidate]) -> dict[tuple[str | None, str, float], str
 
 
 def test_policy_is_a_versioned_data_file() -> None:
-    assert POLICY == "headline.v4" and policy()["max_per_paper"] == 8
+    assert POLICY == "headline.v5" and policy()["max_per_paper"] == 8
 
 
 def test_main_comparison_table_rows_are_headline_ablation_rows_are_not() -> None:

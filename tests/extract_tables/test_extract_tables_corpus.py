@@ -1,4 +1,4 @@
-"""result_table.v4 on real tables of the corpus (skips cleanly without ../shared)."""
+"""result_table.v5 on real tables of the corpus (skips cleanly without ../shared)."""
 
 from __future__ import annotations
 
@@ -209,3 +209,20 @@ def test_spaced_language_pairs_and_newstest_2016_columns(corpus2_dir: Path) -> N
     heads = _headline(cands)
     assert ("WMT14 EN-FR", "BLEU", 28.11) in heads
     assert not heads & {("WMT14 EN-FR", "BLEU", v) for v in (24.79, 27.32, 27.77, 27.84)}
+
+
+def test_paired_cells_and_stacked_sub_tables_of_a_translation_table(corpus_dir: Path) -> None:
+    """1412.2007 Table 2: "34.60 (30.53)" cells, an English→French block above "(a) English→French" and the
+    English→German block below it, named by the caption's "(b) English→German"."""
+    cands = [c for c in _pipeline(corpus_dir, "1412.2007") if c.fields.get("table") == "2"]
+    by_value = {c.fields["value"]: c for c in cands}
+    assert by_value[37.19].fields["dataset"] == "WMT14 EN-FR" and by_value[21.59].fields["dataset"] == "WMT14 EN-DE"
+    assert "second_setting" in by_value[31.98].flags and not by_value[31.98].headline
+    assert {("WMT14 EN-FR", "BLEU", 37.19), ("WMT14 EN-DE", "BLEU", 21.59)} <= _headline(cands)
+
+
+def test_the_better_setting_in_parentheses_is_headline(corpus_dir: Path) -> None:
+    """1508.01991 Table 2: "88.83 (90.10)", the number in parentheses with gazetteer features."""
+    cands = _pipeline(corpus_dir, "1508.01991")
+    assert ("CoNLL-2003", "F1", 90.1) in _headline(cands)
+    assert ("CoNLL-2003", "F1", 88.83) not in _headline(cands)

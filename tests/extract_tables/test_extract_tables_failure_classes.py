@@ -1,5 +1,5 @@
 """The failure classes of issue 9 for results, on small hand-built papers run through the real pipeline
-(``extract_document``: the table reader's model, result_table.v4, model links, the headline policy, ``--facts``).
+(``extract_document``: the table reader's model, result_table.v5, model links, the headline policy, ``--facts``).
 
 Each paper is a Document with grid tables built in code (cells with boxes, as ``extract.tables`` gives them).
 """
@@ -427,3 +427,48 @@ def test_a_datasets_title_over_dataset_columns_labels_the_header_row() -> None:
         ],
     )
     assert {("SQuAD 1.1", "EM", 70.0), ("SQuAD 1.1", "F1", 79.0)} <= _facts(doc)
+
+
+def test_a_value_in_parentheses_is_a_second_setting_and_the_better_one_is_headline() -> None:
+    """ "32.68 (28.76)" and "88.83 (90.10)": two settings of one row under one title; the row's better setting is
+    the headline, the other stays a candidate below the operating point."""
+    doc = _paper(
+        "TagNet: Tagging Names",
+        "We propose TagNet, a sequence tagger.",
+        [
+            (
+                "Table 2: F1 on the CoNLL-2003 test set; in parentheses, with gazetteer features.",
+                [["Model", "CoNLL-2003"]],
+                [["TagNet", "88.83 (90.10)"], ["TagNet-small", "86.40 (87.02)"]],
+            ),
+        ],
+    )
+    got = {c.fields["value"]: c for c in _results(doc)}
+    assert {88.83, 90.1, 86.4, 87.02} <= set(got)
+    assert "second_setting" in got[88.83].flags and "second_setting" not in got[90.1].flags
+    assert got[88.83].confidence < 0.35 <= got[90.1].confidence
+    assert ("CoNLL-2003", "F1", 90.1) in _facts(doc) and ("CoNLL-2003", "F1", 88.83) not in _facts(doc)
+
+
+def test_stacked_sub_tables_take_their_datasets_from_the_sub_captions() -> None:
+    """Two tables stacked under one caption, "(a) English→French" under the first block and the second block named
+    by the caption's "(b) English→German"."""
+    doc = _paper(
+        "LexNet: Large Vocabularies",
+        "We propose LexNet, a translation model.",
+        [
+            (
+                "Table 2: BLEU of the models on (a) English→French and (b) English→German translation tasks.",
+                [["Model", "LexNet"]],
+                [
+                    ["Basic", "31.2"],
+                    ["+Ensemble", "36.9"],
+                    ["", "(a) English→French"],
+                    ["Basic", "16.1"],
+                    ["+Ensemble", "21.3"],
+                ],
+            ),
+        ],
+    )
+    got = {c.fields["value"]: c.fields["dataset"] for c in _results(doc)}
+    assert got == {31.2: "WMT14 EN-FR", 36.9: "WMT14 EN-FR", 16.1: "WMT14 EN-DE", 21.3: "WMT14 EN-DE"}

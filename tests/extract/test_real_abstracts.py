@@ -1,0 +1,139 @@
+"""result.v2 and the headline policy on real abstract passages of papers outside the corpora.
+
+``tests/fixtures/phrasings/real_abstracts.v1.jsonl``: 81 passages of 68 papers (63 abstracts; README, notes,
+introduction and body passages), copied from public text (GitHub READMEs and notes, arXiv mirrors, paper
+pages; each line names its source) and labelled from the passage alone under the headline policy of
+annotations/GUIDELINES.md: the paper's own results on tracked benchmarks, test numbers over val/dev, no
+baselines, no improvements, nothing for an untracked benchmark. None of these papers is in ../shared.
+
+The set is split by a fixed rule, the SHA-256 of a passage's ``group`` (its paper: variants of one abstract
+stay together): first byte % 3 == 0 is held out, the rest is the tune part. Rules were changed on failures of
+the tune part only. Each passage runs through the pipeline as ``flopsdb extract --facts`` does (models found,
+result.v2, headline marking, ``select_facts``) and must give exactly its expected facts (dataset, metric,
+value); lines not fixed are ``xfail(strict=True)`` with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flopsdb.extract.document import Document, Sentence
+from flopsdb.extract.facts import select_facts
+from flopsdb.extract.pipeline import extract_document
+from flopsdb.extract.sentences import split_sentences
+from tests.extract.conftest import make_doc
+
+SET = Path(__file__).resolve().parents[1] / "fixtures" / "phrasings" / "real_abstracts.v1.jsonl"
+Fact = tuple[str, str, float]
+
+
+def load() -> list[dict[str, Any]]:
+    """The passages of the set, in file order."""
+    return [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def part(row: dict[str, Any]) -> str:
+    """``held-out`` or ``tune``: the fixed split by the hash of the passage's paper."""
+    return "held-out" if hashlib.sha256(row["group"].encode("utf-8")).digest()[0] % 3 == 0 else "tune"
+
+
+def expected(row: dict[str, Any]) -> set[Fact]:
+    """The labelled facts of a passage."""
+    return {(e["dataset"], e["metric"], round(float(e["value"]), 3)) for e in row["expected"]}
+
+
+def _doc(text: str) -> Document:
+    doc = make_doc(text)
+    doc.sentences = [Sentence(a, b, doc.text[a:b], 1) for a, b in split_sentences(doc.text)]
+    return doc
+
+
+def found(text: str) -> set[Fact]:
+    """The headline result facts the pipeline asserts for one passage."""
+    facts = select_facts(c for c in extract_document(_doc(text), names=["result.v2"]) if c.kind == "result")
+    return {(str(c.fields["dataset"]), str(c.fields["metric"]), round(float(c.fields["value"]), 3)) for c in facts}
+
+
+def score(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Precision and recall per part (``tune``, ``held-out``, ``all``), micro-averaged over facts."""
+    counts: dict[str, list[int]] = {"tune": [0, 0, 0], "held-out": [0, 0, 0], "all": [0, 0, 0]}
+    for row in rows:
+        got, want = found(row["text"]), expected(row)
+        for key in (part(row), "all"):
+            counts[key][0] += len(got & want)
+            counts[key][1] += len(got - want)
+            counts[key][2] += len(want - got)
+    out: dict[str, dict[str, float]] = {}
+    for key, (tp, fp, fn) in counts.items():
+        out[key] = {
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": round(tp / (tp + fp), 3) if tp + fp else 1.0,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else 1.0,
+        }
+    return out
+
+
+# Passages the extractor does not get right yet, with the reason (strict: a fix makes the test fail until the
+# entry is removed).
+KNOWN: dict[str, str] = {
+    # tune part
+    "uninet": "a value with no metric of its own ('our UniNet-B6 achieves 87.4%,') does not take the metric of the sentence before",
+    "beit": "a value with no metric of its own ('large-size BEiT obtains 86.3% only using ImageNet-1K') is not read",
+    "mae": "a bare 'accuracy' is not an ImageNet metric name ('the best accuracy (87.8%) among methods that use only ImageNet-1K')",
+    "nasnet": "'74% top-1 accuracy' names no dataset in the passage (ImageNet is implied by the metric)",
+    "rfcn": "'83.6% mAP on the 2007 set' names the dataset as 'the PASCAL VOC datasets' ... 'the 2007 set'",
+    "resnet-voc": "'(55.7% mAP@.5 in Table 9)', the single model's COCO number quoted as the starting point, is asserted (labelled not headline)",
+    # held-out part (measured, never tuned on)
+    "yolov2-web": "'has a mAP on VOC 2007 of 78.6%' (metric, dataset, then the value) is not read; 48.1 is",
+    "convnext": "'achieving 87.8% ImageNet top-1 accuracy': a dataset name between the value and the metric",
+    "yolox-intro": "a cited component ('CSPNet [31] backbone') marks YOLOX-L's 50.0 as another work's; the baseline '(44.3% AP, ultralytics version)' in parentheses is read as own",
+    "mobilebert": "paired values for paired datasets ('SQuAD v1.1/v2.0 ... F1 score of 90.0/79.2') give one result on the wrong dataset",
+    "seq2seq": "'its BLEU score increases to 36.5' is not read",
+    "rcnn": "'improves mAP by more than 30% relative to the previous best result on VOC 2012---achieving a mAP of 53.3%': the baseline cue before the dash marks the own result",
+    "batchnorm": "'4.9% top-5 validation error (and 4.8% test error)': the test number without its metric name is missed, the val number kept",
+    "byol": "'... 74.3% top-1 classification accuracy on ImageNet ... and 79.6% with a larger ResNet': the second value has no metric of its own",
+}
+
+ROWS = load()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        pytest.param(r, id=r["id"], marks=pytest.mark.xfail(strict=True, reason=KNOWN[r["id"]])) if r["id"] in KNOWN else pytest.param(r, id=r["id"])
+        for r in ROWS
+    ],
+)
+def test_real_abstract(row: dict[str, Any]) -> None:
+    assert found(row["text"]) == expected(row)
+
+
+def test_the_set_is_what_the_docstring_says() -> None:
+    papers = {r["group"] for r in ROWS}
+    assert len(ROWS) >= 80 and len(papers) >= 60
+    assert all(r["source"] and r["text"] for r in ROWS)
+    assert {part(r) for r in ROWS} == {"tune", "held-out"}
+    assert all(r["id"] in {x["id"] for x in ROWS} for r in ROWS) and len({r["id"] for r in ROWS}) == len(ROWS)
+    assert set(KNOWN) <= {r["id"] for r in ROWS}
+
+
+if __name__ == "__main__":  # python -m tests.extract.test_real_abstracts: each miss, then the figures per part
+    for r in ROWS:
+        got, want = found(r["text"]), expected(r)
+        if got != want:
+            print(f"{part(r):8} {r['id']:28} missed {sorted(want - got)} extra {sorted(got - want)}")
+    print(json.dumps(score(ROWS)))
+
+
+def test_the_figures_hold() -> None:
+    """The measured figures (README of the round: tune P .983 R .921, held-out P .850 R .654) do not fall back."""
+    figures = score(ROWS)
+    assert figures["tune"]["precision"] >= 0.95 and figures["tune"]["recall"] >= 0.9
+    assert figures["held-out"]["precision"] >= 0.8 and figures["held-out"]["recall"] >= 0.6
