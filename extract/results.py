@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from flopsdb.core.taxonomy import Benchmark, load_taxonomy
 from flopsdb.extract.candidate import Candidate
@@ -203,20 +204,7 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
                     if metric is None:
                         continue
                     used.add(v.start())
-                    out.append(
-                        {
-                            "task": bench.task,
-                            "dataset": bench.dataset,
-                            "split": split if split in bench.splits else None,
-                            "metric": metric,
-                            "value": float(v.group("value")),
-                            "value_text": v.group("value"),
-                            "own": bool(own),
-                            "start": v.start(),
-                            "end": mh.end(),
-                            "confidence": 0.7 if own else 0.45,
-                        }
-                    )
+                    out.append(_stated(bench, split, metric, v, bool(own), (v.start(), mh.end()), 0.7 if own else 0.45))
                 continue
         after_metric = sentence[max(pick.end(), mh.end()) :]
         if (
@@ -254,22 +242,28 @@ def results_in(sentence: str, *, default_dataset: str | None = None) -> list[dic
             if tabular:
                 conf -= 0.3
             used.add(pick.start())
-            out.append(
-                {
-                    "task": bench.task,
-                    "dataset": bench.dataset,
-                    "split": split if split in bench.splits else None,
-                    "metric": metric,
-                    "value": value,
-                    "value_text": pick.group("value"),
-                    "own": bool(own and not baseline),
-                    "start": min(pick.start(), mh.start()),
-                    "end": max(pick.end(), mh.end()),
-                    "confidence": round(min(0.95, max(0.05, conf)), 3),
-                }
-            )
+            span = (min(pick.start(), mh.start()), max(pick.end(), mh.end()))
+            out.append(_stated(bench, split, metric, pick, bool(own and not baseline), span, round(min(0.95, max(0.05, conf)), 3)))
             break
     return out
+
+
+def _stated(
+    bench: Benchmark, split: str | None, metric: str, value: re.Match[str], own: bool, span: tuple[int, int], confidence: float
+) -> dict[str, Any]:
+    """One result a sentence states: ``value`` the match of its number, ``span`` where it stands in the sentence."""
+    return {
+        "task": bench.task,
+        "dataset": bench.dataset,
+        "split": split if split in bench.splits else None,
+        "metric": metric,
+        "value": float(value.group("value")),
+        "value_text": value.group("value"),
+        "own": own,
+        "start": span[0],
+        "end": span[1],
+        "confidence": confidence,
+    }
 
 
 def _main_dataset(doc: Document) -> str | None:

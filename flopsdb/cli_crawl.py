@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import click
 
@@ -16,7 +17,7 @@ from flopsdb.cli_common import NOTHING_YET, App, echo, parse_date, pass_app, pro
 from flopsdb.core.errors import CrawlError
 from flopsdb.crawl import Progress
 from flopsdb.db.status import status_report
-from flopsdb.steps import DownloadPapers, HarvestArxiv, LoadPwc, LoadPwcApi, LookUpIds, Step, StepReport, run_recorded
+from flopsdb.steps import DownloadPapers, HarvestArxiv, LoadPwc, LoadPwcApi, LookUpIds, Step, run_recorded
 
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would be fetched (read from the database); write nothing, fetch nothing.")
@@ -34,9 +35,9 @@ def _fail_on(errors: list[str], what: str) -> None:
         raise CrawlError(f"{what}: {errors[0]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
 
 
-def _run(app: App, step: Step, dry_run: bool, fmt: str) -> StepReport | None:
-    """``--dry-run``: print the step's plan and return None; else run it as a run of its own and return its report
-    (printed as JSON with ``--format json``, otherwise left to the verb)."""
+def _run(app: App, step: Step, dry_run: bool, fmt: str, progress: str | None = None) -> Any:
+    """``--dry-run``: print the step's plan and return None; else run it as a run of its own (with a progress bar
+    labelled ``progress`` fed by the step) and return the crawl function's report (printed with ``--format json``)."""
     if dry_run:
         with app.store.connect() as con:
             planned = step.plan(con)
@@ -49,9 +50,13 @@ def _run(app: App, step: Step, dry_run: bool, fmt: str) -> StepReport | None:
             for failure in planned.failures:
                 app.say(f"  cannot: {failure.line()}")
         return None
-    _, report = run_recorded(app.store, step.name, step)
+    with _progress(app, progress or step.name) as bar:
+        if progress:
+            step.progress = bar  # type: ignore[attr-defined]
+        run_recorded(app.store, step.name, step)
+    report = step.report  # type: ignore[attr-defined]
     if fmt == "json":
-        click.echo(json.dumps(step.report.counts(), default=str, indent=1))  # type: ignore[attr-defined]
+        click.echo(json.dumps(report.counts(), default=str, indent=1))
     return report
 
 
@@ -103,11 +108,9 @@ def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: 
       FLOPSDB_ARXIV_OAI_URL=http://127.0.0.1:8000/oai flopsdb crawl arxiv --since 2026-11-01
     """
     set_list = [s.strip() for s in sets.split(",") if s.strip()] if sets else None
-    with _progress(app, "harvesting arXiv") as progress:
-        step = HarvestArxiv(app.config, app.store, since=since, sets=set_list, max_papers=max_papers, progress=progress)
-        if _run(app, step, dry_run, fmt) is None or step.report is None:
-            return
-    report = step.report
+    report = _run(app, HarvestArxiv(app.config, app.store, since=since, sets=set_list, max_papers=max_papers), dry_run, fmt, "harvesting arXiv")
+    if report is None:
+        return
     if fmt == "text":
         app.say(
             f"run {report.run_id}: {report.papers} papers on {report.pages} pages "
@@ -132,10 +135,9 @@ def crawl_ids_cmd(app: App, ids: tuple[str, ...], dry_run: bool) -> None:
     Example:
       flopsdb crawl ids 1706.03762 1512.03385
     """
-    step = LookUpIds(app.config, app.store, ids)
-    if _run(app, step, dry_run, "text") is None or step.report is None:
+    report = _run(app, LookUpIds(app.config, app.store, ids), dry_run, "text")
+    if report is None:
         return
-    report = step.report
     app.say(f"run {report.run_id}: {report.papers} of {len(ids)} found ({report.new} new, {report.relevant} relevant)")
     _fail_on(report.errors, "look-up failed")
 
@@ -162,11 +164,12 @@ def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str
       flopsdb crawl pwc --dump ./jul-28-evaluation-tables.json.gz
       flopsdb crawl pwc --api 1706.03762
     """
-    with _progress(app, "loading Papers with Code") as progress:
-        step = LoadPwcApi(app.config, app.store, api_ids) if api_ids else LoadPwc(app.config, app.store, dump=dump, progress=progress)
-        if _run(app, step, dry_run, fmt) is None or step.report is None:
-            return
-    report = step.report
+    if api_ids:
+        report = _run(app, LoadPwcApi(app.config, app.store, api_ids), dry_run, fmt)
+    else:
+        report = _run(app, LoadPwc(app.config, app.store, dump=dump), dry_run, fmt, "loading Papers with Code")
+    if report is None:
+        return
     if fmt == "text":
         app.say(
             f"run {report.run_id}: {report.rows} result rows read, {report.new} new, "
@@ -194,11 +197,9 @@ def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, f
       flopsdb download --dry-run
       flopsdb download --id 1706.03762 --sources
     """
-    with _progress(app, "downloading") as progress:
-        step = DownloadPapers(app.config, app.store, limit=limit, ids=ids, sources=sources, progress=progress)
-        if _run(app, step, dry_run, fmt) is None or step.report is None:
-            return
-    report = step.report
+    report = _run(app, DownloadPapers(app.config, app.store, limit=limit, ids=ids, sources=sources), dry_run, fmt, "downloading")
+    if report is None:
+        return
     if fmt == "text":
         app.say(f"run {report.run_id}: {report.ok} downloaded ({report.bytes:,} bytes), {report.failed} failed")
         for failure in report.failures:

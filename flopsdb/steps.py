@@ -313,18 +313,31 @@ class HarvestArxiv:
 
 
 @dataclass
-class LookUpIds:
-    """``flopsdb crawl ids``: look papers up by arXiv id through the arXiv API and store them
-    (:func:`flopsdb.crawl.lookup_papers`); ``plan`` counts the ids and the ones already stored."""
+class _PerPaper:
+    """A crawl step over given arXiv ids; ``plan`` says whom it would ask about how many papers."""
 
     config: Config
     store: Store
     ids: Sequence[str]
+    name: ClassVar[str]
+
+    def _asks(self) -> str:
+        raise NotImplementedError
+
+    def plan(self, con: Connection) -> StepReport:
+        return StepReport(self.name, counts={"ids": len(self.ids)}, skipped=f"would ask {self._asks()} about {len(self.ids)} papers")
+
+
+@dataclass
+class LookUpIds(_PerPaper):
+    """``flopsdb crawl ids``: look papers up by arXiv id through the arXiv API and store them
+    (:func:`flopsdb.crawl.lookup_papers`)."""
+
     name: ClassVar[str] = "crawl ids"
     report: CrawlReport | None = field(default=None, init=False)
 
-    def plan(self, con: Connection) -> StepReport:
-        return StepReport(self.name, counts={"ids": len(self.ids)}, skipped=f"would look up {len(self.ids)} ids at {self.config.arxiv_api_url}")
+    def _asks(self) -> str:
+        return self.config.arxiv_api_url
 
     def run(self, run_id: str) -> StepReport:
         from flopsdb.crawl import lookup_papers
@@ -372,19 +385,15 @@ class LoadPwc:
 
 
 @dataclass
-class LoadPwcApi:
+class LoadPwcApi(_PerPaper):
     """``flopsdb crawl pwc --api ID``: the results the paperswithcode.co API lists for each arXiv id
-    (:func:`flopsdb.crawl.crawl_pwc_api`); ``plan`` says whom it would ask for how many papers."""
+    (:func:`flopsdb.crawl.crawl_pwc_api`)."""
 
-    config: Config
-    store: Store
-    ids: Sequence[str]
     name: ClassVar[str] = "crawl pwc-api"
     report: PwcReport | None = field(default=None, init=False)
 
-    def plan(self, con: Connection) -> StepReport:
-        said = f"would ask {self.config.pwc_api_url} for the results of {len(self.ids)} papers"
-        return StepReport(self.name, counts={"ids": len(self.ids)}, skipped=said)
+    def _asks(self) -> str:
+        return self.config.pwc_api_url
 
     def run(self, run_id: str) -> StepReport:
         from flopsdb.crawl import crawl_pwc_api

@@ -6,26 +6,11 @@ from __future__ import annotations
 import json
 
 import duckdb
-import pytest
 from click.testing import CliRunner
 from crawler_helpers import FIXTURES, Reply, ScriptedServer, pdf_bytes
 
 from flopsdb.cli import main
 from flopsdb.core.config import Config
-
-
-@pytest.fixture
-def env(config: Config, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> ScriptedServer:
-    monkeypatch.setenv("FLOPSDB_ARXIV_OAI_URL", server.url + "/oai")
-    monkeypatch.setenv("FLOPSDB_ARXIV_PDF_URL", server.url + "/pdf")
-    monkeypatch.setenv("FLOPSDB_ARXIV_API_URL", server.url + "/api/query")
-    monkeypatch.setenv("FLOPSDB_PWC_API_URL", server.url + "/pwc")
-    monkeypatch.setenv("FLOPSDB_MAX_RETRIES", "1")
-    oai = FIXTURES / "oai"
-    server.route("/oai?resumptionToken=tok|2", Reply(200, (oai / "page2.xml").read_bytes()))
-    server.route("/oai?resumptionToken=tok|3", Reply(200, (oai / "page3.xml").read_bytes()))
-    server.route("/oai?metadataPrefix=arXivRaw", Reply(200, (oai / "page1.xml").read_bytes()))
-    return server
 
 
 def _runs(config: Config) -> list[tuple[str, str]]:
@@ -74,8 +59,8 @@ def test_download_plan_lists_what_the_run_fetches(env: ScriptedServer, config: C
 
 def test_ids_and_pwc_plans_fetch_nothing(env: ScriptedServer, config: Config) -> None:
     dump = FIXTURES / "pwc" / "evaluation-tables.json"
-    assert "would look up 2 ids at " + env.url + "/api/query" in _invoke("crawl", "ids", "2611.90001", "2611.90002", "--dry-run")
-    assert "would ask " + env.url + "/pwc for the results of 1 papers" in _invoke("crawl", "pwc", "--api", "2611.90001", "--dry-run")
+    assert "would ask " + env.url + "/api/query about 2 papers" in _invoke("crawl", "ids", "2611.90001", "2611.90002", "--dry-run")
+    assert "would ask " + env.url + "/pwc about 1 papers" in _invoke("crawl", "pwc", "--api", "2611.90001", "--dry-run")
     planned = json.loads(_invoke("crawl", "pwc", "--dump", str(dump), "--dry-run", "--format", "json"))
     assert planned["bytes"] == dump.stat().st_size and planned["failures"] == []
     missing = _invoke("crawl", "pwc", "--dump", "nowhere.json", "--dry-run")
