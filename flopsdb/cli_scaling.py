@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -49,32 +50,39 @@ def import_cmd() -> None:
     """
 
 
-@import_cmd.command("thompson")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@_DRY_RUN
-@pass_app
-def import_thompson_cmd(app: App, directory: Path, dry_run: bool) -> None:
+def _import_verb(dataset: str, argument: Callable[[Callable[..., None]], click.Command], help_text: str) -> click.Command:
+    """``flopsdb import <dataset> PATH [--dry-run]``: run (or plan) :class:`ImportDataset` on ``PATH``."""
+
+    @import_cmd.command(dataset, help=help_text)
+    @argument
+    @_DRY_RUN
+    @pass_app
+    def verb(app: App, path: Path, dry_run: bool) -> None:
+        _import(app, ImportDataset(app.store, dataset, path), dry_run)
+
+    return verb
+
+
+import_thompson_cmd = _import_verb(
+    "thompson",
+    click.argument("path", metavar="DIRECTORY", type=click.Path(exists=True, file_okay=False, path_type=Path)),
     """Import the six CSVs of Thompson et al., "The Computational Limits of Deep Learning".
 
     \b
     Example:
       flopsdb import thompson ../shared/datasets/thompson2022
-    """
-    _import(app, ImportDataset(app.store, "thompson", directory), dry_run)
-
-
-@import_cmd.command("epoch")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_DRY_RUN
-@pass_app
-def import_epoch_cmd(app: App, file: Path, dry_run: bool) -> None:
+    """,
+)
+import_epoch_cmd = _import_verb(
+    "epoch",
+    click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
     """Import Epoch AI's models table (hardware, quantity, time, compute, parameters, data, confidence).
 
     \b
     Example:
       flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
-    """
-    _import(app, ImportDataset(app.store, "epoch", file), dry_run)
+    """,
+)
 
 
 @click.command("fit")
