@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -50,11 +49,11 @@ def import_cmd() -> None:
     """
 
 
-def _import_verb(dataset: str, argument: Callable[[Callable[..., None]], click.Command], help_text: str) -> click.Command:
+def _import_verb(dataset: str, metavar: str, path: click.Path, help_text: str) -> click.Command:
     """``flopsdb import <dataset> PATH [--dry-run]``: run (or plan) :class:`ImportDataset` on ``PATH``."""
 
     @import_cmd.command(dataset, help=help_text)
-    @argument
+    @click.argument("path", metavar=metavar, type=path)
     @_DRY_RUN
     @pass_app
     def verb(app: App, path: Path, dry_run: bool) -> None:
@@ -65,7 +64,8 @@ def _import_verb(dataset: str, argument: Callable[[Callable[..., None]], click.C
 
 import_thompson_cmd = _import_verb(
     "thompson",
-    click.argument("path", metavar="DIRECTORY", type=click.Path(exists=True, file_okay=False, path_type=Path)),
+    "DIRECTORY",
+    click.Path(exists=True, file_okay=False, path_type=Path),
     """Import the six CSVs of Thompson et al., "The Computational Limits of Deep Learning".
 
     \b
@@ -75,7 +75,8 @@ import_thompson_cmd = _import_verb(
 )
 import_epoch_cmd = _import_verb(
     "epoch",
-    click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+    "FILE",
+    click.Path(exists=True, dir_okay=False, path_type=Path),
     """Import Epoch AI's models table (hardware, quantity, time, compute, parameters, data, confidence).
 
     \b

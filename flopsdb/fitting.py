@@ -313,7 +313,7 @@ class FitBenchmark:
     def plan(self, con: Connection) -> StepReport:
         inputs = fit_inputs(con, self.opts, catalog=self.catalog)
         self.notes = inputs.notes
-        by_source = Counter(p.source for p in inputs.points)
+        by_source = Counter(str(p.source) for p in inputs.points)
         said = (
             f"would fit {inputs.bench.key} {inputs.y_transform} against {self.opts.x} ({self.opts.form}, {inputs.convention} convention) "
             f"on {len(inputs.points)} points"
