@@ -40,7 +40,7 @@ from typing import Any
 from flopsdb.core.catalog import Accelerator, load_catalog
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
-from flopsdb.extract.models import link_statement, statement_owner
+from flopsdb.extract.models import link_statement, linked_candidate, statement_owner
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
 from flopsdb.extract.training_time import baseline_sentence, not_training
 
@@ -686,19 +686,16 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
         hypothetical = 0.4 if is_hypothetical(clause) else 0.55 if capability(sent.text, int(mention["start"])) else 0.0
         conf = _confidence(mention, stage, clause) - hypothetical - attributed(doc, sent.text, int(mention["start"]))
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
-        if scope is not None:
-            fields["model_confidence"] = link_conf
+        link = (model.name if model else None, model.key if model else None, scope, link_conf)
         cands.append(
-            Candidate(
-                paper=doc.paper,
-                kind="hardware",
-                extractor=EXTRACTOR,
-                evidence=ev,
-                confidence=round(max(0.05, conf), 3),
-                fields=fields,
-                model=model.name if model else None,
-                model_key=model.key if model else None,
-                scope=scope,
+            linked_candidate(
+                doc,
+                "hardware",
+                EXTRACTOR,
+                ev,
+                round(max(0.05, conf), 3),
+                fields,
+                link,
                 stage=stage,
                 alternatives=tuple(mention["alternatives"]),
                 flags=tuple(mention["flags"]),

@@ -25,7 +25,7 @@ from typing import Any
 
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Document, ModelName
+from flopsdb.extract.document import Document, Evidence, ModelName
 
 VERSION = "models.v3"
 
@@ -311,6 +311,36 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     if main is not None:
         return main, "main_model", float(conf["main_model"])
     return None, None, 0.0
+
+
+def linked_candidate(
+    doc: Document,
+    kind: str,
+    extractor: str,
+    evidence: Evidence,
+    confidence: float,
+    fields: dict[str, Any],
+    link: tuple[str | None, str | None, str | None, float],
+    **rest: Any,
+) -> Candidate:
+    """A candidate of ``doc`` linked to a model: ``link`` is ``(model, model_key, scope, link confidence)``; a
+    linked one (a scope) carries the link's confidence as ``fields["model_confidence"]``. ``rest`` are the other
+    :class:`Candidate` fields (``stage``, ``alternatives``, ``flags``)."""
+    model, key, scope, link_conf = link
+    if scope:
+        fields["model_confidence"] = link_conf
+    return Candidate(
+        paper=doc.paper,
+        kind=kind,
+        extractor=extractor,
+        evidence=evidence,
+        confidence=confidence,
+        fields=fields,
+        model=model,
+        model_key=key,
+        scope=scope,
+        **rest,
+    )
 
 
 def _not_hardware(models: tuple[ModelName, ...]) -> tuple[ModelName, ...]:

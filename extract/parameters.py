@@ -31,7 +31,7 @@ from typing import Any
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, ModelName, Table
-from flopsdb.extract.models import abbreviates, link_model, main_model, row_model, variant_mention, vocabulary
+from flopsdb.extract.models import abbreviates, link_model, linked_candidate, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
 EXTRACTOR = "parameters.v4"
@@ -540,21 +540,8 @@ def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, .
                 name = f"{main.name} {c['value_text']}"  # one of several sizes of the main model: "FLAN 422M"
             key = model_key(name) or main.key
         fields: dict[str, Any] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
-        if scope:
-            fields["model_confidence"] = link_conf
-        out.append(
-            Candidate(
-                paper=doc.paper,
-                kind="parameters",
-                extractor=EXTRACTOR,
-                evidence=doc.evidence(sent.start, sent.end),
-                confidence=float(c["confidence"]),
-                fields=fields,
-                model=name,
-                model_key=key,
-                scope=scope,
-                stage=stage,
-                flags=("approx",) if c["approx"] else (),
-            )
-        )
+        link = (name, key, scope, link_conf)
+        ev = doc.evidence(sent.start, sent.end)
+        flags = ("approx",) if c["approx"] else ()
+        out.append(linked_candidate(doc, "parameters", EXTRACTOR, ev, float(c["confidence"]), fields, link, stage=stage, flags=flags))
     return out

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from flopsdb.core.errors import ExtractError, PDFError
+from flopsdb.core.errors import ExtractError, FlopsdbError, PDFError
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document
 from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path, storable_name
@@ -279,34 +279,35 @@ def _extract_parsed(doc: Document, chosen: tuple[str, ...]) -> _Extracted:
     return _Extracted(candidates, len(doc.pages), warnings + list(doc.flags))
 
 
-def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: int | None) -> tuple[str, object]:
-    """Runs in the guarded worker: hash, parse and extract one file. ``("ok", (digest, result))`` where
-    ``result`` is an :class:`_Extracted`, a PDFError's fields ``(message, reason, paper, page)`` or
-    ``(reason, error)`` for a bug; ``("error", fields)`` when the file could not even be hashed."""
-    from flopsdb.extract.files import pdf_digest
-    from flopsdb.extract.robust import _work
+def _bug(exc: Exception, name: str) -> ExtractError:
+    """A parser's or an extractor's bug on one file as the error the batch records (it must not stop a batch)."""
+    return ExtractError(f"{type(exc).__name__}: {exc}", paper=name)
 
+
+def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: int | None) -> tuple[str, _Extracted | FlopsdbError]:
+    """Runs in the guarded worker: hash, parse and extract one file. ``(digest, result)`` where ``result`` is an
+    :class:`_Extracted`, the file's :class:`PDFError` or an extraction bug's :class:`ExtractError` (errors pickle
+    whole); a file that cannot even be hashed raises its PDFError."""
+    from flopsdb.extract.robust import parse_contained, read_digest
+
+    digest = read_digest(path, name, max_bytes)
     try:
-        digest = pdf_digest(path, paper=name, max_bytes=max_bytes)
+        doc = parse_contained(path, name, True, max_bytes)
     except PDFError as exc:
-        return "error", (exc.message, exc.reason, exc.paper, exc.page)
-    except OSError as exc:
-        return "error", (f"cannot read {Path(path).name}: {exc.strerror or exc}", "missing", name, None)
-    status, value = _work(path, name, True, max_bytes)
-    if status != "ok":
-        return "ok", (digest, ("pdf", value))
+        return digest, exc
     try:
-        return "ok", (digest, ("doc", _extract_parsed(cast(Document, value), chosen)))
+        return digest, _extract_parsed(doc, chosen)
     except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
-        return "ok", (digest, ("bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")))
+        return digest, _bug(exc, name)
 
 
 def _parse(
     path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (), pool: ParserPool | None = None
 ) -> tuple:
-    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | (reason, error))``
-    (never raises for a bad file). With ``timeout`` (and not in a daemonic process) the guarded worker hashes,
-    parses and extracts (``chosen``) within the one time limit and the result is an :class:`_Extracted`."""
+    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | ExtractError)``
+    (never raises for a bad file; an ExtractError is a bug). With ``timeout`` (and not in a daemonic process) the
+    guarded worker hashes, parses and extracts (``chosen``) within the one time limit and the result is an
+    :class:`_Extracted`."""
     import multiprocessing
 
     from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe, shared_pool
@@ -319,17 +320,11 @@ def _parse(
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
-            answer = (pool or shared_pool()).run(
-                read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes), timeout=timeout, name=name, doing="reading the file"
-            )
-            digest, result = cast(tuple[str, tuple[str, Any]], answer)
-            kind, value = result
-            if kind == "doc":
-                return name, shown, digest, started, value
-            if kind == "pdf":
-                message, reason, err_paper, page = value
-                return name, shown, digest, started, PDFError(message, reason=reason, paper=err_paper or name, page=page)
-            return name, shown, digest, started, tuple(value)
+            answer = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes), timeout=timeout, name=name)
+            digest, result = cast(tuple[str, Any], answer)
+            if isinstance(result, PDFError):
+                result.paper = result.paper or name
+            return name, shown, digest, started, result
         clock = time.perf_counter()
         digest = pdf_digest_safe(p, timeout, paper=name, max_bytes=max_bytes)  # read inside the time limit
         left = None if timeout is None else timeout - (time.perf_counter() - clock)
@@ -339,19 +334,17 @@ def _parse(
     except PDFError as exc:
         return name, shown, digest, started, exc
     except Exception as exc:  # a parser bug on one file must not stop a batch
-        return name, shown, digest, started, (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")
+        return name, shown, digest, started, _bug(exc, name)
 
 
 def _finish(parsed: tuple, chosen: tuple[str, ...]) -> ExtractionOutcome:
     """The outcome of a read file: its candidates (extracted here, or already by the worker), or the failure."""
     name, shown, digest, started, doc = parsed
-    if isinstance(doc, PDFError):
+    if isinstance(doc, FlopsdbError):
+        reason = doc.reason if isinstance(doc, PDFError) else f"error: {doc.message.partition(':')[0]}"
         return ExtractionOutcome(
-            name, shown, digest, "failed", reason=doc.reason, error=str(doc), seconds=time.perf_counter() - started, extractors=chosen
+            name, shown, digest, "failed", reason=reason, error=str(doc), seconds=time.perf_counter() - started, extractors=chosen
         )
-    if isinstance(doc, tuple):
-        reason, error = doc
-        return ExtractionOutcome(name, shown, digest, "failed", reason=reason, error=error, seconds=time.perf_counter() - started, extractors=chosen)
     done = doc if isinstance(doc, _Extracted) else _extract_parsed(doc, chosen)
     return ExtractionOutcome(
         name,

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from flopsdb.core.taxonomy import Benchmark, load_taxonomy
 from flopsdb.extract.candidate import Candidate
@@ -235,26 +236,12 @@ def results_in(
         return [h[1] for gap, h in sorted(scored, key=lambda s: s[0]) if gap <= 160]
 
     def emit(bench: Benchmark, metric: str, v: re.Match[str], lo: int, hi: int) -> None:
-        value = float(v.group("value"))
         window = sentence[max(0, lo - 60) : v.start()]
         baseline = _is_baseline(window)
         conf = (0.75 if cued else 0.6) if own and not baseline else 0.45
         conf -= inferred + (0.3 if tabular else 0.0)
         used.add(v.start())
-        out.append(
-            {
-                "task": bench.task,
-                "dataset": bench.dataset,
-                "split": split if split in bench.splits else None,
-                "metric": metric,
-                "value": value,
-                "value_text": v.group("value"),
-                "own": bool(own and not baseline),
-                "start": lo,
-                "end": hi,
-                "confidence": round(min(0.95, max(0.05, conf)), 3),
-            }
-        )
+        out.append(_stated(bench, split, metric, v, bool(own and not baseline), (lo, hi), round(min(0.95, max(0.05, conf)), 3)))
 
     def resolve(mh: re.Match[str], lo: int, hi: int) -> tuple[Benchmark, str] | None:
         for bench in benches_for(lo, hi):
@@ -349,6 +336,24 @@ def _datasets_named(sentence: str) -> list[str]:
         if bench is not None and bench.dataset not in out:
             out.append(bench.dataset)
     return out
+
+
+def _stated(
+    bench: Benchmark, split: str | None, metric: str, value: re.Match[str], own: bool, span: tuple[int, int], confidence: float
+) -> dict[str, Any]:
+    """One result a sentence states: ``value`` the match of its number, ``span`` where it stands in the sentence."""
+    return {
+        "task": bench.task,
+        "dataset": bench.dataset,
+        "split": split if split in bench.splits else None,
+        "metric": metric,
+        "value": float(value.group("value")),
+        "value_text": value.group("value"),
+        "own": own,
+        "start": span[0],
+        "end": span[1],
+        "confidence": confidence,
+    }
 
 
 def _main_dataset(doc: Document) -> str | None:

@@ -82,7 +82,7 @@ def _init_worker(memory_limit: int | None, client: int) -> None:
 def warm() -> int:
     """Fill the parser's caches (sentence pipeline, character map, layout and table rules) and return
     this process's id; idempotent and cheap after the first call."""
-    # The parsing stack (pypdfium2, spaCy, numpy) is imported here and in _work, not at module level:
+    # The parsing stack (pypdfium2, spaCy, numpy) is imported here and in parse_contained, not at module level:
     # in guarded mode the parent never parses, so it need not pay the ~2 s of importing it (issue 12).
     from flopsdb.extract.layout import charmap, patterns
     from flopsdb.extract.sentences import split_sentences
@@ -95,35 +95,31 @@ def warm() -> int:
     return os.getpid()
 
 
-_ErrorFields = tuple[str, str, str | None, int | None]
-"""What a worker sends back for a PDFError: message, reason, paper, page."""
-
-
-def _work(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> tuple[str, object]:
-    """Runs in the worker: a Document, or the fields of the PDFError (exceptions with keyword
-    arguments do not survive pickling)."""
+def parse_contained(path: str, paper: str | None, tables: bool, max_bytes: int | None) -> Document:
+    """Runs in the worker: the Document, or a :class:`PDFError` for any failure (errors pickle with their context,
+    so the parent gets the worker's PDFError as it was raised)."""
     from flopsdb.extract.pdf import parse_pdf
 
+    name = paper or Path(path).stem
     try:
-        return "ok", parse_pdf(path, paper=paper, tables=tables, max_bytes=max_bytes)
-    except PDFError as exc:
-        return "error", (exc.message, exc.reason, exc.paper, exc.page)
+        return parse_pdf(path, paper=paper, tables=tables, max_bytes=max_bytes)
+    except PDFError:
+        raise
     except MemoryError:
-        return "error", ("PDF needs more memory than the worker's limit", "too_large", paper or Path(path).stem, None)
+        raise PDFError("PDF needs more memory than the worker's limit", reason="too_large", paper=name) from None
     except RecursionError:
-        return "error", ("PDF structure is too deeply nested", "corrupt", paper or Path(path).stem, None)
+        raise PDFError("PDF structure is too deeply nested", reason="corrupt", paper=name) from None
     except Exception as exc:  # noqa: BLE001 - any other failure inside pdfium or layout is this file's problem
-        return "error", (f"PDF could not be parsed: {type(exc).__name__}: {exc}", "corrupt", paper or Path(path).stem, None)
+        raise PDFError(f"PDF could not be parsed: {type(exc).__name__}: {exc}", reason="corrupt", paper=name) from None
 
 
-def _digest_work(path: str, paper: str, max_bytes: int | None) -> tuple[str, object]:
-    """Runs in the worker: the file's SHA-256, or the fields of the PDFError."""
+def read_digest(path: str, paper: str, max_bytes: int | None) -> str:
+    """The file's SHA-256 (:func:`flopsdb.extract.files.pdf_digest`), an unreadable file a :class:`PDFError`
+    (``missing``); runs in the worker."""
     try:
-        return "ok", pdf_digest(path, paper=paper, max_bytes=max_bytes)
-    except PDFError as exc:
-        return "error", (exc.message, exc.reason, exc.paper, exc.page)
+        return pdf_digest(path, paper=paper, max_bytes=max_bytes)
     except OSError as exc:
-        return "error", (f"cannot read {Path(path).name}: {exc.strerror or exc}", "missing", paper, None)
+        raise PDFError(f"cannot read {Path(path).name}: {exc.strerror or exc}", reason="missing", paper=paper) from None
 
 
 class ParserPool:
@@ -176,35 +172,29 @@ class ParserPool:
                 pass
         ex.shutdown(wait=False, cancel_futures=True)
 
-    def _call(self, func: Callable[..., tuple[str, object]], args: tuple[object, ...], *, timeout: float | None, name: str, doing: str) -> object:
-        """Run ``func(*args)`` in the worker within ``timeout`` seconds (the worker is up before the
-        clock starts); its ``("ok", value)`` gives the value, its ``("error", fields)`` a PDFError."""
+    def run(
+        self, func: Callable[..., object], args: tuple[object, ...], *, timeout: float | None, name: str, doing: str = "reading the file"
+    ) -> object:
+        """Run ``func(*args)`` (a module-level function that returns a value or raises :class:`PDFError`) in the
+        worker within ``timeout`` seconds (the worker is up before the clock starts); the value, or a PDFError:
+        ``timeout``, ``corrupt`` on a crash, or the one ``func`` raised (pickled back whole, ``name`` as its paper
+        when it names none)."""
         with self._lock:
             try:
                 pool = self._pool()  # a worker up and warm before this file's clock starts
             except PDFError as exc:
                 raise PDFError(exc.message, reason=exc.reason, paper=name) from None
             try:
-                future = pool.submit(func, *args)
-                status, value = future.result(timeout=timeout)
+                return pool.submit(func, *args).result(timeout=timeout)
             except FutureTimeout:
                 self._kill()
                 raise PDFError(f"{doing} took longer than {timeout:g} s; worker stopped", reason="timeout", paper=name) from None
             except BrokenProcessPool:
                 self._kill()
                 raise PDFError("the parser process died on this PDF (crash or memory limit)", reason="corrupt", paper=name) from None
-        if status == "ok":
-            return value
-        message, reason, err_paper, page = cast(_ErrorFields, value)
-        raise PDFError(message, reason=reason, paper=err_paper or name, page=page)
-
-    def run(
-        self, func: Callable[..., tuple[str, object]], args: tuple[object, ...], *, timeout: float | None, name: str, doing: str = "reading the file"
-    ) -> object:
-        """Run ``func(*args)`` (a module-level function returning ``("ok", value)`` or ``("error", (message,
-        reason, paper, page))``) in the worker within ``timeout`` seconds; the value, or a :class:`PDFError`
-        (``timeout``, ``corrupt`` on a crash, or the one ``func`` reported)."""
-        return self._call(func, args, timeout=timeout, name=name, doing=doing)
+            except PDFError as exc:
+                exc.paper = exc.paper or name
+                raise exc from None
 
     def parse(
         self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, tables: bool = True, max_bytes: int | None = None
@@ -213,14 +203,16 @@ class ParserPool:
         ``timeout`` seconds, ``corrupt`` when the worker crashed, ``too_large`` over ``max_bytes``,
         default the pool's)."""
         limit = max_bytes if max_bytes is not None else self.max_bytes
-        return self._call(_work, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem, doing="parsing")  # type: ignore[return-value]
+        return cast(
+            Document, self.run(parse_contained, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem, doing="parsing")
+        )
 
     def digest(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, max_bytes: int | None = None) -> str:
         """The file's SHA-256, read in the worker (:func:`flopsdb.extract.files.pdf_digest`) within
         ``timeout`` seconds; raise :class:`PDFError` (``timeout``, ``not_regular``, ``too_large``, ...)."""
         name = paper or Path(path).stem
         limit = max_bytes if max_bytes is not None else self.max_bytes
-        return self._call(_digest_work, (str(path), name, limit), timeout=timeout, name=name, doing="reading the file")  # type: ignore[return-value]
+        return cast(str, self.run(read_digest, (str(path), name, limit), timeout=timeout, name=name))
 
     def close(self) -> None:
         """Stop the worker."""
@@ -289,11 +281,7 @@ def parse_pdf_safe(
     if pool is None and (timeout is None or multiprocessing.current_process().daemon):
         # A daemonic process (e.g. a Dask worker started with daemon=True) may not have children:
         # parse here, without the time limit, rather than fail every file.
-        status, value = _work(str(path), paper, tables, max_bytes)
-        if status == "ok":
-            return cast(Document, value)
-        message, reason, err_paper, page = cast(_ErrorFields, value)
-        raise PDFError(message, reason=reason, paper=err_paper, page=page)
+        return parse_contained(str(path), paper, tables, max_bytes)
     return (pool or _shared_pool()).parse(path, timeout=timeout, paper=paper, tables=tables, max_bytes=max_bytes)
 
 

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -557,30 +558,9 @@ def table_results(
                     flags += ("second_setting",)  # the second of two values under one title (10-crop beside single-crop)
             elif id(cell) in firsts and header_of.get(firsts[id(cell)]) == col.header and pair_split:
                 row_split = pair_split[0]
-            out.append(
-                Candidate(
-                    paper=doc.paper,
-                    kind="result",
-                    extractor=EXTRACTOR,
-                    evidence=ev,
-                    confidence=min(_SECONDARY, _confidence(conf * oconf)) if secondary else _confidence(conf * oconf),
-                    fields={
-                        "task": row_bench.task,
-                        "dataset": row_bench.dataset,
-                        "split": row_split,
-                        "metric": row_metric,
-                        "value": value,
-                        "value_text": text,
-                        "own": own,
-                        **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
-                        "table": table.caption.label if table.caption else None,
-                    },
-                    model=label or None,
-                    stage="training",
-                    alternatives=tuple(alts),
-                    flags=flags,
-                )
-            )
+            result = (row_bench, row_split, row_metric, (value, text, pm), own)
+            confidence = min(_SECONDARY, _confidence(conf * oconf)) if secondary else _confidence(conf * oconf)
+            out.append(_cell_result(doc, table, ev, confidence, result, label or None, alternatives=tuple(alts), flags=flags))
     return out
 
 
@@ -615,6 +595,34 @@ def _sub_tables(body: Sequence[tuple[int, Sequence[Cell]]], caption: str) -> dic
         if j > start and after:
             of[j] = after
     return {"rows": {i: text for i, _letter, text in found}, "of": of}
+
+
+def _cell_result(
+    doc: Document,
+    table: Table,
+    ev: Evidence,
+    confidence: float,
+    result: tuple[Benchmark, str | None, str, tuple[float, str, str | None], bool],
+    model: str | None,
+    **rest: Any,
+) -> Candidate:
+    """The result candidate of one table cell: ``result`` is ``(benchmark, split, metric, (value, text, plus-minus),
+    own)``; ``rest`` the other :class:`Candidate` fields (``alternatives``, ``flags``)."""
+    bench, split, metric, (value, text, pm), own = result
+    fields = {
+        "task": bench.task,
+        "dataset": bench.dataset,
+        "split": split,
+        "metric": metric,
+        "value": value,
+        "value_text": text,
+        "own": own,
+        **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
+        "table": table.caption.label if table.caption else None,
+    }
+    return Candidate(
+        paper=doc.paper, kind="result", extractor=EXTRACTOR, evidence=ev, confidence=confidence, fields=fields, model=model, stage="training", **rest
+    )
 
 
 def _straddle(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
@@ -771,29 +779,9 @@ def _by_rows(
             value, text, pm = parsed
             label = " ".join(c.text for c in rows[i] if c.bbox.x1 <= cols[0].x0 + 1)
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(f"{label} | {col.header} | {cell.text}".split()))
-            out.append(
-                Candidate(
-                    paper=doc.paper,
-                    kind="result",
-                    extractor=EXTRACTOR,
-                    evidence=ev,
-                    confidence=_confidence(0.85 * mconf * oconf),
-                    fields={
-                        "task": bench.task,
-                        "dataset": bench.dataset,
-                        "split": _split(f"{col.header} {caption}", bench),
-                        "metric": metric,
-                        "value": value,
-                        "value_text": text,
-                        "own": own,
-                        **({"plus_minus": pm.replace("±", "").strip()} if pm else {}),
-                        "table": table.caption.label if table.caption else None,
-                    },
-                    model=col.header or None,
-                    stage="training",
-                    flags=("plus_minus",) if pm else (),
-                )
-            )
+            result = (bench, _split(f"{col.header} {caption}", bench), metric, (value, text, pm), own)
+            flags = ("plus_minus",) if pm else ()
+            out.append(_cell_result(doc, table, ev, _confidence(0.85 * mconf * oconf), result, col.header or None, flags=flags))
     return out
 
 

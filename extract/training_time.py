@@ -35,7 +35,7 @@ from typing import Any
 from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Cell, Document, Evidence, ModelName, Table
-from flopsdb.extract.models import link_model, link_statement, main_model, statement_owner, variant_mention
+from flopsdb.extract.models import link_model, link_statement, linked_candidate, main_model, statement_owner, variant_mention
 from flopsdb.extract.stage import (
     NUMBER,
     SentenceSpan,
@@ -473,19 +473,16 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
         stage = local_stage(sent.text, int(d["start"]), int(d["end"]), sentence_stage)
         conf = float(d["confidence"]) - (0.3 if stage == "inference" else 0.0)
         fields = {k: d[k] for k in ("hours", "hours_low", "hours_high", "scope", "approx")}
-        if scope is not None:
-            fields["model_confidence"] = link_conf
+        ev = doc.evidence(sent.start, sent.end)
         cands.append(
-            Candidate(
-                paper=doc.paper,
-                kind="training_time",
-                extractor=EXTRACTOR,
-                evidence=doc.evidence(sent.start, sent.end),
-                confidence=round(max(0.05, conf), 3),
-                fields=fields,
-                model=name,
-                model_key=key,
-                scope=scope,
+            linked_candidate(
+                doc,
+                "training_time",
+                EXTRACTOR,
+                ev,
+                round(max(0.05, conf), 3),
+                fields,
+                (name, key, scope, link_conf),
                 stage=stage,
                 alternatives=tuple(d["alternatives"]),
                 flags=tuple(d["flags"]),

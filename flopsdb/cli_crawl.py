@@ -1,4 +1,7 @@
-"""CLI verbs of the crawl stage: ``crawl`` (arxiv, ids, pwc), ``download``, ``status``."""
+"""CLI verbs of the crawl stage: ``crawl`` (arxiv, ids, pwc), ``download``, ``status``.
+
+Each verb builds its step (``flopsdb.steps``): ``--dry-run`` prints the step's plan, otherwise it runs as a run of
+its own (``run_recorded``) and the verb prints the step's report."""
 
 from __future__ import annotations
 
@@ -6,13 +9,18 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from typing import Any
 
 import click
 
 from flopsdb.cli_common import NOTHING_YET, App, echo, parse_date, pass_app, progress_bar
 from flopsdb.core.errors import CrawlError
-from flopsdb.crawl import Progress, crawl_arxiv, crawl_pwc, crawl_pwc_api, download_pdfs, lookup_papers
+from flopsdb.crawl import Progress
 from flopsdb.db.status import status_report
+from flopsdb.steps import DownloadPapers, HarvestArxiv, LoadPwc, LoadPwcApi, LookUpIds, Step, run_recorded
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would be fetched (read from the database); write nothing, fetch nothing.")
 
 
 @contextmanager
@@ -25,6 +33,31 @@ def _progress(app: App, label: str) -> Iterator[Progress | None]:
 def _fail_on(errors: list[str], what: str) -> None:
     if errors:
         raise CrawlError(f"{what}: {errors[0]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+
+
+def _run(app: App, step: Step, dry_run: bool, fmt: str, progress: str | None = None) -> Any:
+    """``--dry-run``: print the step's plan and return None; else run it as a run of its own (with a progress bar
+    labelled ``progress`` fed by the step) and return the crawl function's report (printed with ``--format json``)."""
+    if dry_run:
+        with app.store.connect() as con:
+            planned = step.plan(con)
+        if fmt == "json":
+            click.echo(
+                json.dumps({"dry_run": True, "plan": planned.skipped, **planned.counts, "failures": [f.line() for f in planned.failures]}, indent=1)
+            )
+        else:
+            app.say(f"dry run: {planned.skipped}")
+            for failure in planned.failures:
+                app.say(f"  cannot: {failure.line()}")
+        return None
+    with _progress(app, progress or step.name) as bar:
+        if progress:
+            step.progress = bar  # type: ignore[attr-defined]
+        run_recorded(app.store, step.name, step)
+    report = step.report  # type: ignore[attr-defined]
+    if fmt == "json":
+        click.echo(json.dumps(report.counts(), default=str, indent=1))
+    return report
 
 
 @click.group()
@@ -59,9 +92,10 @@ def crawl() -> None:
     default=None,
     help="Stop after the page on which N papers have been harvested (the cursor keeps the resumption token).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_FORMAT
+@_DRY_RUN
 @pass_app
-def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: int | None, fmt: str) -> None:
+def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: int | None, fmt: str, dry_run: bool) -> None:
     """Harvest arXiv metadata with OAI-PMH ListRecords (arXivRaw) into the papers table.
 
     Each page is stored together with its cursor, so re-running after a crash neither skips nor
@@ -70,14 +104,14 @@ def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: 
     \b
     Example:
       flopsdb crawl arxiv --since 2026-11-01 --sets cs:cs:LG,cs:cs:CV --max 200
+      flopsdb crawl arxiv --dry-run
       FLOPSDB_ARXIV_OAI_URL=http://127.0.0.1:8000/oai flopsdb crawl arxiv --since 2026-11-01
     """
     set_list = [s.strip() for s in sets.split(",") if s.strip()] if sets else None
-    with _progress(app, "harvesting arXiv") as progress:
-        report = crawl_arxiv(app.config, app.store, since=since, sets=set_list, max_papers=max_papers, progress=progress)
-    if fmt == "json":
-        click.echo(json.dumps(report.counts(), default=str, indent=1))
-    else:
+    report = _run(app, HarvestArxiv(app.config, app.store, since=since, sets=set_list, max_papers=max_papers), dry_run, fmt, "harvesting arXiv")
+    if report is None:
+        return
+    if fmt == "text":
         app.say(
             f"run {report.run_id}: {report.papers} papers on {report.pages} pages "
             f"({report.new} new, {report.updated} updated, {report.relevant} relevant, {report.deleted} deleted)"
@@ -92,15 +126,18 @@ def crawl_arxiv_cmd(app: App, since: date | None, sets: str | None, max_papers: 
 
 @crawl.command("ids")
 @click.argument("ids", nargs=-1, required=True)
+@_DRY_RUN
 @pass_app
-def crawl_ids_cmd(app: App, ids: tuple[str, ...]) -> None:
+def crawl_ids_cmd(app: App, ids: tuple[str, ...], dry_run: bool) -> None:
     """Look papers up by arXiv id through the arXiv API and store them.
 
     \b
     Example:
       flopsdb crawl ids 1706.03762 1512.03385
     """
-    report = lookup_papers(app.config, app.store, ids)
+    report = _run(app, LookUpIds(app.config, app.store, ids), dry_run, "text")
+    if report is None:
+        return
     app.say(f"run {report.run_id}: {report.papers} of {len(ids)} found ({report.new} new, {report.relevant} relevant)")
     _fail_on(report.errors, "look-up failed")
 
@@ -116,9 +153,10 @@ def crawl_ids_cmd(app: App, ids: tuple[str, ...]) -> None:
     metavar="ARXIV_ID",
     help="Instead of a dump, ask the paperswithcode.co API for this paper's results (repeatable).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_FORMAT
+@_DRY_RUN
 @pass_app
-def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str) -> None:
+def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str, dry_run: bool) -> None:
     """Load Papers-with-Code reference results (the archived dump, or the API per paper).
 
     \b
@@ -127,13 +165,12 @@ def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str
       flopsdb crawl pwc --api 1706.03762
     """
     if api_ids:
-        report = crawl_pwc_api(app.config, app.store, api_ids)
+        report = _run(app, LoadPwcApi(app.config, app.store, api_ids), dry_run, fmt)
     else:
-        with _progress(app, "loading Papers with Code") as progress:
-            report = crawl_pwc(app.config, app.store, dump=dump, progress=progress)
-    if fmt == "json":
-        click.echo(json.dumps(report.counts(), default=str, indent=1))
-    else:
+        report = _run(app, LoadPwc(app.config, app.store, dump=dump), dry_run, fmt, "loading Papers with Code")
+    if report is None:
+        return
+    if fmt == "text":
         app.say(
             f"run {report.run_id}: {report.rows} result rows read, {report.new} new, "
             f"{report.with_arxiv_id} with an arXiv id; {report.papers_linked} stored papers newly linked"
@@ -145,9 +182,10 @@ def crawl_pwc_cmd(app: App, dump: str | None, api_ids: tuple[str, ...], fmt: str
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most N papers this time.")
 @click.option("--id", "ids", multiple=True, metavar="ARXIV_ID", help="Only these stored papers (repeatable; relevant or not).")
 @click.option("--sources", is_flag=True, help="Also fetch the e-print sources (/e-print/<id>v<n>).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_FORMAT
+@_DRY_RUN
 @pass_app
-def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, fmt: str) -> None:
+def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, fmt: str, dry_run: bool) -> None:
     """Download the version-pinned PDFs of relevant papers not cached yet.
 
     Files go to <home>/pdfs/<sha[:2]>/<sha256>.pdf; each failure is recorded with its reason in
@@ -156,13 +194,13 @@ def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, f
     \b
     Example:
       flopsdb download --limit 50
+      flopsdb download --dry-run
       flopsdb download --id 1706.03762 --sources
     """
-    with _progress(app, "downloading") as progress:
-        report = download_pdfs(app.config, app.store, limit=limit, ids=list(ids) or None, sources=sources, progress=progress)
-    if fmt == "json":
-        click.echo(json.dumps(report.counts(), default=str, indent=1))
-    else:
+    report = _run(app, DownloadPapers(app.config, app.store, limit=limit, ids=ids, sources=sources), dry_run, fmt, "downloading")
+    if report is None:
+        return
+    if fmt == "text":
         app.say(f"run {report.run_id}: {report.ok} downloaded ({report.bytes:,} bytes), {report.failed} failed")
         for failure in report.failures:
             app.say(f"  failed {failure.item}: {failure.reason}")
@@ -171,7 +209,7 @@ def download(app: App, limit: int | None, ids: tuple[str, ...], sources: bool, f
 
 
 @click.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_FORMAT
 @pass_app
 def status(app: App, fmt: str) -> None:
     """Counts, the last runs, the crawl cursors, recent download failures and parked items.

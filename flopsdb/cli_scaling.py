@@ -11,7 +11,7 @@ from flopsdb.cli_common import NOTHING_YET, App, Seconds, pass_app, print_rows, 
 from flopsdb.core.errors import StoreError
 from flopsdb.db.export import export_tables
 from flopsdb.db.sql import query_database, run_query, snapshot_staleness
-from flopsdb.fitting import SOURCES, EstimateCurated, FitOptions, ImportDataset, import_dataset, run_fit
+from flopsdb.fitting import SOURCES, EstimateCurated, FitBenchmark, FitOptions, ImportDataset, import_dataset
 from flopsdb.scaling.inputs import X_MEASURES
 from flopsdb.steps import run_recorded
 
@@ -49,32 +49,41 @@ def import_cmd() -> None:
     """
 
 
-@import_cmd.command("thompson")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@_DRY_RUN
-@pass_app
-def import_thompson_cmd(app: App, directory: Path, dry_run: bool) -> None:
+def _import_verb(dataset: str, metavar: str, path: click.Path, help_text: str) -> click.Command:
+    """``flopsdb import <dataset> PATH [--dry-run]``: run (or plan) :class:`ImportDataset` on ``PATH``."""
+
+    @import_cmd.command(dataset, help=help_text)
+    @click.argument("path", metavar=metavar, type=path)
+    @_DRY_RUN
+    @pass_app
+    def verb(app: App, path: Path, dry_run: bool) -> None:
+        _import(app, ImportDataset(app.store, dataset, path), dry_run)
+
+    return verb
+
+
+import_thompson_cmd = _import_verb(
+    "thompson",
+    "DIRECTORY",
+    click.Path(exists=True, file_okay=False, path_type=Path),
     """Import the six CSVs of Thompson et al., "The Computational Limits of Deep Learning".
 
     \b
     Example:
       flopsdb import thompson ../shared/datasets/thompson2022
-    """
-    _import(app, ImportDataset(app.store, "thompson", directory), dry_run)
-
-
-@import_cmd.command("epoch")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@_DRY_RUN
-@pass_app
-def import_epoch_cmd(app: App, file: Path, dry_run: bool) -> None:
+    """,
+)
+import_epoch_cmd = _import_verb(
+    "epoch",
+    "FILE",
+    click.Path(exists=True, dir_okay=False, path_type=Path),
     """Import Epoch AI's models table (hardware, quantity, time, compute, parameters, data, confidence).
 
     \b
     Example:
       flopsdb import epoch ../shared/datasets/epoch/epoch_all_ml_systems_full_view.csv
-    """
-    _import(app, ImportDataset(app.store, "epoch", file), dry_run)
+    """,
+)
 
 
 @click.command("fit")
@@ -136,6 +145,7 @@ def import_epoch_cmd(app: App, file: Path, dry_run: bool) -> None:
 @click.option("--model-contains", metavar="TEXT", default=None, help="Fit only models whose name contains TEXT (one family, e.g. ResNet).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--plot", "plots", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="Write a plot (.png or .svg); repeatable.")
+@click.option("--dry-run", is_flag=True, help="Say which points would be fitted (how many, from which source); fit nothing.")
 @pass_app
 def fit_cmd(
     app: App,
@@ -159,6 +169,7 @@ def fit_cmd(
     model_contains: str | None,
     fmt: str,
     plots: tuple[Path, ...],
+    dry_run: bool,
 ) -> None:
     """Fit error against training compute for a benchmark (the paper's models, and past them).
 
@@ -167,32 +178,44 @@ def fit_cmd(
       flopsdb fit --benchmark imagenet --x hardware_burden --form polynomial --source thompson
       flopsdb fit --benchmark squad1.1 --target-error 0.05 --format json --plot squad.png
       flopsdb fit --benchmark imagenet --x forward_ops --relative-to AlexNet --source thompson
+      flopsdb fit --benchmark coco --source curated --dry-run
     """
     from flopsdb.scaling.report import format_fit
 
-    result = run_fit(
-        app.existing_store,
-        FitOptions(
-            benchmark=benchmark,
-            x=x,
-            form=form,
-            source=source,
-            convention=convention,
-            y_transform=y_transform,
-            target_error=target_error,
-            hardware=hardware,
-            utilisation=utilisation,
-            price_per_hour=price_per_hour,
-            prices_file=prices_file,
-            pue=pue,
-            grid_intensity=grid_intensity,
-            bootstrap=bootstrap,
-            variants=not no_variants,
-            all_results=all_results,
-            relative_to=relative_to,
-            model_contains=model_contains,
-        ),
+    opts = FitOptions(
+        benchmark=benchmark,
+        x=x,
+        form=form,
+        source=source,
+        convention=convention,
+        y_transform=y_transform,
+        target_error=target_error,
+        hardware=hardware,
+        utilisation=utilisation,
+        price_per_hour=price_per_hour,
+        prices_file=prices_file,
+        pue=pue,
+        grid_intensity=grid_intensity,
+        bootstrap=bootstrap,
+        variants=not no_variants,
+        all_results=all_results,
+        relative_to=relative_to,
+        model_contains=model_contains,
     )
+    step = FitBenchmark(app.existing_store, opts)
+    if dry_run:
+        with app.existing_store.connect() as con:
+            planned = step.plan(con)
+        if fmt == "json":
+            click.echo(json.dumps({"dry_run": True, "plan": planned.skipped, **planned.counts, "notes": step.notes}, indent=1))
+        else:
+            click.echo(f"dry run: {planned.skipped}")
+            for note in step.notes:
+                click.echo(f"  note: {note}")
+        return
+    step.run()
+    result = step.result
+    assert result is not None
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=1, default=str))
     else:

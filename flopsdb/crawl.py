@@ -31,7 +31,7 @@ from flopsdb.db.downloads import papers_to_download, record_download, record_dow
 from flopsdb.db.papers import get_cursor, mark_deleted, set_cursor, upsert_papers
 from flopsdb.db.pwc import insert_pwc_results, linked_ids, mark_pwc_linked
 from flopsdb.db.runs import recording
-from flopsdb.db.store import Store
+from flopsdb.db.store import Connection, Store
 
 Progress = Callable[[int, int | None], None]
 """Progress callback: ``(items done so far, expected total or None)``."""
@@ -158,19 +158,7 @@ def _harvest_set(
         stored = get_cursor(con, source)
     state = dict(stored["state"]) if stored else {}
     done_cursor = stored["cursor"] if stored else None
-    token: str | None = None
-    if since is not None:
-        harvest_from: str | None = since.isoformat()
-        if state.get("token") and state.get("harvest_from") == harvest_from:
-            token = str(state["token"])
-    elif state.get("token"):
-        token, harvest_from = str(state["token"]), state.get("harvest_from")
-    elif done_cursor:
-        harvest_from = str(done_cursor)[:10]
-    elif state.get("harvest_from"):
-        harvest_from = str(state["harvest_from"])
-    else:
-        raise CrawlError(f"no stored cursor for set {set_spec}; give --since YYYY-MM-DD for the first harvest")
+    token, harvest_from = harvest_start(stored, set_spec, since)
     if stored is None and harvest_from:
         _mark_pending(store, source, set_spec, harvest_from, report.run_id)
     first_response = str(state.get("response_date") or "") if token else ""
@@ -223,6 +211,23 @@ def _harvest_set(
             with store.transaction() as con:
                 if (get_cursor(con, source) or {}).get("state", {}).get("pending"):
                     set_cursor(con, source, None, {"set": set_spec, "harvest_from": harvest_from, "pending": True}, report.run_id)
+
+
+def harvest_start(stored: dict[str, object] | None, set_spec: str, since: date | None) -> tuple[str | None, str | None]:
+    """Where a set's harvest starts: ``(resumption token or None, from-date)`` from ``since`` or the set's stored
+    cursor (``db.papers.get_cursor``); a ``CrawlError`` for a set never harvested and no ``since``."""
+    state: dict[str, object] = dict(stored["state"]) if stored else {}  # type: ignore[call-overload]
+    done_cursor = stored["cursor"] if stored else None
+    if since is not None:
+        same = state.get("token") and state.get("harvest_from") == since.isoformat()
+        return (str(state["token"]) if same else None), since.isoformat()
+    if state.get("token"):
+        return str(state["token"]), (str(state["harvest_from"]) if state.get("harvest_from") else None)
+    if done_cursor:
+        return None, str(done_cursor)[:10]
+    if state.get("harvest_from"):
+        return None, str(state["harvest_from"])
+    raise CrawlError(f"no stored cursor for set {set_spec}; give --since YYYY-MM-DD for the first harvest")
 
 
 def _earliest_if_later(client: HttpClient, config: Config, harvest_from: str | None) -> str | None:
@@ -386,6 +391,16 @@ def crawl_pwc_api(
     return report
 
 
+def downloads_due(
+    con: Connection, config: Config, *, limit: int | None = None, ids: Sequence[str] | None = None, sources: bool = False
+) -> list[tuple[str, int, str]]:
+    """What a download pass would fetch: ``(arxiv id, version, kind)`` of the relevant papers (or ``ids``) not
+    cached yet and not failed ``config.max_failures`` times, PDFs first (``source`` e-prints too with ``sources``)."""
+    kinds = ["pdf", "source"] if sources else ["pdf"]
+    wanted = list(ids) if ids else None
+    return [(a, v, kind) for kind in kinds for a, v in papers_to_download(con, kind=kind, max_attempts=config.max_failures, limit=limit, ids=wanted)]
+
+
 def download_pdfs(
     config: Config,
     store: Store,
@@ -406,14 +421,8 @@ def download_pdfs(
         run_id = run.run_id
         report = DownloadReport(run_id=run_id)
         client = client or arxiv_http(config)
-        kinds = ["pdf", "source"] if sources else ["pdf"]
-        todo: list[tuple[str, int, str]] = []
         with store.connect() as con:
-            for kind in kinds:
-                todo += [
-                    (a, v, kind)
-                    for a, v in papers_to_download(con, kind=kind, max_attempts=config.max_failures, limit=limit, ids=list(ids) if ids else None)
-                ]
+            todo = downloads_due(con, config, limit=limit, ids=ids, sources=sources)
         for arxiv_id, version, kind in todo:
             report.attempted += 1
             try:

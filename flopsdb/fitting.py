@@ -12,10 +12,10 @@ from flopsdb.core.errors import FitError, ScalingError
 from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, read_forward_ops_inputs, store_estimates, store_import
 from flopsdb.db.store import Connection, Store
 from flopsdb.records import records_from
-from flopsdb.scaling.benchmarks import TRANSFORMS, resolve_benchmark
+from flopsdb.scaling.benchmarks import TRANSFORMS, Benchmark, resolve_benchmark
 from flopsdb.scaling.consolidate import AUTHORS_CONVERSION, consolidated_rows
 from flopsdb.scaling.extrapolate import cost_assumptions, extrapolate
-from flopsdb.scaling.fit import FitResult, coverage, mixing_warnings, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
+from flopsdb.scaling.fit import FitPoint, FitResult, coverage, mixing_warnings, ols_fit, pareto_front, quantile_fit, saturating_fit, year_fit
 from flopsdb.scaling.forward import FORWARD_OPS, forward_transform, name_contains, select_points
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, select_measure, to_error
@@ -155,8 +155,27 @@ class FitOptions:
     """Fit only the models whose name contains this (one family: ``ResNet``)."""
 
 
-def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
-    """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
+@dataclass
+class FitInputs:
+    """What a fit of ``opts`` reads: the benchmark, the y transform, the compute convention, the points (after the
+    selection), the notes on what was left out or adjusted, and every benchmark result (for coverage)."""
+
+    bench: Benchmark
+    y_transform: str
+    convention: str
+    points: list[FitPoint]
+    notes: list[str]
+    all_results: list[dict[str, Any]]
+
+    def why_none(self) -> str:
+        """The notes that say why points were left out, as a suffix for an error message."""
+        why = [n for n in self.notes if "left out" in n]
+        return ": " + "; ".join(why) if why else ""
+
+
+def fit_inputs(con: Connection, opts: FitOptions, *, catalog: Catalog | None = None) -> FitInputs:
+    """Read and select the points a fit of ``opts`` would use (nothing fitted, nothing written); raises for an
+    unknown source, form or transform and for options that do not go together."""
     if opts.source not in SOURCES:
         raise ScalingError(f"unknown source {opts.source!r}; one of {', '.join(SOURCES)}")
     if opts.form not in ("polynomial", "exponential"):
@@ -166,58 +185,64 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
     ytr = opts.y_transform or (forward_transform(bench.key, opts.form, default) if opts.x == FORWARD_OPS else default)
     if ytr not in TRANSFORMS:
         raise FitError(f"unknown y transform {ytr!r}; one of {', '.join(TRANSFORMS)}")
-    transform = TRANSFORMS[ytr]
     quantity, conv_name, methods = select_measure(opts.x, opts.convention)
     if opts.target_error is not None and (opts.x == FORWARD_OPS or opts.relative_to):
         raise ScalingError("--target-error extrapolates training compute in FLOP; not with --x forward_ops or --relative-to")
     sources = ("thompson", "epoch", "curated") if opts.source == "all" else (opts.source,)
-    catalog = catalog or load_catalog()
     notes: list[str] = []
-    with store.connect() as con:
-        imported = [s for s in sources if s != "curated"]
-        if quantity == FORWARD_OPS:
-            rows = read_forward_ops_inputs(con, sources=imported) if imported else []
-            if "curated" in sources:
-                notes.append("forward_ops: curated records have no operations per forward pass (imported rows only)")
-        else:
-            rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
-        if methods:
-            rows = [r for r in rows if r["method"] in methods]
-        if opts.x == "hardware_burden_consolidated" and imported:
-            operations = [
-                r
-                for r in read_fit_inputs(con, quantity="network_operations", compute_sources=imported)
-                if matches_benchmark(bench, r["benchmark"], r["metric"])
-            ]
-            rows, predicted = consolidated_rows(rows, operations, AUTHORS_CONVERSION)
-            notes.append(
-                f"hardware_burden_consolidated: {predicted} result(s) without a hardware burden put on its scale from their "
-                f"network operations, log10(hw) = {AUTHORS_CONVERSION.intercept} + {AUTHORS_CONVERSION.slope} log10(ops) "
-                f"({AUTHORS_CONVERSION.source})"
-            )
-        all_results = read_benchmark_results(con)
-        if "curated" in sources and quantity not in ("network_operations", FORWARD_OPS):
-            records = [
-                rec
-                for rec in records_from(con, catalog=catalog, utilisation=opts.utilisation)
-                if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)
-            ]
-            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench, all_results=opts.all_results)
-            rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
-            notes += rnotes
+    imported = [s for s in sources if s != "curated"]
+    if quantity == FORWARD_OPS:
+        rows = read_forward_ops_inputs(con, sources=imported) if imported else []
+        if "curated" in sources:
+            notes.append("forward_ops: curated records have no operations per forward pass (imported rows only)")
+    else:
+        rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
+    if methods:
+        rows = [r for r in rows if r["method"] in methods]
+    if opts.x == "hardware_burden_consolidated" and imported:
+        operations = [
+            r
+            for r in read_fit_inputs(con, quantity="network_operations", compute_sources=imported)
+            if matches_benchmark(bench, r["benchmark"], r["metric"])
+        ]
+        rows, predicted = consolidated_rows(rows, operations, AUTHORS_CONVERSION)
+        notes.append(
+            f"hardware_burden_consolidated: {predicted} result(s) without a hardware burden put on its scale from their "
+            f"network operations, log10(hw) = {AUTHORS_CONVERSION.intercept} + {AUTHORS_CONVERSION.slope} log10(ops) "
+            f"({AUTHORS_CONVERSION.source})"
+        )
+    all_results = read_benchmark_results(con)
+    if "curated" in sources and quantity not in ("network_operations", FORWARD_OPS):
+        records = [
+            rec
+            for rec in records_from(con, catalog=catalog or load_catalog(), utilisation=opts.utilisation)
+            if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)
+        ]
+        rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench, all_results=opts.all_results)
+        rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
+        notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
     points = select_points(points, x=opts.x, relative=opts.relative_to, contains=opts.model_contains, notes=notes)
+    return FitInputs(bench, ytr, conv_name, points, notes, all_results)
+
+
+def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -> FitResult:
+    """Read the fit inputs of ``opts.benchmark`` from ``store`` and fit them (main form plus variants)."""
+    catalog = catalog or load_catalog()
+    with store.connect() as con:
+        inputs = fit_inputs(con, opts, catalog=catalog)
+    bench, ytr, conv_name = inputs.bench, inputs.y_transform, inputs.convention
+    points, notes, all_results = inputs.points, inputs.notes, inputs.all_results
+    transform = TRANSFORMS[ytr]
     if not points:
-        why = [n for n in notes if "left out" in n]
-        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}" + (": " + "; ".join(why) if why else ""))
+        raise FitError(f"no {bench.key} results with {opts.x} compute from source {opts.source}" + inputs.why_none())
     by_source = Counter(p.source for p in points)
     notes.append("points by source: " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())))
     try:
         main = ols_fit(points, transform, method=f"ols {opts.form}")
     except FitError as exc:
-        why = [n for n in notes if "left out" in n]
-        raise FitError(f"{exc}" + (": " + "; ".join(why) if why else "")) from None
+        raise FitError(f"{exc}" + inputs.why_none()) from None
     notes += mixing_warnings(points, main, transform, opts.form)
     result = FitResult(
         benchmark=bench.key,
@@ -270,3 +295,33 @@ def run_fit(store: Store, opts: FitOptions, *, catalog: Catalog | None = None) -
         )
         result.extrapolation = extrapolate(main, transform, opts.target_error, costs)
     return result
+
+
+@dataclass
+class FitBenchmark:
+    """``flopsdb fit`` as a step: ``plan`` reads and selects the points a fit of ``opts`` would use and says how many
+    from which source (nothing fitted, nothing written); ``run`` fits them (:func:`run_fit`) and keeps the
+    :class:`FitResult` in ``result``. A fit writes nothing, so it is not recorded as a run."""
+
+    store: Store
+    opts: FitOptions
+    catalog: Catalog | None = None
+    name: ClassVar[str] = "fit"
+    result: FitResult | None = field(default=None, init=False)
+    notes: list[str] = field(default_factory=list, init=False)
+
+    def plan(self, con: Connection) -> StepReport:
+        inputs = fit_inputs(con, self.opts, catalog=self.catalog)
+        self.notes = inputs.notes
+        by_source = Counter(str(p.source) for p in inputs.points)
+        said = (
+            f"would fit {inputs.bench.key} {inputs.y_transform} against {self.opts.x} ({self.opts.form}, {inputs.convention} convention) "
+            f"on {len(inputs.points)} points"
+            + (": " + ", ".join(f"{k} {v}" for k, v in sorted(by_source.items())) if by_source else inputs.why_none())
+        )
+        return StepReport(self.name, counts={"points": len(inputs.points), **by_source}, skipped=said)
+
+    def run(self, run_id: str | None = None) -> StepReport:
+        self.result = run_fit(self.store, self.opts, catalog=self.catalog)
+        self.notes = self.result.notes
+        return StepReport(self.name, counts={"points": len(self.result.points)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,24 @@ class ImportedFact:
     year: int | None = None
     benchmark: str | None = None
     domain: str | None = None
+
+
+@dataclass
+class _RowFacts:
+    """The facts staged from one source row: each with the row's ``common`` attributes (source, file, row, entry,
+    paper, model, ...) and an id under the row's entry."""
+
+    common: dict[str, Any]
+    facts: list[ImportedFact] = field(default_factory=list)
+
+    def add(self, suffix: str, kind: str, fields: dict[str, Any]) -> str:
+        """Stage a fact ``<entry>:<suffix>`` and return its id."""
+        fact_id = f"{self.common['entry_id']}:{suffix}"
+        self.facts.append(ImportedFact(fact_id=fact_id, kind=kind, fields=fields, **self.common))
+        return fact_id
+
+    def __iter__(self) -> Iterator[ImportedFact]:
+        return iter(self.facts)
 
 
 @dataclass(frozen=True)
@@ -150,59 +169,50 @@ def _thompson_row(
     common: dict[str, Any] = dict(
         source=source, source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name, year=year, benchmark=bench
     )
-    staged: list[ImportedFact] = []
+    staged = _RowFacts(common)
     for column, metric in metrics.items():
         value = _num(rec.get(column), what=column)
         if value is None:
             continue
-        staged.append(
-            ImportedFact(
-                fact_id=f"{entry}:result:{metric}",
-                kind=Kind.RESULT,
-                fields={
-                    "task": bench,
-                    "dataset": bench,
-                    "metric": metric,
-                    "value": value,
-                    "value_text": rec.get(column, "").strip(),
-                    "scale": 100,
-                    "own": True,
-                },
-                **common,
-            )
+        staged.add(
+            f"result:{metric}",
+            Kind.RESULT,
+            {
+                "task": bench,
+                "dataset": bench,
+                "metric": metric,
+                "value": value,
+                "value_text": rec.get(column, "").strip(),
+                "scale": 100,
+                "own": True,
+            },
         )
     params = _num(rec.get("parameters"), what="parameters")
     if params is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
+        staged.add("parameters", Kind.PARAMETERS, {"value": params})
     for block in _BLOCKS:
         secs = _num(rec.get(f"{block}_time_total_sec"), what=f"{block}_time_total_sec")
         if secs is not None:
-            staged.append(
-                ImportedFact(
-                    fact_id=f"{entry}:training_time:{block}",
-                    kind=Kind.TRAINING_TIME,
-                    fields={"hours": secs / 3600.0, "scope": block, "text": (rec.get(f"{block}_time_total") or "").strip()},
-                    **common,
-                )
+            staged.add(
+                f"training_time:{block}",
+                Kind.TRAINING_TIME,
+                {"hours": secs / 3600.0, "scope": block, "text": (rec.get(f"{block}_time_total") or "").strip()},
             )
         for dev in ("gpu", "tpu", "cpu"):
             model = (rec.get(f"{block}_{dev}_model") or "").strip()
             amount = _num(rec.get(f"{block}_{dev}_amount"), what=f"{block}_{dev}_amount")
             ptp = _num(rec.get(f"{block}_{dev}_ptp_gflops") or rec.get(f"{block}_{dev}_ptp_flops"), what=f"{block}_{dev}_ptp")
             if model or amount is not None:
-                staged.append(
-                    ImportedFact(
-                        fact_id=f"{entry}:hardware:{block}:{dev}",
-                        kind=Kind.HARDWARE,
-                        fields={
-                            "accelerator": model or None,
-                            "count": amount,
-                            "unit": "board" if dev == "tpu" else "chip",
-                            "ptp_gflops": ptp,
-                            "scope": block,
-                        },
-                        **common,
-                    )
+                staged.add(
+                    f"hardware:{block}:{dev}",
+                    Kind.HARDWARE,
+                    {
+                        "accelerator": model or None,
+                        "count": amount,
+                        "unit": "board" if dev == "tpu" else "chip",
+                        "ptp_gflops": ptp,
+                        "scope": block,
+                    },
                 )
     support = tuple(f.fact_id for f in staged if f.kind in (Kind.HARDWARE, Kind.TRAINING_TIME))
     for column, method in (("hardware_burden", "hardware"), ("network_operations", "operations")):
@@ -211,11 +221,8 @@ def _thompson_row(
             continue
         if flop <= 0:
             raise ValueError(f"{column}: not positive: {flop}")
-        fid = f"{entry}:compute:{column}"
         conv = "thompson" if method == "hardware" else "operations"
-        staged.append(
-            ImportedFact(fact_id=fid, kind="compute", fields={"quantity": column, "flop": flop, "method": method, "convention": conv}, **common)
-        )
+        fid = staged.add(f"compute:{column}", "compute", {"quantity": column, "flop": flop, "method": method, "convention": conv})
         ids = (fid, *support) if method == "hardware" else (fid,)
         batch.estimates.append(
             EstimateRow(
@@ -235,7 +242,7 @@ def _thompson_row(
         )
     fwd = forward_ops(_num(rec.get("flops"), what="flops"), _num(rec.get("multiadds"), what="multiadds"))
     if fwd is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:forward_ops", kind=FORWARD_OPS_KIND, fields={"flop": fwd[0], "from": fwd[1]}, **common))
+        staged.add("forward_ops", FORWARD_OPS_KIND, {"flop": fwd[0], "from": fwd[1]})
     batch.facts.extend(staged)
 
 
@@ -331,7 +338,7 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
         source="epoch", source_file=fname, source_row=line, entry_id=entry, paper=paper, model=name, year=year, domain=domain
     )
     confidence = (rec.get("Confidence") or "").strip() or None
-    staged: list[ImportedFact] = []
+    staged = _RowFacts(common)
     flop = _num(rec.get("Training compute (FLOP)"), what="Training compute (FLOP)")
     low = _num(rec.get("Training compute lower bound"), what="Training compute lower bound")
     high = _num(rec.get("Training compute upper bound"), what="Training compute upper bound")
@@ -344,54 +351,40 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
     chip_hours = _num(rec.get("Training chip-hours"), what="Training chip-hours")
     precision = _precision(rec.get("Numerical format"))
     if params is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:parameters", kind=Kind.PARAMETERS, fields={"value": params}, **common))
+        staged.add("parameters", Kind.PARAMETERS, {"value": params})
     if size is not None:
-        staged.append(
-            ImportedFact(
-                fact_id=f"{entry}:dataset_size",
-                kind="dataset_size",
-                fields={"value": size, "dataset": (rec.get("Training dataset") or "").strip() or None},
-                **common,
-            )
-        )
+        staged.add("dataset_size", "dataset_size", {"value": size, "dataset": (rec.get("Training dataset") or "").strip() or None})
     if hardware or qty is not None:
-        staged.append(
-            ImportedFact(
-                fact_id=f"{entry}:hardware",
-                kind=Kind.HARDWARE,
-                fields={
-                    "accelerator": hardware[0] if hardware else None,
-                    "all": hardware,
-                    "count": qty,
-                    "unit": "chip",
-                    "utilisation": mfu,
-                    "precision": precision,
-                },
-                **common,
-            )
+        staged.add(
+            "hardware",
+            Kind.HARDWARE,
+            {
+                "accelerator": hardware[0] if hardware else None,
+                "all": hardware,
+                "count": qty,
+                "unit": "chip",
+                "utilisation": mfu,
+                "precision": precision,
+            },
         )
     if hours is not None:
-        staged.append(ImportedFact(fact_id=f"{entry}:training_time", kind=Kind.TRAINING_TIME, fields={"hours": hours, "scope": "training"}, **common))
+        staged.add("training_time", Kind.TRAINING_TIME, {"hours": hours, "scope": "training"})
     if flop is not None:
         if flop <= 0:
             raise ValueError(f"Training compute (FLOP): not positive: {flop}")
         method = (rec.get("Training compute estimation method") or "").strip() or None
-        fid = f"{entry}:compute"
-        staged.append(
-            ImportedFact(
-                fact_id=fid,
-                kind="compute",
-                fields={
-                    "quantity": "compute",
-                    "flop": flop,
-                    "flop_low": low,
-                    "flop_high": high,
-                    "method": method,
-                    "confidence": confidence,
-                    "convention": "epoch",
-                },
-                **common,
-            )
+        fid = staged.add(
+            "compute",
+            "compute",
+            {
+                "quantity": "compute",
+                "flop": flop,
+                "flop_low": low,
+                "flop_high": high,
+                "method": method,
+                "confidence": confidence,
+                "convention": "epoch",
+            },
         )
         batch.estimates.append(
             EstimateRow(

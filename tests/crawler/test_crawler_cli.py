@@ -9,19 +9,6 @@ from click.testing import CliRunner
 from crawler_helpers import FIXTURES, Reply, ScriptedServer, pdf_bytes
 
 from flopsdb.cli import main
-from flopsdb.core.config import Config
-
-
-@pytest.fixture
-def env(config: Config, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> ScriptedServer:
-    monkeypatch.setenv("FLOPSDB_ARXIV_OAI_URL", server.url + "/oai")
-    monkeypatch.setenv("FLOPSDB_ARXIV_PDF_URL", server.url + "/pdf")
-    monkeypatch.setenv("FLOPSDB_MAX_RETRIES", "1")
-    oai = FIXTURES / "oai"
-    server.route("/oai?resumptionToken=tok|2", Reply(200, (oai / "page2.xml").read_bytes()))
-    server.route("/oai?resumptionToken=tok|3", Reply(200, (oai / "page3.xml").read_bytes()))
-    server.route("/oai?metadataPrefix=arXivRaw", Reply(200, (oai / "page1.xml").read_bytes()))
-    return server
 
 
 def test_crawl_arxiv_status_and_download(env: ScriptedServer) -> None:

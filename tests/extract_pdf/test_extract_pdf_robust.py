@@ -8,7 +8,7 @@ import pytest
 
 from flopsdb.core.errors import ExtractError, PDFError
 from flopsdb.extract.pdf import parse_pdf
-from flopsdb.extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe
+from flopsdb.extract.robust import REASONS, ParserPool, parse_many, parse_pdf_safe, read_digest
 
 BROKEN = {
     "scanned.pdf": "no_text",
@@ -75,6 +75,21 @@ def test_worker_errors_keep_their_reason(pdf_fixtures: Path) -> None:
         with pytest.raises(PDFError) as info:
             pool.parse(pdf_fixtures / "encrypted.pdf", timeout=60)
     assert info.value.reason == "encrypted" and info.value.paper == "encrypted"
+
+
+def test_a_worker_error_crosses_the_process_boundary_whole(pdf_fixtures: Path, tmp_path: Path) -> None:
+    """The worker's PDFError is pickled back as it was raised (its class, message, reason and context), the same
+    error as in this process; a failure that names no paper gets the file's name."""
+    with pytest.raises(PDFError) as here:
+        parse_pdf(pdf_fixtures / "truncated.pdf", paper="p1")
+    with ParserPool() as pool:
+        with pytest.raises(PDFError) as there:
+            pool.parse(pdf_fixtures / "truncated.pdf", timeout=60, paper="p1")
+        with pytest.raises(PDFError) as unreadable:
+            pool.run(read_digest, (str(tmp_path / "absent.pdf"), "p2", None), timeout=60, name="p2")
+    assert type(there.value) is type(here.value) and str(there.value) == str(here.value)
+    assert (there.value.reason, there.value.paper, there.value.page) == (here.value.reason, "p1", here.value.page)
+    assert unreadable.value.reason == "missing" and unreadable.value.paper == "p2" and "absent.pdf" in unreadable.value.message
 
 
 def test_timeout_stops_the_worker_and_the_pool_recovers(pdf_fixtures: Path) -> None:

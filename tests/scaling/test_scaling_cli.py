@@ -88,3 +88,19 @@ def test_errors_are_one_line(run, fx):
     assert res.exit_code == 1 and "read-only" in res.output
     res = run("fit", "--benchmark", "imagenet", "--target-error", "0.05", "--hardware", "NVIDIA V100", ok=False)
     assert "no default price" in res.output
+
+
+def test_fit_dry_run_says_what_would_be_fitted(run, fx, config):
+    run("import", "thompson", str(fx / "thompson"))
+    plan = run("fit", "--benchmark", "imagenet", "--source", "thompson", "--dry-run").output
+    assert plan.startswith(
+        "dry run: would fit imagenet log10_error against hardware_burden (polynomial, thompson convention) on 11 points: thompson 11"
+    )
+    doc = json.loads(run("fit", "--benchmark", "imagenet", "--source", "thompson", "--dry-run", "--format", "json").output)
+    assert doc["dry_run"] is True and doc["points"] == doc["thompson"] == 11
+    fitted = json.loads(run("fit", "--benchmark", "imagenet", "--source", "thompson", "--no-variants", "--format", "json").output)
+    assert fitted["n"] == doc["points"]
+    empty = run("fit", "--benchmark", "imagenet", "--source", "epoch", "--dry-run").output
+    assert "on 0 points" in empty
+    missing = run("fit", "--benchmark", "imagenet", "--source", "bogus", "--dry-run", ok=False)
+    assert missing.exit_code == 2
