@@ -174,7 +174,7 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    value = rf"(?P<num>{NUMBER})\s*(?:(?P<scale>[KMBT]|[Bb]n|thousand|millions?|billions?|trillion)(?![A-Za-z])|[×x]\s*10\^?\s*(?P<exp>\d{{1,2}}))"
+    value = rf"(?P<num>{NUMBER})(?:\s*|\s*-\s*(?=thousand|million|billion|trillion))(?:(?P<scale>[KMBT]|[Bb]n|thousand|millions?|billions?|trillion)(?![A-Za-z])|[×x]\s*10\^?\s*(?P<exp>\d{{1,2}}))"
     sentence = re.compile(rf"(?:(?P<hedge>{hedge_pattern()})\s*)?{value}", re.I)
     cell = re.compile(rf"^\s*(?:(?P<hedge>{hedge_pattern()})\s*)?{value}\s*$|^\s*(?P<plain>{NUMBER})\s*$", re.I)
     return sentence, cell
@@ -209,6 +209,20 @@ def is_part(sentence: str, start: int, end: int) -> bool:
     return bool(p["part_before"].search(phrase) or p["part_after"].match(after))
 
 
+def range_ends(sentence: str, found: list[re.Match[str]]) -> set[int]:
+    """Starts of the counts that end a range: "from 150M to 7B parameters", "between 10M and 100M", "5M-314M",
+    and a count after a bare number and a dash ("1-4B parameters")."""
+    p = patterns()
+    out: set[int] = set()
+    for a, b in zip(found, found[1:]):
+        between = sentence[a.end() : b.start()]
+        dash = between.strip() in ("-", "–", "—", "~")
+        if p["range_between"].match(between) and (dash or p["range_before"].search(sentence[max(0, a.start() - 30) : a.start()])):
+            out.update((a.start(), b.start()))
+    out.update(m.start() for m in found if re.search(r"\d\s*[–—~\-]\s*$", sentence[: m.start()]))
+    return out
+
+
 def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str, Any]]:
     """Parameter counts stated in one sentence: dicts with value, value_text, start, end, confidence, approx, own
     (True, False or None: see :func:`holder`) and model (the own :class:`ModelName` the count is given to, or None).
@@ -223,7 +237,9 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
     tokens = sentence.split()
     tabular = len(tokens) > 6 and sum(1 for t in tokens if re.fullmatch(r"[\d.,×x%()/\-]+[MBKk]?", t)) > 0.3 * len(tokens)
     own_sentence = bool(p["own_before"].search(sentence)) or link_model(sentence, models) is not None
-    for m in pattern.finditer(sentence):
+    found = list(pattern.finditer(sentence))
+    ranged = range_ends(sentence, found)
+    for m in found:
         if (
             m.start() > 0
             and re.match(r"[A-Za-z\-]", sentence[m.start() - 1])
@@ -235,6 +251,10 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             continue
         if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
+        if not own_sentence and m.start() in ranged:
+            continue  # "models from 2B to 235B parameters", "(1-4B parameters)": a class of models unless they are ours
+        if p["not_total_after"].match(after):
+            continue  # "23B parameters active per token", "22.6M non-embedding parameters": not the model's total
         if not own_sentence and m.group("hedge") and p["vague_quantifier"].search(m.group("hedge") + " "):
             continue  # "models with more than 100B parameters": a class of models, not a count
         if p["difference_before"].search(sentence[max(0, m.start() - 60) : m.start()]):

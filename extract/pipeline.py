@@ -69,7 +69,42 @@ def fact_key(c: Candidate) -> tuple[object, ...]:
         return (c.kind, round(float(f.get("hours") or 0), 2), f.get("scope"), c.stage)
     if c.kind == "result":
         return (c.kind, f.get("dataset"), f.get("metric"), f.get("value"), f.get("split") if c.model else None, c.model, bool(f.get("own")))
-    return (c.kind, f.get("value"))
+    return (c.kind, f.get("value"), _named_model(c))
+
+
+def _named_model(c: Candidate) -> str | None:
+    """The key of the own model a parameter count is stated for by name (a table row or a sentence naming one of the
+    paper's models); None when the link is weaker (the paper's main model, a row label no own model matches)."""
+    if c.kind != "parameters" or c.scope != "model" or float(c.fields.get("model_confidence") or 0) < 0.9:
+        return None
+    return c.model_key
+
+
+def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
+    """Parameter counts of one value: one per named own model (:func:`_named_model`; a key that extends another,
+    "densenetbck12" after "densenetbc", is the same model), and a statement without a named model only when no
+    named model states the value."""
+    named: dict[object, list[str]] = {}
+    for c in sorted(kept, key=lambda c: len(_named_model(c) or "")):
+        key = _named_model(c)
+        if key is not None:
+            keys = named.setdefault(c.fields.get("value"), [])
+            if not any(key.startswith(k) or k.startswith(key) for k in keys):
+                keys.append(key)
+    out: list[Candidate] = []
+    taken: set[tuple[object, str | None]] = set()
+    for c in kept:
+        if c.kind == "parameters":
+            value, key = c.fields.get("value"), _named_model(c)
+            keys = named.get(value, [])
+            own = next((k for k in keys if key is not None and (key.startswith(k) or k.startswith(key))), None)
+            if keys and own is None and bool(c.fields.get("own", True)):
+                continue
+            if (value, own, bool(c.fields.get("own", True))) in taken:
+                continue
+            taken.add((value, own, bool(c.fields.get("own", True))))
+        out.append(c)
+    return out
 
 
 def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -87,7 +122,7 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
             order.append(key)
         elif c.confidence > best[key].confidence or (c.confidence == best[key].confidence and c.model and not best[key].model):
             best[key] = c
-    kept = [best[k] for k in order]
+    kept = _fold_parameters([best[k] for k in order])
     counted = {(c.fields.get("accelerator"), c.stage) for c in kept if c.kind == "hardware" and c.fields.get("count") is not None}
     kept = [c for c in kept if not (c.kind == "hardware" and c.fields.get("count") is None and (c.fields.get("accelerator"), c.stage) in counted)]
     specific = {
