@@ -128,8 +128,8 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     named = name_just_before(sentence, start, models)
     if named is not None:
         return True, named
-    paren = re.search(r"(?P<name>\S+)\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start])
-    if paren and model_words(paren.group("name"), models):
+    paren = re.search(r"(?P<name>\S+)(?:\s+(?:models?|networks?|LMs?))?\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start])
+    if paren and (model_words(paren.group("name"), models) or p["baseline_before"].search(sentence[max(0, paren.start() - 60) : paren.start()])):
         return False, None  # "GPT-2 (1.5B parameters)": the count of the name before the parenthesis
     after = sentence[end:]
     m = p["baseline_after"].match(after)
@@ -209,6 +209,15 @@ def is_part(sentence: str, start: int, end: int) -> bool:
     return bool(p["part_before"].search(phrase) or p["part_after"].match(after))
 
 
+def generic_article(sentence: str, start: int) -> bool:
+    """Whether the count at ``start`` follows an indefinite article that is not the predicate of a subject: "a
+    70B-parameter model takes ...", "prompting a 540B-parameter model" (any model of that size), unlike "ZapNet, a
+    37.5M-parameter model" or "it is an 80B-parameter model"."""
+    p = patterns()
+    m = p["generic_article"].search(sentence[max(0, start - 40) : start])
+    return bool(m) and not (m.group("pre") and p["copula"].match(m.group("pre")))
+
+
 def range_ends(sentence: str, found: list[re.Match[str]]) -> set[int]:
     """Starts of the counts that end a range: "from 150M to 7B parameters", "between 10M and 100M", "5M-314M",
     and a count after a bare number and a dash ("1-4B parameters")."""
@@ -253,8 +262,12 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             continue
         if not own_sentence and m.start() in ranged:
             continue  # "models from 2B to 235B parameters", "(1-4B parameters)": a class of models unless they are ours
+        if p["conversion_after"].match(after):
+            continue  # "1B params ≈ 2GB": a rule of thumb, not a statement
         if p["not_total_after"].match(after):
             continue  # "23B parameters active per token", "22.6M non-embedding parameters": not the model's total
+        if m.group("hedge") and p["bound_hedge"].match(m.group("hedge").strip()):
+            continue  # "models < 32B parameters": a bound, not a count
         if not own_sentence and m.group("hedge") and p["vague_quantifier"].search(m.group("hedge") + " "):
             continue  # "models with more than 100B parameters": a class of models, not a count
         if p["difference_before"].search(sentence[max(0, m.start() - 60) : m.start()]):
@@ -295,6 +308,8 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
                     own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
         if tabular:
             conf -= 0.35
+        if own is None and not own_sentence and generic_article(sentence, m.start()):
+            conf = min(conf, 0.3)  # "A 70B-parameter model takes 140 GB", "how a 100B-parameter model learns": any model
         lo = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()), 0)
         hi = min([i for i in (sentence.find(",", m.end()), sentence.find(";", m.end())) if i >= 0] or [len(sentence)])
         if p["hypothetical"].search(sentence, lo, hi):
@@ -307,6 +322,50 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
                 "end": m.end(),
                 "confidence": round(max(0.05, min(0.95, conf)), 3),
                 "approx": bool(m.group("hedge")),
+                "own": own,
+                "model": model,
+            }
+        )
+    out.extend(raw_counts(sentence, models, own_sentence, tabular))
+    return out
+
+
+_RAW = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){1,4})(?![\w,]|\.\d)")
+
+
+def raw_counts(sentence: str, models: tuple[ModelName, ...], own_sentence: bool, tabular: bool) -> list[dict[str, Any]]:
+    """Counts printed in full with thousands separators ("11,238,723 trainable parameters", "Total number of
+    parameters is 25,450", "parameters: ~1,415,811"): right before the word parameters or right after a parameter
+    cue, never elsewhere (a bare "50,000" is images, steps or tokens)."""
+    p = patterns()
+    out = []
+    for m in _RAW.finditer(sentence):
+        value = float(m.group("num").replace(",", ""))
+        if value < 1e4:
+            continue
+        if p["raw_after"].match(sentence[m.end() :]):
+            conf = 0.7
+        elif p["raw_before"].search(sentence[max(0, m.start() - 60) : m.start()]):
+            conf = 0.6
+        else:
+            continue
+        own, model = holder(sentence, m.start(), m.end(), models)
+        if own is True:
+            conf += 0.15
+        elif own is False:
+            conf = min(conf - 0.35, 0.25)
+        elif own_sentence:
+            conf += 0.1
+        if tabular:
+            conf -= 0.35
+        out.append(
+            {
+                "value": value,
+                "value_text": m.group("num"),
+                "start": m.start(),
+                "end": m.end(),
+                "confidence": round(max(0.05, min(0.95, conf)), 3),
+                "approx": bool(re.search(r"(?:~|≈|about|around|approximately|roughly)\s*$", sentence[: m.start()], re.I)),
                 "own": own,
                 "model": model,
             }
@@ -411,13 +470,14 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
     ]
     out = []
     abbreviated = any(abbreviates(label, models) for label, *_ in found)
+    marked = any(row_confidence(label, []) > 0.5 for label, *_ in found)
     for label, snippet, cell, value, text in found:
         conf = row_confidence(label, mentioned)
         own = link_model(label, models) or abbreviates(label, models)
         if own is not None:
             conf = max(conf, 0.65)
-        elif (mentioned or abbreviated or not sized_by_column) and conf == 0.5:
-            conf = 0.3
+        elif (mentioned or abbreviated or marked or not sized_by_column) and conf == 0.5:
+            conf = 0.3  # a table that names or marks its own rows ("X (ours)") leaves the others to other work
         model, key = (label, row_model(label, models)[1]) if label else (None, None)
         out.append(
             Candidate(
@@ -479,7 +539,9 @@ def cell_count(text: str, unit_scale: float | None) -> float | None:
         return None
     value: float | None
     if m.group("plain"):
-        if not unit_scale or unit_scale == 1.0:
+        if unit_scale == 1.0 and re.fullmatch(r"\d{1,3}(?:,\d{3})+", m.group("plain")):
+            unit_scale = 1.0  # "3,293,447" under a parameter title without a unit: the count itself
+        elif not unit_scale or unit_scale == 1.0:
             return None
         value = float(m.group("plain").replace(",", "")) * unit_scale
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,15 +37,28 @@ def part_of(passage: dict[str, Any]) -> str:
     return "tune" if hashlib.sha256(passage["source"].encode("utf-8")).hexdigest()[0] in "01234567" else "heldout"
 
 
+_MARKUP = re.compile(r"\*\*|__|`")
+
+
+def rendered(text: str) -> str:
+    """The text as a PDF shows it: the source format's emphasis and code marks (Markdown ``**``, ``__``, backticks)
+    are typography, not characters."""
+    return _MARKUP.sub("", text)
+
+
 def passage_doc(passage: dict[str, Any]) -> Document:
-    """The passage as a one-page Document after a preamble naming its own model; table passages become a Table."""
+    """The passage as a one-page Document after a preamble naming its own model; table passages become a Table
+    (a cell set in ``**bold**`` is a bold cell)."""
     name = passage.get("own_model") or "ZapNet"
     preamble = f"{name}: a model for the task\nWe propose {name}.\n"
-    doc = make_doc(preamble + (passage.get("text") or ""))
+    doc = make_doc(preamble + rendered(passage.get("text") or ""))
     doc.sentences = [Sentence(a, b, doc.text[a:b], 1) for a, b in split_sentences(doc.text)]
     rows = passage.get("rows")
     if rows:
-        cells = tuple(tuple(Cell(t, Box(50 + 70 * i, 300 + 12 * r, 110 + 70 * i, 310 + 12 * r)) for i, t in enumerate(row)) for r, row in enumerate(rows))
+        cells = tuple(
+            tuple(Cell(rendered(t), Box(50 + 70 * i, 300 + 12 * r, 110 + 70 * i, 310 + 12 * r), bold=t.startswith("**")) for i, t in enumerate(row))
+            for r, row in enumerate(rows)
+        )
         doc.tables.append(Table(1, Box(50, 300, 600, 300 + 12 * len(rows)), None, cells, 1))
     return doc
 
