@@ -1,7 +1,16 @@
-"""parameters.v4: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
-parameters", "25.5×10^6", "6B RMs") from sentences and from the parameter or size column of tables, linked to the model.
+"""parameters.v5: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
+parameters", "25.5×10^6", "6B RMs", "11,238,723 parameters") from sentences and from the parameter or size column of
+tables, linked to the model.
 
-v4 (patterns in ``extract/data/parameters.v4.json``) adds to v3: "3M parameters fewer than" and the old value of a
+v5 (patterns in ``extract/data/parameters.v5.json``, written from real passages outside the corpora,
+``tests/fixtures/phrasings/real_parameters.v1.jsonl``) adds to v4: a word scale after a hyphen ("a
+37.5-million-parameter model"); both ends of a range of own models ("models ranging from 150M to 7B parameters"),
+none of a range in a sentence without an own cue ("(2B-235B parameters)"); active and non-embedding counts are not
+totals ("501B ... with 23B parameters active per token"); bounds ("< 32B parameters") and rules of thumb ("1B params ≈
+2GB") are no counts; counts printed in full ("Total number of parameters is 25,450", a "params" column of
+"3,293,447"); "a 70B-parameter model takes 140 GB" (an indefinite article, no own cue) is any model of that size;
+"than X model (280B parameters)" is X's; a table that marks own rows ("X (Ours)") leaves the other rows to other work.
+v4 adds to v3: "3M parameters fewer than" and the old value of a
 change ("reduce the parameters from 25M to 10M") are differences; a count in parentheses after a name is that name's
 ("GPT-2 (1.5B parameters)" a baseline's, "ZapNet-Large (340M)" the own model's); a count in a clause that supposes
 ("scaling the model to 10B parameters would require ...") and "more than 100B parameters" in a sentence with no own
@@ -34,7 +43,7 @@ from flopsdb.extract.document import Document, Evidence, ModelName, Table
 from flopsdb.extract.models import abbreviates, link_model, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
-EXTRACTOR = "parameters.v4"
+EXTRACTOR = "parameters.v5"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {

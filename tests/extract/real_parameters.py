@@ -19,6 +19,7 @@ from typing import Any
 
 from flopsdb.extract.document import Box, Cell, Document, Sentence, Table
 from flopsdb.extract.facts import select_facts
+from flopsdb.extract.parameters import EXTRACTOR
 from flopsdb.extract.pipeline import extract_document
 from flopsdb.extract.sentences import split_sentences
 from tests.extract.conftest import make_doc
@@ -66,7 +67,7 @@ def passage_doc(passage: dict[str, Any]) -> Document:
 def found_counts(passage: dict[str, Any]) -> list[float]:
     """The parameter counts the extractor asserts as own facts of the passage."""
     doc = passage_doc(passage)
-    facts = select_facts(c for c in extract_document(doc, names=["parameters.v4"]) if c.kind == "parameters")
+    facts = select_facts(c for c in extract_document(doc, names=[EXTRACTOR]) if c.kind == "parameters")
     return sorted(float(c.fields["value"]) for c in facts)
 
 
