@@ -137,7 +137,9 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     named = name_just_before(sentence, start, models)
     if named is not None:
         return True, named
-    paren = re.search(r"(?P<name>\S+)(?:\s+(?:models?|networks?|LMs?))?\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start])
+    paren = re.search(
+        r"(?P<name>\S+)(?:\s+(?:models?|networks?|LMs?))?\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start]
+    )
     if paren and (model_words(paren.group("name"), models) or p["baseline_before"].search(sentence[max(0, paren.start() - 60) : paren.start()])):
         return False, None  # "GPT-2 (1.5B parameters)": the count of the name before the parenthesis
     after = sentence[end:]
@@ -227,17 +229,19 @@ def generic_article(sentence: str, start: int) -> bool:
     return bool(m) and not (m.group("pre") and p["copula"].match(m.group("pre")))
 
 
-def range_ends(sentence: str, found: list[re.Match[str]]) -> set[int]:
-    """Starts of the counts that end a range: "from 150M to 7B parameters", "between 10M and 100M", "5M-314M",
-    and a count after a bare number and a dash ("1-4B parameters")."""
+def range_ends(sentence: str, found: list[re.Match[str]]) -> dict[int, str]:
+    """The counts that end a range, by start: ``range`` for "from 150M to 7B parameters", "between 10M and 100M",
+    "5M-314M" and a count after a bare number and a dash ("1-4B parameters"); ``change`` for a range downwards
+    ("from 25M to 10M": a change of size, neither end a count)."""
     p = patterns()
-    out: set[int] = set()
+    out: dict[int, str] = {m.start(): "range" for m in found if re.search(r"\d\s*[–—~\-]\s*$", sentence[: m.start()])}
     for a, b in zip(found, found[1:]):
         between = sentence[a.end() : b.start()]
         dash = between.strip() in ("-", "–", "—", "~")
         if p["range_between"].match(between) and (dash or p["range_before"].search(sentence[max(0, a.start() - 30) : a.start()])):
-            out.update((a.start(), b.start()))
-    out.update(m.start() for m in found if re.search(r"\d\s*[–—~\-]\s*$", sentence[: m.start()]))
+            lo, hi = (parse_count(x.group("num"), x.group("scale"), x.group("exp")) or 0.0 for x in (a, b))
+            kind = "range" if lo < hi else "change"
+            out[a.start()] = out[b.start()] = kind
     return out
 
 
@@ -269,7 +273,7 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             continue
         if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
-        if not own_sentence and m.start() in ranged:
+        if ranged.get(m.start()) == "change" or (not own_sentence and m.start() in ranged):
             continue  # "models from 2B to 235B parameters", "(1-4B parameters)": a class of models unless they are ours
         if p["conversion_after"].match(after):
             continue  # "1B params ≈ 2GB": a rule of thumb, not a statement

@@ -92,17 +92,16 @@ def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
             if not any(key.startswith(k) or k.startswith(key) for k in keys):
                 keys.append(key)
     out: list[Candidate] = []
-    taken: set[tuple[object, str | None]] = set()
+    taken: set[tuple[object, str | None, bool]] = set()
     for c in kept:
         if c.kind == "parameters":
             value, key = c.fields.get("value"), _named_model(c)
             keys = named.get(value, [])
-            own = next((k for k in keys if key is not None and (key.startswith(k) or k.startswith(key))), None)
-            if keys and own is None and bool(c.fields.get("own", True)):
+            same = next((k for k in keys if key is not None and (key.startswith(k) or k.startswith(key))), None)
+            mine = bool(c.fields.get("own", True))
+            if (keys and same is None and mine) or (value, same, mine) in taken:
                 continue
-            if (value, own, bool(c.fields.get("own", True))) in taken:
-                continue
-            taken.add((value, own, bool(c.fields.get("own", True))))
+            taken.add((value, same, mine))
         out.append(c)
     return out
 
@@ -110,7 +109,8 @@ def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
 def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     """One candidate per fact (:func:`fact_key`): the most confident, earliest statement; order kept.
 
-    A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
+    Parameter counts are one fact per value and named own model, so two models of a paper with the same size stay
+    two facts (:func:`_fold_parameters`). A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
     stage (guidelines: one line per accelerator, count and stage), and a
     generic one ("8 GPUs") when a named accelerator is stated with the same count, unit and stage ("8 NVIDIA P100 GPUs")."""
     best: dict[tuple[object, ...], Candidate] = {}
