@@ -306,41 +306,58 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             conf = 0.45
         else:
             continue
-        own, model = holder(sentence, m.start(), m.end(), models)
-        if own is True:
-            conf += 0.15
-        elif own is False:
-            conf = min(conf - 0.35, 0.25)
-        else:
-            near = sentence[max(0, m.start() - 80) : m.start()]
-            if own_sentence:
-                conf += 0.1
-            if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I):
-                conf -= 0.35
-                if not own_sentence:
-                    own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
-        if tabular:
-            conf -= 0.35
-        if own is None and not own_sentence and generic_article(sentence, m.start()):
-            conf = min(conf, 0.3)  # "A 70B-parameter model takes 140 GB", "how a 100B-parameter model learns": any model
-        lo = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()), 0)
-        hi = min([i for i in (sentence.find(",", m.end()), sentence.find(";", m.end())) if i >= 0] or [len(sentence)])
-        if p["hypothetical"].search(sentence, lo, hi):
-            conf -= 0.4  # "scaling the model to 10B parameters would require ..."
-        out.append(
-            {
-                "value": value,
-                "value_text": sentence[m.start("num") : m.end()].strip(),
-                "start": m.start(),
-                "end": m.end(),
-                "confidence": round(max(0.05, min(0.95, conf)), 3),
-                "approx": bool(m.group("hedge")),
-                "own": own,
-                "model": model,
-            }
-        )
+        out.append(_count(sentence, m.start(), m.end(), m.start("num"), value, conf, bool(m.group("hedge")), models, own_sentence, tabular))
     out.extend(raw_counts(sentence, models, own_sentence, tabular))
     return out
+
+
+def _count(
+    sentence: str,
+    start: int,
+    end: int,
+    num_start: int,
+    value: float,
+    conf: float,
+    approx: bool,
+    models: tuple[ModelName, ...],
+    own_sentence: bool,
+    tabular: bool,
+) -> dict[str, Any]:
+    """One count of :func:`counts_in` with its holder (:func:`holder`) and its confidence after the cues of its
+    sentence: the holder's ownership, a citation or comparison nearby, a tabular sentence, an indefinite article
+    ("a 70B-parameter model takes ..."), a clause that supposes."""
+    p = patterns()
+    own, model = holder(sentence, start, end, models)
+    if own is True:
+        conf += 0.15
+    elif own is False:
+        conf = min(conf - 0.35, 0.25)
+    else:
+        near = sentence[max(0, start - 80) : start]
+        if own_sentence:
+            conf += 0.1
+        if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I):
+            conf -= 0.35
+            if not own_sentence:
+                own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
+    if tabular:
+        conf -= 0.35
+    if own is None and not own_sentence and generic_article(sentence, start):
+        conf = min(conf, 0.3)  # "A 70B-parameter model takes 140 GB", "how a 100B-parameter model learns": any model
+    lo = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start), 0)
+    hi = min([i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0] or [len(sentence)])
+    if p["hypothetical"].search(sentence, lo, hi):
+        conf -= 0.4  # "scaling the model to 10B parameters would require ..."
+    return {
+        "value": value,
+        "value_text": sentence[num_start:end].strip(),
+        "start": start,
+        "end": end,
+        "confidence": round(max(0.05, min(0.95, conf)), 3),
+        "approx": approx,
+        "own": own,
+        "model": model,
+    }
 
 
 _RAW = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){1,4})(?![\w,]|\.\d)")
@@ -362,27 +379,8 @@ def raw_counts(sentence: str, models: tuple[ModelName, ...], own_sentence: bool,
             conf = 0.6
         else:
             continue
-        own, model = holder(sentence, m.start(), m.end(), models)
-        if own is True:
-            conf += 0.15
-        elif own is False:
-            conf = min(conf - 0.35, 0.25)
-        elif own_sentence:
-            conf += 0.1
-        if tabular:
-            conf -= 0.35
-        out.append(
-            {
-                "value": value,
-                "value_text": m.group("num"),
-                "start": m.start(),
-                "end": m.end(),
-                "confidence": round(max(0.05, min(0.95, conf)), 3),
-                "approx": bool(re.search(r"(?:~|≈|about|around|approximately|roughly)\s*$", sentence[: m.start()], re.I)),
-                "own": own,
-                "model": model,
-            }
-        )
+        approx = bool(re.search(r"(?:~|≈|about|around|approximately|roughly)\s*$", sentence[: m.start()], re.I))
+        out.append(_count(sentence, m.start(), m.end(), m.start(), value, conf, approx, models, own_sentence, tabular))
     return out
 
 

@@ -1,6 +1,6 @@
 """The real parameter-count passages of ``tests/fixtures/phrasings/real_parameters.v1.jsonl``: loading, the fixed
-tune / held-out split, the document each passage is read in, and scoring (shared by the test and by
-``scripts/real_parameters.py``).
+tune / held-out split, the document each passage is read in, and scoring (shared by the test; ``python -m
+tests.extract.real_parameters`` prints precision and recall per part).
 
 Each passage was collected from public text outside the corpora (paper sources, model READMEs, model cards, notes)
 and labelled from its words: every parameter count it states, whether it is the count of the text's own model, and
@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flopsdb.extract.document import Box, Cell, Document, Sentence, Table
+from flopsdb.extract.evaluate import Score
 from flopsdb.extract.facts import select_facts
 from flopsdb.extract.parameters import EXTRACTOR
 from flopsdb.extract.pipeline import extract_document
@@ -71,25 +71,6 @@ def found_counts(passage: dict[str, Any]) -> list[float]:
     return sorted(float(c.fields["value"]) for c in facts)
 
 
-@dataclass
-class Tally:
-    """True positives, false positives and false negatives over passages (values match within 2 %)."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        """tp / (tp + fp); 1 when nothing was asserted."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        """tp / (tp + fn); 1 when nothing was expected."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-
 def score_passage(expected: list[float], found: list[float]) -> tuple[int, int, int]:
     """(tp, fp, fn) of one passage; each expected value matches at most one found value within 2 %."""
     free = list(expected)
@@ -107,3 +88,19 @@ def passes(passage: dict[str, Any]) -> bool:
     """Whether the extractor asserts exactly the passage's own counts."""
     tp, fp, fn = score_passage([float(v) for v in passage["expected"]], found_counts(passage))
     return fp == 0 and fn == 0
+
+
+def measure(passages: list[dict[str, Any]] | None = None) -> dict[str, tuple[int, int, Score]]:
+    """Per part: (passages, passages read exactly, tally)."""
+    out: dict[str, tuple[int, int, Score]] = {}
+    for p in passages if passages is not None else load_passages():
+        n, ok, tally = out.get(part_of(p), (0, 0, Score()))
+        tp, fp, fn = score_passage([float(v) for v in p["expected"]], found_counts(p))
+        tally.tp, tally.fp, tally.fn = tally.tp + tp, tally.fp + fp, tally.fn + fn
+        out[part_of(p)] = (n + 1, ok + (fp == 0 and fn == 0), tally)
+    return out
+
+
+if __name__ == "__main__":
+    for part, (n, ok, t) in sorted(measure().items(), reverse=True):
+        print(f"{part:8} passages {n:3}  exact {ok:3}  tp {t.tp:3} fp {t.fp:3} fn {t.fn:3}  P {t.precision:.3f}  R {t.recall:.3f}")
