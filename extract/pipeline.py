@@ -69,7 +69,7 @@ def fact_key(c: Candidate) -> tuple[object, ...]:
         return (c.kind, round(float(f.get("hours") or 0), 2), f.get("scope"), c.stage)
     if c.kind == "result":
         return (c.kind, f.get("dataset"), f.get("metric"), f.get("value"), f.get("split") if c.model else None, c.model, bool(f.get("own")))
-    return (c.kind, f.get("value"), _named_model(c))
+    return (c.kind, f.get("value"))
 
 
 def _named_model(c: Candidate) -> str | None:
@@ -109,14 +109,14 @@ def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
 def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     """One candidate per fact (:func:`fact_key`): the most confident, earliest statement; order kept.
 
-    Parameter counts are one fact per value and named own model, so two models of a paper with the same size stay
-    two facts (:func:`_fold_parameters`). A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
+    Parameter counts are one fact per value and named own model (the kind's :func:`fact_key` and the model,
+    :func:`_fold_parameters`), so two models of a paper with the same size stay two facts. A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
     stage (guidelines: one line per accelerator, count and stage), and a
     generic one ("8 GPUs") when a named accelerator is stated with the same count, unit and stage ("8 NVIDIA P100 GPUs")."""
     best: dict[tuple[object, ...], Candidate] = {}
     order: list[tuple[object, ...]] = []
     for c in candidates:
-        key = fact_key(c)
+        key = fact_key(c) if c.kind != "parameters" else (*fact_key(c), _named_model(c))
         if key not in best:
             best[key] = c
             order.append(key)
