@@ -1,7 +1,16 @@
-"""parameters.v4: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
-parameters", "25.5×10^6", "6B RMs") from sentences and from the parameter or size column of tables, linked to the model.
+"""parameters.v5: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
+parameters", "25.5×10^6", "6B RMs", "11,238,723 parameters") from sentences and from the parameter or size column of
+tables, linked to the model.
 
-v4 (patterns in ``extract/data/parameters.v4.json``) adds to v3: "3M parameters fewer than" and the old value of a
+v5 (patterns in ``extract/data/parameters.v5.json``, written from real passages outside the corpora,
+``tests/fixtures/phrasings/real_parameters.v1.jsonl``) adds to v4: a word scale after a hyphen ("a
+37.5-million-parameter model"); both ends of a range of own models ("models ranging from 150M to 7B parameters"),
+none of a range in a sentence without an own cue ("(2B-235B parameters)"); active and non-embedding counts are not
+totals ("501B ... with 23B parameters active per token"); bounds ("< 32B parameters") and rules of thumb ("1B params ≈
+2GB") are no counts; counts printed in full ("Total number of parameters is 25,450", a "params" column of
+"3,293,447"); "a 70B-parameter model takes 140 GB" (an indefinite article, no own cue) is any model of that size;
+"than X model (280B parameters)" is X's; a table that marks own rows ("X (Ours)") leaves the other rows to other work.
+v4 adds to v3: "3M parameters fewer than" and the old value of a
 change ("reduce the parameters from 25M to 10M") are differences; a count in parentheses after a name is that name's
 ("GPT-2 (1.5B parameters)" a baseline's, "ZapNet-Large (340M)" the own model's); a count in a clause that supposes
 ("scaling the model to 10B parameters would require ...") and "more than 100B parameters" in a sentence with no own
@@ -34,7 +43,7 @@ from flopsdb.extract.document import Document, Evidence, ModelName, Table
 from flopsdb.extract.models import abbreviates, link_model, linked_candidate, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
-EXTRACTOR = "parameters.v4"
+EXTRACTOR = "parameters.v5"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {
@@ -128,8 +137,10 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     named = name_just_before(sentence, start, models)
     if named is not None:
         return True, named
-    paren = re.search(r"(?P<name>\S+)\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start])
-    if paren and model_words(paren.group("name"), models):
+    paren = re.search(
+        r"(?P<name>\S+)(?:\s+(?:models?|networks?|LMs?))?\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start]
+    )
+    if paren and (model_words(paren.group("name"), models) or p["baseline_before"].search(sentence[max(0, paren.start() - 60) : paren.start()])):
         return False, None  # "GPT-2 (1.5B parameters)": the count of the name before the parenthesis
     after = sentence[end:]
     m = p["baseline_after"].match(after)
@@ -174,7 +185,7 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    value = rf"(?P<num>{NUMBER})\s*(?:(?P<scale>[KMBT]|[Bb]n|thousand|millions?|billions?|trillion)(?![A-Za-z])|[×x]\s*10\^?\s*(?P<exp>\d{{1,2}}))"
+    value = rf"(?P<num>{NUMBER})(?:\s*|\s*-\s*(?=thousand|million|billion|trillion))(?:(?P<scale>[KMBT]|[Bb]n|thousand|millions?|billions?|trillion)(?![A-Za-z])|[×x]\s*10\^?\s*(?P<exp>\d{{1,2}}))"
     sentence = re.compile(rf"(?:(?P<hedge>{hedge_pattern()})\s*)?{value}", re.I)
     cell = re.compile(rf"^\s*(?:(?P<hedge>{hedge_pattern()})\s*)?{value}\s*$|^\s*(?P<plain>{NUMBER})\s*$", re.I)
     return sentence, cell
@@ -209,6 +220,31 @@ def is_part(sentence: str, start: int, end: int) -> bool:
     return bool(p["part_before"].search(phrase) or p["part_after"].match(after))
 
 
+def generic_article(sentence: str, start: int) -> bool:
+    """Whether the count at ``start`` follows an indefinite article that is not the predicate of a subject: "a
+    70B-parameter model takes ...", "prompting a 540B-parameter model" (any model of that size), unlike "ZapNet, a
+    37.5M-parameter model" or "it is an 80B-parameter model"."""
+    p = patterns()
+    m = p["generic_article"].search(sentence[max(0, start - 40) : start])
+    return bool(m) and not (m.group("pre") and p["copula"].match(m.group("pre")))
+
+
+def range_ends(sentence: str, found: list[re.Match[str]]) -> dict[int, str]:
+    """The counts that end a range, by start: ``range`` for "from 150M to 7B parameters", "between 10M and 100M",
+    "5M-314M" and a count after a bare number and a dash ("1-4B parameters"); ``change`` for a range downwards
+    ("from 25M to 10M": a change of size, neither end a count)."""
+    p = patterns()
+    out: dict[int, str] = {m.start(): "range" for m in found if re.search(r"\d\s*[–—~\-]\s*$", sentence[: m.start()])}
+    for a, b in zip(found, found[1:]):
+        between = sentence[a.end() : b.start()]
+        dash = between.strip() in ("-", "–", "—", "~")
+        if p["range_between"].match(between) and (dash or p["range_before"].search(sentence[max(0, a.start() - 30) : a.start()])):
+            lo, hi = (parse_count(x.group("num"), x.group("scale"), x.group("exp")) or 0.0 for x in (a, b))
+            kind = "range" if lo < hi else "change"
+            out[a.start()] = out[b.start()] = kind
+    return out
+
+
 def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str, Any]]:
     """Parameter counts stated in one sentence: dicts with value, value_text, start, end, confidence, approx, own
     (True, False or None: see :func:`holder`) and model (the own :class:`ModelName` the count is given to, or None).
@@ -223,7 +259,9 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
     tokens = sentence.split()
     tabular = len(tokens) > 6 and sum(1 for t in tokens if re.fullmatch(r"[\d.,×x%()/\-]+[MBKk]?", t)) > 0.3 * len(tokens)
     own_sentence = bool(p["own_before"].search(sentence)) or link_model(sentence, models) is not None
-    for m in pattern.finditer(sentence):
+    found = list(pattern.finditer(sentence))
+    ranged = range_ends(sentence, found)
+    for m in found:
         if (
             m.start() > 0
             and re.match(r"[A-Za-z\-]", sentence[m.start() - 1])
@@ -235,6 +273,14 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             continue
         if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue
+        if ranged.get(m.start()) == "change" or (not own_sentence and m.start() in ranged):
+            continue  # "models from 2B to 235B parameters", "(1-4B parameters)": a class of models unless they are ours
+        if p["conversion_after"].match(after):
+            continue  # "1B params ≈ 2GB": a rule of thumb, not a statement
+        if p["not_total_after"].match(after):
+            continue  # "23B parameters active per token", "22.6M non-embedding parameters": not the model's total
+        if m.group("hedge") and p["bound_hedge"].match(m.group("hedge").strip()):
+            continue  # "models < 32B parameters": a bound, not a count
         if not own_sentence and m.group("hedge") and p["vague_quantifier"].search(m.group("hedge") + " "):
             continue  # "models with more than 100B parameters": a class of models, not a count
         if p["difference_before"].search(sentence[max(0, m.start() - 60) : m.start()]):
@@ -260,37 +306,81 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
             conf = 0.45
         else:
             continue
-        own, model = holder(sentence, m.start(), m.end(), models)
-        if own is True:
-            conf += 0.15
-        elif own is False:
-            conf = min(conf - 0.35, 0.25)
-        else:
-            near = sentence[max(0, m.start() - 80) : m.start()]
-            if own_sentence:
-                conf += 0.1
-            if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I):
-                conf -= 0.35
-                if not own_sentence:
-                    own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
-        if tabular:
+        out.append(_count(sentence, m.start(), m.end(), m.start("num"), value, conf, bool(m.group("hedge")), models, own_sentence, tabular))
+    out.extend(raw_counts(sentence, models, own_sentence, tabular))
+    return out
+
+
+def _count(
+    sentence: str,
+    start: int,
+    end: int,
+    num_start: int,
+    value: float,
+    conf: float,
+    approx: bool,
+    models: tuple[ModelName, ...],
+    own_sentence: bool,
+    tabular: bool,
+) -> dict[str, Any]:
+    """One count of :func:`counts_in` with its holder (:func:`holder`) and its confidence after the cues of its
+    sentence: the holder's ownership, a citation or comparison nearby, a tabular sentence, an indefinite article
+    ("a 70B-parameter model takes ..."), a clause that supposes."""
+    p = patterns()
+    own, model = holder(sentence, start, end, models)
+    if own is True:
+        conf += 0.15
+    elif own is False:
+        conf = min(conf - 0.35, 0.25)
+    else:
+        near = sentence[max(0, start - 80) : start]
+        if own_sentence:
+            conf += 0.1
+        if re.search(r"\[\d+(?:,\s*\d+)*\]|et al|\(\d{4}\)|\b(?:than|compared|vs\.?|versus|whereas|while|unlike)\b", near, re.I):
             conf -= 0.35
-        lo = max(sentence.rfind(",", 0, m.start()), sentence.rfind(";", 0, m.start()), 0)
-        hi = min([i for i in (sentence.find(",", m.end()), sentence.find(";", m.end())) if i >= 0] or [len(sentence)])
-        if p["hypothetical"].search(sentence, lo, hi):
-            conf -= 0.4  # "scaling the model to 10B parameters would require ..."
-        out.append(
-            {
-                "value": value,
-                "value_text": sentence[m.start("num") : m.end()].strip(),
-                "start": m.start(),
-                "end": m.end(),
-                "confidence": round(max(0.05, min(0.95, conf)), 3),
-                "approx": bool(m.group("hedge")),
-                "own": own,
-                "model": model,
-            }
-        )
+            if not own_sentence:
+                own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
+    if tabular:
+        conf -= 0.35
+    if own is None and not own_sentence and generic_article(sentence, start):
+        conf = min(conf, 0.3)  # "A 70B-parameter model takes 140 GB", "how a 100B-parameter model learns": any model
+    lo = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start), 0)
+    hi = min([i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0] or [len(sentence)])
+    if p["hypothetical"].search(sentence, lo, hi):
+        conf -= 0.4  # "scaling the model to 10B parameters would require ..."
+    return {
+        "value": value,
+        "value_text": sentence[num_start:end].strip(),
+        "start": start,
+        "end": end,
+        "confidence": round(max(0.05, min(0.95, conf)), 3),
+        "approx": approx,
+        "own": own,
+        "model": model,
+    }
+
+
+_RAW = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){1,4})(?![\w,]|\.\d)")
+
+
+def raw_counts(sentence: str, models: tuple[ModelName, ...], own_sentence: bool, tabular: bool) -> list[dict[str, Any]]:
+    """Counts printed in full with thousands separators ("11,238,723 trainable parameters", "Total number of
+    parameters is 25,450", "parameters: ~1,415,811"): right before the word parameters or right after a parameter
+    cue, never elsewhere (a bare "50,000" is images, steps or tokens)."""
+    p = patterns()
+    out = []
+    for m in _RAW.finditer(sentence):
+        value = float(m.group("num").replace(",", ""))
+        if value < 1e4:
+            continue
+        if p["raw_after"].match(sentence[m.end() :]):
+            conf = 0.7
+        elif p["raw_before"].search(sentence[max(0, m.start() - 60) : m.start()]):
+            conf = 0.6
+        else:
+            continue
+        approx = bool(re.search(r"(?:~|≈|about|around|approximately|roughly)\s*$", sentence[: m.start()], re.I))
+        out.append(_count(sentence, m.start(), m.end(), m.start(), value, conf, approx, models, own_sentence, tabular))
     return out
 
 
@@ -391,13 +481,14 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
     ]
     out = []
     abbreviated = any(abbreviates(label, models) for label, *_ in found)
+    marked = any(row_confidence(label, []) > 0.5 for label, *_ in found)
     for label, snippet, cell, value, text in found:
         conf = row_confidence(label, mentioned)
         own = link_model(label, models) or abbreviates(label, models)
         if own is not None:
             conf = max(conf, 0.65)
-        elif (mentioned or abbreviated or not sized_by_column) and conf == 0.5:
-            conf = 0.3
+        elif (mentioned or abbreviated or marked or not sized_by_column) and conf == 0.5:
+            conf = 0.3  # a table that names or marks its own rows ("X (ours)") leaves the others to other work
         model, key = (label, row_model(label, models)[1]) if label else (None, None)
         out.append(
             Candidate(
@@ -459,7 +550,9 @@ def cell_count(text: str, unit_scale: float | None) -> float | None:
         return None
     value: float | None
     if m.group("plain"):
-        if not unit_scale or unit_scale == 1.0:
+        if unit_scale == 1.0 and re.fullmatch(r"\d{1,3}(?:,\d{3})+", m.group("plain")):
+            unit_scale = 1.0  # "3,293,447" under a parameter title without a unit: the count itself
+        elif not unit_scale or unit_scale == 1.0:
             return None
         value = float(m.group("plain").replace(",", "")) * unit_scale
     else:

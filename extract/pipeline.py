@@ -72,22 +72,57 @@ def fact_key(c: Candidate) -> tuple[object, ...]:
     return (c.kind, f.get("value"))
 
 
+def _named_model(c: Candidate) -> str | None:
+    """The key of the own model a parameter count is stated for by name (a table row or a sentence naming one of the
+    paper's models); None when the link is weaker (the paper's main model, a row label no own model matches)."""
+    if c.kind != "parameters" or c.scope != "model" or float(c.fields.get("model_confidence") or 0) < 0.9:
+        return None
+    return c.model_key
+
+
+def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
+    """Parameter counts of one value: one per named own model (:func:`_named_model`; a key that extends another,
+    "densenetbck12" after "densenetbc", is the same model), and a statement without a named model only when no
+    named model states the value."""
+    named: dict[object, list[str]] = {}
+    for c in sorted(kept, key=lambda c: len(_named_model(c) or "")):
+        key = _named_model(c)
+        if key is not None:
+            keys = named.setdefault(c.fields.get("value"), [])
+            if not any(key.startswith(k) or k.startswith(key) for k in keys):
+                keys.append(key)
+    out: list[Candidate] = []
+    taken: set[tuple[object, str | None, bool]] = set()
+    for c in kept:
+        if c.kind == "parameters":
+            value, key = c.fields.get("value"), _named_model(c)
+            keys = named.get(value, [])
+            same = next((k for k in keys if key is not None and (key.startswith(k) or k.startswith(key))), None)
+            mine = bool(c.fields.get("own", True))
+            if (keys and same is None and mine) or (value, same, mine) in taken:
+                continue
+            taken.add((value, same, mine))
+        out.append(c)
+    return out
+
+
 def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     """One candidate per fact (:func:`fact_key`): the most confident, earliest statement; order kept.
 
-    A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
+    Parameter counts are one fact per value and named own model (the kind's :func:`fact_key` and the model,
+    :func:`_fold_parameters`), so two models of a paper with the same size stay two facts. A hardware mention without a count is dropped when the same accelerator is also stated with a count for the same
     stage (guidelines: one line per accelerator, count and stage), and a
     generic one ("8 GPUs") when a named accelerator is stated with the same count, unit and stage ("8 NVIDIA P100 GPUs")."""
     best: dict[tuple[object, ...], Candidate] = {}
     order: list[tuple[object, ...]] = []
     for c in candidates:
-        key = fact_key(c)
+        key = fact_key(c) if c.kind != "parameters" else (*fact_key(c), _named_model(c))
         if key not in best:
             best[key] = c
             order.append(key)
         elif c.confidence > best[key].confidence or (c.confidence == best[key].confidence and c.model and not best[key].model):
             best[key] = c
-    kept = [best[k] for k in order]
+    kept = _fold_parameters([best[k] for k in order])
     counted = {(c.fields.get("accelerator"), c.stage) for c in kept if c.kind == "hardware" and c.fields.get("count") is not None}
     kept = [c for c in kept if not (c.kind == "hardware" and c.fields.get("count") is None and (c.fields.get("accelerator"), c.stage) in counted)]
     specific = {

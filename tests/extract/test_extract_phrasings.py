@@ -1,4 +1,4 @@
-"""hardware.v4, training_time.v4 and parameters.v4 on a broad set of phrasings, written for these tests from how ML
+"""hardware.v4, training_time.v4 and parameters.v5 on a broad set of phrasings, written for these tests from how ML
 papers (2013-2024: vision, NLP, speech, RL, LLMs) state their training hardware, training time and model size; the
 expected values are read from each sentence. Negative sentences (another work's hardware or time, inference and
 speed measurements, per-epoch times, differences in size, hypotheticals) must give no fact at all.
@@ -18,7 +18,7 @@ from flopsdb.extract.sentences import split_sentences
 from tests.extract.conftest import make_doc
 
 PREAMBLE = "ZapNet: Zapping Images and Text\nWe propose ZapNet, a network for images and text.\n"
-EXTRACTORS = {"hardware": "hardware.v4", "training_time": "training_time.v4", "parameters": "parameters.v4"}
+EXTRACTORS = {"hardware": "hardware.v4", "training_time": "training_time.v4", "parameters": "parameters.v5"}
 
 
 def _doc(text: str) -> Document:
@@ -361,6 +361,16 @@ PARAMETERS = [
     ("Our 1.5B model is trained with 8 V100 GPUs.", {1500000000.0}),
     ("The model consists of 24 layers with about 300M parameters.", {300000000.0}),
     ("The parameter count of ZapNet is 41.2M.", {41200000.0}),
+    # parameters.v5: word scales after a hyphen, ranges of own models, totals beside active counts, counts in full
+    ("ZapNet is a 37.5-million-parameter model for beam analysis.", {37500000.0}),
+    ("On paper, ZapNet-XL is an 80-billion-parameter model.", {80000000000.0}),
+    ("Our method gains for ZapNet models ranging from 150M to 7B parameters.", {150000000.0, 7000000000.0}),
+    ("We consider ZapNet models from 2 billion parameters to 462 billion parameters.", {2000000000.0, 462000000000.0}),
+    ("ZapNet-MoE is a 501B-parameter model with 23B parameters active per token.", {501000000000.0}),
+    ("ZapNet has 16 billion total parameters with only 2.4 billion active parameters per token.", {16000000000.0}),
+    ("The total number of parameters of ZapNet is 1,415,811.", {1415811.0}),
+    ("ZapNet has 11,238,723 (42.8MB) trainable parameters.", {11238723.0}),
+    ("Total trainable parameters: ~25,450", {25450.0}),
 ]
 
 PARAMETERS_NEG = [
@@ -403,6 +413,18 @@ PARAMETERS_NEG = [
     "We collect 12M image-text pairs.",
     "Our dataset has 1.2M annotated frames.",
     "Models with more than 100B parameters show emergent abilities.",
+    # parameters.v5
+    "The planner works best for models < 32B parameters.",
+    "Several small models (<70B parameters) share one GPU.",
+    "A 70B-parameter model takes about 140 GB just to load the weights.",
+    "This is how a 100-billion-parameter model learns to predict the next token.",
+    "As a rule of thumb, 1B params ≈ 2GB in FP16.",
+    "Agent models in the survey span 2B–235B parameters.",
+    "The study covers GPT-style models from 5M to 314M parameters.",
+    "The backbone has 22.6M non-embedding parameters.",
+    "The served model uses roughly 4B active parameters per token.",
+    "The name could imply a model of 7 billion parameters.",
+    "Despite having fewer parameters than the Gopher model (280B parameters), it is better.",
 ]
 
 
@@ -513,6 +535,21 @@ def test_a_unit_row_under_the_parameter_title_gives_the_cells_their_unit() -> No
 )
 def test_parameter_rows_architecture_tables_and_baseline_tables(rows: list[list[str]], expected: set[float]) -> None:
     assert _facts(_table_doc(rows), "parameters") == expected
+
+
+def test_a_table_that_marks_its_own_rows_leaves_the_others_to_other_work() -> None:
+    rows = [
+        ["Backbone", "Accuracy", "Params (M)"],
+        ["ResNet50", "89.3", "25.6M"],
+        ["DenseNet121", "89.0", "8.0M"],
+        ["Ensemble (Ours)", "92.5", "38.9M"],
+    ]
+    assert _facts(_table_doc(rows), "parameters") == {38.9e6}
+
+
+def test_a_parameter_column_of_counts_printed_in_full() -> None:
+    rows = [["Arm", "Params", "BPB"], ["ZapNet-off", "3,293,447", "2.13"], ["ZapNet-bi", "3,818,247", "2.12"]]
+    assert _facts(_table_doc(rows), "parameters") == {3293447.0, 3818247.0}
 
 
 def test_model_names_that_start_with_a_layer_word_are_not_layer_rows() -> None:
