@@ -1,6 +1,6 @@
 """training_time.v4: how long training took, in hours, from a paper's sentences and tables, linked to its model.
 
-v4 (patterns in ``extract/data/training_time.v4.json``): a duration in a clause that is another work's
+v4 (patterns in ``extract/data/training_time.v5.json``): a duration in a clause that is another work's
 (:func:`~flopsdb.extract.models.statement_owner`: "Unlike [7], which trains for 2 weeks, our model ...") is a
 baseline's even when the sentence also speaks of the paper's own model; a task run over an evaluation split
 ("translation of the test set takes 2 hours") is not training; "the experiments in this paper took 3 months" is a
@@ -52,19 +52,21 @@ from flopsdb.extract.stage import (
 )
 
 EXTRACTOR = "training_time.v4"
+PATTERNS = "training_time.v5"
+"""The data file of the extractor's patterns (``extract/data/<PATTERNS>.json``)."""
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
-_PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
+_PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d|mins?|seconds?|secs?)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
 
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    """The data file ``extract/data/<EXTRACTOR>.json`` with its regexes compiled (key -> ``re.Pattern``)."""
-    data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
+    """The data file ``extract/data/<PATTERNS>.json`` with its regexes compiled (key -> ``re.Pattern``)."""
+    data = json.loads((Path(__file__).parent / "data" / f"{PATTERNS}.json").read_text(encoding="utf-8"))
     return {k: (re.compile(v, re.I) if isinstance(v, str) and not k.startswith("_") else v) for k, v in data.items()}
 
 
-_CLAUSE_CUT = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|which|after|before|then|compared|than)\b", re.I)
+_CLAUSE_CUT = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:()]|\b(?:and|but|while|whereas|which|after|before|then|compared|than)\b", re.I)
 
 
 def clause_around(sentence: str, start: int, end: int) -> str:
@@ -82,6 +84,8 @@ def not_training(sentence: str, start: int, end: int) -> bool:
     ("Computing dense embeddings on 21M passages ..., taking roughly 8.8 hours")."""
     p = patterns()
     clause = clause_around(sentence, start, end)
+    if p["statistic"].search(clause):
+        return True  # "50% (p50) of ML training experiments take up to 1.5 GPU days": a distribution over many runs
     if p["train_cue"].search(clause):
         return False
     if p["not_training"].search(clause):
@@ -118,10 +122,10 @@ _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|n
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?|years?)(?![A-Za-z])"
+    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?|seconds?|secs?|years?)(?![A-Za-z])"
     time = re.compile(
         rf"(?:(?P<hedge>{hedge_pattern()})\s*)?(?<![A-Za-z0-9.\-])(?P<n1>{number_pattern()})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{number_pattern()}))?"
-        rf"\s*(?:more|additional|extra|further)?\s*(?P<device>{_DEVICE})?{units}",
+        rf"\s*(?:more|additional|extra|further|full|whole|straight|consecutive)?\s*(?:wall[\s\-]*(?:clock|time)\s*)?(?P<device>{_DEVICE})?{units}",
         re.I,
     )
     per_step = re.compile(
@@ -152,6 +156,7 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
             and prev["hours_low"] == prev["hours_high"]
             and d["hours_low"] == d["hours_high"]
             and float(prev["hours"]) > float(d["hours"])
+            and float(prev.get("unit_hours", 0.0)) > float(d.get("unit_hours", 0.0))
             and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])
         ):
             total = round(float(prev["hours"]) + float(d["hours"]), 4)
@@ -161,6 +166,7 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
                 "hours_low": total,
                 "hours_high": total,
                 "end": d["end"],
+                "unit_hours": d.get("unit_hours", 0.0),
                 "approx": bool(prev["approx"] or d["approx"]),
             }
             continue
@@ -250,7 +256,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             flags.append("days_or_gpu_days")
             alternatives.append({"hours": hours, "hours_low": low, "hours_high": high, "scope": "device_hours", "approx": bool(m.group("hedge"))})
             conf -= 0.25
-        if is_hypothetical(sentence):
+        if is_hypothetical(sentence) or patterns()["hypothetical"].search(sentence):
             flags.append("hypothetical")
             conf -= 0.5
         if total_cue:
@@ -266,7 +272,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         if (baseline and owner not in ("own", "follows")) or owner == "other":
             flags.append("baseline")
             conf = min(conf - 0.35, 0.3)
-        if hours < 0.25:
+        if hours < 0.25 and not patterns()["short_total"].search(sentence):
             conf -= 0.5
         out.append(
             {
@@ -274,6 +280,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
                 "hours_low": round(low, 4),
                 "hours_high": round(high, 4),
                 "scope": scope,
+                "unit_hours": _hours("1", unit) or 0.0,
                 "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
                 "start": start,
                 "end": m.end(),
