@@ -84,7 +84,7 @@ def not_training(sentence: str, start: int, end: int) -> bool:
     ("Computing dense embeddings on 21M passages ..., taking roughly 8.8 hours")."""
     p = patterns()
     clause = clause_around(sentence, start, end)
-    if p["statistic"].search(clause):
+    if p["statistic"].search(sentence[:end]):
         return True  # "50% (p50) of ML training experiments take up to 1.5 GPU days": a distribution over many runs
     if p["train_cue"].search(clause):
         return False
@@ -116,7 +116,10 @@ def per_unit(sentence: str, start: int, end: int) -> bool:
 _NOT_TIME = re.compile(
     r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I
 )
-_PER = re.compile(r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)", re.I)
+_PER = re.compile(
+    r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:[\d,.]+\s*[kKM]?\s+)?(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)",
+    re.I,
+)
 _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|node|machine|V100|P100|A100|H100|K40|K80|CPU)[\s\-]*){1,2}"
 
 
@@ -169,6 +172,24 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
                 "unit_hours": d.get("unit_hours", 0.0),
                 "approx": bool(prev["approx"] or d["approx"]),
             }
+            continue
+        out.append(d)
+    return out
+
+
+def _restated(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop a duration that restates the one before it in parentheses ("~520 seconds (10 minutes)", "3 days (72
+    hours)"): within a factor of 1.5 of it and opened by a bracket right after it."""
+    out: list[dict[str, Any]] = []
+    for d in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and re.fullmatch(r"\s*[(\[]\s*(?:i\.e\.,?\s*|or\s+|about\s+|~\s*)?", sentence[int(prev["end"]) : int(d["start"])], re.I)
+            and prev["scope"] == d["scope"]
+            and 0 < float(d["hours"]) <= 1.5 * float(prev["hours"])
+            and float(prev["hours"]) <= 1.5 * float(d["hours"])
+        ):
             continue
         out.append(d)
     return out
@@ -289,7 +310,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
                 "confidence": round(max(0.05, conf), 3),
             }
         )
-    out = _compounds(sentence, out)
+    out = _restated(sentence, _compounds(sentence, out))
     if not out:
         ps = per_step_re.search(sentence)
         st = None

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from flopsdb.core.catalog import load_catalog
 from flopsdb.extract.document import Document, Sentence
 from flopsdb.extract.facts import select_facts
 from flopsdb.extract.pipeline import extract_document
@@ -52,7 +53,6 @@ XFAIL: dict[str, str] = {
     "real090": "hardware missed: ('GPU', 64, 'gpu'); training_time missed: (168, 'wall_clock')",
     "real092": "hardware missed: ('NVIDIA V100', 4, 'gpu'); training_time missed: (58, 'wall_clock')",
     "real095": "hardware: got ('NVIDIA K80', None, 'gpu'); expected ('NVIDIA K80', 4, 'gpu')",
-    "real098": "training_time not expected: (36.0, 'device_hours'), (576.0, 'device_hours')",
     "real099": "hardware not expected: ('NVIDIA RTX A6000', 6, 'gpu')",
     "real100": "hardware not expected: ('GPU', 6, 'gpu'); training_time not expected: (1344.0, 'wall_clock')",
     "real103": "hardware not expected: ('NVIDIA A100', 8, 'gpu')",
@@ -61,10 +61,10 @@ XFAIL: dict[str, str] = {
     "real118": "hardware not expected: ('NVIDIA V100', 8, 'gpu')",
     "real123": "hardware not expected: ('NVIDIA P100', None, 'gpu')",
     "real125": "hardware not expected: ('NVIDIA A100', 8, 'gpu')",
-    "real135": "hardware not expected: ('Google TPU v3', 8, 'tpu_core')",
+    "real135": "hardware not expected: ('Google TPU v3', 4, 'tpu_chip')",
     "real137": "hardware not expected: ('NVIDIA A100', 1, 'gpu')",
-    "real140": "hardware not expected: ('Google TPU v3', 128, 'tpu_core')",
-    "real141": "hardware not expected: ('Google TPU v3', 256, 'tpu_core')",
+    "real140": "hardware not expected: ('Google TPU v3', 64, 'tpu_chip')",
+    "real141": "hardware not expected: ('Google TPU v3', 128, 'tpu_chip')",
     "real142": "hardware not expected: ('NVIDIA A100', None, 'gpu')",
     "real143": "hardware not expected: ('NVIDIA A100', None, 'gpu'); training_time not expected: (2040.0, 'wall_clock'), (200000.0, 'device_hours')",
     "real144": "hardware not expected: ('NVIDIA A100', None, 'gpu'); training_time not expected: (32.0, 'device_hours')",
@@ -72,6 +72,16 @@ XFAIL: dict[str, str] = {
     "real151": "hardware not expected: ('GPU', 60, 'gpu'), ('NVIDIA A100', 4, 'gpu')",
     "real152": "training_time not expected: (24.0, 'wall_clock')",
     "real154": "hardware not expected: ('NVIDIA V100', 8, 'gpu')",
+    "real158": "hardware not expected: ('NVIDIA A100', 8, 'gpu')",
+    "real160": "hardware not expected: ('NVIDIA B200', 8, 'gpu')",
+    "real164": "hardware not expected: ('NVIDIA L20', 8, 'gpu')",
+    "real166": "training_time not expected: (4.5, 'wall_clock')",
+    "real171": "training_time not expected: (36.0, 'wall_clock')",
+    "real173": "hardware not expected: ('NVIDIA A100', 8, 'gpu'), ('NVIDIA RTX 4090', 1, 'gpu')",
+    "real180": "hardware not expected: ('NVIDIA V100', 64, 'gpu'); training_time not expected: (79.2, 'wall_clock')",
+    "real182": "hardware not expected: ('NVIDIA V100', 64, 'gpu')",
+    "real184": "hardware missed: ('NVIDIA H20', 8, 'gpu')",
+    "real190": "hardware not expected: ('GPU', 64, 'gpu')",
 }
 """Lines hardware.v4 / training_time.v4 still get wrong (2026-12-04), by id, with what differs (strict xfail: a
 line that starts to pass must leave this list)."""
@@ -89,7 +99,14 @@ def _doc(text: str) -> Document:
 
 
 def _hw_key(acc: str, count: int | None, unit: str) -> tuple[str, int | None, str]:
-    return (acc, count, "tpu" if unit.startswith("tpu") and count is None else unit)
+    """A hardware fact in one unit for comparison: TPU cores as chips (the catalog's cores per chip), any TPU unit
+    when no count is given."""
+    if unit.startswith("tpu") and count is None:
+        return (acc, None, "tpu")
+    per_chip = getattr(load_catalog().get(acc), "tpu_cores_per_chip", None)
+    if unit == "tpu_core" and count is not None and per_chip and count % per_chip == 0:
+        return (acc, count // per_chip, "tpu_chip")
+    return (acc, count, unit)
 
 
 def extracted(text: str) -> dict[str, list[tuple[Any, ...]]]:
