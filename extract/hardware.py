@@ -655,10 +655,10 @@ def attributed(doc: Document, sentence: str, at: int) -> float:
 
 
 def not_usage(sentence: str) -> bool:
-    """Whether a sentence describes hardware that is offered, available, required or only measured rather than used
-    to train ("The GPU partition features 44 P100 GPUs", "you can use up to 4 V100 GPUs for builds", "ran at 33
-    tokens/sec on two 1080 Ti GPUs"; grammar ``not_usage``)."""
-    return re.search(grammar()["not_usage"], sentence, re.I) is not None
+    """Whether a sentence without a first person describes hardware that is offered, available, required or only
+    measured rather than used to train ("The GPU partition features 44 P100 GPUs", "you can use up to 4 V100 GPUs
+    for builds", "ran at 33 tokens/sec on two 1080 Ti GPUs", "TP scaling requires 8 GPUs"; grammar ``not_usage``)."""
+    return _FIRST_PERSON.search(sentence) is None and re.search(grammar()["not_usage"], sentence, re.I) is not None
 
 
 def speed_only(sentence: str) -> bool:
