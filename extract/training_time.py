@@ -178,8 +178,9 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
 
 
 def _restated(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Drop a duration that restates the one before it in parentheses ("~520 seconds (10 minutes)", "3 days (72
-    hours)"): within a factor of 1.5 of it and opened by a bracket right after it."""
+    """Keep one of a duration and its restatement in parentheses right after it, within a factor of 1.5 of it: the
+    one in the smaller unit, the more precise ("~520 seconds (10 minutes)": 520 seconds; "2 days (53 hours)": 53
+    hours); the first when both have the same unit."""
     out: list[dict[str, Any]] = []
     for d in found:
         prev = out[-1] if out else None
@@ -190,6 +191,8 @@ def _restated(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any]
             and 0 < float(d["hours"]) <= 1.5 * float(prev["hours"])
             and float(prev["hours"]) <= 1.5 * float(d["hours"])
         ):
+            if float(d.get("unit_hours", 0.0)) < float(prev.get("unit_hours", 0.0)):
+                out[-1] = d
             continue
         out.append(d)
     return out
