@@ -1,6 +1,6 @@
-"""hardware.v4: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
+"""hardware.v5: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
 
-v4 (grammar ``hardware_grammar.v3``): whose statement the hardware is comes from its clause
+v4 (grammar ``hardware_grammar.v4``): whose statement the hardware is comes from its clause
 (:func:`~flopsdb.extract.models.statement_owner`): another work's ("Megatron-LM [31] used 512 V100 GPUs", "DETR [3],
 which was trained on 16 V100 GPUs", "Unlike [7], which requires 128 TPUs, ...") is far below the facts' confidence,
 the paper's own clause in the same sentence keeps its hardware, and a citation of the method followed ("following
@@ -8,7 +8,7 @@ the paper's own clause in the same sentence keeps its hardware, and a citation o
 run ("trainable on a single GPU", "fits on one V100") counts as hypothetical; a parenthesis that restates a count as a
 total ("4 Cloud TPUs (16 TPU chips total)") keeps the total only.
 
-Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v3.json``):
+Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v4.json``):
 
 1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
    (``flopsdb/core/data/hardware.v1.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
@@ -44,10 +44,10 @@ from flopsdb.extract.models import link_statement, linked_candidate, statement_o
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
 from flopsdb.extract.training_time import baseline_sentence, not_training
 
-EXTRACTOR = "hardware.v4"
+EXTRACTOR = "hardware.v5"
 """The extractor's versioned name (the pipeline's registry reads it)."""
 
-GRAMMAR = "hardware_grammar.v3"
+GRAMMAR = "hardware_grammar.v4"
 """The versioned grammar file (``extract/data/<GRAMMAR>.json``)."""
 
 _GENERIC_NAMES = frozenset({"GPU", "CPU", "Google TPU"})
@@ -322,6 +322,7 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
     if not devices:
         return []
     blocked: set[int] = set()
+    device_time: set[int] = set()
     absorbed: set[int] = set()
     noun: dict[int, str] = {}
     end_of: dict[int, int] = {i: units[i].end for i in devices}
@@ -338,7 +339,12 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
             continue
         first, last = span_devices[0], span_devices[-1]
         counts = [i for i in range(s, e) if units[i].label in ("COUNT", "GRID")]
-        if action == "block":
+        if action == "device_time":
+            (blocked if units[first].label == "GENERIC" else device_time).add(first)
+            said = units[e - 1].text.lower()  # "core-days": cores, "chip-hours": chips
+            if "core" in said or "chip" in said:
+                noun[first] = "cores" if "core" in said else "chips"
+        elif action == "block":
             target = first if units[s].label in _DEVICE_LABELS else last
             if not generic_only or units[target].label == "GENERIC":
                 blocked.add(target)
@@ -418,7 +424,7 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
                 alternatives.append({"accelerator": acc.name, "count": value // acc.tpu_cores_per_chip, "unit": "tpu_chip"})
         elif i in cores and acc.kind == "tpu":
             value, unit = cores[i][0], _unit_of(acc, cores[i][1], False)
-        elif i in count:
+        elif i in count and i not in device_time:
             _, value, _, text = count[i]
             article = text.lower().strip() in m.lists["article_words"]
             vague = text.lower().strip() in m.lists["vague_articles"]
@@ -462,7 +468,9 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
             value = None if value is None else value * acc.system_count
             acc = member
             flags.append("system")
-        if value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
+        if i in device_time:
+            flags.append("device_time")
+        elif value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
             flags.append("no_usage_cue")
         out.append(
             {
@@ -559,10 +567,14 @@ def _share_generic_count(out: list[dict[str, Any]], sentence: str) -> list[dict[
     return [o for o in out if o is not gen]
 
 
+_CLAUSE_MARK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|;")
+
+
 def _clause(sentence: str, start: int, end: int) -> str:
-    lo = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start), 0)
-    hi = [i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0]
-    return sentence[lo : min(hi) if hi else len(sentence)]
+    """The text between the commas and semicolons around ``sentence[start:end]`` (not the commas of "10,000")."""
+    lo = max([m.start() for m in _CLAUSE_MARK.finditer(sentence, 0, start)] or [0])
+    hi = min([m.start() for m in _CLAUSE_MARK.finditer(sentence, end)] or [len(sentence)])
+    return sentence[lo:hi]
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:while|whereas|but|and|although|then)\b", re.I)
@@ -642,6 +654,13 @@ def attributed(doc: Document, sentence: str, at: int) -> float:
     return cited(sentence, at)
 
 
+def not_usage(sentence: str) -> bool:
+    """Whether a sentence without a first person describes hardware that is offered, available, required or only
+    measured rather than used to train ("The GPU partition features 44 P100 GPUs", "you can use up to 4 V100 GPUs
+    for builds", "ran at 33 tokens/sec on two 1080 Ti GPUs", "TP scaling requires 8 GPUs"; grammar ``not_usage``)."""
+    return _FIRST_PERSON.search(sentence) is None and re.search(grammar()["not_usage"], sentence, re.I) is not None
+
+
 def speed_only(sentence: str) -> bool:
     """Whether a sentence times something in seconds or milliseconds without any training cue (nor epochs, steps,
     updates): a speed
@@ -683,7 +702,10 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))
-        hypothetical = 0.4 if is_hypothetical(clause) else 0.55 if capability(sent.text, int(mention["start"])) else 0.0
+        strong = re.search(grammar()["strong_hypothetical"], clause, re.I) is not None
+        hypothetical = (0.55 if strong else 0.4) if is_hypothetical(clause) else 0.55 if capability(sent.text, int(mention["start"])) else 0.0
+        if not_usage(sent.text):
+            hypothetical = max(hypothetical, 0.55)
         conf = _confidence(mention, stage, clause) - hypothetical - attributed(doc, sent.text, int(mention["start"]))
         fields = {"accelerator": mention["accelerator"], "count": mention["count"], "unit": mention["unit"]}
         link = (model.name if model else None, model.key if model else None, scope, link_conf)

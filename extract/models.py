@@ -29,7 +29,7 @@ from flopsdb.extract.document import Document, Evidence, ModelName
 
 VERSION = "models.v3"
 
-MODEL_LINKS = "model_links.v3"
+MODEL_LINKS = "model_links.v4"
 """The versioned data file of :func:`link_statement` (``extract/data/<MODEL_LINKS>.json``)."""
 
 _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[BM])\b")
@@ -258,7 +258,7 @@ def statement_owner(sentence: str, start: int, models: Iterable[ModelName] = ())
     or ``None``.
 
     The clause holding the fact runs back to the last clause break or relative word (``attribution`` in
-    ``model_links.v3.json``); an own mark in it decides first, then an other mark; a clause with neither that
+    ``model_links.v4.json``); an own mark in it decides first, then an other mark; a clause with neither that
     follows a relative word takes the nearest mark of the clause it qualifies."""
     a = link_vocabulary()["_attribution"]
     models = _not_hardware(tuple(models))
@@ -291,7 +291,7 @@ def link_statement(doc: Document, text: str, start: int | None = None) -> tuple[
     Returns ``(model, scope, confidence)``: an own model named in the sentence (scope ``model``); a statement for
     all the paper's models (``all_models``, model None); an own model named shortly before the sentence in the same
     section (``model``, less sure); else the paper's main model (``main_model``); else ``(None, None, 0.0)``.
-    The confidence (``model_links.v3.json``) says how sure the link is."""
+    The confidence (``model_links.v4.json``) says how sure the link is."""
     v = link_vocabulary()
     conf = v["confidence"]
     models = _not_hardware(doc.models)

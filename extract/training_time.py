@@ -1,6 +1,6 @@
-"""training_time.v4: how long training took, in hours, from a paper's sentences and tables, linked to its model.
+"""training_time.v5: how long training took, in hours, from a paper's sentences and tables, linked to its model.
 
-v4 (patterns in ``extract/data/training_time.v4.json``): a duration in a clause that is another work's
+v4 (patterns in ``extract/data/training_time.v5.json``): a duration in a clause that is another work's
 (:func:`~flopsdb.extract.models.statement_owner`: "Unlike [7], which trains for 2 weeks, our model ...") is a
 baseline's even when the sentence also speaks of the paper's own model; a task run over an evaluation split
 ("translation of the test set takes 2 hours") is not training; "the experiments in this paper took 3 months" is a
@@ -51,20 +51,22 @@ from flopsdb.extract.stage import (
     vocab,
 )
 
-EXTRACTOR = "training_time.v4"
+EXTRACTOR = "training_time.v5"
+PATTERNS = "training_time.v5"
+"""The data file of the extractor's patterns (``extract/data/<PATTERNS>.json``)."""
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
-_PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
+_PREFILTER = re.compile(r"hour|day|week|month|minute|year|\d\s*(?:h|hrs?|d|mins?|seconds?|secs?)\b|\d\s*(?:s|ms|sec|seconds)\s*(?:per|/)", re.I)
 
 
 @lru_cache(maxsize=1)
 def patterns() -> dict[str, Any]:
-    """The data file ``extract/data/<EXTRACTOR>.json`` with its regexes compiled (key -> ``re.Pattern``)."""
-    data = json.loads((Path(__file__).parent / "data" / f"{EXTRACTOR}.json").read_text(encoding="utf-8"))
+    """The data file ``extract/data/<PATTERNS>.json`` with its regexes compiled (key -> ``re.Pattern``)."""
+    data = json.loads((Path(__file__).parent / "data" / f"{PATTERNS}.json").read_text(encoding="utf-8"))
     return {k: (re.compile(v, re.I) if isinstance(v, str) and not k.startswith("_") else v) for k, v in data.items()}
 
 
-_CLAUSE_CUT = re.compile(r"[,;:()]|\b(?:and|but|while|whereas|which|after|before|then|compared|than)\b", re.I)
+_CLAUSE_CUT = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:()]|\b(?:and|but|while|whereas|which|after|before|then|compared|than)\b", re.I)
 
 
 def clause_around(sentence: str, start: int, end: int) -> str:
@@ -82,6 +84,8 @@ def not_training(sentence: str, start: int, end: int) -> bool:
     ("Computing dense embeddings on 21M passages ..., taking roughly 8.8 hours")."""
     p = patterns()
     clause = clause_around(sentence, start, end)
+    if p["statistic"].search(sentence[:end]):
+        return True  # "50% (p50) of ML training experiments take up to 1.5 GPU days": a distribution over many runs
     if p["train_cue"].search(clause):
         return False
     if p["not_training"].search(clause):
@@ -112,16 +116,19 @@ def per_unit(sentence: str, start: int, end: int) -> bool:
 _NOT_TIME = re.compile(
     r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I
 )
-_PER = re.compile(r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)", re.I)
+_PER = re.compile(
+    r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:[\d,.]+\s*[kKM]?\s+)?(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)",
+    re.I,
+)
 _DEVICE = r"(?:(?:GPU|TPU[\s\-]*v\d\w*|TPUv\d|TPU|core|chip|accelerator|device|node|machine|V100|P100|A100|H100|K40|K80|CPU)[\s\-]*){1,2}"
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?|years?)(?![A-Za-z])"
+    units = r"(?P<unit>hours?|hrs?|h|days?|d|weeks?|months?|minutes?|mins?|seconds?|secs?|years?)(?![A-Za-z])"
     time = re.compile(
         rf"(?:(?P<hedge>{hedge_pattern()})\s*)?(?<![A-Za-z0-9.\-])(?P<n1>{number_pattern()})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{number_pattern()}))?"
-        rf"\s*(?:more|additional|extra|further)?\s*(?P<device>{_DEVICE})?{units}",
+        rf"\s*(?:more|additional|extra|further|full|whole|straight|consecutive)?\s*(?:wall[\s\-]*(?:clock|time)\s*)?(?P<device>{_DEVICE})?{units}",
         re.I,
     )
     per_step = re.compile(
@@ -152,6 +159,7 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
             and prev["hours_low"] == prev["hours_high"]
             and d["hours_low"] == d["hours_high"]
             and float(prev["hours"]) > float(d["hours"])
+            and float(prev.get("unit_hours", 0.0)) > float(d.get("unit_hours", 0.0))
             and patterns()["compound_join"].match(sentence[int(prev["end"]) : int(d["start"])])
         ):
             total = round(float(prev["hours"]) + float(d["hours"]), 4)
@@ -161,8 +169,30 @@ def _compounds(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any
                 "hours_low": total,
                 "hours_high": total,
                 "end": d["end"],
+                "unit_hours": d.get("unit_hours", 0.0),
                 "approx": bool(prev["approx"] or d["approx"]),
             }
+            continue
+        out.append(d)
+    return out
+
+
+def _restated(sentence: str, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Keep one of a duration and its restatement in parentheses right after it, within a factor of 1.5 of it: the
+    one in the smaller unit, the more precise ("~520 seconds (10 minutes)": 520 seconds; "2 days (53 hours)": 53
+    hours); the first when both have the same unit."""
+    out: list[dict[str, Any]] = []
+    for d in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and re.fullmatch(r"\s*[(\[]\s*(?:i\.e\.,?\s*|or\s+|about\s+|~\s*)?", sentence[int(prev["end"]) : int(d["start"])], re.I)
+            and prev["scope"] == d["scope"]
+            and 0 < float(d["hours"]) <= 1.5 * float(prev["hours"])
+            and float(prev["hours"]) <= 1.5 * float(d["hours"])
+        ):
+            if float(d.get("unit_hours", 0.0)) < float(prev.get("unit_hours", 0.0)):
+                out[-1] = d
             continue
         out.append(d)
     return out
@@ -250,7 +280,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
             flags.append("days_or_gpu_days")
             alternatives.append({"hours": hours, "hours_low": low, "hours_high": high, "scope": "device_hours", "approx": bool(m.group("hedge"))})
             conf -= 0.25
-        if is_hypothetical(sentence):
+        if is_hypothetical(sentence) or patterns()["hypothetical"].search(sentence):
             flags.append("hypothetical")
             conf -= 0.5
         if total_cue:
@@ -266,7 +296,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         if (baseline and owner not in ("own", "follows")) or owner == "other":
             flags.append("baseline")
             conf = min(conf - 0.35, 0.3)
-        if hours < 0.25:
+        if hours < 0.25 and not patterns()["short_total"].search(sentence):
             conf -= 0.5
         out.append(
             {
@@ -274,6 +304,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
                 "hours_low": round(low, 4),
                 "hours_high": round(high, 4),
                 "scope": scope,
+                "unit_hours": _hours("1", unit) or 0.0,
                 "approx": bool(m.group("hedge")) and m.group("hedge").strip().lower() not in ("only",),
                 "start": start,
                 "end": m.end(),
@@ -282,7 +313,7 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
                 "confidence": round(max(0.05, conf), 3),
             }
         )
-    out = _compounds(sentence, out)
+    out = _restated(sentence, _compounds(sentence, out))
     if not out:
         ps = per_step_re.search(sentence)
         st = None

@@ -1,4 +1,4 @@
-"""hardware.v4 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
+"""hardware.v5 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
 
 from __future__ import annotations
 
@@ -48,11 +48,23 @@ def test_counts_units_and_accelerators(sentence: str, expected: list[tuple[objec
         "The model fits in 12 GB of GPU memory.",
         "It needs 300 GPU hours in total.",
         "A ResNet-50 has 25M parameters.",
-        "Training required 256 TPU-v3 core-days.",
     ],
 )
 def test_no_hardware_in_memory_time_or_unrelated_mentions(sentence: str) -> None:
     assert _facts(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Training required 256 TPU-v3 core-days.", [("Google TPU v3", None, "tpu_core")]),
+        ("For alpha=0.05, training took approximately 600 TPUv3 chip-days.", [("Google TPU v3", None, "tpu_chip")]),
+        ("Based on Pre-trained SD 1.5, our training only costs 199 A100 GPU days.", [("NVIDIA A100", None, "gpu")]),
+    ],
+)
+def test_device_time_names_the_accelerator_without_a_count(sentence: str, expected: list[tuple[object, object, object]]) -> None:
+    """A device-time unit ("256 TPU-v3 core-days") says which accelerator trained the model, not how many."""
+    assert _facts(sentence) == expected
 
 
 def test_alternatives_keep_the_per_node_reading() -> None:
@@ -78,7 +90,7 @@ def test_stage_from_sentence_and_section(doc_of) -> None:
 def test_candidates_carry_evidence_and_extractor(doc_of) -> None:
     doc = doc_of("Intro text here. We trained our models on one machine with 8 NVIDIA P100 GPUs.")
     (c,) = extract_hardware(doc)
-    assert c.extractor == EXTRACTOR == "hardware.v4" and c.kind == "hardware" and c.paper == "hand-built"
+    assert c.extractor == EXTRACTOR == "hardware.v5" and c.kind == "hardware" and c.paper == "hand-built"
     assert c.evidence.page == 1 and "8 NVIDIA P100" in c.evidence.snippet
     assert doc.text[c.evidence.start : c.evidence.end].strip().startswith("We trained")
     assert c.evidence.bbox.x1 > c.evidence.bbox.x0 > 0
@@ -212,7 +224,7 @@ def test_grammar_is_a_versioned_data_file_and_the_registry_reads_the_name() -> N
 
     assert hardware.EXTRACTOR in REGISTRY and REGISTRY[hardware.EXTRACTOR].endswith("hardware:extract_hardware")
     path = Path(hardware.__file__).parent / "data" / f"{hardware.GRAMMAR}.json"
-    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v3"
+    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v4"
     assert {r["action"] for r in hardware.grammar()["relations"]} >= {"block", "noun", "count", "count_after", "slice", "cores", "conj"}
 
 
@@ -285,7 +297,7 @@ def test_others_hardware_is_less_sure_than_ours(doc_of) -> None:
             "Following [3], we trained on 8 V100 GPUs."
         )
     )
-    assert max(named.confidence, numbered.confidence) < 0.35 < ours.confidence  # hardware.v4: a cited model's clause is another work's
+    assert max(named.confidence, numbered.confidence) < 0.35 < ours.confidence  # hardware.v5: a cited model's clause is another work's
 
 
 def test_nas_controller_hardware_is_search(doc_of) -> None:

@@ -1,4 +1,4 @@
-"""training_time.v4 on hand-built sentences and real corpus sentences."""
+"""training_time.v5 on hand-built sentences and real corpus sentences."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def test_extractor_is_versioned_once_and_registered() -> None:
     from flopsdb.extract import training_time
     from flopsdb.extract.pipeline import REGISTRY
 
-    assert training_time.EXTRACTOR == "training_time.v4" and training_time.EXTRACTOR in REGISTRY
+    assert training_time.EXTRACTOR == "training_time.v5" and training_time.EXTRACTOR in REGISTRY
     assert training_time.patterns()["time_header"].search("TPUv3-core-days")
 
 
@@ -361,3 +361,18 @@ def test_a_time_title_below_a_short_header_is_found(doc_of) -> None:
 
 def test_an_hour_abbreviation_after_a_colon() -> None:
     assert _one("Training wall-clock time: 14h on 8 GPUs.")["hours"] == 14.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hours"),
+    [
+        ("Note, on a i7 12700KF cpu, the training takes ~520 seconds (10 minutes) to run.", [0.1444]),
+        ("Pre-training takes about 2 days (53 hours) on 8 GPUs.", [53.0]),
+        ("The GPUs used for spatial simulations included Titan V and V100 GPUs, which took 10 h and 8 h to simulate.", [10.0, 8.0]),
+        ("Training took 3 minutes 39 seconds.", [0.0608]),
+    ],
+)
+def test_restatements_short_units_and_equal_units(sentence: str, hours: list[float]) -> None:
+    """A parenthesised restatement is one duration (the more precise one); minutes and seconds are durations;
+    two durations in the same unit never add up."""
+    assert [round(d["hours"], 4) for d in durations_in(sentence)] == hours
