@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import pickle
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -224,43 +226,120 @@ def extract_files(
         for path, paper in jobs:
             yield extract_file(path, paper=paper, names=chosen, timeout=timeout, max_bytes=max_bytes)
         return
-    import queue
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     from flopsdb.extract.robust import ParserPool, prestart, shared_pool
 
-    prestart()
-    n = max(1, min(workers or default_workers(), len(jobs)))
-    pools = [shared_pool()] + [ParserPool() for _ in range(n - 1)]
-    free: queue.Queue = queue.Queue()
-    for pool in pools:
-        free.put(pool)
-
-    def run(path: str | Path, paper: str | None) -> tuple:
-        pool = free.get()
-        try:
-            return _parse(path, paper, timeout, max_bytes, chosen, pool=pool)
-        finally:
-            free.put(pool)
-
+    n = max(1, workers or default_workers())
+    prestart(parse_ahead=n > 1)
+    if n == 1:
+        pool = shared_pool(extract=True)
+        for path, paper in jobs:
+            yield _finish(_parse(path, paper, timeout, max_bytes, chosen, pool=pool), chosen)
+        return
+    extracting = [shared_pool(extract=True)] + [ParserPool(extract=True) for _ in range(min(n, len(jobs) + 1) - 2)]
+    plan = _Plan(jobs, timeout, max_bytes, chosen, window=4 * n)
+    threads = [threading.Thread(target=plan.parse_ahead, args=(shared_pool(),), daemon=True, name="extract-parse")]
+    threads += [threading.Thread(target=plan.extract, args=(pool,), daemon=True, name="extract") for pool in extracting]
+    for t in threads:
+        t.start()
     try:
-        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="extract") as threads:
-            pending: deque = deque()
-            todo = iter(jobs)
-            for path, paper in todo:
-                pending.append(threads.submit(run, path, paper))
-                if len(pending) >= 2 * n:
-                    break
-            while pending:
-                parsed = pending.popleft().result()
-                for path, paper in todo:
-                    pending.append(threads.submit(run, path, paper))
-                    break
-                yield _finish(parsed, chosen)
+        for k in range(len(jobs)):
+            yield _finish(plan.result(k), chosen)
     finally:
-        for pool in pools[1:]:
+        plan.stop()
+        for t in threads:
+            t.join()
+        for pool in extracting[1:]:
             pool.close()
+
+
+class _Plan:
+    """Which worker does what in :func:`extract_files` with two or more workers: one parsing worker (no
+    spaCy, so it is ready about a second before the others) hashes and parses the files in order; each
+    extracting worker first extracts a file the parsing worker has read, else reads and extracts the next
+    file itself. Work is taken in job order, at most ``window`` files ahead of the outcome yielded last."""
+
+    def __init__(
+        self, jobs: list[tuple[str | Path, str | None]], timeout: float, max_bytes: int | None, chosen: tuple[str, ...], window: int
+    ) -> None:
+        self.jobs, self.timeout, self.max_bytes, self.chosen, self.window = jobs, timeout, max_bytes, chosen, window
+        self.cond = threading.Condition()
+        self.next = 0  # the next job nobody has taken
+        self.yielded = 0  # outcomes handed out so far
+        self.parsing = 0  # files the parsing worker is reading now
+        self.parsed: dict[int, tuple] = {}  # read ahead, waiting for an extracting worker
+        self.done: dict[int, tuple] = {}
+        self.stopped = False
+
+    def _take(self) -> int | None:
+        """The next job's index, when one is left and inside the window (call with the lock held)."""
+        if self.next < len(self.jobs) and self.next < self.yielded + self.window:
+            self.next += 1
+            return self.next - 1
+        return None
+
+    def parse_ahead(self, pool: ParserPool) -> None:
+        """The parsing worker's loop."""
+        while True:
+            with self.cond:
+                while True:
+                    if self.stopped or self.next >= len(self.jobs):
+                        return
+                    k = self._take()
+                    if k is not None:
+                        break
+                    self.cond.wait()
+                self.parsing += 1
+            path, paper = self.jobs[k]
+            got = _parse(path, paper, self.timeout, self.max_bytes, self.chosen, pool=pool, ahead=True)
+            with self.cond:
+                self.parsing -= 1
+                (self.parsed if isinstance(got[4], _Parsed) else self.done)[k] = got
+                self.cond.notify_all()
+
+    def extract(self, pool: ParserPool) -> None:
+        """An extracting worker's loop (its worker starts first: the imports are never a file's time)."""
+        try:
+            pool.start()
+        except PDFError:
+            pass  # every file it takes then fails with that reason
+        while True:
+            with self.cond:
+                while True:
+                    if self.stopped:
+                        return
+                    if self.parsed:
+                        k = min(self.parsed)
+                        item, ahead = self.parsed.pop(k), True
+                        break
+                    taken = self._take()
+                    if taken is not None:
+                        k, item, ahead = taken, self.jobs[taken], False
+                        break
+                    if self.next >= len(self.jobs) and not self.parsing:
+                        return
+                    self.cond.wait()
+            if ahead:
+                got = _extract_ahead(item, self.timeout, self.chosen, pool)
+            else:
+                got = _parse(item[0], item[1], self.timeout, self.max_bytes, self.chosen, pool=pool)
+            with self.cond:
+                self.done[k] = got
+                self.cond.notify_all()
+
+    def result(self, k: int) -> tuple:
+        """Job ``k``'s read file, once a worker has it."""
+        with self.cond:
+            while k not in self.done:
+                self.cond.wait()
+            self.yielded = k + 1
+            self.cond.notify_all()
+            return self.done.pop(k)
+
+    def stop(self) -> None:
+        """No more work is taken (the consumer stopped early); files being read are finished."""
+        with self.cond:
+            self.stopped = True
+            self.cond.notify_all()
 
 
 @dataclass
@@ -279,34 +358,84 @@ def _extract_parsed(doc: Document, chosen: tuple[str, ...]) -> _Extracted:
     return _Extracted(candidates, len(doc.pages), warnings + list(doc.flags))
 
 
-def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: int | None) -> tuple[str, object]:
-    """Runs in the guarded worker: hash, parse and extract one file. ``("ok", (digest, result))`` where
-    ``result`` is an :class:`_Extracted`, a PDFError's fields ``(message, reason, paper, page)`` or
-    ``(reason, error)`` for a bug; ``("error", fields)`` when the file could not even be hashed."""
+def _read(path: str, name: str, max_bytes: int | None) -> tuple[str, str, object]:
+    """Hash and parse one file here: ``(digest, status, value)`` of :func:`flopsdb.extract.robust._work`, or
+    ``("", "unread", PDFError fields)`` when the file could not even be hashed."""
     from flopsdb.extract.files import pdf_digest
     from flopsdb.extract.robust import _work
 
     try:
         digest = pdf_digest(path, paper=name, max_bytes=max_bytes)
     except PDFError as exc:
-        return "error", (exc.message, exc.reason, exc.paper, exc.page)
+        return "", "unread", (exc.message, exc.reason, exc.paper, exc.page)
     except OSError as exc:
-        return "error", (f"cannot read {Path(path).name}: {exc.strerror or exc}", "missing", name, None)
+        return "", "unread", (f"cannot read {Path(path).name}: {exc.strerror or exc}", "missing", name, None)
     status, value = _work(path, name, True, max_bytes)
+    return digest, status, value
+
+
+def _extracted_or_bug(doc: Document, name: str, chosen: tuple[str, ...]) -> tuple[str, object]:
+    try:
+        return "doc", _extract_parsed(doc, chosen)
+    except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
+        return "bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")
+
+
+def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: int | None) -> tuple[str, object]:
+    """Runs in the guarded worker: hash, parse and extract one file. ``("ok", (digest, result))`` where
+    ``result`` is an :class:`_Extracted`, a PDFError's fields ``(message, reason, paper, page)`` or
+    ``(reason, error)`` for a bug; ``("error", fields)`` when the file could not even be hashed."""
+    digest, status, value = _read(path, name, max_bytes)
+    if status == "unread":
+        return "error", value
     if status != "ok":
         return "ok", (digest, ("pdf", value))
-    try:
-        return "ok", (digest, ("doc", _extract_parsed(cast(Document, value), chosen)))
-    except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
-        return "ok", (digest, ("bug", (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")))
+    return "ok", (digest, _extracted_or_bug(cast(Document, value), name, chosen))
+
+
+def read_and_parse(path: str, name: str, max_bytes: int | None) -> tuple[str, object]:
+    """Runs in a parsing worker: hash and parse one file, as :func:`read_and_extract` but the result is
+    ``("parsed", (Document pickled to bytes, seconds it took here))`` for the worker that extracts it
+    (:func:`extract_parsed`)."""
+    clock = time.perf_counter()
+    digest, status, value = _read(path, name, max_bytes)
+    if status == "unread":
+        return "error", value
+    if status != "ok":
+        return "ok", (digest, ("pdf", value))
+    blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return "ok", (digest, ("parsed", (blob, time.perf_counter() - clock)))
+
+
+def extract_parsed(blob: bytes, name: str, chosen: tuple[str, ...]) -> tuple[str, object]:
+    """Runs in an extracting worker: the chosen extractors on a Document pickled by :func:`read_and_parse`;
+    ``("ok", ("doc", _Extracted))``, or ``("ok", ("bug", (reason, error)))``."""
+    return "ok", _extracted_or_bug(cast(Document, pickle.loads(blob)), name, chosen)
+
+
+@dataclass
+class _Parsed:
+    """A file a parsing worker has read: its Document pickled, and the seconds the worker took (of the file's
+    time limit)."""
+
+    blob: bytes
+    seconds: float
 
 
 def _parse(
-    path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (), pool: ParserPool | None = None
+    path: str | Path,
+    paper: str | None,
+    timeout: float | None,
+    max_bytes: int | None,
+    chosen: tuple[str, ...] = (),
+    pool: ParserPool | None = None,
+    ahead: bool = False,
 ) -> tuple:
-    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | (reason, error))``
-    (never raises for a bad file). With ``timeout`` (and not in a daemonic process) the guarded worker hashes,
-    parses and extracts (``chosen``) within the one time limit and the result is an :class:`_Extracted`."""
+    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | _Parsed | PDFError | (reason,
+    error))`` (never raises for a bad file). With ``timeout`` (and not in a daemonic process) the guarded worker hashes,
+    parses and extracts (``chosen``) within the one time limit and the result is an :class:`_Extracted`; with
+    ``ahead`` it only hashes and parses (:func:`read_and_parse`) and the result is a :class:`_Parsed`, for
+    :func:`_extract_ahead`."""
     import multiprocessing
 
     from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe, shared_pool
@@ -319,13 +448,16 @@ def _parse(
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
-            answer = (pool or shared_pool()).run(
-                read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes), timeout=timeout, name=name, doing="reading the file"
+            work, args = (
+                (read_and_parse, (str(p), name, max_bytes)) if ahead else (read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes))
             )
+            answer = (pool or shared_pool(extract=True)).run(work, args, timeout=timeout, name=name, doing="reading the file")
             digest, result = cast(tuple[str, tuple[str, Any]], answer)
             kind, value = result
             if kind == "doc":
                 return name, shown, digest, started, value
+            if kind == "parsed":
+                return name, shown, digest, started, _Parsed(*value)
             if kind == "pdf":
                 message, reason, err_paper, page = value
                 return name, shown, digest, started, PDFError(message, reason=reason, paper=err_paper or name, page=page)
@@ -339,6 +471,29 @@ def _parse(
     except PDFError as exc:
         return name, shown, digest, started, exc
     except Exception as exc:  # a parser bug on one file must not stop a batch
+        return name, shown, digest, started, (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")
+
+
+def _extract_ahead(parsed: tuple, timeout: float, chosen: tuple[str, ...], pool: ParserPool) -> tuple:
+    """The second half of a file read ``ahead`` (:func:`_parse`): its Document through the extractors in the
+    extracting worker ``pool``, within what is left of the file's time limit; the tuple :func:`_finish` takes."""
+    name, shown, digest, started, ahead = parsed
+    left = timeout - ahead.seconds
+    try:
+        if left <= 0:
+            raise PDFError(f"reading the file took longer than {timeout:g} s", reason="timeout", paper=name)
+        try:
+            kind, value = cast(
+                tuple[str, Any], pool.run(extract_parsed, (ahead.blob, name, chosen), timeout=left, name=name, doing="reading the file")
+            )
+        except PDFError as exc:
+            if exc.reason != "timeout":
+                raise
+            raise PDFError(f"reading the file took longer than {timeout:g} s; worker stopped", reason="timeout", paper=name) from None
+        return name, shown, digest, started, value if kind == "doc" else tuple(value)
+    except PDFError as exc:
+        return name, shown, digest, started, exc
+    except Exception as exc:  # a bug on one file must not stop a batch
         return name, shown, digest, started, (f"error: {type(exc).__name__}", f"{type(exc).__name__}: {exc} (paper={name})")
 
 
