@@ -177,7 +177,7 @@ def extract_file(
     if timeout is not None:
         from flopsdb.extract.robust import prestart
 
-        prestart()  # the parser's fork server starts while this process checks the file
+        prestart(warm_up=warm_extractors)  # the parser's fork server starts while this process checks the file
     chosen = _chosen(names)
     return _finish(_parse(path, paper, timeout, max_bytes, chosen), chosen)
 
@@ -229,13 +229,14 @@ def extract_files(
     from flopsdb.extract.robust import ParserPool, prestart, shared_pool
 
     n = max(1, workers or default_workers())
-    prestart(parse_ahead=n > 1)
+    prestart(warm_up=warm_extractors)
     if n == 1:
-        pool = shared_pool(extract=True)
+        pool = shared_pool(warm_up=warm_extractors)
         for path, paper in jobs:
             yield _finish(_parse(path, paper, timeout, max_bytes, chosen, pool=pool), chosen)
         return
-    extracting = [shared_pool(extract=True)] + [ParserPool(extract=True) for _ in range(min(n, len(jobs) + 1) - 2)]
+    prestart()
+    extracting = [shared_pool(warm_up=warm_extractors)] + [ParserPool(warm_up=warm_extractors) for _ in range(min(n, len(jobs) + 1) - 2)]
     plan = _Plan(jobs, timeout, max_bytes, chosen, window=4 * n)
     threads = [threading.Thread(target=plan.parse_ahead, args=(shared_pool(),), daemon=True, name="extract-parse")]
     threads += [threading.Thread(target=plan.extract, args=(pool,), daemon=True, name="extract") for pool in extracting]
@@ -451,7 +452,7 @@ def _parse(
             work, args = (
                 (read_and_parse, (str(p), name, max_bytes)) if ahead else (read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes))
             )
-            answer = (pool or shared_pool(extract=True)).run(work, args, timeout=timeout, name=name, doing="reading the file")
+            answer = (pool or shared_pool(warm_up=warm_extractors)).run(work, args, timeout=timeout, name=name, doing="reading the file")
             digest, result = cast(tuple[str, tuple[str, Any]], answer)
             kind, value = result
             if kind == "doc":

@@ -5,7 +5,7 @@ parses in one long-lived worker process (started once, reused for every file, so
 file is only pickling the Document back). The worker is forked from a fork server that has already
 imported the parsing stack and filled its caches (:mod:`flopsdb.extract.preload`; not spaCy, which only
 the extractors need), and a worker is ready before a file's clock starts: its start-up (for a pool made
-with ``extract=True``, also the extractors' imports and caches) is never charged to a file's time limit. When a file
+with a ``warm_up``, e.g. the extractors' imports and caches, also that) is never charged to a file's time limit. When a file
 runs over its time limit the worker is killed and replaced; when the worker dies or runs out of memory
 the file fails and the next one gets a fresh worker. Every failure is a :class:`flopsdb.core.errors.PDFError` whose ``reason`` is one of
 ``corrupt``, ``truncated``, ``encrypted``, ``no_pages``, ``no_text``, ``timeout``, ``too_large``.
@@ -71,10 +71,12 @@ def _init_worker(client: int) -> None:
     threading.Thread(target=_exit_with, args=(client,), daemon=True, name="exit-with-client").start()
 
 
-def _start_worker(memory_limit: int | None, extract: bool) -> int:
-    """The worker's first task, before any file: fill its caches (:func:`warm`), then cap its address space
-    at what it maps once warm plus ``memory_limit`` bytes; its process id."""
-    pid = warm(extract=extract)
+def _start_worker(memory_limit: int | None, warm_up: Callable[[], object] | None) -> int:
+    """The worker's first task, before any file: fill its caches (:func:`warm`, then ``warm_up``), then cap its
+    address space at what it maps once warm plus ``memory_limit`` bytes; its process id."""
+    pid = warm()
+    if warm_up is not None:
+        warm_up()
     if memory_limit:
         try:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -86,12 +88,10 @@ def _start_worker(memory_limit: int | None, extract: bool) -> int:
     return pid
 
 
-def warm(*, extract: bool = False) -> int:
-    """Fill the parser's caches (sentence split, character map, layout and table rules) and, with
-    ``extract``, the extractors' (hardware grammar with spaCy, vocabularies:
-    :func:`flopsdb.extract.pipeline.warm_extractors`); return this process's id. Idempotent and cheap
-    after the first call."""
-    # The parsing stack (pypdfium2, spaCy, numpy) is imported here and in _work, not at module level:
+def warm() -> int:
+    """Fill the parser's caches (sentence split, character map, layout and table rules) and return this
+    process's id; idempotent and cheap after the first call."""
+    # The parsing stack (pypdfium2, numpy) is imported here and in _work, not at module level:
     # in guarded mode the parent never parses, so it need not pay the ~2 s of importing it (issue 12).
     from flopsdb.extract.layout import charmap, patterns
     from flopsdb.extract.sentences import split_sentences
@@ -101,10 +101,6 @@ def warm(*, extract: bool = False) -> int:
     patterns()
     table_rules()
     split_sentences("Warm up the pipeline. It is cached.")
-    if extract:
-        from flopsdb.extract.pipeline import warm_extractors
-
-        warm_extractors()
     return os.getpid()
 
 
@@ -145,8 +141,9 @@ class ParserPool:
     Use as a context manager or call :meth:`close`. ``parse`` is thread-safe (calls are serialised).
     The worker comes from a fork server that has already imported the parser: cheap to start, and
     safe in processes that run threads (a review server, Playwright, a Dask worker), where a plain
-    fork can inherit a held lock and hang. With ``extract`` the worker also imports and warms the
-    extractors when it starts (about 1 s, spaCy for the hardware grammar), before any file's clock."""
+    fork can inherit a held lock and hang. ``warm_up`` (a module-level function) runs in the worker when it
+    starts, before any file's clock: :func:`flopsdb.extract.pipeline.warm_extractors` imports and warms the
+    extractors (about 1 s, spaCy for the hardware grammar)."""
 
     def __init__(
         self,
@@ -154,10 +151,10 @@ class ParserPool:
         memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
         max_bytes: int | None = None,
         start_method: str | None = None,
-        extract: bool = False,
+        warm_up: Callable[[], object] | None = None,
     ) -> None:
         self.memory_limit = memory_limit
-        self.extract = extract
+        self.warm_up = warm_up
         methods = multiprocessing.get_all_start_methods()
         self.start_method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         self.max_bytes = max_bytes
@@ -172,18 +169,13 @@ class ParserPool:
                 ctx.set_forkserver_preload(["flopsdb.extract.preload"])
             executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),))
             try:
-                executor.submit(_start_worker, self.memory_limit, self.extract).result(timeout=START_TIMEOUT)
+                executor.submit(_start_worker, self.memory_limit, self.warm_up).result(timeout=START_TIMEOUT)
             except (FutureTimeout, BrokenProcessPool) as exc:
                 self._executor = executor
                 self._kill()
                 raise PDFError(f"the parser process did not start ({type(exc).__name__})", reason="corrupt") from None
             self._executor = executor
         return self._executor
-
-    @property
-    def started(self) -> bool:
-        """Whether the worker is up and warm."""
-        return self._executor is not None
 
     def start(self) -> ParserPool:
         """Start the worker now (otherwise the first :meth:`parse` does, before that file's clock starts)."""
@@ -263,41 +255,39 @@ class ParserPool:
         self.close()
 
 
-_shared: dict[bool, ParserPool] = {}
+_shared: dict[Callable[[], object] | None, ParserPool] = {}
 _shared_pid: int | None = None
 
 
-def shared_pool(*, extract: bool = False) -> ParserPool:
-    """The worker shared by this process (started on first use, stopped when the process ends); with
-    ``extract``, the one whose worker has the extractors warm too (a second process)."""
-    return _shared_pool(extract)
+def shared_pool(*, warm_up: Callable[[], object] | None = None) -> ParserPool:
+    """The worker shared by this process (started on first use, stopped when the process ends); one per
+    ``warm_up`` (:class:`ParserPool`)."""
+    return _shared_pool(warm_up)
 
 
-def _shared_pool(extract: bool = False) -> ParserPool:
+def _shared_pool(warm_up: Callable[[], object] | None = None) -> ParserPool:
     global _shared_pid
     if _shared_pid != os.getpid():
         _shared.clear()
         _shared_pid = os.getpid()
-    pool = _shared.get(extract)
+    pool = _shared.get(warm_up)
     if pool is None:
-        pool = _shared[extract] = ParserPool(extract=extract)
+        pool = _shared[warm_up] = ParserPool(warm_up=warm_up)
         # A multiprocessing finalizer, not atexit: a worker process (e.g. of ``--workers N``) joins its
         # children before atexit handlers would run, so the parser process must be stopped first.
         multiprocessing.util.Finalize(pool, pool.close, exitpriority=100)
     return pool
 
 
-def prestart(*, parse_ahead: bool = False) -> None:
-    """Start the shared extracting worker in the background (and with ``parse_ahead`` the shared parsing
-    one, which needs no spaCy and so is ready first), so that the fork server imports the parsing stack
-    while this process gets on with its own start-up (a no-op once started, and in a daemonic process,
-    which parses in process)."""
+def prestart(*, warm_up: Callable[[], object] | None = None) -> None:
+    """Start the shared worker of ``warm_up`` (:func:`shared_pool`) in the background, so that the fork server
+    imports the parsing stack while this process gets on with its own start-up (a no-op once started, and in a
+    daemonic process, which parses in process)."""
     if multiprocessing.current_process().daemon:
         return
-    for extract in (False, True) if parse_ahead else (True,):
-        pool = _shared_pool(extract)
-        if pool._executor is None and not pool._lock.locked():
-            threading.Thread(target=_start_quietly, args=(pool,), daemon=True, name="parser-prestart").start()
+    pool = _shared_pool(warm_up)
+    if pool._executor is None and not pool._lock.locked():
+        threading.Thread(target=_start_quietly, args=(pool,), daemon=True, name="parser-prestart").start()
 
 
 def _start_quietly(pool: ParserPool) -> None:

@@ -319,11 +319,11 @@ def test_a_file_read_ahead_then_extracted_elsewhere_gives_the_same_outcome(sampl
     """With two workers a file may be hashed and parsed by the parsing worker and extracted by the extracting one
     (``_parse(ahead=True)`` then ``_extract_ahead``): the same outcome as reading it whole; the second half gets
     only what the first left of the file's time limit."""
-    from flopsdb.extract.pipeline import _extract_ahead, _finish, _parse, _Parsed
+    from flopsdb.extract.pipeline import _extract_ahead, _finish, _parse, _Parsed, warm_extractors
     from flopsdb.extract.robust import ParserPool
 
     chosen = tuple(REGISTRY)
-    with ParserPool() as parsing, ParserPool(extract=True) as extracting:
+    with ParserPool() as parsing, ParserPool(warm_up=warm_extractors) as extracting:
         ahead = _parse(sample_pdf, "p1", 60, None, chosen, pool=parsing, ahead=True)
         assert isinstance(ahead[4], _Parsed) and 0 < ahead[4].seconds < 60
         split = _finish(_extract_ahead(ahead, 60, chosen, extracting), chosen)

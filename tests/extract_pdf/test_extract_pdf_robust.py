@@ -149,8 +149,11 @@ def _address_limit(pool: ParserPool) -> str:
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see what a worker has loaded")
 def test_a_parsing_worker_has_no_spacy_and_an_extracting_one_is_warm_before_its_first_file(pdf_fixtures: Path) -> None:
     """The fork server loads only the parsing stack, so a parsing worker never maps spaCy; a pool made with
-    ``extract`` has spaCy loaded (the extractors warm) when it starts. Both cap their address space once warm."""
-    with ParserPool() as parsing, ParserPool(extract=True) as extracting:
+    ``warm_up=warm_extractors`` has spaCy loaded (the extractors warm) when it starts. Both cap their address space
+    once warm."""
+    from flopsdb.extract.pipeline import warm_extractors
+
+    with ParserPool() as parsing, ParserPool(warm_up=warm_extractors) as extracting:
         parsing.start()
         extracting.start()
         assert "/spacy/" not in _maps_of(parsing)
