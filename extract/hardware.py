@@ -10,7 +10,7 @@ total ("4 Cloud TPUs (16 TPU chips total)") keeps the total only.
 
 Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v4.json``):
 
-1. **Entities** (spaCy ``blank("en")`` vocabulary, an ``EntityRuler``): accelerator names from the catalog
+1. **Entities** (spaCy's English vocabulary, ``EntityRuler``s): accelerator names from the catalog
    (``flopsdb/core/data/hardware.v1.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
    then generic devices (GPU, TPU, CPU), counts (digits, number words, "a single"), topologies (4x4), durations
    ("120 hours"), device-time units ("GPU hours", "core-days"), memory sizes ("11GB") and vendor or model words.
@@ -138,9 +138,9 @@ def _sentence_keys(sentence: str) -> set[str]:
 
 @dataclass
 class _Machine:
-    """The compiled grammar: the spaCy vocabulary, the entity rulers (catalog names, then the grammar's) and the
-    relation matcher; ``names`` are the catalog ruler's patterns and ``required`` the words (lower case) each
-    one needs in a sentence to match at all."""
+    """The compiled grammar: the spaCy vocabulary, the grammar's entity rulers (run after the catalog's names,
+    :func:`_catalog_entities`) and the relation matcher; ``names`` are the catalog's patterns and ``required``
+    the words (lower case) each one needs in a sentence to match at all."""
 
     nlp: Any
     ruler: tuple[Any, ...]
@@ -165,16 +165,16 @@ def _accelerators() -> list[Accelerator]:
 @lru_cache(maxsize=1)
 def machine() -> _Machine:
     """Build (once) the EntityRuler from the catalog and the grammar, and the Matcher of its relations."""
-    import spacy
+    from spacy.lang.en import English
     from spacy.matcher import Matcher
     from spacy.pipeline import EntityRuler
+    from spacy.tokenizer import Tokenizer
 
     g = grammar()
     lists: dict[str, list[str]] = dict(g["lists"])
-    nlp = spacy.blank("en")
-    names = nlp.add_pipe("entity_ruler", name="accelerators")
+    nlp = English(create_tokenizer=lambda nlp: Tokenizer(nlp.vocab))  # spaCy's English vocabulary; the words come tokenized
     ruler = nlp.add_pipe("entity_ruler", name="grammar_entities", config={"overwrite_ents": False})
-    assert isinstance(names, EntityRuler) and isinstance(ruler, EntityRuler)  # add_pipe is typed as returning any component
+    assert isinstance(ruler, EntityRuler)  # add_pipe is typed as returning any component
     patterns: list[dict[str, Any]] = []
     anchors: set[str] = set()
     for acc in _accelerators():
@@ -183,8 +183,7 @@ def machine() -> _Machine:
                 lead = [{"LOWER": {"IN": lists["name_prefixes"]}, "OP": "*"}]  # "NVIDIA GTX TITAN X" is Titan X, not "NVIDIA GTX Titan"
                 patterns.append({"label": "ACCEL", "id": acc.name, "pattern": lead + p})
             anchors |= _anchors(alias, lists["name_prefixes"])
-    names.add_patterns(patterns)
-    catalog_patterns = tuple(patterns)
+    catalog_patterns = tuple(patterns)  # run per sentence by _names_ruler, only those that can match there
     patterns = []
     number_words = [[{"LOWER": w} for w in phrase.split()] for phrase in vocab()["number_words"]]
     for entry in g["entities"]:
@@ -203,7 +202,7 @@ def machine() -> _Machine:
         actions[rel["name"]] = (rel["action"], bool(rel.get("generic_only")))
     anchors |= {"gpu", "gpus", "tpu", "tpus", "cpu", "cpus", "graphics", "gpgpu", "gpgpus"}
     required = tuple(_required_words(p["pattern"]) for p in catalog_patterns)
-    return _Machine(nlp, (names, ruler), matcher, actions, frozenset(anchors), lists, catalog_patterns, required)
+    return _Machine(nlp, (ruler,), matcher, actions, frozenset(anchors), lists, catalog_patterns, required)
 
 
 @lru_cache(maxsize=512)
@@ -218,6 +217,12 @@ def _names_ruler(chosen: tuple[int, ...]) -> Any:
     ruler = EntityRuler(m.nlp, name="accelerators")
     ruler.add_patterns([m.names[i] for i in chosen])
     return ruler
+
+
+def catalog_ruler() -> Any:
+    """The entity ruler of the whole catalog, which :func:`_catalog_entities` stands for (built on demand: the
+    extractor never runs it)."""
+    return _names_ruler(tuple(range(len(machine().names))))
 
 
 def _catalog_entities(m: _Machine, doc: Any, words: list[str]) -> Any:
@@ -254,7 +259,7 @@ def entities(sentence: str) -> list[_Unit]:
     words = [t for t, _, _ in toks]
     doc = Doc(m.nlp.vocab, words=words, spaces=spaces)
     doc = _catalog_entities(m, doc, words)  # catalog names first; the grammar's entities fill the rest
-    for ruler in m.ruler[1:]:
+    for ruler in m.ruler:
         doc = ruler(doc)
     units: list[_Unit] = []
     i = 0

@@ -18,8 +18,10 @@ import bisect
 import ctypes
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -126,14 +128,14 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[RawPage, list[str],
         text = buf.raw[: n * 2].decode("utf-16-le", "replace")
         if len(text) != n:
             text = _join_units([pdfium_c.FPDFText_GetUnicode(tp, i) for i in range(n)])
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
     get_angle = pdfium_c.FPDFText_GetCharAngle
     rects = (pdfium_c.FS_RECTF * max(n, 1))()
-    byref = ctypes.byref
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if n else np.zeros(0, np.uint32)
-    glyphs = np.flatnonzero((codes != 32) & (codes != 13) & (codes != 10)).tolist()
-    for i in glyphs:
-        get_box(tp, i, byref(rects[i]))
+    at = np.flatnonzero((codes != 32) & (codes != 13) & (codes != 10))
+    glyphs = at.tolist()
+    # One C call per glyph, each writing its own element of ``rects`` (by address: no ctypes object per glyph).
+    addresses = (at * ctypes.sizeof(pdfium_c.FS_RECTF) + ctypes.addressof(rects)).tolist()
+    deque(map(_loose_box(), repeat(ctypes.cast(tp, ctypes.c_void_p).value, len(glyphs)), glyphs, addresses), maxlen=0)
     lrtb = np.frombuffer(rects, dtype=np.float32).reshape(-1, 4)[:n].astype(np.float64)
     boxes = np.empty((n, 4))
     boxes[:, 0] = lrtb[:, 0] - left
@@ -152,6 +154,16 @@ def _read_page(pdf: pdfium.PdfDocument, index: int) -> tuple[RawPage, list[str],
     boxes[not_glyph] = 0.0
     raw = RawPage(index + 1, float(width), float(height), text, boxes, np.zeros(n, bool), ang)
     return raw, flags, _font_reader(tp), (page, textpage)
+
+
+@lru_cache(maxsize=1)
+def _loose_box() -> Callable[[int | None, int, int], int]:
+    """pdfium's ``FPDFText_GetLooseCharBox(textpage, index, rect)`` taking the text page and the rectangle as
+    addresses."""
+    proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    address = ctypes.cast(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_void_p).value
+    assert address, "pdfium exports FPDFText_GetLooseCharBox"
+    return proto(address)
 
 
 def _join_units(units: list[int]) -> str:

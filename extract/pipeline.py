@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import pickle
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -210,7 +212,7 @@ def extract_file(
     if timeout is not None:
         from flopsdb.extract.robust import prestart
 
-        prestart()  # the parser's fork server starts while this process checks the file
+        prestart(warm_up=warm_extractors)  # the parser's fork server starts while this process checks the file
     chosen = _chosen(names)
     return _finish(_parse(path, paper, timeout, max_bytes, chosen), chosen)
 
@@ -259,43 +261,121 @@ def extract_files(
         for path, paper in jobs:
             yield extract_file(path, paper=paper, names=chosen, timeout=timeout, max_bytes=max_bytes)
         return
-    import queue
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     from flopsdb.extract.robust import ParserPool, prestart, shared_pool
 
+    n = max(1, workers or default_workers())
+    prestart(warm_up=warm_extractors)
+    if n == 1:
+        pool = shared_pool(warm_up=warm_extractors)
+        for path, paper in jobs:
+            yield _finish(_parse(path, paper, timeout, max_bytes, chosen, pool=pool), chosen)
+        return
     prestart()
-    n = max(1, min(workers or default_workers(), len(jobs)))
-    pools = [shared_pool()] + [ParserPool() for _ in range(n - 1)]
-    free: queue.Queue = queue.Queue()
-    for pool in pools:
-        free.put(pool)
-
-    def run(path: str | Path, paper: str | None) -> tuple:
-        pool = free.get()
-        try:
-            return _parse(path, paper, timeout, max_bytes, chosen, pool=pool)
-        finally:
-            free.put(pool)
-
+    extracting = [shared_pool(warm_up=warm_extractors)] + [ParserPool(warm_up=warm_extractors) for _ in range(min(n, len(jobs) + 1) - 2)]
+    plan = _Plan(jobs, timeout, max_bytes, chosen, window=4 * n)
+    threads = [threading.Thread(target=plan.parse_ahead, args=(shared_pool(),), daemon=True, name="extract-parse")]
+    threads += [threading.Thread(target=plan.extract, args=(pool,), daemon=True, name="extract") for pool in extracting]
+    for t in threads:
+        t.start()
     try:
-        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="extract") as threads:
-            pending: deque = deque()
-            todo = iter(jobs)
-            for path, paper in todo:
-                pending.append(threads.submit(run, path, paper))
-                if len(pending) >= 2 * n:
-                    break
-            while pending:
-                parsed = pending.popleft().result()
-                for path, paper in todo:
-                    pending.append(threads.submit(run, path, paper))
-                    break
-                yield _finish(parsed, chosen)
+        for k in range(len(jobs)):
+            yield _finish(plan.result(k), chosen)
     finally:
-        for pool in pools[1:]:
+        plan.stop()
+        for t in threads:
+            t.join()
+        for pool in extracting[1:]:
             pool.close()
+
+
+class _Plan:
+    """Which worker does what in :func:`extract_files` with two or more workers: one parsing worker (no
+    spaCy, so it is ready about a second before the others) hashes and parses the files in order; each
+    extracting worker first extracts a file the parsing worker has read, else reads and extracts the next
+    file itself. Work is taken in job order, at most ``window`` files ahead of the outcome yielded last."""
+
+    def __init__(
+        self, jobs: list[tuple[str | Path, str | None]], timeout: float, max_bytes: int | None, chosen: tuple[str, ...], window: int
+    ) -> None:
+        self.jobs, self.timeout, self.max_bytes, self.chosen, self.window = jobs, timeout, max_bytes, chosen, window
+        self.cond = threading.Condition()
+        self.next = 0  # the next job nobody has taken
+        self.yielded = 0  # outcomes handed out so far
+        self.parsing = 0  # files the parsing worker is reading now
+        self.parsed: dict[int, tuple] = {}  # read ahead, waiting for an extracting worker
+        self.done: dict[int, tuple] = {}
+        self.stopped = False
+
+    def _take(self) -> int | None:
+        """The next job's index, when one is left and inside the window (call with the lock held)."""
+        if self.next < len(self.jobs) and self.next < self.yielded + self.window:
+            self.next += 1
+            return self.next - 1
+        return None
+
+    def parse_ahead(self, pool: ParserPool) -> None:
+        """The parsing worker's loop."""
+        while True:
+            with self.cond:
+                while True:
+                    if self.stopped or self.next >= len(self.jobs):
+                        return
+                    k = self._take()
+                    if k is not None:
+                        break
+                    self.cond.wait()
+                self.parsing += 1
+            path, paper = self.jobs[k]
+            got = _parse(path, paper, self.timeout, self.max_bytes, self.chosen, pool=pool, ahead=True)
+            with self.cond:
+                self.parsing -= 1
+                (self.parsed if isinstance(got[4], _Parsed) else self.done)[k] = got
+                self.cond.notify_all()
+
+    def extract(self, pool: ParserPool) -> None:
+        """An extracting worker's loop (its worker starts first: the imports are never a file's time)."""
+        try:
+            pool.start()
+        except PDFError:
+            pass  # every file it takes then fails with that reason
+        while True:
+            with self.cond:
+                while True:
+                    if self.stopped:
+                        return
+                    if self.parsed:
+                        k = min(self.parsed)
+                        item, ahead = self.parsed.pop(k), True
+                        break
+                    taken = self._take()
+                    if taken is not None:
+                        k, item, ahead = taken, self.jobs[taken], False
+                        break
+                    if self.next >= len(self.jobs) and not self.parsing:
+                        return
+                    self.cond.wait()
+            if ahead:
+                got = _extract_ahead(item, self.timeout, self.chosen, pool)
+            else:
+                got = _parse(item[0], item[1], self.timeout, self.max_bytes, self.chosen, pool=pool)
+            with self.cond:
+                self.done[k] = got
+                self.cond.notify_all()
+
+    def result(self, k: int) -> tuple:
+        """Job ``k``'s read file, once a worker has it."""
+        with self.cond:
+            while k not in self.done:
+                self.cond.wait()
+            self.yielded = k + 1
+            self.cond.notify_all()
+            return self.done.pop(k)
+
+    def stop(self) -> None:
+        """No more work is taken (the consumer stopped early); files being read are finished."""
+        with self.cond:
+            self.stopped = True
+            self.cond.notify_all()
 
 
 @dataclass
@@ -319,6 +399,13 @@ def _bug(exc: Exception, name: str) -> ExtractError:
     return ExtractError(f"{type(exc).__name__}: {exc}", paper=name)
 
 
+def _extracted_or_bug(doc: Document, name: str, chosen: tuple[str, ...]) -> _Extracted | ExtractError:
+    try:
+        return _extract_parsed(doc, chosen)
+    except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
+        return _bug(exc, name)
+
+
 def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: int | None) -> tuple[str, _Extracted | FlopsdbError]:
     """Runs in the guarded worker: hash, parse and extract one file. ``(digest, result)`` where ``result`` is an
     :class:`_Extracted`, the file's :class:`PDFError` or an extraction bug's :class:`ExtractError` (errors pickle
@@ -330,19 +417,52 @@ def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: i
         doc = parse_contained(path, name, True, max_bytes)
     except PDFError as exc:
         return digest, exc
+    return digest, _extracted_or_bug(doc, name, chosen)
+
+
+@dataclass
+class _Parsed:
+    """A file a parsing worker has read: its Document pickled, and the seconds the worker took (of the file's
+    time limit)."""
+
+    blob: bytes
+    seconds: float
+
+
+def read_and_parse(path: str, name: str, max_bytes: int | None) -> tuple[str, _Parsed | PDFError]:
+    """Runs in a parsing worker: hash and parse one file, as :func:`read_and_extract` but the result is a
+    :class:`_Parsed` (the Document pickled to bytes, and the seconds it took here) for the worker that extracts it
+    (:func:`extract_parsed`)."""
+    from flopsdb.extract.robust import parse_contained, read_digest
+
+    clock = time.perf_counter()
+    digest = read_digest(path, name, max_bytes)
     try:
-        return digest, _extract_parsed(doc, chosen)
-    except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
-        return digest, _bug(exc, name)
+        doc = parse_contained(path, name, True, max_bytes)
+    except PDFError as exc:
+        return digest, exc
+    return digest, _Parsed(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), time.perf_counter() - clock)
+
+
+def extract_parsed(blob: bytes, name: str, chosen: tuple[str, ...]) -> _Extracted | ExtractError:
+    """Runs in an extracting worker: the chosen extractors on a Document pickled by :func:`read_and_parse`."""
+    return _extracted_or_bug(cast(Document, pickle.loads(blob)), name, chosen)
 
 
 def _parse(
-    path: str | Path, paper: str | None, timeout: float | None, max_bytes: int | None, chosen: tuple[str, ...] = (), pool: ParserPool | None = None
+    path: str | Path,
+    paper: str | None,
+    timeout: float | None,
+    max_bytes: int | None,
+    chosen: tuple[str, ...] = (),
+    pool: ParserPool | None = None,
+    ahead: bool = False,
 ) -> tuple:
-    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | PDFError | ExtractError)``
-    (never raises for a bad file; an ExtractError is a bug). With ``timeout`` (and not in a daemonic process) the
-    guarded worker hashes, parses and extracts (``chosen``) within the one time limit and the result is an
-    :class:`_Extracted`."""
+    """Check and read one file: ``(name, shown, digest, started, Document | _Extracted | _Parsed | PDFError |
+    ExtractError)`` (never raises for a bad file; an ExtractError is a bug). With ``timeout`` (and not in a daemonic
+    process) the guarded worker hashes, parses and extracts (``chosen``) within the one time limit and the result is
+    an :class:`_Extracted`; with ``ahead`` it only hashes and parses (:func:`read_and_parse`) and the result is a
+    :class:`_Parsed`, for :func:`_extract_ahead`."""
     import multiprocessing
 
     from flopsdb.extract.robust import parse_pdf_safe, pdf_digest_safe, shared_pool
@@ -355,7 +475,10 @@ def _parse(
     try:
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
-            answer = (pool or shared_pool()).run(read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes), timeout=timeout, name=name)
+            work, args = (
+                (read_and_parse, (str(p), name, max_bytes)) if ahead else (read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes))
+            )
+            answer = (pool or shared_pool(warm_up=warm_extractors)).run(work, args, timeout=timeout, name=name, doing="reading the file")
             digest, result = cast(tuple[str, Any], answer)
             if isinstance(result, PDFError):
                 result.paper = result.paper or name
@@ -369,6 +492,27 @@ def _parse(
     except PDFError as exc:
         return name, shown, digest, started, exc
     except Exception as exc:  # a parser bug on one file must not stop a batch
+        return name, shown, digest, started, _bug(exc, name)
+
+
+def _extract_ahead(parsed: tuple, timeout: float, chosen: tuple[str, ...], pool: ParserPool) -> tuple:
+    """The second half of a file read ``ahead`` (:func:`_parse`): its Document through the extractors in the
+    extracting worker ``pool``, within what is left of the file's time limit; the tuple :func:`_finish` takes."""
+    name, shown, digest, started, ahead = parsed
+    left = timeout - ahead.seconds
+    try:
+        if left <= 0:
+            raise PDFError(f"reading the file took longer than {timeout:g} s", reason="timeout", paper=name)
+        try:
+            value = pool.run(extract_parsed, (ahead.blob, name, chosen), timeout=left, name=name, doing="reading the file")
+        except PDFError as exc:
+            if exc.reason != "timeout":
+                raise
+            raise PDFError(f"reading the file took longer than {timeout:g} s; worker stopped", reason="timeout", paper=name) from None
+        return name, shown, digest, started, value
+    except PDFError as exc:
+        return name, shown, digest, started, exc
+    except Exception as exc:  # a bug on one file must not stop a batch
         return name, shown, digest, started, _bug(exc, name)
 
 

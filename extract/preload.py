@@ -1,16 +1,17 @@
 """What the parser's fork server loads once, so that every worker it forks starts warm.
 
-Importing this module imports the parsing stack (pypdfium2, numpy, spaCy, layout, tables) with
-:mod:`flopsdb.extract.robust`, and fills the caches a first parse would otherwise fill
-(:func:`flopsdb.extract.robust.warm`), then those of the extractors (hardware grammar, model and table
-vocabularies: :func:`flopsdb.extract.pipeline.warm_extractors`), since the worker extracts too. :class:`flopsdb.extract.robust.ParserPool` names it as the
-fork server's preload.
+Importing this module imports the parsing stack (pypdfium2, numpy, layout, tables) with
+:mod:`flopsdb.extract.robust` and the extractors' modules with :mod:`flopsdb.extract.pipeline`, and fills
+the caches a first parse would otherwise fill (:func:`flopsdb.extract.robust.warm`). It does not import
+spaCy (only the hardware grammar needs it, parsing does not): the server is ready in a fraction of a second,
+so a parsing worker starts on the first file while an extracting worker (``ParserPool(warm_up=warm_extractors)``)
+imports spaCy and fills the extractors' caches itself (:func:`flopsdb.extract.pipeline.warm_extractors`).
+:class:`flopsdb.extract.robust.ParserPool` names it as the fork server's preload.
 """
 
 from __future__ import annotations
 
-from flopsdb.extract.pipeline import warm_extractors
+import flopsdb.extract.pipeline  # noqa: F401 - the extractors' modules, without spaCy
 from flopsdb.extract.robust import warm
 
 warm()
-warm_extractors()

@@ -3,8 +3,9 @@
 pdfium is C code: a hostile file can hang it or crash the process. :class:`ParserPool` therefore
 parses in one long-lived worker process (started once, reused for every file, so the overhead per
 file is only pickling the Document back). The worker is forked from a fork server that has already
-imported the parsing stack and filled its caches (:mod:`flopsdb.extract.preload`), and a worker is
-ready before a file's clock starts: its start-up is never charged to a file's time limit. When a file
+imported the parsing stack and filled its caches (:mod:`flopsdb.extract.preload`; not spaCy, which only
+the extractors need), and a worker is ready before a file's clock starts: its start-up (for a pool made
+with a ``warm_up``, e.g. the extractors' imports and caches, also that) is never charged to a file's time limit. When a file
 runs over its time limit the worker is killed and replaced; when the worker dies or runs out of memory
 the file fails and the next one gets a fresh worker. Every failure is a :class:`flopsdb.core.errors.PDFError` whose ``reason`` is one of
 ``corrupt``, ``truncated``, ``encrypted``, ``no_pages``, ``no_text``, ``timeout``, ``too_large``.
@@ -65,10 +66,17 @@ def _exit_with(client: int) -> None:
             os._exit(0)
 
 
-def _init_worker(memory_limit: int | None, client: int) -> None:
-    """Exit with the client process, and cap the worker's address space at what it already maps plus
-    ``memory_limit`` bytes."""
+def _init_worker(client: int) -> None:
+    """Exit with the client process."""
     threading.Thread(target=_exit_with, args=(client,), daemon=True, name="exit-with-client").start()
+
+
+def _start_worker(memory_limit: int | None, warm_up: Callable[[], object] | None) -> int:
+    """The worker's first task, before any file: fill its caches (:func:`warm`, then ``warm_up``), then cap its
+    address space at what it maps once warm plus ``memory_limit`` bytes; its process id."""
+    pid = warm()
+    if warm_up is not None:
+        warm_up()
     if memory_limit:
         try:
             _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -77,12 +85,13 @@ def _init_worker(memory_limit: int | None, client: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         except (ValueError, OSError):
             pass
+    return pid
 
 
 def warm() -> int:
-    """Fill the parser's caches (sentence pipeline, character map, layout and table rules) and return
-    this process's id; idempotent and cheap after the first call."""
-    # The parsing stack (pypdfium2, spaCy, numpy) is imported here and in parse_contained, not at module level:
+    """Fill the parser's caches (sentence split, character map, layout and table rules) and return this
+    process's id; idempotent and cheap after the first call."""
+    # The parsing stack (pypdfium2, numpy) is imported here and in parse_contained, not at module level:
     # in guarded mode the parent never parses, so it need not pay the ~2 s of importing it (issue 12).
     from flopsdb.extract.layout import charmap, patterns
     from flopsdb.extract.sentences import split_sentences
@@ -128,10 +137,20 @@ class ParserPool:
     Use as a context manager or call :meth:`close`. ``parse`` is thread-safe (calls are serialised).
     The worker comes from a fork server that has already imported the parser: cheap to start, and
     safe in processes that run threads (a review server, Playwright, a Dask worker), where a plain
-    fork can inherit a held lock and hang."""
+    fork can inherit a held lock and hang. ``warm_up`` (a module-level function) runs in the worker when it
+    starts, before any file's clock: :func:`flopsdb.extract.pipeline.warm_extractors` imports and warms the
+    extractors (about 1 s, spaCy for the hardware grammar)."""
 
-    def __init__(self, *, memory_limit: int | None = DEFAULT_MEMORY_LIMIT, max_bytes: int | None = None, start_method: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+        max_bytes: int | None = None,
+        start_method: str | None = None,
+        warm_up: Callable[[], object] | None = None,
+    ) -> None:
         self.memory_limit = memory_limit
+        self.warm_up = warm_up
         methods = multiprocessing.get_all_start_methods()
         self.start_method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
         self.max_bytes = max_bytes
@@ -144,9 +163,9 @@ class ParserPool:
             ctx = multiprocessing.get_context(self.start_method)
             if self.start_method == "forkserver":
                 ctx.set_forkserver_preload(["flopsdb.extract.preload"])
-            executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(self.memory_limit, os.getpid()))
+            executor = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),))
             try:
-                executor.submit(warm).result(timeout=START_TIMEOUT)
+                executor.submit(_start_worker, self.memory_limit, self.warm_up).result(timeout=START_TIMEOUT)
             except (FutureTimeout, BrokenProcessPool) as exc:
                 self._executor = executor
                 self._kill()
@@ -228,33 +247,37 @@ class ParserPool:
         self.close()
 
 
-_shared: ParserPool | None = None
+_shared: dict[Callable[[], object] | None, ParserPool] = {}
 _shared_pid: int | None = None
 
 
-def shared_pool() -> ParserPool:
-    """The worker shared by this process (started on first use, stopped when the process ends)."""
-    return _shared_pool()
+def shared_pool(*, warm_up: Callable[[], object] | None = None) -> ParserPool:
+    """The worker shared by this process (started on first use, stopped when the process ends); one per
+    ``warm_up`` (:class:`ParserPool`)."""
+    return _shared_pool(warm_up)
 
 
-def _shared_pool() -> ParserPool:
-    global _shared, _shared_pid
-    if _shared is None or _shared_pid != os.getpid():
-        _shared = ParserPool()
+def _shared_pool(warm_up: Callable[[], object] | None = None) -> ParserPool:
+    global _shared_pid
+    if _shared_pid != os.getpid():
+        _shared.clear()
         _shared_pid = os.getpid()
+    pool = _shared.get(warm_up)
+    if pool is None:
+        pool = _shared[warm_up] = ParserPool(warm_up=warm_up)
         # A multiprocessing finalizer, not atexit: a worker process (e.g. of ``--workers N``) joins its
         # children before atexit handlers would run, so the parser process must be stopped first.
-        multiprocessing.util.Finalize(_shared, _shared.close, exitpriority=100)
-    return _shared
+        multiprocessing.util.Finalize(pool, pool.close, exitpriority=100)
+    return pool
 
 
-def prestart() -> None:
-    """Start the shared worker in the background, so that the fork server imports the parsing stack
-    while this process gets on with its own start-up (a no-op once started, and in a daemonic process,
-    which parses in process)."""
+def prestart(*, warm_up: Callable[[], object] | None = None) -> None:
+    """Start the shared worker of ``warm_up`` (:func:`shared_pool`) in the background, so that the fork server
+    imports the parsing stack while this process gets on with its own start-up (a no-op once started, and in a
+    daemonic process, which parses in process)."""
     if multiprocessing.current_process().daemon:
         return
-    pool = _shared_pool()
+    pool = _shared_pool(warm_up)
     if pool._executor is None and not pool._lock.locked():
         threading.Thread(target=_start_quietly, args=(pool,), daemon=True, name="parser-prestart").start()
 

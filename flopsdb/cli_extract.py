@@ -60,7 +60,7 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
     if timeout:
         from flopsdb.extract.robust import prestart
 
-        prestart()  # the fork server imports the parsing stack while this process imports the rest
+        prestart()  # the fork server and a parsing worker start while this process imports the rest
     from flopsdb.extract.facts import select_facts
     from flopsdb.extraction import ExtractFiles, pdf_files
     from flopsdb.steps import run_recorded

@@ -434,7 +434,7 @@ def test_a_generic_count_goes_to_the_one_named_device(sentence: str, expected: l
 def test_the_catalog_ruler_on_a_sentence_finds_what_the_whole_catalog_finds(sentence: str, named: bool) -> None:
     from spacy.tokens import Doc
 
-    from flopsdb.extract.hardware import _catalog_entities, machine, tokenize
+    from flopsdb.extract.hardware import _catalog_entities, catalog_ruler, machine, tokenize
 
     m = machine()
     toks = tokenize(sentence)
@@ -444,7 +444,7 @@ def test_the_catalog_ruler_on_a_sentence_finds_what_the_whole_catalog_finds(sent
     def ents(doc: Doc) -> list[tuple[int, int, str, str]]:
         return [(e.start, e.end, e.label_, e.ent_id_) for e in doc.ents]
 
-    whole = m.ruler[0](Doc(m.nlp.vocab, words=words, spaces=spaces))
+    whole = catalog_ruler()(Doc(m.nlp.vocab, words=words, spaces=spaces))
     chosen = _catalog_entities(m, Doc(m.nlp.vocab, words=words, spaces=spaces), words)
     assert ents(chosen) == ents(whole)
     assert bool(ents(whole)) == named

@@ -313,3 +313,26 @@ def test_the_extract_steps_plan_says_what_its_run_then_does(sample_pdf: Path, tm
         runs = con.execute("SELECT run_id, command, status FROM runs").fetchall()
         stored = con.execute("SELECT count(*) FROM candidates WHERE run_id = ?", [run_id]).fetchone()[0]
     assert runs == [(run_id, "extract", "partial")] and stored > 0
+
+
+def test_a_file_read_ahead_then_extracted_elsewhere_gives_the_same_outcome(sample_pdf, tmp_path) -> None:
+    """With two workers a file may be hashed and parsed by the parsing worker and extracted by the extracting one
+    (``_parse(ahead=True)`` then ``_extract_ahead``): the same outcome as reading it whole; the second half gets
+    only what the first left of the file's time limit."""
+    from flopsdb.extract.pipeline import _extract_ahead, _finish, _parse, _Parsed, warm_extractors
+    from flopsdb.extract.robust import ParserPool
+
+    chosen = tuple(REGISTRY)
+    with ParserPool() as parsing, ParserPool(warm_up=warm_extractors) as extracting:
+        ahead = _parse(sample_pdf, "p1", 60, None, chosen, pool=parsing, ahead=True)
+        assert isinstance(ahead[4], _Parsed) and 0 < ahead[4].seconds < 60
+        split = _finish(_extract_ahead(ahead, 60, chosen, extracting), chosen)
+        late = _finish(_extract_ahead(ahead, ahead[4].seconds / 2, chosen, extracting), chosen)
+        broken = tmp_path / "broken.pdf"
+        broken.write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+        bad = _parse(broken, "p2", 60, None, chosen, pool=parsing, ahead=True)
+    whole = extract_file(sample_pdf, paper="p1", timeout=60)
+    assert _outcome_fields(split) == _outcome_fields(whole) and whole.candidates
+    assert (late.status, late.reason) == ("failed", "timeout")
+    assert "took longer than" in (late.error or "")
+    assert _finish(bad, chosen).reason in ("corrupt", "truncated", "no_pages")

@@ -148,3 +148,31 @@ def test_size_limit_through_the_worker(pdf_fixtures: Path) -> None:
     with pytest.raises(PDFError) as info:
         parse_pdf_safe(pdf_fixtures / "two_column.pdf", None, max_bytes=1000)
     assert info.value.reason == "too_large"
+
+
+def _maps_of(pool: ParserPool) -> str:
+    (pid,) = list(pool._executor._processes)  # type: ignore[union-attr]
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def _address_limit(pool: ParserPool) -> str:
+    (pid,) = list(pool._executor._processes)  # type: ignore[union-attr]
+    line = next(x for x in Path(f"/proc/{pid}/limits").read_text().splitlines() if x.startswith("Max address space"))
+    return line.split()[3]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see what a worker has loaded")
+def test_a_parsing_worker_has_no_spacy_and_an_extracting_one_is_warm_before_its_first_file(pdf_fixtures: Path) -> None:
+    """The fork server loads only the parsing stack, so a parsing worker never maps spaCy; a pool made with
+    ``warm_up=warm_extractors`` has spaCy loaded (the extractors warm) when it starts. Both cap their address space
+    once warm."""
+    from flopsdb.extract.pipeline import warm_extractors
+
+    with ParserPool() as parsing, ParserPool(warm_up=warm_extractors) as extracting:
+        parsing.start()
+        extracting.start()
+        assert "/spacy/" not in _maps_of(parsing)
+        assert "/spacy/" in _maps_of(extracting)
+        assert parsing.parse(pdf_fixtures / "minimal.pdf", timeout=60).text.startswith("Hello")
+        assert "/spacy/" not in _maps_of(parsing)
+        assert _address_limit(parsing) != "unlimited" and _address_limit(extracting) != "unlimited"
