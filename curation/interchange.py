@@ -134,13 +134,29 @@ def to_annotations(records: Iterable[ReviewRecord]) -> list[dict[str, Any]]:
 
 
 def from_annotations(
-    lines: Iterable[Mapping[str, Any]], *, pdf_dir: str | Path | None = None, annotator: str = "gold", with_verdicts: bool = True
+    lines: Iterable[Mapping[str, Any] | tuple[str, Any]],
+    *,
+    pdf_dir: str | Path | None = None,
+    annotator: str = "gold",
+    with_verdicts: bool = True,
+    problems: list[str] | None = None,
 ) -> list[ReviewRecord]:
     """Records from gold lines. Lines written by :func:`to_annotations` restore their candidate and
     event exactly; plain gold lines become a candidate of extractor ``gold`` (confidence 1.0, box found
-    by searching the quote on its page in ``pdf_dir/<paper>.pdf``) accepted by ``annotator``."""
+    by searching the quote on its page in ``pdf_dir/<paper>.pdf``) accepted by ``annotator``.
+
+    A line may come as ``(label, line)`` (``file:line``, as :func:`read_import` gives them); a line that cannot be
+    read (not a JSON object, an unknown kind, a missing or bad field) goes to ``problems`` with its label and the
+    reason and is left out, the rest imported; without ``problems`` the first one raises CurationError."""
     records: dict[str, ReviewRecord] = {}
-    for n, line in enumerate(lines, 1):
+    for n, item in enumerate(lines, 1):
+        label, line = item if isinstance(item, tuple) else (f"line {n}", item)
+        if isinstance(line, _BadLine):
+            _problem(problems, f"{label}: not JSON ({line.reason})")
+            continue
+        if not isinstance(line, Mapping):
+            _problem(problems, f"{label}: not a JSON object")
+            continue
         try:
             if "candidate" in line:
                 cand, path = _candidate_from(line["candidate"])
@@ -152,7 +168,9 @@ def from_annotations(
                 eid = "gold-" + hashlib.sha256(f"{annotator}\x00{cand.candidate_id}\x00{after}".encode()).hexdigest()[:30]
                 event = Event(eid, cand.candidate_id, annotator, Action.ACCEPT, after=after, source="import") if with_verdicts else None
         except (KeyError, TypeError, ValueError) as exc:
-            raise CurationError(f"line {n}: bad gold record ({exc})", paper=line.get("paper")) from None
+            why = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+            _problem(problems, f"{label}: bad gold record ({why})")
+            continue
         rec = records.setdefault(cand.candidate_id, ReviewRecord(cand, path))
         if event is not None:
             rec.events.append(event)
@@ -531,13 +549,28 @@ def from_prodigy(lines: Iterable[Mapping[str, Any]]) -> list[ReviewRecord]:
 
 
 def _jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
+    for label, row in _labelled_jsonl(path):
+        if isinstance(row, _BadLine):
+            raise CurationError(f"{label}: not JSON ({row.reason})")
+        yield row
+
+
+@dataclass(frozen=True)
+class _BadLine:
+    """A JSONL line that is not JSON, and why."""
+
+    reason: str
+
+
+def _labelled_jsonl(path: Path) -> Iterator[tuple[str, Any]]:
+    """``(file:line, parsed line)`` for every non-blank line of ``path``; a line that is not JSON is a :class:`_BadLine`."""
+    with path.open(encoding="utf-8", errors="replace") as fh:
         for n, raw in enumerate(fh, 1):
             if raw.strip():
                 try:
-                    yield json.loads(raw)
+                    yield f"{path}:{n}", json.loads(raw)
                 except json.JSONDecodeError as exc:
-                    raise CurationError(f"{path}:{n}: not JSON ({exc.msg})") from None
+                    yield f"{path}:{n}", _BadLine(exc.msg)
 
 
 def write_export(records: Sequence[ReviewRecord], fmt: str, out: str | Path, *, users: Mapping[str, int] | None = None) -> list[Path]:
@@ -584,7 +617,8 @@ def read_import(
         raise CurationError(f"not found: {src}")
     if fmt == "annotations":
         files = sorted(src.glob("*.jsonl")) if src.is_dir() else [src]
-        return from_annotations((row for f in files for row in _jsonl(f)), pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts)
+        rows = (row for f in files for row in _labelled_jsonl(f))
+        return from_annotations(rows, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=with_verdicts, problems=problems)
     if fmt == "labelstudio":
         try:
             tasks = json.loads(src.read_text(encoding="utf-8"))

@@ -36,14 +36,15 @@ class RecordLike(Protocol):
 
 
 def read_record_facts(con: Connection, *, paper: str | None = None) -> list[dict[str, Any]]:
-    """Curated facts with their candidates' model links (``model_key``, ``scope``, ``headline``), ``fields`` decoded.
+    """Curated facts with their candidates' model links (``model_key``, ``scope``, ``headline``) and quote (``snippet``),
+    ``fields`` decoded.
 
     A fact whose model a reviewer changed (the record screen's *move*, or a corrected model name) is linked to that
     model alone: its ``scope`` is ``model`` whatever the extractor's link was."""
     sql = (
         "SELECT c.fact_id, c.paper, c.kind, c.model, c.stage, c.fields, c.page, k.model_key,"
         " CASE WHEN c.model IS NOT NULL AND c.model IS DISTINCT FROM k.model THEN 'model' ELSE k.scope END AS scope,"
-        " k.headline FROM curated_facts c JOIN candidates k ON k.candidate_id = c.candidate_id"
+        " k.headline, k.snippet FROM curated_facts c JOIN candidates k ON k.candidate_id = c.candidate_id"
     )
     params: list[Any] = []
     if paper:

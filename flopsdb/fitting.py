@@ -19,7 +19,7 @@ from flopsdb.scaling.fit import FitPoint, FitResult, coverage, mixing_warnings, 
 from flopsdb.scaling.forward import FORWARD_OPS, forward_transform, name_contains, select_points
 from flopsdb.scaling.importers import ImportBatch, parse_epoch, parse_thompson
 from flopsdb.scaling.inputs import matches_benchmark, points_from_rows, select_measure, to_error
-from flopsdb.scaling.records import record_estimates, record_fit_rows
+from flopsdb.scaling.records import curated_imported_rows, record_estimates, record_fit_rows
 from flopsdb.steps import StepReport, run_recorded
 
 SOURCES: tuple[str, ...] = ("thompson", "epoch", "curated", "sample", "all")
@@ -194,9 +194,14 @@ def fit_inputs(con: Connection, opts: FitOptions, *, catalog: Catalog | None = N
     if quantity == FORWARD_OPS:
         rows = read_forward_ops_inputs(con, sources=imported) if imported else []
         if "curated" in sources:
-            notes.append("forward_ops: curated records have no operations per forward pass (imported rows only)")
+            notes.append("forward_ops: curated records left out: they have no operations per forward pass (imported rows only)")
     else:
         rows = read_fit_inputs(con, quantity=quantity, compute_sources=imported) if imported else []
+        if quantity == "network_operations" and "curated" in sources:
+            notes.append(
+                "network_operations: curated records left out: their compute is by the hardware method (hardware x time), "
+                "not operation counting; use --x hardware_burden or --x compute"
+            )
     if methods:
         rows = [r for r in rows if r["method"] in methods]
     if opts.x == "hardware_burden_consolidated" and imported:
@@ -212,15 +217,27 @@ def fit_inputs(con: Connection, opts: FitOptions, *, catalog: Catalog | None = N
             f"({AUTHORS_CONVERSION.source})"
         )
     all_results = read_benchmark_results(con)
-    if "curated" in sources and quantity not in ("network_operations", FORWARD_OPS):
+    curated_results = [r for r in rows if r.get("result_source") == "curated"]
+    with_records = "curated" in sources and quantity not in ("network_operations", FORWARD_OPS)
+    if with_records or curated_results:
         records = [
             rec
             for rec in records_from(con, catalog=catalog or load_catalog(), utilisation=opts.utilisation)
-            if any(matches_benchmark(bench, x.get("benchmark"), x.get("metric")) for x in rec.results)
+            if any(matches_benchmark(bench, x.get("benchmark"), None) for x in rec.results)
         ]
-        rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench, all_results=opts.all_results)
-        rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
-        notes += rnotes
+        if curated_results:
+            kept, cnotes = curated_imported_rows(
+                [r for r in curated_results if matches_benchmark(bench, r["benchmark"], r["metric"])],
+                records,
+                bench,
+                all_results=opts.all_results,
+            )
+            rows = [r for r in rows if r.get("result_source") != "curated"] + kept
+            notes += cnotes
+        if with_records:
+            rec_rows, rnotes = record_fit_rows(records, "thompson" if conv_name == "thompson" else "epoch", bench, all_results=opts.all_results)
+            rows += [r for r in rec_rows if matches_benchmark(bench, r["benchmark"], r["metric"])]
+            notes += rnotes
     points, pnotes = points_from_rows(rows, bench)
     notes += pnotes
     points = select_points(points, x=opts.x, relative=opts.relative_to, contains=opts.model_contains, notes=notes)

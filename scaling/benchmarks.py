@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flopsdb.core.errors import FitError
+from flopsdb.core.taxonomy import load_taxonomy
 
 DATA = Path(__file__).parent / "data"
 
@@ -95,8 +96,9 @@ def load_benchmarks() -> dict[str, Benchmark]:
 def resolve_benchmark(name: str) -> Benchmark:
     """The benchmark whose key or alias matches ``name``; a benchmark unknown to the vocabulary gets defaults.
 
-    Unknown names (any benchmark in the database) are treated as percentage scores with the
-    log10(error) / error transforms.
+    A dataset of the benchmark taxonomy that the vocabulary does not list (``SQuAD 2.0``, ``PASCAL VOC 2007``) is
+    fitted on its first metric alone (:func:`_from_taxonomy`). Other names (any benchmark in the database) are
+    treated as percentage scores with the log10(error) / error transforms.
     """
     known = load_benchmarks()
     key = _norm(name)
@@ -105,6 +107,9 @@ def resolve_benchmark(name: str) -> Benchmark:
             return bench
     if not key:
         raise FitError("empty benchmark name")
+    found = _from_taxonomy(name)
+    if found is not None:
+        return found
     return Benchmark(
         key=name,
         title=name,
@@ -116,4 +121,29 @@ def resolve_benchmark(name: str) -> Benchmark:
         exponential="error",
         aliases=(name,),
         metric_aliases=(),
+    )
+
+
+def _from_taxonomy(name: str) -> Benchmark | None:
+    """A benchmark for a dataset of the taxonomy (``flopsdb/core/data/benchmarks.v1.jsonl``) by name or alias: its
+    first metric is the fit's metric (``EM`` for SQuAD 2.0, ``mAP`` for PASCAL VOC), so that one fit never mixes two
+    metrics, and the y transforms follow the metric's direction as the authors fit their benchmarks: a score
+    (higher is better) log10(1/error) and 1/error, an error log10(error) and error."""
+    ds = load_taxonomy().get(name)
+    if ds is None or not ds.metrics:
+        return None
+    metric = ds.metrics[0]
+    score = metric.higher_is_better
+    return Benchmark(
+        key=ds.dataset,
+        title=f"{ds.dataset} {metric.name}",
+        thompson_file=None,
+        metric=metric.name,
+        metrics={metric.name: metric.name},
+        scale=100.0,
+        polynomial="log10_inv_error" if score else "log10_error",
+        exponential="inv_error" if score else "error",
+        aliases=tuple(dict.fromkeys((ds.dataset, *ds.aliases))),
+        metric_aliases=tuple(dict.fromkeys((metric.name, *metric.aliases))),
+        metric_name=metric.name,
     )

@@ -125,8 +125,8 @@ def hardware_compute(
 ) -> ComputeEstimate:
     """count x peak x seconds x utilisation (utilisation 1 under ``thompson``).
 
-    ``count_unit`` says what ``count`` counts for TPUs: ``chip``, ``board`` or ``core``; it is converted
-    to the convention's unit. Under ``epoch``, a ``utilisation`` (MFU) and ``precision`` the source gives
+    ``count_unit`` says what ``count`` counts for TPUs: ``chip``, ``board`` or ``core`` (or a hardware fact's unit,
+    ``tpu_chip``, ``tpu_board``, ``tpu_core``); it is converted to the convention's unit. Under ``epoch``, a ``utilisation`` (MFU) and ``precision`` the source gives
     replace the convention's defaults; the assumptions say which were given and which fell back.
     """
     acc = find_accelerator(catalog, accelerator)
@@ -141,6 +141,7 @@ def hardware_compute(
         conv = Convention(conv.name, {k: given_precision for k in ("gpu", "tpu", "cpu")}, conv.tpu_per, conv.utilisation)
     peak, used_precision, per = _peak(acc, conv, given=bool(given_precision))
     units = float(count)
+    count_unit = count_unit.removeprefix("tpu_")
     if acc.kind == "tpu" and count_unit != per:
         chips = units
         if count_unit == "core":

@@ -75,6 +75,68 @@ def point_key(paper: str | None, model: str | None) -> tuple[str, str]:
     return _norm(base), model_key(model) or ""
 
 
+_SINGLE = re.compile(r"\(\s*single(?:[- ]model)?\s*\)|\bsingle[- ]model\b", re.I)
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})$", re.I)
+
+
+def _bare_key(model: str | None) -> str:
+    """A model's key without a ``(single model)`` / ``(single)`` qualifier (leaderboards print it, papers often not)."""
+    return model_key(_SINGLE.sub(" ", model or "")) or ""
+
+
+def _merge_record_groups(groups: dict[tuple[str, str], list[dict[str, Any]]], bench: Benchmark) -> int:
+    """Join each group of imported rows (Thompson, Epoch) to the curated model record it is (a group holding a curated
+    result) when the names differ: of the same paper (arXiv id without version), the record with the same name once
+    a ``(single model)`` qualifier is dropped, else the one record with the same error on the benchmark, else the one
+    record whose key begins with the other's (``XLNet`` and ``XLNet-Large``, ``MoE`` and ``MoE with 2048 Experts``);
+    and when one of the two papers is not named by an arXiv id (Thompson's rows without an arXiv link carry the
+    title, a record's paper can be a PDF stem), the one record with the same name and the same error or year.
+    An ambiguous match joins nothing. Returns how many groups were joined."""
+    records = {k: g for k, g in groups.items() if any(r.get("result_source") == "curated" for r in g)}
+    if not records:
+        return 0
+
+    def err(g: list[dict[str, Any]]) -> set[float]:
+        out = set()
+        for r in g:
+            try:
+                out.add(round(to_error(float(r["value"]), bench, r.get("metric"), r.get("benchmark")), 4))
+            except (TypeError, ValueError):
+                continue
+        return out
+
+    def arxiv(g: list[dict[str, Any]]) -> bool:
+        return any(_ARXIV_ID.match(unversioned(str(r.get("paper") or "")).strip()) for r in g)
+
+    bare = {k: {_bare_key(r.get("model")) for r in g} | {k[1]} for k, g in records.items()}
+    rec_arxiv = {k: arxiv(g) for k, g in records.items()}
+    rec_years = {k: {r.get("year") for r in g} - {None} for k, g in records.items()}
+    errors = {k: err(g) for k, g in records.items()}
+    joined = 0
+    for key in [k for k in groups if k not in records]:
+        group = groups[key]
+        paper, name = key
+        names = {_bare_key(r.get("model")) for r in group} | {name}
+        mine = err(group)
+        same_paper = [k for k in records if paper and k[0] == paper]
+        tests = (
+            [k for k in same_paper if names & bare[k]],
+            [k for k in same_paper if mine & errors[k]],
+            [k for k in same_paper if any(n and b and n != b and (b.startswith(n) or n.startswith(b)) for n in names for b in bare[k])],
+        )
+        hits = next((h for h in tests if h), [])
+        target = hits[0] if len(hits) == 1 else None
+        if target is None and not same_paper:
+            imp_arxiv = arxiv(group)
+            years = {r.get("year") for r in group} - {None}
+            hits = [k for k in records if not (imp_arxiv and rec_arxiv[k]) and names & bare[k] and (mine & errors[k] or years & rec_years[k])]
+            target = hits[0] if len(hits) == 1 else None
+        if target is not None:
+            groups[target].extend(groups.pop(key))
+            joined += 1
+    return joined
+
+
 def _rank(row: dict[str, Any], order: dict[str, int]) -> tuple[int, int]:
     published = str(row.get("estimate_id") or "").endswith(":published")
     return order.get(row.get("match") or "entry", 3), 0 if published else 1
@@ -101,14 +163,19 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in seen.values():
         groups.setdefault(point_key(r.get("paper"), r.get("model")), []).append(r)
+    merged = _merge_record_groups(groups, bench)
+    if merged:
+        notes.append(
+            f"{merged} imported model(s) are a curated model record (same paper: by name, score or name prefix; a paper without arXiv id: by name and score or year)"
+        )
     points: list[FitPoint] = []
     dropped = 0
     for members in groups.values():
         srcs = {m["compute_source"] for m in members}
         keep = next((s for s in SOURCE_PREFERENCE if s in srcs), None)
         kept = [r for r in members if keep is None or r["compute_source"] == keep]
-        if keep == "curated":
-            kept = kept[:1]
+        if keep == "curated" or any(r.get("result_source") == "curated" for r in members):
+            kept = sorted(kept, key=lambda r: r.get("result_source") != "curated")[:1]
         dropped += len(members) - len(kept)
         for r in kept:
             err = to_error(float(r["value"]), bench, r.get("metric"), r.get("benchmark"))

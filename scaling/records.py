@@ -327,6 +327,8 @@ def _paper_records(
                 f"the ensemble's training facts are its member's, {', '.join(records[member].names) or member} (its name without the ensemble phrase)"
             )
     out = []
+    finetuned: list[ModelRecord] = []
+    quotes = {f["fact_id"]: _quote(f) for f in facts}
     for key, rec in records.items():
         picked: dict[str, Mapping[str, Any]] = {}
         for f in sorted(shared[key], key=_stage_rank):
@@ -358,16 +360,14 @@ def _paper_records(
                 except (ScalingError, TypeError, ValueError) as exc:
                     rec.missing.append(f"compute ({name}): {exc}")
                     continue
-                rec.compute[name] = {
-                    "flop": est.flop,
-                    "flop_low": est.flop_low,
-                    "flop_high": est.flop_high,
-                    "method": est.method,
-                    "quantity": est.quantity,
-                    "fact_ids": list(est.fact_ids),
-                    "assumptions": est.assumptions,
-                }
+                rec.compute[name] = _as_dict(est)
             _ensemble_compute(rec, picked)
+            if (picked.get(Kind.TRAINING_TIME) or {}).get("stage") == "fine-tuning" and rec.compute:
+                finetuned.append(rec)
+            elif rec.compute and not ensemble_size(rec.names)[0]:
+                _same_row_compute(
+                    rec, shared[key], picked, quotes, lambda r, name: _estimate(r, name, catalog, (meta or {}).get("domain"), utilisation)
+                )
         if meta and meta.get("year") is not None:
             rec.year, rec.year_source, rec.venue = int(meta["year"]), meta.get("year_source"), meta.get("venue")
         else:
@@ -378,7 +378,89 @@ def _paper_records(
             | ({picked[Kind.PARAMETERS]["fact_id"]} if Kind.PARAMETERS in picked else set())
         )
         out.append(rec)
+    tuned = {r.model_key for r in finetuned}
+    for rec in finetuned:
+        _fine_tuning_compute(rec, {k: b for k, b in records.items() if k not in tuned})
     return out
+
+
+def _as_dict(est: ComputeEstimate) -> dict[str, Any]:
+    return {
+        "flop": est.flop,
+        "flop_low": est.flop_low,
+        "flop_high": est.flop_high,
+        "method": est.method,
+        "quantity": est.quantity,
+        "fact_ids": list(est.fact_ids),
+        "assumptions": est.assumptions,
+    }
+
+
+def _quote(fact: Mapping[str, Any]) -> str:
+    return " ".join(str(fact.get("snippet") or "").split())
+
+
+def _same_row_compute(
+    rec: ModelRecord,
+    facts: Sequence[Mapping[str, Any]],
+    picked: Mapping[str, Mapping[str, Any]],
+    quotes: Mapping[str, str],
+    estimate: Any,
+) -> None:
+    """A result printed in the same table row as another training time of its model (the same quote: ``MoE with 2048
+    Experts 4.64 26.03 ... 1 day/64 k40s`` beside a 3-day row on another benchmark) gets the compute of that time
+    (and of the row's hardware, when one is linked to the model) as ``compute`` of its own; its point uses it."""
+    used = picked.get(Kind.TRAINING_TIME)
+    times = [f for f in facts if f["kind"] == Kind.TRAINING_TIME and f is not used and f.get("stage") not in _NOT_TRAINING and _quote(f)]
+    if not times:
+        return
+    hardware = {_quote(f): f for f in facts if f["kind"] == Kind.HARDWARE and f.get("stage") not in _NOT_TRAINING and _quote(f)}
+    for r in rec.results:
+        q = quotes.get(r["fact_id"]) or ""
+        t = next((f for f in times if q and _quote(f) == q), None)
+        if t is None:
+            continue
+        h = hardware.get(q) or picked.get(Kind.HARDWARE)
+        row = ModelRecord(rec.paper, rec.model_key, rec.names, hardware=_compact(h) if h else None, training_time=_compact(t))
+        own: dict[str, dict[str, Any]] = {}
+        for name in rec.compute:
+            try:
+                own[name] = _as_dict(estimate(row, name))
+            except (ScalingError, TypeError, ValueError):
+                continue
+        if own:
+            r["compute"] = own
+            rec.notes.append(f"result {r['fact_id']}: compute from the training time {t['fact_id']} of its own table row")
+
+
+def _fine_tuning_compute(rec: ModelRecord, trained: Mapping[str, ModelRecord]) -> None:
+    """A record whose training time is a fine-tuning stage's (and no training or pre-training time is linked to it)
+    (``trained``: the paper's other records) has only the fine-tuning's compute. When the paper's model it is fine-tuned from is a record whose key begins its
+    key (``DeiT-B`` of ``DeiT-B↑384``) and has a training compute, the two are added (the estimate's ``assumptions``
+    say so); otherwise its compute is dropped and ``missing`` says why: a fine-tuning alone is not a model's training
+    compute (the pre-training it starts from is)."""
+    bases = [b for k, b in trained.items() if k != rec.model_key and rec.model_key.startswith(k) and b.compute]
+    base = max(bases, key=lambda b: len(b.model_key), default=None)
+    t = (rec.training_time or {}).get("fact_id")
+    if base is None:
+        for name in list(rec.compute):
+            rec.missing.append(
+                f"compute ({name}): the training time {t} is a fine-tuning's; the training it starts from has no stated "
+                "time (a fine-tuning alone is not the model's training compute)"
+            )
+        rec.compute.clear()
+        return
+    for name, est in list(rec.compute.items()):
+        b = base.compute.get(name)
+        if b is None:
+            del rec.compute[name]
+            rec.missing.append(f"compute ({name}): the base model {base.record_id} has no {name} estimate")
+            continue
+        for k in ("flop", "flop_low", "flop_high"):
+            if est.get(k) is not None and b.get(k) is not None:
+                est[k] = float(est[k]) + float(b[k])
+        est["fact_ids"] = [*est.get("fact_ids", []), *b.get("fact_ids", [])]
+        est["assumptions"] = {**est.get("assumptions", {}), "fine_tuned_from": f"{base.record_id}: its training compute added"}
 
 
 def build_records(
@@ -411,6 +493,27 @@ def _error_of(result: Mapping[str, Any], bench: Benchmark) -> float:
         return float("inf")
 
 
+def _on_bench(rec: ModelRecord, bench: Benchmark | None) -> list[dict[str, Any]]:
+    return [r for r in rec.results if r.get("value") is not None and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))]
+
+
+def _sole_papers(records: Sequence[ModelRecord]) -> dict[str, int]:
+    sole: dict[str, int] = {}
+    for rec in records:
+        if rec.results:
+            sole[rec.paper] = sole.get(rec.paper, 0) + 1
+    return sole
+
+
+def _pick(rec: ModelRecord, results: list[dict[str, Any]], bench: Benchmark, sole: Mapping[str, int], all_results: bool) -> dict[str, Any] | None:
+    """The result a record gives its point on ``bench`` from: its best headline result (all its results with
+    ``all_results``, or when it is its paper's only record with results and none is flagged), else None."""
+    pool = [r for r in results if r.get("headline")]
+    if not pool and (all_results or (sole.get(rec.paper) == 1 and not any(x.get("headline") for x in rec.results))):
+        pool = results
+    return min(pool, key=lambda r: _error_of(r, bench)) if pool else None
+
+
 def record_fit_rows(
     records: Sequence[ModelRecord], conv_name: str, bench: Benchmark | None = None, *, all_results: bool = False
 ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -422,24 +525,29 @@ def record_fit_rows(
     paper's only record among ``records`` with results and none of its results is flagged (a paper's only model is
     its headline model). Without ``bench``: one
     row per (record, benchmark, metric), headline first (``all_results`` is then ignored). Records without compute
-    under ``conv_name`` are left out, counted by what they lack.
+    under ``conv_name`` are left out, counted by what they lack; records whose results on the benchmark's dataset
+    are all in another metric than the fit's are counted too.
     """
     rows: list[dict[str, Any]] = []
     left: dict[str, list[str]] = {}
     not_headline: list[str] = []
+    other_metric: list[str] = []
     facts_out = 0
-    sole: dict[str, int] = {}
-    for rec in records:
-        if rec.results:
-            sole[rec.paper] = sole.get(rec.paper, 0) + 1
+    sole = _sole_papers(records)
     for rec in records:
         est = rec.compute.get(conv_name)
-        results = [
-            r for r in rec.results if r.get("value") is not None and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))
-        ]
+        results = _on_bench(rec, bench)
+        if bench is not None and not results:
+            if any(r.get("value") is not None and matches_benchmark(bench, r.get("benchmark"), None) for r in rec.results):
+                other_metric.append(rec.record_id)
+            continue
         if est is None:
             if results or (bench is None and rec.results):
-                lacks = [m.split(":")[0] for m in rec.missing if m != "results"] or ["compute"]
+                lacks = [
+                    m if m.startswith(f"compute ({conv_name})") else m.split(":")[0]
+                    for m in rec.missing
+                    if m != "results" and not (m.startswith("compute (") and not m.startswith(f"compute ({conv_name})"))
+                ] or ["compute"]
                 left.setdefault(", ".join(lacks), []).append(rec.record_id)
             continue
         picked: list[dict[str, Any]] = []
@@ -450,18 +558,16 @@ def record_fit_rows(
                 if pair not in seen:
                     seen.add(pair)
                     picked.append(r)
-        elif results:
-            pool = [r for r in results if r.get("headline")]
-            if not pool and (all_results or (sole.get(rec.paper) == 1 and not any(x.get("headline") for x in rec.results))):
-                pool = results
-            if not pool:
+        else:
+            best = _pick(rec, results, bench, sole, all_results)
+            if best is None:
                 not_headline.append(rec.record_id)
                 facts_out += len(results)
             else:
-                best = min(pool, key=lambda r: _error_of(r, bench))
                 picked.append(best)
                 facts_out += len(results) - 1
         for r in picked:
+            est = (r.get("compute") or {}).get(conv_name) or rec.compute[conv_name]
             rows.append(
                 {
                     "benchmark": r.get("benchmark"),
@@ -494,12 +600,54 @@ def record_fit_rows(
             f"{len(not_headline)} record(s) left out: no headline result on {bench.key if bench else 'the benchmark'}"
             f" (ablation or variant rows; e.g. {', '.join(not_headline[:3])}; `--all-results` includes them)"
         )
+    if other_metric and bench is not None:
+        notes.append(
+            f"{len(other_metric)} record(s) left out: results on {bench.key} only in other metrics than the fit's "
+            f"{bench.metric_name} (e.g. {', '.join(other_metric[:3])})"
+        )
     if facts_out:
         notes.append(
             f"{facts_out} result fact(s) with compute left out: one point per (record, benchmark), its best "
             + ("result" if all_results else "headline result")
         )
     return rows, notes
+
+
+def curated_imported_rows(
+    rows: Sequence[Mapping[str, Any]], records: Sequence[ModelRecord], bench: Benchmark, *, all_results: bool = False
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The ``fit_inputs`` rows of curated results with imported compute (Epoch's, joined by arXiv id and model name)
+    under the records' point rules: a row is kept only for the result its record gives its point from on ``bench``
+    (:func:`record_fit_rows`' choice: headline, best), under the record's first name, so that it and the record's own
+    curated compute are one model; results of no record (baselines, ``own: false``), ablation and variant rows and a
+    record's other results are left out, counted in the notes. An ensemble's record takes no compute matched by a
+    part of its name (Epoch's ``BiDAF`` for ``BiDAF (ensemble)``): that figure is one member's."""
+    sole = _sole_papers(records)
+    owner: dict[str, ModelRecord] = {r["fact_id"]: rec for rec in records for r in rec.results}
+    chosen: dict[str, str] = {}
+    for rec in records:
+        best = _pick(rec, _on_bench(rec, bench), bench, sole, all_results)
+        if best is not None:
+            chosen[best["fact_id"]] = rec.record_id
+    out: list[dict[str, Any]] = []
+    dropped: set[str] = set()
+    for row in rows:
+        rid = row["fact_ids"][0]
+        holder = owner.get(rid)
+        if holder is None or chosen.get(rid) != holder.record_id or (row.get("match") == "partial" and ensemble_size(holder.names)[0]):
+            dropped.add(rid)
+            continue
+        name = holder.names[0] if holder.names else holder.model_key
+        out.append({**row, "model": name, "paper": holder.paper, "year": row.get("year") or holder.year})
+    notes = (
+        [
+            f"{len(dropped)} curated result(s) with imported compute left out: not the result their model record gives "
+            f"its point from (one point per model and benchmark, headline results; a baseline belongs to no record)"
+        ]
+        if dropped
+        else []
+    )
+    return out, notes
 
 
 def record_estimates(records: Sequence[ModelRecord]) -> tuple[list[EstimateRow], dict[str, dict[str, Any]]]:

@@ -263,7 +263,7 @@ def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
         read_import("prodigy", bad)
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"paper": "x", "kind": "flops", "page": 1, "quote": "q"}\n')
-    with pytest.raises(CurationError, match="line 1"):
+    with pytest.raises(CurationError, match=r"gold\.jsonl:1: bad gold record"):
         read_import("annotations", gold)
     with pytest.raises(CurationError, match="unknown format"):
         read_import("csv", gold)
