@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import sign_in
+from curation_helpers import sign_in
 
 from flopsdb.db.curation import DbReviewStore
 

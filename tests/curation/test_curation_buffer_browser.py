@@ -8,7 +8,7 @@ the real ones."""
 from __future__ import annotations
 
 import pytest
-from conftest import sign_in
+from curation_helpers import sign_in
 
 from flopsdb.db.curation import DbReviewStore
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import FIX, PASSWORD, fixture_candidates
+from curation_helpers import FIX, PASSWORD, fixture_candidates
 from rich.console import Console
 
 from flopsdb.cli import main

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, LiveServer, sign_in
+from curation_helpers import PASSWORD, LiveServer, sign_in
 
 from flopsdb.db.runs import start_run
 from flopsdb.review import build_app, review_store

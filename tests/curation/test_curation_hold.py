@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PASSWORD, LiveServer
+from curation_helpers import PASSWORD, LiveServer
 
 from flopsdb.core.config import Config
 from flopsdb.core.errors import LeaseError

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIX, fixture_candidates
+from curation_helpers import FIX, fixture_candidates
 from PIL import Image
 
 from flopsdb.cli import main

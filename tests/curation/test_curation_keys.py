@@ -16,7 +16,7 @@ import termios
 import time
 
 import pytest
-from conftest import PASSWORD, fixture_candidates
+from curation_helpers import PASSWORD, fixture_candidates
 
 from flopsdb.core.config import Config
 from flopsdb.curation.terminal import KEYS_HELP

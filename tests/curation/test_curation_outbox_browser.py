@@ -7,7 +7,7 @@ aborted before it reaches the server); the server, its leases and the store are 
 from __future__ import annotations
 
 import pytest
-from conftest import sign_in
+from curation_helpers import sign_in
 
 from flopsdb.db.curation import DbReviewStore
 

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import FIX, PASSWORD
+from curation_helpers import FIX, PASSWORD
 from fastapi.testclient import TestClient
 
 from flopsdb.core.catalog import load_catalog

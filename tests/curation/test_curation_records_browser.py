@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, LiveServer, sign_in
+from curation_helpers import PASSWORD, LiveServer, sign_in
 from test_curation_records import PAPER, rrs  # noqa: F401  (the record paper's store fixture)
 
 from flopsdb.core.catalog import load_catalog

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import PASSWORD, LiveServer, free_port, sign_in
+from curation_helpers import PASSWORD, LiveServer, free_port, sign_in
 
 from flopsdb.core.errors import FlopsdbError, LeaseError
 from flopsdb.curation.model import Event, make_after, new_event_id

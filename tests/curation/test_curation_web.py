@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import PASSWORD
+from curation_helpers import PASSWORD
 from fastapi.testclient import TestClient
 
 from flopsdb.curation.model import Event, make_after, new_event_id

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import free_port
+from curation_helpers import free_port
 from test_curation_interchange import review_some, snapshot
 
 from flopsdb.curation.interchange import LABEL_CONFIG, read_import

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import accept_all, candidate
+from scaling_helpers import accept_all, candidate
 
 from flopsdb.cli import main
 from flopsdb.core.errors import FitError
