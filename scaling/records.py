@@ -20,7 +20,7 @@ Pure functions over the dict rows that ``db.records`` reads.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -405,7 +405,7 @@ def _same_row_compute(
     facts: Sequence[Mapping[str, Any]],
     picked: Mapping[str, Mapping[str, Any]],
     quotes: Mapping[str, str],
-    estimate: Any,
+    estimate: Callable[[ModelRecord, str], ComputeEstimate],
 ) -> None:
     """A result printed in the same table row as another training time of its model (the same quote: ``MoE with 2048
     Experts 4.64 26.03 ... 1 day/64 k40s`` beside a 3-day row on another benchmark) gets the compute of that time
@@ -493,6 +493,18 @@ def _error_of(result: Mapping[str, Any], bench: Benchmark) -> float:
         return float("inf")
 
 
+def _lacks(rec: ModelRecord, conv_name: str) -> list[str]:
+    """What ``rec`` lacks for a point under ``conv_name``: its own compute reasons whole, other fields by name; the
+    other convention's compute reasons are not its concern."""
+    own = f"compute ({conv_name})"
+    out: list[str] = []
+    for m in rec.missing:
+        if m == "results" or (m.startswith("compute (") and not m.startswith(own)):
+            continue
+        out.append(m if m.startswith(own) else m.split(":")[0])
+    return out
+
+
 def _on_bench(rec: ModelRecord, bench: Benchmark | None) -> list[dict[str, Any]]:
     return [r for r in rec.results if r.get("value") is not None and (bench is None or matches_benchmark(bench, r.get("benchmark"), r.get("metric")))]
 
@@ -543,11 +555,7 @@ def record_fit_rows(
             continue
         if est is None:
             if results or (bench is None and rec.results):
-                lacks = [
-                    m if m.startswith(f"compute ({conv_name})") else m.split(":")[0]
-                    for m in rec.missing
-                    if m != "results" and not (m.startswith("compute (") and not m.startswith(f"compute ({conv_name})"))
-                ] or ["compute"]
+                lacks = _lacks(rec, conv_name) or ["compute"]
                 left.setdefault(", ".join(lacks), []).append(rec.record_id)
             continue
         picked: list[dict[str, Any]] = []
