@@ -4,7 +4,7 @@ Every extractor links its facts to one of these (``Candidate.model`` / ``model_k
 
 - the title: the name before a colon ("GhostNet: More Features from Cheap Operations"), mixed-case or versioned
   words ("YOLOv4", "Inception-v4"), a capitalised name with a size ("Mistral 7B");
-- naming phrases of the data file ``extract/data/models.v3.json`` ("we propose X", "we call it X", "our model X",
+- naming phrases of the data file ``extract/data/models.v4.json`` ("we propose X", "we call it X", "our model X",
   "Dense Convolutional Network (DenseNet)" in the abstract);
 - own-model marks: "X (ours)", "Ours (X)", "X (this work)", in the text or in table rows.
 
@@ -27,7 +27,7 @@ from flopsdb.core.ids import model_key
 from flopsdb.extract.candidate import Candidate
 from flopsdb.extract.document import Document, Evidence, ModelName
 
-VERSION = "models.v3"
+VERSION = "models.v4"
 
 MODEL_LINKS = "model_links.v4"
 """The versioned data file of :func:`link_statement` (``extract/data/<MODEL_LINKS>.json``)."""
@@ -37,11 +37,15 @@ _NAME_WITH_SIZE = re.compile(r"\b(?P<name>[A-Z][A-Za-z]+[\w\-]*\s+\d+(?:\.\d+)?[
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict[str, Any]:
-    """The naming vocabulary (``extract/data/models.v3.json``) with its patterns compiled."""
+    """The naming vocabulary (``extract/data/models.v4.json``) with its patterns compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{VERSION}.json").read_text(encoding="utf-8"))
-    data["_patterns"] = tuple((re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"])) for p in data["name_patterns"])
+    data["_patterns"] = tuple(
+        (re.compile(p["pattern"]), p["scope"] == "start", bool(p["needs_cue"]), bool(p.get("needs_own")), bool(p.get("acronym")))
+        for p in data["name_patterns"]
+    )
     data["_ours"] = tuple(re.compile(p) for p in data["ours_patterns"])
     data["_cue"] = re.compile(data["name_cue"], re.I)
+    data["_own_cue"] = re.compile(data["own_cue"], re.I)
     data["_stop"] = frozenset(s.lower() for s in data["name_stoplist"])
     data["_furniture"] = re.compile(data["title_furniture"], re.I)
     data["_byline"] = re.compile(data["title_byline"])
@@ -111,22 +115,44 @@ def _standalone_uses(text: str, word: str) -> int:
     return len(re.findall(rf"(?<=[a-z,] ){re.escape(word)}(?![\w-])(?!\s+[A-Z])", text))
 
 
+def spells_initials(acronym: str, words: str) -> bool:
+    """Whether the capitals of ``acronym`` are the initials of the last words of ``words`` ("DPR" of "Our Dense Passage
+    Retriever (", "LR-CNN" of "a lexicon rethinking convolutional neural network (")."""
+    letters = re.sub(r"[^A-Z]", "", acronym)
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w]*", words)).upper()
+    return len(letters) >= 2 and initials.endswith(letters)
+
+
+def _shortens(short: str, name: str) -> bool:
+    """Whether ``short`` can be a short form of ``name``: same first letter, its capitals in order among the letters of
+    ``name`` ("BIDAF" of "Bi-Directional Attention Flow", "RPN" of "Region Proposal Network")."""
+    letters, pool = re.sub(r"[^A-Z]", "", short), re.sub(r"[^A-Z]", "", name.upper())
+    if not letters or not pool or letters[0] != pool[0]:
+        return False
+    it = iter(pool)
+    return all(ch in it for ch in letters)
+
+
 def _phrase_names(doc: Document) -> list[tuple[str, int, str]]:
     """(name, offset, source) from the naming phrases and own-model marks of the vocabulary."""
     v = vocabulary()
     found: list[tuple[str, int, str]] = []
-    for pattern, at_start, needs_cue in v["_patterns"]:
+    for pattern, at_start, needs_cue, needs_own, acronym in v["_patterns"]:
         text = doc.text[: v["start_window"]] if at_start else doc.text
         for m in pattern.finditer(text):
             name = " ".join(m.group("name").strip(".-").split())
             if re.fullmatch(r"[A-Z][a-z]+", name) and _standalone_uses(doc.text, name) < 5:
                 continue
-            lead = text[m.start() : m.start("name")].rstrip(' ("“')
+            lead = re.sub(r"\s+as$", "", text[m.start() : m.start("name")].rstrip(' ("“'))
             if lead and v["_component"].search(lead):
                 continue  # "span boundary objective (SBO)": a part or a training device, not a model
             before = text[max(0, m.start() - 150) : m.start()]
             if needs_cue and not v["_cue"].search(before.split(".")[-1] + m.group(0)):
                 continue
+            if acronym and not spells_initials(name, text[m.start() : m.start("name")]):
+                continue  # "Our InstructGPT models (PPO-ptx)": an alias, not the expansion of an acronym
+            if needs_own and m.start() >= v["start_window"] and not v["_own_cue"].search(re.split(r"[.!?]\s", before)[-1] + m.group(0)):
+                continue  # "OpenAI has a model called InstructGPT", "a wise frog named Julius": not the paper's naming
             found.append((name, m.start("name"), "phrase"))
     for pattern in v["_ours"]:
         for m in pattern.finditer(doc.text):
@@ -159,7 +185,21 @@ def find_models(doc: Document) -> tuple[ModelName, ...]:
             else:
                 evidence = doc.evidence(offset, offset + len(variant)) if doc.text else None
             out.append(ModelName(name=variant, key=key, main=main, source=source, evidence=evidence))
-    return tuple(out)
+    return tuple(m for m in out if m.source == "title" or not alias_of(doc.text, m, out))
+
+
+def alias_of(text: str, model: ModelName, models: Iterable[ModelName]) -> ModelName | None:
+    """The other own model ``model`` is printed as an alias of, in parentheses right after its name and a model noun
+    ("Our InstructGPT models (PPO-ptx)": PPO-ptx is InstructGPT, not a model of its own); an acronym of the other's
+    name ("Region Proposal Network (RPN)") is no alias."""
+    for other in models:
+        if other.key == model.key or model.key.startswith(other.key) or _shortens(model.name, other.name):
+            continue  # "Bi-Directional Attention Flow (BIDAF)": an acronym is the model's short name, kept
+        if re.search(
+            re.escape(other.name) + r"(?:\s+(?:models?|networks?|variants?))?\s*\(\s*" + re.escape(model.name) + r"\s*\)", text
+        ):
+            return other
+    return None
 
 
 @lru_cache(maxsize=256)

@@ -43,7 +43,7 @@ from flopsdb.extract.document import Document, Evidence, ModelName, Table
 from flopsdb.extract.models import abbreviates, link_model, linked_candidate, main_model, row_model, variant_mention, vocabulary
 from flopsdb.extract.stage import NUMBER, SentenceSpan, classify_stage, hedge_pattern, in_table, iter_sentences
 
-EXTRACTOR = "parameters.v5"
+EXTRACTOR = "parameters.v6"
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
 _SCALE = {
@@ -143,6 +143,9 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     if paren and (model_words(paren.group("name"), models) or p["baseline_before"].search(sentence[max(0, paren.start() - 60) : paren.start()])):
         return False, None  # "GPT-2 (1.5B parameters)": the count of the name before the parenthesis
     after = sentence[end:]
+    named_after = p["own_name_after"].match(after)
+    if named_after and link_model(named_after.group("name"), models) is not None:
+        return True, link_model(named_after.group("name"), models)  # "52B RL-CAI CoT model" for the own RL-CAI
     m = p["baseline_after"].match(after)
     if m and (re.match(r"\s*(?:-?\s*param\w*\s+|for\s)", after, re.I)):
         name = m.group("name")
@@ -348,7 +351,9 @@ def _count(
     hi = min([i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0] or [len(sentence)])
     if p["hypothetical"].search(sentence, lo, hi):
         conf -= 0.4  # "scaling the model to 10B parameters would require ..."
+    role = p["role_after"].match(sentence[end:]) if model is None and own is not False else None
     return {
+        "role": _role_name(role.group("role")) if role else None,
         "value": value,
         "value_text": sentence[num_start:end].strip(),
         "start": start,
@@ -358,6 +363,17 @@ def _count(
         "own": own,
         "model": model,
     }
+
+
+def _role_name(word: str) -> str:
+    """A role noun as a model's name, one per role (``role_names``): "RMs" and "reward models" -> "reward model",
+    "teachers" -> "teacher"."""
+    word = " ".join(word.split())
+    if word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return str(patterns()["role_names"].get(word.lower(), word))
 
 
 _RAW = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:,\d{3}){1,4})(?![\w,]|\.\d)")
@@ -624,7 +640,11 @@ def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, .
     for c in found:
         model: ModelName | None = c["model"]
         name, key, scope, link_conf = None, None, None, 0.0
-        if model is not None:
+        fields: dict[str, Any] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
+        if model is None and c["role"] is not None:
+            name, scope, link_conf = f"{c['role']} {c['value_text']}", "model", 0.6  # "6B RMs": a second own model, by its role
+            key, fields["role"] = model_key(name), c["role"]
+        elif model is not None:
             name = variant_mention(sent.text, model)
             key, scope, link_conf = model_key(name) or model.key, "model", 0.9
         elif c["own"] is not False and main is not None:
@@ -632,7 +652,6 @@ def _from_sentence(doc: Document, sent: SentenceSpan, models: tuple[ModelName, .
             if float(c["value"]) >= 1e8 and re.fullmatch(r"\d+(?:\.\d+)?\s*[MB]", str(c["value_text"])):
                 name = f"{main.name} {c['value_text']}"  # one of several sizes of the main model: "FLAN 422M"
             key = model_key(name) or main.key
-        fields: dict[str, Any] = {"value": c["value"], "value_text": c["value_text"], "own": c["own"] is not False}
         link = (name, key, scope, link_conf)
         ev = doc.evidence(sent.start, sent.end)
         flags = ("approx",) if c["approx"] else ()

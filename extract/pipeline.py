@@ -85,7 +85,8 @@ def _named_model(c: Candidate) -> str | None:
 def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
     """Parameter counts of one value: one per named own model (:func:`_named_model`; a key that extends another,
     "densenetbck12" after "densenetbc", is the same model), and a statement without a named model only when no
-    named model states the value."""
+    named model states the value; a count of a second own model named by its role (``fields["role"]``: "6B RMs")
+    is its own fact beside them."""
     named: dict[object, list[str]] = {}
     for c in sorted(kept, key=lambda c: len(_named_model(c) or "")):
         key = _named_model(c)
@@ -94,16 +95,16 @@ def _fold_parameters(kept: list[Candidate]) -> list[Candidate]:
             if not any(key.startswith(k) or k.startswith(key) for k in keys):
                 keys.append(key)
     out: list[Candidate] = []
-    taken: set[tuple[object, str | None, bool]] = set()
+    taken: set[tuple[object, str | None, bool, object]] = set()
     for c in kept:
         if c.kind == "parameters":
-            value, key = c.fields.get("value"), _named_model(c)
+            value, key, role = c.fields.get("value"), _named_model(c), c.fields.get("role")
             keys = named.get(value, [])
             same = next((k for k in keys if key is not None and (key.startswith(k) or k.startswith(key))), None)
             mine = bool(c.fields.get("own", True))
-            if (keys and same is None and mine) or (value, same, mine) in taken:
+            if (keys and same is None and mine and role is None) or (value, same, mine, role) in taken:
                 continue
-            taken.add((value, same, mine))
+            taken.add((value, same, mine, role))
         out.append(c)
     return out
 
@@ -118,7 +119,7 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     best: dict[tuple[object, ...], Candidate] = {}
     order: list[tuple[object, ...]] = []
     for c in candidates:
-        key = fact_key(c) if c.kind != "parameters" else (*fact_key(c), _named_model(c))
+        key = fact_key(c) if c.kind != "parameters" else (*fact_key(c), _named_model(c), c.fields.get("role"))
         if key not in best:
             best[key] = c
             order.append(key)

@@ -1,4 +1,4 @@
-"""models.v3: the paper's own model names (Document.models) and the model link of result candidates."""
+"""models.v4: the paper's own model names (Document.models) and the model link of result candidates."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _names(text: str) -> dict[str, tuple[str, bool]]:
 
 
 def test_vocabulary_is_a_versioned_data_file() -> None:
-    assert VERSION == "models.v3" and vocabulary()["name_patterns"] and vocabulary()["ours_patterns"]
+    assert VERSION == "models.v4" and vocabulary()["name_patterns"] and vocabulary()["ours_patterns"]
 
 
 def test_naming_phrases_and_ours_marks_give_own_models() -> None:
@@ -96,7 +96,7 @@ def test_pipeline_stores_models_and_links_and_marks_results() -> None:
     assert any(c.headline and c.headline_reason == "abstract" for c in results)
 
 
-# --------------------------------------------------------------------------- models.v3: the title, row labels
+# --------------------------------------------------------------------------- models.v4: the title, row labels
 
 
 def _titled(lines: list[tuple[str, float, bool]]):  # type: ignore[no-untyped-def]
@@ -166,7 +166,7 @@ def test_a_parenthesised_part_or_objective_is_no_model() -> None:
 
 
 def test_stoplist_entries_replaced_by_general_rules() -> None:
-    """models.v3: a training technique in parentheses is no model (component_before 'training', not 'Pre-Training');
+    """models.v4: a training technique in parentheses is no model (component_before 'training', not 'Pre-Training');
     two-letter abbreviations (SS, EB, ZF) are never names (a key of fewer than three characters); WRN is a model
     name, the own model of a paper that proposes it."""
     text = (

@@ -1,4 +1,4 @@
-"""parameters.v5 and result.v2 (results stated in sentences)."""
+"""parameters.v6 and result.v2 (results stated in sentences)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_baseline_parameter_counts_get_lower_confidence() -> None:
 
 def test_parameters_candidate(doc_of) -> None:
     (c,) = extract_parameters(doc_of("Our model has 213M parameters."))
-    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M", "own": True} and c.extractor == "parameters.v5"
+    assert c.kind == "parameters" and c.fields == {"value": 213e6, "value_text": "213M", "own": True} and c.extractor == "parameters.v6"
 
 
 def _results(sentence: str) -> list[tuple[object, ...]]:
@@ -149,7 +149,7 @@ def test_parameters_extractor_is_versioned_once_and_registered() -> None:
     from flopsdb.extract import parameters
     from flopsdb.extract.pipeline import REGISTRY
 
-    assert parameters.EXTRACTOR == "parameters.v5" and parameters.EXTRACTOR in REGISTRY
+    assert parameters.EXTRACTOR == "parameters.v6" and parameters.EXTRACTOR in REGISTRY
 
 
 def test_a_baseline_count_in_the_same_sentence_as_an_own_count_is_not_own() -> None:

@@ -18,7 +18,7 @@ from flopsdb.extract.sentences import split_sentences
 from tests.extract.conftest import make_doc
 
 PREAMBLE = "ZapNet: Zapping Images and Text\nWe propose ZapNet, a network for images and text.\n"
-EXTRACTORS = {"hardware": "hardware.v5", "training_time": "training_time.v5", "parameters": "parameters.v5"}
+EXTRACTORS = {"hardware": "hardware.v5", "training_time": "training_time.v5", "parameters": "parameters.v6"}
 
 
 def _doc(text: str) -> Document:

@@ -1,4 +1,4 @@
-"""parameters.v5 on real passages collected outside the corpora (``tests/fixtures/phrasings/real_parameters.v1.jsonl``:
+"""parameters.v6 on real passages collected outside the corpora (``tests/fixtures/phrasings/real_parameters.v1.jsonl``:
 paper sources, model READMEs and cards, technical notes; see ``tests/extract/real_parameters.py``), and the dedup of
 parameter facts across a paper's models.
 
@@ -100,7 +100,7 @@ def test_scoring_matches_within_two_percent() -> None:
 def _fact(value: float, model: str | None, *, scope: str | None = "model", link: float = 0.9, own: bool = True, conf: float = 0.65) -> Candidate:
     ev = Evidence(page=1, bbox=Box(0, 0, 1, 1), snippet=f"{model} {value}")
     fields = {"value": value, "value_text": str(value), "own": own, "model_confidence": link}
-    return Candidate("p", "parameters", "parameters.v5", ev, conf, fields, model=model, scope=scope if model else None, stage="training")
+    return Candidate("p", "parameters", "parameters.v6", ev, conf, fields, model=model, scope=scope if model else None, stage="training")
 
 
 def test_dedup_keeps_one_parameter_fact_per_named_model_and_value() -> None:
