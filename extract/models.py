@@ -195,9 +195,7 @@ def alias_of(text: str, model: ModelName, models: Iterable[ModelName]) -> ModelN
     for other in models:
         if other.key == model.key or model.key.startswith(other.key) or _shortens(model.name, other.name):
             continue  # "Bi-Directional Attention Flow (BIDAF)": an acronym is the model's short name, kept
-        if re.search(
-            re.escape(other.name) + r"(?:\s+(?:models?|networks?|variants?))?\s*\(\s*" + re.escape(model.name) + r"\s*\)", text
-        ):
+        if re.search(re.escape(other.name) + r"(?:\s+(?:models?|networks?|variants?))?\s*\(\s*" + re.escape(model.name) + r"\s*\)", text):
             return other
     return None
 
