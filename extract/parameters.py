@@ -3,7 +3,7 @@ parameters", "25.5×10^6", "6B RMs", "11,238,723 parameters") from sentences and
 tables, linked to the model.
 
 v5 (patterns in ``extract/data/parameters.v5.json``, written from real passages outside the corpora,
-``tests/fixtures/phrasings/real_parameters.v1.jsonl``) adds to v4: a word scale after a hyphen ("a
+``tests/fixtures/phrasings/real_parameters.v2.jsonl``) adds to v4: a word scale after a hyphen ("a
 37.5-million-parameter model"); both ends of a range of own models ("models ranging from 150M to 7B parameters"),
 none of a range in a sentence without an own cue ("(2B-235B parameters)"); active and non-embedding counts are not
 totals ("501B ... with 23B parameters active per token"); bounds ("< 32B parameters") and rules of thumb ("1B params ≈
@@ -65,7 +65,9 @@ _NOT_PARAMS = re.compile(
     r"^\s*(?:FLOPs?|multi|mult-adds|Mult-Adds|MACs|MAdds|operations|ops|images|tokens|words|examples|sentences|steps|iterations|samples|pairs|documents|GB|MB|hours|training|frames|videos|queries|questions|articles|pages|web|English|bytes|characters|updates|connections|multiplications)",
     re.I,
 )
-_MODEL_WORD = re.compile(r"(?<![\w\-])(?:[A-Z][a-z]*[A-Z0-9][\w\-\.]*|[A-Z][a-z]+(?:Net|Former|former|GPT|BERT)\w*|[A-Z]{2,}[\w\-]*)(?![\w\-])")
+_MODEL_WORD = re.compile(
+    r"(?<![\w\-])(?:[A-Z][a-z]*[A-Z0-9][\w\-\.]*|[A-Z][a-z]+(?:Net|Former|former|GPT|BERT)\w*|[A-Z]{2,}[\w\-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)*(?:-\d+(?:\.\d+)?)*-\d+(?:\.\d+)?[BMK])(?![\w\-])"
+)
 
 
 @lru_cache(maxsize=1)
@@ -137,11 +139,25 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     named = name_just_before(sentence, start, models)
     if named is not None:
         return True, named
+    head = sentence[:start]
     paren = re.search(
-        r"(?P<name>\S+)(?:\s+(?:models?|networks?|LMs?))?\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$", sentence[:start]
+        r"(?P<name>\S+(?:\s+(?-i:[A-Za-z0-9][\w\-\.]*)){0,2}?)(?:\s+(?:models?|networks?|LMs?))?\s*\(\s*(?:about|around|roughly|approximately|only|~|≈)?\s*$",
+        head,
     )
     if paren and (model_words(paren.group("name"), models) or p["baseline_before"].search(sentence[max(0, paren.start() - 60) : paren.start()])):
-        return False, None  # "GPT-2 (1.5B parameters)": the count of the name before the parenthesis
+        if link_model(paren.group("name"), models) is None:
+            return False, None  # "GPT-2 (1.5B parameters)", "GPT-2 small (124M parameters)": the name's before the parenthesis
+    appositive = p["appositive"].search(head)
+    if appositive:
+        name = appositive.group("name")
+        own = link_model(name, models)
+        if own is not None:
+            return True, own  # "ZapNet, a 37.5M-parameter model"
+        if p["tool_use"].search(sentence) or (model_words(name, models) and not p["own_training_before"].search(head[: appositive.start()])):
+            return False, None  # "MiniLM, a 22-million-parameter encoder we use"
+    if p["own_training_before"].search(head):
+        after_name = p["baseline_after"].match(sentence[end:])
+        return True, link_model(after_name.group("name"), models) if after_name else None  # "we fine-tune a 7B LLaMa model"
     after = sentence[end:]
     named_after = p["own_name_after"].match(after)
     if named_after and link_model(named_after.group("name"), models) is not None:
@@ -350,7 +366,7 @@ def _count(
     lo = max(sentence.rfind(",", 0, start), sentence.rfind(";", 0, start), 0)
     hi = min([i for i in (sentence.find(",", end), sentence.find(";", end)) if i >= 0] or [len(sentence)])
     if p["hypothetical"].search(sentence, lo, hi):
-        conf -= 0.4  # "scaling the model to 10B parameters would require ..."
+        conf = min(conf - 0.4, 0.3)  # "scaling the model to 10B parameters would require ...", "Suppose we fine-tune a 7B model"
     role = p["role_after"].match(sentence[end:]) if model is None and own is not False else None
     return {
         "role": _role_name(role.group("role")) if role else None,

@@ -1,4 +1,4 @@
-"""The real parameter-count passages of ``tests/fixtures/phrasings/real_parameters.v1.jsonl``: loading, the fixed
+"""The real parameter-count passages of ``tests/fixtures/phrasings/real_parameters.v2.jsonl``: loading, the fixed
 tune / held-out split, the document each passage is read in, and scoring (shared by the test; ``python -m
 tests.extract.real_parameters`` prints precision and recall per part).
 
@@ -24,7 +24,7 @@ from flopsdb.extract.pipeline import extract_document
 from flopsdb.extract.sentences import split_sentences
 from tests.extract.conftest import make_doc
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "phrasings" / "real_parameters.v1.jsonl"
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "phrasings" / "real_parameters.v2.jsonl"
 
 
 def load_passages(path: Path = FIXTURE) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""parameters.v6 on real passages collected outside the corpora (``tests/fixtures/phrasings/real_parameters.v1.jsonl``:
+"""parameters.v6 on real passages collected outside the corpora (``tests/fixtures/phrasings/real_parameters.v2.jsonl``:
 paper sources, model READMEs and cards, technical notes; see ``tests/extract/real_parameters.py``), and the dedup of
 parameter facts across a paper's models.
 
@@ -21,15 +21,12 @@ PASSAGES = load_passages()
 NOT_YET: dict[str, str] = {
     # tune part
     "rp046": "'and a 47-million-parameter language model' in a list with no own cue reads as any model of that size",
-    "rp051": "a tool the text uses ('MiniLM, a 22M encoder we use'): 'we use' reads as own",
     "rp070": "a third-party model's count after other items in its parentheses ('(384 dimensions, 22M parameters)')",
-    "rp075": "a hyphenated name with digits ('Meta-Llama-3-8B') is no model word; probing is not training",
     "rp084": "a second own model named like a known architecture ('ViT has 89M') is taken for a baseline",
-    "rp093": "a hosted third-party model the text selects ('we select the Deep Seek Chat model, a 671B model')",
     "rp127": "teacher and student rows marked in Chinese (教师 / 学生)",
     "rp131": "a deployment table of third-party models (Params beside VRAM), no own mark",
+    "rp137": "another project's model card named in the previous sentence ('laya-ko is 322M parameters'), a lower-case name",
     # held-out part (measured, not tuned on)
-    "rp007": "a tool the text uses ('computed with ESM2 ... (8 million parameters)')",
     "rp008": "LaTeX math between the subject and the scale ('$D \\cdot V \\approx 50$ million parameters')",
     "rp010": "another party's model card ('the model card states ... 1.54B parameters')",
     "rp020": "a third-party model the project runs ('Model: Llama 3.3 70B (70 billion parameters, ...)')",
@@ -44,7 +41,6 @@ NOT_YET: dict[str, str] = {
     "rp056": "old => new ('6.73B => 1.72B'): the old value is taken",
     "rp059": "a conditional code comment ('If model=\"gpt-4\": 175B parameters')",
     "rp063": "a third-party model the text evaluates ('One model, gemma-3-27b-pt, 27.43B parameters')",
-    "rp068": "a distillation teacher ('Teacher: GPT-2 Large (774M parameters)')",
     "rp079": "a plan ('For a Whisper Large-scale model (1.5B parameters):')",
     "rp082": "a retrained subset ('retrains only about 20K parameters')",
     "rp085": "a third-party comparison ('Phi-4 at 14B beats both')",
@@ -59,6 +55,14 @@ NOT_YET: dict[str, str] = {
     "rp124": "a benchmark table of third-party models, no own mark",
     "rp126": "author-year citations in row labels ('UNETR (Hatamizadeh, 2021)') are not read as citations",
     "rp132": "a comparison table of third-party models, no own mark",
+    "rp069": "an own student named like a third-party model in parentheses ('Student: GPT-2 Small (124M parameters)')",
+    "rp148": "a part's count in a worked example ('50,000 × 768 gives 38.4 million parameters')",
+    "rp156": "a part stated as 'an 8192 x 128 embedding is 1.05M parameters' (the part noun before the copula)",
+    "rp159": "a third-party model the study evaluates, restated as 'This is a 0.5B-parameter model'",
+    "rp160": "'describe a ~100M-parameter model' reads as any model of that size",
+    "rp163": "a requirement ('32B or more active parameters'): 'or more' after the count",
+    "rp180": "pre-trained models the study employs, each in a 'which contains' clause after its citation",
+    "rp185": "baselines named with Markdown citations ('[@medmamba]') and counts printed in full",
 }
 
 
@@ -89,7 +93,7 @@ def test_known_failures_are_counted() -> None:
     for p in PASSAGES:
         if p["id"] in NOT_YET:
             by_part[part_of(p)] += 1
-    assert by_part == {"tune": 8, "heldout": 30}
+    assert by_part == {"tune": 6, "heldout": 36}
 
 
 def test_scoring_matches_within_two_percent() -> None:
