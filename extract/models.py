@@ -116,11 +116,12 @@ def _standalone_uses(text: str, word: str) -> int:
 
 
 def spells_initials(acronym: str, words: str) -> bool:
-    """Whether the capitals of ``acronym`` are the initials of the last words of ``words`` ("DPR" of "Our Dense Passage
-    Retriever (", "LR-CNN" of "a lexicon rethinking convolutional neural network (")."""
+    """Whether ``acronym`` shortens the last words of ``words`` (:func:`_shortens` from a word with its first letter):
+    "DPR" of "Our Dense Passage Retriever (", "BIDAF" of "Our Bi-Directional Attention Flow (", "LR-CNN" of "a lexicon
+    rethinking convolutional neural network (", not "PPO-ptx" of "Our InstructGPT models ("."""
+    parts = re.findall(r"[A-Za-z][\w\-]*", words)
     letters = re.sub(r"[^A-Z]", "", acronym)
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w]*", words)).upper()
-    return len(letters) >= 2 and initials.endswith(letters)
+    return len(letters) >= 2 and any(w[0].upper() == letters[0] and _shortens(acronym, " ".join(parts[k:])) for k, w in enumerate(parts))
 
 
 def _shortens(short: str, name: str) -> bool:

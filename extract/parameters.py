@@ -61,10 +61,6 @@ _SCALE = {
     "trillion": 1e12,
 }
 _PREFILTER = re.compile(r"param|\d\s*(?:[MB]|million|billion)\b", re.I)
-_NOT_PARAMS = re.compile(
-    r"^\s*(?:FLOPs?|multi|mult-adds|Mult-Adds|MACs|MAdds|operations|ops|images|tokens|words|examples|sentences|steps|iterations|samples|pairs|documents|GB|MB|hours|training|frames|videos|queries|questions|articles|pages|web|English|bytes|characters|updates|connections|multiplications)",
-    re.I,
-)
 _MODEL_WORD = re.compile(
     r"(?<![\w\-])(?:[A-Z][a-z]*[A-Z0-9][\w\-\.]*|[A-Z][a-z]+(?:Net|Former|former|GPT|BERT)\w*|[A-Z]{2,}[\w\-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)*(?:-\d+(?:\.\d+)?)*-\d+(?:\.\d+)?[BMK])(?![\w\-])"
 )
@@ -288,7 +284,7 @@ def counts_in(sentence: str, models: Iterable[ModelName] = ()) -> list[dict[str,
         ):
             continue  # "ResNet-50", "V100"; but "LLaMA-13B" for the own model LLaMA is a size
         after = sentence[m.end() :]
-        if _NOT_PARAMS.match(after) or p["difference_after"].match(after):
+        if p["not_params_after"].match(after) or p["difference_after"].match(after):
             continue
         if p["vague_before"].search(sentence[max(0, m.start() - 30) : m.start()]):
             continue

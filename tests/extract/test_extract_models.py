@@ -195,3 +195,52 @@ def test_stoplist_rules_on_real_develop_papers(corpus_dir: Path) -> None:
         assert doc.text.count(next(iter(never))) >= 1
         names = {m.name for m in find_models(doc)}
         assert own in names and not names & never, (paper, names)
+
+
+# --------------------------------------------------------------------------- models.v4: naming phrases of real papers
+_FILLER = "Results on the benchmark follow the protocol of the earlier section. " * 40  # beyond the abstract window
+
+
+def test_a_naming_phrase_beyond_the_abstract_needs_an_own_cue() -> None:
+    """models.v4: 'called X' / 'named X' / 'is called X' far into a paper names an own model only in a sentence with an
+    own cue (a quoted prompt, another lab's model and an idiom are no names)."""
+    names = _names(
+        "A Study of Alignment\nAbstract. We study alignment.\n" + _FILLER + "Finally, OpenAI has a model called InstructGPT (Ouyang et al., 2022). "
+        "There once was a wise frog named Julius. A model is called Pareto optimal if it dominates. "
+        "Our approach for tagging, called FOFE-NER hereafter, is simple. "
+        "The learned model architecture is named SpineNet-49, of which the blocks are shown."
+    )
+    assert "FOFE-NER" in names and "SpineNet-49" in names
+    assert not {"InstructGPT", "Julius", "Pareto"} & set(names)
+
+
+def test_naming_phrases_of_real_abstracts() -> None:
+    """models.v4: 'We call the resulting models X', 'namely X b1.58', 'Our Dense Passage Retriever (DPR)', 'presents a
+    novel ... network (LR-CNN)', 'The new assistant ‘RL-CAI’', a list before 'models are trained with our ...'."""
+    names = _names(
+        "Follow the Feedback\nAbstract. We fine-tune a model with feedback. We call the resulting models InstructGPT. "
+        "In this work, we introduce a 1-bit LLM variant, namely BitNet b1.58, in which every weight is ternary.\n"
+        + _FILLER
+        + "Our Dense Passage Retriever (DPR) is exceptionally strong. "
+        "This paper presents a novel lexicon rethinking convolutional neural network (LR-CNN). "
+        "The new assistant ‘RL-CAI’ is preferred by crowdworkers. "
+        "SL-CAI, RL-CAI, and RL-CAI w/ CoT models are trained with our new constitutional method."
+    )
+    assert names["InstructGPT"] == ("phrase", True) and names["BitNet b1.58"] == ("phrase", True)
+    assert {"DPR", "LR-CNN", "RL-CAI", "SL-CAI"} <= set(names) and "CoT" not in names
+
+
+def test_an_acronym_pattern_needs_the_initials_and_an_alias_is_no_model() -> None:
+    """models.v4: 'Our X Y (Z)' anywhere names Z only when Z spells the initials ('Our InstructGPT models (PPO-ptx)' is an
+    alias, dropped when PPO-ptx is named elsewhere too); an acronym of an own name is kept ('(BIDAF)'); the object
+    of 'refer to our data as X' is data, and pre-training corpora are no models."""
+    names = _names(
+        "Aligned Models\nAbstract. We call the resulting models InstructGPT. We call these models “PPO-ptx”.\n"
+        + _FILLER
+        + "Our InstructGPT models (PPO-ptx) outperform the baselines. "
+        "We propose Bi-Directional Attention Flow (BIDAF) networks. Our Bi-Directional Attention Flow (BIDAF) is fast. "
+        "We refer to our pre-training data as PC32. We propose a CommonCrawl filter. "
+        "We propose our Switchable Atrous Convolution (SAC) blocks."
+    )
+    assert "InstructGPT" in names and "PPO-ptx" not in names and "BIDAF" in names
+    assert not {"PC32", "CommonCrawl", "SAC"} & set(names)

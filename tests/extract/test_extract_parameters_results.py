@@ -427,3 +427,55 @@ def test_real_develop_sentences_of_own_totals(corpus_doc, paper: str, needle: st
     models = own_models(replace_models(doc, find_models(doc)))
     got = [c for c in counts_in(sentence_with(doc, needle), models) if c["confidence"] >= 0.35 and c["own"] is not False]
     assert [round(c["value"]) for c in got] == [value]
+
+
+# --------------------------------------------------------------------------- parameters.v6: a second own model named by
+# its role, an own name after the count, appositives, names before a parenthesis, own training verbs, suppositions, data
+
+
+def test_a_count_before_a_role_noun_is_a_second_own_model_kept_beside_the_main_one(doc_of) -> None:
+    """'6B RMs' and 'a single 6B reward model' are one reward model, a fact of its own beside the 6B main model."""
+    from flopsdb.extract.facts import select_facts
+    from flopsdb.extract.pipeline import extract_document
+
+    doc = doc_of(
+        "InstructFoo: aligned models\nWe call the resulting models InstructFoo. We train three model sizes (1.3B, 6B, and 175B "
+        "parameters). In this paper we only use 6B RMs, as this saves compute. We trained a single 6B reward model for all sizes."
+    )
+    facts = select_facts(c for c in extract_document(doc, names=["parameters.v6"]) if c.kind == "parameters")
+    assert sorted(c.fields["value"] for c in facts) == [1.3e9, 6e9, 6e9, 175e9]
+    assert {c.model for c in facts if c.fields.get("role")} == {"reward model 6B"}
+
+
+def test_an_own_name_after_the_count_takes_it() -> None:
+    got = _by_value("We compare responses from our 52B HH RLHF model and 52B RL-CAI CoT model.", _own("Constitutional AI", "RL-CAI"))
+    assert [c["model"].name for c in got.values() if c["model"]] == ["RL-CAI"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "sentence, models, own",
+    [
+        ("Two pieces matter: MiniLM, a 22-million-parameter encoder we use for the filter, and QLoRA.", (), False),
+        ("For the agent, we select the Deep Seek Chat model, a 671 billion parameter model hosted elsewhere.", (), False),
+        ("We release ZapNet, a 37.5M-parameter model for tagging.", ("ZapNet",), True),
+        ("In this lab I worked with GPT-2 small (124M parameters and a vocabulary of 50,257 tokens).", (), False),
+        ("Meta-Llama-3-8B (≈ 8 B parameters) was probed with the lens script.", (), False),
+        ("Experiment Setup We fine-tune a 7B parameter LLaMa model Touvron et al. [2023] on various datasets.", (), True),
+    ],
+)
+def test_appositives_parenthesised_names_and_own_training_verbs(sentence: str, models: tuple[str, ...], own: bool) -> None:
+    (c,) = counts_in(sentence, _own(*models))
+    assert c["own"] is own and (c["confidence"] >= 0.35) is own
+
+
+@pytest.mark.parametrize(
+    "sentence, values",
+    [
+        ("Suppose we fine-tune a 7B-parameter open-weight model on the attention projections.", []),
+        ("Our 20M-parameter model was trained on 1.2M labeled images.", [20e6]),
+        ("Our model has 7B parameters and a 128K context window.", [7e9]),
+        ("Our model has 7B parameters, trained on 11 million images and 1.1 billion masks.", [7e9]),
+    ],
+)
+def test_suppositions_and_data_sizes_are_not_asserted(sentence: str, values: list[float]) -> None:
+    assert [c["value"] for c in counts_in(sentence) if c["confidence"] >= 0.35 and c["own"] is not False] == values
