@@ -515,6 +515,8 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
         own = link_model(label, models) or abbreviates(label, models)
         if own is not None:
             conf = max(conf, 0.65)
+        elif conf == 0.5 and _known_baseline(label):
+            conf = 0.3  # "ResNet-50", "BERT-base": a well-known model's row, not the paper's
         elif (mentioned or abbreviated or marked or not sized_by_column) and conf == 0.5:
             conf = 0.3  # a table that names or marks its own rows ("X (ours)") leaves the others to other work
         model, key = (label, row_model(label, models)[1]) if label else (None, None)
@@ -534,6 +536,21 @@ def _from_table(doc: Document, table: Table, names: list[str] | None = None) -> 
             )
         )
     return out
+
+
+@lru_cache(maxsize=1)
+def _known_models() -> re.Pattern[str]:
+    from flopsdb.extract.table_results import vocabulary as table_vocabulary
+
+    generic = set(patterns()["known_generic"])
+    names = sorted((n for n in table_vocabulary()["known_models"] if n not in generic), key=len, reverse=True)
+    return re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![A-Za-z])")
+
+
+def _known_baseline(label: str) -> bool:
+    """Whether a row label names a well-known model of the areas (``known_models`` of the table reader's vocabulary:
+    "ResNet-50", "BERT-base", "GPT-2 (1.5B)")."""
+    return bool(_known_models().search(label))
 
 
 def _column_counts(table: Table) -> list[tuple[str, str, Any, float, str]]:

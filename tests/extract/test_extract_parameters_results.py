@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from flopsdb.extract.models import find_models
 from flopsdb.extract.parameters import counts_in, extract_parameters
 from flopsdb.extract.results import extract_results, results_in, split_of
 from tests.extract.conftest import sentence_with
@@ -125,6 +126,7 @@ def test_parameters_from_a_table_of_model_sizes(doc_of) -> None:
         )
     )
     doc.tables.append(_table([["Model", "Params (M)", "Top-1"], ["Ours-small", "4.2", "70.6"]]))
+    doc.models = find_models(doc)  # as the pipeline does before the extractors
     by_value = {round(c.fields["value"]): c for c in extract_parameters(doc) if "table" in c.flags}
     assert set(by_value) == {1_700_000, 1_000_000, 15_300_000, 4_200_000}
     assert by_value[1_000_000].model == "DenseNet (k = 12)" and by_value[1_000_000].evidence.page == 3
@@ -479,3 +481,13 @@ def test_appositives_parenthesised_names_and_own_training_verbs(sentence: str, m
 )
 def test_suppositions_and_data_sizes_are_not_asserted(sentence: str, values: list[float]) -> None:
     assert [c["value"] for c in counts_in(sentence) if c["confidence"] >= 0.35 and c["own"] is not False] == values
+
+
+def test_an_unmarked_row_of_a_well_known_model_is_another_works(doc_of) -> None:
+    """parameters.v6: in a parameter table that names no own model, a row of a well-known model ("ResNet-50",
+    "BERT-base-cased") is another work's (0.3), a row of a family word ("Swin Transformer-Small") stays neutral."""
+    doc = doc_of("We propose ZapNet, a small network.")
+    doc.tables.append(_table([["Model", "Params", "Top-1"], ["ResNet-50", "25.6M", "76.1"], ["Swin Transformer-Small", "49M", "83.0"]]))
+    doc.models = find_models(doc)
+    by_value = {round(c.fields["value"]): c.confidence for c in extract_parameters(doc) if "table" in c.flags}
+    assert by_value[25_600_000] < 0.35 <= by_value[49_000_000]
