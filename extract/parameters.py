@@ -191,6 +191,9 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
             return True, own
         if not (p["own_before"].search(phrase) or p["own_possessive"].search(clause)):
             return False, None
+        lead = clause[: last.start()]
+        if p["tool_use"].search(lead) and not p["own_possessive"].search(lead):
+            return False, None  # "We use BERT-large with 340M parameters as the encoder": the used model's count
     if p["baseline_before"].search(clause):
         return False, None
     if p["own_before"].search(phrase) or p["own_before"].search(clause):

@@ -463,6 +463,7 @@ def test_an_own_name_after_the_count_takes_it() -> None:
         ("In this lab I worked with GPT-2 small (124M parameters and a vocabulary of 50,257 tokens).", (), False),
         ("Meta-Llama-3-8B (≈ 8 B parameters) was probed with the lens script.", (), False),
         ("Experiment Setup We fine-tune a 7B parameter LLaMa model Touvron et al. [2023] on various datasets.", (), True),
+        ("We use BERT-large with 340M parameters as the encoder.", ("ZapNet",), False),
     ],
 )
 def test_appositives_parenthesised_names_and_own_training_verbs(sentence: str, models: tuple[str, ...], own: bool) -> None:
@@ -477,6 +478,8 @@ def test_appositives_parenthesised_names_and_own_training_verbs(sentence: str, m
         ("Our 20M-parameter model was trained on 1.2M labeled images.", [20e6]),
         ("Our model has 7B parameters and a 128K context window.", [7e9]),
         ("Our model has 7B parameters, trained on 11 million images and 1.1 billion masks.", [7e9]),
+        ("Our model uses a ResNet-50 backbone with 25M parameters.", []),
+        ("Our detector uses a backbone with 25M parameters and has 40M parameters in total.", [40e6]),
     ],
 )
 def test_suppositions_and_data_sizes_are_not_asserted(sentence: str, values: list[float]) -> None:
