@@ -358,6 +358,8 @@ def _count(
             conf -= 0.35
             if not own_sentence:
                 own, conf = False, min(conf, 0.25)  # "GPT-3 (Brown et al., 2020) has 175B parameters"
+        elif not own_sentence and p["other_subject"].search(sentence[:start]):
+            own, conf = False, min(conf, 0.25)  # "BERT (Devlin et al., 2019) ... its base version has 110M", "OpenAI's Whisper"
     if tabular:
         conf -= 0.35
     if own is None and not own_sentence and generic_article(sentence, start):

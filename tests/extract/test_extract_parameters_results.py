@@ -464,6 +464,8 @@ def test_an_own_name_after_the_count_takes_it() -> None:
         ("Meta-Llama-3-8B (≈ 8 B parameters) was probed with the lens script.", (), False),
         ("Experiment Setup We fine-tune a 7B parameter LLaMa model Touvron et al. [2023] on various datasets.", (), True),
         ("We use BERT-large with 340M parameters as the encoder.", ("ZapNet",), False),
+        ("BERT (Devlin et al., 2019) is popular, its base version has 12 encoder layers with 110M parameters in total.", (), False),
+        ("OpenAI's Whisper model comes in several sizes, the medium one consisting of 769M parameters in total.", (), False),
     ],
 )
 def test_appositives_parenthesised_names_and_own_training_verbs(sentence: str, models: tuple[str, ...], own: bool) -> None:

@@ -25,6 +25,8 @@ NOT_YET: dict[str, str] = {
     "rp084": "a second own model named like a known architecture ('ViT has 89M') is taken for a baseline",
     "rp131": "a deployment table of third-party models (Params beside VRAM), no own mark",
     "rp137": "another project's model card named in the previous sentence ('laya-ko is 322M parameters'), a lower-case name",
+    "rp201": "the own plugin is a module ('employs a mini-MLP module with only 5M parameters') and reads as a part",
+    "rp204": "the sentence splits after '(e.g.', leaving 'Medium: ... 769M parameters in total)' without its owner",
     # held-out part (measured, not tuned on)
     "rp008": "LaTeX math between the subject and the scale ('$D \\cdot V \\approx 50$ million parameters')",
     "rp010": "another party's model card ('the model card states ... 1.54B parameters')",
@@ -66,6 +68,8 @@ NOT_YET: dict[str, str] = {
     "rp192": "layers' counts printed in full ('a 3-layer bottleneck ... has 69,632 parameters')",
     "rp195": "a size given as a symbol's value ('We experiment with N = 469M')",
     "rp197": "sizes in a list after 'of sizes' ('models ... of sizes 160m, 410m, 1.4b')",
+    "rp199": "an own bound in a sentence with an own name ('FITS achieves SOTA performance with under 10k parameters')",
+    "rp203": "base encoders' sizes in parentheses after their names ('It is ModernBERT-large (395M, ...) with ...; ... uses mmBERT-base (322M)')",
 }
 
 
@@ -96,7 +100,7 @@ def test_known_failures_are_counted() -> None:
     for p in PASSAGES:
         if p["id"] in NOT_YET:
             by_part[part_of(p)] += 1
-    assert by_part == {"tune": 5, "heldout": 40}
+    assert by_part == {"tune": 7, "heldout": 42}
 
 
 def test_scoring_matches_within_two_percent() -> None:
