@@ -143,6 +143,13 @@ def holder(sentence: str, start: int, end: int, models: Iterable[ModelName] = ()
     if paren and (model_words(paren.group("name"), models) or p["baseline_before"].search(sentence[max(0, paren.start() - 60) : paren.start()])):
         if link_model(paren.group("name"), models) is None:
             return False, None  # "GPT-2 (1.5B parameters)", "GPT-2 small (124M parameters)": the name's before the parenthesis
+    relative = p["relative_of"].search(head)
+    if relative:
+        own = link_model(relative.group("name"), models)
+        if own is not None:
+            return True, own  # "ZapNet, which has only 25M parameters"
+        if model_words(relative.group("name"), models):
+            return False, None  # "We compare with BERT-large, which has 340M parameters"
     appositive = p["appositive"].search(head)
     if appositive:
         name = appositive.group("name")
