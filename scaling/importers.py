@@ -20,7 +20,8 @@ from flopsdb.core.errors import DataImportError, ScalingError
 from flopsdb.core.failures import ItemFailure
 from flopsdb.core.kinds import Kind
 from flopsdb.scaling.benchmarks import load_benchmarks
-from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
+from flopsdb.scaling.compute import ComputeEstimate, convention, find_accelerator, hardware_compute, tokens_compute
+from flopsdb.scaling.epoch_notes import notes_peak, notes_utilisation
 from flopsdb.scaling.forward import FORWARD_OPS_KIND, forward_ops
 
 _ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?")
@@ -259,14 +260,16 @@ _EPOCH_REQUIRED = (
 )
 
 
-def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBatch:
+def parse_epoch(file: str | Path, *, catalog: Catalog | None = None, notes: bool = True) -> ImportBatch:
     """Parse Epoch AI's models table (``All ML Systems - full view.csv``).
 
     Per model: ``compute`` (the reported training compute, with Epoch's bounds, method and
     confidence), ``hardware`` (first listed chip, quantity), ``training_time``, ``parameters`` and
     ``dataset_size`` facts. For language models with parameters and a dataset size (tokens), operation
     counting gives 6 x parameters x tokens. With a ``catalog``, the hardware method is also computed
-    under both conventions where chip, quantity and hours are known.
+    under both conventions where chip, quantity and hours are known. With ``notes`` (the default), the epoch
+    convention's hardware method takes the utilisation and peak that the row's ``Training compute notes`` state
+    (:mod:`flopsdb.scaling.epoch_notes`) where the columns give none; the assumptions say when (``*_from: notes``).
     """
     path = Path(file)
     try:
@@ -283,7 +286,7 @@ def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBa
     for offset, rec in enumerate(records):
         line = offset + 2
         try:
-            _epoch_row(batch, path.name, line, rec, catalog)
+            _epoch_row(batch, path.name, line, rec, catalog, notes=notes)
         except ValueError as exc:
             batch.failures.append(ItemFailure("import", path.name, str(exc), row=line))
     _add_base_compute(batch, records)
@@ -325,7 +328,7 @@ def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None
         batch.estimates[k] = replace(row, estimate=total)
 
 
-def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], catalog: Catalog | None) -> None:
+def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], catalog: Catalog | None, *, notes: bool = True) -> None:
     name = (rec.get("Model") or "").strip()
     if not name:
         raise ValueError("row has no model name")
@@ -414,6 +417,10 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
         # chip-hours, when the row gives them, are the quantity x time of the whole run (stages with other chip
         # counts included); else quantity x the hours.
         count, run_hours = (qty, chip_hours / qty) if chip_hours and qty else (1.0, chip_hours) if chip_hours else (qty, hours)
+        text = (rec.get("Training compute notes") or "") if notes else ""
+        acc = find_accelerator(catalog, hardware[0])
+        util, util_from = (mfu, "source") if mfu is not None else (notes_utilisation(text), "notes")
+        peak = notes_peak(text, acc) if acc is not None and not acc.generic and mfu is None else None
         for conv_name in ("thompson", "epoch"):
             try:
                 est = hardware_compute(
@@ -424,8 +431,10 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
                     conv=convention(conv_name),
                     domain=domain,
                     fact_ids=ids,
-                    utilisation=mfu,
+                    utilisation=util,
                     precision=precision,
+                    peak_flops=peak,
+                    given_from=util_from,
                 )
             except ScalingError as exc:
                 batch.failures.append(ItemFailure("import", fname, f"hardware method ({conv_name}): {exc}", row=line))
