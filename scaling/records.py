@@ -651,8 +651,10 @@ def curated_imported_rows(
             dropped.add(rid)
             continue
         name = holder.names[0] if holder.names else holder.model_key
-        year = row.get("year") or holder.year
-        dated = {"year_source": holder.year_source if row.get("year") is None else "arxiv", "year_reason": holder.year_reason}
+        # the record's year (arXiv metadata, id, imported rows, PDF) first; else the view's (the Epoch row's, as the
+        # record's paper then has no papers row)
+        year, source = (holder.year, holder.year_source) if holder.year is not None else (row.get("year"), row.get("compute_source"))
+        dated = {"year_source": source if year is not None else None, "year_reason": None if year is not None else holder.year_reason}
         out.append({**row, "model": name, "paper": holder.paper, "year": year, **dated})
     notes = (
         [
