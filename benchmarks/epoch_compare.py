@@ -49,7 +49,7 @@ def _summary(label: str, ratios: list[float]) -> str:
 def _group(est: ComputeEstimate) -> str:
     a = est.assumptions
     if est.method == "hardware":
-        return f"hardware ({'utilisation from source' if a.get('utilisation_from') == 'source' else 'default utilisation'})"
+        return f"hardware (utilisation from {a.get('utilisation_from', 'default')})"
     return f"operations (epochs {a.get('epochs_from', 'default')})"
 
 

@@ -1,7 +1,7 @@
 """The year of a paper whose id is not a dated arXiv id (a gold file's stem such as ``gpt2-radford2019``), from the
 imported datasets that date its models: Thompson et al.'s ``year`` and Epoch AI's ``Publication date``.
 
-A paper's own models (its facts' model names; results marked ``own: false`` are baselines and are not used) are
+A paper's own models (the models of its result facts; results marked ``own: false`` are baselines and are not used) are
 matched to the imported rows' model names by :func:`flopsdb.scaling.inputs.bare_key`, the alias matching of the fit's
 point identity (case, spaces, dashes, brackets and footnote marks folded, ``(single model)`` dropped; see
 docs/records.md). Thompson's rows are asked first, then Epoch's (the fit's preference order). A source whose matches
@@ -21,11 +21,13 @@ SOURCES: tuple[str, ...] = ("thompson", "epoch")
 
 
 def own_model_names(facts: Iterable[Mapping[str, Any]]) -> list[str]:
-    """The model names of a paper's own facts (every fact but a result marked ``own: false``), in order, once."""
+    """The models a paper reports results of as its own (result facts not marked ``own: false``), in order, once.
+    Hardware, time and parameter facts are not asked: they can name the model a method is applied to (a detector
+    trained as the base of the paper's own variant), which is another paper's."""
     names: dict[str, None] = {}
     for f in facts:
         fields = f.get("fields") or {}
-        if f.get("kind") == "result" and fields.get("own") is False:
+        if f.get("kind") != "result" or fields.get("own") is False:
             continue
         if f.get("model"):
             names[str(f["model"])] = None

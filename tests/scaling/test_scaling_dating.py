@@ -74,7 +74,7 @@ def test_imported_year_asks_thompson_first_and_ignores_baselines():
     facts = [
         {"kind": "result", "model": "OmegaNet", "fields": {"own": True}},
         {"kind": "result", "model": "ResNeXt-101 64x4d", "fields": {"own": False}},
-        {"kind": "hardware", "model": None, "fields": {}},
+        {"kind": "hardware", "model": "ResNeXt-101 64x4d", "fields": {}},  # the base a method is applied to
     ]
     assert own_model_names(facts) == ["OmegaNet"]
 
