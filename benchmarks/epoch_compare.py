@@ -5,7 +5,9 @@ For every model of Epoch's table that has a published figure and enough inputs, 
 counting (6 x parameters, or a mixture-of-experts model's active parameters, x tokens x epochs) are computed and
 divided by Epoch's figure; the distribution of the ratio is printed, split by whether the inputs came from the row,
 and the estimates outside 2x are counted by cause (read from the row's inputs and Epoch's method and notes: a
-diagnosis only; the estimates never read the notes' figures).
+diagnosis only). The estimates read two inputs from Epoch's notes where the columns give none, the utilisation and the
+peak Epoch assumed (``flopsdb.scaling.epoch_notes``; the assumptions say ``*_from: notes``); the last lines print the
+headline figures without that reader too (the columns only).
 
 Then one figure per model (``epoch_figure``: the method Epoch's ``Training compute estimation method`` names, the
 geometric mean when it names both), compared with Epoch's figure for every model, and split by general rules of
@@ -47,7 +49,7 @@ def _summary(label: str, ratios: list[float]) -> str:
 def _group(est: ComputeEstimate) -> str:
     a = est.assumptions
     if est.method == "hardware":
-        return f"hardware ({'utilisation from source' if a.get('utilisation_from') == 'source' else 'default utilisation'})"
+        return f"hardware (utilisation from {a.get('utilisation_from', 'default')})"
     return f"operations (epochs {a.get('epochs_from', 'default')})"
 
 
@@ -81,6 +83,26 @@ def _model_cause(est: ComputeEstimate, rec: dict[str, str]) -> str:
     if est.method != "hardware" and _MOE.search(notes) and a.get("parameters_from") != "active":
         return "mixture-of-experts (or sparse) model without active parameters in the row"
     return f"same method, other inputs ({est.method}: stages, tokens seen, utilisation, peak or units)"
+
+
+def model_ratios(
+    batch_estimates: list[tuple[str, ComputeEstimate]], rows: dict[str, dict[str, str]], published: dict[str, float]
+) -> tuple[list[float], list[float]]:
+    """The ratios of one figure per model to Epoch's: every model's, and the like-for-like ones."""
+    by_entry: dict[str, list[ComputeEstimate]] = {}
+    for entry, est in batch_estimates:
+        by_entry.setdefault(entry, []).append(est)
+    every: list[float] = []
+    like: list[float] = []
+    for entry, ests in by_entry.items():
+        est = epoch_figure(rows[entry].get("Training compute estimation method"), ests)
+        if est is None or entry not in published:
+            continue
+        every.append(est.flop / published[entry])
+        why, own, reference = comparability(est, rows[entry], published[entry])
+        if why == COMPARABLE and reference is not None:
+            like.append(own / reference)
+    return every, like
 
 
 def print_per_model(
@@ -165,6 +187,17 @@ def main(path: Path, *, outliers: bool = False) -> None:
         for ratio, method, model, why, notes in sorted(table):
             print(f"{ratio:10.3g}  {method:10s}  {model[:40]:40s}  {why[:60]:60s}  {notes}")
     print_per_model([(e.entry_id, e.estimate) for e in batch.estimates], rows, published, outliers=outliers)
+    used = Counter(
+        k
+        for e in batch.estimates
+        for k in ("utilisation_from", "peak_from")
+        if e.estimate.convention == "epoch" and e.estimate.assumptions.get(k) == "notes"
+    )
+    print(f"\nthe notes reader (flopsdb.scaling.epoch_notes) gave {used['utilisation_from']} utilisations and {used['peak_from']} peaks")
+    columns = parse_epoch(path, catalog=load_catalog(), notes=False)
+    every, like = model_ratios([(e.entry_id, e.estimate) for e in columns.estimates], rows, published)
+    print(_summary("columns only (no notes reader): per model, every model", every))
+    print(_summary("columns only (no notes reader): per model, like for like", like))
 
 
 if __name__ == "__main__":

@@ -264,6 +264,16 @@ def read_fit_inputs(
     return _dicts(con.execute(sql + " ORDER BY entry_id, match, estimate_id", params))
 
 
+def read_fine_tuning_only(con: Connection) -> dict[str, str]:
+    """The compute estimates that are a fine-tuning alone (``assumptions.fine_tuning_only``, set by the Epoch importer:
+    the base model's compute not added, or a published figure below the base's): estimate id -> why."""
+    rows = con.execute(
+        "SELECT estimate_id, json_extract_string(assumptions, '$.fine_tuning_only') FROM compute_estimates"
+        " WHERE json_extract_string(assumptions, '$.fine_tuning_only') IS NOT NULL"
+    ).fetchall()
+    return {r[0]: r[1] for r in rows}
+
+
 def read_forward_ops_inputs(con: Connection, *, sources: Sequence[str]) -> list[dict[str, Any]]:
     """Rows of the ``forward_ops_inputs`` view (a result and the operations per forward pass of its entry) from the
     given sources; the same columns as :func:`read_fit_inputs`, ``quantity`` ``forward_ops``."""

@@ -85,6 +85,17 @@ def read_paper_meta(con: Connection, papers: Sequence[str]) -> dict[str, dict[st
     return out
 
 
+def read_imported_years(con: Connection) -> list[dict[str, Any]]:
+    """Every model name an imported dataset (Thompson et al., Epoch AI) dates: ``source``, ``model``, ``year`` (the
+    publication year the row gives), ``paper`` and ``entry_id``, one row per distinct combination."""
+    return _dicts(
+        con.execute(
+            "SELECT DISTINCT source, model, year, paper, min(entry_id) AS entry_id FROM imported_facts"
+            " WHERE year IS NOT NULL AND model IS NOT NULL AND source IN ('thompson', 'epoch') GROUP BY ALL ORDER BY ALL"
+        )
+    )
+
+
 def read_pdf_paths(con: Connection, papers: Sequence[str]) -> dict[str, str]:
     """The PDF each paper's candidates were extracted from (paper id without version -> path), where recorded."""
     ids = sorted({unversioned(p) for p in papers})

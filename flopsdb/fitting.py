@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from flopsdb.core.catalog import Catalog, load_catalog
 from flopsdb.core.errors import FitError, ScalingError
-from flopsdb.db.facts import read_benchmark_results, read_fit_inputs, read_forward_ops_inputs, store_estimates, store_import
+from flopsdb.db.facts import read_benchmark_results, read_fine_tuning_only, read_fit_inputs, read_forward_ops_inputs, store_estimates, store_import
 from flopsdb.db.store import Connection, Store
 from flopsdb.records import records_from
 from flopsdb.scaling.benchmarks import TRANSFORMS, Benchmark, resolve_benchmark
@@ -173,6 +173,21 @@ class FitInputs:
         return ": " + "; ".join(why) if why else ""
 
 
+def _training_compute_only(rows: list[dict[str, Any]], tuning: dict[str, str], bench: Benchmark, notes: list[str]) -> list[dict[str, Any]]:
+    """The point rule for imported compute, as for curated records: a fine-tuning alone is not a model's training
+    compute, so rows whose estimate is an Epoch fine-tuned row's fine-tuning only (:func:`read_fine_tuning_only`) are
+    left out, and the notes say how many and why."""
+    kept = [r for r in rows if r.get("estimate_id") not in tuning]
+    out = [r for r in rows if r.get("estimate_id") in tuning and matches_benchmark(bench, r.get("benchmark"), r.get("metric"))]
+    if out:
+        models = sorted({str(r.get("model")) for r in out})
+        notes.append(
+            f"{len(out)} result(s) with imported compute left out: the estimate is a fine-tuned model's fine-tuning only, "
+            f"not training compute (e.g. {', '.join(models[:3])}: {tuning[out[0]['estimate_id']]})"
+        )
+    return kept
+
+
 def fit_inputs(con: Connection, opts: FitOptions, *, catalog: Catalog | None = None) -> FitInputs:
     """Read and select the points a fit of ``opts`` would use (nothing fitted, nothing written); raises for an
     unknown source, form or transform and for options that do not go together."""
@@ -204,6 +219,8 @@ def fit_inputs(con: Connection, opts: FitOptions, *, catalog: Catalog | None = N
             )
     if methods:
         rows = [r for r in rows if r["method"] in methods]
+    if rows and quantity != FORWARD_OPS:
+        rows = _training_compute_only(rows, read_fine_tuning_only(con), bench, notes)
     if opts.x == "hardware_burden_consolidated" and imported:
         operations = [
             r

@@ -9,10 +9,11 @@ from typing import Any
 import pypdfium2 as pdfium
 
 from flopsdb.core.catalog import Catalog, load_catalog
-from flopsdb.core.ids import arxiv_id_year
-from flopsdb.db.records import read_paper_meta, read_pdf_paths, read_record_facts, read_records, store_records
+from flopsdb.core.ids import arxiv_id_year, unversioned
+from flopsdb.db.records import read_imported_years, read_paper_meta, read_pdf_paths, read_record_facts, read_records, store_records
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
+from flopsdb.scaling.dating import imported_year, own_model_names
 from flopsdb.scaling.records import ModelRecord, build_records
 
 
@@ -34,23 +35,41 @@ def pdf_year(path: str | Path) -> int | None:
     return None
 
 
-def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None, utilisation: float | None = None) -> list[ModelRecord]:
-    """Model records built from the curated facts in ``con`` (one paper's, or all)."""
-    facts = read_record_facts(con, paper=paper)
-    papers = [str(f["paper"]) for f in facts]
-    meta = read_paper_meta(con, papers)
-    undated = [p for p, m in meta.items() if m.get("year") is None]
-    pdfs = read_pdf_paths(con, undated)
-    for pid in undated:
+def paper_years(
+    meta: dict[str, dict[str, Any]], facts: list[dict[str, Any]], imported: list[dict[str, Any]], pdfs: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Date the papers ``meta`` (from :func:`read_paper_meta`) leaves undated, in order: the year a dated arXiv id
+    encodes (``arxiv_id``); a match of the paper's own models to Thompson's or Epoch's rows (``thompson`` / ``epoch``,
+    :func:`flopsdb.scaling.dating.imported_year`); the PDF's date (``pdf``); else a reason naming every step tried."""
+    by_paper: dict[str, list[dict[str, Any]]] = {}
+    for f in facts:
+        by_paper.setdefault(unversioned(str(f["paper"])), []).append(f)
+    for pid in [p for p, m in meta.items() if m.get("year") is None]:
+        if (id_year := arxiv_id_year(pid)) is not None:
+            meta[pid] = {"year": id_year, "year_source": "arxiv_id"}
+            continue
+        matched = imported_year(own_model_names(by_paper.get(pid, [])), imported)
+        if matched.get("year") is not None:
+            meta[pid] = matched
+            continue
         pdf = pdfs.get(pid)
         year = pdf_year(pdf) if pdf and Path(pdf).is_file() else None
         if year is not None:
             meta[pid] = {"year": year, "year_source": "pdf"}
-        elif (id_year := arxiv_id_year(pid)) is not None:
-            meta[pid] = {"year": id_year, "year_source": "arxiv_id"}
-        else:
-            why = f"; the PDF {pdf} has no readable date" if pdf else "; no PDF recorded for it"
-            meta[pid] = {"reason": meta[pid]["reason"] + why + "; the id is not a dated arXiv id"}
+            continue
+        why = f"the PDF {pdf} has no readable date" if pdf else "no PDF recorded for it (import with --pdf-dir)"
+        meta[pid] = {"reason": f"{meta[pid]['reason']}; the id is not a dated arXiv id; {matched['reason']}; {why}"}
+    return meta
+
+
+def records_from(con: Connection, *, catalog: Catalog, paper: str | None = None, utilisation: float | None = None) -> list[ModelRecord]:
+    """Model records built from the curated facts in ``con`` (one paper's, or all), each paper dated by
+    :func:`paper_years`."""
+    facts = read_record_facts(con, paper=paper)
+    meta = read_paper_meta(con, [str(f["paper"]) for f in facts])
+    undated = [p for p, m in meta.items() if m.get("year") is None]
+    imported = read_imported_years(con) if undated else []
+    meta = paper_years(meta, facts, imported, read_pdf_paths(con, undated))
     return build_records(facts, meta, catalog=catalog, utilisation=utilisation)
 
 

@@ -122,12 +122,16 @@ def hardware_compute(
     fact_ids: tuple[str, ...] = (),
     utilisation: float | None = None,
     precision: str | None = None,
+    peak_flops: float | None = None,
+    given_from: str = "source",
 ) -> ComputeEstimate:
     """count x peak x seconds x utilisation (utilisation 1 under ``thompson``).
 
     ``count_unit`` says what ``count`` counts for TPUs: ``chip``, ``board`` or ``core`` (or a hardware fact's unit,
     ``tpu_chip``, ``tpu_board``, ``tpu_core``); it is converted to the convention's unit. Under ``epoch``, a ``utilisation`` (MFU) and ``precision`` the source gives
-    replace the convention's defaults; the assumptions say which were given and which fell back.
+    replace the convention's defaults; the assumptions say which were given and which fell back. ``peak_flops`` (per
+    chip, epoch convention only) replaces the catalog's peak; ``given_from`` names where a given utilisation came from
+    (``source``, or ``notes``: Epoch's notes, :mod:`flopsdb.scaling.epoch_notes`), and a given peak is ``peak_from: notes``.
     """
     acc = find_accelerator(catalog, accelerator)
     if acc is None:
@@ -140,6 +144,10 @@ def hardware_compute(
     if given_precision:
         conv = Convention(conv.name, {k: given_precision for k in ("gpu", "tpu", "cpu")}, conv.tpu_per, conv.utilisation)
     peak, used_precision, per = _peak(acc, conv, given=bool(given_precision))
+    peak_given = conv.name == "epoch" and peak_flops is not None and peak_flops > 0
+    catalog_peak = peak
+    if peak_given and peak_flops is not None:
+        peak = peak_flops
     units = float(count)
     count_unit = count_unit.removeprefix("tpu_")
     if acc.kind == "tpu" and count_unit != per:
@@ -170,8 +178,9 @@ def hardware_compute(
             "peak_flops": peak,
             "utilisation": util,
             "hours": hours,
-            "utilisation_from": "source" if given_util is not None else "default",
+            "utilisation_from": given_from if given_util is not None else "default",
             "precision_from": "source" if given_precision else "default",
+            **({"peak_from": "notes", "catalog_peak_flops": catalog_peak} if peak_given else {}),
             **_fallback(conv.precision.get(acc.kind, "fp32"), used_precision),
         },
     )

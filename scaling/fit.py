@@ -41,14 +41,19 @@ class FitPoint:
     flop_low: float | None = None
     flop_high: float | None = None
     result_source: str | None = None
+    year_source: str | None = None
+    year_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: compute (FLOP), error, model, year, paper, where the result and the compute come from."""
+        """JSON-ready: compute (FLOP), error, model, year (with where it came from, or why there is none), paper, where
+        the result and the compute come from."""
         return {
             "compute": self.flop,
             "error": self.error,
             "model": self.model,
             "year": self.year,
+            "year_source": self.year_source,
+            "year_reason": self.year_reason,
             "paper": self.paper,
             "result_source": self.result_source,
             "compute_source": self.source,

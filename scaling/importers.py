@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +21,8 @@ from flopsdb.core.errors import DataImportError, ScalingError
 from flopsdb.core.failures import ItemFailure
 from flopsdb.core.kinds import Kind
 from flopsdb.scaling.benchmarks import load_benchmarks
-from flopsdb.scaling.compute import ComputeEstimate, convention, hardware_compute, tokens_compute
+from flopsdb.scaling.compute import ComputeEstimate, convention, find_accelerator, hardware_compute, tokens_compute
+from flopsdb.scaling.epoch_notes import notes_peak, notes_utilisation
 from flopsdb.scaling.forward import FORWARD_OPS_KIND, forward_ops
 
 _ARXIV = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?")
@@ -259,14 +261,16 @@ _EPOCH_REQUIRED = (
 )
 
 
-def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBatch:
+def parse_epoch(file: str | Path, *, catalog: Catalog | None = None, notes: bool = True) -> ImportBatch:
     """Parse Epoch AI's models table (``All ML Systems - full view.csv``).
 
     Per model: ``compute`` (the reported training compute, with Epoch's bounds, method and
     confidence), ``hardware`` (first listed chip, quantity), ``training_time``, ``parameters`` and
     ``dataset_size`` facts. For language models with parameters and a dataset size (tokens), operation
     counting gives 6 x parameters x tokens. With a ``catalog``, the hardware method is also computed
-    under both conventions where chip, quantity and hours are known.
+    under both conventions where chip, quantity and hours are known. With ``notes`` (the default), the epoch
+    convention's hardware method takes the utilisation and peak that the row's ``Training compute notes`` state
+    (:mod:`flopsdb.scaling.epoch_notes`) where the columns give none; the assumptions say when (``*_from: notes``).
     """
     path = Path(file)
     try:
@@ -283,11 +287,16 @@ def parse_epoch(file: str | Path, *, catalog: Catalog | None = None) -> ImportBa
     for offset, rec in enumerate(records):
         line = offset + 2
         try:
-            _epoch_row(batch, path.name, line, rec, catalog)
+            _epoch_row(batch, path.name, line, rec, catalog, notes=notes)
         except ValueError as exc:
             batch.failures.append(ItemFailure("import", path.name, str(exc), row=line))
     _add_base_compute(batch, records)
     return batch
+
+
+FINE_TUNING_ONLY = "fine_tuning_only"
+"""The assumption that marks an estimate of a fine-tuned row as the fine-tuning alone (its base model's compute not
+added, or Epoch's published figure below its base's): not the model's training compute, so no fit point takes it."""
 
 
 def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None:
@@ -297,7 +306,10 @@ def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None
     thompson hardware burden stays the row's own) gets the base model's published training compute added, when the
     table has it; the assumptions say so, or that the base's compute is unknown. A row built on several pretrained
     components (``"Qwen2-72B,InternViT-6B"``) gets none added: Epoch's figures for such rows are sometimes the
-    sum and sometimes the new training only, so the assumptions say the components were not added."""
+    sum and sometimes the new training only, so the assumptions say the components were not added. Estimates that stay
+    the fine-tuning alone (no base added; a published figure below the base's own; the thompson hardware burden, which
+    never adds one) are marked :data:`FINE_TUNING_ONLY`. A base model missing from the table gets the compute other
+    fine-tuned rows of it imply (:func:`_implied_bases`, never the row's own), ``base_compute_from`` saying so."""
     published: dict[str, float] = {}
     for rec in records:
         name, flop = (rec.get("Model") or "").strip().casefold(), rec.get("Training compute (FLOP)")
@@ -308,24 +320,56 @@ def _add_base_compute(batch: ImportBatch, records: list[dict[str, str]]) -> None
         if name and value and value > 0:
             published.setdefault(name, value)
     bases = {f"epoch:{i + 2}": b for i, rec in enumerate(records) if (b := (rec.get("Base model") or "").strip())}
+    implied = _implied_bases(records)
     for k, row in enumerate(batch.estimates):
         est, base = row.estimate, bases.get(row.entry_id)
-        if base is None or est.assumptions.get("as_published") or est.convention == "thompson":
+        if base is None:
+            continue
+        if est.convention == "thompson":
+            why = f"the hardware burden of the fine-tuning from {base} (the thompson convention adds no base model)"
+            batch.estimates[k] = replace(row, estimate=replace(est, assumptions={**est.assumptions, FINE_TUNING_ONLY: why}))
             continue
         base_flop = published.get(base.casefold())
+        base_from: dict[str, Any] = {}
+        others = [(e, v) for e, v in implied.get(base.casefold(), []) if e != row.entry_id]
+        if base_flop is None and others and not est.assumptions.get("as_published"):
+            base_flop = statistics.median(v for _, v in others)
+            base_from = {"base_compute_from": "implied: Training compute - Finetune compute of " + ", ".join(e for e, _ in others)}
+        if est.assumptions.get("as_published"):
+            if base_flop is not None and est.flop < base_flop:
+                why = f"Epoch's figure is below its base model {base}'s ({base_flop:.3g}): the fine-tuning only"
+                batch.estimates[k] = replace(row, estimate=replace(est, assumptions={**est.assumptions, FINE_TUNING_ONLY: why}))
+            continue
         if base_flop is None:
             why = "several base models (components): not added" if "," in base else "unknown (not in the table): the fine-tuning only"
-            assumptions = {**est.assumptions, "base_model": base, "base_compute": why}
+            assumptions = {**est.assumptions, "base_model": base, "base_compute": why, FINE_TUNING_ONLY: f"base model {base}: {why}"}
             batch.estimates[k] = replace(row, estimate=replace(est, assumptions=assumptions))
             continue
-        assumptions = {**est.assumptions, "base_model": base, "base_compute": base_flop, "fine_tuning_flop": est.flop}
+        assumptions = {**est.assumptions, "base_model": base, "base_compute": base_flop, **base_from, "fine_tuning_flop": est.flop}
         total = replace(
             est, flop=est.flop + base_flop, flop_low=est.flop_low + base_flop, flop_high=est.flop_high + base_flop, assumptions=assumptions
         )
         batch.estimates[k] = replace(row, estimate=total)
 
 
-def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], catalog: Catalog | None) -> None:
+def _implied_bases(records: list[dict[str, str]]) -> dict[str, list[tuple[str, float]]]:
+    """The compute of base models that Epoch's fine-tuned rows imply: a row with one ``Base model`` and both its
+    ``Training compute (FLOP)`` (base + fine-tuning, by Epoch's definition) and a ``Finetune compute (FLOP)`` (of at
+    least 1e6, below the training compute) implies the base's as their difference. Base name (casefolded) -> (entry,
+    implied FLOP) per such row; a row never uses its own (the caller leaves it out)."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for i, rec in enumerate(records):
+        base = (rec.get("Base model") or "").strip()
+        try:
+            total, tuned = float(rec.get("Training compute (FLOP)") or "nan"), float(rec.get("Finetune compute (FLOP)") or "nan")
+        except ValueError:
+            continue
+        if base and "," not in base and tuned >= 1e6 and total > tuned:
+            out.setdefault(base.casefold(), []).append((f"epoch:{i + 2}", total - tuned))
+    return out
+
+
+def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], catalog: Catalog | None, *, notes: bool = True) -> None:
     name = (rec.get("Model") or "").strip()
     if not name:
         raise ValueError("row has no model name")
@@ -414,6 +458,10 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
         # chip-hours, when the row gives them, are the quantity x time of the whole run (stages with other chip
         # counts included); else quantity x the hours.
         count, run_hours = (qty, chip_hours / qty) if chip_hours and qty else (1.0, chip_hours) if chip_hours else (qty, hours)
+        text = (rec.get("Training compute notes") or "") if notes else ""
+        acc = find_accelerator(catalog, hardware[0])
+        util, util_from = (mfu, "source") if mfu is not None else (notes_utilisation(text), "notes")
+        peak = notes_peak(text, acc) if acc is not None and not acc.generic and mfu is None else None
         for conv_name in ("thompson", "epoch"):
             try:
                 est = hardware_compute(
@@ -424,8 +472,10 @@ def _epoch_row(batch: ImportBatch, fname: str, line: int, rec: dict[str, str], c
                     conv=convention(conv_name),
                     domain=domain,
                     fact_ids=ids,
-                    utilisation=mfu,
+                    utilisation=util,
                     precision=precision,
+                    peak_flops=peak,
+                    given_from=util_from,
                 )
             except ScalingError as exc:
                 batch.failures.append(ItemFailure("import", fname, f"hardware method ({conv_name}): {exc}", row=line))

@@ -79,7 +79,7 @@ _SINGLE = re.compile(r"\(\s*single(?:[- ]model)?\s*\)|\bsingle[- ]model\b", re.I
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z][a-z.\-]*/\d{7})$", re.I)
 
 
-def _bare_key(model: str | None) -> str:
+def bare_key(model: str | None) -> str:
     """A model's key without a ``(single model)`` / ``(single)`` qualifier (leaderboards print it, papers often not)."""
     return model_key(_SINGLE.sub(" ", model or "")) or ""
 
@@ -108,7 +108,7 @@ def _merge_record_groups(groups: dict[tuple[str, str], list[dict[str, Any]]], be
     def arxiv(g: list[dict[str, Any]]) -> bool:
         return any(_ARXIV_ID.match(unversioned(str(r.get("paper") or "")).strip()) for r in g)
 
-    bare = {k: {_bare_key(r.get("model")) for r in g} | {k[1]} for k, g in records.items()}
+    bare = {k: {bare_key(r.get("model")) for r in g} | {k[1]} for k, g in records.items()}
     rec_arxiv = {k: arxiv(g) for k, g in records.items()}
     rec_years = {k: {r.get("year") for r in g} - {None} for k, g in records.items()}
     errors = {k: err(g) for k, g in records.items()}
@@ -116,7 +116,7 @@ def _merge_record_groups(groups: dict[tuple[str, str], list[dict[str, Any]]], be
     for key in [k for k in groups if k not in records]:
         group = groups[key]
         paper, name = key
-        names = {_bare_key(r.get("model")) for r in group} | {name}
+        names = {bare_key(r.get("model")) for r in group} | {name}
         mine = err(group)
         same_paper = [k for k in records if paper and k[0] == paper]
         tests = (
@@ -194,10 +194,16 @@ def points_from_rows(rows: Iterable[dict[str, Any]], bench: Benchmark) -> tuple[
                     flop_low=r.get("flop_low"),
                     flop_high=r.get("flop_high"),
                     result_source=r.get("result_source") or r.get("source"),
+                    year_source=r.get("year_source") or ((r.get("result_source") or r.get("source")) if r.get("year") is not None else None),
+                    year_reason=r.get("year_reason") if r.get("year") is None else None,
                 )
             )
     if dropped:
         notes.append(f"{dropped} point(s) left out because the same model has compute from a preferred source")
+    undated = [p for p in points if p.year is None]
+    if undated:
+        why = {f"{p.paper}: {p.year_reason or 'the source gives no year'}" for p in undated}
+        notes.append(f"{len(undated)} point(s) without a year (not in the year control): " + " | ".join(sorted(why)[:5]))
     return points, notes
 
 

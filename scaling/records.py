@@ -370,6 +370,8 @@ def _paper_records(
                 )
         if meta and meta.get("year") is not None:
             rec.year, rec.year_source, rec.venue = int(meta["year"]), meta.get("year_source"), meta.get("venue")
+            if meta.get("year_match"):
+                rec.notes.append(f"year {rec.year} from {meta['year_match']}")
         else:
             rec.year_reason = (meta or {}).get("reason") or f"no metadata for paper {paper} (no papers row, no PDF date)"
         rec.fact_ids = sorted(
@@ -473,7 +475,8 @@ def build_records(
 ) -> list[ModelRecord]:
     """Model records from curated fact rows (``fact_id, paper, kind, model, model_key, scope, headline, fields``).
 
-    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``pdf`` | ``arxiv_id``), ``venue``
+    ``meta`` maps a paper id without version to ``year``, ``year_source`` (``arxiv`` | ``arxiv_id`` | ``thompson`` |
+    ``epoch`` | ``pdf``, with ``year_match`` naming the imported row a ``thompson``/``epoch`` year came from), ``venue``
     or a ``reason`` why there is no year. ``utilisation`` overrides every utilisation (the CLI's option).
     """
     by_paper: dict[str, list[Mapping[str, Any]]] = {}
@@ -588,6 +591,8 @@ def record_fit_rows(
                     "paper": rec.paper,
                     "model": rec.names[0] if rec.names else rec.model_key,
                     "year": rec.year,
+                    "year_source": rec.year_source,
+                    "year_reason": rec.year_reason,
                     "quantity": est["quantity"],
                     "convention": conv_name,
                     "method": est["method"],
@@ -646,7 +651,11 @@ def curated_imported_rows(
             dropped.add(rid)
             continue
         name = holder.names[0] if holder.names else holder.model_key
-        out.append({**row, "model": name, "paper": holder.paper, "year": row.get("year") or holder.year})
+        # the record's year (arXiv metadata, id, imported rows, PDF) first; else the view's (the Epoch row's, as the
+        # record's paper then has no papers row)
+        year, source = (holder.year, holder.year_source) if holder.year is not None else (row.get("year"), row.get("compute_source"))
+        dated = {"year_source": source if year is not None else None, "year_reason": None if year is not None else holder.year_reason}
+        out.append({**row, "model": name, "paper": holder.paper, "year": year, **dated})
     notes = (
         [
             f"{len(dropped)} curated result(s) with imported compute left out: not the result their model record gives "
