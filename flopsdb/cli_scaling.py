@@ -21,7 +21,7 @@ _DRY_RUN = click.option("--dry-run", is_flag=True, help="Parse and say what woul
 def _import(app: App, step: ImportDataset, dry_run: bool) -> None:
     with progress_bar(app, step.command, unit="files"):
         if dry_run:
-            with app.store.connect() as con:
+            with app.store.dry_run() as con:
                 planned = step.plan(con)
             counts = {"run_id": "(dry run)", **planned.counts}
             counts["failure_reasons"] = [f"{f.source_file}:{f.source_row}: {f.reason}" for f in planned.failures]
@@ -204,7 +204,7 @@ def fit_cmd(
     )
     step = FitBenchmark(app.existing_store, opts)
     if dry_run:
-        with app.existing_store.connect() as con:
+        with app.existing_store.dry_run() as con:
             planned = step.plan(con)
         if fmt == "json":
             click.echo(json.dumps({"dry_run": True, "plan": planned.skipped, **planned.counts, "notes": step.notes}, indent=1))
@@ -243,7 +243,7 @@ def estimate_cmd(app: App, utilisation: float | None, dry_run: bool) -> None:
     """
     step = EstimateCurated(app.store, utilisation=utilisation)
     if dry_run:
-        with app.store.connect() as con:
+        with app.store.dry_run() as con:
             planned = step.plan(con)
         app.say(f"dry run: would store {planned.counts['estimates']} compute estimates of curated results")
     else:

@@ -84,8 +84,16 @@ def serve(
     the record screen)."""
     import uvicorn
 
-    review_store(config).store.migrate()
-    uvicorn.run(build_app(config, secure_cookies=secure_cookies, paper=paper, kind=kind), host=host, port=port, log_level="warning")
+    store = review_store(config).store
+    store.migrate()
+    try:
+        uvicorn.run(build_app(config, store, secure_cookies=secure_cookies, paper=paper, kind=kind), host=host, port=port, log_level="warning")
+    finally:
+        # A forced stop (a second Ctrl-C) skips the app's shutdown: let the file go here all the same, after the
+        # units of work in flight, so every verdict that was confirmed is in the file and no WAL is left behind.
+        holder = store.holder()
+        if holder is not None:
+            holder.close()
 
 
 def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[str, Any]]:
