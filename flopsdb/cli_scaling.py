@@ -283,7 +283,11 @@ def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float
     if not path.exists():
         raise StoreError(NOTHING_YET.format(home=cfg.home))
     res = run_query(
-        path, query, timeout=timeout if timeout is not None else cfg.sql_timeout, max_rows=max_rows if max_rows is not None else cfg.sql_max_rows
+        path,
+        query,
+        timeout=timeout if timeout is not None else cfg.sql_timeout,
+        max_rows=max_rows if max_rows is not None else cfg.sql_max_rows,
+        hide_credentials=path != cfg.published_path,
     )
     print_rows(res.columns, res.rows, fmt)
     _warn_stale(app, live)
