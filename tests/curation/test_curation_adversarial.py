@@ -1,11 +1,12 @@
 """A hostile annotator or analyst against the real server (uvicorn over HTTP), the real CLI and a real DuckDB file:
 oversized and unparseable bodies, numbers too large for a double, control characters, facts of another paper on a
 record screen, role escalation, a spoofed X-Forwarded-For against the sign-in throttle, and credentials through
-``flopsdb sql`` on the live file. Each answer is a 4xx naming the field (never a 500) and stores nothing."""
+``flopsdb sql`` on the live file, a gold paper id that points outside the PDF folder. Each answer is a 4xx naming the field (never a 500) and stores nothing."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import httpx
 from curation_helpers import PASSWORD, free_port
 
@@ -162,3 +164,30 @@ def test_cli_sql_on_the_live_file_reaches_no_credentials(rs: DbReviewStore, conf
         counted = _sql(config, *extra, "SELECT count(*) AS n FROM candidates")
         assert counted.returncode == 0 and counted.stdout.strip().splitlines()[-1] == str(len(rs.candidates())), counted.stdout + counted.stderr
     assert Path(config.db_path).exists() and [u.name for u in rs.users()], "the live accounts are untouched"
+
+
+def test_cli_a_gold_paper_id_cannot_reach_outside_the_pdf_folder(tmp_path: Path, config: Config) -> None:
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes((Path(__file__).resolve().parents[1] / "fixtures" / "curation" / "fixture-paper.pdf").read_bytes())
+    good = {"paper": "fixture-paper", "kind": "hardware", "page": 1, "quote": "x", "fields": {"accelerator": "NVIDIA V100", "count": 8}}
+    lines = [{**good, "paper": "../secret"}, {**good, "paper": "../../" * 8 + str(secret)[1:-4]}, good]
+    src = tmp_path / "gold.jsonl"
+    src.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    env = {**os.environ, "FLOPSDB_HOME": str(config.home)}
+    out = subprocess.run(
+        [sys.executable, "-m", "flopsdb.cli", "review", "import", str(src), "--format", "annotations", "--pdf-dir", str(pdfs)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count("outside the PDF folder") == 2, out.stderr
+    con = duckdb.connect(str(config.db_path), read_only=True)
+    try:
+        stored = con.execute("SELECT paper, pdf_path FROM candidates").fetchall()
+    finally:
+        con.close()
+    assert [p for p, _ in stored] == ["fixture-paper"] and all(str(tmp_path / "pdfs") in (path or str(pdfs)) for _, path in stored), stored
