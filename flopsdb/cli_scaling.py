@@ -264,13 +264,15 @@ def _warn_stale(app: App, live: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--max-rows", type=int, default=None, help="Row cap (default: config sql_max_rows).")
 @click.option("--timeout", type=Seconds(), default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
-@click.option("--live", is_flag=True, help="Query the live database instead of the published snapshot (waits its turn while another process writes).")
+@click.option(
+    "--live", is_flag=True, help="Query the live database instead of the published snapshot, through a copy without the accounts (waits its turn)."
+)
 @pass_app
 def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float | None, live: bool) -> None:
     """Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access).
 
     The snapshot is as fresh as the last `flopsdb publish` (the nightly's last step); --live reads
-    what was written since.
+    what was written since, in a credential-free copy made for the query (no accounts, hashes or sessions).
 
     \b
     Views: curated_facts, compute_estimates, benchmark_results, fit_inputs (see README).
