@@ -186,7 +186,10 @@ class Store:
                 con.close()
             return
         with Store(self.path, read_only=True, lock_timeout=self.lock_timeout).connect() as con:
-            done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+            try:
+                done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+            except duckdb.Error as exc:
+                raise StoreError(f"{self.path} is not a flopsdb database ({exc})") from exc
             pending = [name for name in migration_names() if name not in done]
             if pending:
                 raise StoreError(
