@@ -190,6 +190,8 @@ def _gold_candidate(line: Mapping[str, Any], pdf_dir: str | Path | None) -> tupl
     page = int(line["page"])
     quote = " ".join(str(line.get("quote", "")).split())
     path = Path(pdf_dir) / f"{line['paper']}.pdf" if pdf_dir else None
+    if path is not None and not path.resolve().is_relative_to(Path(pdf_dir).resolve()):  # type: ignore[arg-type]
+        raise ValueError(f"paper {str(line['paper'])[:80]!r} names a file outside the PDF folder")
     box: Box | None = None
     flags: tuple[str, ...] = ()
     if line.get("bbox"):

@@ -91,10 +91,26 @@ _VERDICTS: tuple[str, ...] = (Action.ACCEPT, Action.REJECT, Action.UNSURE, Actio
 _Value = StrictBool | StrictInt | StrictFloat | StrictStr | None
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Control characters (NUL, escape sequences, newlines): never part of a value a person types into a field."""
+MAX_BODY = 1_048_576
+"""The largest request body the server reads (bytes); a larger one is refused with 413 before it is read."""
+
+
+def _plain_text(value: str | None) -> str | None:
+    if value is not None and _CONTROL.search(value):
+        raise ValueError("must not hold control characters")
+    return value
+
+
 def _finite_fields(value: dict[str, Any]) -> dict[str, Any]:
     for key, v in value.items():
+        if len(key) > 64 or _CONTROL.search(key):
+            raise ValueError(f"field name {key[:40]!r} must be at most 64 characters, without control characters")
         if isinstance(v, float) and not math.isfinite(v):
             raise ValueError(f"field {key[:40]!r} must be a finite number")
+        if isinstance(v, str) and _CONTROL.search(v):
+            raise ValueError(f"field {key[:40]!r} must not hold control characters")
     return value
 
 
@@ -131,7 +147,7 @@ class VerdictBody(BaseModel):
     event_id: StrictStr | None = Field(None, pattern=r"^[A-Za-z0-9._:-]{1,64}$")
     n: StrictInt | None = Field(None, ge=1, le=9)
     fields: _Fields | None = None
-    model: StrictStr | None = Field(None, max_length=300)
+    model: Annotated[StrictStr, AfterValidator(_plain_text)] | None = Field(None, max_length=300)
     stage: Literal[STAGES + ("",)] | None = None  # type: ignore[valid-type]
     dwell_ms: StrictInt | None = Field(None, ge=0, le=86_400_000)
     mode: ReviewMode = ReviewMode.LEASE
@@ -198,6 +214,38 @@ class RecordFactBody(BaseModel):
         return self
 
 
+def _too_large(limit: int) -> JSONResponse:
+    return JSONResponse({"error": f"request too large: body: at most {limit} bytes", "fields": [{"field": "body", "problem": "too large"}]}, 413)
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes is refused with 413 naming the body, before it is read
+    when ``Content-Length`` says so, else as soon as the bytes received pass the limit (a chunked body)."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await _too_large(self.limit)(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b"")) if message["type"] == "http.request" else 0
+            if seen > self.limit:
+                raise StarletteHTTPException(413, f"request too large: body: at most {self.limit} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
 def _unprocessable(field: str, problem: str) -> JSONResponse:
     """A 422 naming the field, shaped like the validation errors."""
     return JSONResponse({"error": f"invalid request: {field}: {problem}", "fields": [{"field": field, "problem": problem}]}, status_code=422)
@@ -223,6 +271,7 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
     """The review app over ``store``; ``estimate`` gives the record screen its compute estimate (the wiring
     passes one built on ``scaling.records``; without it the screen shows none)."""
     app = FastAPI(title="flopsdb review", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(BodyLimit, limit=MAX_BODY)
     templates = _templates()
     app.mount("/static", StaticFiles(directory=str(resources.files("flopsdb.curation") / "static")), name="static")
 
@@ -283,7 +332,12 @@ def create_app(store: ReviewStore, settings: WebSettings, *, estimate: Estimator
 
     @app.exception_handler(StarletteHTTPException)
     def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        """Every refusal answers ``{"error": ...}`` like the others (``detail`` kept for older pages)."""
+        """Every refusal answers ``{"error": ...}`` like the others (``detail`` kept for older pages); a body that is
+        too large (413) or cannot be parsed at all (not UTF-8, nested too deeply) names the field ``body``."""
+        if exc.status_code == 413:
+            return _too_large(MAX_BODY)
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return _unprocessable("body", "not JSON in UTF-8, or nested too deeply")
         return JSONResponse({"error": str(exc.detail), "detail": exc.detail}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)

@@ -4,11 +4,13 @@ The connection is read-only, has external access disabled (no COPY to files, ATT
 outside files, extension installs) and its configuration locked (no SET). A timer thread interrupts
 a query that runs past ``timeout`` seconds, and at most ``max_rows`` rows are returned (the result
 says when it was cut). The published snapshot (``config.published_path``) is queried when it exists,
-else the live file.
+else the live file, through a credential-free copy made for the query (the live file holds the accounts).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ import duckdb
 
 from flopsdb.core.config import Config
 from flopsdb.core.errors import QueryError, QueryTimeout
+from flopsdb.db.publish import publish
 from flopsdb.db.store import Store
 
 SAMPLE_QUERY = "SELECT model, year, value AS top1_percent, flop FROM fit_inputs WHERE result_source = 'sample' AND metric = 'top1' ORDER BY flop"
@@ -62,12 +65,21 @@ def snapshot_staleness(config: Config, *, live: bool = False) -> str | None:
     )
 
 
-def run_query(path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000, lock_timeout: float = 10.0) -> QueryResult:
-    """Run ``sql`` read-only against ``path``; refuse writes, file access and SET; stop after ``timeout`` s."""
+def run_query(
+    path: str | Path, sql: str, *, timeout: float = 30.0, max_rows: int = 10_000, lock_timeout: float = 10.0, hide_credentials: bool = False
+) -> QueryResult:
+    """Run ``sql`` read-only against ``path``; refuse writes, file access and SET; stop after ``timeout`` s. With
+    ``hide_credentials`` (the live file, which holds the accounts) the query runs on a credential-free copy of it
+    made for this query (``db.publish.publish`` into a temporary folder), so no SQL can reach a password hash."""
     if not sql or not sql.strip():
         raise QueryError("empty query")
     if max_rows < 1:
         raise QueryError("max_rows must be at least 1")
+    if hide_credentials:
+        with tempfile.TemporaryDirectory(prefix="flopsdb-sql-") as tmp:
+            copy = publish(Store(path, lock_timeout=lock_timeout), Path(tmp) / "live.duckdb")
+            res = run_query(copy, sql, timeout=timeout, max_rows=max_rows, lock_timeout=lock_timeout)
+        return dataclasses.replace(res, database=str(path))
     store = Store(path, read_only=True, lock_timeout=lock_timeout)
     with store.connect(config=SAFE_CONFIG) as con:
         timer = threading.Timer(timeout, con.interrupt)

@@ -173,6 +173,32 @@ class Store:
             con.close()
 
     @contextmanager
+    def dry_run(self) -> Iterator[Connection]:
+        """A connection for a ``--dry-run`` plan, through which nothing reaches the disk: the file opened
+        read-only when it exists (it must be migrated: a dry run cannot migrate), else an empty migrated
+        database in memory, so a plan on a new home reads empty tables and leaves no file behind."""
+        if str(self.path) == ":memory:" or not self.path.exists():
+            con = duckdb.connect(":memory:")
+            try:
+                self._migrate(con)
+                yield con
+            finally:
+                con.close()
+            return
+        with Store(self.path, read_only=True, lock_timeout=self.lock_timeout).connect() as con:
+            try:
+                done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
+            except duckdb.Error as exc:
+                raise StoreError(f"{self.path} is not a flopsdb database ({exc})") from exc
+            pending = [name for name in migration_names() if name not in done]
+            if pending:
+                raise StoreError(
+                    f"{self.path} needs {len(pending)} migration(s) ({', '.join(pending[:3])}{', ...' if len(pending) > 3 else ''}) and a"
+                    " dry run writes nothing: run any writing command first (it migrates the file), then the dry run"
+                )
+            yield con
+
+    @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A connection inside ``BEGIN`` ... ``COMMIT``; rolled back if the block raises."""
         with self.connect() as con:

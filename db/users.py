@@ -17,8 +17,8 @@ _DUMMY: list[str] = []
 def add_user(con: Connection, name: str, role: str, password: str) -> User:
     """Create a user, or change an existing user's role and password (which signs out all of its sessions)."""
     name = name.strip()
-    if not name or len(name) > 64 or any(ch.isspace() for ch in name):
-        raise CurationError(f"invalid user name {name!r} (1-64 characters, no spaces)")
+    if not name or len(name) > 64 or any(ch.isspace() or not ch.isprintable() for ch in name):
+        raise CurationError(f"invalid user name {name[:64]!r} (1-64 printable characters, no spaces)")
     if role not in ROLES:
         raise CurationError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
     if len(password) < MIN_PASSWORD:

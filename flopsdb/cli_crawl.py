@@ -39,7 +39,7 @@ def _run(app: App, step: Step, dry_run: bool, fmt: str, progress: str | None = N
     """``--dry-run``: print the step's plan and return None; else run it as a run of its own (with a progress bar
     labelled ``progress`` fed by the step) and return the crawl function's report (printed with ``--format json``)."""
     if dry_run:
-        with app.store.connect() as con:
+        with app.store.dry_run() as con:
             planned = step.plan(con)
         if fmt == "json":
             click.echo(

@@ -262,7 +262,7 @@ def review_import(
             app.config, fmt, src, pdf_dir=pdf_dir, annotator=annotator, with_verdicts=not as_candidates, users=users, progress=bar.update
         )
         if dry_run:
-            with app.store.connect() as con:
+            with app.store.dry_run() as con:
                 counts = step.plan(con).counts
         else:
             counts = run_recorded(app.store, step.name, step)[1].counts

@@ -21,7 +21,7 @@ _DRY_RUN = click.option("--dry-run", is_flag=True, help="Parse and say what woul
 def _import(app: App, step: ImportDataset, dry_run: bool) -> None:
     with progress_bar(app, step.command, unit="files"):
         if dry_run:
-            with app.store.connect() as con:
+            with app.store.dry_run() as con:
                 planned = step.plan(con)
             counts = {"run_id": "(dry run)", **planned.counts}
             counts["failure_reasons"] = [f"{f.source_file}:{f.source_row}: {f.reason}" for f in planned.failures]
@@ -204,7 +204,7 @@ def fit_cmd(
     )
     step = FitBenchmark(app.existing_store, opts)
     if dry_run:
-        with app.existing_store.connect() as con:
+        with app.existing_store.dry_run() as con:
             planned = step.plan(con)
         if fmt == "json":
             click.echo(json.dumps({"dry_run": True, "plan": planned.skipped, **planned.counts, "notes": step.notes}, indent=1))
@@ -243,7 +243,7 @@ def estimate_cmd(app: App, utilisation: float | None, dry_run: bool) -> None:
     """
     step = EstimateCurated(app.store, utilisation=utilisation)
     if dry_run:
-        with app.store.connect() as con:
+        with app.store.dry_run() as con:
             planned = step.plan(con)
         app.say(f"dry run: would store {planned.counts['estimates']} compute estimates of curated results")
     else:
@@ -264,13 +264,15 @@ def _warn_stale(app: App, live: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--max-rows", type=int, default=None, help="Row cap (default: config sql_max_rows).")
 @click.option("--timeout", type=Seconds(), default=None, help="Seconds before the query is interrupted (default: sql_timeout).")
-@click.option("--live", is_flag=True, help="Query the live database instead of the published snapshot (waits its turn while another process writes).")
+@click.option(
+    "--live", is_flag=True, help="Query the live database instead of the published snapshot, through a copy without the accounts (waits its turn)."
+)
 @pass_app
 def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float | None, live: bool) -> None:
     """Run a read-only SQL query (published snapshot if any, else the live file; no writes, no file access).
 
     The snapshot is as fresh as the last `flopsdb publish` (the nightly's last step); --live reads
-    what was written since.
+    what was written since, in a credential-free copy made for the query (no accounts, hashes or sessions).
 
     \b
     Views: curated_facts, compute_estimates, benchmark_results, fit_inputs (see README).
@@ -283,7 +285,11 @@ def sql_cmd(app: App, query: str, fmt: str, max_rows: int | None, timeout: float
     if not path.exists():
         raise StoreError(NOTHING_YET.format(home=cfg.home))
     res = run_query(
-        path, query, timeout=timeout if timeout is not None else cfg.sql_timeout, max_rows=max_rows if max_rows is not None else cfg.sql_max_rows
+        path,
+        query,
+        timeout=timeout if timeout is not None else cfg.sql_timeout,
+        max_rows=max_rows if max_rows is not None else cfg.sql_max_rows,
+        hide_credentials=path != cfg.published_path,
     )
     print_rows(res.columns, res.rows, fmt)
     _warn_stale(app, live)

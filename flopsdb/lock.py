@@ -34,10 +34,9 @@ class RunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = _read(fd)
+            error = _held(self.path, fd)
             os.close(fd)
-            who = f"pid {holder.get('pid')} on {holder.get('host')} since {holder.get('started')}" if holder else "another process"
-            raise RunLocked(f"another nightly run holds {self.path} ({who})") from None
+            raise error from None
         previous = _read(fd)
         if previous and not previous.get("released"):
             self.took_over_from = previous
@@ -46,6 +45,21 @@ class RunLock:
         os.fsync(fd)
         self._fd = fd
         return self
+
+    def check(self) -> None:
+        """Raise :class:`RunLocked` when a live run holds the lock, without taking it or creating the file (what a dry
+        run asks: it writes nothing, so it needs no lock, but it says when a run is going on)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        except BlockingIOError:
+            raise _held(self.path, fd) from None
+        finally:
+            os.close(fd)
 
     def release(self) -> None:
         """Mark the lock released and let go of it."""
@@ -64,6 +78,13 @@ class RunLock:
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         self.release()
+
+
+def _held(path: Path, fd: int) -> RunLocked:
+    """The error naming the run that holds the lock (its pid, host and start, as it wrote them)."""
+    holder = _read(fd)
+    who = f"pid {holder.get('pid')} on {holder.get('host')} since {holder.get('started')}" if holder else "another process"
+    return RunLocked(f"another nightly run holds {path} ({who})")
 
 
 def _read(fd: int) -> dict[str, object]:

@@ -113,13 +113,14 @@ def run_nightly(
     store = Store(config.db_path)
     report = NightlyReport(run_id=None, dry_run=dry_run)
     try:
+        if dry_run:  # writes nothing, so it takes no run lock (nor leaves a lock file on a new home), but says when one runs
+            RunLock(config.home / "nightly.lock").check()
+            with store.dry_run() as con:
+                report.steps = steps.plan(con, steps.nightly_steps(config, store, since=since, max_papers=max_papers, workers=workers))
+            return report
         with RunLock(config.home / "nightly.lock") as lock:
             report.took_over_from = lock.took_over_from
             plan = steps.nightly_steps(config, store, since=since, max_papers=max_papers, workers=workers)
-            if dry_run:
-                with store.connect() as con:
-                    report.steps = steps.plan(con, plan)
-                return report
             with recording(store, "nightly") as run:
                 run_id = run.run_id
                 report.run_id = run_id

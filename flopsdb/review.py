@@ -81,11 +81,23 @@ def serve(
     config: Config, *, host: str = "127.0.0.1", port: int = 8765, secure_cookies: bool = False, paper: str | None = None, kind: str | None = None
 ) -> None:
     """Run the review server with uvicorn until interrupted (``paper``/``kind``: the default filter of the queue and
-    the record screen)."""
+    the record screen). ``X-Forwarded-For`` is believed (from the loopback proxy only) with ``secure_cookies`` alone,
+    so the sign-in throttle counts each client's real address."""
     import uvicorn
 
-    review_store(config).store.migrate()
-    uvicorn.run(build_app(config, secure_cookies=secure_cookies, paper=paper, kind=kind), host=host, port=port, log_level="warning")
+    store = review_store(config).store
+    store.migrate()
+    try:
+        # X-Forwarded-For names the client only behind the TLS proxy that --secure-cookies stands for: otherwise any
+        # local client could send a new address with every sign-in and never meet the per-address throttle.
+        app = build_app(config, store, secure_cookies=secure_cookies, paper=paper, kind=kind)
+        uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=secure_cookies)
+    finally:
+        # A forced stop (a second Ctrl-C) skips the app's shutdown: let the file go here all the same, after the
+        # units of work in flight, so every verdict that was confirmed is in the file and no WAL is left behind.
+        holder = store.holder()
+        if holder is not None:
+            holder.close()
 
 
 def dwell_report(rs: DbReviewStore, *, by_annotator: bool = False) -> list[dict[str, Any]]:

@@ -83,14 +83,31 @@ def _coerce_text(ftype: FieldType, raw: Any) -> Any:
     return int(number) if number.is_integer() and "." not in text and "e" not in low else number
 
 
+_MAX_COUNT = 2**63 - 1
+"""The largest count a field may hold (a signed 64-bit integer, what SQL reads it as)."""
+
+
+def _finite(value: float) -> bool:
+    """Whether a number is finite as a double (an integer too large for one is not)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _check_value(key: str, ftype: FieldType, value: Any) -> None:
     if value is None:
         return
     if ftype in _NUMERIC:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise FieldValueError(f"field {key!r} must be a finite number, not {value!r}")
-        if ftype is FieldType.COUNT and (value < 1 or value != int(value)):
-            raise FieldValueError(f"field {key!r} must be a whole number of at least 1, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
+            raise FieldValueError(f"field {key!r} must be a finite number, not {_short(value)}")
+        if ftype is FieldType.COUNT and (value < 1 or value > _MAX_COUNT or value != int(value)):
+            raise FieldValueError(f"field {key!r} must be a whole number of at least 1 and at most {_MAX_COUNT}, not {_short(value)}")
         if ftype is FieldType.NON_NEGATIVE and value < 0:
             raise FieldValueError(f"field {key!r} must not be negative, not {value!r}")
     elif ftype is FieldType.FLAG:
