@@ -1,4 +1,4 @@
-"""hardware.v5 and training_time.v5 on real sentences: ``tests/fixtures/extract/phrasings/real_hardware_time.v1.jsonl``.
+"""hardware.v6 and training_time.v6 on real sentences: ``tests/fixtures/extract/phrasings/real_hardware_time.v1.jsonl``.
 
 Each line is a sentence or short passage found in public repositories (papers' converted text and LaTeX, READMEs,
 model cards, notes; never the project's corpora) with what a reader records from it: the training hardware as
@@ -24,7 +24,7 @@ from tests.extract.conftest import make_doc
 
 REAL_SET = Path(__file__).resolve().parents[1] / "fixtures" / "extract" / "phrasings" / "real_hardware_time.v1.jsonl"
 HEADING = "Experimental setup\n"
-EXTRACTORS = {"hardware": "hardware.v5", "training_time": "training_time.v5"}
+EXTRACTORS = {"hardware": "hardware.v6", "training_time": "training_time.v6"}
 KINDS = {"hardware": "hardware", "training_time": "training_time"}
 
 XFAIL: dict[str, str] = {
@@ -95,7 +95,7 @@ XFAIL: dict[str, str] = {
     "real215": "hardware not expected: ('GPU', 1, 'gpu')",
     "real219": "hardware not expected: ('NVIDIA A100', 1, 'gpu'); training_time not expected: (264.0, 'wall_clock')",
 }
-"""Lines hardware.v5 / training_time.v5 still get wrong (2026-12-04), by id, with what differs (strict xfail: a
+"""Lines hardware.v6 / training_time.v6 still get wrong (2026-12-04), by id, with what differs (strict xfail: a
 line that starts to pass must leave this list)."""
 
 
