@@ -371,8 +371,8 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
             at = units[c].start
             glued = at > 0 and (sentence[at - 1].isalpha() or (sentence[at - 1] == "-" and at > 1 and sentence[at - 2].isalnum()))
             value: int | None = None if glued else _count_value(units[c])  # "FP16 V100", "ResNet-50 GPU": not a count
-            if value is not None and c >= 2 and units[c - 1].label == units[c - 2].label == "COUNT":
-                runs.add(last)  # "8 16 32 64 GPUs": a chart's axis, not a statement
+            if value is not None and c >= 2 and units[c - 2].label == "COUNT" and (units[c - 1].label == "COUNT" or units[c - 1].text == ","):
+                runs.add(last)  # "8 16 32 64 GPUs", "with 1, 2, 4, 8 GPUs": a chart's axis or a sweep, not a statement
             if value is not None and (last not in count or last - c < count[last][0]):
                 count[last] = (last - c, value, "before", units[c].text)
                 start_of[last] = min(start_of[last], units[c].start)
@@ -656,7 +656,7 @@ def _confidence(mention: dict[str, Any], stage: str, clause: str = "") -> float:
     if "no_usage_cue" in mention["flags"]:
         conf -= 0.25
     if "number_run" in mention["flags"]:
-        conf -= 0.45
+        conf -= 0.55
     if "count_from_generic" in mention["flags"]:
         conf -= 0.1
     if "singular" in mention["flags"]:
@@ -759,6 +759,8 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     for mention in found:
         stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)
         stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)
+        if stage == "inference" and re.search(grammar()["training_clause"], _clause(sent.text, int(mention["start"]), int(mention["end"])), re.I):
+            stage = sentence_stage if sentence_stage != "inference" else "training"  # "21 seconds per epoch on a K80"
         if stage != "inference" and re.match(grammar()["not_training_after"], sent.text[int(mention["end"]) :], re.I):
             stage = "inference"  # "a single GPU for testing", "4 GPUs for sampling": not the training's hardware
         if stage != "inference" and not_training(sent.text, int(mention["start"]), int(mention["end"])):

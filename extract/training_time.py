@@ -2,7 +2,8 @@
 
 v6 (patterns in ``extract/data/training_time.v6.json``): a model card's "Hours used: 200000" (the ML CO2 impact
 template) is device hours; the first duration of "reduced from 15 hours to 5 hours" is what it was before, not a
-total (flag ``former``); "10,000 hours of synthetic data" is data, not time.
+total (flag ``former``); "a couple of hours" gives no figure (flag ``vague``); "10,000 hours of synthetic data" is
+data, not time.
 
 v4 (patterns in ``extract/data/training_time.v5.json``): a duration in a clause that is another work's
 (:func:`~flopsdb.extract.models.statement_owner`: "Unlike [7], which trains for 2 weeks, our model ...") is a
@@ -299,7 +300,10 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         elif per_unit(sentence, m.start(), m.end()):
             flags.append("per_unit")
             conf = min(conf, 0.2)
-        if patterns()["former_before"].search(sentence[: start]) and patterns()["former_after"].match(sentence[m.end() :]):
+        if patterns()["vague_count"].match(n1.strip()):
+            flags.append("vague")  # "a couple of hours": no figure to record
+            conf = min(conf, 0.3)
+        if patterns()["former_before"].search(sentence[:start]) and patterns()["former_after"].match(sentence[m.end() :]):
             flags.append("former")  # "reduced from 15 hours to 5 hours": what it took before
             conf = min(conf, 0.2)
         owner = statement_owner(sentence, m.start(), models)
