@@ -14,7 +14,7 @@ the paper's own clause in the same sentence keeps its hardware, and a citation o
 run ("trainable on a single GPU", "fits on one V100") counts as hypothetical; a parenthesis that restates a count as a
 total ("4 Cloud TPUs (16 TPU chips total)") keeps the total only.
 
-Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v4.json``):
+Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v5.json``):
 
 1. **Entities** (spaCy's English vocabulary, ``EntityRuler``s): accelerator names from the catalog
    (``flopsdb/core/data/hardware.v1.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
@@ -521,8 +521,8 @@ def _usage_before(before: str) -> bool:
 def _singular(units: list[_Unit], i: int, noun: str, acc: Accelerator) -> bool:
     """Whether a named GPU without a count is written in the singular: no device noun or a singular one after it
     ("NVIDIA Tesla V100 GPU", "a Modal A10G"), no plural, group or time word next ("V100 GPUs", "A100 nodes", "V100
-    hours", "V100 and A100"), no plural quantifier before it ("multiple V100 GPU", "each V100"); grammar
-    ``singular_blockers`` and ``plural_before``."""
+    hours", "V100 and A100", "V100 GPU implementation"), no plural quantifier before it ("multiple V100 GPU", "each V100"); grammar
+    ``singular_blockers``, ``not_hardware_after`` and ``plural_before``."""
     g = grammar()
     if acc.kind != "gpu" or acc.generic or noun.lower() not in ("", "gpu", "card", "graphics"):
         return False
@@ -533,6 +533,7 @@ def _singular(units: list[_Unit], i: int, noun: str, acc: Accelerator) -> bool:
         rest = rest[1:] if rest[1].label == "ACCEL" else []
     if rest and (
         rest[0].text.lower() in g["singular_blockers"]
+        or rest[0].text.lower() in g["lists"]["not_hardware_after"]
         or rest[0].label in ("DEVTIME", "TIMEUNIT", "GROUP", "ACCEL", "CORES")
         or (rest[0].label in ("GENERIC", "DEVNOUN") and rest[0].text.lower().endswith("s"))
     ):
