@@ -521,7 +521,8 @@ def _usage_before(before: str) -> bool:
 def _singular(units: list[_Unit], i: int, noun: str, acc: Accelerator) -> bool:
     """Whether a named GPU without a count is written in the singular: no device noun or a singular one after it
     ("NVIDIA Tesla V100 GPU", "a Modal A10G"), no plural, group or time word next ("V100 GPUs", "A100 nodes", "V100
-    hours", "V100 and A100", "V100 GPU implementation"), no plural quantifier before it ("multiple V100 GPU", "each V100"); grammar
+    hours", "V100 and A100", "V100 GPU implementation"), not the second of a list ("V100 and RTX3090"), no plural
+    quantifier before it ("multiple V100 GPU", "each V100"); grammar
     ``singular_blockers``, ``not_hardware_after`` and ``plural_before``."""
     g = grammar()
     if acc.kind != "gpu" or acc.generic or noun.lower() not in ("", "gpu", "card", "graphics"):
@@ -540,6 +541,8 @@ def _singular(units: list[_Unit], i: int, noun: str, acc: Accelerator) -> bool:
         return False
     if any(u.label in ("GENERIC", "DEVNOUN") and u.text.lower().endswith("s") for u in units[i + 1 : i + 5]):
         return False  # "A100 Tensor Core GPUs"
+    if i >= 2 and units[i - 1].text.lower() in ("and", "or", "/", "&", ",") and any(u.label == "ACCEL" for u in units[max(0, i - 4) : i - 1]):
+        return False  # "V100 and RTX3090": a list of names
     prev = [u.text.lower() for u in units[max(0, i - 3) : i] if u.label not in ("PREFIX", "MEMORY")]
     return not (set(prev) & set(g["plural_before"]))
 
@@ -748,8 +751,11 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     found = mentions_in(sent.text)
     if not found or has_cue(sent.text, "grant_cues"):
         return []
-    if sum(1 for f in found if f["model"] and f["count"] is None) >= 3:
-        found = [f for f in found if not (f["model"] and f["count"] is None)]
+    listed = [f for f in found if f["model"] and f["count"] is None and "device_time" not in f["flags"]]
+    if len(listed) >= 3 or (len(listed) >= 2 and len(found) > len(listed)):
+        found = [f for f in found if not any(f is x for x in listed)]  # "... with V100 and RTX3090": a list of names
+    if any(re.match(grammar()["label_after"], sent.text[int(f["end"]) :]) for f in found) and not time_patterns()["train_cue"].search(sent.text):
+        return []  # "Google TPU v3-8: 8 TPU cores, 128 GB HBM memory": a product's specification
     sentence_stage = classify_stage(sent.text, sent.section)
     if sentence_stage == "training" and speed_only(sent.text):
         sentence_stage = "inference"

@@ -75,3 +75,9 @@ def test_model_card_hours_used_are_device_hours() -> None:
 )
 def test_former_vague_and_data_durations(sentence: str, expected: list[tuple[float, str]]) -> None:
     assert extracted(sentence)["training_time"] == expected
+
+
+def test_a_product_specification_and_a_list_of_supported_names_are_no_training_hardware() -> None:
+    assert extracted("Google TPU v3-8: 8 TPU cores, 128 GB HBM memory.")["hardware"] == []
+    sentence = "Our model is trained on 8 A100 GPUs, and the framework supports training with V100 and RTX3090."
+    assert extracted(sentence)["hardware"] == [("NVIDIA A100", 8, "gpu")]
