@@ -4,7 +4,9 @@ v6 (grammar ``hardware_grammar.v5``): a named GPU in the singular with no count 
 V100 GPU", "on a Modal A10G"; flag ``singular``); a sentence that lists an environment ("GPU: 8x H100, RAM: 2TB,
 Driver: ...") or tells the reader how to run ("To train on 2 nodes with 8 GPUs each:") is no training statement; a
 device "for testing" or "for sampling" is not the training's; what hardware can train ("can be trained on a single
-GPU", "suitable for training on a single A100") is hypothetical; a model card's "Hardware Type:" names the hardware.
+GPU", "suitable for training on a single A100", "supports training with V100") is hypothetical; a product's
+specification ("Google TPU v3-8: 8 TPU cores") and a sweep of counts ("with 1, 2, 4, 8 GPUs") state no training; a
+model card's "Hardware Type:" names the hardware.
 
 v4 (grammar ``hardware_grammar.v4``): whose statement the hardware is comes from its clause
 (:func:`~flopsdb.extract.models.statement_owner`): another work's ("Megatron-LM [31] used 512 V100 GPUs", "DETR [3],
