@@ -1,4 +1,12 @@
-"""hardware.v5: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
+"""hardware.v6: the accelerators a paper trained on, with count, unit and the model they trained, by an entity-first grammar.
+
+v6 (grammar ``hardware_grammar.v5``): a named GPU in the singular with no count is one GPU ("trained on NVIDIA Tesla
+V100 GPU", "on a Modal A10G"; flag ``singular``); a sentence that lists an environment ("GPU: 8x H100, RAM: 2TB,
+Driver: ...") or tells the reader how to run ("To train on 2 nodes with 8 GPUs each:") is no training statement; a
+device "for testing" or "for sampling" is not the training's; what hardware can train ("can be trained on a single
+GPU", "suitable for training on a single A100", "supports training with V100") is hypothetical; a product's
+specification ("Google TPU v3-8: 8 TPU cores") and a sweep of counts ("with 1, 2, 4, 8 GPUs") state no training; a
+model card's "Hardware Type:" names the hardware.
 
 v4 (grammar ``hardware_grammar.v4``): whose statement the hardware is comes from its clause
 (:func:`~flopsdb.extract.models.statement_owner`): another work's ("Megatron-LM [31] used 512 V100 GPUs", "DETR [3],
@@ -8,7 +16,7 @@ the paper's own clause in the same sentence keeps its hardware, and a citation o
 run ("trainable on a single GPU", "fits on one V100") counts as hypothetical; a parenthesis that restates a count as a
 total ("4 Cloud TPUs (16 TPU chips total)") keeps the total only.
 
-Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v4.json``):
+Three steps per sentence (the grammar is data: ``extract/data/hardware_grammar.v5.json``):
 
 1. **Entities** (spaCy's English vocabulary, ``EntityRuler``s): accelerator names from the catalog
    (``flopsdb/core/data/hardware.v1.jsonl``: every alias, with its spacing and hyphen variants: "TPU v3", "TPUv3", "TPU-v3"),
@@ -43,11 +51,12 @@ from flopsdb.extract.document import Document
 from flopsdb.extract.models import link_statement, linked_candidate, statement_owner
 from flopsdb.extract.stage import SentenceSpan, classify_stage, has_cue, is_hypothetical, iter_sentences, local_stage, parse_number, vocab
 from flopsdb.extract.training_time import baseline_sentence, not_training
+from flopsdb.extract.training_time import patterns as time_patterns
 
-EXTRACTOR = "hardware.v5"
+EXTRACTOR = "hardware.v6"
 """The extractor's versioned name (the pipeline's registry reads it)."""
 
-GRAMMAR = "hardware_grammar.v4"
+GRAMMAR = "hardware_grammar.v5"
 """The versioned grammar file (``extract/data/<GRAMMAR>.json``)."""
 
 _GENERIC_NAMES = frozenset({"GPU", "CPU", "Google TPU"})
@@ -364,8 +373,8 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
             at = units[c].start
             glued = at > 0 and (sentence[at - 1].isalpha() or (sentence[at - 1] == "-" and at > 1 and sentence[at - 2].isalnum()))
             value: int | None = None if glued else _count_value(units[c])  # "FP16 V100", "ResNet-50 GPU": not a count
-            if value is not None and c >= 2 and units[c - 1].label == units[c - 2].label == "COUNT":
-                runs.add(last)  # "8 16 32 64 GPUs": a chart's axis, not a statement
+            if value is not None and c >= 2 and units[c - 2].label == "COUNT" and (units[c - 1].label == "COUNT" or units[c - 1].text == ","):
+                runs.add(last)  # "8 16 32 64 GPUs", "with 1, 2, 4, 8 GPUs": a chart's axis or a sweep, not a statement
             if value is not None and (last not in count or last - c < count[last][0]):
                 count[last] = (last - c, value, "before", units[c].text)
                 start_of[last] = min(start_of[last], units[c].start)
@@ -438,6 +447,16 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
                 alternatives.append({"accelerator": acc.name, "count": value * acc.tpu_cores_per_chip, "unit": "tpu_core"})
             if article and acc.kind == "cpu":
                 value = None
+        before = sentence[max(0, start_of[i] - 48) : start_of[i]]
+        if (
+            value is None
+            and not (i in device_time or i in sliced or i in cores)
+            and _usage_before(before)
+            and not re.search(r"type\s*:\W*$", before, re.I)
+            and _singular(units, i, noun.get(i, ""), acc)
+        ):
+            value = 1
+            flags.append("singular")
         if value is not None and i in per_group and i in count and count[i][0] == i - per_group[i][2]:
             n_groups, group_start, _ = per_group[i]  # "4 8-GPU nodes": 4 x 8
             alternatives.append({"accelerator": acc.name, "count": value, "unit": unit})
@@ -475,7 +494,7 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
             flags.append("system")
         if i in device_time:
             flags.append("device_time")
-        elif value is None and not generic and not re.search(r"\b(?:" + "|".join(m.lists["usage_words"]) + r")\s+(?:\S+\s+){0,2}$", before, re.I):
+        elif (value is None or "singular" in flags) and not generic and not _usage_before(before):
             flags.append("no_usage_cue")
         out.append(
             {
@@ -492,6 +511,42 @@ def mentions_in(sentence: str) -> list[dict[str, Any]]:
             }
         )
     return _restated_totals(_share_generic_count(_merge_systems(out), sentence), sentence)
+
+
+def _usage_before(before: str) -> bool:
+    """Whether the text right before a device ends in a word of use ("on", "using", "Hardware Type:"), at most two
+    words and some markup ("an **NVIDIA A100 GPU**") away."""
+    words = "|".join(re.escape(w) if w.endswith(":") else w for w in grammar()["lists"]["usage_words"])
+    return re.search(rf"(?:\b|(?<=\s))(?:{words})\s+(?:\S+\s+){{0,2}}[^\w\s]*$", before, re.I) is not None
+
+
+def _singular(units: list[_Unit], i: int, noun: str, acc: Accelerator) -> bool:
+    """Whether a named GPU without a count is written in the singular: no device noun or a singular one after it
+    ("NVIDIA Tesla V100 GPU", "a Modal A10G"), no plural, group or time word next ("V100 GPUs", "A100 nodes", "V100
+    hours", "V100 and A100", "V100 GPU implementation"), not the second of a list ("V100 and RTX3090"), no plural
+    quantifier before it ("multiple V100 GPU", "each V100"); grammar
+    ``singular_blockers``, ``not_hardware_after`` and ``plural_before``."""
+    g = grammar()
+    if acc.kind != "gpu" or acc.generic or noun.lower() not in ("", "gpu", "card", "graphics"):
+        return False
+    rest = [u for u in units[i + 1 :] if u.label not in ("MEMORY", "PREFIX")]
+    while rest and rest[0].label in ("GENERIC", "DEVNOUN") and not rest[0].text.lower().endswith("s"):
+        rest = rest[1:]
+    if rest and rest[0].text == "," and len(rest) > 1:
+        rest = rest[1:] if rest[1].label == "ACCEL" else []
+    if rest and (
+        rest[0].text.lower() in g["singular_blockers"]
+        or rest[0].text.lower() in g["lists"]["not_hardware_after"]
+        or rest[0].label in ("DEVTIME", "TIMEUNIT", "GROUP", "ACCEL", "CORES")
+        or (rest[0].label in ("GENERIC", "DEVNOUN") and rest[0].text.lower().endswith("s"))
+    ):
+        return False
+    if any(u.label in ("GENERIC", "DEVNOUN") and u.text.lower().endswith("s") for u in units[i + 1 : i + 5]):
+        return False  # "A100 Tensor Core GPUs"
+    if i >= 2 and units[i - 1].text.lower() in ("and", "or", "/", "&", ",") and any(u.label == "ACCEL" for u in units[max(0, i - 4) : i - 1]):
+        return False  # "V100 and RTX3090": a list of names
+    prev = [u.text.lower() for u in units[max(0, i - 3) : i] if u.label not in ("PREFIX", "MEMORY")]
+    return not (set(prev) & set(g["plural_before"]))
 
 
 def _restated_totals(out: list[dict[str, Any]], sentence: str) -> list[dict[str, Any]]:
@@ -607,8 +662,10 @@ def _confidence(mention: dict[str, Any], stage: str, clause: str = "") -> float:
     if "no_usage_cue" in mention["flags"]:
         conf -= 0.25
     if "number_run" in mention["flags"]:
-        conf -= 0.45
+        conf -= 0.55
     if "count_from_generic" in mention["flags"]:
+        conf -= 0.1
+    if "singular" in mention["flags"]:
         conf -= 0.1
     if stage == "inference":
         conf -= 0.2
@@ -662,8 +719,15 @@ def attributed(doc: Document, sentence: str, at: int) -> float:
 def not_usage(sentence: str) -> bool:
     """Whether a sentence without a first person describes hardware that is offered, available, required or only
     measured rather than used to train ("The GPU partition features 44 P100 GPUs", "you can use up to 4 V100 GPUs
-    for builds", "ran at 33 tokens/sec on two 1080 Ti GPUs", "TP scaling requires 8 GPUs"; grammar ``not_usage``)."""
-    return _FIRST_PERSON.search(sentence) is None and re.search(grammar()["not_usage"], sentence, re.I) is not None
+    for builds", "ran at 33 tokens/sec on two 1080 Ti GPUs", "TP scaling requires 8 GPUs"; grammar ``not_usage``),
+    tells the reader how to run ("To train on 2 nodes with 8 GPUs each:", ``instruction``) or lists an environment
+    without a training cue ("GPU: 8x H20, Driver: 535, NCCL: 2.21", ``spec_sheet``)."""
+    if _FIRST_PERSON.search(sentence) is not None:
+        return False
+    g = grammar()
+    if re.search(g["not_usage"], sentence, re.I) or re.search(g["instruction"], sentence, re.I):
+        return True
+    return re.search(g["spec_sheet"], sentence, re.I) is not None and time_patterns()["train_cue"].search(sentence) is None
 
 
 def speed_only(sentence: str) -> bool:
@@ -689,8 +753,11 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     found = mentions_in(sent.text)
     if not found or has_cue(sent.text, "grant_cues"):
         return []
-    if sum(1 for f in found if f["model"] and f["count"] is None) >= 3:
-        found = [f for f in found if not (f["model"] and f["count"] is None)]
+    listed = [f for f in found if f["model"] and f["count"] is None and "device_time" not in f["flags"]]
+    if len(listed) >= 3 or (len(listed) >= 2 and len(found) > len(listed)):
+        found = [f for f in found if not any(f is x for x in listed)]  # "... with V100 and RTX3090": a list of names
+    if any(re.match(grammar()["label_after"], sent.text[int(f["end"]) :]) for f in found) and not time_patterns()["train_cue"].search(sent.text):
+        return []  # "Google TPU v3-8: 8 TPU cores, 128 GB HBM memory": a product's specification
     sentence_stage = classify_stage(sent.text, sent.section)
     if sentence_stage == "training" and speed_only(sent.text):
         sentence_stage = "inference"
@@ -701,9 +768,13 @@ def _from_sentence(doc: Document, sent: SentenceSpan) -> list[Candidate]:
     for mention in found:
         stage = local_stage(sent.text, int(mention["start"]), int(mention["end"]), sentence_stage)
         stage = clause_stage(sent.text, int(mention["start"]), int(mention["end"]), stage)
+        if stage == "inference" and re.search(grammar()["training_clause"], _clause(sent.text, int(mention["start"]), int(mention["end"])), re.I):
+            stage = sentence_stage if sentence_stage != "inference" else "training"  # "21 seconds per epoch on a K80"
+        if stage != "inference" and re.match(grammar()["not_training_after"], sent.text[int(mention["end"]) :], re.I):
+            stage = "inference"  # "a single GPU for testing", "4 GPUs for sampling": not the training's hardware
         if stage != "inference" and not_training(sent.text, int(mention["start"]), int(mention["end"])):
             stage = "inference"  # "we used HNSW index type on CPU", "annotation ran on ...": not the training's hardware
-        if mention["count"] is None and not mention["model"] and not re.search(r"train|implement|run|use|experiment", sent.text, re.I):
+        if mention["count"] is None and not re.search(grammar()["usage_context"], sent.text, re.I):
             continue
         ev = doc.evidence(sent.start, sent.end)
         clause = _clause(sent.text, int(mention["start"]), int(mention["end"]))

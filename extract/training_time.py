@@ -1,4 +1,9 @@
-"""training_time.v5: how long training took, in hours, from a paper's sentences and tables, linked to its model.
+"""training_time.v6: how long training took, in hours, from a paper's sentences and tables, linked to its model.
+
+v6 (patterns in ``extract/data/training_time.v6.json``): a model card's "Hours used: 200000" (the ML CO2 impact
+template) is device hours; the first duration of "reduced from 15 hours to 5 hours" is what it was before, not a
+total (flag ``former``); "a couple of hours" gives no figure (flag ``vague``); "10,000 hours of synthetic data" is
+data, not time.
 
 v4 (patterns in ``extract/data/training_time.v5.json``): a duration in a clause that is another work's
 (:func:`~flopsdb.extract.models.statement_owner`: "Unlike [7], which trains for 2 weeks, our model ...") is a
@@ -51,8 +56,8 @@ from flopsdb.extract.stage import (
     vocab,
 )
 
-EXTRACTOR = "training_time.v5"
-PATTERNS = "training_time.v5"
+EXTRACTOR = "training_time.v6"
+PATTERNS = "training_time.v6"
 """The data file of the extractor's patterns (``extract/data/<PATTERNS>.json``)."""
 """The extractor's versioned name; its patterns are ``extract/data/<EXTRACTOR>.json``."""
 
@@ -114,7 +119,8 @@ def per_unit(sentence: str, start: int, end: int) -> bool:
 
 
 _NOT_TIME = re.compile(
-    r"^\s*(?:of\s+(?:audio|speech|video|footage|data|text|recordings?|youtube)|ago|later|before|old|long\s+(?:videos?|clips?))", re.I
+    r"^\s*(?:of\s+(?:[\w\-]+\s+){0,2}?(?:audio|speech|video|footage|data|text|recordings?|youtube|gameplay)\b|ago|later|before|old|long\s+(?:videos?|clips?))",
+    re.I,
 )
 _PER = re.compile(
     r"^\s*(?:per|/|each|for\s+each|an?)\s*(?:[\d,.]+\s*[kKM]?\s+)?(?:epoch|iteration|step|batch|mini-?batch|image|sample|example|sentence|query)",
@@ -215,8 +221,10 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
 
     ``models`` are the paper's own models: a sentence that cites another work and names none of them (nor says
     "we" / "our") states a baseline's time (flag ``baseline``, lower confidence)."""
-    if not _PREFILTER.search(sentence) or not patterns()["context"].search(sentence):
+    if not _PREFILTER.search(sentence):
         return []
+    if not patterns()["context"].search(sentence):
+        return _hours_used(sentence)
     time_re, per_step_re, steps_re = _patterns()
     out: list[dict[str, Any]] = []
     total_cue = is_project_total(sentence) or bool(patterns()["project_subject"].search(sentence))
@@ -292,6 +300,12 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
         elif per_unit(sentence, m.start(), m.end()):
             flags.append("per_unit")
             conf = min(conf, 0.2)
+        if patterns()["vague_count"].match(n1.strip()):
+            flags.append("vague")  # "a couple of hours": no figure to record
+            conf = min(conf, 0.3)
+        if patterns()["former_before"].search(sentence[:start]) and patterns()["former_after"].match(sentence[m.end() :]):
+            flags.append("former")  # "reduced from 15 hours to 5 hours": what it took before
+            conf = min(conf, 0.2)
         owner = statement_owner(sentence, m.start(), models)
         if (baseline and owner not in ("own", "follows")) or owner == "other":
             flags.append("baseline")
@@ -339,6 +353,30 @@ def durations_in(sentence: str, models: tuple[ModelName, ...] = ()) -> list[dict
                     }
                 )
     return out
+
+
+def _hours_used(sentence: str) -> list[dict[str, Any]]:
+    """A model card's "Hours used: 200000" (the ML CO2 impact template's device hours), as :func:`durations_in`
+    gives durations; nothing when the sentence has none."""
+    m = patterns()["hours_used"].search(sentence)
+    hours = parse_number(m.group("n")) if m else None
+    if m is None or not hours or hours <= 0:
+        return []
+    return [
+        {
+            "hours": hours,
+            "hours_low": hours,
+            "hours_high": hours,
+            "scope": "device_hours",
+            "unit_hours": 1.0,
+            "approx": False,
+            "start": m.start(),
+            "end": m.end(),
+            "flags": ["hours_used"],
+            "alternatives": [],
+            "confidence": 0.7,
+        }
+    ]
 
 
 def extract_training_time(doc: Document) -> list[Candidate]:

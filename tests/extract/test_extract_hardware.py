@@ -1,4 +1,4 @@
-"""hardware.v5 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
+"""hardware.v6 on hand-built sentences (every pitfall of the issue) and on real corpus sentences."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def test_stage_from_sentence_and_section(doc_of) -> None:
 def test_candidates_carry_evidence_and_extractor(doc_of) -> None:
     doc = doc_of("Intro text here. We trained our models on one machine with 8 NVIDIA P100 GPUs.")
     (c,) = extract_hardware(doc)
-    assert c.extractor == EXTRACTOR == "hardware.v5" and c.kind == "hardware" and c.paper == "hand-built"
+    assert c.extractor == EXTRACTOR == "hardware.v6" and c.kind == "hardware" and c.paper == "hand-built"
     assert c.evidence.page == 1 and "8 NVIDIA P100" in c.evidence.snippet
     assert doc.text[c.evidence.start : c.evidence.end].strip().startswith("We trained")
     assert c.evidence.bbox.x1 > c.evidence.bbox.x0 > 0
@@ -224,7 +224,7 @@ def test_grammar_is_a_versioned_data_file_and_the_registry_reads_the_name() -> N
 
     assert hardware.EXTRACTOR in REGISTRY and REGISTRY[hardware.EXTRACTOR].endswith("hardware:extract_hardware")
     path = Path(hardware.__file__).parent / "data" / f"{hardware.GRAMMAR}.json"
-    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v4"
+    assert path.exists() and hardware.grammar()["version"] == hardware.GRAMMAR == "hardware_grammar.v5"
     assert {r["action"] for r in hardware.grammar()["relations"]} >= {"block", "noun", "count", "count_after", "slice", "cores", "conj"}
 
 

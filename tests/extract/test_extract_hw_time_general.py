@@ -1,4 +1,4 @@
-"""hardware.v5 and training_time.v5: general phrasings of hardware and time (sentences of our own, written from how
+"""hardware.v6 and training_time.v6: general phrasings of hardware and time (sentences of our own, written from how
 ML papers state them), and real sentences of the develop half (skipping cleanly without ../shared)."""
 
 from __future__ import annotations

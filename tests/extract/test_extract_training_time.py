@@ -1,4 +1,4 @@
-"""training_time.v5 on hand-built sentences and real corpus sentences."""
+"""training_time.v6 on hand-built sentences and real corpus sentences."""
 
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def test_extractor_is_versioned_once_and_registered() -> None:
     from flopsdb.extract import training_time
     from flopsdb.extract.pipeline import REGISTRY
 
-    assert training_time.EXTRACTOR == "training_time.v5" and training_time.EXTRACTOR in REGISTRY
+    assert training_time.EXTRACTOR == "training_time.v6" and training_time.EXTRACTOR in REGISTRY
     assert training_time.patterns()["time_header"].search("TPUv3-core-days")
 
 
