@@ -12,8 +12,11 @@ and 84.6% top-1 accuracy"); a metric that rose to a value ("F1 ... increased fro
 score increases to 36.5"); a value achieved with no metric of its own ("our UniNet-B6 achieves 87.4%,", "... and
 79.6% with a larger ResNet"), which takes the metric and dataset of the result stated before it in the passage;
 a bare "accuracy" in a sentence whose only tracked dataset is ImageNet (top-1, the taxonomy's default rank); a
-metric that only one tracked dataset has ("74% top-1 accuracy") when the sentence names none; and the split
-printed next to each value when a sentence names two ("COCO val2017 (63.2AP) and test-dev (63.3AP)").
+ranked metric ("74% top-1 accuracy") when the sentence names no dataset (ImageNet); the datasets named last as the
+context of up to two sentences that name none; the split printed next to each value when a sentence names two
+("COCO val2017 (63.2AP) and test-dev (63.3AP)"). Not own: a relative clause about a compared work ("surpass sparse
+coding models, which recorded 47.1% ..."). A reduced-data setting ("with 10 examples per class") is flagged
+``low_data``.
 Results from tables are ``extract.table_results`` (result_table.v5).
 """
 
@@ -66,12 +69,16 @@ _MORE_BENCHMARKS = re.compile(
 )
 _AT_HALF_IOU = re.compile(r"[\s\d.%]*(?:of\s+[\d.]+\s*%?\s*)?(?:at|@)\s*(?:50\s*%|0?\.5\b|IoU\s*(?:=|of)?\s*0?\.5\b)", re.I)
 _BARE_ACCURACY = "accuracy"
+_COMPARED_RELATIVE = re.compile(
+    r"\b(?:than|outperform\w*|surpass\w*|beat\w*|exceed\w*)\b[^.;]*?,\s*(?:which|who)\s+(?:\w+\s+)?(?:recorded|reported|achieved|obtained|reached|scored|had|got)\b(?:[^.;]|\.(?=\d)){0,40}$"
+)
 _LOW_DATA = re.compile(
     r"\b(?:with|using|from)\s+(?:only\s+)?(?:\d+|one|five|ten)\s+(?:labell?ed\s+)?(?:examples?|images?|samples?)\s+per\s+class\b"
     r"|\b\d+(?:\.\d+)?\s*%\s+(?:of\s+(?:the\s+)?)?(?:labels|labell?ed\s+(?:data|examples|images)|training\s+data)\b"
     r"|\b(?:small|low)[- ]data\b|\bon\s+small\s+datasets\b",
     re.I,
 )
+_CONTEXT_SENTENCES = 2
 _RANKED = re.compile(r"top[\s\-]?[15]\b", re.I)
 _ROSE_TO = re.compile(
     r"(?P<mid>[^.;]{0,60}?)\b(?:increas|improv|rais|ris|rose|grow|grew|boost|jump|climb)\w*\s+(?:\w+\s+){0,3}?"
@@ -354,7 +361,9 @@ def results_in(
 
     def emit(bench: Benchmark, metric: str, v: re.Match[str], lo: int, hi: int, extra: float = 0.0) -> None:
         window = sentence[max(0, lo - 60) : v.start()]
-        baseline = _is_baseline(window) or _compared_in_parentheses(sentence, v.start())
+        # a relative clause that goes on about the compared work: "We also surpass sparse coding models, which recorded 47.1% ..."
+        compared = _COMPARED_RELATIVE.search(sentence[max(0, lo - 160) : v.start()].lower())
+        baseline = _is_baseline(window) or _compared_in_parentheses(sentence, v.start()) or compared is not None
         conf = (0.75 if cued else 0.6) if own and not baseline else 0.45
         conf -= inferred + extra + (0.3 if tabular else 0.0)
         used.add(v.start())
@@ -551,11 +560,15 @@ def extract_results(doc: Document) -> list[Candidate]:
     end = abstract_end(doc)
     out: list[Candidate] = []
     context: list[str] = []
+    quiet = 0
     carry: tuple[str, str] | None = None
     for sent in iter_sentences(doc):
         found = results_in(sent.text, default_dataset=main, context=context, in_abstract=sent.start < end, carry=carry)
         out.extend(_candidates(doc, sent, found))
-        context = _datasets_named(sent.text)
+        # the datasets named last stay the context of up to two sentences that name none
+        named = _datasets_named(sent.text)
+        quiet = 0 if named else quiet + 1
+        context = named or (context if quiet <= _CONTEXT_SENTENCES else [])
         own = [r for r in found if r["own"]]
         carry = (str(own[-1]["dataset"]), str(own[-1]["metric"])) if own else None
     return out

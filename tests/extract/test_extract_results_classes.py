@@ -207,3 +207,18 @@ def test_et_al_is_a_whole_word_not_part_of_a_name() -> None:
 def test_a_reduced_data_setting_is_never_headline() -> None:
     text = "FooT achieves 87.0% top-1 accuracy on ILSVRC-2012. On small datasets, FooT attains 76.0% on ILSVRC-2012 with 10 examples per class."
     assert _headline(text) == {("ImageNet", "top-1 accuracy", 87.0)}
+
+
+def test_a_relative_clause_about_the_compared_work_is_its_result() -> None:
+    text = "Our CNN achieves a top-1 error of 38.0% on the ILSVRC-2010 test set. We also surpass sparse coding models, which recorded 47.1% top-1 and 28.2% top-5 errors."
+    assert _headline(text) == {("ImageNet", "top-1 error", 38.0)}
+
+
+def test_the_dataset_named_last_is_the_context_of_two_sentences_that_name_none() -> None:
+    text = (
+        "FooDet achieves 74.0% mAP on the PASCAL VOC 2007 test set. This outperforms BarDet (63.4% mAP at 45 FPS). "
+        "With a larger input, the accuracy improved to 76.1% mAP."
+    )
+    assert _headline(text) == {("PASCAL VOC 2007", "mAP", 74.0), ("PASCAL VOC 2007", "mAP", 76.1)}
+    far = "FooDet achieves 74.0% mAP on the PASCAL VOC 2007 test set. It is fast. It is small. It is simple. Later it reaches 76.1% mAP."
+    assert _headline(far) == {("PASCAL VOC 2007", "mAP", 74.0)}

@@ -1,6 +1,6 @@
 """result.v3 and the headline policy on real abstract passages of papers outside the corpora.
 
-``tests/fixtures/phrasings/real_abstracts.v2.jsonl``: 107 passages of 93 papers (the 81 passages of v1 and 26
+``tests/fixtures/phrasings/real_abstracts.v2.jsonl``: 119 passages of 100 papers (the 81 passages of v1 and 38
 added on 2026-12-04: abstracts, README summaries, reading notes and body passages), copied from public text
 (GitHub READMEs and notes, arXiv mirrors, paper pages; each line names its source) and labelled from the passage
 alone under the headline policy of annotations/GUIDELINES.md: the paper's own results on tracked benchmarks, test
@@ -90,7 +90,8 @@ KNOWN: dict[str, str] = {
     # held-out part (measured, never tuned on)
     "yolox-intro": "a cited component ('CSPNet [31] backbone') marks YOLOX-L's 50.0 as another work's",
     "mobilebert": "paired values for paired datasets ('SQuAD v1.1/v2.0 ... F1 score of 90.0/79.2') give one result on the wrong dataset",
-    "seq2seq": "'its BLEU score increases to 36.5' is read, but its dataset is named two sentences before ('an English to French translation task from the WMT'14 dataset')",
+    "seq2seq": "'For comparison, a phrase-based SMT system achieves a BLEU score of 33.3 on the same dataset' is read as own",
+    "squad-metric-card": "'human performance on the dataset represents an F1 score of 90.5%' is read as a model's result",
     "rcnn": "'improves mAP by more than 30% relative to the previous best result on VOC 2012---achieving a mAP of 53.3%': the baseline cue before the dash marks the own result",
     "batchnorm": "'4.9% top-5 validation error (and 4.8% test error)': the test number without its metric name is missed, the val number kept",
     "rt-detr": "'our RT-DETR-R50 achieves 53.1% AP and 108 FPS, ... by about 21 times in FPS': 'in FPS' reads as another benchmark, so the sentence does not take COCO from the sentence before",
@@ -113,7 +114,7 @@ def test_real_abstract(row: dict[str, Any]) -> None:
 
 def test_the_set_is_what_the_docstring_says() -> None:
     papers = {r["group"] for r in ROWS}
-    assert len(ROWS) >= 107 and len(papers) >= 90
+    assert len(ROWS) >= 119 and len(papers) >= 100
     assert all(r["source"] and r["text"] for r in ROWS)
     assert {part(r) for r in ROWS} == {"tune", "held-out"}
     assert all(r["id"] in {x["id"] for x in ROWS} for r in ROWS) and len({r["id"] for r in ROWS}) == len(ROWS)
@@ -129,8 +130,8 @@ if __name__ == "__main__":  # python -m tests.extract.test_real_abstracts: each 
 
 
 def test_the_figures_hold() -> None:
-    """The measured figures (2026-12-04, result.v3 and headline.v6 on the 107 passages: tune P .988 R .988, held-out
-    P .879 R .806) do not fall back."""
+    """The measured figures (2026-12-04, result.v3 and headline.v6 on the 119 passages: tune P .989 R .989, held-out
+    P .816 R .838) do not fall back."""
     figures = score(ROWS)
     assert figures["tune"]["precision"] >= 0.97 and figures["tune"]["recall"] >= 0.97
-    assert figures["held-out"]["precision"] >= 0.85 and figures["held-out"]["recall"] >= 0.78
+    assert figures["held-out"]["precision"] >= 0.8 and figures["held-out"]["recall"] >= 0.8
