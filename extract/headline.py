@@ -2,7 +2,7 @@
 annotations/GUIDELINES.md), with the reason for each.
 
 A pure function of the Document and its candidates; the policy's words and weights are the data file
-``extract/data/headline.v5.json``. Among the own results at or above the operating confidence:
+``extract/data/headline.v6.json``. Among the own results at or above the operating confidence:
 
 - ``abstract``: results stated in the abstract (before the first section such as "Introduction");
 - ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
@@ -47,7 +47,7 @@ _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    """The policy data (``extract/data/headline.v5.json``) with its regexes compiled."""
+    """The policy data (``extract/data/headline.v6.json``) with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
     data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)

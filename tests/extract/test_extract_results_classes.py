@@ -1,4 +1,4 @@
-"""result.v3 and headline.v5: the general classes fixed on the tune part of the real abstract set
+"""result.v3 and headline.v6: the general classes fixed on the tune part of the real abstract set
 (tests/fixtures/phrasings/real_abstracts.v2.jsonl), each on a sentence of our own and, where a develop paper states
 it, on the paper's own sentence (skipping without ../shared)."""
 
