@@ -1,8 +1,8 @@
-"""headline.v5: which result candidates are the paper's headline results (the headline policy of
+"""headline.v6: which result candidates are the paper's headline results (the headline policy of
 annotations/GUIDELINES.md), with the reason for each.
 
 A pure function of the Document and its candidates; the policy's words and weights are the data file
-``extract/data/headline.v5.json``. Among the own results at or above the operating confidence:
+``extract/data/headline.v6.json``. Among the own results at or above the operating confidence:
 
 - ``abstract``: results stated in the abstract (before the first section such as "Introduction");
 - ``main_table``: the own rows of a paper's main comparison table(s), when they are few. Each table with own
@@ -19,6 +19,11 @@ Rows of ablated variants ("+ X", "w/o X"), intermediate iterations of one model 
 headline. When a model's result on a dataset and metric
 is reported on the test split, its val/dev numbers are not headline. One value per dataset and metric is kept,
 and at most ``max_per_paper`` (the abstract first, then the main tables).
+
+v6: where some own rows of a main table carry the own mark ("BIDAF (Ours)"), only those are headline there; an own
+name that is another plus a size ("SpineNet-49" of "SpineNet") is one family with it under the cap; when the cap
+would keep only part of the size breakdown (APs/APm/APl) none of it is kept; results of a reduced-data setting (flag ``low_data``) are never headline; when
+the title or abstract names tracked datasets, table results on a tracked dataset they do not name are not headline.
 """
 
 from __future__ import annotations
@@ -33,16 +38,16 @@ from typing import Any
 
 from flopsdb.core.taxonomy import load_taxonomy
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Document
-from flopsdb.extract.models import link_model
+from flopsdb.extract.document import Document, ModelName
+from flopsdb.extract.models import abbreviates, link_model
 
-POLICY = "headline.v5"
+POLICY = "headline.v6"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
 
 
 @lru_cache(maxsize=1)
 def policy() -> dict[str, Any]:
-    """The policy data (``extract/data/headline.v5.json``) with its regexes compiled."""
+    """The policy data (``extract/data/headline.v6.json``) with its regexes compiled."""
     data = json.loads((Path(__file__).parent / "data" / f"{POLICY}.json").read_text(encoding="utf-8"))
     data["_main"] = re.compile("|".join(data["main_cues"]), re.I)
     data["_ablation"] = re.compile("|".join(data["ablation_cues"]), re.I)
@@ -54,6 +59,7 @@ def policy() -> dict[str, Any]:
     data["_cited"] = re.compile(data["cited_label"])
     data["_additive"] = re.compile(data["additive_label"])
     data["_iteration"] = re.compile(data["iteration_label"], re.I)
+    data["_size"] = re.compile(data["size_suffix"])
     return data
 
 
@@ -65,15 +71,27 @@ def abstract_end(doc: Document) -> int:
 
 
 def abstract_datasets(doc: Document) -> set[str]:
-    """The tracked datasets the title and abstract name (taxonomy names and aliases)."""
+    """The tracked datasets the title and abstract name (taxonomy names and aliases; "SQuAD 1.1 and 2.0" and
+    "VOC 2007 and 2012" name both versions)."""
     tax = load_taxonomy()
     pattern = re.compile(rf"(?<![A-Za-z0-9])(?:{tax.dataset_pattern()})(?![A-Za-z0-9])", re.I)
+    text = doc.text[: abstract_end(doc)]
     out: set[str] = set()
-    for m in pattern.finditer(doc.text[: abstract_end(doc)]):
+    for m in pattern.finditer(text):
         bench = tax.get(m.group(0)) or tax.dataset(m.group(0))
-        if bench is not None:
-            out.add(bench.dataset)
+        if bench is None:
+            continue
+        out.add(bench.dataset)
+        other = _VERSION_AFTER.match(text, m.end())
+        if other is not None:
+            stem = re.sub(r"v?\d+(?:\.\d+)?\s*$", "", m.group(0)).strip()
+            second = tax.get(f"{stem} {other.group(1)}")
+            if second is not None:
+                out.add(second.dataset)
     return out
+
+
+_VERSION_AFTER = re.compile(r"(?:\s*\([^()]{0,30}\))?\s*(?:and|,|/|&)\s*(v?\d+(?:\.\d+)?)(?![\d.])")
 
 
 def _table_key(c: Candidate) -> tuple[int, str] | None:
@@ -178,14 +196,26 @@ def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
 _VERSION = re.compile(r"[\s\-]?[vV](\d+)\b")
 
 
+def _own_model(label: str | None, doc: Document) -> ModelName | None:
+    """The own model a row label names or abbreviates ("V3-Large 1.0" for MobileNetV3)."""
+    return link_model(label, doc.models) or (abbreviates(label, doc.models) if label else None)
+
+
 def _family(c: Candidate, doc: Document) -> str | None:
     """The own model a row is of: the own name it links to, with a version printed after it (``Inception-ResNet-v1``
-    and ``-v2`` are two models of one paper), else None."""
-    linked = link_model(c.model, doc.models)
+    and ``-v2`` are two models of one paper), else None. An own name that is another own name plus a size
+    (``SpineNet-49`` of ``SpineNet``) is that model's configuration: one family."""
+    linked = _own_model(c.model, doc)
     if linked is None:
         return None
+    size = policy()["_size"]
+    base = next(
+        (m for m in doc.models if m.key != linked.key and linked.name.lower().startswith(m.name.lower()) and size.match(linked.name[len(m.name) :])),
+        None,
+    )
+    key = base.key if base is not None else linked.key
     version = _VERSION.search(c.model or "")
-    return f"{linked.key}|v{version.group(1)}" if version and not _VERSION.search(linked.name) else linked.key
+    return f"{key}|v{version.group(1)}" if version and not _VERSION.search(linked.name) else key
 
 
 def _metric_rank(c: Candidate) -> int:
@@ -206,6 +236,31 @@ def _identity(doc: Document, c: Candidate) -> tuple[object, ...]:
     text = f"{c.model or ''} {_caption(doc, key) if key is not None else c.evidence.snippet}"
     who = "ensemble" if ens.search(text) else c.model_key
     return (who, c.fields.get("dataset"), c.fields.get("metric"))
+
+
+def _marked_rows(cells: Sequence[Candidate]) -> list[Candidate]:
+    """Of one dataset's main-table cells, per table the rows that carry the own mark ("BIDAF (Ours)") when some do:
+    the table's other rows of the same model are its dev or ablation sub-table."""
+    own = policy()["_own"]
+    marked = {_table_key(c) for c in cells if own.search(c.model or "")}
+    return [c for c in cells if _table_key(c) not in marked or own.search(c.model or "")]
+
+
+def _facts(cells: Iterable[Candidate]) -> set[tuple[object, ...]]:
+    return {(c.fields.get("dataset"), c.fields.get("metric"), c.fields.get("value")) for c in cells}
+
+
+def _whole_breakdown(chosen: Sequence[Candidate]) -> list[Candidate]:
+    """The ranked choice without the size breakdown (APs/APm/APl) when the cap would keep only part of it: a row's
+    breakdown is headline whole or not at all."""
+    p = policy()
+    breakdown = set(p["breakdown_metrics"])
+    parts = [c for c in chosen if c.fields.get("metric") in breakdown]
+    if not parts:
+        return list(chosen)
+    first = chosen.index(parts[0])
+    room = p["max_per_paper"] - len(_facts(chosen[:first]))
+    return list(chosen) if len(_facts(parts)) <= room else [c for c in chosen if c.fields.get("metric") not in breakdown]
 
 
 def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candidate]:
@@ -262,9 +317,11 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             if p["_own"].search(c.model or "")
             or p["_ensemble"].search(c.model or "")
             or p["_ensemble_caption"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
-            or link_model(c.model, doc.models) is not None
+            or _own_model(c.model, doc) is not None
         ]
         main = named or main
+        if p["own_mark_rows"]:
+            main = _marked_rows(main)
         intermediate = _intermediate_rows(dataset, main)
         main = [c for c in main if _row(c) not in intermediate]
         if len(main) <= p["max_per_paper"] and dataset not in anchored:
@@ -279,6 +336,8 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             if _row(c) in rows:
                 reasons.setdefault(id(c), "best_own_row")
     chosen = [c for c in pool if id(c) in reasons]
+    if p["abstract_datasets_only"] and named_in_abstract:
+        chosen = [c for c in chosen if reasons[id(c)] in ("abstract", "abstract_row") or c.fields.get("dataset") in named_in_abstract]
     tested = {_identity(doc, c) for c in chosen if c.fields.get("split") in ("test", "test-dev")}
     tested_here = {(_table_key(c), *_identity(doc, c)) for c in chosen if c.fields.get("split") in ("test", "test-dev") and _table_key(c)}
     chosen = [
@@ -288,6 +347,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
         and not (c.fields.get("split") is None and (_table_key(c), *_identity(doc, c)) in tested_here)
     ]
     chosen.sort(key=lambda c: (_REASONS.index(reasons[id(c)]), _metric_rank(c), -c.confidence))
+    chosen = _whole_breakdown(chosen)
     kept: dict[int, str] = {}
     seen: set[tuple[object, ...]] = set()
     for c in chosen:

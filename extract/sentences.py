@@ -83,6 +83,11 @@ def _words(text: str) -> tuple[list[str], list[bool]]:
     return words, spaces
 
 
+def _opened(word: str) -> str:
+    """A token lower-cased without the brackets or quotes that open it: "(i.e" is the abbreviation "i.e"."""
+    return word.lower().lstrip("([{\"'“‘")
+
+
 def _undo_starts(words: list[str], spaces: list[bool], starts: list[int]) -> None:
     """Undo sentence starts (set -1) after abbreviations, initials and inside numbers, and before a
     lower-case word or closing punctuation."""
@@ -97,10 +102,10 @@ def _undo_starts(words: list[str], spaces: list[bool], starts: list[int]) -> Non
             i -= 1
         if prev in (".", "!", "?") and i >= 2:
             word = words[i - 2]
-            if not spaces[i - 2] and ((word.lower() + ".") in abbreviations or (len(word) == 1 and word.isupper())):
+            if not spaces[i - 2] and ((_opened(word) + ".") in abbreviations or (len(word) == 1 and word.isupper())):
                 starts[at] = -1
                 continue
-        elif prev.lower() in abbreviations:
+        elif _opened(prev) in abbreviations:
             starts[at] = -1
             continue
         first = words[at][:1]

@@ -31,7 +31,7 @@ def _result(value: float, *, headline: bool, own: bool = True, confidence: float
     return Candidate(
         "p",
         "result",
-        "result.v2",
+        "result.v3",
         EV,
         confidence,
         fields,

@@ -1,4 +1,4 @@
-"""headline.v5: the headline policy applied to result candidates (abstract, main table, best own row)."""
+"""headline.v6: the headline policy applied to result candidates (abstract, main table, best own row)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def _sentence(doc: Document, needle: str, metric: str, value: float) -> Candidat
         "value_text": str(value),
         "own": True,
     }
-    return Candidate("p", "result", "result.v2", doc.evidence(start, start + len(needle)), 0.75, fields, stage="training")
+    return Candidate("p", "result", "result.v3", doc.evidence(start, start + len(needle)), 0.75, fields, stage="training")
 
 
 def _headline(cands: list[Candidate]) -> dict[tuple[str | None, str, float], str | None]:
@@ -65,7 +65,7 @@ def _headline(cands: list[Candidate]) -> dict[tuple[str | None, str, float], str
 
 
 def test_policy_is_a_versioned_data_file() -> None:
-    assert POLICY == "headline.v5" and policy()["max_per_paper"] == 8
+    assert POLICY == "headline.v6" and policy()["max_per_paper"] == 8
 
 
 def test_main_comparison_table_rows_are_headline_ablation_rows_are_not() -> None:
@@ -167,7 +167,7 @@ def test_the_bottom_row_of_a_step_by_step_table_is_the_final_model() -> None:
     assert ("+ longer schedule", "box AP", 42.5) in marked and ("+ multi-scale", "box AP", 41.0) not in marked
 
 
-def test_when_the_cap_bites_each_row_keeps_its_main_metrics_before_breakdowns() -> None:
+def test_when_the_cap_bites_each_row_keeps_its_main_metrics_and_the_breakdown_whole_or_not_at_all() -> None:
     doc = _doc({"1": "Table 1: Comparison with the state of the art on COCO test-dev."})
     metrics = ("box AP", "AP50", "AP75", "APs", "APm", "APl")
     cells = [_cell("FlipNet", m, 40.0 + k, row=0) for k, m in enumerate(metrics)]
@@ -175,6 +175,46 @@ def test_when_the_cap_bites_each_row_keeps_its_main_metrics_before_breakdowns() 
     cells += [_cell("RetinaNet [20]", "box AP", 39.1, row=2, own=False)]
     doc.text = doc.text.replace("45.1 box AP", "a high box AP")
     heads = _headline(mark_headlines(doc, link_results(doc, cells)))
-    assert len(heads) == 8
+    # 2 rows x 3 main metrics = 6; the 6 breakdown cells do not fit in the 2 places left: none is kept
+    assert len(heads) == 6
     for label in ("FlipNet", "FlipNet (ensemble)"):
-        assert {m for (model, m, _) in heads if model == label} >= {"box AP", "AP50", "AP75"}
+        assert {m for (model, m, _) in heads if model == label} == {"box AP", "AP50", "AP75"}
+    one_row = [c for c in cells if c.model == "FlipNet"]
+    assert len(_headline(mark_headlines(doc, link_results(doc, one_row)))) == 6  # a whole breakdown that fits stays
+
+
+def test_own_marked_rows_of_a_main_table_leave_out_the_models_other_rows() -> None:
+    doc = _doc({"1": "Table 1: (a) Comparison with published results on the test set. (b) Ablations on the dev set."})
+    doc.text = doc.text.replace("45.1 box AP", "a high box AP")
+    cells = [
+        _cell("Match-LSTM [20]", "box AP", 30.0, own=False, row=0),
+        _cell("FlipNet (Ours)", "box AP", 44.0, row=1, split=None),
+        _cell("FlipNet (single)", "box AP", 43.2, row=5, split=None),
+        _cell("FlipNet (ensemble)", "box AP", 46.1, row=6, split=None),
+    ]
+    heads = _headline(mark_headlines(doc, link_results(doc, cells)))
+    assert set(heads) == {("FlipNet (Ours)", "box AP", 44.0)}
+
+
+def test_an_own_name_plus_a_size_is_one_family_under_the_cap() -> None:
+    doc = _doc({"1": "Table 1: Comparison with the state of the art on COCO test-dev."})
+    doc.text = doc.text.replace("45.1 box AP", "a high box AP")
+    doc.models = (ModelName("FlipNet", "flipnet", main=True, source="title"), ModelName("FlipNet-49", "flipnet49", source="abstract"))
+    metrics = ("box AP", "AP50", "AP75")
+    cells = [_cell("RetinaNet [20]", "box AP", 39.1, row=0, own=False)]
+    for row, (label, ap) in enumerate([("FlipNet-49", 42.0), ("FlipNet-96", 45.0), ("FlipNet-190", 48.0)], 1):
+        cells += [_cell(label, m, ap + k, row=row) for k, m in enumerate(metrics)]
+    heads = _headline(mark_headlines(doc, link_results(doc, cells)))
+    assert {model for model, _, _ in heads} == {"FlipNet-190"}
+
+
+def test_table_results_on_a_dataset_the_abstract_does_not_name_are_not_headline() -> None:
+    doc = _doc({"1": "Table 1: Comparison with the state of the art on COCO test-dev.", "2": "Table 2: Comparison on ImageNet."})
+    cells = [
+        _cell("RetinaNet [20]", "box AP", 39.1, row=0, own=False),
+        _cell("FlipNet", "box AP", 45.1, row=1),
+        _cell("ResNet-50 [9]", "top-1 accuracy", 76.1, table="2", row=0, own=False, dataset="ImageNet", split=None),
+        _cell("FlipNet", "top-1 accuracy", 79.0, table="2", row=1, dataset="ImageNet", split=None),
+    ]
+    heads = _headline(mark_headlines(doc, link_results(doc, cells)))
+    assert ("FlipNet", "top-1 accuracy", 79.0) not in heads and ("FlipNet", "box AP", 45.1) in heads

@@ -60,7 +60,7 @@ def _result(model: str | None, table: str | None, snippet: str) -> Candidate:
     return Candidate(
         "p",
         "result",
-        "result_table.v5" if table else "result.v2",
+        "result_table.v5" if table else "result.v3",
         Evidence(1, Box(0, 0, 1, 1), snippet, 0, 1),
         0.8,
         fields,
@@ -89,7 +89,7 @@ def test_results_carry_model_key_and_scope() -> None:
 
 def test_pipeline_stores_models_and_links_and_marks_results() -> None:
     doc = make_doc("FlipNet: Detecting Faster\nWe propose FlipNet. FlipNet reaches 44.1 box AP on the COCO test-dev set.")
-    out = extract_document(doc, names=["result.v2"])
+    out = extract_document(doc, names=["result.v3"])
     assert [m.name for m in doc.models][:1] == ["FlipNet"]
     results = [c for c in out if c.kind == "result"]
     assert results and all(c.model_key == "flipnet" for c in results)

@@ -1,4 +1,4 @@
-"""parameters.v6 and result.v2 (results stated in sentences)."""
+"""parameters.v6 and result.v3 (results stated in sentences)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_split_of() -> None:
 
 def test_result_candidates(doc_of) -> None:
     (c,) = extract_results(doc_of("Our model achieves 28.4 BLEU on the WMT 2014 English-to-German translation task."))
-    assert c.extractor == "result.v2" and c.fields["task"] == "machine translation" and c.fields["value_text"] == "28.4" and c.fields["own"] is True
+    assert c.extractor == "result.v3" and c.fields["task"] == "machine translation" and c.fields["value_text"] == "28.4" and c.fields["own"] is True
 
 
 @pytest.mark.shared

@@ -1,15 +1,16 @@
-"""result.v2 and the headline policy on real abstract passages of papers outside the corpora.
+"""result.v3 and the headline policy on real abstract passages of papers outside the corpora.
 
-``tests/fixtures/phrasings/real_abstracts.v1.jsonl``: 81 passages of 68 papers (63 abstracts; README, notes,
-introduction and body passages), copied from public text (GitHub READMEs and notes, arXiv mirrors, paper
-pages; each line names its source) and labelled from the passage alone under the headline policy of
-annotations/GUIDELINES.md: the paper's own results on tracked benchmarks, test numbers over val/dev, no
-baselines, no improvements, nothing for an untracked benchmark. None of these papers is in ../shared.
+``tests/fixtures/phrasings/real_abstracts.v2.jsonl``: 119 passages of 100 papers (the 81 passages of v1 and 38
+added on 2026-12-04: abstracts, README summaries, reading notes and body passages), copied from public text
+(GitHub READMEs and notes, arXiv mirrors, paper pages; each line names its source) and labelled from the passage
+alone under the headline policy of annotations/GUIDELINES.md: the paper's own results on tracked benchmarks, test
+numbers over val/dev, no baselines, no improvements, no reduced-data settings, nothing for an untracked benchmark
+(keypoints, CoNLL-2012, MNLI). None of these papers is in ../shared.
 
 The set is split by a fixed rule, the SHA-256 of a passage's ``group`` (its paper: variants of one abstract
 stay together): first byte % 3 == 0 is held out, the rest is the tune part. Rules were changed on failures of
 the tune part only. Each passage runs through the pipeline as ``flopsdb extract --facts`` does (models found,
-result.v2, headline marking, ``select_facts``) and must give exactly its expected facts (dataset, metric,
+result.v3, headline marking, ``select_facts``) and must give exactly its expected facts (dataset, metric,
 value); lines not fixed are ``xfail(strict=True)`` with the reason.
 """
 
@@ -28,7 +29,7 @@ from flopsdb.extract.pipeline import extract_document
 from flopsdb.extract.sentences import split_sentences
 from tests.extract.conftest import make_doc
 
-SET = Path(__file__).resolve().parents[1] / "fixtures" / "phrasings" / "real_abstracts.v1.jsonl"
+SET = Path(__file__).resolve().parents[1] / "fixtures" / "phrasings" / "real_abstracts.v2.jsonl"
 Fact = tuple[str, str, float]
 
 
@@ -55,7 +56,7 @@ def _doc(text: str) -> Document:
 
 def found(text: str) -> set[Fact]:
     """The headline result facts the pipeline asserts for one passage."""
-    facts = select_facts(c for c in extract_document(_doc(text), names=["result.v2"]) if c.kind == "result")
+    facts = select_facts(c for c in extract_document(_doc(text), names=["result.v3"]) if c.kind == "result")
     return {(str(c.fields["dataset"]), str(c.fields["metric"]), round(float(c.fields["value"]), 3)) for c in facts}
 
 
@@ -84,21 +85,17 @@ def score(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 # entry is removed).
 KNOWN: dict[str, str] = {
     # tune part
-    "uninet": "a value with no metric of its own ('our UniNet-B6 achieves 87.4%,') does not take the metric of the sentence before",
-    "beit": "a value with no metric of its own ('large-size BEiT obtains 86.3% only using ImageNet-1K') is not read",
-    "mae": "a bare 'accuracy' is not an ImageNet metric name ('the best accuracy (87.8%) among methods that use only ImageNet-1K')",
-    "nasnet": "'74% top-1 accuracy' names no dataset in the passage (ImageNet is implied by the metric)",
     "rfcn": "'83.6% mAP on the 2007 set' names the dataset as 'the PASCAL VOC datasets' ... 'the 2007 set'",
     "resnet-voc": "'(55.7% mAP@.5 in Table 9)', the single model's COCO number quoted as the starting point, is asserted (labelled not headline)",
     # held-out part (measured, never tuned on)
-    "yolov2-web": "'has a mAP on VOC 2007 of 78.6%' (metric, dataset, then the value) is not read; 48.1 is",
-    "convnext": "'achieving 87.8% ImageNet top-1 accuracy': a dataset name between the value and the metric",
-    "yolox-intro": "a cited component ('CSPNet [31] backbone') marks YOLOX-L's 50.0 as another work's; the baseline '(44.3% AP, ultralytics version)' in parentheses is read as own",
+    "yolox-intro": "a cited component ('CSPNet [31] backbone') marks YOLOX-L's 50.0 as another work's",
     "mobilebert": "paired values for paired datasets ('SQuAD v1.1/v2.0 ... F1 score of 90.0/79.2') give one result on the wrong dataset",
-    "seq2seq": "'its BLEU score increases to 36.5' is not read",
+    "seq2seq": "'For comparison, a phrase-based SMT system achieves a BLEU score of 33.3 on the same dataset' is read as own",
+    "squad-metric-card": "'human performance on the dataset represents an F1 score of 90.5%' is read as a model's result",
     "rcnn": "'improves mAP by more than 30% relative to the previous best result on VOC 2012---achieving a mAP of 53.3%': the baseline cue before the dash marks the own result",
     "batchnorm": "'4.9% top-5 validation error (and 4.8% test error)': the test number without its metric name is missed, the val number kept",
-    "byol": "'... 74.3% top-1 classification accuracy on ImageNet ... and 79.6% with a larger ResNet': the second value has no metric of its own",
+    "rt-detr": "'our RT-DETR-R50 achieves 53.1% AP and 108 FPS, ... by about 21 times in FPS': 'in FPS' reads as another benchmark, so the sentence does not take COCO from the sentence before",
+    "template-ner": "'significantly better than fine-tuning BERT 10.88%, 15.34%, and 11.73% F1 score on the MIT Movie, ...': values of untracked datasets named after the metric take the tracked CoNLL03 of the clause before",
 }
 
 ROWS = load()
@@ -117,7 +114,7 @@ def test_real_abstract(row: dict[str, Any]) -> None:
 
 def test_the_set_is_what_the_docstring_says() -> None:
     papers = {r["group"] for r in ROWS}
-    assert len(ROWS) >= 80 and len(papers) >= 60
+    assert len(ROWS) >= 119 and len(papers) >= 100
     assert all(r["source"] and r["text"] for r in ROWS)
     assert {part(r) for r in ROWS} == {"tune", "held-out"}
     assert all(r["id"] in {x["id"] for x in ROWS} for r in ROWS) and len({r["id"] for r in ROWS}) == len(ROWS)
@@ -133,7 +130,8 @@ if __name__ == "__main__":  # python -m tests.extract.test_real_abstracts: each 
 
 
 def test_the_figures_hold() -> None:
-    """The measured figures (README of the round: tune P .983 R .921, held-out P .850 R .654) do not fall back."""
+    """The measured figures (2026-12-04, result.v3 and headline.v6 on the 119 passages: tune P .989 R .989, held-out
+    P .816 R .838) do not fall back."""
     figures = score(ROWS)
-    assert figures["tune"]["precision"] >= 0.95 and figures["tune"]["recall"] >= 0.9
-    assert figures["held-out"]["precision"] >= 0.8 and figures["held-out"]["recall"] >= 0.6
+    assert figures["tune"]["precision"] >= 0.97 and figures["tune"]["recall"] >= 0.97
+    assert figures["held-out"]["precision"] >= 0.8 and figures["held-out"]["recall"] >= 0.8

@@ -41,6 +41,11 @@ def test_abbreviations_initials_and_numbers_do_not_split() -> None:
     ]
 
 
+def test_an_abbreviation_after_an_opening_bracket_does_not_split() -> None:
+    text = "It beats both (i.e. 1.2% on MNLI-m and 1.5% on SQuAD). See [e.g. Table 3] too."
+    assert sents(text) == ["It beats both (i.e. 1.2% on MNLI-m and 1.5% on SQuAD).", "See [e.g. Table 3] too."]
+
+
 def test_lower_case_continuation_is_not_a_new_sentence() -> None:
     assert sents("Training took approx. 3 days on 8 GPUs. then it stopped.") == ["Training took approx. 3 days on 8 GPUs. then it stopped."]
 
