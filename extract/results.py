@@ -4,7 +4,7 @@ English-to-German translation task" or "a top-5 error of 6.67%".
 A number is paired with an adjacent metric mention ("28.4 BLEU", "F1 score of 82.7") and with the nearest
 tracked dataset of the sentence that has that metric (``flopsdb/core/data/benchmarks.v2.jsonl``). Improvements
 ("by 2 BLEU", "+1.3 AP") are skipped; results near baseline cues ("previous best of 26.3") get ``own=false``.
-Results from tables are ``extract.table_results`` (result_table.v5).
+Results from tables are ``extract.table_results`` (result_table.v6).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""result_table.v5 on real tables of the corpus (skips cleanly without ../shared)."""
+"""result_table.v6 on real tables of the corpus (skips cleanly without ../shared)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The failure classes of issue 9 for results, on small hand-built papers run through the real pipeline
-(``extract_document``: the table reader's model, result_table.v5, model links, the headline policy, ``--facts``).
+(``extract_document``: the table reader's model, result_table.v6, model links, the headline policy, ``--facts``).
 
 Each paper is a Document with grid tables built in code (cells with boxes, as ``extract.tables`` gives them).
 """

@@ -1,4 +1,4 @@
-"""result_table.v5 on a small generated paper and on hand-built Document tables (no ../shared needed)."""
+"""result_table.v6 on a small generated paper and on hand-built Document tables (no ../shared needed)."""
 
 from __future__ import annotations
 
