@@ -896,9 +896,18 @@ def _table_names(labels: Sequence[str], names: Sequence[str], known: Sequence[st
 
 
 def _name_parts(names: Sequence[str]) -> list[str]:
-    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``)."""
+    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``), and the short form
+    of a word joined to an acronym (``Soft-NMS`` -> ``S-NMS``, as tables abbreviate it)."""
     parts = [p for n in names for p in n.split("-")[1:] + n.split("-")[:1] if "-" in n and re.search(r"\d|[a-z][A-Z]", p) and len(p) >= 4]
-    return [p for p in parts if p not in names]
+    short = [f"{m[1][0]}-{m[2]}" for n in names if (m := re.fullmatch(r"([A-Z][a-z]{2,})-([A-Z]{2,})", n))]
+    return [p for p in parts + short if p not in names]
+
+
+def _adds_own(label: str, names: Sequence[str]) -> bool:
+    """A row label that adds the paper's method to another model (``[24]+S-NMS G``, ``F-RCNN + Soft-NMS``): the row
+    is the paper's result even when the base model is cited."""
+    added = re.split(r"\+", label)[1:]
+    return any(_mentions(part, names) or _mentions(part, _name_parts(names)) for part in added)
 
 
 _VERSION = re.compile(r"(?P<family>[A-Za-z][A-Za-z\-]*?)[\s\-]?[vV](?P<version>\d+)\b")
@@ -938,6 +947,8 @@ def _own(
         return False, 0.5
     if _other_version(label, names) and not _mentions(label, [n for n in names if _VERSION.search(n)]):
         return False, 0.6
+    if _adds_own(label, names) and not res["baseline"].search(label):
+        return True, 0.7
     if ours and not res["baseline"].search(label):
         return True, 0.9
     if named:
