@@ -569,6 +569,7 @@ def table_results(
     names = _table_names(list(labels.values()) + list(inner.values()), names, known)
     table_named = any(_mentions(lab, names) or res["own"].search(lab) for lab in labels.values())
     header_of = {id(c): col.header for col in cols for _, c in col.cells}
+    alone = {lab: _own(lab, groups.get(i, ""), i in cited, table_cites, names, known, cited_ok, table_named=table_named) for i, lab in labels.items()}
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
         split = _split(f"{col.header} {caption}", bench)
@@ -594,6 +595,9 @@ def table_results(
                     row_bench, row_metric = in_group[0], group_metric
                     row_split = _split(f"{groups.get(i, '')} {col.header}", row_bench) or _split(caption, row_bench)
             own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok, table_named=table_named)
+            head = _ABLATED.match(label)
+            if not own and head and head.group(1) in alone and alone[head.group(1)][0]:
+                own, oconf = True, alone[head.group(1)][1]  # "SAC - DCN" under "SAC": the own model with a part removed
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags: tuple[str, ...] = ("plus_minus",) if pm else ()
@@ -623,6 +627,8 @@ def table_results(
     return out
 
 
+_ABLATED = re.compile(r"^(.+?)\s+(?:[-–−+]|w/o|without)\s+\S")
+"""A row label that removes or adds a part to the model named first (``SAC - DCN``, ``RFP + sharing``, ``X w/o Y``)."""
 _SECONDARY = 0.3
 """The confidence of the worse setting of an "X (Y)" cell: below the operating point, still in the review queue."""
 _SUB_CAPTION = re.compile(r"^\(([a-h])\)\s*\S")
