@@ -303,8 +303,9 @@ def _confidence(product: float) -> float:
 
 
 def _split(text: str, bench: Benchmark) -> str | None:
-    """The split a header or caption names (the taxonomy's ``split_patterns`` of the dataset)."""
-    return bench.split_of(text)
+    """The split a header or caption names (the taxonomy's ``split_patterns`` of the dataset); a split printed as a
+    subscript of the metric (``APval``) counts."""
+    return bench.split_of(re.sub(vocabulary()["joined_split"], r"\1 ", text))
 
 
 _PAIR = re.compile(r"^(?P<a>\S+?)\s*(?:/\s*(?P<b>\S+)|\(\s*(?P<p>[^()\s]+)\s*\))$")
