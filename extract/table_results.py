@@ -530,10 +530,12 @@ def table_results(
     first_cell = ""
     rows_of = dict(body)
     subs = _sub_tables(body, caption)
+    # a column of numbers without a title left of the results belongs to the row label (``V3-Small | 0.75``: a width)
+    untitled = {id(c) for col in cols if not col.header and col.x1 <= first_x + 1 for _, c in col.cells}
     for i, row in body:
         if i in subs.get("rows", {}):
             continue  # "(a) English→French" under a block of rows: the block's sub-caption, not a group of the rows below
-        left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
+        left = [c for c in row if c.bbox.x1 <= first_x + 1 and (not is_value(c.text) or c.bbox.x0 <= cols[0].x0 - 1 or id(c) in untitled)]
         label = " ".join(c.text for c in left).strip()
         has_values = any(is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
         if not has_values:
