@@ -1005,7 +1005,7 @@ def extract_table_results(doc: Document) -> list[Candidate]:
     titled = [n for n in title_names(doc) if n in names]
     main = _main_dataset(doc)
     out: list[Candidate] = []
-    seen: dict[tuple[object, ...], list[tuple[int, str]]] = {}
+    seen: dict[tuple[object, ...], list[tuple[int, str, frozenset[float]]]] = {}
     for n, table in enumerate(tables):
         try:
             found = table_results(doc, table, names=names, main=main, title_names=titled)
@@ -1021,12 +1021,23 @@ def extract_table_results(doc: Document) -> list[Candidate]:
             )
             continue
         corner = _corner(table)
+        row_values: dict[int, frozenset[float]] = {}
+        for c in found:
+            row = round(c.evidence.bbox.top)
+            row_values[row] = row_values.get(row, frozenset()) | {float(c.fields["value"])}
         for c in found:
             key = (c.fields["dataset"], c.fields["metric"], c.fields["value"], c.fields["own"], corner)
             label = c.model or ""
+            values = row_values[round(c.evidence.bbox.top)]
             earlier = seen.setdefault(key, [])
-            if any(m != n and (c.fields["own"] or not label or not other or fuzz.token_set_ratio(label, other) >= 80) for m, other in earlier):
+            # a repeated row repeats its other values too (a row of two or more values that differ elsewhere is new)
+            if any(
+                m != n
+                and (len(values) < 2 or len(others) < 2 or values == others)
+                and (c.fields["own"] or not label or not other or fuzz.token_set_ratio(label, other) >= 80)
+                for m, other, others in earlier
+            ):
                 continue
-            earlier.append((n, label))
+            earlier.append((n, label, values))
             out.append(c)
     return out
