@@ -1006,6 +1006,7 @@ def extract_table_results(doc: Document) -> list[Candidate]:
     main = _main_dataset(doc)
     out: list[Candidate] = []
     seen: dict[tuple[object, ...], list[tuple[int, str, frozenset[float]]]] = {}
+    repeated: dict[tuple[object, ...], list[tuple[int, str, frozenset[float]]]] = {}
     for n, table in enumerate(tables):
         try:
             found = table_results(doc, table, names=names, main=main, title_names=titled)
@@ -1038,6 +1039,12 @@ def extract_table_results(doc: Document) -> list[Candidate]:
                 for m, other, others in earlier
             ):
                 continue
+            # a table that repeats a row of another table under another corner title: the same label (or one label
+            # within the other) and the same other values
+            anywhere = repeated.setdefault(key[:4], [])
+            if label and any(m != n and values == others and fuzz.token_set_ratio(label, other) >= 90 for m, other, others in anywhere):
+                continue
             earlier.append((n, label, values))
+            anywhere.append((n, label, values))
             out.append(c)
     return out
