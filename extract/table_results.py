@@ -530,8 +530,10 @@ def table_results(
     first_cell = ""
     rows_of = dict(body)
     subs = _sub_tables(body, caption)
-    # a column of numbers without a title left of the results belongs to the row label (``V3-Small | 0.75``: a width)
-    untitled = {id(c) for col in cols if not col.header and col.x1 <= first_x + 1 for _, c in col.cells}
+    # a column of numbers without a title left of the results belongs to the row label (``V3-Small | 0.75``: a width);
+    # so does a column titled as the training data (``data | 07``, ``07+12``: a training set, not a result or a split)
+    trained = re.compile(vocabulary()["training_data_titles"], re.I)
+    untitled = {id(c) for col in cols if (not col.header or trained.match(col.header.strip())) and col.x1 <= first_x + 1 for _, c in col.cells}
     for i, row in body:
         if i in subs.get("rows", {}):
             continue  # "(a) English→French" under a block of rows: the block's sub-caption, not a group of the rows below
