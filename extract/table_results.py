@@ -32,7 +32,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -421,8 +421,19 @@ def table_results(
     """The result candidates of one table (see the module docstring for the rules).
 
     ``names`` are the paper's model names (:func:`own_names`); a row that cites one of them counts as
-    own only when the name is also in ``title_names`` (default: all of ``names``).
+    own only when the name is also in ``title_names`` (default: all of ``names``). A table of results on subsets
+    of the test sets (a contamination analysis: data ``subset_captions``) is kept for review, below the operating
+    point, flagged ``test_subset``.
     """
+    found = _table_results(doc, table, names=names, main=main, title_names=title_names)
+    if table.caption is not None and re.search(vocabulary()["subset_captions"], table.caption.text, re.I):
+        return [replace(c, confidence=min(c.confidence, _SECONDARY), flags=(*c.flags, "test_subset")) for c in found]
+    return found
+
+
+def _table_results(
+    doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None, title_names: Sequence[str] | None = None
+) -> list[Candidate]:
     cited_ok = list(names) if title_names is None else list(title_names)
     res = _res()
     caption = table.caption.text if table.caption else ""

@@ -183,9 +183,13 @@ def test_an_error_header_is_read_as_error(corpus_dir: Path) -> None:
 
 
 def test_rows_naming_other_benchmarks_give_no_squad_results(corpus2_dir: Path) -> None:
-    """FLAN's appendix table lists one benchmark per row ('HellaSwag acc', 'WMT'16 En→De BLEU') under 'acc/F1/BLEU'."""
+    """FLAN's appendix table lists one benchmark per row ('HellaSwag acc', 'WMT'16 En→De BLEU') under 'acc/F1/BLEU':
+    each row is read as its own benchmark (v6), and the table (an overlap analysis on clean subsets) stays below the
+    operating point, never headline."""
     cands = _pipeline(corpus2_dir, "2109.01652")
-    assert not [c for c in cands if c.fields.get("table") and ("acc/F1/BLEU" in c.evidence.snippet)]
+    overlap = [c for c in cands if c.fields.get("table") and ("acc/F1/BLEU" in c.evidence.snippet)]
+    assert all("test_subset" in c.flags and c.confidence < 0.35 and not c.headline for c in overlap)
+    assert {(c.fields["dataset"], c.fields["value"]) for c in overlap if "SQuADv2" in c.evidence.snippet} <= {("SQuAD 2.0", 41.3)}
     assert not [c for c in cands if c.headline and c.fields["dataset"] == "SQuAD 1.1" and c.fields["metric"] == "F1" and c.fields["value"] > 90]
 
 

@@ -61,9 +61,25 @@ def test_rows_of_tasks_with_metric_and_prompt_columns_and_ditto_rows() -> None:
         [(100, 120, "Task"), (150, 175, "Metric"), (190, 215, "Prompt"), (250, 265, "6B"), (290, 305, "175B"), (350, 365, "6B"), (395, 410, "175B")],
     ]
     body = [
-        [(100, 140, "SQuADv2"), (150, 160, "f1"), (190, 215, "zero-shot"), (250, 265, "51.97"), (290, 305, "58.66"), (350, 365, "45.46"), (395, 410, "59.85")],
+        [
+            (100, 140, "SQuADv2"),
+            (150, 160, "f1"),
+            (190, 215, "zero-shot"),
+            (250, 265, "51.97"),
+            (290, 305, "58.66"),
+            (350, 365, "45.46"),
+            (395, 410, "59.85"),
+        ],
         [(190, 215, "few-shot"), (250, 265, "58.86"), (290, 305, "62.33"), (350, 365, "58.33"), (395, 410, "69.93")],
-        [(100, 140, "WSC"), (150, 175, "accuracy"), (190, 215, "zero-shot"), (250, 265, "56.7"), (290, 305, "63.5"), (350, 365, "69.2"), (395, 410, "73.1")],
+        [
+            (100, 140, "WSC"),
+            (150, 175, "accuracy"),
+            (190, 215, "zero-shot"),
+            (250, 265, "56.7"),
+            (290, 305, "63.5"),
+            (350, 365, "69.2"),
+            (395, 410, "73.1"),
+        ],
     ]
     doc = _paper("FooTune: Tuning Faster", "We propose FooTune.", "Table 4: Automatic evaluations.", header, body)
     got = _by_value(extract_table_results(doc))
@@ -144,7 +160,10 @@ def test_untitled_width_and_training_data_columns_are_part_of_the_row_label() ->
     assert got[69.9][0].model == "FooDet 07" and got[73.2][0].model == "FooDet 07+12"
     assert all(c[0].fields["dataset"] == "PASCAL VOC 2007" and c[0].fields["split"] == "test" for c in got.values())
     header = [[(60, 90, "Network"), (120, 135, "Top-1"), (185, 210, "Params")]]
-    body = [[(60, 90, "V3-Small"), (95, 105, "1.0"), (120, 135, "67.4"), (185, 205, "2.9M")], [(60, 90, "V3-Small"), (95, 107, "0.75"), (120, 135, "65.4"), (185, 205, "2.4M")]]
+    body = [
+        [(60, 90, "V3-Small"), (95, 105, "1.0"), (120, 135, "67.4"), (185, 205, "2.9M")],
+        [(60, 90, "V3-Small"), (95, 107, "0.75"), (120, 135, "65.4"), (185, 205, "2.4M")],
+    ]
     doc = _paper("FooNetV3: Searching Networks", "We propose FooNetV3.", "Table 3: Accuracy on ImageNet.", header, body)
     got = _by_value(extract_table_results(doc))
     assert got[65.4][0].model == "V3-Small 0.75" and got[67.4][0].model == "V3-Small 1.0"
