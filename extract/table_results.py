@@ -23,6 +23,17 @@ Two values in one cell are two settings of the row: ``"25.02 / 23.61"`` (the sec
 in v5, ``"88.83 (90.10)"`` (the worse of the two is the ``second_setting``, kept below the operating point). v5
 also reads stacked sub-tables: a row without values such as ``(a) English→French`` is the sub-caption of the block
 above it, and the block below the last one is named by the caption's next letter (``(b) English→German``).
+
+v6 reads more layouts: the values of neighbouring columns joined into one cell (``32.6 [64] 32.9±1.1``) are split;
+header rows are read from the bottom up, so a title spanning titles (``FLAN 137B`` over ``zero-shot`` / ``few-shot``,
+each over ``average`` / ``best``) reaches all their columns, and a spanning title copied per grid column counts once;
+tables of tasks with several label columns (``Task | Metric | Prompt``) take the metric from the row and continue a
+task into the rows below it that leave its columns blank; a caption naming several metrics of a dataset names none;
+a row adding the paper's method to another model (``F-RCNN + S-NMS``, ``[24]+S-NMS``) and an ablated row of an own
+row (``SAC - DCN`` under ``SAC``) are own; untitled and training-data label columns (``0.75``, ``07+12``) join the
+row label; a detection-and-segmentation caption keeps box AP; a split printed as a subscript (``APval``) counts; a
+row of another table is a repeat only when its other values repeat too; tables of test subsets (contamination
+analyses) stay below the operating point (``test_subset``).
 """
 
 from __future__ import annotations
