@@ -180,6 +180,7 @@ def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_r
                     hits = [near]
             for h in hits:
                 assigned.setdefault(id(h), []).append(col)
+        _centred_groups(cols, [c for c in cells if id(c) in spanning], assigned)
         grown: dict[int, tuple[float, float]] = {}
         for cell in cells:
             # the columns under one title reach as far as each other for the spanning titles above (not as far as
@@ -203,6 +204,29 @@ def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_r
     for col in cols:
         col.header = " ".join(heads[id(col)]).strip()
         col.section = " ".join(sections[id(col)]).strip()
+
+
+def _centred_groups(cols: Sequence[_Column], titles: Sequence[Cell], assigned: dict[int, list[_Column]]) -> None:
+    """A group title centred over its columns (``Box`` over ``AP AP50 AP75 APS APM APL``, printed narrower than
+    them) covers the columns on both sides of the ones it stands over, pair by pair, while no other title of the row
+    stands over them and the pair stays centred under it."""
+    order = sorted(cols, key=lambda c: c.x0)
+    taken = {id(col) for targets in assigned.values() for col in targets}
+    pitch = float(np.median([b.x0 - a.x0 for a, b in zip(order, order[1:])])) if len(order) >= 2 else 0.0
+    for title in titles:
+        under = sorted((order.index(c) for c in assigned.get(id(title), [])), key=int)
+        if len(under) < 2 or under != list(range(under[0], under[-1] + 1)):
+            continue
+        centre = (title.bbox.x0 + title.bbox.x1) / 2
+        left, right = under[0] - 1, under[-1] + 1
+        while left >= 0 and right < len(order) and not {id(order[left]), id(order[right])} & taken:
+            mid = ((order[left].x0 + order[left].x1) / 2 + (order[right].x0 + order[right].x1) / 2) / 2
+            if abs(mid - centre) > pitch / 2:
+                break
+            for col in (order[left], order[right]):
+                assigned[id(title)].append(col)
+                taken.add(id(col))
+            left, right = left - 1, right + 1
 
 
 def _clean(text: str) -> str:

@@ -275,3 +275,10 @@ def test_instructgpt_task_metric_prompt_table(corpus2_dir: Path) -> None:
     few = [c for c in _find(cands, "SQuAD 2.0", "F1", 69.93) if c.fields["own"]]
     assert few and few[0].model == "PPO + ptx models 175b" and "few-shot" in few[0].evidence.snippet
     assert not any(c.fields["own"] for c in _find(cands, "SQuAD 2.0", "F1", 64.3))
+
+
+def test_detectors_box_and_mask_group_titles(corpus2_dir: Path) -> None:
+    """DetectoRS's Table 2: ``Box`` and ``Mask`` centred over six columns each; the mask AP column is mask AP."""
+    cands = [c for c in _candidates(corpus2_dir, "2006.02334") if c.fields.get("table") == "2"]
+    assert {("mask AP", 40.4), ("mask AP", 42.1), ("box AP", 49.0)} <= {(c.fields["metric"], c.fields["value"]) for c in cands}
+    assert not [c for c in cands if c.fields["metric"] == "box AP" and c.fields["value"] in (37.1, 40.4, 42.1)]

@@ -213,3 +213,19 @@ def test_a_drawn_table_of_tasks_with_ditto_rows_and_plus_minus_cells(tmp_path: P
     assert few.fields["plus_minus"] == "0.1" and "few-shot" in few.evidence.snippet and "FooTune" in (few.model or "")
     assert got[58.86][0].fields["dataset"] == "SQuAD 2.0" and got[51.97][0].fields["metric"] == "F1"
     assert not any(v in got for v in (56.7, 63.5, 69.2, 73.1))
+
+
+def test_a_group_title_centred_over_its_columns_covers_them_all() -> None:
+    """``Box`` and ``Mask`` printed narrower than the six columns each stands over; ``Runtime`` over one column."""
+    xs = [180 + 24 * k for k in range(13)]
+    titles = ["AP", "AP50", "AP75", "APS", "APM", "APL"] * 2 + ["FPS"]
+    header = [
+        [(xs[2] + 8, xs[3] + 4, "Box"), (xs[8] + 8, xs[9] + 4, "Mask"), (xs[12] - 4, xs[12] + 20, "Runtime")],
+        [(100, 130, "Method"), *((x, x + 16, t) for x, t in zip(xs, titles))],
+    ]
+    values = ["42.0", "60.8", "45.5", "23.7", "45.5", "56.4", "37.1", "58.2", "39.9", "19.1", "40.2", "51.9", "4.3"]
+    body = [[(100, 140, "FooDet"), *((x, x + 16, v) for x, v in zip(xs, values))]]
+    doc = _paper("FooDet: Detecting Faster", "We propose FooDet.", "Table 2: Detection results on COCO val2017.", header, body)
+    got = {(c.fields["metric"], c.fields["value"]) for c in extract_table_results(doc)}
+    assert {("box AP", 42.0), ("AP50", 60.8), ("APl", 56.4), ("mask AP", 37.1)} <= got
+    assert not any(m != "mask AP" and v in (37.1, 58.2, 39.9, 19.1, 40.2, 51.9) for m, v in got)
