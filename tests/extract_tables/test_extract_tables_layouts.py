@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Caption, Cell, Document, Line, Page, Table
+from flopsdb.extract.document import Box, Caption, Cell, Document, Table
 from flopsdb.extract.pdf import parse_pdf
 from flopsdb.extract.table_results import extract_table_results
+from tests.extract_tables.conftest import hand_document
 
 Placed = list[tuple[float, float, str]]
 """A printed row: ``(x0, x1, text)`` per cell."""
@@ -22,29 +21,14 @@ Placed = list[tuple[float, float, str]]
 
 def _paper(title: str, abstract: str, caption: str, header: list[Placed], body: list[Placed]) -> Document:
     """A one-page paper with one table whose cells stand where ``header`` and ``body`` put them."""
-    text_lines = [title, abstract, "1 Introduction", caption]
-    text = "\n".join(text_lines)
-    lines, pos = [], 0
-    for i, line in enumerate(text_lines):
-        lines.append(Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=10.0))
-        pos += len(line) + 1
+    text = "\n".join([title, abstract, "1 Introduction", caption])
     start = text.index(caption)
     cap = Caption("table", caption.split(":")[0].split()[-1], caption, 1, Box(72, 200, 540, 210), start, start + len(caption))
     rows, top = [], 220.0
     for row in [*header, *body]:
         rows.append(tuple(Cell(t, Box(x0, top, x1, top + 9)) for x0, x1, t in row))
         top += 12
-    table = Table(page=1, bbox=Box(60, 210, 560, top), caption=cap, rows=tuple(rows), header_rows=len(header))
-    return Document(
-        paper="hand",
-        path="",
-        text=text,
-        char_boxes=np.zeros((len(text), 5)),
-        pages=[Page(1, 612, 792, 0, len(text))],
-        lines=lines,
-        captions=[cap],
-        tables=[table],
-    )
+    return hand_document(text, [Table(page=1, bbox=Box(60, 210, 560, top), caption=cap, rows=tuple(rows), header_rows=len(header))], [cap])
 
 
 def _by_value(cands: list[Candidate]) -> dict[float, list[Candidate]]:
