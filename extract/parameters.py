@@ -1,6 +1,15 @@
-"""parameters.v5: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
+"""parameters.v6: parameter counts of the paper's own models ("213M parameters", "1.5B", "about 2.6 million
 parameters", "25.5×10^6", "6B RMs", "11,238,723 parameters") from sentences and from the parameter or size column of
 tables, linked to the model.
+
+v6 (patterns in ``extract/data/parameters.v6.json``) adds to v5: a count before a role noun ("6B RMs", a critic, a
+verifier) is a second own model's, kept beside the main model's count of the same value; an own model's name right
+after the count takes it ("52B RL-CAI CoT model"); the name of an appositive or relative clause owns the count
+("MiniLM, a 22M encoder we use" is another work's); a name of up to three words before a parenthesised count owns
+it; "we use X with N parameters" gives the count to X; "we fine-tune a 7B LLaMa model" is own; "suppose", "imagine"
+and "assume" make no fact; a backbone's count is a part unless the text says in total; data nouns after up to two
+adjectives ("1.2M labeled images", "128K context") are no counts; an unmarked table row of a well-known model is
+another work's.
 
 v5 (patterns in ``extract/data/parameters.v5.json``, written from real passages outside the corpora,
 ``tests/fixtures/phrasings/real_parameters.v2.jsonl``) adds to v4: a word scale after a hyphen ("a

@@ -17,7 +17,7 @@ context of up to two sentences that name none; the split printed next to each va
 ("COCO val2017 (63.2AP) and test-dev (63.3AP)"). Not own: a relative clause about a compared work ("surpass sparse
 coding models, which recorded 47.1% ..."). A reduced-data setting ("with 10 examples per class") is flagged
 ``low_data``.
-Results from tables are ``extract.table_results`` (result_table.v5).
+Results from tables are ``extract.table_results`` (result_table.v6).
 """
 
 from __future__ import annotations

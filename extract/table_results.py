@@ -1,7 +1,7 @@
-"""result_table.v5: benchmark results read from the tables of a paper.
+"""result_table.v6: benchmark results read from the tables of a paper.
 
 A table is looked at only when its caption, or the text around it, names a tracked dataset or metric
-(``extract/data/table_results.v3.json``: ``table_cues``). The tables are ``Document.tables``, read once by
+(``extract/data/table_results.v4.json``: ``table_cues``). The tables are ``Document.tables``, read once by
 ``extract.tables`` (one table model with cell boxes, whichever strategy read it); this module only interprets.
 
 Interpretation works on positions, not on column indices, so every reading strategy serves:
@@ -23,6 +23,17 @@ Two values in one cell are two settings of the row: ``"25.02 / 23.61"`` (the sec
 in v5, ``"88.83 (90.10)"`` (the worse of the two is the ``second_setting``, kept below the operating point). v5
 also reads stacked sub-tables: a row without values such as ``(a) English→French`` is the sub-caption of the block
 above it, and the block below the last one is named by the caption's next letter (``(b) English→German``).
+
+v6 reads more layouts: the values of neighbouring columns joined into one cell (``32.6 [64] 32.9±1.1``) are split;
+header rows are read from the bottom up, so a title spanning titles (``FLAN 137B`` over ``zero-shot`` / ``few-shot``,
+each over ``average`` / ``best``) reaches all their columns, and a spanning title copied per grid column counts once;
+tables of tasks with several label columns (``Task | Metric | Prompt``) take the metric from the row and continue a
+task into the rows below it that leave its columns blank; a caption naming several metrics of a dataset names none;
+a row adding the paper's method to another model (``F-RCNN + S-NMS``, ``[24]+S-NMS``) and an ablated row of an own
+row (``SAC - DCN`` under ``SAC``) are own; untitled and training-data label columns (``0.75``, ``07+12``) join the
+row label; a detection-and-segmentation caption keeps box AP; a split printed as a subscript (``APval``) counts; a
+row of another table is a repeat only when its other values repeat too; tables of test subsets (contamination
+analyses) stay below the operating point (``test_subset``).
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -46,14 +57,14 @@ from flopsdb.extract.document import Box, Caption, Cell, Document, Evidence, Tab
 from flopsdb.extract.models import find_models, title_names
 from flopsdb.extract.tables import DECIMAL, VALUE, is_value
 
-EXTRACTOR = "result_table.v5"
+EXTRACTOR = "result_table.v6"
 _LOG = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
 def vocabulary() -> dict:
-    """The vocabularies of ``extract/data/table_results.v3.json``."""
-    return json.loads((Path(__file__).parent / "data" / "table_results.v3.json").read_text(encoding="utf-8"))
+    """The vocabularies of ``extract/data/table_results.v4.json``."""
+    return json.loads((Path(__file__).parent / "data" / "table_results.v4.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
@@ -128,21 +139,38 @@ def _columns(body: list[tuple[int, tuple[Cell, ...]]]) -> list[_Column]:
 
 def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_right: float) -> None:
     """Give each column the header text above it (``header``) and the nearest header cell to its left that
-    stands above no column (``section``: ``SQuAD2.0`` over the second of two tables side by side)."""
-    for row in header_rows:
-        free = [c for c in row if c.text.strip() and not any(min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5 for col in cols)]
+    stands above no column (``section``: ``SQuAD2.0`` over the second of two tables side by side).
+
+    The rows are read from the bottom up: a title over the titles below it reaches their columns too (``FLAN 137B``
+    centred over ``zero-shot`` and ``few-shot``, each over ``average`` and ``best``): the columns under one title
+    reach as far as each other for a title above that spans two or more columns; a title over one column stays
+    with it."""
+    reach = {id(col): (col.x0, col.x1) for col in cols}
+    heads: dict[int, list[str]] = {id(col): [] for col in cols}
+    sections: dict[int, list[str]] = {id(col): [] for col in cols}
+
+    def overlaps(col: _Column, c: Cell, *, far: bool = False) -> bool:
+        x0, x1 = reach[id(col)] if far else (col.x0, col.x1)
+        return min(x1, c.bbox.x1) - max(x0, c.bbox.x0) > -1.5
+
+    for printed in reversed(header_rows):
+        # a title spanning columns may come as one copy per grid column it spans: read it once
+        row = list({(c.text, c.bbox): c for c in printed}.values())
+        free = [c for c in row if c.text.strip() and not any(overlaps(col, c) for col in cols)]
         for col in cols:
             left = [c for c in free if c.bbox.x1 <= col.x0]
             if left:
-                col.section = f"{col.section} {max(left, key=lambda c: c.bbox.x1).text}".strip()
+                sections[id(col)].insert(0, max(left, key=lambda c: c.bbox.x1).text)
         cells = [c for c in row if c.text.strip() and c.bbox.x1 > label_right]
         if not cells:
             continue
         assigned: dict[int, list[_Column]] = {}
-        over = {id(c) for c in cells if any(min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5 for col in cols)}
+        over = {id(c) for c in cells if any(overlaps(col, c) for col in cols)}
         floating = [c for c in cells if id(c) not in over]
+        # a title over two or more columns spans them, and the columns that reach as far as them
+        spanning = {id(c) for c in cells if sum(overlaps(col, c) for col in cols) >= 2}
         for col in cols:
-            hits = [c for c in cells if min(col.x1, c.bbox.x1) - max(col.x0, c.bbox.x0) > -1.5]
+            hits = [c for c in cells if overlaps(col, c) or (id(c) in spanning and overlaps(col, c, far=True))]
             if not hits and floating:
                 # a title that stands over no column (``Dev`` centred over ``EM  F1``) reaches the columns near it;
                 # a title over another column (one line of a multi-line header) does not
@@ -152,15 +180,53 @@ def _headers(cols: list[_Column], header_rows: Sequence[Sequence[Cell]], label_r
                     hits = [near]
             for h in hits:
                 assigned.setdefault(id(h), []).append(col)
+        _centred_groups(cols, [c for c in cells if id(c) in spanning], assigned)
+        grown: dict[int, tuple[float, float]] = {}
         for cell in cells:
+            # the columns under one title reach as far as each other for the spanning titles above (not as far as
+            # the title: a wide group title below the column titles must not reach the next table beside it)
+            under = [col for col in assigned.get(id(cell), []) if id(cell) in over]
+            if len(under) >= 2:
+                span = (min(reach[id(c)][0] for c in under), max(reach[id(c)][1] for c in under))
+                for col in under:
+                    x0, x1 = grown.get(id(col), reach[id(col)])
+                    grown[id(col)] = (min(x0, span[0]), max(x1, span[1]))
+        reach.update(grown)
+        for cell in reversed(cells):
             targets = assigned.get(id(cell), [])
             parts = [p.strip() for p in cell.text.split("/")] if "/" in cell.text else []
             if len(targets) > 1 and len(parts) == len(targets) and all(parts):
                 for col, part in zip(sorted(targets, key=lambda c: c.x0), parts):
-                    col.header = f"{col.header} {part}".strip()
+                    heads[id(col)].insert(0, part)
             else:
                 for col in targets:
-                    col.header = f"{col.header} {cell.text}".strip()
+                    heads[id(col)].insert(0, cell.text)
+    for col in cols:
+        col.header = " ".join(heads[id(col)]).strip()
+        col.section = " ".join(sections[id(col)]).strip()
+
+
+def _centred_groups(cols: Sequence[_Column], titles: Sequence[Cell], assigned: dict[int, list[_Column]]) -> None:
+    """A group title centred over its columns (``Box`` over ``AP AP50 AP75 APS APM APL``, printed narrower than
+    them) covers the columns on both sides of the ones it stands over, pair by pair, while no other title of the row
+    stands over them and the pair stays centred under it."""
+    order = sorted(cols, key=lambda c: c.x0)
+    taken = {id(col) for targets in assigned.values() for col in targets}
+    pitch = float(np.median([b.x0 - a.x0 for a, b in zip(order, order[1:])])) if len(order) >= 2 else 0.0
+    for title in titles:
+        under = sorted((order.index(c) for c in assigned.get(id(title), [])), key=int)
+        if len(under) < 2 or under != list(range(under[0], under[-1] + 1)):
+            continue
+        centre = (title.bbox.x0 + title.bbox.x1) / 2
+        left, right = under[0] - 1, under[-1] + 1
+        while left >= 0 and right < len(order) and not {id(order[left]), id(order[right])} & taken:
+            mid = ((order[left].x0 + order[left].x1) / 2 + (order[right].x0 + order[right].x1) / 2) / 2
+            if abs(mid - centre) > pitch / 2:
+                break
+            for col in (order[left], order[right]):
+                assigned[id(title)].append(col)
+                taken.add(id(col))
+            left, right = left - 1, right + 1
 
 
 def _clean(text: str) -> str:
@@ -239,6 +305,13 @@ def _metric_named(bench: Benchmark, header: str, caption: str, *, caption_ok: bo
     return None, 0.0
 
 
+def _metrics_in(bench: Benchmark, text: str) -> set[str]:
+    """The metrics of ``bench`` that a text names (the aliases of the data file and the taxonomy)."""
+    aliases = vocabulary()["metric_aliases"].get(bench.dataset, {})
+    names = {m.name: [*aliases.get(m.name, ()), *m.aliases, m.name] for m in bench.metrics}
+    return {metric for metric, spellings in names.items() if any(_alias_hit(a, text) for a in spellings)}
+
+
 def _implied_dataset(cols: Sequence[_Column]) -> Benchmark | None:
     """A dataset that a column title implies on its own (``AP50`` -> COCO, ``top-5`` -> ImageNet)."""
     v = vocabulary()
@@ -265,8 +338,9 @@ def _confidence(product: float) -> float:
 
 
 def _split(text: str, bench: Benchmark) -> str | None:
-    """The split a header or caption names (the taxonomy's ``split_patterns`` of the dataset)."""
-    return bench.split_of(text)
+    """The split a header or caption names (the taxonomy's ``split_patterns`` of the dataset); a split printed as a
+    subscript of the metric (``APval``) counts."""
+    return bench.split_of(re.sub(vocabulary()["joined_split"], r"\1 ", text))
 
 
 _PAIR = re.compile(r"^(?P<a>\S+?)\s*(?:/\s*(?P<b>\S+)|\(\s*(?P<p>[^()\s]+)\s*\))$")
@@ -286,6 +360,25 @@ def _split_pair(cell: Cell) -> tuple[Cell, ...]:
     return (
         Cell(m.group("a"), Box(b.x0, b.top, cut, b.bottom), cell.bold, cell.marks),
         Cell(second, Box(resume, b.top, b.x1, b.bottom), cell.bold, cell.marks),
+    )
+
+
+_RUN_TOKEN = re.compile(r"^(?:[–—-]|\[\d+\])$")
+
+
+def _split_run(cell: Cell) -> tuple[Cell, ...]:
+    """``"32.6 [64] 32.9±1.1"``: the values of neighbouring columns that the reader joined into one cell (a narrow
+    gap) -> one cell per value, the box split by characters; dashes and bracketed counts (``[64]``, a number of
+    exemplars) between them are dropped. A cell with one value, or with words, stays as it is."""
+    tokens = list(re.finditer(r"\S+(?:\s*±\s*\d+(?:\.\d+)?)?", cell.text))
+    values = [m for m in tokens if is_value(m.group(0))]
+    if len(values) < 2 or any(not is_value(m.group(0)) and not _RUN_TOKEN.match(m.group(0)) for m in tokens):
+        return (cell,)
+    n = max(1, len(cell.text))
+    b = cell.bbox
+    width = b.x1 - b.x0
+    return tuple(
+        Cell(m.group(0), Box(b.x0 + width * m.start() / n, b.top, b.x0 + width * m.end() / n, b.bottom), cell.bold, cell.marks) for m in values
     )
 
 
@@ -363,8 +456,19 @@ def table_results(
     """The result candidates of one table (see the module docstring for the rules).
 
     ``names`` are the paper's model names (:func:`own_names`); a row that cites one of them counts as
-    own only when the name is also in ``title_names`` (default: all of ``names``).
+    own only when the name is also in ``title_names`` (default: all of ``names``). A table of results on subsets
+    of the test sets (a contamination analysis: data ``subset_captions``) is kept for review, below the operating
+    point, flagged ``test_subset``.
     """
+    found = _table_results(doc, table, names=names, main=main, title_names=title_names)
+    if table.caption is not None and re.search(vocabulary()["subset_captions"], table.caption.text, re.I):
+        return [replace(c, confidence=min(c.confidence, _SECONDARY), flags=(*c.flags, "test_subset")) for c in found]
+    return found
+
+
+def _table_results(
+    doc: Document, table: Table, *, names: Sequence[str] = (), main: Benchmark | None = None, title_names: Sequence[str] | None = None
+) -> list[Candidate]:
     cited_ok = list(names) if title_names is None else list(title_names)
     res = _res()
     caption = table.caption.text if table.caption else ""
@@ -377,7 +481,9 @@ def table_results(
         cells: list[Cell] = []
         for c in r:
             parts = _split_pair(c)
-            if len(parts) == 2:
+            if len(parts) == 1:
+                parts = _split_run(c)
+            elif len(parts) == 2:
                 seconds[id(parts[1])] = id(parts[0])
                 if c.text.strip().endswith(")"):
                     in_parens[id(parts[0])], in_parens[id(parts[1])] = parts[1], parts[0]
@@ -470,10 +576,14 @@ def table_results(
     first_cell = ""
     rows_of = dict(body)
     subs = _sub_tables(body, caption)
+    # a column of numbers without a title left of the results belongs to the row label (``V3-Small | 0.75``: a width);
+    # so does a column titled as the training data (``data | 07``, ``07+12``: a training set, not a result or a split)
+    trained = re.compile(vocabulary()["training_data_titles"], re.I)
+    untitled = {id(c) for col in cols if (not col.header or trained.match(col.header.strip())) and col.x1 <= first_x + 1 for _, c in col.cells}
     for i, row in body:
         if i in subs.get("rows", {}):
             continue  # "(a) English→French" under a block of rows: the block's sub-caption, not a group of the rows below
-        left = [c for c in row if c.bbox.x1 <= first_x + 1 and not (is_value(c.text) and c.bbox.x0 > cols[0].x0 - 1)]
+        left = [c for c in row if c.bbox.x1 <= first_x + 1 and (not is_value(c.text) or c.bbox.x0 <= cols[0].x0 - 1 or id(c) in untitled)]
         label = " ".join(c.text for c in left).strip()
         has_values = any(is_value(c.text) and c.bbox.x0 >= first_x - 1 for c in row)
         if not has_values:
@@ -510,6 +620,7 @@ def table_results(
     names = _table_names(list(labels.values()) + list(inner.values()), names, known)
     table_named = any(_mentions(lab, names) or res["own"].search(lab) for lab in labels.values())
     header_of = {id(c): col.header for col in cols for _, c in col.cells}
+    alone = {lab: _own(lab, groups.get(i, ""), i in cited, table_cites, names, known, cited_ok, table_named=table_named) for i, lab in labels.items()}
     out: list[Candidate] = []
     for col, bench, metric, conf, alts in plan:
         split = _split(f"{col.header} {caption}", bench)
@@ -535,6 +646,9 @@ def table_results(
                     row_bench, row_metric = in_group[0], group_metric
                     row_split = _split(f"{groups.get(i, '')} {col.header}", row_bench) or _split(caption, row_bench)
             own, oconf = _own(label, groups.get(i, ""), is_cited, table_cites, names, known, cited_ok, table_named=table_named)
+            head = _ABLATED.match(label)
+            if not own and head and head.group(1) in alone and alone[head.group(1)][0]:
+                own, oconf = True, alone[head.group(1)][1]  # "SAC - DCN" under "SAC": the own model with a part removed
             snippet = f"{label} | {col.header or metric} | {cell.text}"
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(snippet.split()))
             flags: tuple[str, ...] = ("plus_minus",) if pm else ()
@@ -564,6 +678,8 @@ def table_results(
     return out
 
 
+_ABLATED = re.compile(r"^(.+?)\s+(?:[-–−+]|w/o|without)\s+\S")
+"""A row label that removes or adds a part to the model named first (``SAC - DCN``, ``RFP + sharing``, ``X w/o Y``)."""
 _SECONDARY = 0.3
 """The confidence of the worse setting of an "X (Y)" cell: below the operating point, still in the review queue."""
 _SUB_CAPTION = re.compile(r"^\(([a-h])\)\s*\S")
@@ -708,12 +824,36 @@ def _inner_labels(i: int, row: Sequence[Cell], first_x: float) -> dict[tuple[int
 
 def _dataset_rows(header_rows: Sequence[Sequence[Cell]], label_right: float) -> bool:
     """True when the title of the row-label column (the nearest header text over it) says the rows are datasets or
-    tasks (``Dataset``, ``Task``, ``Benchmarks``: data ``dataset_row_titles``)."""
+    tasks (``Dataset``, ``Task``, ``Benchmarks``: data ``dataset_row_titles``). With several label columns
+    (``Task | Metric | Prompt``) the first one's title counts, or the whole title when it is one phrase."""
+    pattern = vocabulary()["dataset_row_titles"]
     for row in reversed(header_rows):
-        text = " ".join(c.text for c in row if c.text.strip() and c.bbox.x1 <= label_right).strip()
-        if text:
-            return bool(re.fullmatch(vocabulary()["dataset_row_titles"], text, re.I))
+        cells = sorted((c for c in row if c.text.strip() and c.bbox.x1 <= label_right), key=lambda c: c.bbox.x0)
+        if cells:
+            text = " ".join(c.text for c in cells).strip()
+            return bool(re.fullmatch(pattern, text, re.I) or (len(cells) >= 2 and re.fullmatch(pattern, cells[0].text.strip(), re.I)))
     return False
+
+
+def _row_labels(body: Sequence[tuple[int, Sequence[Cell]]], right: float) -> dict[int, list[Cell]]:
+    """The label cells (text left of ``right``) of each body row with values. A row whose first label column is
+    blank continues the row above it (``SQuADv2 | f1 | zero-shot`` then `` | | few-shot``): it takes the cells of
+    the label above that stand left of its own first cell."""
+    out: dict[int, list[Cell]] = {}
+    starts = [min(c.bbox.x0 for c in cells) for _, row in body if (cells := [c for c in row if c.bbox.x1 <= right and not is_value(c.text)])]
+    if not starts:
+        return out
+    first = min(starts)
+    above: list[Cell] = []
+    for i, row in body:
+        cells = sorted((c for c in row if c.bbox.x1 <= right and not is_value(c.text) and c.text.strip()), key=lambda c: c.bbox.x0)
+        if not cells or not any(is_value(c.text) for c in row):
+            continue
+        if cells[0].bbox.x0 > first + 5 and above:
+            cells = [c for c in above if c.bbox.x1 <= cells[0].bbox.x0] + cells
+        out[i] = cells
+        above = cells
+    return out
 
 
 def _by_rows(
@@ -737,9 +877,11 @@ def _by_rows(
     tax = load_taxonomy()
     tracked: dict[int, Benchmark] = {}
     named = 0
-    for i, row in body:
-        label = " ".join(c.text for c in row if c.bbox.x1 <= cols[0].x0 + 1 and not is_value(c.text)).strip()
-        if not label or not any(is_value(c.text) for c in row):
+    # the label columns end at the first column of results (a lone count such as ``15`` left of it is part of a label)
+    right = min((col.x0 for col in cols if sum(bool(DECIMAL.search(c.text)) for _, c in col.cells) >= 2), default=cols[0].x0) + 1
+    labels = {i: " ".join(c.text for c in cells).strip() for i, cells in _row_labels(body, right).items()}
+    for i, label in labels.items():
+        if not label:
             continue
         found = _datasets_in(label)
         alias = v["row_datasets"].get(re.sub(r"[^A-Za-z0-9]", "", label.split()[0]).upper()) if label.split() else None
@@ -749,35 +891,44 @@ def _by_rows(
             tracked[i] = tax.get(alias)  # type: ignore[assignment]
         if found or alias or res["untracked"].search(label.split()[0] if label.split() else ""):
             named += 1
-    qualified = named >= 2 and bool(tracked) and named >= len([1 for _, r in body if any(is_value(c.text) for c in r)]) / 2
+    # rows that name datasets: most rows, or two tracked ones in a table whose column titles name no dataset
+    headed = any(_datasets_in(col.header) or res["untracked"].search(col.header) for col in cols)
+    qualified = named >= 2 and bool(tracked) and (named >= len(labels) / 2 or (len(set(tracked.values())) >= 2 and not headed))
     if not qualified and not rows_are_datasets:
         return None
     if not tracked:
         return []
     out: list[Candidate] = []
-    rows = dict(body)
+    # when some column names the paper's model, the other columns are the baselines it is compared with
+    named_cols = any(res["own"].search(col.header) or _mentions(col.header, names) for col in cols)
     for col in cols:
-        if res["untracked_col"].search(col.header):
-            continue
+        if res["untracked_col"].search(col.header) or not any(DECIMAL.search(c.text) for _, c in col.cells):
+            continue  # a column of counts (templates, exemplars) holds no results
         cited = bool(res["citation"].search(col.header))
         if res["own"].search(col.header) or _mentions(col.header, names):
             own, oconf = True, 0.8
         elif cited or res["baseline"].search(col.header):
             own, oconf = False, 0.7
+        elif _mentions(col.header, v["known_models"]):
+            own, oconf = False, 0.6
         else:
-            own, oconf = True, 0.45
+            own, oconf = not named_cols, 0.45
         for i, cell in col.cells:
             bench = tracked.get(i)
             parsed = _number(cell.text)
             if bench is None or parsed is None:
                 continue
-            metric, mconf = _metric(bench, col.header, caption)
+            label = labels.get(i, "")
+            # a caption naming several metrics of the dataset ("accuracy (or exact match) except ... F1") names none
+            metric, mconf = _metric(bench, col.header, caption if len(_metrics_in(bench, caption)) <= 1 else "")
+            if metric is None:  # a metric column among the row labels (``SQuADv2 | f1 | zero-shot``)
+                metric, mconf = _metric_named(bench, _res()["datasets"].sub(" ", _clean(label)), "", caption_ok=False)
+                mconf *= 0.9
             if metric is None and qualified:  # a table titled by dataset rows alone must name its metric
                 metric, mconf = v["default_metric"].get(bench.dataset), 0.6
             if metric is None or not _plausible(bench, metric, parsed[0]):
                 continue
             value, text, pm = parsed
-            label = " ".join(c.text for c in rows[i] if c.bbox.x1 <= cols[0].x0 + 1)
             ev = Evidence(page=table.page, bbox=cell.bbox, snippet=" ".join(f"{label} | {col.header} | {cell.text}".split()))
             result = (bench, _split(f"{col.header} {caption}", bench), metric, (value, text, pm), own)
             flags = ("plus_minus",) if pm else ()
@@ -802,9 +953,18 @@ def _table_names(labels: Sequence[str], names: Sequence[str], known: Sequence[st
 
 
 def _name_parts(names: Sequence[str]) -> list[str]:
-    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``)."""
+    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``), and the short form
+    of a word joined to an acronym (``Soft-NMS`` -> ``S-NMS``, as tables abbreviate it)."""
     parts = [p for n in names for p in n.split("-")[1:] + n.split("-")[:1] if "-" in n and re.search(r"\d|[a-z][A-Z]", p) and len(p) >= 4]
-    return [p for p in parts if p not in names]
+    short = [f"{m[1][0]}-{m[2]}" for n in names if (m := re.fullmatch(r"([A-Z][a-z]{2,})-([A-Z]{2,})", n))]
+    return [p for p in parts + short if p not in names]
+
+
+def _adds_own(label: str, names: Sequence[str]) -> bool:
+    """A row label that adds the paper's method to another model (``[24]+S-NMS G``, ``F-RCNN + Soft-NMS``): the row
+    is the paper's result even when the base model is cited."""
+    added = re.split(r"\+", label)[1:]
+    return any(_mentions(part, names) or _mentions(part, _name_parts(names)) for part in added)
 
 
 _VERSION = re.compile(r"(?P<family>[A-Za-z][A-Za-z\-]*?)[\s\-]?[vV](?P<version>\d+)\b")
@@ -844,6 +1004,8 @@ def _own(
         return False, 0.5
     if _other_version(label, names) and not _mentions(label, [n for n in names if _VERSION.search(n)]):
         return False, 0.6
+    if _adds_own(label, names) and not res["baseline"].search(label):
+        return True, 0.7
     if ours and not res["baseline"].search(label):
         return True, 0.9
     if named:
@@ -891,7 +1053,8 @@ def extract_table_results(doc: Document) -> list[Candidate]:
     titled = [n for n in title_names(doc) if n in names]
     main = _main_dataset(doc)
     out: list[Candidate] = []
-    seen: dict[tuple[object, ...], list[tuple[int, str]]] = {}
+    seen: dict[tuple[object, ...], list[tuple[int, str, frozenset[float]]]] = {}
+    repeated: dict[tuple[object, ...], list[tuple[int, str, frozenset[float]]]] = {}
     for n, table in enumerate(tables):
         try:
             found = table_results(doc, table, names=names, main=main, title_names=titled)
@@ -907,12 +1070,29 @@ def extract_table_results(doc: Document) -> list[Candidate]:
             )
             continue
         corner = _corner(table)
+        row_values: dict[int, frozenset[float]] = {}
+        for c in found:
+            row = round(c.evidence.bbox.top)
+            row_values[row] = row_values.get(row, frozenset()) | {float(c.fields["value"])}
         for c in found:
             key = (c.fields["dataset"], c.fields["metric"], c.fields["value"], c.fields["own"], corner)
             label = c.model or ""
+            values = row_values[round(c.evidence.bbox.top)]
             earlier = seen.setdefault(key, [])
-            if any(m != n and (c.fields["own"] or not label or not other or fuzz.token_set_ratio(label, other) >= 80) for m, other in earlier):
+            # a repeated row repeats its other values too (a row of two or more values that differ elsewhere is new)
+            if any(
+                m != n
+                and (len(values) < 2 or len(others) < 2 or values == others)
+                and (c.fields["own"] or not label or not other or fuzz.token_set_ratio(label, other) >= 80)
+                for m, other, others in earlier
+            ):
                 continue
-            earlier.append((n, label))
+            # a table that repeats a row of another table under another corner title: the same label (or one label
+            # within the other) and the same other values
+            anywhere = repeated.setdefault(key[:4], [])
+            if label and any(m != n and values == others and fuzz.token_set_ratio(label, other) >= 90 for m, other, others in anywhere):
+                continue
+            earlier.append((n, label, values))
+            anywhere.append((n, label, values))
             out.append(c)
     return out

@@ -43,7 +43,7 @@ def _cell(
         "table": table,
     }
     ev = Evidence(page=1, bbox=Box(300, 100 + 12 * row, 320, 110 + 12 * row), snippet=f"{label} | {metric} | {value}")
-    return Candidate("p", "result", "result_table.v5", ev, confidence, fields, model=label, stage="training")
+    return Candidate("p", "result", "result_table.v6", ev, confidence, fields, model=label, stage="training")
 
 
 def _sentence(doc: Document, needle: str, metric: str, value: float) -> Candidate:

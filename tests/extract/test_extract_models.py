@@ -60,7 +60,7 @@ def _result(model: str | None, table: str | None, snippet: str) -> Candidate:
     return Candidate(
         "p",
         "result",
-        "result_table.v5" if table else "result.v3",
+        "result_table.v6" if table else "result.v3",
         Evidence(1, Box(0, 0, 1, 1), snippet, 0, 1),
         0.8,
         fields,

@@ -1,4 +1,4 @@
-"""hardware.v6, training_time.v6 and parameters.v5 on a broad set of phrasings, written for these tests from how ML
+"""hardware.v6, training_time.v6 and parameters.v6 on a broad set of phrasings, written for these tests from how ML
 papers (2013-2024: vision, NLP, speech, RL, LLMs) state their training hardware, training time and model size; the
 expected values are read from each sentence. Negative sentences (another work's hardware or time, inference and
 speed measurements, per-epoch times, differences in size, hypotheticals) must give no fact at all.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from flopsdb.extract.document import Box, Caption, Document, Line, Page, Table
 
 TABLES: list[dict] = [
     {
@@ -81,3 +84,24 @@ def write_table_pdf(path: Path) -> Path:
 def table_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture paper as a PDF file (generated, never copied from the corpus)."""
     return write_table_pdf(tmp_path_factory.mktemp("extract_tables") / "foonet.pdf")
+
+
+def hand_document(text: str, tables: list[Table], captions: list[Caption]) -> Document:
+    """A one-page Document of ``text`` (one line per text line) with hand-built ``tables`` and their ``captions``."""
+    lines = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        lines.append(
+            Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=14.0 if i == 0 else 10.0)
+        )
+        pos += len(line) + 1
+    return Document(
+        paper="hand",
+        path="",
+        text=text,
+        char_boxes=np.zeros((len(text), 5)),
+        pages=[Page(1, 612, 792, 0, len(text))],
+        lines=lines,
+        captions=captions,
+        tables=tables,
+    )

@@ -1,4 +1,4 @@
-"""result_table.v5 on real tables of the corpus (skips cleanly without ../shared)."""
+"""result_table.v6 on real tables of the corpus (skips cleanly without ../shared)."""
 
 from __future__ import annotations
 
@@ -183,9 +183,13 @@ def test_an_error_header_is_read_as_error(corpus_dir: Path) -> None:
 
 
 def test_rows_naming_other_benchmarks_give_no_squad_results(corpus2_dir: Path) -> None:
-    """FLAN's appendix table lists one benchmark per row ('HellaSwag acc', 'WMT'16 En→De BLEU') under 'acc/F1/BLEU'."""
+    """FLAN's appendix table lists one benchmark per row ('HellaSwag acc', 'WMT'16 En→De BLEU') under 'acc/F1/BLEU':
+    each row is read as its own benchmark (v6), and the table (an overlap analysis on clean subsets) stays below the
+    operating point, never headline."""
     cands = _pipeline(corpus2_dir, "2109.01652")
-    assert not [c for c in cands if c.fields.get("table") and ("acc/F1/BLEU" in c.evidence.snippet)]
+    overlap = [c for c in cands if c.fields.get("table") and ("acc/F1/BLEU" in c.evidence.snippet)]
+    assert all("test_subset" in c.flags and c.confidence < 0.35 and not c.headline for c in overlap)
+    assert {(c.fields["dataset"], c.fields["value"]) for c in overlap if "SQuADv2" in c.evidence.snippet} <= {("SQuAD 2.0", 41.3)}
     assert not [c for c in cands if c.headline and c.fields["dataset"] == "SQuAD 1.1" and c.fields["metric"] == "F1" and c.fields["value"] > 90]
 
 
@@ -226,3 +230,55 @@ def test_the_better_setting_in_parentheses_is_headline(corpus_dir: Path) -> None
     cands = _pipeline(corpus_dir, "1508.01991")
     assert ("CoNLL-2003", "F1", 90.1) in _headline(cands)
     assert ("CoNLL-2003", "F1", 88.83) not in _headline(cands)
+
+
+def test_flan_joined_cells_spanning_titles_and_plus_minus(corpus2_dir: Path) -> None:
+    """FLAN's Tables 1-2: values joined into one cell (``32.6 [64] 32.9±1.1``), ``FLAN 137B`` spanning four columns
+    over two header lines, task rows (``SQuADv1``), a caption naming two metrics."""
+    cands = _candidates(corpus2_dir, "2109.01652")
+    squad = [c for c in _find(cands, "SQuAD 1.1", "F1", 79.5) if c.fields["own"]]
+    assert squad and squad[0].fields["plus_minus"] == "1.6" and "FLAN 137B zero-shot" in (squad[0].model or "")
+    assert any(c.fields["own"] for c in _find(cands, "WMT14 EN-FR", "BLEU", 32.9))
+    assert any(c.fields["own"] for c in _find(cands, "SQuAD 2.0", "F1", 44.2))
+    assert not _find(cands, "SQuAD 1.1", "EM", 79.5)
+
+
+def test_softnms_rows_that_add_the_method_to_detectors(corpus2_dir: Path) -> None:
+    cands = _candidates(corpus2_dir, "softnms-iccv2017")
+    assert any(c.fields["own"] and "F-RCNN" in (c.model or "") for c in _find(cands, "COCO", "box AP", 25.5))
+    assert any(c.fields["own"] for c in _find(cands, "COCO", "box AP", 32.4))
+    assert not any(c.fields["own"] for c in _find(cands, "COCO", "box AP", 24.4))
+
+
+def test_spinenet_detection_and_segmentation_table(corpus2_dir: Path) -> None:
+    cands = _candidates(corpus2_dir, "1912.05027")
+    box = [c for c in _find(cands, "COCO", "box AP", 42.9) if c.fields["own"]]
+    assert box and box[0].fields["split"] == "val" and box[0].evidence.page == 7
+    assert any(c.fields["split"] == "val" for c in _find(cands, "COCO", "mask AP", 38.1))
+
+
+def test_detectors_ablated_rows_are_own(corpus2_dir: Path) -> None:
+    cands = _candidates(corpus2_dir, "2006.02334")
+    assert all(c.fields["own"] for c in _find(cands, "COCO", "box AP", 45.3))
+    assert _find(cands, "COCO", "box AP", 45.3)
+
+
+def test_yolov4_second_ablation_table_keeps_values_the_first_shares(corpus_dir: Path) -> None:
+    cands = _candidates(corpus_dir, "2004.10934")
+    assert len(_find(cands, "ImageNet", "top-5 accuracy", 94.8)) >= 2  # CSPResNeXt-50's and CSPDarknet-53's rows
+
+
+def test_instructgpt_task_metric_prompt_table(corpus2_dir: Path) -> None:
+    """Table 14 of InstructGPT: ``Task | Metric | Prompt`` label columns, the few-shot row of each task blank in the
+    first two, model titles (``PPO + ptx models``) spanning three size columns, GPT columns the baselines."""
+    cands = _candidates(corpus2_dir, "2203.02155")
+    few = [c for c in _find(cands, "SQuAD 2.0", "F1", 69.93) if c.fields["own"]]
+    assert few and few[0].model == "PPO + ptx models 175b" and "few-shot" in few[0].evidence.snippet
+    assert not any(c.fields["own"] for c in _find(cands, "SQuAD 2.0", "F1", 64.3))
+
+
+def test_detectors_box_and_mask_group_titles(corpus2_dir: Path) -> None:
+    """DetectoRS's Table 2: ``Box`` and ``Mask`` centred over six columns each; the mask AP column is mask AP."""
+    cands = [c for c in _candidates(corpus2_dir, "2006.02334") if c.fields.get("table") == "2"]
+    assert {("mask AP", 40.4), ("mask AP", 42.1), ("box AP", 49.0)} <= {(c.fields["metric"], c.fields["value"]) for c in cands}
+    assert not [c for c in cands if c.fields["metric"] == "box AP" and c.fields["value"] in (37.1, 40.4, 42.1)]

@@ -1,17 +1,16 @@
 """The failure classes of issue 9 for results, on small hand-built papers run through the real pipeline
-(``extract_document``: the table reader's model, result_table.v5, model links, the headline policy, ``--facts``).
+(``extract_document``: the table reader's model, result_table.v6, model links, the headline policy, ``--facts``).
 
 Each paper is a Document with grid tables built in code (cells with boxes, as ``extract.tables`` gives them).
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Caption, Cell, Document, Line, Page, Table
+from flopsdb.extract.document import Box, Caption, Cell, Document, Table
 from flopsdb.extract.facts import select_facts
 from flopsdb.extract.pipeline import extract_document
+from tests.extract_tables.conftest import hand_document
 
 _X = (80.0, 300.0, 360.0, 420.0, 480.0)
 
@@ -24,12 +23,6 @@ def _paper(title: str, abstract: str, tables: list[tuple[str, list[list[str]], l
         starts.append(sum(len(t) + 1 for t in text_lines))
         text_lines.append(caption)
     text = "\n".join(text_lines)
-    lines, pos = [], 0
-    for i, line in enumerate(text_lines):
-        lines.append(
-            Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=14.0 if i == 0 else 10.0)
-        )
-        pos += len(line) + 1
     captions, grid_tables = [], []
     top = 200.0
     for (caption, header, rows), start in zip(tables, starts):
@@ -47,16 +40,7 @@ def _paper(title: str, abstract: str, tables: list[tuple[str, list[list[str]], l
         grid_tables.append(Table(page=1, bbox=Box(80, cap.bbox.bottom, 520, top), caption=cap, rows=tuple(grid), header_rows=len(header)))
         captions.append(cap)
         top += 30
-    return Document(
-        paper="hand",
-        path="",
-        text=text,
-        char_boxes=np.zeros((len(text), 5)),
-        pages=[Page(1, 612, 792, 0, len(text))],
-        lines=lines,
-        captions=captions,
-        tables=grid_tables,
-    )
+    return hand_document(text, grid_tables, captions)
 
 
 def _results(doc: Document) -> list[Candidate]:

@@ -1,14 +1,14 @@
-"""result_table.v5 on a small generated paper and on hand-built Document tables (no ../shared needed)."""
+"""result_table.v6 on a small generated paper and on hand-built Document tables (no ../shared needed)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Box, Caption, Cell, Document, Line, Page, Table
+from flopsdb.extract.document import Box, Caption, Cell, Document, Table
 from flopsdb.extract.pdf import parse_pdf
 from flopsdb.extract.table_results import EXTRACTOR, extract_table_results, own_names, table_results
+from tests.extract_tables.conftest import hand_document as _doc
 
 
 def _facts(cands: list[Candidate]) -> set[tuple[object, ...]]:
@@ -65,26 +65,6 @@ def test_own_confidence_is_higher_than_guessed_rows(fixture_candidates: list[Can
 
 def _cell(text: str, x0: float, top: float, width: float = 30.0) -> Cell:
     return Cell(text=text, bbox=Box(x0, top, x0 + width, top + 9))
-
-
-def _doc(text: str, tables: list[Table], captions: list[Caption]) -> Document:
-    lines = []
-    pos = 0
-    for i, line in enumerate(text.split("\n")):
-        lines.append(
-            Line(page=1, bbox=Box(72, 72 + 12 * i, 540, 82 + 12 * i), start=pos, end=pos + len(line), text=line, font_size=14.0 if i == 0 else 10.0)
-        )
-        pos += len(line) + 1
-    return Document(
-        paper="hand",
-        path="",
-        text=text,
-        char_boxes=np.zeros((len(text), 5)),
-        pages=[Page(1, 612, 792, 0, len(text))],
-        lines=lines,
-        captions=captions,
-        tables=tables,
-    )
 
 
 def _wmt_doc(rows: list[tuple[str, str, str]], header: tuple[str, str] = ("EN-DE", "EN-FR")) -> Document:
