@@ -89,7 +89,6 @@ XFAIL: dict[str, str] = {
     "real258": "hardware not expected: ('NVIDIA RTX 3090', 1, 'gpu')",
     "real268": "hardware missed: ('NVIDIA RTX A4500', 1, 'gpu')",
     "real273": "hardware missed: ('NVIDIA A100', 4, 'gpu'); hardware not expected: ('GPU', 4, 'gpu'), ('NVIDIA A100', None, 'gpu')",
-    "real277": "training_time missed: (60, 'wall_clock')",
     "real282": "hardware not expected: ('GPU', 16, 'gpu')",
     "real295": "training_time missed: (0.933, 'wall_clock')",
     "real303": "hardware not expected: ('Google TPU', 4, 'tpu_chip')",
