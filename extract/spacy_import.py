@@ -18,8 +18,6 @@ import threading
 import types
 from typing import Any
 
-__all__ = ["import_spacy"]
-
 _lock = threading.Lock()
 
 
