@@ -174,6 +174,9 @@ def _accelerators() -> list[Accelerator]:
 @lru_cache(maxsize=1)
 def machine() -> _Machine:
     """Build (once) the EntityRuler from the catalog and the grammar, and the Matcher of its relations."""
+    from flopsdb.extract.spacy_import import import_spacy
+
+    import_spacy()  # without spaCy's command line (extract.spacy_import)
     from spacy.lang.en import English
     from spacy.matcher import Matcher
     from spacy.pipeline import EntityRuler

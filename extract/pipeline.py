@@ -47,6 +47,10 @@ REGISTRY: dict[str, str] = {
 """Versioned extractor name (each module's ``EXTRACTOR``, defined there once) -> ``module:function``. Add an
 extractor by adding one entry."""
 
+NEEDS_SPACY: frozenset[str] = frozenset({HARDWARE})
+"""Extractors that import spaCy (the hardware grammar). A parsing worker, which does not import it, runs the
+others on the files it reads ahead and leaves these to an extracting worker (:func:`extract_files`)."""
+
 
 def extractors(names: Iterable[str] | None = None) -> dict[str, Extractor]:
     """The registered extractors (all, or the named ones), imported."""
@@ -142,23 +146,49 @@ def dedup(candidates: Iterable[Candidate]) -> list[Candidate]:
     ]
 
 
-def extract_document(doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None) -> list[Candidate]:
+Ran = dict[str, tuple[list[Candidate], str | None]]
+"""Extractor name -> its candidates on one document and its failure (``"name: error"``, or None)."""
+
+
+def run_extractors(doc: Document, names: Iterable[str], *, raise_failures: bool = False) -> Ran:
+    """Each named extractor on ``doc`` (whose models are found): its candidates, or its failure; with
+    ``raise_failures`` a failing extractor raises an :class:`ExtractError` instead."""
+    ran: Ran = {}
+    names = list(names)
+    for name, func in (extractors(names) if names else {}).items():
+        try:
+            ran[name] = (func(doc), None)
+        except Exception as exc:  # one broken extractor must not lose the others' facts
+            if raise_failures:
+                raise ExtractError(f"extractor {name} failed: {exc}", paper=doc.paper) from exc
+            ran[name] = ([], f"{name}: {type(exc).__name__}: {exc}")
+    return ran
+
+
+def extract_document(
+    doc: Document, *, names: Iterable[str] | None = None, failures: list[str] | None = None, ran: Ran | None = None
+) -> list[Candidate]:
     """Find the paper's own models (``Document.models``), run the extractors on the document and return
     deduplicated candidates, results linked to their model (``extract.models``) and the headline results marked
     (``extract.headline``).
 
-    An extractor that raises is recorded in ``failures`` (``"name: error"``) and the others go on.
+    An extractor that raises is recorded in ``failures`` (``"name: error"``) and the others go on. ``ran`` holds
+    extractors already run on this document (:func:`run_extractors`, in a parsing worker): they are not run again,
+    and the result is the same as running them here.
     """
     if not doc.models:
         doc.models = find_models(doc)
+    chosen = list(dict.fromkeys(names or REGISTRY))
+    done = ran or {}
+    ran = {**done, **run_extractors(doc, [n for n in chosen if n not in done], raise_failures=failures is None)}
     out: list[Candidate] = []
-    for name, func in extractors(names).items():
-        try:
-            out.extend(func(doc))
-        except Exception as exc:  # one broken extractor must not lose the others' facts
+    for name in chosen:
+        found, failure = ran[name]
+        out.extend(found)
+        if failure is not None:
             if failures is None:
-                raise ExtractError(f"extractor {name} failed: {exc}", paper=doc.paper) from exc
-            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+                raise ExtractError(f"extractor {failure}", paper=doc.paper)
+            failures.append(failure)
     return mark_headlines(doc, link_results(doc, dedup(out)))
 
 
@@ -388,10 +418,11 @@ class _Extracted:
     warnings: list[str]
 
 
-def _extract_parsed(doc: Document, chosen: tuple[str, ...]) -> _Extracted:
-    """Run the chosen extractors on a parsed Document (here or in the worker: the same function)."""
+def _extract_parsed(doc: Document, chosen: tuple[str, ...], ran: Ran | None = None) -> _Extracted:
+    """Run the chosen extractors on a parsed Document (here or in the worker: the same function); ``ran``: those a
+    parsing worker has run already."""
     warnings: list[str] = []
-    candidates = extract_document(doc, names=chosen, failures=warnings)
+    candidates = extract_document(doc, names=chosen, failures=warnings, ran=ran)
     return _Extracted(candidates, len(doc.pages), warnings + list(doc.flags))
 
 
@@ -400,9 +431,9 @@ def _bug(exc: Exception, name: str) -> ExtractError:
     return ExtractError(f"{type(exc).__name__}: {exc}", paper=name)
 
 
-def _extracted_or_bug(doc: Document, name: str, chosen: tuple[str, ...]) -> _Extracted | ExtractError:
+def _extracted_or_bug(doc: Document, name: str, chosen: tuple[str, ...], ran: Ran | None = None) -> _Extracted | ExtractError:
     try:
-        return _extract_parsed(doc, chosen)
+        return _extract_parsed(doc, chosen, ran)
     except Exception as exc:  # noqa: BLE001 - an extraction bug on one file must not stop a batch
         return _bug(exc, name)
 
@@ -423,16 +454,31 @@ def read_and_extract(path: str, name: str, chosen: tuple[str, ...], max_bytes: i
 
 @dataclass
 class _Parsed:
-    """A file a parsing worker has read: its Document pickled, and the seconds the worker took (of the file's
-    time limit)."""
+    """A file a parsing worker has read: its Document and what the worker's extractors found (:data:`Ran`), pickled
+    together, and the seconds the worker took (of the file's time limit)."""
 
     blob: bytes
     seconds: float
 
 
-def read_and_parse(path: str, name: str, max_bytes: int | None) -> tuple[str, _Parsed | PDFError]:
-    """Runs in a parsing worker: hash and parse one file, as :func:`read_and_extract` but the result is a
-    :class:`_Parsed` (the Document pickled to bytes, and the seconds it took here) for the worker that extracts it
+def _run_early(doc: Document, chosen: tuple[str, ...]) -> Ran | None:
+    """The chosen extractors that need no spaCy (:data:`NEEDS_SPACY`), run on ``doc`` after its models are found;
+    None when finding the models fails (the extracting worker then runs everything and records that failure)."""
+    early = [n for n in chosen if n not in NEEDS_SPACY]
+    if not early:
+        return None
+    try:
+        if not doc.models:
+            doc.models = find_models(doc)
+    except Exception:  # noqa: BLE001 - the extracting worker meets the same bug and reports it for this file
+        return None
+    return run_extractors(doc, early)
+
+
+def read_and_parse(path: str, name: str, max_bytes: int | None, chosen: tuple[str, ...] = ()) -> tuple[str, _Parsed | PDFError]:
+    """Runs in a parsing worker: hash and parse one file and run the ``chosen`` extractors that need no spaCy
+    (:func:`_run_early`), as :func:`read_and_extract` but the result is a :class:`_Parsed` (the Document and those
+    extractors' results pickled to bytes, and the seconds it took here) for the worker that finishes it
     (:func:`extract_parsed`)."""
     from flopsdb.extract.robust import parse_contained, read_digest
 
@@ -442,12 +488,15 @@ def read_and_parse(path: str, name: str, max_bytes: int | None) -> tuple[str, _P
         doc = parse_contained(path, name, True, max_bytes)
     except PDFError as exc:
         return digest, exc
-    return digest, _Parsed(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), time.perf_counter() - clock)
+    ran = _run_early(doc, chosen)
+    return digest, _Parsed(pickle.dumps((doc, ran), protocol=pickle.HIGHEST_PROTOCOL), time.perf_counter() - clock)
 
 
 def extract_parsed(blob: bytes, name: str, chosen: tuple[str, ...]) -> _Extracted | ExtractError:
-    """Runs in an extracting worker: the chosen extractors on a Document pickled by :func:`read_and_parse`."""
-    return _extracted_or_bug(cast(Document, pickle.loads(blob)), name, chosen)
+    """Runs in an extracting worker: the chosen extractors on a Document pickled by :func:`read_and_parse`, but for
+    those the parsing worker ran there."""
+    doc, ran = cast(tuple[Document, Ran | None], pickle.loads(blob))
+    return _extracted_or_bug(doc, name, chosen, ran)
 
 
 def _parse(
@@ -477,7 +526,9 @@ def _parse(
         check_pdf_path(p, paper=name)  # name and kind, before a byte is read
         if timeout is not None and (pool is not None or not multiprocessing.current_process().daemon):
             work, args = (
-                (read_and_parse, (str(p), name, max_bytes)) if ahead else (read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes))
+                (read_and_parse, (str(p), name, max_bytes, chosen or tuple(REGISTRY)))
+                if ahead
+                else (read_and_extract, (str(p), name, chosen or tuple(REGISTRY), max_bytes))
             )
             answer = (pool or shared_pool(warm_up=warm_extractors)).run(work, args, timeout=timeout, name=name, doing="reading the file")
             digest, result = cast(tuple[str, Any], answer)

@@ -26,11 +26,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from flopsdb.core.errors import PDFError
-from flopsdb.extract.document import Document
 from flopsdb.extract.files import pdf_digest
+
+if TYPE_CHECKING:
+    from flopsdb.extract.document import Document
 
 REASONS: tuple[str, ...] = ("corrupt", "truncated", "encrypted", "no_pages", "no_text", "timeout", "too_large")
 START_TIMEOUT = 300.0
@@ -223,7 +225,7 @@ class ParserPool:
         default the pool's)."""
         limit = max_bytes if max_bytes is not None else self.max_bytes
         return cast(
-            Document, self.run(parse_contained, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem, doing="parsing")
+            "Document", self.run(parse_contained, (str(path), paper, tables, limit), timeout=timeout, name=paper or Path(path).stem, doing="parsing")
         )
 
     def digest(self, path: str | Path, *, timeout: float | None = 120.0, paper: str | None = None, max_bytes: int | None = None) -> str:

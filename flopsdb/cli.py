@@ -20,7 +20,6 @@ from click.utils import make_default_short_help
 
 from flopsdb import __version__
 from flopsdb.cli_common import App, echo
-from flopsdb.core.config import load_config
 from flopsdb.core.errors import FlopsdbError
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -112,6 +111,8 @@ def main(ctx: click.Context, config_path: Path | None, home: Path | None, quiet:
       flopsdb crawl arxiv --since 2026-11-01 --max 200
       flopsdb status
     """
+    from flopsdb.core.config import load_config  # pydantic: not imported by a worker that imports this module as its main
+
     try:
         config = load_config(config_path, home=home)
     except FlopsdbError as exc:

@@ -11,14 +11,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from flopsdb.core.config import Config
 from flopsdb.core.errors import StoreError
 from flopsdb.core.text import printable
-from flopsdb.db.store import Store
+
+if TYPE_CHECKING:
+    from flopsdb.core.config import Config
+    from flopsdb.db.store import Store
 
 NOTHING_YET = (
     "nothing here yet: no database in {home}. Start with `flopsdb nightly --offline-sample` (the shipped sample, "
@@ -43,6 +45,8 @@ class App:
     def store(self) -> Store:
         """The live DuckDB store (opened per unit of work; see ``db.store``)."""
         if self._store is None:
+            from flopsdb.db.store import Store  # DuckDB: only a command that uses the database imports it
+
             self._store = Store(self.config.db_path)
         return self._store
 

@@ -63,7 +63,6 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
         prestart()  # the fork server and a parsing worker start while this process imports the rest
     from flopsdb.extract.facts import select_facts
     from flopsdb.extraction import ExtractFiles, pdf_files
-    from flopsdb.steps import run_recorded
 
     paths = pdf_files(files)
 
@@ -85,6 +84,8 @@ def extract_cmd(app: App, files: tuple[Path, ...], fmt: str, names: tuple[str, .
             on_outcome=emit,
         )
         if to_store:
+            from flopsdb.steps import run_recorded  # DuckDB: only with --store
+
             run_recorded(app.store, "extract", step)
         else:
             step.run("")

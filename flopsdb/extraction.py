@@ -11,15 +11,16 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from flopsdb.batch import store_result
 from flopsdb.core.errors import ExtractError, PDFError
 from flopsdb.core.failures import ItemFailure
-from flopsdb.db.store import Connection, Store
 from flopsdb.extract.files import DEFAULT_MAX_BYTES, check_pdf_path
 from flopsdb.extract.pipeline import ExtractionOutcome, extract_file, extract_files
-from flopsdb.steps import StepReport
+from flopsdb.step_report import StepReport
+
+if TYPE_CHECKING:
+    from flopsdb.db.store import Connection, Store
 
 
 def extract_and_store(
@@ -42,6 +43,8 @@ def extract_and_store(
 
 def store_outcome(outcome: ExtractionOutcome, store: Store, run_id: str) -> ExtractionOutcome:
     """Store one file's candidates and outcome in one transaction (the second half of :func:`extract_and_store`)."""
+    from flopsdb.batch import store_result  # DuckDB only when storing: `flopsdb extract` without --store never imports it
+
     with store.transaction() as con:
         new = store_result(con, outcome, run_id=run_id)
     outcome.warnings.append(f"stored {new} new candidates")

@@ -25,6 +25,7 @@ from flopsdb.core.ids import split_version, versioned
 from flopsdb.db.items import clear_failure, due_for_retry, queue_counts, record_failure
 from flopsdb.db.runs import recording
 from flopsdb.db.store import Connection, Store
+from flopsdb.step_report import StepReport
 
 if TYPE_CHECKING:
     from flopsdb.crawl import CrawlReport, DownloadReport, Progress, PwcReport
@@ -33,22 +34,6 @@ log = logging.getLogger("flopsdb.nightly")
 
 FIRST_RUN_DAYS = 2
 """A set never harvested before starts this many days back (pass ``--since`` for a longer backfill)."""
-
-
-@dataclass
-class StepReport:
-    """What one step did: counts, item failures and time."""
-
-    name: str
-    seconds: float = 0.0
-    counts: dict[str, int] = field(default_factory=dict)
-    failures: list[ItemFailure] = field(default_factory=list)
-    skipped: str | None = None
-    status: str | None = None
-    """The run's status when the step says (``failed``: a harvest that failed); else :func:`run_recorded` makes it
-    ``partial`` with item failures and ``ok`` without."""
-    error: str | None = None
-    """The run's error message, when the step has one."""
 
 
 def _fail(store: Store, config: Config, run_id: str, stage: str, item: str, error: str) -> ItemFailure:

@@ -135,3 +135,26 @@ def test_registry_names_every_command_with_its_own_summary() -> None:
     for name, (_, summary) in COMMANDS.items():
         assert load_command(name) is declared[name]
         assert summary == declared[name].get_short_help_str(limit=1000), f"summary of {name} differs from its docstring"
+
+
+def test_importing_the_cli_imports_neither_the_configuration_nor_the_database_stack() -> None:
+    """A worker process started from the fork server imports the parent's main script again (``multiprocessing``
+    does so for every worker): for ``flopsdb`` that is ``flopsdb.cli``, which must stay light (click only), and
+    must not import pydantic (the configuration) or DuckDB (the store) for every parser and extracting worker."""
+    script = "import json, sys\nimport flopsdb.cli\nprint(json.dumps(sorted(m for m in ('pydantic', 'duckdb', 'numpy') if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_extract_without_store_does_not_import_duckdb(tmp_path) -> None:
+    import os
+
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    env = {**os.environ, "FLOPSDB_HOME": str(tmp_path)}
+    script = _PROBE.format(args=["extract", "--timeout", "0", str(tmp_path / "empty.pdf")], heavy=("duckdb",))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["code"] == 1  # the empty file fails; the others would go on
+    assert result["heavy"] == [], "flopsdb extract without --store imported DuckDB"

@@ -336,3 +336,68 @@ def test_a_file_read_ahead_then_extracted_elsewhere_gives_the_same_outcome(sampl
     assert (late.status, late.reason) == ("failed", "timeout")
     assert "took longer than" in (late.error or "")
     assert _finish(bad, chosen).reason in ("corrupt", "truncated", "no_pages")
+
+
+def test_extractors_run_ahead_give_what_running_them_all_here_gives(sample_pdf) -> None:
+    """A parsing worker runs the extractors that need no spaCy on the files it reads ahead (``read_and_parse``) and
+    ships their results with the Document; the extracting worker runs the rest (``extract_parsed``): the same
+    candidates and warnings as every extractor run in one place, and a failure recorded ahead is reported in its
+    extractor's place."""
+    import pickle
+
+    from flopsdb.extract.pdf import parse_pdf
+    from flopsdb.extract.pipeline import NEEDS_SPACY, _Extracted, extract_parsed, read_and_parse, run_extractors
+
+    chosen = tuple(REGISTRY)
+    digest, parsed = read_and_parse(str(sample_pdf), "p1", None, chosen)
+    doc, ran = pickle.loads(parsed.blob)
+    assert len(digest) == 64 and set(ran) == set(REGISTRY) - NEEDS_SPACY
+    finished = extract_parsed(parsed.blob, "p1", chosen)
+    assert isinstance(finished, _Extracted)
+    whole = parse_pdf(sample_pdf, paper="p1")
+    assert [c.to_json() for c in finished.candidates] == [c.to_json() for c in extract_document(whole, failures=[])]
+    assert finished.candidates
+
+    broken = {**run_extractors(doc, [n for n in chosen if n not in NEEDS_SPACY])}
+    last = chosen[-1]
+    broken[last] = ([], f"{last}: ValueError: boom")
+    failures: list[str] = []
+    partly = extract_document(doc, names=chosen, failures=failures, ran=broken)
+    assert failures == [f"{last}: ValueError: boom"]
+    assert [c.to_json() for c in partly] == [c.to_json() for c in extract_document(doc, names=chosen[:-1], failures=[])]
+    with pytest.raises(ExtractError, match="boom"):
+        extract_document(doc, names=chosen, ran=broken)
+
+
+_LIGHT_SPACY = """
+import json, sys
+from flopsdb.extract.hardware import extract_hardware, machine
+from flopsdb.extract.pdf import parse_pdf
+doc = parse_pdf(sys.argv[1], paper="p1")
+if sys.argv[2] == "full":
+    import spacy  # spaCy's own import, command line included
+machine()
+cli_before = sorted(m for m in ("weasel", "typer", "requests") if m in sys.modules)
+found = [c.to_json() for c in extract_hardware(doc)]
+import spacy
+import spacy.cli
+print(json.dumps({"cli_before": cli_before, "found": found, "info": sorted(spacy.info()), "cli": spacy.cli.__name__}))
+"""
+
+
+def test_spacy_without_its_command_line_gives_the_same_hardware_grammar(sample_pdf) -> None:
+    """``extract.spacy_import`` imports spaCy without ``spacy.cli`` (typer, weasel, requests): the hardware
+    extractor finds the same candidates as with spaCy's own import, and ``spacy.info`` and ``spacy.cli`` still work
+    after it (each in a fresh process)."""
+    import subprocess
+    import sys
+
+    runs = {}
+    for mode in ("light", "full"):
+        out = subprocess.run([sys.executable, "-c", _LIGHT_SPACY, str(sample_pdf), mode], capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        runs[mode] = json.loads(out.stdout.strip().splitlines()[-1])
+    assert runs["light"]["cli_before"] == [] and runs["full"]["cli_before"] != []
+    assert runs["light"]["found"] == runs["full"]["found"] and runs["light"]["found"]
+    assert runs["light"]["info"] == runs["full"]["info"] and "spacy_version" in runs["light"]["info"]
+    assert runs["light"]["cli"] == "spacy.cli"
