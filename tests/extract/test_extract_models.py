@@ -216,7 +216,8 @@ def test_a_naming_phrase_beyond_the_abstract_needs_an_own_cue() -> None:
 
 def test_naming_phrases_of_real_abstracts() -> None:
     """models.v4: 'We call the resulting models X', 'namely X b1.58', 'Our Dense Passage Retriever (DPR)', 'presents a
-    novel ... network (LR-CNN)', 'The new assistant ‘RL-CAI’', a list before 'models are trained with our ...'."""
+    novel ... network (LR-CNN)'; no quoted name after 'the new assistant' nor a list before 'models are trained with
+    our ...' (patterns of one paper, removed by the audit of 2026-12-04)."""
     names = _names(
         "Follow the Feedback\nAbstract. We fine-tune a model with feedback. We call the resulting models InstructGPT. "
         "In this work, we introduce a 1-bit LLM variant, namely BitNet b1.58, in which every weight is ternary.\n"
@@ -227,7 +228,7 @@ def test_naming_phrases_of_real_abstracts() -> None:
         "SL-CAI, RL-CAI, and RL-CAI w/ CoT models are trained with our new constitutional method."
     )
     assert names["InstructGPT"] == ("phrase", True) and names["BitNet b1.58"] == ("phrase", True)
-    assert {"DPR", "LR-CNN", "RL-CAI", "SL-CAI"} <= set(names) and "CoT" not in names
+    assert {"DPR", "LR-CNN"} <= set(names) and not {"RL-CAI", "SL-CAI", "CoT"} & set(names)
 
 
 def test_an_acronym_pattern_needs_the_initials_and_an_alias_is_no_model() -> None:
