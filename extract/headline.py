@@ -38,8 +38,8 @@ from typing import Any
 
 from flopsdb.core.taxonomy import load_taxonomy
 from flopsdb.extract.candidate import Candidate
-from flopsdb.extract.document import Document, ModelName
-from flopsdb.extract.models import abbreviates, link_model
+from flopsdb.extract.document import Document
+from flopsdb.extract.models import link_model
 
 POLICY = "headline.v6"
 _REASONS = ("abstract", "abstract_row", "main_table", "best_own_row")
@@ -196,16 +196,11 @@ def _last_rows(candidates: Sequence[Candidate]) -> set[tuple[object, ...]]:
 _VERSION = re.compile(r"[\s\-]?[vV](\d+)\b")
 
 
-def _own_model(label: str | None, doc: Document) -> ModelName | None:
-    """The own model a row label names or abbreviates ("V3-Large 1.0" for MobileNetV3)."""
-    return link_model(label, doc.models) or (abbreviates(label, doc.models) if label else None)
-
-
 def _family(c: Candidate, doc: Document) -> str | None:
     """The own model a row is of: the own name it links to, with a version printed after it (``Inception-ResNet-v1``
     and ``-v2`` are two models of one paper), else None. An own name that is another own name plus a size
     (``SpineNet-49`` of ``SpineNet``) is that model's configuration: one family."""
-    linked = _own_model(c.model, doc)
+    linked = link_model(c.model, doc.models)
     if linked is None:
         return None
     size = policy()["_size"]
@@ -317,7 +312,7 @@ def mark_headlines(doc: Document, candidates: Sequence[Candidate]) -> list[Candi
             if p["_own"].search(c.model or "")
             or p["_ensemble"].search(c.model or "")
             or p["_ensemble_caption"].search(_caption(doc, _table_key(c)))  # type: ignore[arg-type]
-            or _own_model(c.model, doc) is not None
+            or link_model(c.model, doc.models) is not None
         ]
         main = named or main
         if p["own_mark_rows"]:

@@ -6,8 +6,7 @@ nearest tracked dataset of the sentence that has that metric (``flopsdb/core/dat
 Improvements ("by 2 BLEU", "+1.3 AP") are skipped; results near baseline cues ("previous best of 26.3") and
 numbers in parentheses after a compared model ("such as ATSS (47.7 AP)") get ``own=false``.
 
-v3 reads, beside v2: a dataset between the value and its metric ("87.8% ImageNet top-1 accuracy") or between
-the metric and its value ("a mAP on VOC 2007 of 78.6%"); every value of a list before one metric ("82.8%, 84.2%,
+v3 reads, beside v2: every value of a list before one metric ("82.8%, 84.2%,
 and 84.6% top-1 accuracy"); a metric that rose to a value ("F1 ... increased from 85.9% to 91.9%", "its BLEU
 score increases to 36.5"); a value achieved with no metric of its own ("our UniNet-B6 achieves 87.4%,", "... and
 79.6% with a larger ResNet"), which takes the metric and dataset of the result stated before it in the passage;
@@ -94,11 +93,6 @@ _WITH_AFTER = re.compile(r"\s*%?\s+(?:with|using|for|when|after)\b", re.I)
 _COMPARED = re.compile(
     r"\b(?:than|outperform\w*|surpass\w*|beat\w*|exceed\w*|such\s+as|compared\s+(?:to|with)|vs\.?|versus|as\s+\w+\s+as)(?![\w])", re.I
 )
-_METRIC_DATASET_VALUE = re.compile(
-    r"\s*(?:on|in|for)\s+(?:the\s+)?\u00a7(?:\s+(?:test|val|validation|dev)(?:\s+set)?)?\s*(?:of|is|was|=|:|at)\s*(?:an?\s+|about\s+|around\s+)?",
-    re.I,
-)
-_VALUE_DATASET_METRIC = re.compile(r"\s*%?\s*(?:on\s+)?(?:the\s+)?\u00a7\s*", re.I)
 _WMT_OTHER = re.compile(r"WMT\s*'?\s*(?:15|16|17|18|19|2015|2016|2017|2018|2019)\s*$|IWSLT\s*'?\s*\d*\s*$", re.I)
 
 
@@ -227,16 +221,6 @@ def _is_delta(sentence: str, start: int, end: int, after_metric: str) -> bool:
         or _DELTA_AFTER.match(re.sub(r"^\s*scores?", "", after_metric))
         or re.search(r"\bby\s+[\d.]+\s*%?\s*(?:and|,)\s*$", sentence[max(0, start - 25) : start], re.I)
     )
-
-
-def _masked(sentence: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> str:
-    """``sentence[lo:hi]`` with every dataset mention inside it replaced by one "\u00a7"."""
-    out, at = [], lo
-    for a, b in sorted(spans):
-        if lo <= a and b <= hi:
-            out.append(sentence[at:a] + "\u00a7")
-            at = b
-    return "".join(out) + sentence[at:hi]
 
 
 def _compared_in_parentheses(sentence: str, start: int) -> bool:
@@ -413,13 +397,12 @@ def results_in(
                 continue
             if v.end() <= mh.start():
                 gap = sentence[v.end() : mh.start()]
-                if re.fullmatch(r"\s*(?:%\s*)?(?:\(?\s*)?", gap) or _VALUE_DATASET_METRIC.fullmatch(_masked(sentence, v.end(), mh.start(), spans)):
+                if re.fullmatch(r"\s*(?:%\s*)?(?:\(?\s*)?", gap):
                     pick = v
             elif pick is not None:
                 break
             elif v.start() >= mh.end():
-                between = sentence[mh.end() : v.start()]
-                if _AFTER_METRIC.fullmatch(between) or _METRIC_DATASET_VALUE.fullmatch(_masked(sentence, mh.end(), v.start(), spans)):
+                if _AFTER_METRIC.fullmatch(sentence[mh.end() : v.start()]):
                     pick = v
                     break
         if pick is None:

@@ -29,7 +29,7 @@ header rows are read from the bottom up, so a title spanning titles (``FLAN 137B
 each over ``average`` / ``best``) reaches all their columns, and a spanning title copied per grid column counts once;
 tables of tasks with several label columns (``Task | Metric | Prompt``) take the metric from the row and continue a
 task into the rows below it that leave its columns blank; a caption naming several metrics of a dataset names none;
-a row adding the paper's method to another model (``F-RCNN + S-NMS``, ``[24]+S-NMS``) and an ablated row of an own
+a row adding the paper's method to another model (``F-RCNN + Soft-NMS``, ``[24]+Soft-NMS``) and an ablated row of an own
 row (``SAC - DCN`` under ``SAC``) are own; untitled and training-data label columns (``0.75``, ``07+12``) join the
 row label; a detection-and-segmentation caption keeps box AP; a split printed as a subscript (``APval``) counts; a
 row of another table is a repeat only when its other values repeat too; tables of test subsets (contamination
@@ -953,15 +953,13 @@ def _table_names(labels: Sequence[str], names: Sequence[str], known: Sequence[st
 
 
 def _name_parts(names: Sequence[str]) -> list[str]:
-    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``), and the short form
-    of a word joined to an acronym (``Soft-NMS`` -> ``S-NMS``, as tables abbreviate it)."""
+    """Parts of hyphenated names that are names themselves (``Scaled-YOLOv4`` -> ``YOLOv4``)."""
     parts = [p for n in names for p in n.split("-")[1:] + n.split("-")[:1] if "-" in n and re.search(r"\d|[a-z][A-Z]", p) and len(p) >= 4]
-    short = [f"{m[1][0]}-{m[2]}" for n in names if (m := re.fullmatch(r"([A-Z][a-z]{2,})-([A-Z]{2,})", n))]
-    return [p for p in parts + short if p not in names]
+    return [p for p in parts if p not in names]
 
 
 def _adds_own(label: str, names: Sequence[str]) -> bool:
-    """A row label that adds the paper's method to another model (``[24]+S-NMS G``, ``F-RCNN + Soft-NMS``): the row
+    """A row label that adds the paper's method to another model (``F-RCNN + Soft-NMS``, ``[24]+Soft-NMS``): the row
     is the paper's result even when the base model is cited."""
     added = re.split(r"\+", label)[1:]
     return any(_mentions(part, names) or _mentions(part, _name_parts(names)) for part in added)

@@ -96,6 +96,8 @@ KNOWN: dict[str, str] = {
     "batchnorm": "'4.9% top-5 validation error (and 4.8% test error)': the test number without its metric name is missed, the val number kept",
     "rt-detr": "'our RT-DETR-R50 achieves 53.1% AP and 108 FPS, ... by about 21 times in FPS': 'in FPS' reads as another benchmark, so the sentence does not take COCO from the sentence before",
     "template-ner": "'significantly better than fine-tuning BERT 10.88%, 15.34%, and 11.73% F1 score on the MIT Movie, ...': values of untracked datasets named after the metric take the tracked CoNLL03 of the clause before",
+    "convnext": "'87.8% ImageNet top-1 accuracy': a dataset between the value and its metric is not read (the rule was removed on 2026-12-04: it changed no develop paper and no tune passage)",
+    "yolov2-web": "'a mAP on VOC 2007 of 78.6%': a dataset between the metric and its value is not read (the rule was removed on 2026-12-04: it changed no develop paper and no tune passage)",
 }
 
 ROWS = load()
@@ -131,7 +133,7 @@ if __name__ == "__main__":  # python -m tests.extract.test_real_abstracts: each 
 
 def test_the_figures_hold() -> None:
     """The measured figures (2026-12-04, result.v3 and headline.v6 on the 119 passages: tune P .989 R .989, held-out
-    P .816 R .838) do not fall back."""
+    P .806 R .784 after the audit removed two rules that served held-out passages only) do not fall back."""
     figures = score(ROWS)
     assert figures["tune"]["precision"] >= 0.97 and figures["tune"]["recall"] >= 0.97
-    assert figures["held-out"]["precision"] >= 0.8 and figures["held-out"]["recall"] >= 0.8
+    assert figures["held-out"]["precision"] >= 0.78 and figures["held-out"]["recall"] >= 0.76

@@ -101,13 +101,13 @@ def test_values_joined_into_one_cell_and_a_title_spanning_titles() -> None:
 
 
 def test_a_method_added_to_cited_detectors_and_its_ablated_rows_are_own() -> None:
-    """``F-RCNN [24]`` is a baseline, ``F-RCNN + S-NMS`` (the paper's Soft-NMS, abbreviated) and ``[16]+S-NMS`` are
-    the paper's; ``Soft-NMS - decay`` removes a part of the paper's own row."""
+    """``F-RCNN [24]`` is a baseline, ``F-RCNN + Soft-NMS`` (the paper's method added to it) and ``[16]+Soft-NMS``
+    are the paper's; ``Soft-NMS - decay`` removes a part of the paper's own row."""
     header = [[(60, 100, "Method"), (160, 175, "AP"), (190, 210, "AP50")]]
     body = [
         [(60, 110, "F-RCNN [24]"), (160, 175, "24.4"), (190, 210, "45.7")],
-        [(60, 130, "F-RCNN + S-NMS"), (160, 175, "25.5"), (190, 210, "46.6")],
-        [(60, 130, "[16]+S-NMS"), (160, 175, "38.4"), (190, 210, "60.1")],
+        [(60, 130, "F-RCNN + Soft-NMS"), (160, 175, "25.5"), (190, 210, "46.6")],
+        [(60, 130, "[16]+Soft-NMS"), (160, 175, "38.4"), (190, 210, "60.1")],
         [(60, 100, "Soft-NMS"), (160, 175, "39.9"), (190, 210, "61.0")],
         [(60, 140, "Soft-NMS - decay"), (160, 175, "39.1"), (190, 210, "60.2")],
     ]
